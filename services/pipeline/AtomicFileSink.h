@@ -1,0 +1,38 @@
+#pragma once
+
+#include "pipeline/ByteSink.h"
+
+#include <QFile>
+#include <QString>
+
+namespace lifeboat {
+
+// Writes to "<final>.partial", fsyncs, then renames onto the final name, so a final name only ever holds a
+// complete artifact. abort() (and destruction before finish) removes the partial file.
+class AtomicFileSink : public ByteSink {
+public:
+    enum class Mode { Truncate, Append }; // Append resumes an existing partial (ranged downloads)
+
+    explicit AtomicFileSink(QString finalPath, Mode mode = Mode::Truncate);
+    ~AtomicFileSink() override;
+
+    bool open();
+    bool write(QByteArrayView data) override;
+    bool finish() override;
+    void abort() override;
+
+    QString finalPath() const { return m_finalPath; }
+    QString partialPath() const { return m_finalPath + QStringLiteral(".partial"); }
+    qint64 existingBytes() const { return m_existing; } // bytes already in the partial when opened with Append
+
+    static bool syncDirectory(const QString &dirPath);
+
+private:
+    QString m_finalPath;
+    Mode m_mode;
+    QFile m_file;
+    qint64 m_existing = 0;
+    bool m_done = false;
+};
+
+} // namespace lifeboat
