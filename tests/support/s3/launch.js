@@ -1,0 +1,52 @@
+// Starts s3rver for Lifeboat's tests: node launch.js DATA_DIR BUCKET[,BUCKET...] [PORT]
+// Listens on 127.0.0.1 (port 0 = any free port), creates the buckets, then prints one line
+// "S3RVER_READY <port>" on stdout so the caller knows the server answers. Credentials are s3rver's fixed
+// S3RVER/S3RVER. SIGTERM/SIGINT close the server.
+'use strict'
+
+// s3rver 5.0.0 calls Array.prototype.toReversed (Node 20+); Debian 12 ships Node 18.
+if (!Array.prototype.toReversed) {
+  Object.defineProperty(Array.prototype, 'toReversed', {
+    value: function toReversed() {
+      return this.slice().reverse()
+    },
+    writable: true,
+    configurable: true,
+  })
+}
+
+const S3rver = require('@20minutes/s3rver')
+
+const [dataDir, buckets = 'lifeboat-test', port = '0'] = process.argv.slice(2)
+if (!dataDir) {
+  console.error('usage: node launch.js DATA_DIR BUCKET[,BUCKET...] [PORT]')
+  process.exit(3)
+}
+
+const server = new S3rver({
+  address: '127.0.0.1',
+  port: Number(port),
+  directory: dataDir,
+  silent: !process.env.S3RVER_VERBOSE,
+  configureBuckets: buckets
+    .split(',')
+    .filter(Boolean)
+    .map((name) => ({ name })),
+})
+
+server.run().then(
+  (address) => {
+    process.stdout.write(`S3RVER_READY ${address.port}\n`)
+  },
+  (err) => {
+    console.error(`s3rver failed to start: ${err.stack || err}`)
+    process.exit(1)
+  }
+)
+
+const stop = () => {
+  server.close().finally(() => process.exit(0))
+  setTimeout(() => process.exit(0), 2000).unref()
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
