@@ -1,11 +1,91 @@
+#include "BackupCommand.h"
+#include "CliContext.h"
+#include "ListCommand.h"
+#include "ProfileCommand.h"
+#include "StorageCommand.h"
+#include "TransferCommand.h"
+
+#include "core/Home.h"
+
 #include <QCoreApplication>
 #include <QTextStream>
 
-int main(int argc, char **argv)
-{
+#include <functional>
+#include <map>
+
+namespace {
+const char *kUsage = R"(Usage: lifeboatctl [--home DIR] [--json] COMMAND ...
+
+PostgreSQL backup and disaster recovery (headless companion of the Lifeboat app).
+
+Commands:
+  profile add|list|test|remove     database server profiles
+  storage add|list|remove          backup destinations (local directory, S3)
+  backup PROFILE                   back up a database now
+  list                             backups in the catalog (filters: --profile --status --type --since --until)
+  show ID                          one backup in full
+  download ID --to DIR             copy a backup out, checksum verified
+  delete ID [--force]              delete a backup's files and mark it DELETED
+
+Global options:
+  --home DIR    settings and catalog directory (default: $LIFEBOAT_HOME or the platform's app-data directory)
+  --json        machine-readable output on stdout; human text and progress go to stderr
+  --version     print the version
+  --help        this help; `lifeboatctl COMMAND --help` for a command's options
+
+Exit codes: 0 success, 1 pg tool failure, 2 transfer/storage failure, 3 usage or configuration error,
+4 verification or integrity failure, 5 cancelled, 6 refused by a safety check.
+)";
+} // namespace
+
+int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("lifeboatctl"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Lifeboat"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIFEBOAT_VERSION));
-    QTextStream(stdout) << "lifeboatctl " << QCoreApplication::applicationVersion() << '\n';
-    return 0;
+
+    // Global options may appear anywhere; everything else belongs to the command.
+    QStringList args = app.arguments().mid(1);
+    QString home;
+    bool json = false;
+    for (int i = 0; i < args.size();) {
+        const QString a = args.at(i);
+        if (a == QLatin1String("--json")) {
+            json = true;
+            args.removeAt(i);
+        } else if (a == QLatin1String("--home") && i + 1 < args.size()) {
+            home = args.at(i + 1);
+            args.remove(i, 2);
+        } else if (a.startsWith(QLatin1String("--home="))) {
+            home = a.mid(7);
+            args.removeAt(i);
+        } else {
+            ++i;
+        }
+    }
+    QTextStream out(stdout);
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h") ||
+        args.first() == QLatin1String("help")) {
+        out << kUsage;
+        return args.isEmpty() ? 3 : 0;
+    }
+    if (args.first() == QLatin1String("--version") || args.first() == QLatin1String("version")) {
+        out << "lifeboatctl " << QCoreApplication::applicationVersion() << '\n';
+        return 0;
+    }
+
+    using Handler = std::function<int(CliContext &, const QStringList &)>;
+    const std::map<QString, Handler> commands{
+        {QStringLiteral("profile"), &ProfileCommand::run},    {QStringLiteral("storage"), &StorageCommand::run},
+        {QStringLiteral("backup"), &BackupCommand::run},      {QStringLiteral("list"), &ListCommand::list},
+        {QStringLiteral("show"), &ListCommand::show},         {QStringLiteral("download"), &TransferCommand::download},
+        {QStringLiteral("delete"), &TransferCommand::remove},
+    };
+    const auto it = commands.find(args.first());
+    CliContext ctx(lifeboat::Home::resolve(home), json);
+    if (it == commands.end())
+        return ctx.usage(QStringLiteral("unknown command \"%1\" (see `lifeboatctl --help`)").arg(args.first()));
+    if (!ctx.open())
+        return 3;
+    return it->second(ctx, args.mid(1));
 }

@@ -26,6 +26,8 @@ struct Error {
     static Error none() { return {}; }
 };
 
-inline int toInt(ExitCode c) { return static_cast<int>(c); }
+inline int toInt(ExitCode c) {
+    return static_cast<int>(c);
+}
 
 } // namespace lifeboat

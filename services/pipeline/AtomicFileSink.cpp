@@ -12,18 +12,14 @@ namespace lifeboat {
 
 AtomicFileSink::AtomicFileSink(QString finalPath, Mode mode)
     : m_finalPath(std::move(finalPath))
-    , m_mode(mode)
-{
-}
+    , m_mode(mode) {}
 
-AtomicFileSink::~AtomicFileSink()
-{
+AtomicFileSink::~AtomicFileSink() {
     if (!m_done)
         abort();
 }
 
-bool AtomicFileSink::open()
-{
+bool AtomicFileSink::open() {
     if (QFileInfo::exists(m_finalPath))
         return fail(ExitCode::Usage, QStringLiteral("%1 already exists; refusing to overwrite it").arg(m_finalPath));
     m_file.setFileName(partialPath());
@@ -38,8 +34,7 @@ bool AtomicFileSink::open()
     return true;
 }
 
-bool AtomicFileSink::write(QByteArrayView data)
-{
+bool AtomicFileSink::write(QByteArrayView data) {
     if (error())
         return false;
     const char *p = data.data();
@@ -57,8 +52,7 @@ bool AtomicFileSink::write(QByteArrayView data)
     return true;
 }
 
-bool AtomicFileSink::finish()
-{
+bool AtomicFileSink::finish() {
     if (error())
         return false;
     if (!m_file.flush()) {
@@ -79,11 +73,11 @@ bool AtomicFileSink::finish()
     }
     syncDirectory(QFileInfo(m_finalPath).absolutePath());
     m_done = true;
+    m_committed = true;
     return true;
 }
 
-void AtomicFileSink::abort()
-{
+void AtomicFileSink::abort() {
     if (m_done)
         return;
     m_done = true;
@@ -92,8 +86,7 @@ void AtomicFileSink::abort()
     QFile::remove(partialPath());
 }
 
-bool AtomicFileSink::syncDirectory(const QString &dirPath)
-{
+bool AtomicFileSink::syncDirectory(const QString &dirPath) {
 #ifdef Q_OS_UNIX
     const int fd = ::open(QFile::encodeName(dirPath).constData(), O_RDONLY | O_DIRECTORY);
     if (fd < 0)

@@ -24,6 +24,7 @@ public:
     QString finalPath() const { return m_finalPath; }
     QString partialPath() const { return m_finalPath + QStringLiteral(".partial"); }
     qint64 existingBytes() const { return m_existing; } // bytes already in the partial when opened with Append
+    bool committed() const { return m_committed; }      // the final name now holds this sink's file
 
     static bool syncDirectory(const QString &dirPath);
 
@@ -33,6 +34,7 @@ private:
     QFile m_file;
     qint64 m_existing = 0;
     bool m_done = false;
+    bool m_committed = false;
 };
 
 } // namespace lifeboat

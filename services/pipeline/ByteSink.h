@@ -21,8 +21,7 @@ public:
     const Error &error() const { return m_error; }
 
 protected:
-    bool fail(ExitCode code, const QString &message)
-    {
+    bool fail(ExitCode code, const QString &message) {
         if (!m_error)
             m_error = {code, message};
         return false;

@@ -15,19 +15,16 @@ struct GunzipStage::State {
 
 GunzipStage::GunzipStage(ByteSink *next)
     : m_state(std::make_unique<State>())
-    , m_next(next)
-{
+    , m_next(next) {
     m_state->open = inflateInit2(&m_state->zs, 15 + 16) == Z_OK;
 }
 
-GunzipStage::~GunzipStage()
-{
+GunzipStage::~GunzipStage() {
     if (m_state->open)
         inflateEnd(&m_state->zs);
 }
 
-bool GunzipStage::write(QByteArrayView data)
-{
+bool GunzipStage::write(QByteArrayView data) {
     z_stream &zs = m_state->zs;
     zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
     zs.avail_in = static_cast<uInt>(data.size());
@@ -38,7 +35,8 @@ bool GunzipStage::write(QByteArrayView data)
         zs.avail_out = static_cast<uInt>(m_state->out.size());
         const int rc = inflate(&zs, Z_NO_FLUSH);
         if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-            return fail(ExitCode::Integrity, QStringLiteral("gzip: corrupt data (%1)").arg(QString::fromLatin1(zs.msg ? zs.msg : "")));
+            return fail(ExitCode::Integrity,
+                        QStringLiteral("gzip: corrupt data (%1)").arg(QString::fromLatin1(zs.msg ? zs.msg : "")));
         m_state->ended = rc == Z_STREAM_END;
         const auto produced = m_state->out.size() - static_cast<qsizetype>(zs.avail_out);
         if (produced > 0 && !m_next->write(QByteArrayView(m_state->out.constData(), produced)))
@@ -49,8 +47,7 @@ bool GunzipStage::write(QByteArrayView data)
     return true;
 }
 
-bool GunzipStage::finish()
-{
+bool GunzipStage::finish() {
     if (!m_state->ended)
         return fail(ExitCode::Integrity, QStringLiteral("gzip: the stream is truncated"));
     if (!m_next->finish())
@@ -58,6 +55,8 @@ bool GunzipStage::finish()
     return true;
 }
 
-void GunzipStage::abort() { m_next->abort(); }
+void GunzipStage::abort() {
+    m_next->abort();
+}
 
 } // namespace lifeboat

@@ -14,20 +14,17 @@ struct GzipStage::State {
 
 GzipStage::GzipStage(ByteSink *next, int level)
     : m_state(std::make_unique<State>())
-    , m_next(next)
-{
+    , m_next(next) {
     // windowBits 15 + 16 selects the gzip wrapper.
     m_state->open = deflateInit2(&m_state->zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
 }
 
-GzipStage::~GzipStage()
-{
+GzipStage::~GzipStage() {
     if (m_state->open)
         deflateEnd(&m_state->zs);
 }
 
-bool GzipStage::pump(int flush)
-{
+bool GzipStage::pump(int flush) {
     z_stream &zs = m_state->zs;
     int rc = Z_OK;
     do {
@@ -43,8 +40,7 @@ bool GzipStage::pump(int flush)
     return true;
 }
 
-bool GzipStage::write(QByteArrayView data)
-{
+bool GzipStage::write(QByteArrayView data) {
     if (!m_state->open)
         return fail(ExitCode::PgTool, QStringLiteral("gzip: zlib did not initialise"));
     m_state->zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
@@ -52,8 +48,7 @@ bool GzipStage::write(QByteArrayView data)
     return pump(Z_NO_FLUSH);
 }
 
-bool GzipStage::finish()
-{
+bool GzipStage::finish() {
     if (!m_state->open)
         return fail(ExitCode::PgTool, QStringLiteral("gzip: zlib did not initialise"));
     m_state->zs.next_in = nullptr;
@@ -65,6 +60,8 @@ bool GzipStage::finish()
     return true;
 }
 
-void GzipStage::abort() { m_next->abort(); }
+void GzipStage::abort() {
+    m_next->abort();
+}
 
 } // namespace lifeboat

@@ -3,12 +3,9 @@
 namespace lifeboat {
 
 HashStage::HashStage(ByteSink *next)
-    : m_next(next)
-{
-}
+    : m_next(next) {}
 
-bool HashStage::write(QByteArrayView data)
-{
+bool HashStage::write(QByteArrayView data) {
     m_hash.add(data);
     m_bytes += data.size();
     if (m_next && !m_next->write(data))
@@ -16,16 +13,14 @@ bool HashStage::write(QByteArrayView data)
     return true;
 }
 
-bool HashStage::finish()
-{
+bool HashStage::finish() {
     m_hex = m_hash.finalHex();
     if (m_next && !m_next->finish())
         return failFrom(*m_next);
     return true;
 }
 
-void HashStage::abort()
-{
+void HashStage::abort() {
     if (m_next)
         m_next->abort();
 }

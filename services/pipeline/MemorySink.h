@@ -9,13 +9,11 @@ namespace lifeboat {
 // Collects the stream in memory: for small payloads (manifests, reports) and tests.
 class MemorySink : public ByteSink {
 public:
-    bool write(QByteArrayView data) override
-    {
+    bool write(QByteArrayView data) override {
         m_data.append(data.data(), data.size());
         return true;
     }
-    bool finish() override
-    {
+    bool finish() override {
         m_finished = true;
         return true;
     }

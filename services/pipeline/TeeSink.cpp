@@ -3,12 +3,9 @@
 namespace lifeboat {
 
 TeeSink::TeeSink(std::vector<ByteSink *> sinks)
-    : m_sinks(std::move(sinks))
-{
-}
+    : m_sinks(std::move(sinks)) {}
 
-bool TeeSink::write(QByteArrayView data)
-{
+bool TeeSink::write(QByteArrayView data) {
     for (ByteSink *s : m_sinks) {
         if (!s->write(data))
             return failFrom(*s);
@@ -16,8 +13,7 @@ bool TeeSink::write(QByteArrayView data)
     return true;
 }
 
-bool TeeSink::finish()
-{
+bool TeeSink::finish() {
     for (ByteSink *s : m_sinks) {
         if (!s->finish())
             return failFrom(*s);
@@ -25,8 +21,7 @@ bool TeeSink::finish()
     return true;
 }
 
-void TeeSink::abort()
-{
+void TeeSink::abort() {
     for (ByteSink *s : m_sinks)
         s->abort();
 }

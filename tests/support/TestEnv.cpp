@@ -4,8 +4,7 @@
 #include <QFile>
 #include <QProcess>
 
-QHash<QString, QString> TestEnv::fixture(const QString &name)
-{
+QHash<QString, QString> TestEnv::fixture(const QString &name) {
     QHash<QString, QString> values;
     QFile f(qEnvironmentVariable("LIFEBOAT_FIXTURE_DIR") + QLatin1Char('/') + name + QStringLiteral(".env"));
     if (!f.open(QIODevice::ReadOnly))
@@ -18,28 +17,33 @@ QHash<QString, QString> TestEnv::fixture(const QString &name)
     return values;
 }
 
-QString TestEnv::fixtureValue(const QString &name, const QString &key) { return fixture(name).value(key); }
+QString TestEnv::fixtureValue(const QString &name, const QString &key) {
+    return fixture(name).value(key);
+}
 
-QString TestEnv::testDataDir() { return qEnvironmentVariable("LIFEBOAT_TESTDATA_DIR"); }
-QString TestEnv::sourceDir() { return qEnvironmentVariable("LIFEBOAT_SOURCE_DIR"); }
-QString TestEnv::lifeboatctl() { return qEnvironmentVariable("LIFEBOAT_CTL"); }
+QString TestEnv::testDataDir() {
+    return qEnvironmentVariable("LIFEBOAT_TESTDATA_DIR");
+}
+QString TestEnv::sourceDir() {
+    return qEnvironmentVariable("LIFEBOAT_SOURCE_DIR");
+}
+QString TestEnv::lifeboatctl() {
+    return qEnvironmentVariable("LIFEBOAT_CTL");
+}
 
-QString TestEnv::pgConninfo(const QString &db, bool superuser)
-{
+QString TestEnv::pgConninfo(const QString &db, bool superuser) {
     const auto pg = fixture(QStringLiteral("pg"));
     return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4 connect_timeout=10")
         .arg(pg.value(QStringLiteral("PG_HOST")), pg.value(QStringLiteral("PG_PORT")),
              pg.value(superuser ? QStringLiteral("PG_SUPERUSER") : QStringLiteral("PG_USER")), db);
 }
 
-QString TestEnv::pgBin(const QString &tool)
-{
+QString TestEnv::pgBin(const QString &tool) {
     return fixtureValue(QStringLiteral("pg"), QStringLiteral("PG_BIN")) + QLatin1Char('/') + tool;
 }
 
 TestEnv::Run TestEnv::run(const QString &program, const QStringList &args, const QByteArray &stdinData,
-                          const QProcessEnvironment &env, int timeoutMs)
-{
+                          const QProcessEnvironment &env, int timeoutMs) {
     Run r;
     QProcess p;
     p.setProcessEnvironment(env);
@@ -64,15 +68,13 @@ TestEnv::Run TestEnv::run(const QString &program, const QStringList &args, const
 }
 
 TestEnv::Run TestEnv::ctl(const QString &home, const QStringList &args, const QByteArray &stdinData,
-                          const QProcessEnvironment &env, int timeoutMs)
-{
+                          const QProcessEnvironment &env, int timeoutMs) {
     QStringList full{QStringLiteral("--home"), home};
     full += args;
     return run(lifeboatctl(), full, stdinData, env, timeoutMs);
 }
 
-QString TestEnv::psql(const QString &db, const QString &sql)
-{
+QString TestEnv::psql(const QString &db, const QString &sql) {
     const auto pg = fixture(QStringLiteral("pg"));
     const Run r = run(pgBin(QStringLiteral("psql")),
                       {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-A"), QStringLiteral("-t"),

@@ -16,8 +16,7 @@ using namespace lifeboat;
 class TstPipeline : public QObject {
     Q_OBJECT
 private slots:
-    void sha256KnownVectors()
-    {
+    void sha256KnownVectors() {
         QCOMPARE(Sha256::hex(""), QByteArray("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
         QCOMPARE(Sha256::hex("abc"), QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
         // Incremental hashing in uneven chunks equals one-shot hashing.
@@ -31,8 +30,7 @@ private slots:
         QCOMPARE(h.finalHex(), Sha256::hex(data));
     }
 
-    void hashStageForwardsAndCounts()
-    {
+    void hashStageForwardsAndCounts() {
         MemorySink mem;
         HashStage hash(&mem);
         QVERIFY(hash.write("hello "));
@@ -44,8 +42,7 @@ private slots:
         QVERIFY(mem.finished());
     }
 
-    void atomicFileSinkRenamesOnlyOnFinish()
-    {
+    void atomicFileSinkRenamesOnlyOnFinish() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("a.dump"));
         AtomicFileSink sink(path);
@@ -61,8 +58,7 @@ private slots:
         QCOMPARE(f.readAll(), QByteArray("data"));
     }
 
-    void atomicFileSinkAbortLeavesNothing()
-    {
+    void atomicFileSinkAbortLeavesNothing() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("b.dump"));
         {
@@ -80,8 +76,7 @@ private slots:
         QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty());
     }
 
-    void atomicFileSinkRefusesExistingAndUnwritable()
-    {
+    void atomicFileSinkRefusesExistingAndUnwritable() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("c.dump"));
         QFile f(path);
@@ -99,8 +94,7 @@ private slots:
         QVERIFY(bad.error().message.contains(QStringLiteral("cannot write")));
     }
 
-    void gzipRoundTrip()
-    {
+    void gzipRoundTrip() {
         QByteArray data;
         for (int i = 0; i < 200000; ++i)
             data += QByteArray::number(i) + ',';
@@ -125,8 +119,7 @@ private slots:
         QCOMPARE(cut.error().code, ExitCode::Integrity);
     }
 
-    void teeFansOutAndFailsOnAnyBranch()
-    {
+    void teeFansOutAndFailsOnAnyBranch() {
         MemorySink a, b;
         TeeSink tee({&a, &b});
         QVERIFY(tee.write("xyz"));

@@ -1,0 +1,118 @@
+#include "BackupCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+#include "CliJobRunner.h"
+#include "CliSecrets.h"
+
+#include "jobs/BackupJob.h"
+#include "jobs/StoreFactory.h"
+
+#include <QJsonObject>
+#include <QLocale>
+
+using namespace lifeboat;
+
+int BackupCommand::run(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("backup"),
+                QStringLiteral("PROFILE [--storage NAME]... [--format custom|plain|directory] [--jobs N] "
+                               "[--compress none|gzip[:L]|zstd[:L]|lz4] [--tables T,..] [--exclude-tables T,..] "
+                               "[--schema-only] [--recipient AGE_PUBKEY]... [--passphrase-stdin] "
+                               "[--type manual|daily|weekly|monthly] [--label TEXT]"));
+    p.option(QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the profile's)."),
+             QStringLiteral("NAME"));
+    p.option(QStringLiteral("format"), QStringLiteral("custom (default), plain or directory."), QStringLiteral("F"));
+    p.option(QStringLiteral("jobs"), QStringLiteral("Parallel dump jobs (directory format)."), QStringLiteral("N"));
+    p.option(QStringLiteral("compress"), QStringLiteral("none, gzip[:L], zstd[:L] or lz4 (zstd/lz4 need pg_dump 16+)."),
+             QStringLiteral("C"));
+    p.option(QStringLiteral("tables"), QStringLiteral("Only these tables (schema.table, comma-separated)."),
+             QStringLiteral("T"));
+    p.option(QStringLiteral("exclude-tables"), QStringLiteral("Leave these tables out."), QStringLiteral("T"));
+    p.flag(QStringLiteral("schema-only"), QStringLiteral("Dump the schema, no data."));
+    p.option(QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
+             QStringLiteral("AGE"));
+    p.flag(QStringLiteral("passphrase-stdin"),
+           QStringLiteral("Encrypt with a passphrase read from stdin (age scrypt)."));
+    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
+             QStringLiteral("T"));
+    p.option(QStringLiteral("label"), QStringLiteral("A label, e.g. pre-migration."), QStringLiteral("TEXT"));
+    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the database password from stdin."));
+    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the database password from this environment variable."),
+             QStringLiteral("VAR"));
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_dump's log."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+
+    const auto profile = ctx.config().profile(p.positional().first());
+    if (!profile)
+        return ctx.usage(
+            QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(p.positional().first()));
+
+    BackupJob::Request req;
+    req.profile = *profile;
+    BackupOptions &o = req.options;
+    if (p.isSet(QStringLiteral("format")))
+        o.format = p.value(QStringLiteral("format"));
+    if (p.isSet(QStringLiteral("jobs"))) {
+        bool ok = false;
+        o.jobs = p.value(QStringLiteral("jobs")).toInt(&ok);
+        if (!ok || o.jobs < 1 || o.jobs > 64)
+            return ctx.usage(QStringLiteral("--jobs takes a number from 1 to 64"));
+    }
+    o.compression = p.value(QStringLiteral("compress"));
+    o.tables = p.values(QStringLiteral("tables"));
+    o.excludeTables = p.values(QStringLiteral("exclude-tables"));
+    o.schemaOnly = p.isSet(QStringLiteral("schema-only"));
+    o.recipients = p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : profile->recipients;
+    o.label = p.value(QStringLiteral("label"));
+    const QString type = p.value(QStringLiteral("type")).toUpper();
+    if (!type.isEmpty()) {
+        if (type != QLatin1String("MANUAL") && type != QLatin1String("DAILY") && type != QLatin1String("WEEKLY") &&
+            type != QLatin1String("MONTHLY"))
+            return ctx.usage(QStringLiteral("--type takes manual, daily, weekly or monthly"));
+        o.type = type;
+    }
+    if (p.isSet(QStringLiteral("password-stdin")) && p.isSet(QStringLiteral("passphrase-stdin")))
+        return ctx.usage(QStringLiteral(
+            "--password-stdin and --passphrase-stdin both read stdin; use --secret-env for the password"));
+
+    const QStringList storageNames =
+        p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : profile->defaultStorages;
+    if (storageNames.isEmpty())
+        return ctx.usage(QStringLiteral("no storage given and profile \"%1\" has no default — pass --storage NAME")
+                             .arg(profile->name));
+    CliSecrets secrets(ctx);
+    for (const QString &name : storageNames) {
+        const auto sc = ctx.config().storage(name);
+        if (!sc)
+            return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
+        Error err;
+        const QString secret = sc->isS3() && !sc->accessKeyId.isEmpty()
+                                   ? secrets.secret(CredentialStore::storageSecretKey(name), false, {})
+                                   : QString();
+        auto store = StoreFactory::create(*sc, secret, &err);
+        if (!store)
+            return ctx.fail(err);
+        req.stores.push_back(std::move(store));
+    }
+    req.password = secrets.profilePassword(profile->name, p.isSet(QStringLiteral("password-stdin")),
+                                           p.value(QStringLiteral("secret-env")));
+    req.catalog = ctx.catalog();
+    req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
+
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<BackupJob>(std::move(req)));
+    if (!r.ok())
+        return ctx.fail(r.error);
+    if (ctx.json()) {
+        QJsonObject d = r.details;
+        d[QStringLiteral("ok")] = true;
+        ctx.printJson(d);
+    } else {
+        ctx.err() << "Backup #" << r.recordId << " complete: " << r.details.value(QStringLiteral("filename")).toString()
+                  << " (" << QLocale().formattedDataSize(r.details.value(QStringLiteral("size")).toInteger()) << ")"
+                  << Qt::endl;
+        ctx.out() << r.recordId << Qt::endl;
+    }
+    return 0;
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/CredentialStore.h"
+
+#include <QString>
+
+#include <memory>
+
+class CliContext;
+
+// Where lifeboatctl finds secrets, in order: stdin (--…-stdin), an environment variable the user names
+// (--secret-env VAR, for cron), the credential store (OS keychain), and finally libpq's own sources. Nothing is
+// ever written to disk in plaintext: without a keychain, a secret given to `profile add` is not kept.
+class CliSecrets {
+public:
+    explicit CliSecrets(CliContext &ctx);
+    ~CliSecrets();
+
+    bool store(const QString &key, const QString &secret);
+    bool remove(const QString &key);
+    QString secret(const QString &key, bool fromStdin, const QString &envVar);
+    QString profilePassword(const QString &profile, bool fromStdin, const QString &envVar) {
+        return secret(lifeboat::CredentialStore::profilePasswordKey(profile), fromStdin, envVar);
+    }
+    QString backendName() const;
+    QString lastMessage() const { return m_message; }
+
+private:
+    lifeboat::CredentialStore *credentialStore();
+
+    CliContext &m_ctx;
+    std::unique_ptr<lifeboat::CredentialStore> m_store;
+    bool m_probed = false;
+    QString m_message;
+};

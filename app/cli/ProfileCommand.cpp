@@ -1,0 +1,184 @@
+#include "ProfileCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+#include "CliSecrets.h"
+
+#include "pg/Conninfo.h"
+#include "pg/PgSession.h"
+#include "pg/PgToolLocator.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+
+using namespace lifeboat;
+
+int ProfileCommand::run(CliContext &ctx, const QStringList &args) {
+    const QString sub = args.value(0);
+    const QStringList rest = args.mid(1);
+    if (sub == QLatin1String("add"))
+        return add(ctx, rest);
+    if (sub == QLatin1String("list"))
+        return list(ctx, rest);
+    if (sub == QLatin1String("test"))
+        return test(ctx, rest);
+    if (sub == QLatin1String("remove"))
+        return remove(ctx, rest);
+    return ctx.usage(QStringLiteral("usage: lifeboatctl profile add|list|test|remove …"));
+}
+
+int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("profile add"),
+                QStringLiteral("NAME --conninfo URI [--password-stdin] [--production] "
+                               "[--storage NAME]... [--exclude-table T]... [--recipient AGE]..."));
+    p.option(QStringLiteral("conninfo"), QStringLiteral("libpq connection string or URI (no password here)."),
+             QStringLiteral("URI"));
+    p.flag(QStringLiteral("password-stdin"),
+           QStringLiteral("Read the password from stdin and keep it in the credential store."));
+    p.flag(QStringLiteral("production"),
+           QStringLiteral("Mark as production: restores into it need extra confirmation and a safety backup."));
+    p.option(QStringLiteral("storage"), QStringLiteral("Default storage for backups (repeatable)."),
+             QStringLiteral("NAME"));
+    p.option(QStringLiteral("exclude-table"), QStringLiteral("Table always left out of backups (repeatable)."),
+             QStringLiteral("T"));
+    p.option(QStringLiteral("recipient"), QStringLiteral("Default age recipient for backups (repeatable)."),
+             QStringLiteral("AGE"));
+    p.option(QStringLiteral("post-restore"),
+             QStringLiteral("Command run after a successful restore into this profile."), QStringLiteral("CMD"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString name = p.positional().first();
+    if (!ConfigStore::isValidName(name))
+        return ctx.usage(QStringLiteral("invalid profile name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
+    if (!p.isSet(QStringLiteral("conninfo")))
+        return ctx.usage(QStringLiteral("profile add needs --conninfo"));
+    Error err;
+    const Conninfo ci = Conninfo::parse(p.value(QStringLiteral("conninfo")), &err);
+    if (!ci.isValid())
+        return ctx.fail(err);
+    for (const QString &s : p.values(QStringLiteral("storage"))) {
+        if (!ctx.config().storage(s))
+            return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(s));
+    }
+
+    Profile prof = ctx.config().profile(name).value_or(Profile{});
+    prof.name = name;
+    prof.conninfo = ci.toKeywordString(); // any password in the URI is split off, never saved here
+    prof.production = p.isSet(QStringLiteral("production"));
+    if (p.isSet(QStringLiteral("storage")))
+        prof.defaultStorages = p.values(QStringLiteral("storage"));
+    if (p.isSet(QStringLiteral("exclude-table")))
+        prof.excludeTables = p.values(QStringLiteral("exclude-table"));
+    if (p.isSet(QStringLiteral("recipient")))
+        prof.recipients = p.values(QStringLiteral("recipient"));
+    if (p.isSet(QStringLiteral("post-restore")))
+        prof.postRestoreCommand = p.value(QStringLiteral("post-restore"));
+
+    QString password = ci.password();
+    if (p.isSet(QStringLiteral("password-stdin")))
+        password = CliContext::readSecretFromStdin();
+    if (!password.isEmpty()) {
+        CliSecrets secrets(ctx);
+        if (!secrets.store(CredentialStore::profilePasswordKey(name), password)) {
+            ctx.err() << "lifeboatctl: warning: " << secrets.lastMessage() << Qt::endl;
+        } else if (!ci.password().isEmpty()) {
+            ctx.err() << "The password in the connection string was moved to " << secrets.backendName() << '.'
+                      << Qt::endl;
+        }
+    }
+    ctx.config().upsertProfile(prof);
+    if (!ctx.saveConfig())
+        return 3;
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("profile"), name}});
+    else
+        ctx.err() << "Profile \"" << name << "\" saved (" << ci.hostPort() << ", database " << ci.dbname() << ")."
+                  << Qt::endl;
+    return 0;
+}
+
+int ProfileCommand::list(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("profile list"), QString());
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    QJsonArray arr;
+    for (const Profile &prof : ctx.config().profiles()) {
+        Error e;
+        const Conninfo ci = Conninfo::parse(prof.conninfo, &e);
+        arr.append(QJsonObject{{QStringLiteral("name"), prof.name},
+                               {QStringLiteral("server"), ci.hostPort()},
+                               {QStringLiteral("database"), ci.dbname()},
+                               {QStringLiteral("production"), prof.production},
+                               {QStringLiteral("storages"), QJsonArray::fromStringList(prof.defaultStorages)},
+                               {QStringLiteral("excludeTables"), QJsonArray::fromStringList(prof.excludeTables)}});
+        if (!ctx.json()) {
+            ctx.out() << prof.name << '\t' << ci.hostPort() << '\t' << ci.dbname()
+                      << (prof.production ? QStringLiteral("\tPRODUCTION") : QString()) << '\n';
+        }
+    }
+    if (ctx.json())
+        ctx.printJson(arr);
+    ctx.out().flush();
+    return 0;
+}
+
+int ProfileCommand::test(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("profile test"), QStringLiteral("NAME [--password-stdin]"));
+    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin for this test."));
+    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the password from this environment variable."),
+             QStringLiteral("VAR"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const auto prof = ctx.config().profile(p.positional().first());
+    if (!prof)
+        return ctx.usage(
+            QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(p.positional().first()));
+    Error err;
+    const Conninfo ci = Conninfo::parse(prof->conninfo, &err);
+    CliSecrets secrets(ctx);
+    const QString password = secrets.profilePassword(prof->name, p.isSet(QStringLiteral("password-stdin")),
+                                                     p.value(QStringLiteral("secret-env")));
+    PgSession session;
+    if (!session.connect(ci, password))
+        return ctx.fail(session.error());
+    const PgVersion server = session.serverVersion();
+    const QString db = session.currentDatabase();
+    const QString size = session.scalar(QStringLiteral("SELECT pg_database_size(current_database())"));
+    const PgToolLocator::Tool tool =
+        PgToolLocator(ctx.config().option(QStringLiteral("pgToolDir"))).choose(QStringLiteral("pg_dump"), server, &err);
+    QJsonObject o{{QStringLiteral("ok"), !err},
+                  {QStringLiteral("server"), ci.hostPort()},
+                  {QStringLiteral("serverVersion"), server.toString()},
+                  {QStringLiteral("database"), db},
+                  {QStringLiteral("databaseBytes"), size.toLongLong()},
+                  {QStringLiteral("pgDump"), tool.path},
+                  {QStringLiteral("pgDumpVersion"), tool.version.toString()}};
+    if (ctx.json())
+        ctx.printJson(o);
+    else
+        ctx.err() << "Connected to " << ci.hostPort() << ": PostgreSQL " << server.toString() << ", database \"" << db
+                  << "\" (" << QLocale().formattedDataSize(size.toLongLong()) << ")." << Qt::endl;
+    if (err)
+        return ctx.fail(err);
+    if (!ctx.json())
+        ctx.err() << "pg_dump: " << tool.path << " (" << tool.version.toString() << ")" << Qt::endl;
+    return 0;
+}
+
+int ProfileCommand::remove(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("profile remove"), QStringLiteral("NAME"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString name = p.positional().first();
+    if (!ctx.config().removeProfile(name))
+        return ctx.usage(QStringLiteral("unknown profile \"%1\"").arg(name));
+    if (!ctx.saveConfig())
+        return 3;
+    CliSecrets(ctx).remove(CredentialStore::profilePasswordKey(name));
+    if (!ctx.json())
+        ctx.err() << "Profile \"" << name << "\" removed (its backups stay in the catalog)." << Qt::endl;
+    else
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}});
+    return 0;
+}

@@ -1,0 +1,140 @@
+#include "StorageCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+#include "CliSecrets.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryFile>
+#include <QUrl>
+
+using namespace lifeboat;
+
+int StorageCommand::run(CliContext &ctx, const QStringList &args) {
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("add"))
+        return add(ctx, args.mid(1));
+    if (sub == QLatin1String("list"))
+        return list(ctx, args.mid(1));
+    if (sub == QLatin1String("remove"))
+        return remove(ctx, args.mid(1));
+    return ctx.usage(QStringLiteral("usage: lifeboatctl storage add|list|remove …"));
+}
+
+int StorageCommand::add(CliContext &ctx, const QStringList &args) {
+    ArgParser p(
+        QStringLiteral("storage add"),
+        QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
+                       "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F]"));
+    p.option(QStringLiteral("local"), QStringLiteral("A local directory."), QStringLiteral("DIR"));
+    p.flag(QStringLiteral("s3"), QStringLiteral("An S3-compatible bucket."));
+    p.option(QStringLiteral("endpoint"),
+             QStringLiteral("S3 endpoint URL (https://s3.eu-west-1.amazonaws.com, http://minio:9000)."),
+             QStringLiteral("URL"));
+    p.option(QStringLiteral("bucket"), QStringLiteral("Bucket name."), QStringLiteral("B"));
+    p.option(QStringLiteral("region"), QStringLiteral("Region (default us-east-1)."), QStringLiteral("R"));
+    p.option(QStringLiteral("prefix"), QStringLiteral("Key prefix for this storage."), QStringLiteral("P"));
+    p.flag(QStringLiteral("path-style"), QStringLiteral("Path-style addressing (MinIO and most self-hosted servers)."));
+    p.option(QStringLiteral("access-key-id"), QStringLiteral("Access key id."), QStringLiteral("ID"));
+    p.flag(QStringLiteral("secret-stdin"),
+           QStringLiteral("Read the secret access key from stdin into the credential store."));
+    p.option(QStringLiteral("aws-profile"),
+             QStringLiteral("Use this profile from ~/.aws/credentials and ~/.aws/config."), QStringLiteral("NAME"));
+    p.option(QStringLiteral("ca-file"), QStringLiteral("Extra CA certificate (PEM) for a private endpoint."),
+             QStringLiteral("F"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString name = p.positional().first();
+    if (!ConfigStore::isValidName(name))
+        return ctx.usage(QStringLiteral("invalid storage name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
+    StorageConfig s;
+    s.name = name;
+    if (p.isSet(QStringLiteral("local")) == p.isSet(QStringLiteral("s3")))
+        return ctx.usage(QStringLiteral("storage add needs exactly one of --local DIR or --s3"));
+    if (p.isSet(QStringLiteral("local"))) {
+        s.kind = QStringLiteral("local");
+        s.localDir = QDir(p.value(QStringLiteral("local"))).absolutePath();
+        if (!QDir().mkpath(s.localDir))
+            return ctx.usage(QStringLiteral("cannot create %1 — check the path and its permissions").arg(s.localDir));
+        QTemporaryFile probe(s.localDir + QStringLiteral("/.lifeboat-probe-XXXXXX"));
+        if (!probe.open())
+            return ctx.usage(QStringLiteral("%1 is not writable — check its permissions").arg(s.localDir));
+    } else {
+        s.kind = QStringLiteral("s3");
+        s.endpoint = p.value(QStringLiteral("endpoint"));
+        s.bucket = p.value(QStringLiteral("bucket"));
+        if (p.isSet(QStringLiteral("region")))
+            s.region = p.value(QStringLiteral("region"));
+        s.prefix = p.value(QStringLiteral("prefix"));
+        s.pathStyle = p.isSet(QStringLiteral("path-style"));
+        s.accessKeyId = p.value(QStringLiteral("access-key-id"));
+        s.awsProfile = p.value(QStringLiteral("aws-profile"));
+        s.caFile = p.value(QStringLiteral("ca-file"));
+        if (s.bucket.isEmpty())
+            return ctx.usage(QStringLiteral("an S3 storage needs --bucket"));
+        const QUrl url(s.endpoint);
+        if (!s.endpoint.isEmpty() &&
+            (!url.isValid() || url.host().isEmpty() ||
+             (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))))
+            return ctx.usage(
+                QStringLiteral("invalid --endpoint \"%1\" (expected http(s)://host[:port])").arg(s.endpoint));
+        if (!s.caFile.isEmpty() && !QFileInfo(s.caFile).isReadable())
+            return ctx.usage(QStringLiteral("cannot read the CA file %1").arg(s.caFile));
+        if (p.isSet(QStringLiteral("secret-stdin"))) {
+            if (s.accessKeyId.isEmpty())
+                return ctx.usage(QStringLiteral("--secret-stdin goes with --access-key-id"));
+            CliSecrets secrets(ctx);
+            if (!secrets.store(CredentialStore::storageSecretKey(name), CliContext::readSecretFromStdin()))
+                ctx.err() << "lifeboatctl: warning: " << secrets.lastMessage() << Qt::endl;
+        }
+    }
+    ctx.config().upsertStorage(s);
+    if (!ctx.saveConfig())
+        return 3;
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("storage"), name}});
+    else
+        ctx.err() << "Storage \"" << name << "\" saved." << Qt::endl;
+    return 0;
+}
+
+int StorageCommand::list(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("storage list"), QString());
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    QJsonArray arr;
+    for (const StorageConfig &s : ctx.config().storages()) {
+        const QString where =
+            s.isLocal() ? s.localDir
+                        : QStringLiteral("s3://%1/%2 (%3)")
+                              .arg(s.bucket, s.prefix, s.endpoint.isEmpty() ? QStringLiteral("AWS") : s.endpoint);
+        arr.append(QJsonObject{
+            {QStringLiteral("name"), s.name}, {QStringLiteral("kind"), s.kind}, {QStringLiteral("location"), where}});
+        if (!ctx.json())
+            ctx.out() << s.name << '\t' << s.kind << '\t' << where << '\n';
+    }
+    if (ctx.json())
+        ctx.printJson(arr);
+    ctx.out().flush();
+    return 0;
+}
+
+int StorageCommand::remove(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("storage remove"), QStringLiteral("NAME"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString name = p.positional().first();
+    if (!ctx.config().removeStorage(name))
+        return ctx.usage(QStringLiteral("unknown storage \"%1\"").arg(name));
+    if (!ctx.saveConfig())
+        return 3;
+    CliSecrets(ctx).remove(CredentialStore::storageSecretKey(name));
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}});
+    else
+        ctx.err() << "Storage \"" << name << "\" removed (files already stored there are untouched)." << Qt::endl;
+    return 0;
+}

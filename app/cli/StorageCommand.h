@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QStringList>
+
+class CliContext;
+
+// lifeboatctl storage add|list|remove
+class StorageCommand {
+public:
+    static int run(CliContext &ctx, const QStringList &args);
+
+private:
+    static int add(CliContext &ctx, const QStringList &args);
+    static int list(CliContext &ctx, const QStringList &args);
+    static int remove(CliContext &ctx, const QStringList &args);
+};

@@ -1,0 +1,87 @@
+#include "TransferCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+
+#include "jobs/ArtifactReader.h"
+
+#include <QFile>
+#include <QJsonObject>
+
+using namespace lifeboat;
+
+namespace {
+std::optional<BackupRecord> recordArg(CliContext &ctx, const QString &text) {
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    return ok ? ctx.catalog()->get(id) : std::nullopt;
+}
+} // namespace
+
+int TransferCommand::download(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("download"), QStringLiteral("ID --to DIR"));
+    p.option(QStringLiteral("to"), QStringLiteral("Directory to copy the artifact into."), QStringLiteral("DIR"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    if (!p.isSet(QStringLiteral("to")))
+        return ctx.usage(QStringLiteral("download needs --to DIR"));
+    const auto record = recordArg(ctx, p.positional().first());
+    if (!record)
+        return ctx.usage(QStringLiteral("no backup with id \"%1\"").arg(p.positional().first()));
+    if (record->status != BackupRecord::statusCompleted())
+        return ctx.usage(QStringLiteral("backup #%1 is %2; only completed backups can be downloaded")
+                             .arg(record->id)
+                             .arg(record->status));
+    ArtifactReader reader(ctx.config().storages());
+    QString path;
+    if (!reader.downloadTo(*record, p.value(QStringLiteral("to")), &path))
+        return ctx.fail(reader.error());
+    if (ctx.json())
+        ctx.printJson(QJsonObject{
+            {QStringLiteral("ok"), true}, {QStringLiteral("path"), path}, {QStringLiteral("sha256"), record->sha256}});
+    else
+        ctx.err() << "Downloaded and verified (SHA-256 " << record->sha256 << "): " << path << Qt::endl;
+    return 0;
+}
+
+int TransferCommand::remove(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("delete"), QStringLiteral("ID [--force]"));
+    p.flag(QStringLiteral("force"), QStringLiteral("Also delete a backup younger than 24 hours."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    auto record = recordArg(ctx, p.positional().first());
+    if (!record)
+        return ctx.usage(QStringLiteral("no backup with id \"%1\"").arg(p.positional().first()));
+    if (record->status == BackupRecord::statusInProgress())
+        return ctx.fail(ExitCode::Refused,
+                        QStringLiteral("backup #%1 is still in progress; cancel it first").arg(record->id));
+    if (record->status == BackupRecord::statusDeleted())
+        return ctx.usage(QStringLiteral("backup #%1 is already deleted").arg(record->id));
+    const qint64 ageSecs = record->started.secsTo(QDateTime::currentDateTimeUtc());
+    if (ageSecs < 24 * 3600 && !p.isSet(QStringLiteral("force")))
+        return ctx.fail(
+            ExitCode::Refused,
+            QStringLiteral("backup #%1 is younger than 24 hours; pass --force to delete it anyway").arg(record->id));
+    QStringList problems;
+    for (const BackupLocation &loc : record->locations) {
+        if (loc.kind != QLatin1String("local")) {
+            problems << QStringLiteral("%1: cannot delete from %2 storage here").arg(loc.storage, loc.kind);
+            continue;
+        }
+        for (const QString &f : {loc.path, loc.manifestPath}) {
+            if (!f.isEmpty() && QFile::exists(f) && !QFile::remove(f))
+                problems << QStringLiteral("cannot remove %1").arg(f);
+        }
+    }
+    if (!problems.isEmpty())
+        return ctx.fail(ExitCode::Transfer, problems.join(QStringLiteral("; ")));
+    record->status = BackupRecord::statusDeleted();
+    QString err;
+    if (!ctx.catalog()->update(*record, &err))
+        return ctx.usage(err);
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("id"), record->id}});
+    else
+        ctx.err() << "Backup #" << record->id << " deleted." << Qt::endl;
+    return 0;
+}

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace lifeboat {
+
+// Where one copy of an artifact lives: a local path or an S3 key on a named storage.
+struct BackupLocation {
+    QString storage; // storage name from the settings
+    QString kind;    // "local" | "s3"
+    QString path;    // absolute file path or object key
+    QString manifestPath;
+};
+
+// One row of the catalog. Statuses: IN_PROGRESS → COMPLETED | FAILED | CANCELLED; later EXPIRED → DELETED.
+struct BackupRecord {
+    qint64 id = 0;
+    QString profile;
+    QString database;
+    QString kind = QStringLiteral("database"); // database | files | redis
+    QString type = QStringLiteral("MANUAL");   // DAILY | WEEKLY | MONTHLY | MANUAL (promotions: "DAILY,WEEKLY")
+    QString filename;
+    qint64 size = 0;
+    QString sha256;      // of the stored bytes
+    QString plainSha256; // of the bytes before encryption (equals sha256 when not encrypted)
+    bool encrypted = false;
+    QStringList recipients;
+    QString format;      // custom | plain | directory | tar | rdb
+    QString compression; // none | gzip:6 | zstd:3 | …
+    QString serverVersion;
+    QString toolVersion;
+    int tableCount = 0;
+    QString status = QStringLiteral("IN_PROGRESS");
+    QString error;
+    QDateTime started;
+    QDateTime finished;
+    qint64 durationMs = 0;
+    QDateTime expires;
+    QString label;
+    QString host; // workstation that ran the job (stale IN_PROGRESS detection)
+    qint64 pid = 0;
+    QDateTime verifiedAt;
+    QString verifyOutcome; // PASSED | FAILED | empty
+    QList<BackupLocation> locations;
+
+    static QString statusInProgress() { return QStringLiteral("IN_PROGRESS"); }
+    static QString statusCompleted() { return QStringLiteral("COMPLETED"); }
+    static QString statusFailed() { return QStringLiteral("FAILED"); }
+    static QString statusCancelled() { return QStringLiteral("CANCELLED"); }
+    static QString statusExpired() { return QStringLiteral("EXPIRED"); }
+    static QString statusDeleted() { return QStringLiteral("DELETED"); }
+};
+
+} // namespace lifeboat

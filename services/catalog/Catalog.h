@@ -1,0 +1,47 @@
+#pragma once
+
+#include "catalog/BackupRecord.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace lifeboat {
+
+struct CatalogFilter {
+    QString profile;
+    QString status;
+    QString type; // matches when the record's type list contains it (DAILY matches "DAILY,WEEKLY")
+    QString kind;
+    QDateTime since;
+    QDateTime until;
+    int limit = -1;
+    int offset = 0;
+};
+
+// The record of every backup. SQLite in LIFEBOAT_HOME by default; the interface lets a shared PostgreSQL
+// catalog take its place. Thread-safe: every thread gets its own connection.
+class Catalog {
+public:
+    virtual ~Catalog() = default;
+
+    virtual bool open(QString *error) = 0;
+    virtual int schemaVersion() = 0;
+
+    virtual bool insert(BackupRecord &record, QString *error) = 0; // sets record.id
+    virtual bool update(const BackupRecord &record, QString *error) = 0;
+    virtual std::optional<BackupRecord> get(qint64 id) = 0;
+    virtual QList<BackupRecord> list(const CatalogFilter &filter) = 0;
+    virtual int count(const CatalogFilter &filter) = 0;
+
+    // A record IN_PROGRESS on this host whose process is gone was interrupted (crash, kill, power loss): mark it
+    // FAILED so the catalog never claims a backup is still running. Returns how many were recovered.
+    virtual int recoverInterrupted(const QString &host) = 0;
+
+    // True when a record with this artifact name and sha256 exists (catalog rebuild skips it).
+    virtual bool hasArtifact(const QString &filename, const QString &sha256) = 0;
+};
+
+} // namespace lifeboat

@@ -1,0 +1,189 @@
+#include "catalog/ConfigStore.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+namespace lifeboat {
+
+namespace {
+QJsonArray toArray(const QStringList &l) {
+    return QJsonArray::fromStringList(l);
+}
+QStringList toList(const QJsonValue &v) {
+    QStringList out;
+    for (const auto &x : v.toArray())
+        out << x.toString();
+    return out;
+}
+
+QJsonObject profileToJson(const Profile &p) {
+    return {{QStringLiteral("name"), p.name},
+            {QStringLiteral("conninfo"), p.conninfo},
+            {QStringLiteral("production"), p.production},
+            {QStringLiteral("defaultStorages"), toArray(p.defaultStorages)},
+            {QStringLiteral("excludeTables"), toArray(p.excludeTables)},
+            {QStringLiteral("recipients"), toArray(p.recipients)},
+            {QStringLiteral("postRestoreCommand"), p.postRestoreCommand}};
+}
+
+Profile profileFromJson(const QJsonObject &o) {
+    Profile p;
+    p.name = o.value(QStringLiteral("name")).toString();
+    p.conninfo = o.value(QStringLiteral("conninfo")).toString();
+    p.production = o.value(QStringLiteral("production")).toBool();
+    p.defaultStorages = toList(o.value(QStringLiteral("defaultStorages")));
+    p.excludeTables = toList(o.value(QStringLiteral("excludeTables")));
+    p.recipients = toList(o.value(QStringLiteral("recipients")));
+    p.postRestoreCommand = o.value(QStringLiteral("postRestoreCommand")).toString();
+    return p;
+}
+
+QJsonObject storageToJson(const StorageConfig &s) {
+    return {{QStringLiteral("name"), s.name},
+            {QStringLiteral("kind"), s.kind},
+            {QStringLiteral("localDir"), s.localDir},
+            {QStringLiteral("endpoint"), s.endpoint},
+            {QStringLiteral("bucket"), s.bucket},
+            {QStringLiteral("region"), s.region},
+            {QStringLiteral("prefix"), s.prefix},
+            {QStringLiteral("pathStyle"), s.pathStyle},
+            {QStringLiteral("accessKeyId"), s.accessKeyId},
+            {QStringLiteral("awsProfile"), s.awsProfile},
+            {QStringLiteral("caFile"), s.caFile}};
+}
+
+StorageConfig storageFromJson(const QJsonObject &o) {
+    StorageConfig s;
+    s.name = o.value(QStringLiteral("name")).toString();
+    s.kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("local"));
+    s.localDir = o.value(QStringLiteral("localDir")).toString();
+    s.endpoint = o.value(QStringLiteral("endpoint")).toString();
+    s.bucket = o.value(QStringLiteral("bucket")).toString();
+    s.region = o.value(QStringLiteral("region")).toString(QStringLiteral("us-east-1"));
+    s.prefix = o.value(QStringLiteral("prefix")).toString();
+    s.pathStyle = o.value(QStringLiteral("pathStyle")).toBool();
+    s.accessKeyId = o.value(QStringLiteral("accessKeyId")).toString();
+    s.awsProfile = o.value(QStringLiteral("awsProfile")).toString();
+    s.caFile = o.value(QStringLiteral("caFile")).toString();
+    return s;
+}
+} // namespace
+
+ConfigStore::ConfigStore(QString path)
+    : m_path(std::move(path)) {}
+
+bool ConfigStore::isValidName(const QString &name) {
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"));
+    return re.match(name).hasMatch();
+}
+
+bool ConfigStore::load(QString *error) {
+    m_profiles.clear();
+    m_storages.clear();
+    m_options = {};
+    QFile f(m_path);
+    if (!f.exists())
+        return true;
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot read %1: %2").arg(m_path, f.errorString());
+        return false;
+    }
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (!doc.isObject()) {
+        if (error)
+            *error = QStringLiteral("%1 is not valid JSON (%2); fix or remove it").arg(m_path, pe.errorString());
+        return false;
+    }
+    const QJsonObject root = doc.object();
+    for (const auto &v : root.value(QStringLiteral("profiles")).toArray())
+        m_profiles.append(profileFromJson(v.toObject()));
+    for (const auto &v : root.value(QStringLiteral("storages")).toArray())
+        m_storages.append(storageFromJson(v.toObject()));
+    m_options = root.value(QStringLiteral("options")).toObject();
+    return true;
+}
+
+bool ConfigStore::save(QString *error) const {
+    QJsonArray profiles, storages;
+    for (const auto &p : m_profiles)
+        profiles.append(profileToJson(p));
+    for (const auto &s : m_storages)
+        storages.append(storageToJson(s));
+    const QJsonObject root{{QStringLiteral("version"), 1},
+                           {QStringLiteral("profiles"), profiles},
+                           {QStringLiteral("storages"), storages},
+                           {QStringLiteral("options"), m_options}};
+    QSaveFile f(m_path);
+    if (!f.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(m_path, f.errorString());
+        return false;
+    }
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    f.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
+    if (!f.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(m_path, f.errorString());
+        return false;
+    }
+    return true;
+}
+
+std::optional<Profile> ConfigStore::profile(const QString &name) const {
+    for (const auto &p : m_profiles) {
+        if (p.name == name)
+            return p;
+    }
+    return std::nullopt;
+}
+
+void ConfigStore::upsertProfile(const Profile &p) {
+    for (auto &x : m_profiles) {
+        if (x.name == p.name) {
+            x = p;
+            return;
+        }
+    }
+    m_profiles.append(p);
+}
+
+bool ConfigStore::removeProfile(const QString &name) {
+    return m_profiles.removeIf([&](const Profile &p) { return p.name == name; }) > 0;
+}
+
+std::optional<StorageConfig> ConfigStore::storage(const QString &name) const {
+    for (const auto &s : m_storages) {
+        if (s.name == name)
+            return s;
+    }
+    return std::nullopt;
+}
+
+void ConfigStore::upsertStorage(const StorageConfig &s) {
+    for (auto &x : m_storages) {
+        if (x.name == s.name) {
+            x = s;
+            return;
+        }
+    }
+    m_storages.append(s);
+}
+
+bool ConfigStore::removeStorage(const QString &name) {
+    return m_storages.removeIf([&](const StorageConfig &s) { return s.name == name; }) > 0;
+}
+
+QString ConfigStore::option(const QString &key, const QString &fallback) const {
+    return m_options.value(key).toString(fallback);
+}
+
+void ConfigStore::setOption(const QString &key, const QString &value) {
+    m_options[key] = value;
+}
+
+} // namespace lifeboat

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "catalog/Profile.h"
+#include "catalog/StorageConfig.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace lifeboat {
+
+// Settings in LIFEBOAT_HOME/config.json: profiles, storages and general options. Written atomically (QSaveFile),
+// mode 0600; holds no secrets.
+class ConfigStore {
+public:
+    explicit ConfigStore(QString path);
+
+    bool load(QString *error);
+    bool save(QString *error) const;
+
+    const QList<Profile> &profiles() const { return m_profiles; }
+    std::optional<Profile> profile(const QString &name) const;
+    void upsertProfile(const Profile &p);
+    bool removeProfile(const QString &name);
+
+    const QList<StorageConfig> &storages() const { return m_storages; }
+    std::optional<StorageConfig> storage(const QString &name) const;
+    void upsertStorage(const StorageConfig &s);
+    bool removeStorage(const QString &name);
+
+    // Free-form settings: "pgToolDir", "catalogUri", …
+    QString option(const QString &key, const QString &fallback = {}) const;
+    void setOption(const QString &key, const QString &value);
+
+    static bool isValidName(const QString &name);
+
+private:
+    QString m_path;
+    QList<Profile> m_profiles;
+    QList<StorageConfig> m_storages;
+    QJsonObject m_options;
+};
+
+} // namespace lifeboat

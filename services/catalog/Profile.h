@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace lifeboat {
+
+// A database server profile. The conninfo never holds the password (see Conninfo); that lives in a
+// CredentialStore under CredentialStore::profilePasswordKey(name).
+struct Profile {
+    QString name;
+    QString conninfo;
+    bool production = false;
+    QStringList defaultStorages;
+    QStringList excludeTables; // always excluded from backups, e.g. public._prisma_migrations
+    QStringList recipients;    // default age recipients for backups of this profile
+    QString postRestoreCommand;
+};
+
+} // namespace lifeboat

@@ -1,0 +1,49 @@
+#include "catalog/RecordJson.h"
+
+#include <QJsonArray>
+
+namespace lifeboat {
+
+namespace {
+QJsonValue iso(const QDateTime &t) {
+    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODate)) : QJsonValue();
+}
+} // namespace
+
+QJsonObject RecordJson::toJson(const BackupRecord &r) {
+    QJsonArray locations;
+    for (const auto &l : r.locations) {
+        locations.append(QJsonObject{{QStringLiteral("storage"), l.storage},
+                                     {QStringLiteral("kind"), l.kind},
+                                     {QStringLiteral("path"), l.path},
+                                     {QStringLiteral("manifest"), l.manifestPath}});
+    }
+    return {{QStringLiteral("id"), r.id},
+            {QStringLiteral("profile"), r.profile},
+            {QStringLiteral("database"), r.database},
+            {QStringLiteral("kind"), r.kind},
+            {QStringLiteral("type"), r.type},
+            {QStringLiteral("status"), r.status},
+            {QStringLiteral("filename"), r.filename},
+            {QStringLiteral("size"), r.size},
+            {QStringLiteral("sha256"), r.sha256},
+            {QStringLiteral("plainSha256"), r.plainSha256},
+            {QStringLiteral("encrypted"), r.encrypted},
+            {QStringLiteral("recipients"), QJsonArray::fromStringList(r.recipients)},
+            {QStringLiteral("format"), r.format},
+            {QStringLiteral("compression"), r.compression},
+            {QStringLiteral("serverVersion"), r.serverVersion},
+            {QStringLiteral("toolVersion"), r.toolVersion},
+            {QStringLiteral("tableCount"), r.tableCount},
+            {QStringLiteral("error"), r.error},
+            {QStringLiteral("started"), iso(r.started)},
+            {QStringLiteral("finished"), iso(r.finished)},
+            {QStringLiteral("durationMs"), r.durationMs},
+            {QStringLiteral("expires"), iso(r.expires)},
+            {QStringLiteral("label"), r.label},
+            {QStringLiteral("verifiedAt"), iso(r.verifiedAt)},
+            {QStringLiteral("verifyOutcome"), r.verifyOutcome},
+            {QStringLiteral("locations"), locations}};
+}
+
+} // namespace lifeboat

@@ -1,0 +1,441 @@
+#include "catalog/SqlCatalog.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMutexLocker>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QUuid>
+#include <QVariant>
+
+#include <csignal>
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <signal.h>
+#endif
+
+namespace lifeboat {
+
+namespace {
+// Each entry is one schema version. Never edit a released entry: append a new one.
+QStringList migrations(bool postgres) {
+    const QString idType =
+        postgres ? QStringLiteral("BIGSERIAL PRIMARY KEY") : QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT");
+    return {
+        // 1: records and their locations
+        QStringLiteral("CREATE TABLE backups ("
+                       " id %1,"
+                       " profile TEXT NOT NULL, database_name TEXT NOT NULL, kind TEXT NOT NULL, type TEXT NOT NULL,"
+                       " filename TEXT NOT NULL, size BIGINT NOT NULL DEFAULT 0, sha256 TEXT, plain_sha256 TEXT,"
+                       " encrypted INTEGER NOT NULL DEFAULT 0, recipients TEXT, format TEXT, compression TEXT,"
+                       " server_version TEXT, tool_version TEXT, table_count INTEGER NOT NULL DEFAULT 0,"
+                       " status TEXT NOT NULL, error TEXT, started TEXT NOT NULL, finished TEXT,"
+                       " duration_ms BIGINT NOT NULL DEFAULT 0, expires TEXT, label TEXT, host TEXT,"
+                       " pid BIGINT NOT NULL DEFAULT 0, verified_at TEXT, verify_outcome TEXT)")
+                .arg(idType) +
+            QStringLiteral(";CREATE INDEX backups_started ON backups(started)"
+                           ";CREATE INDEX backups_profile ON backups(profile, started)"
+                           ";CREATE INDEX backups_status ON backups(status)"
+                           ";CREATE TABLE backup_locations (backup_id BIGINT NOT NULL REFERENCES backups(id) ON "
+                           "DELETE CASCADE, storage TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL, "
+                           "manifest_path TEXT)"
+                           ";CREATE INDEX backup_locations_backup ON backup_locations(backup_id)"),
+    };
+}
+
+QString iso(const QDateTime &t) {
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+QDateTime fromIso(const QVariant &v) {
+    const QString s = v.toString();
+    return s.isEmpty() ? QDateTime() : QDateTime::fromString(s, Qt::ISODateWithMs).toUTC();
+}
+QVariant nullable(const QString &s) {
+    return s.isNull() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
+}
+
+const char *kColumns = "id, profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
+                       "recipients, format, compression, server_version, tool_version, table_count, status, error, "
+                       "started, finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome";
+
+BackupRecord fromQuery(const QSqlQuery &q) {
+    BackupRecord r;
+    int i = 0;
+    r.id = q.value(i++).toLongLong();
+    r.profile = q.value(i++).toString();
+    r.database = q.value(i++).toString();
+    r.kind = q.value(i++).toString();
+    r.type = q.value(i++).toString();
+    r.filename = q.value(i++).toString();
+    r.size = q.value(i++).toLongLong();
+    r.sha256 = q.value(i++).toString();
+    r.plainSha256 = q.value(i++).toString();
+    r.encrypted = q.value(i++).toInt() != 0;
+    for (const auto &v : QJsonDocument::fromJson(q.value(i++).toString().toUtf8()).array())
+        r.recipients << v.toString();
+    r.format = q.value(i++).toString();
+    r.compression = q.value(i++).toString();
+    r.serverVersion = q.value(i++).toString();
+    r.toolVersion = q.value(i++).toString();
+    r.tableCount = q.value(i++).toInt();
+    r.status = q.value(i++).toString();
+    r.error = q.value(i++).toString();
+    r.started = fromIso(q.value(i++));
+    r.finished = fromIso(q.value(i++));
+    r.durationMs = q.value(i++).toLongLong();
+    r.expires = fromIso(q.value(i++));
+    r.label = q.value(i++).toString();
+    r.host = q.value(i++).toString();
+    r.pid = q.value(i++).toLongLong();
+    r.verifiedAt = fromIso(q.value(i++));
+    r.verifyOutcome = q.value(i++).toString();
+    return r;
+}
+
+void bindRecord(QSqlQuery &q, const BackupRecord &r) {
+    q.bindValue(QStringLiteral(":profile"), r.profile);
+    q.bindValue(QStringLiteral(":database_name"), r.database);
+    q.bindValue(QStringLiteral(":kind"), r.kind);
+    q.bindValue(QStringLiteral(":type"), r.type);
+    q.bindValue(QStringLiteral(":filename"), r.filename);
+    q.bindValue(QStringLiteral(":size"), r.size);
+    q.bindValue(QStringLiteral(":sha256"), nullable(r.sha256));
+    q.bindValue(QStringLiteral(":plain_sha256"), nullable(r.plainSha256));
+    q.bindValue(QStringLiteral(":encrypted"), r.encrypted ? 1 : 0);
+    q.bindValue(
+        QStringLiteral(":recipients"),
+        QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(r.recipients)).toJson(QJsonDocument::Compact)));
+    q.bindValue(QStringLiteral(":format"), nullable(r.format));
+    q.bindValue(QStringLiteral(":compression"), nullable(r.compression));
+    q.bindValue(QStringLiteral(":server_version"), nullable(r.serverVersion));
+    q.bindValue(QStringLiteral(":tool_version"), nullable(r.toolVersion));
+    q.bindValue(QStringLiteral(":table_count"), r.tableCount);
+    q.bindValue(QStringLiteral(":status"), r.status);
+    q.bindValue(QStringLiteral(":error"), nullable(r.error));
+    q.bindValue(QStringLiteral(":started"), iso(r.started));
+    q.bindValue(QStringLiteral(":finished"), nullable(iso(r.finished)));
+    q.bindValue(QStringLiteral(":duration_ms"), r.durationMs);
+    q.bindValue(QStringLiteral(":expires"), nullable(iso(r.expires)));
+    q.bindValue(QStringLiteral(":label"), nullable(r.label));
+    q.bindValue(QStringLiteral(":host"), nullable(r.host));
+    q.bindValue(QStringLiteral(":pid"), r.pid);
+    q.bindValue(QStringLiteral(":verified_at"), nullable(iso(r.verifiedAt)));
+    q.bindValue(QStringLiteral(":verify_outcome"), nullable(r.verifyOutcome));
+}
+} // namespace
+
+SqlCatalog::SqlCatalog(QString driver, QString databaseName)
+    : m_driver(std::move(driver))
+    , m_databaseName(std::move(databaseName))
+    , m_connectionPrefix(QStringLiteral("lifeboat-catalog-") + QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
+
+SqlCatalog::~SqlCatalog() {
+    QMutexLocker lock(&m_mutex);
+    for (const QString &name : std::as_const(m_connections)) {
+        {
+            QSqlDatabase d = QSqlDatabase::database(name, false);
+            if (d.isValid())
+                d.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+}
+
+int SqlCatalog::latestSchemaVersion() {
+    return static_cast<int>(migrations(false).size());
+}
+
+QSqlDatabase SqlCatalog::db() {
+    // Qt SQL connections belong to the thread that opened them; every thread gets its own.
+    const QString name = m_connectionPrefix + QLatin1Char('-') +
+                         QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+    if (QSqlDatabase::contains(name))
+        return QSqlDatabase::database(name);
+    QSqlDatabase d = QSqlDatabase::addDatabase(m_driver, name);
+    if (m_driver == QLatin1String("QPSQL")) {
+        d.setConnectOptions(QStringLiteral("connect_timeout=10"));
+        d.setDatabaseName(m_databaseName); // a conninfo string is accepted by QPSQL as the database name
+    } else {
+        d.setDatabaseName(m_databaseName);
+        d.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    }
+    if (d.open() && m_driver == QLatin1String("QSQLITE")) {
+        QSqlQuery q(d);
+        q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+        q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+    }
+    QMutexLocker lock(&m_mutex);
+    m_connections << name;
+    return d;
+}
+
+bool SqlCatalog::open(QString *error) {
+    QSqlDatabase d = db();
+    if (!d.isOpen()) {
+        if (error)
+            *error = QStringLiteral("cannot open the catalog %1: %2").arg(m_databaseName, d.lastError().text());
+        return false;
+    }
+    return migrate(error);
+}
+
+int SqlCatalog::schemaVersion() {
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+bool SqlCatalog::migrate(QString *error) {
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    if (!q.exec(
+            QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied TEXT)"))) {
+        if (error)
+            *error = QStringLiteral("catalog: %1").arg(q.lastError().text());
+        return false;
+    }
+    const int current = schemaVersion();
+    const QStringList steps = migrations(m_driver == QLatin1String("QPSQL"));
+    if (current > steps.size()) {
+        if (error)
+            *error = QStringLiteral("the catalog has schema version %1 but this Lifeboat knows only up to %2 — "
+                                    "upgrade Lifeboat")
+                         .arg(current)
+                         .arg(steps.size());
+        return false;
+    }
+    for (int v = current + 1; v <= steps.size(); ++v) {
+        d.transaction();
+        bool ok = true;
+        for (const QString &stmt : steps.at(v - 1).split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+            if (!q.exec(stmt)) {
+                ok = false;
+                break;
+            }
+        }
+        if (ok) {
+            q.prepare(QStringLiteral("INSERT INTO schema_version (version, applied) VALUES (?, ?)"));
+            q.addBindValue(v);
+            q.addBindValue(iso(QDateTime::currentDateTimeUtc()));
+            ok = q.exec();
+        }
+        if (!ok) {
+            const QString why = q.lastError().text();
+            d.rollback();
+            if (error)
+                *error = QStringLiteral("catalog migration %1 failed: %2").arg(v).arg(why);
+            return false;
+        }
+        d.commit();
+    }
+    return true;
+}
+
+bool SqlCatalog::writeLocations(QSqlDatabase &d, const BackupRecord &r, QString *error) {
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("DELETE FROM backup_locations WHERE backup_id = ?"));
+    q.addBindValue(r.id);
+    if (!q.exec()) {
+        if (error)
+            *error = q.lastError().text();
+        return false;
+    }
+    for (const BackupLocation &l : r.locations) {
+        q.prepare(QStringLiteral("INSERT INTO backup_locations (backup_id, storage, kind, path, manifest_path) "
+                                 "VALUES (?, ?, ?, ?, ?)"));
+        q.addBindValue(r.id);
+        q.addBindValue(l.storage);
+        q.addBindValue(l.kind);
+        q.addBindValue(l.path);
+        q.addBindValue(l.manifestPath);
+        if (!q.exec()) {
+            if (error)
+                *error = q.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+void SqlCatalog::loadLocations(QSqlDatabase &d, BackupRecord &r) {
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("SELECT storage, kind, path, manifest_path FROM backup_locations WHERE backup_id = ? "
+                             "ORDER BY rowid"));
+    if (m_driver == QLatin1String("QPSQL"))
+        q.prepare(
+            QStringLiteral("SELECT storage, kind, path, manifest_path FROM backup_locations WHERE backup_id = ?"));
+    q.addBindValue(r.id);
+    if (!q.exec())
+        return;
+    while (q.next())
+        r.locations.append(
+            {q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString()});
+}
+
+bool SqlCatalog::insert(BackupRecord &r, QString *error) {
+    QSqlDatabase d = db();
+    d.transaction();
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral(
+        "INSERT INTO backups (profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
+        "recipients, format, compression, server_version, tool_version, table_count, status, error, started, "
+        "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome) VALUES (:profile, "
+        ":database_name, :kind, :type, :filename, :size, :sha256, :plain_sha256, :encrypted, :recipients, :format, "
+        ":compression, :server_version, :tool_version, :table_count, :status, :error, :started, :finished, "
+        ":duration_ms, :expires, :label, :host, :pid, :verified_at, :verify_outcome)"));
+    bindRecord(q, r);
+    if (!q.exec()) {
+        if (error)
+            *error = QStringLiteral("catalog insert failed: %1").arg(q.lastError().text());
+        d.rollback();
+        return false;
+    }
+    r.id = q.lastInsertId().toLongLong();
+    if (!writeLocations(d, r, error)) {
+        d.rollback();
+        return false;
+    }
+    return d.commit();
+}
+
+bool SqlCatalog::update(const BackupRecord &r, QString *error) {
+    QSqlDatabase d = db();
+    d.transaction();
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral(
+        "UPDATE backups SET profile = :profile, database_name = :database_name, kind = :kind, type = :type, "
+        "filename = :filename, size = :size, sha256 = :sha256, plain_sha256 = :plain_sha256, encrypted = :encrypted, "
+        "recipients = :recipients, format = :format, compression = :compression, server_version = :server_version, "
+        "tool_version = :tool_version, table_count = :table_count, status = :status, error = :error, started = "
+        ":started, finished = :finished, duration_ms = :duration_ms, expires = :expires, label = :label, host = "
+        ":host, pid = :pid, verified_at = :verified_at, verify_outcome = :verify_outcome WHERE id = :id"));
+    bindRecord(q, r);
+    q.bindValue(QStringLiteral(":id"), r.id);
+    if (!q.exec() || !writeLocations(d, r, error)) {
+        if (error && error->isEmpty())
+            *error = QStringLiteral("catalog update failed: %1").arg(q.lastError().text());
+        d.rollback();
+        return false;
+    }
+    return d.commit();
+}
+
+std::optional<BackupRecord> SqlCatalog::get(qint64 id) {
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("SELECT %1 FROM backups WHERE id = ?").arg(QLatin1String(kColumns)));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    BackupRecord r = fromQuery(q);
+    loadLocations(d, r);
+    return r;
+}
+
+namespace {
+QString whereClause(const CatalogFilter &f, QVariantList &binds) {
+    QStringList w;
+    if (!f.profile.isEmpty()) {
+        w << QStringLiteral("profile = ?");
+        binds << f.profile;
+    }
+    if (!f.status.isEmpty()) {
+        w << QStringLiteral("status = ?");
+        binds << f.status.toUpper();
+    }
+    if (!f.kind.isEmpty()) {
+        w << QStringLiteral("kind = ?");
+        binds << f.kind;
+    }
+    if (!f.type.isEmpty()) {
+        w << QStringLiteral("(',' || type || ',') LIKE ?");
+        binds << QStringLiteral("%,%1,%").arg(f.type.toUpper());
+    }
+    if (f.since.isValid()) {
+        w << QStringLiteral("started >= ?");
+        binds << iso(f.since);
+    }
+    if (f.until.isValid()) {
+        w << QStringLiteral("started < ?");
+        binds << iso(f.until);
+    }
+    return w.isEmpty() ? QString() : QStringLiteral(" WHERE ") + w.join(QStringLiteral(" AND "));
+}
+} // namespace
+
+QList<BackupRecord> SqlCatalog::list(const CatalogFilter &f) {
+    QList<BackupRecord> out;
+    QSqlDatabase d = db();
+    QVariantList binds;
+    QString sql = QStringLiteral("SELECT %1 FROM backups").arg(QLatin1String(kColumns)) + whereClause(f, binds) +
+                  QStringLiteral(" ORDER BY started DESC, id DESC");
+    if (f.limit >= 0)
+        sql += QStringLiteral(" LIMIT %1 OFFSET %2").arg(f.limit).arg(f.offset);
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (const auto &b : binds)
+        q.addBindValue(b);
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append(fromQuery(q));
+    for (auto &r : out)
+        loadLocations(d, r);
+    return out;
+}
+
+int SqlCatalog::count(const CatalogFilter &f) {
+    QSqlDatabase d = db();
+    QVariantList binds;
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM backups") + whereClause(f, binds));
+    for (const auto &b : binds)
+        q.addBindValue(b);
+    if (!q.exec() || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+bool SqlCatalog::processAlive(qint64 pid) {
+#ifdef Q_OS_UNIX
+    if (pid <= 0)
+        return false;
+    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+#else
+    Q_UNUSED(pid)
+    return true; // without a cheap liveness check, never declare a running job dead
+#endif
+}
+
+int SqlCatalog::recoverInterrupted(const QString &host) {
+    CatalogFilter f;
+    f.status = BackupRecord::statusInProgress();
+    int recovered = 0;
+    for (BackupRecord r : list(f)) {
+        if (r.host != host || processAlive(r.pid))
+            continue;
+        r.status = BackupRecord::statusFailed();
+        r.error = QStringLiteral("interrupted: the process that ran this backup (pid %1) is gone").arg(r.pid);
+        r.finished = QDateTime::currentDateTimeUtc();
+        QString err;
+        if (update(r, &err))
+            ++recovered;
+    }
+    return recovered;
+}
+
+bool SqlCatalog::hasArtifact(const QString &filename, const QString &sha256) {
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("SELECT 1 FROM backups WHERE filename = ? AND sha256 = ?"));
+    q.addBindValue(filename);
+    q.addBindValue(sha256);
+    return q.exec() && q.next();
+}
+
+} // namespace lifeboat

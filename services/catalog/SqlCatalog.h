@@ -1,0 +1,50 @@
+#pragma once
+
+#include "catalog/Catalog.h"
+
+#include <QMutex>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+namespace lifeboat {
+
+// Catalog on Qt SQL. driver "QSQLITE" (file path, WAL journal) or "QPSQL" (team catalog). Schema changes are
+// numbered migrations applied in a transaction, recorded in schema_version.
+class SqlCatalog : public Catalog {
+public:
+    SqlCatalog(QString driver, QString databaseName);
+    ~SqlCatalog() override;
+
+    static std::unique_ptr<SqlCatalog> sqlite(const QString &path) {
+        return std::make_unique<SqlCatalog>(QStringLiteral("QSQLITE"), path);
+    }
+
+    bool open(QString *error) override;
+    int schemaVersion() override;
+    bool insert(BackupRecord &record, QString *error) override;
+    bool update(const BackupRecord &record, QString *error) override;
+    std::optional<BackupRecord> get(qint64 id) override;
+    QList<BackupRecord> list(const CatalogFilter &filter) override;
+    int count(const CatalogFilter &filter) override;
+    int recoverInterrupted(const QString &host) override;
+    bool hasArtifact(const QString &filename, const QString &sha256) override;
+
+    static int latestSchemaVersion();
+    static bool processAlive(qint64 pid);
+
+private:
+    QSqlDatabase db();
+    bool migrate(QString *error);
+    bool writeLocations(QSqlDatabase &d, const BackupRecord &r, QString *error);
+    void loadLocations(QSqlDatabase &d, BackupRecord &r);
+
+    QString m_driver;
+    QString m_databaseName;
+    QString m_connectionPrefix;
+    QMutex m_mutex;
+    QStringList m_connections;
+};
+
+} // namespace lifeboat

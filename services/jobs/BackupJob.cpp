@@ -1,0 +1,392 @@
+#include "jobs/BackupJob.h"
+
+#include "core/ArtifactName.h"
+#include "jobs/ChildProcess.h"
+#include "jobs/PgDumpCommand.h"
+#include "pg/PgPassFile.h"
+#include "pg/PgToolLocator.h"
+#include "pipeline/GzipStage.h"
+#include "pipeline/HashStage.h"
+#include "pipeline/ProgressStage.h"
+#include "pipeline/TarWriter.h"
+#include "pipeline/TeeSink.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QLocale>
+#include <QRegularExpression>
+#include <QSysInfo>
+#include <QTemporaryDir>
+
+namespace lifeboat {
+
+namespace {
+QString human(qint64 bytes) {
+    return QLocale::c().formattedDataSize(bytes);
+}
+
+QString firstErrorLine(const QStringList &tail) {
+    for (const QString &l : tail) {
+        if (l.contains(QStringLiteral("error:")) || l.contains(QStringLiteral("FATAL")))
+            return l;
+    }
+    return tail.isEmpty() ? QString() : tail.last();
+}
+} // namespace
+
+BackupJob::BackupJob(Request request, QObject *parent)
+    : Job(parent)
+    , m_req(std::move(request)) {}
+
+BackupJob::~BackupJob() = default;
+
+QString BackupJob::title() const {
+    return QStringLiteral("Backup of %1").arg(m_req.profile.name);
+}
+
+JobResult BackupJob::failBeforeRecord(const Error &e) {
+    for (auto &s : m_req.stores)
+        s->discard();
+    log(e.message);
+    return {e, 0, {}};
+}
+
+bool BackupJob::resolveTables(PgSession &session, QList<PgSession::TableInfo> &tables, Error &error) {
+    const QList<PgSession::TableInfo> all = session.tables();
+    if (session.error()) {
+        error = session.error();
+        return false;
+    }
+    // Names resolve like pg_dump's patterns without wildcards: schema-qualified, or by the search path.
+    auto resolve = [&](const QString &name, QList<PgSession::TableInfo> *out) -> bool {
+        const auto [schema, table] = PgDumpCommand::splitQualified(name);
+        const QString oidSql = QStringLiteral("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON "
+                                              "n.oid = c.relnamespace WHERE c.oid = to_regclass($1)");
+        const QString regclass = schema.isEmpty() ? session.quoteIdent(table) : session.quoteQualified(schema, table);
+        PgSession::Rows rows;
+        if (!session.exec(oidSql, {regclass}, &rows) || rows.isEmpty())
+            return false;
+        for (const auto &t : all) {
+            if (t.schema == rows.first().at(0) && t.name == rows.first().at(1)) {
+                if (out)
+                    out->append(t);
+                return true;
+            }
+        }
+        return false;
+    };
+    QList<PgSession::TableInfo> selected;
+    if (m_req.options.tables.isEmpty()) {
+        selected = all;
+    } else {
+        for (const QString &name : m_req.options.tables) {
+            if (!resolve(name, &selected)) {
+                error = {ExitCode::PgTool, QStringLiteral("table \"%1\" matches nothing in database \"%2\" — check "
+                                                          "the name (schema.table, case-sensitive)")
+                                               .arg(name, session.currentDatabase())};
+                return false;
+            }
+        }
+    }
+    QStringList excludes = m_req.options.excludeTables + m_req.profile.excludeTables;
+    QList<PgSession::TableInfo> excluded;
+    for (const QString &name : excludes)
+        resolve(name, &excluded); // an always-excluded table that doesn't exist is fine
+    tables.clear();
+    for (const auto &t : selected) {
+        const bool drop = std::any_of(excluded.begin(), excluded.end(), [&](const PgSession::TableInfo &x) {
+            return x.schema == t.schema && x.name == t.name;
+        });
+        if (!drop)
+            tables.append(t);
+    }
+    return true;
+}
+
+void BackupJob::onDumpLine(const QString &line) {
+    log(line);
+    static const QRegularExpression re(QStringLiteral(R"re(dumping contents of table "(.+)"$)re"));
+    const auto m = re.match(line);
+    if (!m.hasMatch())
+        return;
+    m_progress.itemsDone = qMin(m_progress.itemsDone + 1, m_progress.itemsTotal);
+    m_progress.currentItem = m.captured(1);
+    m_doneTableBytes += m_tableBytes.value(m.captured(1));
+}
+
+JobResult BackupJob::finishRecord(BackupRecord &record, const Error &e, const QList<BackupStore *> &stores) {
+    record.finished = QDateTime::currentDateTimeUtc();
+    record.durationMs = record.started.msecsTo(record.finished);
+    if (e) {
+        for (BackupStore *s : stores)
+            s->discard();
+        record.status = e.code == ExitCode::Cancelled ? BackupRecord::statusCancelled() : BackupRecord::statusFailed();
+        record.error = e.message;
+        record.locations.clear();
+    }
+    QString catalogError;
+    if (m_req.catalog && !m_req.catalog->update(record, &catalogError))
+        log(QStringLiteral("warning: catalog update failed: %1").arg(catalogError));
+    m_progress.phase = e ? record.status.toLower() : QStringLiteral("done");
+    reportProgress(m_progress, true);
+    if (e)
+        log(e.message);
+    QJsonObject details{{QStringLiteral("id"), record.id},
+                        {QStringLiteral("status"), record.status},
+                        {QStringLiteral("filename"), record.filename},
+                        {QStringLiteral("size"), record.size},
+                        {QStringLiteral("sha256"), record.sha256},
+                        {QStringLiteral("durationMs"), record.durationMs}};
+    QJsonArray locs;
+    for (const auto &l : record.locations)
+        locs.append(QJsonObject{{QStringLiteral("storage"), l.storage}, {QStringLiteral("path"), l.path}});
+    details[QStringLiteral("locations")] = locs;
+    if (e)
+        details[QStringLiteral("error")] = e.message;
+    return {e, record.id, details};
+}
+
+JobResult BackupJob::execute() {
+    const QDateTime started = QDateTime::currentDateTimeUtc();
+    m_progress.phase = QStringLiteral("connecting");
+    reportProgress(m_progress, true);
+
+    Error err;
+    const Conninfo ci = Conninfo::parse(m_req.profile.conninfo, &err);
+    if (!ci.isValid())
+        return failBeforeRecord(err);
+    QString password = m_req.password;
+    if (password.isEmpty())
+        password = ci.password();
+    if (password.isEmpty())
+        password = qEnvironmentVariable("PGPASSWORD");
+
+    PgSession session;
+    if (!session.connect(ci, password))
+        return failBeforeRecord(session.error());
+    const QString database = session.currentDatabase();
+    const PgVersion server = session.serverVersion();
+    const PgToolLocator::Tool pgDump = PgToolLocator(m_req.pgToolDir).choose(QStringLiteral("pg_dump"), server, &err);
+    if (err)
+        return failBeforeRecord(err);
+    log(QStringLiteral("server %1 (PostgreSQL %2), database \"%3\", using %4 (%5)")
+            .arg(ci.hostPort(), server.toString(), database, pgDump.path, pgDump.version.toString()));
+
+    QList<PgSession::TableInfo> tables;
+    if (!resolveTables(session, tables, err))
+        return failBeforeRecord(err);
+
+    QTemporaryDir scratch(m_req.workDir.isEmpty() ? QDir::tempPath() + QStringLiteral("/lifeboat-XXXXXX")
+                                                  : m_req.workDir + QStringLiteral("/lifeboat-XXXXXX"));
+    const QString dumpDir = scratch.path() + QStringLiteral("/dump");
+    const QString conninfo = ci.withDatabase(database).toKeywordString();
+    PgDumpCommand::Plan plan = PgDumpCommand::build(m_req.options, pgDump.version, conninfo, {}, dumpDir, &err);
+    if (err)
+        return failBeforeRecord(err);
+    if (!plan.toStdout && !scratch.isValid())
+        return failBeforeRecord({ExitCode::Usage, QStringLiteral("cannot create a scratch directory for the "
+                                                                 "directory format in %1")
+                                                      .arg(scratch.path())});
+
+    // Free space: table data (heap + TOAST) is the estimate; compressed output is assumed to need half of it.
+    for (const auto &t : tables) {
+        m_tableBytes.insert(t.qualified(), t.bytes);
+        m_totalTableBytes += t.bytes;
+    }
+    if (m_req.checkFreeSpace && !m_req.options.schemaOnly) {
+        const bool compressed = plan.compression != QLatin1String("none");
+        const qint64 needed = compressed ? m_totalTableBytes / 2 : m_totalTableBytes;
+        for (const auto &s : m_req.stores) {
+            const qint64 free = s->freeBytes();
+            if (free >= 0 && free < needed) {
+                return failBeforeRecord(
+                    {ExitCode::Refused, QStringLiteral("not enough free space on storage \"%1\": about %2 needed "
+                                                       "(estimated from table sizes), %3 free — free some space or "
+                                                       "choose another storage")
+                                            .arg(s->storageName(), human(needed), human(free))});
+            }
+        }
+    }
+
+    const bool encrypted = !m_req.options.recipients.isEmpty();
+    const QString artifact = ArtifactName::make(m_req.profile.name, database, started, plan.extension, encrypted);
+    QList<BackupStore *> stores;
+    for (auto &s : m_req.stores) {
+        if (!s->begin(artifact, m_req.options.type.section(QLatin1Char(','), 0, 0), started, m_totalTableBytes))
+            return failBeforeRecord({s->error().code, s->error().message});
+        stores << s.get();
+    }
+    if (stores.isEmpty())
+        return failBeforeRecord({ExitCode::Usage, QStringLiteral("no storage to write to — add one with `storage add` "
+                                                                 "or pass --storage")});
+
+    // The pipeline, built back to front.
+    std::vector<ByteSink *> sinks;
+    for (BackupStore *s : stores)
+        sinks.push_back(s->sink());
+    TeeSink tee(sinks);
+    HashStage stored(&tee);
+    std::unique_ptr<ByteSink> encrypt;
+    std::unique_ptr<HashStage> plainHash;
+    ByteSink *head = &stored;
+    if (encrypted) {
+        if (!m_req.encryptStage)
+            return failBeforeRecord({ExitCode::Usage, QStringLiteral("encryption was requested but is not available")});
+        encrypt = m_req.encryptStage(&stored, &err);
+        if (!encrypt)
+            return failBeforeRecord(err);
+        plainHash = std::make_unique<HashStage>(encrypt.get());
+        head = plainHash.get();
+    }
+    std::unique_ptr<GzipStage> gzip;
+    if (plan.gzipInProcess) {
+        gzip = std::make_unique<GzipStage>(head, plan.gzipLevel);
+        head = gzip.get();
+    }
+
+    BackupRecord record;
+    record.profile = m_req.profile.name;
+    record.database = database;
+    record.kind = QStringLiteral("database");
+    record.type = m_req.options.type;
+    record.label = m_req.options.label;
+    record.filename = artifact;
+    record.format = m_req.options.format;
+    record.compression = plan.compression;
+    record.serverVersion = server.toString();
+    record.toolVersion = pgDump.version.toString();
+    record.encrypted = encrypted;
+    record.recipients = m_req.options.recipients;
+    record.started = started;
+    record.host = QSysInfo::machineHostName();
+    record.pid = QCoreApplication::applicationPid();
+    record.tableCount = static_cast<int>(tables.size());
+    QString catalogError;
+    if (m_req.catalog && !m_req.catalog->insert(record, &catalogError))
+        return failBeforeRecord({ExitCode::Usage, QStringLiteral("catalog: %1").arg(catalogError)});
+
+    // Counts and dump share one snapshot: the transaction stays open until pg_dump is done.
+    m_progress.phase = QStringLiteral("counting rows");
+    m_progress.itemsTotal = static_cast<int>(tables.size());
+    reportProgress(m_progress, true);
+    const QString snapshot = session.beginExportedSnapshot();
+    if (snapshot.isEmpty()) {
+        head->abort();
+        return finishRecord(
+            record, {ExitCode::PgTool, QStringLiteral("cannot export a snapshot: %1").arg(session.error().message)},
+            stores);
+    }
+    Manifest manifest;
+    for (const auto &t : tables) {
+        if (isCancelled()) {
+            head->abort();
+            return finishRecord(record, {ExitCode::Cancelled, QStringLiteral("cancelled")}, stores);
+        }
+        const qint64 rows = m_req.options.schemaOnly ? 0 : session.exactRowCount(t.schema, t.name);
+        if (rows < 0) {
+            head->abort();
+            return finishRecord(
+                record,
+                {ExitCode::PgTool,
+                 QStringLiteral("counting rows of %1 failed: %2").arg(t.qualified(), session.error().message)},
+                stores);
+        }
+        manifest.tables.append({t.schema, t.name, rows});
+    }
+    plan = PgDumpCommand::build(m_req.options, pgDump.version, conninfo, snapshot, dumpDir, &err);
+
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("PGPASSWORD"));
+    PgPassFile passFile;
+    if (!password.isEmpty()) {
+        if (!passFile.create(password)) {
+            head->abort();
+            return finishRecord(record, {ExitCode::Usage, QStringLiteral("cannot create a temporary password file")},
+                                stores);
+        }
+        env.insert(QStringLiteral("PGPASSFILE"), passFile.path());
+    }
+
+    m_progress.phase = QStringLiteral("dumping");
+    m_progress.itemsDone = 0;
+    reportProgress(m_progress, true);
+    ChildProcess child(pgDump.path, plan.args, env);
+    child.setCancelFlag(cancelFlag());
+    child.setStderrHandler([this](const QString &line) { onDumpLine(line); });
+    ProgressStage progressSink(head, [this](qint64 bytes) {
+        m_progress.bytes = bytes;
+        // ETA from the share of table data dumped so far: bytes out aren't comparable to bytes on the server.
+        if (m_totalTableBytes > 0 && m_doneTableBytes > 0) {
+            const double f = qMin(1.0, double(m_doneTableBytes) / double(m_totalTableBytes));
+            m_progress.etaSeconds = qint64(elapsedMs() / 1000.0 * (1.0 - f) / f);
+        }
+        reportProgress(m_progress);
+    });
+    const bool dumped = child.run(plan.toStdout ? static_cast<ByteSink *>(&progressSink) : nullptr);
+    session.exec(QStringLiteral("COMMIT"));
+    Error dumpError;
+    if (!dumped) {
+        if (child.wasCancelled() || isCancelled())
+            dumpError = {ExitCode::Cancelled, QStringLiteral("cancelled")};
+        else if (!child.errorText().isEmpty() && child.exitCode() == -1 && !child.crashed())
+            dumpError = {ExitCode::PgTool, child.errorText()};
+        else
+            dumpError = {ExitCode::PgTool,
+                         QStringLiteral("pg_dump failed: %1")
+                             .arg(firstErrorLine(child.stderrTail()).isEmpty() ? child.errorText()
+                                                                               : firstErrorLine(child.stderrTail()))};
+        if (child.crashed())
+            dumpError.message =
+                QStringLiteral("pg_dump was killed or crashed; %1").arg(firstErrorLine(child.stderrTail()));
+    }
+    if (!dumpError && !plan.toStdout) {
+        m_progress.phase = QStringLiteral("archiving");
+        reportProgress(m_progress, true);
+        TarWriter tar(&progressSink);
+        if (!tar.writeTree(dumpDir, QString(), cancelFlag()))
+            dumpError = tar.error();
+    }
+    if (!dumpError && !head->finish())
+        dumpError = head->error();
+    if (dumpError) {
+        head->abort();
+        return finishRecord(record, dumpError, stores);
+    }
+
+    m_progress.phase = QStringLiteral("writing manifest");
+    reportProgress(m_progress, true);
+    record.size = stored.bytes();
+    record.sha256 = QString::fromLatin1(stored.sha256Hex());
+    record.plainSha256 = plainHash ? QString::fromLatin1(plainHash->sha256Hex()) : record.sha256;
+    const QDateTime finished = QDateTime::currentDateTimeUtc();
+    manifest.toolVersion = QStringLiteral(LIFEBOAT_VERSION);
+    manifest.profile = record.profile;
+    manifest.host = ci.hostPort();
+    manifest.database = database;
+    manifest.type = record.type;
+    manifest.label = record.label;
+    manifest.serverVersion = record.serverVersion;
+    manifest.pgDumpVersion = record.toolVersion;
+    manifest.format = record.format;
+    manifest.compression = record.compression;
+    manifest.artifact = artifact;
+    manifest.size = record.size;
+    manifest.sha256 = record.sha256;
+    manifest.plainSha256 = record.plainSha256;
+    manifest.encrypted = encrypted;
+    manifest.recipients = record.recipients;
+    manifest.started = started;
+    manifest.finished = finished;
+    manifest.durationMs = started.msecsTo(finished);
+    const QByteArray json = manifest.toJson();
+    for (BackupStore *s : stores) {
+        if (!s->putManifest(json))
+            return finishRecord(record, s->error(), stores);
+        record.locations.append(s->location());
+    }
+    record.status = BackupRecord::statusCompleted();
+    log(QStringLiteral("backup complete: %1 (%2, sha256 %3)").arg(artifact, human(record.size), record.sha256));
+    return finishRecord(record, {}, stores);
+}
+
+} // namespace lifeboat

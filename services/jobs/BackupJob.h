@@ -1,0 +1,60 @@
+#pragma once
+
+#include "catalog/Catalog.h"
+#include "catalog/Manifest.h"
+#include "catalog/Profile.h"
+#include "jobs/BackupOptions.h"
+#include "jobs/BackupStore.h"
+#include "jobs/Job.h"
+#include "pg/PgSession.h"
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace lifeboat {
+
+// Dumps one PostgreSQL database in a single pass: pg_dump → [gzip] → SHA-256 (plain) → [age] → SHA-256 (stored)
+// → every store at once, then the manifest beside each copy and a COMPLETED catalog record. Row counts come from
+// the same snapshot pg_dump uses, so the manifest's counts are exactly what the artifact holds.
+class BackupJob : public Job {
+    Q_OBJECT
+public:
+    // Builds the encryption stage (age) in front of `next`; set when recipients are given.
+    using StageFactory = std::function<std::unique_ptr<ByteSink>(ByteSink *next, Error *error)>;
+
+    struct Request {
+        Profile profile;
+        QString password; // empty: libpq's own sources (~/.pgpass, service file); PGPASSWORD is moved to a file
+        BackupOptions options;
+        std::vector<std::unique_ptr<BackupStore>> stores;
+        std::shared_ptr<Catalog> catalog;
+        QString pgToolDir;
+        QString workDir; // scratch space for the directory format
+        StageFactory encryptStage;
+        bool checkFreeSpace = true;
+    };
+
+    explicit BackupJob(Request request, QObject *parent = nullptr);
+    ~BackupJob() override;
+
+    QString title() const override;
+
+protected:
+    JobResult execute() override;
+
+private:
+    struct Prepared;
+    JobResult failBeforeRecord(const Error &e);
+    JobResult finishRecord(BackupRecord &record, const Error &e, const QList<BackupStore *> &stores);
+    bool resolveTables(PgSession &session, QList<PgSession::TableInfo> &tables, Error &error);
+    void onDumpLine(const QString &line);
+
+    Request m_req;
+    JobProgress m_progress;
+    QHash<QString, qint64> m_tableBytes;
+    qint64 m_totalTableBytes = 0;
+    qint64 m_doneTableBytes = 0;
+};
+
+} // namespace lifeboat
