@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QString>
+
+namespace lifeboat {
+
+// The answer of KeychainProbe::detect().
+struct KeychainStatus {
+    enum class State {
+        Available,           // a Secret Service answers and its default keyring is unlocked
+        NoSessionBus,        // no D-Bus session bus (typical for cron, ssh, containers)
+        NoSecretService,     // a session bus, but nothing provides org.freedesktop.secrets
+        NoDefaultCollection, // the Secret Service has no default keyring to store into
+        Locked,              // the default keyring is locked
+        NotResponding,       // no answer within the timeout
+    };
+    State state = State::NotResponding;
+    QString message;  // one line for the operator, says what is missing and what to do
+    QString provider; // the process behind the Secret Service when known, e.g. "gnome-keyring-daemon"
+
+    bool available() const { return state == State::Available; }
+};
+
+// Does a Secret Service keychain answer? Asked at start-up so the CLI and the GUI can say visibly when secrets
+// will have to be given each time. Talks D-Bus directly (org.freedesktop.Secret.Service) rather than through
+// QtKeychain, because QtKeychain 0.13 cannot tell "no backend" apart from other failures and has no availability
+// check. The whole probe runs on a helper thread and is abandoned after `timeoutMs`, so a wedged bus or a service
+// that never finishes activating cannot hang the caller. Safe from any thread; blocks the caller up to timeoutMs.
+class KeychainProbe {
+public:
+    static KeychainStatus detect(int timeoutMs = 3000);
+};
+
+} // namespace lifeboat
