@@ -1,7 +1,9 @@
 #include "secrets/PromptCredentialStore.h"
 
 #include <cerrno>
+#include <csignal>
 #include <fcntl.h>
+#include <iterator>
 #include <termios.h>
 #include <unistd.h>
 
@@ -9,21 +11,46 @@ namespace lifeboat {
 
 namespace {
 
-// Switches terminal echo off for its lifetime (restored even on early return).
+// The terminal state to put back if the user interrupts the prompt (Ctrl-C): without it the shell would be left
+// with echo off. Only one prompt runs at a time, so one saved state suffices.
+termios g_savedTerminal{};
+int g_terminalFd = -1;
+const int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+extern "C" void restoreTerminalAndReraise(int sig) {
+    if (g_terminalFd >= 0)
+        tcsetattr(g_terminalFd, TCSANOW, &g_savedTerminal); // async-signal-safe
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+// Switches terminal echo off for its lifetime (restored on return and on a terminating signal).
 class EchoOff {
 public:
     explicit EchoOff(int fd)
         : m_fd(fd) {
-        if (tcgetattr(fd, &m_saved) == 0) {
-            termios quiet = m_saved;
-            quiet.c_lflag &= ~tcflag_t(ECHO);
-            quiet.c_lflag |= ECHONL; // still move to the next line on Enter
-            m_active = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
-        }
+        if (tcgetattr(fd, &m_saved) != 0)
+            return;
+        g_savedTerminal = m_saved;
+        g_terminalFd = fd;
+        struct sigaction sa {};
+        sa.sa_handler = restoreTerminalAndReraise;
+        sigemptyset(&sa.sa_mask);
+        for (size_t i = 0; i < std::size(kSignals); ++i)
+            sigaction(kSignals[i], &sa, &m_oldActions[i]);
+        termios quiet = m_saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        quiet.c_lflag |= ECHONL; // still move to the next line on Enter
+        m_active = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
     }
     ~EchoOff() {
         if (m_active)
             tcsetattr(m_fd, TCSAFLUSH, &m_saved);
+        if (g_terminalFd == m_fd) {
+            for (size_t i = 0; i < std::size(kSignals); ++i)
+                sigaction(kSignals[i], &m_oldActions[i], nullptr);
+            g_terminalFd = -1;
+        }
     }
     EchoOff(const EchoOff &) = delete;
     EchoOff &operator=(const EchoOff &) = delete;
@@ -31,6 +58,7 @@ public:
 private:
     int m_fd;
     termios m_saved{};
+    struct sigaction m_oldActions[std::size(kSignals)]{};
     bool m_active = false;
 };
 

@@ -10,9 +10,11 @@
 #include <QTest>
 
 #include <cerrno>
+#include <csignal>
 #include <poll.h>
 #include <pty.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 using namespace lifeboat;
@@ -191,6 +193,40 @@ private slots:
         QVERIFY2(seen.contains("profile/tty/password=" + hex("tty-secret-4711")), seen.constData());
         QVERIFY2(!seen.contains("tty-secret-4711"), seen.constData()); // never echoed
         QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+
+    void interruptedPromptRestoresEcho() {
+        int master = -1;
+        const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+        QVERIFY(pid >= 0);
+        if (pid == 0) {
+            const QByteArray child = kChild.toLocal8Bit();
+            execl(child.constData(), child.constData(), "prompt", "profile/tty/password", static_cast<char *>(nullptr));
+            _exit(127);
+        }
+        QByteArray seen;
+        QElapsedTimer timer;
+        timer.start();
+        while (!seen.contains("input hidden") && timer.elapsed() < 10000) {
+            pollfd pfd{master, POLLIN, 0};
+            char buf[512];
+            if (poll(&pfd, 1, 200) > 0) {
+                const ssize_t n = ::read(master, buf, sizeof buf);
+                if (n > 0)
+                    seen.append(buf, n);
+            }
+        }
+        QVERIFY2(seen.contains("input hidden"), seen.constData());
+        termios t{};
+        QCOMPARE(tcgetattr(master, &t), 0); // on Linux the master reports the terminal's settings
+        QVERIFY(!(t.c_lflag & ECHO));       // echo is off while the prompt waits
+        ::kill(pid, SIGINT);                // the user presses Ctrl-C
+        int status = 0;
+        waitpid(pid, &status, 0);
+        QVERIFY(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+        QCOMPARE(tcgetattr(master, &t), 0);
+        QVERIFY(t.c_lflag & ECHO); // the terminal is usable again
+        ::close(master);
     }
 
     void promptStoreFromDeviceAndMemoryOnlyWrite() {
