@@ -131,6 +131,35 @@ private slots:
             QCOMPARE(fires[i].toUTC(), expected[i]);
     }
 
+    void hourlyForAYear_data() {
+        QTest::addColumn<QByteArray>("tz");
+        QTest::addColumn<int>("expected");
+        // 365 days x 24 wall hours, minus the spring-forward 02:00 that merges with 03:00; the repeated autumn hour
+        // fires once. UTC has no transitions.
+        QTest::newRow("Europe/Berlin") << QByteArray("Europe/Berlin") << 365 * 24 - 1;
+        QTest::newRow("America/New_York") << QByteArray("America/New_York") << 365 * 24 - 1;
+        QTest::newRow("UTC") << QByteArray("UTC") << 365 * 24;
+    }
+
+    void hourlyForAYear() {
+        QFETCH(QByteArray, tz);
+        QFETCH(int, expected);
+        const QTimeZone zoneTz = zone(tz.constData());
+        const CronExpression cron = CronExpression::parse(QStringLiteral("0 * * * *"));
+        const QDateTime start = QDateTime(QDate(2026, 1, 1), QTime(0, 0), zoneTz).addSecs(-1);
+        const QDateTime end = QDateTime(QDate(2027, 1, 1), QTime(0, 0), zoneTz).addSecs(-1);
+        int count = 0;
+        QDateTime prev;
+        for (QDateTime t = cron.nextFire(start, zoneTz); t.isValid() && t <= end; t = cron.nextFire(t, zoneTz)) {
+            QVERIFY(!prev.isValid() || t > prev);
+            QCOMPARE(t.toTimeZone(zoneTz).time().minute(), 0);
+            QCOMPARE(cron.previousFire(t, zoneTz), t); // the two directions agree
+            prev = t;
+            ++count;
+        }
+        QCOMPARE(count, expected);
+    }
+
     void previousFire() {
         const CronExpression cron = CronExpression::parse(QStringLiteral("30 2 * * *"));
         const QTimeZone berlin = zone("Europe/Berlin");
