@@ -17,7 +17,7 @@ command -v node >/dev/null || { echo "s3_fixture: node is required (apt install 
 
 case "$cmd" in
 start)
-    if [ -f "$envfile" ]; then "$0" stop "$fixdir" "$name" || true; fi
+    if [ -f "$envfile" ]; then bash "$0" stop "$fixdir" "$name" || true; fi
     if [ ! -d "$here/s3/node_modules/@20minutes/s3rver" ]; then
         (cd "$here/s3" && npm ci --no-audit --no-fund --loglevel=error) >&2 \
             || { echo "s3_fixture: npm ci failed in $here/s3" >&2; exit 1; }

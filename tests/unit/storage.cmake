@@ -1,1 +1,5 @@
 lifeboat_add_test(tst_sigv4 SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sigv4.cpp LIBS lifeboat_storage LABELS unit)
+lifeboat_add_test(tst_s3keypaths SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_s3keypaths.cpp LIBS lifeboat_storage LABELS unit)
+lifeboat_add_test(tst_redact SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_redact.cpp LIBS lifeboat_storage LABELS unit)
+lifeboat_add_test(tst_awscredentials SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_awscredentials.cpp LIBS lifeboat_storage LABELS unit)
+lifeboat_add_test(tst_s3offline SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_s3offline.cpp LIBS lifeboat_storage LABELS unit)

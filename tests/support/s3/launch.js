@@ -15,6 +15,21 @@ if (!Array.prototype.toReversed) {
   })
 }
 
+// s3rver encrypts ListObjectsV2 continuation tokens with single DES, which OpenSSL 3 only offers in its legacy
+// provider (so every truncated listing answered 500). Two-key triple DES with both keys equal computes exactly
+// DES (E_k(D_k(E_k(x))) = E_k(x)) and is in the default provider.
+const crypto = require('node:crypto')
+for (const name of ['createCipheriv', 'createDecipheriv']) {
+  const original = crypto[name]
+  crypto[name] = function (algorithm, key, iv, options) {
+    if (typeof algorithm === 'string' && ['des', 'des-cbc'].includes(algorithm.toLowerCase())) {
+      const k = Buffer.from(key)
+      return original.call(this, 'des-ede-cbc', Buffer.concat([k, k]), iv, options)
+    }
+    return original.call(this, algorithm, key, iv, options)
+  }
+}
+
 const S3rver = require('@20minutes/s3rver')
 
 const [dataDir, buckets = 'lifeboat-test', port = '0'] = process.argv.slice(2)

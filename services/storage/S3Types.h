@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace lifeboat {
+
+// Plain results of S3 operations, shared by S3Client, S3Session, S3UploadSink and the bucket model.
+
+struct S3Bucket {
+    QString name;
+    QDateTime created;
+};
+
+struct S3ObjectInfo {
+    QString key;
+    qint64 size = -1;
+    QDateTime lastModified;
+    QString etag;                    // without quotes
+    QString storageClass;            // from listings
+    QString contentType;             // from HEAD
+    QMap<QString, QString> metadata; // x-amz-meta-* (names lower-case, without the prefix), from HEAD
+};
+
+struct S3ListResult {
+    QList<S3ObjectInfo> objects;
+    QStringList commonPrefixes; // "folders" when a delimiter was given
+    bool truncated = false;
+    QString nextContinuationToken;
+};
+
+struct S3Part {
+    int number = 0;
+    QString etag; // as returned (with quotes)
+};
+
+} // namespace lifeboat
