@@ -1,6 +1,5 @@
 #include "crypto/AgeDecryptStage.h"
 
-#include <QSet>
 #include <QStringList>
 
 #include <openssl/crypto.h>
@@ -12,9 +11,12 @@ constexpr qsizetype kSealed = AgeStreamCipher::kSealedChunkSize;
 constexpr qsizetype kTag = AgeStreamCipher::kTagSize;
 } // namespace
 
-AgeDecryptStage::AgeDecryptStage(std::vector<AgeIdentity> identities, ByteSink *next)
+AgeDecryptStage::AgeDecryptStage(std::vector<AgeIdentity> identities, ByteSink *next, Input input)
     : m_identities(std::move(identities))
     , m_next(next)
+    , m_mode(input == Input::Binary    ? Mode::Binary
+             : input == Input::Armored ? Mode::Armor
+                                       : Mode::Unknown)
     , m_in(kSealed, Qt::Uninitialized)
     , m_out(AgeStreamCipher::kChunkSize, Qt::Uninitialized) {}
 
@@ -37,12 +39,42 @@ bool AgeDecryptStage::failWith(Failure kind, const QString &message) {
     return fail(kind == Failure::Usage ? ExitCode::Usage : ExitCode::Integrity, message);
 }
 
+bool AgeDecryptStage::looksLikeArmoredAge(QByteArrayView firstBytes) {
+    qsizetype i = 0;
+    while (i < firstBytes.size() && AgeArmorDecoder::isSpace(firstBytes[i]))
+        ++i;
+    return firstBytes.sliced(i).startsWith(AgeArmorDecoder::kBegin);
+}
+
 bool AgeDecryptStage::write(QByteArrayView data) {
+    if (m_state == State::Failed)
+        return fail(ExitCode::Integrity, QStringLiteral("age decryption: write after a failure"));
+    if (m_state == State::Done)
+        return fail(ExitCode::Integrity, QStringLiteral("age decryption: write after finish"));
+    if (m_mode == Mode::Unknown) {
+        // Binary age starts with "age-"; armor may have leading whitespace, then "-----BEGIN".
+        qsizetype i = 0;
+        while (i < data.size() && AgeArmorDecoder::isSpace(data[i]))
+            ++i;
+        if (i < data.size())
+            m_mode = data[i] == '-' ? Mode::Armor : Mode::Binary;
+        else if (i > 0)
+            m_mode = Mode::Armor; // only whitespace so far: legal only before armor
+    }
+    if (m_mode == Mode::Armor) {
+        m_armorOut.resize(0);
+        if (!m_armor.feed(data, &m_armorOut))
+            return failWith(Failure::Armor, m_armor.error());
+        return consumeBinary(m_armorOut);
+    }
+    return consumeBinary(data);
+}
+
+bool AgeDecryptStage::consumeBinary(QByteArrayView data) {
     switch (m_state) {
     case State::Failed:
-        return fail(ExitCode::Integrity, QStringLiteral("age decryption: write after a failure"));
     case State::Done:
-        return fail(ExitCode::Integrity, QStringLiteral("age decryption: write after finish"));
+        return false;
     case State::Header:
         if (!consumeHeader(data))
             return false;
@@ -77,11 +109,7 @@ bool AgeDecryptStage::consumeHeader(QByteArrayView &data) {
 
     const qsizetype n = qMin(m_header.size(), AgeHeader::kMagic.size());
     if (QByteArrayView(m_header).first(n) != AgeHeader::kMagic.first(n)) {
-        if (m_header.startsWith("-----BEGIN"))
-            return failWith(Failure::Header,
-                            QStringLiteral("this is an ASCII-armored age file, which Lifeboat does not read; "
-                                           "convert it with: age -d … | age -e … (binary output)"));
-        if (m_header.startsWith(QByteArrayView("age-encryption.org/").first(qMin<qsizetype>(n, 19))) && n >= 19)
+        if (m_header.startsWith("age-encryption.org/"))
             return failWith(Failure::Header, QStringLiteral("unsupported age format version; Lifeboat reads "
                                                             "\"age-encryption.org/v1\" files"));
         return failWith(Failure::Header,
@@ -218,14 +246,21 @@ bool AgeDecryptStage::finish() {
     case State::Done:
         return fail(ExitCode::Integrity, QStringLiteral("age decryption: finish called twice"));
     case State::Header:
+        if (m_mode == Mode::Armor && !m_armor.finish())
+            return failWith(Failure::Armor, m_armor.error());
         if (m_header.isEmpty())
             return failWith(Failure::Header, QStringLiteral("the encrypted input is empty (not an age file)"));
         return failWith(Failure::Header, QStringLiteral("truncated age file: it ends inside the header"));
     case State::Nonce:
+        if (m_mode == Mode::Armor && !m_armor.finish())
+            return failWith(Failure::Armor, m_armor.error());
         return failWith(Failure::Header, QStringLiteral("truncated age file: it ends before the payload nonce"));
     case State::Payload:
         break;
     }
+    // A broken armor ending is reported as such, before what it did to the payload inside.
+    if (m_mode == Mode::Armor && !m_armor.finish())
+        return failWith(Failure::Armor, m_armor.error());
     if (!m_sawFinal) {
         if (m_inFill == 0)
             return failWith(Failure::Payload,

@@ -1,5 +1,6 @@
 // age format in Lifeboat's own terms: keys, round trips at the chunk boundaries, several recipients, passphrases,
 // and what a wrong key, a tampered file or a truncated file do to the decrypting stage.
+#include "crypto/AgeArmorStage.h"
 #include "crypto/AgeDecryptStage.h"
 #include "crypto/AgeEncryptStage.h"
 #include "crypto/AgeIdentity.h"
@@ -350,6 +351,54 @@ private slots:
         QVERIFY(!stage.write("PGDMP\x01\x0e"));
         QVERIFY(stage.error().message.contains(QLatin1String("not an age")));
         QVERIFY(!AgeDecryptStage::looksLikeAge("PGDMP"));
+    }
+
+    void armorRoundTrip_data() {
+        QTest::addColumn<qsizetype>("size");
+        for (qsizetype s : {0, 1, 47, 48, 49, 65536, 200000})
+            QTest::addRow("%lld bytes", qlonglong(s)) << s;
+    }
+
+    void armorRoundTrip() {
+        QFETCH(qsizetype, size);
+        const AgeKeyPair k = AgeIdentity::generate();
+        const QByteArray plain = randomBytes(size, quint32(size) + 100);
+        MemorySink out;
+        AgeArmorStage armor(&out);
+        AgeEncryptStage enc({*AgeRecipient::parse(k.recipient)}, &armor);
+        QVERIFY(feed(enc, plain, 1000));
+        const QByteArray text = out.data();
+        QVERIFY(text.startsWith("-----BEGIN AGE ENCRYPTED FILE-----\n"));
+        QVERIFY(text.endsWith("\n-----END AGE ENCRYPTED FILE-----\n"));
+        QVERIFY(AgeDecryptStage::looksLikeArmoredAge("\n  " + text));
+        QVERIFY(!AgeDecryptStage::looksLikeAge(text));
+        const QList<QByteArray> lines = text.split('\n');
+        for (qsizetype i = 1; i + 2 < lines.size(); ++i)
+            QVERIFY(lines[i].size() == 64 || (i + 3 == lines.size() && !lines[i].isEmpty() && lines[i].size() < 64));
+
+        Decrypted d = decrypt({k.identity}, text, 61);
+        QVERIFY2(d.ok, qPrintable(d.error.message));
+        QVERIFY(d.plain == plain);
+        // CRLF line ends and surrounding whitespace are part of the armor format.
+        QByteArray crlf = text;
+        crlf.replace("\n", "\r\n");
+        d = decrypt({k.identity}, " \r\n" + crlf + "\t\n", 7);
+        QVERIFY2(d.ok, qPrintable(d.error.message));
+        QVERIFY(d.plain == plain);
+
+        // A damaged armor line is an armor failure, reported before the payload is judged.
+        QByteArray damaged = text;
+        damaged[40] = '*';
+        MemorySink sink;
+        AgeDecryptStage dec({k.identity}, &sink);
+        QVERIFY(!feed(dec, damaged, 1 << 20));
+        QCOMPARE(dec.failure(), AgeDecryptStage::Failure::Armor);
+        QCOMPARE(dec.error().code, ExitCode::Integrity);
+        // A caller that insists on binary input refuses armor.
+        MemorySink sink2;
+        AgeDecryptStage binaryOnly({k.identity}, &sink2, AgeDecryptStage::Input::Binary);
+        QVERIFY(!feed(binaryOnly, text, 1 << 20));
+        QCOMPARE(binaryOnly.failure(), AgeDecryptStage::Failure::Header);
     }
 
     void downstreamFailurePropagates() {

@@ -4,6 +4,7 @@
 // pseudo-terminal fed from our stdin pipe (the passphrase never appears in argv).
 #include "TestEnv.h"
 
+#include "crypto/AgeArmorStage.h"
 #include "crypto/AgeDecryptStage.h"
 #include "crypto/AgeEncryptStage.h"
 #include "crypto/AgeIdentity.h"
@@ -169,6 +170,39 @@ private slots:
         QVERIFY(!wrong.ok);
         QVERIFY(wrong.message.startsWith(QLatin1String("no identity matched this backup")));
         QVERIFY(wrong.data.isEmpty());
+    }
+
+    void armorBothWays() {
+        const AgeKeyPair k = AgeIdentity::generate();
+        const QString keyFile = path(QStringLiteral("armor-key.txt"));
+        QVERIFY(writeFile(keyFile, k.identityFileContents()));
+        const QByteArray plain = randomBytes(100001, 31);
+
+        // age -a -> Lifeboat (detected from the first bytes).
+        const QString in = path(QStringLiteral("armor.bin"));
+        const QString ageOut = path(QStringLiteral("armor-age.txt"));
+        QVERIFY(writeFile(in, plain));
+        const auto r = TestEnv::run(
+            m_age, {QStringLiteral("-a"), QStringLiteral("-r"), k.recipient, QStringLiteral("-o"), ageOut, in});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QByteArray armored = readFile(ageOut);
+        QVERIFY(AgeDecryptStage::looksLikeArmoredAge(armored));
+        const Plain p = lifeboatDecrypt({k.identity}, armored);
+        QVERIFY2(p.ok, qPrintable(p.message));
+        QVERIFY(p.data == plain);
+
+        // Lifeboat armor -> age.
+        MemorySink out;
+        AgeArmorStage armor(&out);
+        AgeEncryptStage enc({*AgeRecipient::parse(k.recipient)}, &armor);
+        QVERIFY(enc.write(plain) && enc.finish());
+        const QString lbFile = path(QStringLiteral("armor-lb.txt"));
+        const QString lbOut = path(QStringLiteral("armor-lb.out"));
+        QVERIFY(writeFile(lbFile, out.data()));
+        const auto d = TestEnv::run(
+            m_age, {QStringLiteral("-d"), QStringLiteral("-i"), keyFile, QStringLiteral("-o"), lbOut, lbFile});
+        QVERIFY2(d.exitCode == 0, d.err.constData());
+        QVERIFY(readFile(lbOut) == plain);
     }
 
     void passphraseBothWays() {
