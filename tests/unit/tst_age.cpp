@@ -71,16 +71,18 @@ struct Decrypted {
     AgeDecryptStage::Failure failure = AgeDecryptStage::Failure::None;
     Error error;
     QByteArray plain;
+    qsizetype largestWrite = 0;
 };
 
 Decrypted decrypt(const std::vector<AgeIdentity> &ids, QByteArrayView cipher, qsizetype piece = 1 << 20) {
-    MemorySink out;
+    RecordingSink out;
     AgeDecryptStage dec(ids, &out);
     Decrypted d;
     d.ok = feed(dec, cipher, piece);
     d.failure = dec.failure();
     d.error = dec.error();
     d.plain = out.data();
+    d.largestWrite = out.largestWrite();
     return d;
 }
 
@@ -208,6 +210,18 @@ private slots:
         QVERIFY2(d.ok, qPrintable(d.error.message));
         QCOMPARE(d.plain.size(), plain.size());
         QVERIFY(d.plain == plain);
+        QVERIFY(d.largestWrite <= 65536); // plaintext leaves one verified chunk at a time
+    }
+
+    void oversizedHeaderIsRefused() {
+        // A stream of stanzas that never closes must not be buffered without bound.
+        QByteArray endless = "age-encryption.org/v1\n";
+        while (endless.size() < 2 * AgeDecryptStage::kMaxHeaderSize)
+            endless += "-> grease abc\n\n";
+        const Decrypted d = decrypt({AgeIdentity::generate().identity}, endless, 100000);
+        QVERIFY(!d.ok);
+        QCOMPARE(d.failure, AgeDecryptStage::Failure::Header);
+        QVERIFY2(d.error.message.contains(QLatin1String("larger than")), qPrintable(d.error.message));
     }
 
     void multipleRecipients() {
