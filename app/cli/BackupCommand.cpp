@@ -63,7 +63,6 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
     o.tables = p.values(QStringLiteral("tables"));
     o.excludeTables = p.values(QStringLiteral("exclude-tables"));
     o.schemaOnly = p.isSet(QStringLiteral("schema-only"));
-    o.recipients = p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : profile->recipients;
     o.label = p.value(QStringLiteral("label"));
     const QString type = p.value(QStringLiteral("type")).toUpper();
     if (!type.isEmpty()) {
@@ -75,6 +74,24 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
     if (p.isSet(QStringLiteral("password-stdin")) && p.isSet(QStringLiteral("passphrase-stdin")))
         return ctx.usage(QStringLiteral(
             "--password-stdin and --passphrase-stdin both read stdin; use --secret-env for the password"));
+    const QStringList recipients =
+        p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : profile->recipients;
+    if (p.isSet(QStringLiteral("passphrase-stdin")) && !recipients.isEmpty())
+        return ctx.usage(QStringLiteral("age allows a passphrase only on its own: drop --recipient (or the "
+                                        "profile's recipients) or --passphrase-stdin"));
+    for (const QString &r : recipients) {
+        QString why;
+        const auto rec = AgeRecipient::parse(r, &why);
+        if (!rec)
+            return ctx.usage(QStringLiteral("--recipient: %1").arg(why));
+        req.encryptTo.push_back(*rec);
+    }
+    if (p.isSet(QStringLiteral("passphrase-stdin"))) {
+        const QString pass = CliContext::readSecretFromStdin();
+        if (pass.isEmpty())
+            return ctx.usage(QStringLiteral("--passphrase-stdin: no passphrase on stdin"));
+        req.encryptTo.push_back(AgeRecipient::passphrase(pass.toUtf8()));
+    }
 
     const QStringList storageNames =
         p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : profile->defaultStorages;

@@ -1,7 +1,9 @@
 #include "BackupCommand.h"
 #include "CliContext.h"
+#include "KeygenCommand.h"
 #include "ListCommand.h"
 #include "ProfileCommand.h"
+#include "RestoreCommand.h"
 #include "StorageCommand.h"
 #include "TransferCommand.h"
 
@@ -26,6 +28,11 @@ Commands:
   show ID                          one backup in full
   download ID --to DIR             copy a backup out, checksum verified
   delete ID [--force]              delete a backup's files and mark it DELETED
+  restore ID|FILE --target PROFILE|URI --target-db NAME [--create] [--clean] [--dry-run] [--confirm NAME] ...
+                                   restore a backup, after safety checks (see `restore --help`)
+  verify ID|FILE [--report PATH.json|PATH.html] [--identity FILE]
+                                   restore into a temporary database and check it; exit 4 on any failed check
+  keygen [--out FILE]              create an age identity for encrypted backups
 
 Global options:
   --home DIR    settings and catalog directory (default: $LIFEBOAT_HOME or the platform's app-data directory)
@@ -79,7 +86,8 @@ int main(int argc, char **argv) {
         {QStringLiteral("profile"), &ProfileCommand::run},    {QStringLiteral("storage"), &StorageCommand::run},
         {QStringLiteral("backup"), &BackupCommand::run},      {QStringLiteral("list"), &ListCommand::list},
         {QStringLiteral("show"), &ListCommand::show},         {QStringLiteral("download"), &TransferCommand::download},
-        {QStringLiteral("delete"), &TransferCommand::remove},
+        {QStringLiteral("delete"), &TransferCommand::remove}, {QStringLiteral("restore"), &RestoreCommand::run},
+        {QStringLiteral("keygen"), &KeygenCommand::run},
     };
     const auto it = commands.find(args.first());
     CliContext ctx(lifeboat::Home::resolve(home), json);

@@ -1,6 +1,7 @@
 #include "jobs/BackupJob.h"
 
 #include "core/ArtifactName.h"
+#include "crypto/AgeEncryptStage.h"
 #include "jobs/ChildProcess.h"
 #include "jobs/PgDumpCommand.h"
 #include "pg/PgPassFile.h"
@@ -208,7 +209,7 @@ JobResult BackupJob::execute() {
         }
     }
 
-    const bool encrypted = !m_req.options.recipients.isEmpty();
+    const bool encrypted = !m_req.encryptTo.empty();
     const QString artifact = ArtifactName::make(m_req.profile.name, database, started, plan.extension, encrypted);
     QList<BackupStore *> stores;
     for (auto &s : m_req.stores) {
@@ -226,15 +227,11 @@ JobResult BackupJob::execute() {
         sinks.push_back(s->sink());
     TeeSink tee(sinks);
     HashStage stored(&tee);
-    std::unique_ptr<ByteSink> encrypt;
+    std::unique_ptr<AgeEncryptStage> encrypt;
     std::unique_ptr<HashStage> plainHash;
     ByteSink *head = &stored;
     if (encrypted) {
-        if (!m_req.encryptStage)
-            return failBeforeRecord({ExitCode::Usage, QStringLiteral("encryption was requested but is not available")});
-        encrypt = m_req.encryptStage(&stored, &err);
-        if (!encrypt)
-            return failBeforeRecord(err);
+        encrypt = std::make_unique<AgeEncryptStage>(m_req.encryptTo, &stored);
         plainHash = std::make_unique<HashStage>(encrypt.get());
         head = plainHash.get();
     }
@@ -256,7 +253,7 @@ JobResult BackupJob::execute() {
     record.serverVersion = server.toString();
     record.toolVersion = pgDump.version.toString();
     record.encrypted = encrypted;
-    record.recipients = m_req.options.recipients;
+    record.recipients = encrypt ? encrypt->recipientStrings() : QStringList(); // public keys or "scrypt" only
     record.started = started;
     record.host = QSysInfo::machineHostName();
     record.pid = QCoreApplication::applicationPid();

@@ -3,12 +3,12 @@
 #include "catalog/Catalog.h"
 #include "catalog/Manifest.h"
 #include "catalog/Profile.h"
+#include "crypto/AgeRecipient.h"
 #include "jobs/BackupOptions.h"
 #include "jobs/BackupStore.h"
 #include "jobs/Job.h"
 #include "pg/PgSession.h"
 
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -20,9 +20,6 @@ namespace lifeboat {
 class BackupJob : public Job {
     Q_OBJECT
 public:
-    // Builds the encryption stage (age) in front of `next`; set when recipients are given.
-    using StageFactory = std::function<std::unique_ptr<ByteSink>(ByteSink *next, Error *error)>;
-
     struct Request {
         Profile profile;
         QString password; // empty: libpq's own sources (~/.pgpass, service file); PGPASSWORD is moved to a file
@@ -30,8 +27,8 @@ public:
         std::vector<std::unique_ptr<BackupStore>> stores;
         std::shared_ptr<Catalog> catalog;
         QString pgToolDir;
-        QString workDir; // scratch space for the directory format
-        StageFactory encryptStage;
+        QString workDir;                     // scratch space for the directory format
+        std::vector<AgeRecipient> encryptTo; // age recipients (X25519 and/or one passphrase); empty: plain
         bool checkFreeSpace = true;
     };
 

@@ -13,7 +13,6 @@ struct BackupOptions {
     QStringList tables;                        // only these (schema.table or table), exact names
     QStringList excludeTables;
     bool schemaOnly = false;
-    QStringList recipients; // age recipients; empty = not encrypted
     QString type = QStringLiteral("MANUAL");
     QString label;
 };

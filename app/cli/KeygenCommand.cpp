@@ -1,0 +1,44 @@
+#include "KeygenCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+
+#include "crypto/AgeIdentity.h"
+#include "pipeline/AtomicFileSink.h"
+
+#include <QJsonObject>
+
+using namespace lifeboat;
+
+int KeygenCommand::run(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("keygen"), QStringLiteral("[--out FILE]"));
+    p.option(QStringLiteral("out"),
+             QStringLiteral("Write the identity to FILE (mode 0600; never overwritten) instead of stdout."),
+             QStringLiteral("FILE"));
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    const AgeKeyPair pair = AgeIdentity::generate();
+    const QByteArray contents = pair.identityFileContents();
+    if (p.isSet(QStringLiteral("out"))) {
+        AtomicFileSink file(p.value(QStringLiteral("out")));
+        if (!file.open())
+            return ctx.fail(file.error());
+        QFile::setPermissions(file.partialPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        if (!file.write(contents) || !file.finish())
+            return ctx.fail(file.error());
+        if (ctx.json())
+            ctx.printJson(QJsonObject{{QStringLiteral("recipient"), pair.recipient},
+                                      {QStringLiteral("file"), p.value(QStringLiteral("out"))}});
+        else
+            ctx.err() << "Public key: " << pair.recipient << Qt::endl;
+        return 0;
+    }
+    if (ctx.json()) {
+        ctx.printJson(QJsonObject{{QStringLiteral("recipient"), pair.recipient},
+                                  {QStringLiteral("identity"), pair.identity.secretKeyString()}});
+    } else {
+        ctx.err() << "Public key: " << pair.recipient << Qt::endl;
+        ctx.out() << QString::fromUtf8(contents);
+    }
+    return 0;
+}

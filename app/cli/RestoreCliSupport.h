@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/ExitCode.h"
+#include "crypto/AgeIdentity.h"
+#include "restore/SafetyCheck.h"
+
+#include <QJsonArray>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <vector>
+
+class ArgParser;
+class CliContext;
+class CliSecrets;
+
+// What `restore` and `verify` share: age identities from --identity/--passphrase-stdin, the target server from a
+// profile name or a URI, and printing the safety checklist.
+class RestoreCliSupport {
+public:
+    struct Target {
+        QString conninfo; // without password
+        QString password;
+        QString profile; // empty for a URI
+        bool production = false;
+        QString postRestoreCommand;
+        QStringList storages; // the profile's default storages (safety backups)
+    };
+
+    static void addIdentityOptions(ArgParser &p);
+    static void addPasswordOptions(ArgParser &p);
+    // nullopt after printing the error (the exit code is in *rc).
+    static std::optional<std::vector<lifeboat::AgeIdentity>> identities(CliContext &ctx, const ArgParser &p, int *rc);
+    static std::optional<Target> target(CliContext &ctx, CliSecrets &secrets, const ArgParser &p, const QString &spec,
+                                        int *rc);
+    static void printChecks(CliContext &ctx, const QJsonArray &checks);
+};

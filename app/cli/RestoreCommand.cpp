@@ -1,0 +1,189 @@
+#include "RestoreCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+#include "CliJobRunner.h"
+#include "CliSecrets.h"
+#include "RestoreCliSupport.h"
+
+#include "jobs/BackupJob.h"
+#include "jobs/StoreFactory.h"
+#include "pg/Conninfo.h"
+#include "restore/RestoreJob.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+using namespace lifeboat;
+
+int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("restore"),
+                QStringLiteral("ID|FILE --target PROFILE|URI --target-db NAME [--create] [--clean] "
+                               "[--data-only|--schema-only] [--tables T,..] [--jobs N] [--dry-run] [--confirm NAME] "
+                               "[--no-safety-backup] [--terminate-connections] [--no-acl] [--keep-owner] "
+                               "[--identity FILE] [--passphrase-stdin]"));
+    p.option(QStringLiteral("target"), QStringLiteral("Target server: a profile name or a connection URI."),
+             QStringLiteral("PROFILE|URI"));
+    p.option(QStringLiteral("target-db"), QStringLiteral("Database to restore into."), QStringLiteral("NAME"));
+    p.flag(QStringLiteral("create"), QStringLiteral("Create the target database (it must not exist)."));
+    p.flag(QStringLiteral("clean"), QStringLiteral("Drop the backup's objects before recreating them (--if-exists)."));
+    p.flag(QStringLiteral("data-only"), QStringLiteral("Restore data only."));
+    p.flag(QStringLiteral("schema-only"), QStringLiteral("Restore the schema only."));
+    p.option(QStringLiteral("tables"),
+             QStringLiteral("Only these tables (schema.table), each with its data, indexes, "
+                            "constraints, triggers and sequences."),
+             QStringLiteral("T"));
+    p.option(QStringLiteral("jobs"), QStringLiteral("Parallel restore jobs."), QStringLiteral("N"));
+    p.flag(QStringLiteral("dry-run"), QStringLiteral("Run the checks and print the plan; change nothing."));
+    p.option(QStringLiteral("confirm"),
+             QStringLiteral("The target database's name, typed to confirm a restore into an "
+                            "existing database."),
+             QStringLiteral("NAME"));
+    p.flag(QStringLiteral("no-safety-backup"),
+           QStringLiteral("Skip the safety backup of a production target (needs --confirm)."));
+    p.flag(QStringLiteral("terminate-connections"), QStringLiteral("End other sessions on the target database."));
+    p.flag(QStringLiteral("no-acl"), QStringLiteral("Do not restore privileges (GRANT/REVOKE)."));
+    p.flag(QStringLiteral("keep-owner"), QStringLiteral("Restore object ownership (default: --no-owner)."));
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log."));
+    RestoreCliSupport::addIdentityOptions(p);
+    RestoreCliSupport::addPasswordOptions(p);
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    if (!p.isSet(QStringLiteral("target")) || p.value(QStringLiteral("target-db")).isEmpty())
+        return ctx.usage(QStringLiteral("restore needs --target PROFILE|URI and --target-db NAME"));
+    if (p.isSet(QStringLiteral("data-only")) && p.isSet(QStringLiteral("schema-only")))
+        return ctx.usage(QStringLiteral("--data-only and --schema-only exclude each other"));
+
+    int rc = 0;
+    auto identities = RestoreCliSupport::identities(ctx, p, &rc);
+    if (!identities)
+        return rc;
+    CliSecrets secrets(ctx);
+    const auto target = RestoreCliSupport::target(ctx, secrets, p, p.value(QStringLiteral("target")), &rc);
+    if (!target)
+        return rc;
+
+    RestoreJob::Request req;
+    req.source = p.positional().first();
+    RestoreOptions &o = req.options;
+    o.targetConninfo = target->conninfo;
+    o.targetProfile = target->profile;
+    o.targetProduction = target->production;
+    o.postRestoreCommand = target->postRestoreCommand;
+    o.targetDb = p.value(QStringLiteral("target-db"));
+    o.create = p.isSet(QStringLiteral("create"));
+    o.clean = p.isSet(QStringLiteral("clean"));
+    o.dataOnly = p.isSet(QStringLiteral("data-only"));
+    o.schemaOnly = p.isSet(QStringLiteral("schema-only"));
+    o.tables = p.values(QStringLiteral("tables"));
+    if (p.isSet(QStringLiteral("jobs"))) {
+        bool ok = false;
+        o.jobs = p.value(QStringLiteral("jobs")).toInt(&ok);
+        if (!ok || o.jobs < 1 || o.jobs > 64)
+            return ctx.usage(QStringLiteral("--jobs takes a number from 1 to 64"));
+    }
+    o.dryRun = p.isSet(QStringLiteral("dry-run"));
+    o.confirm = p.value(QStringLiteral("confirm"));
+    o.noSafetyBackup = p.isSet(QStringLiteral("no-safety-backup"));
+    o.terminateConnections = p.isSet(QStringLiteral("terminate-connections"));
+    o.noAcl = p.isSet(QStringLiteral("no-acl"));
+    o.noOwner = !p.isSet(QStringLiteral("keep-owner"));
+    req.password = target->password;
+    req.catalog = ctx.catalog();
+    req.storages = ctx.config().storages();
+    req.identities = std::move(*identities);
+    req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
+
+    // The production safety backup goes to the target profile's default storages, like any manual backup.
+    if (target->production) {
+        const auto profile = ctx.config().profile(target->profile);
+        const QString password = target->password;
+        const QStringList storages = target->storages;
+        std::shared_ptr<Catalog> catalog = ctx.catalog();
+        const QString toolDir = req.pgToolDir;
+        ConfigStore *config = &ctx.config();
+        CliSecrets *sec = &secrets;
+        req.safetyBackup = [=](const QString &db, Error *why) -> std::unique_ptr<Job> {
+            if (storages.isEmpty()) {
+                *why = {ExitCode::Refused,
+                        QStringLiteral("profile \"%1\" has no default storage to hold it").arg(profile->name)};
+                return nullptr;
+            }
+            BackupJob::Request b;
+            b.profile = *profile;
+            Error e;
+            b.profile.conninfo = Conninfo::parse(profile->conninfo, &e).withDatabase(db).toKeywordString();
+            b.password = password;
+            b.options.label = QStringLiteral("pre-restore safety backup");
+            b.options.recipients = profile->recipients;
+            b.catalog = catalog;
+            b.pgToolDir = toolDir;
+            for (const QString &name : storages) {
+                const auto sc = config->storage(name);
+                if (!sc) {
+                    *why = {ExitCode::Usage, QStringLiteral("unknown storage \"%1\"").arg(name)};
+                    return nullptr;
+                }
+                const QString secret = sc->isS3() && !sc->accessKeyId.isEmpty()
+                                           ? sec->secret(CredentialStore::storageSecretKey(name), false, {})
+                                           : QString();
+                auto store = StoreFactory::create(*sc, secret, why);
+                if (!store)
+                    return nullptr;
+                b.stores.push_back(std::move(store));
+            }
+            if (!b.options.recipients.isEmpty()) {
+                *why = {ExitCode::Usage, QStringLiteral("encrypted safety backups are not wired in this build")};
+                return nullptr;
+            }
+            return std::make_unique<BackupJob>(std::move(b));
+        };
+    }
+
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<RestoreJob>(std::move(req)));
+    RestoreCliSupport::printChecks(ctx, r.details.value(QStringLiteral("checks")).toArray());
+    const QJsonObject restore = r.details.value(QStringLiteral("restore")).toObject();
+    const QJsonArray errors = restore.value(QStringLiteral("errors")).toArray();
+    if (!errors.isEmpty()) {
+        ctx.err() << "Errors (" << errors.size() << "):" << Qt::endl;
+        for (const QJsonValue &e : errors)
+            ctx.err() << "  " << e.toString() << Qt::endl;
+    }
+    if (o.dryRun && r.ok()) {
+        const QJsonObject plan = r.details.value(QStringLiteral("plan")).toObject();
+        QTextStream &s = ctx.json() ? ctx.err() : ctx.out();
+        s << "Dry run — nothing was changed. A real run would:" << Qt::endl;
+        s << (o.create ? "  create database " : "  restore into existing database ") << o.targetDb << Qt::endl;
+        const QJsonArray drop = plan.value(QStringLiteral("drop")).toArray();
+        if (!drop.isEmpty()) {
+            s << "  drop (if they exist) and recreate " << drop.size() << " object(s):" << Qt::endl;
+            for (const QJsonValue &d : drop)
+                s << "    " << d.toString() << Qt::endl;
+        }
+        const QJsonArray items = plan.value(QStringLiteral("restore")).toArray();
+        s << "  restore " << items.size() << " item(s):" << Qt::endl;
+        for (const QJsonValue &v : items) {
+            const QJsonObject e = v.toObject();
+            s << "    " << e.value(QStringLiteral("type")).toString() << ' '
+              << (e.value(QStringLiteral("schema")).toString().isEmpty()
+                      ? QString()
+                      : e.value(QStringLiteral("schema")).toString() + QLatin1Char('.'))
+              << e.value(QStringLiteral("name")).toString();
+            if (e.contains(QStringLiteral("rows")))
+                s << " (" << e.value(QStringLiteral("rows")).toInteger() << " rows)";
+            s << Qt::endl;
+        }
+    }
+    if (!r.ok())
+        return ctx.fail(r.error);
+    if (ctx.json()) {
+        QJsonObject d = r.details;
+        d[QStringLiteral("ok")] = true;
+        ctx.printJson(d);
+    } else if (!o.dryRun) {
+        ctx.err() << "Restore into \"" << o.targetDb
+                  << "\" complete: " << restore.value(QStringLiteral("itemsDone")).toInt() << " item(s)." << Qt::endl;
+    }
+    return 0;
+}

@@ -1,0 +1,203 @@
+#include "catalog/ConfigStore.h"
+#include "catalog/SqlCatalog.h"
+
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimeZone>
+
+using namespace lifeboat;
+
+class TstCatalog : public QObject {
+    Q_OBJECT
+
+    static BackupRecord sample(const QString &profile, const QDateTime &started, const QString &status,
+                               const QString &type = QStringLiteral("MANUAL")) {
+        BackupRecord r;
+        r.profile = profile;
+        r.database = QStringLiteral("shop");
+        r.type = type;
+        r.filename = QStringLiteral("%1_shop_%2.dump").arg(profile, started.toString(Qt::ISODate));
+        r.status = status;
+        r.started = started;
+        r.sha256 = QString(64, QLatin1Char('c'));
+        r.host = QStringLiteral("ws1");
+        r.locations = {{QStringLiteral("disk"), QStringLiteral("local"), QStringLiteral("/b/x.dump"),
+                        QStringLiteral("/b/x.dump.manifest.json")}};
+        return r;
+    }
+
+private slots:
+    void migratesFreshAndReopens() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("catalog.sqlite"));
+        {
+            SqlCatalog c(QStringLiteral("QSQLITE"), path);
+            QString err;
+            QVERIFY2(c.open(&err), qPrintable(err));
+            QCOMPARE(c.schemaVersion(), SqlCatalog::latestSchemaVersion());
+        }
+        {
+            SqlCatalog c(QStringLiteral("QSQLITE"), path); // reopening applies nothing twice
+            QString err;
+            QVERIFY2(c.open(&err), qPrintable(err));
+            QCOMPARE(c.schemaVersion(), SqlCatalog::latestSchemaVersion());
+        }
+        {
+            // A catalog from a newer Lifeboat is refused, not damaged.
+            auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_version VALUES (999, 'future')")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        SqlCatalog c(QStringLiteral("QSQLITE"), path);
+        QString err;
+        QVERIFY(!c.open(&err));
+        QVERIFY2(err.contains(QStringLiteral("999")), qPrintable(err));
+    }
+
+    void insertUpdateListFilter() {
+        QTemporaryDir dir;
+        SqlCatalog c(QStringLiteral("QSQLITE"), dir.filePath(QStringLiteral("c.sqlite")));
+        QString err;
+        QVERIFY(c.open(&err));
+        const QDateTime t0(QDate(2026, 1, 1), QTime(1, 0), QTimeZone::utc());
+        BackupRecord a =
+            sample(QStringLiteral("prod"), t0, BackupRecord::statusCompleted(), QStringLiteral("DAILY,WEEKLY"));
+        BackupRecord b =
+            sample(QStringLiteral("prod"), t0.addDays(1), BackupRecord::statusFailed(), QStringLiteral("DAILY"));
+        BackupRecord d = sample(QStringLiteral("staging"), t0.addDays(2), BackupRecord::statusCompleted());
+        QVERIFY(c.insert(a, &err));
+        QVERIFY(c.insert(b, &err));
+        QVERIFY(c.insert(d, &err));
+        QVERIFY(a.id > 0 && b.id > a.id);
+
+        auto got = c.get(a.id);
+        QVERIFY(got);
+        QCOMPARE(got->started, t0);
+        QCOMPARE(got->locations.size(), 1);
+        QCOMPARE(got->locations.first().manifestPath, QStringLiteral("/b/x.dump.manifest.json"));
+
+        got->status = BackupRecord::statusDeleted();
+        got->locations.clear();
+        QVERIFY(c.update(*got, &err));
+        QCOMPARE(c.get(a.id)->status, BackupRecord::statusDeleted());
+        QVERIFY(c.get(a.id)->locations.isEmpty());
+
+        CatalogFilter f;
+        QCOMPARE(c.list(f).size(), 3);
+        QCOMPARE(c.list(f).first().id, d.id); // newest first
+        f.profile = QStringLiteral("prod");
+        QCOMPARE(c.count(f), 2);
+        f.type = QStringLiteral("WEEKLY");
+        QCOMPARE(c.list(f).size(), 1);
+        f = {};
+        f.status = QStringLiteral("failed");
+        QCOMPARE(c.list(f).size(), 1);
+        f = {};
+        f.since = t0.addSecs(3600);
+        f.until = t0.addDays(2);
+        QCOMPARE(c.list(f).size(), 1);
+        QVERIFY(c.hasArtifact(d.filename, d.sha256));
+        QVERIFY(!c.hasArtifact(d.filename, QString(64, QLatin1Char('0'))));
+    }
+
+    void staleInProgressBecomesFailed() {
+        QTemporaryDir dir;
+        SqlCatalog c(QStringLiteral("QSQLITE"), dir.filePath(QStringLiteral("c.sqlite")));
+        QString err;
+        QVERIFY(c.open(&err));
+        BackupRecord dead =
+            sample(QStringLiteral("prod"), QDateTime::currentDateTimeUtc(), BackupRecord::statusInProgress());
+        dead.pid = 4194304 + 17; // beyond pid_max: certainly not running
+        BackupRecord alive =
+            sample(QStringLiteral("prod"), QDateTime::currentDateTimeUtc(), BackupRecord::statusInProgress());
+        alive.pid = QCoreApplication::applicationPid();
+        BackupRecord elsewhere = dead;
+        elsewhere.host = QStringLiteral("another-host");
+        QVERIFY(c.insert(dead, &err) && c.insert(alive, &err) && c.insert(elsewhere, &err));
+        QCOMPARE(c.recoverInterrupted(QStringLiteral("ws1")), 1);
+        QCOMPARE(c.get(dead.id)->status, BackupRecord::statusFailed());
+        QVERIFY(c.get(dead.id)->error.contains(QStringLiteral("interrupted")));
+        QCOMPARE(c.get(alive.id)->status, BackupRecord::statusInProgress());
+        QCOMPARE(c.get(elsewhere.id)->status, BackupRecord::statusInProgress()); // other hosts' jobs are theirs
+    }
+
+    void usableFromWorkerThreads() {
+        QTemporaryDir dir;
+        SqlCatalog c(QStringLiteral("QSQLITE"), dir.filePath(QStringLiteral("c.sqlite")));
+        QString err;
+        QVERIFY(c.open(&err));
+        QList<QThread *> threads;
+        for (int t = 0; t < 4; ++t) {
+            threads << QThread::create([&c, t] {
+                for (int i = 0; i < 25; ++i) {
+                    BackupRecord r = sample(QStringLiteral("p%1").arg(t), QDateTime::currentDateTimeUtc(),
+                                            BackupRecord::statusCompleted());
+                    QString e;
+                    c.insert(r, &e);
+                }
+            });
+        }
+        for (auto *th : threads)
+            th->start();
+        for (auto *th : threads) {
+            th->wait();
+            delete th;
+        }
+        QCOMPARE(c.count({}), 100);
+    }
+
+    void configStoreKeepsNoSecretsAndIsPrivate() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("config.json"));
+        ConfigStore s(path);
+        QString err;
+        QVERIFY(s.load(&err));
+        Profile p;
+        p.name = QStringLiteral("prod");
+        p.conninfo = QStringLiteral("host='db' dbname='shop'");
+        p.production = true;
+        p.excludeTables = {QStringLiteral("_prisma_migrations")};
+        s.upsertProfile(p);
+        StorageConfig st;
+        st.name = QStringLiteral("bucket");
+        st.kind = QStringLiteral("s3");
+        st.bucket = QStringLiteral("b");
+        s.upsertStorage(st);
+        s.setOption(QStringLiteral("pgToolDir"), QStringLiteral("/opt/pg/bin"));
+        QVERIFY(s.save(&err));
+        QCOMPARE(QFile(path).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+                 QFileDevice::Permissions());
+
+        ConfigStore back(path);
+        QVERIFY(back.load(&err));
+        QVERIFY(back.profile(QStringLiteral("prod"))->production);
+        QCOMPARE(back.profile(QStringLiteral("prod"))->excludeTables, p.excludeTables);
+        QVERIFY(back.storage(QStringLiteral("bucket"))->isS3());
+        QCOMPARE(back.option(QStringLiteral("pgToolDir")), QStringLiteral("/opt/pg/bin"));
+        QVERIFY(back.removeProfile(QStringLiteral("prod")));
+        QVERIFY(!back.removeProfile(QStringLiteral("prod")));
+
+        QVERIFY(ConfigStore::isValidName(QStringLiteral("prod-eu_1.a")));
+        QVERIFY(!ConfigStore::isValidName(QStringLiteral("../x")));
+        QVERIFY(!ConfigStore::isValidName(QString()));
+
+        QFile bad(dir.filePath(QStringLiteral("bad.json")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{oops");
+        bad.close();
+        ConfigStore broken(bad.fileName());
+        QVERIFY(!broken.load(&err));
+        QVERIFY(err.contains(QStringLiteral("not valid JSON")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCatalog)
+#include "tst_catalog.moc"
