@@ -88,6 +88,7 @@ void S3Call::startAttempt() {
     m_headers.clear();
     m_statusChecked = false;
     m_bytesSent = 0;
+    m_attemptBytes = 0;
 
     const S3Client::Target t = m_client->target(m_spec.key, m_spec.serviceLevel, m_spec.query);
     SigV4Request sreq;
@@ -168,6 +169,7 @@ bool S3Call::consume(const QByteArray &data) {
             return false;
         }
         m_sinkWritten += data.size();
+        m_attemptBytes += data.size();
         return true;
     }
     if (m_response.size() + data.size() > kMaxResponseBody) {
@@ -200,7 +202,7 @@ void S3Call::onReplyFinished() {
         return;
     }
     m_reply = reply; // consume() reads the status from it
-    const bool ok = consume(reply->readAll());
+    const bool ok = !reply->isOpen() || consume(reply->readAll());
     m_reply = nullptr;
     if (!ok || m_finished)
         return;
@@ -209,7 +211,21 @@ void S3Call::onReplyFinished() {
     m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     m_headers = reply->rawHeaderPairs();
 
-    // A 2xx whose body broke off (reset, timeout mid-stream) is a network failure, not a success.
+    // A 2xx whose body broke off (reset, timeout mid-stream) is a network failure, not a success. QNAM does not
+    // always flag a body cut short by a reset, so a streamed GET also checks Content-Length itself.
+    const QVariant announced = reply->header(QNetworkRequest::ContentLengthHeader);
+    if (m_kind == Kind::Get && m_spec.sink && m_status / 100 == 2 && netError == QNetworkReply::NoError &&
+        announced.isValid() && m_attemptBytes < announced.toLongLong()) {
+        retryOrFail(
+            QStringLiteral("connection closed after %1 of %2 bytes").arg(m_attemptBytes).arg(announced.toLongLong()));
+        return;
+    }
+    if (m_kind == Kind::Get && m_spec.sink && m_status == 200 && netError == QNetworkReply::NoError &&
+        (m_spec.rangeStart + m_sinkWritten - m_attemptBytes > 0 || m_spec.rangeEnd >= 0)) {
+        fail(ExitCode::Transfer,
+             QStringLiteral("S3 GET %1: the server ignored the Range request (HTTP 200), cannot resume").arg(target()));
+        return;
+    }
     if (m_status == 0 || (netError != QNetworkReply::NoError && m_status / 100 == 2)) {
         const QString why =
             netError == QNetworkReply::OperationCanceledError

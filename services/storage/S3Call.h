@@ -109,6 +109,7 @@ private:
     QByteArray m_response;
     QList<QNetworkReply::RawHeaderPair> m_headers;
     qint64 m_sinkWritten = 0;
+    qint64 m_attemptBytes = 0; // body bytes of the current attempt
     qint64 m_bytesSent = 0;
     S3ListResult m_list;
     QList<S3Bucket> m_buckets;
