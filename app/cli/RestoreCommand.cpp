@@ -6,6 +6,7 @@
 #include "CliSecrets.h"
 #include "RestoreCliSupport.h"
 
+#include "crypto/AgeRecipient.h"
 #include "jobs/BackupJob.h"
 #include "jobs/StoreFactory.h"
 #include "pg/Conninfo.h"
@@ -115,7 +116,15 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
             b.profile.conninfo = Conninfo::parse(profile->conninfo, &e).withDatabase(db).toKeywordString();
             b.password = password;
             b.options.label = QStringLiteral("pre-restore safety backup");
-            b.options.recipients = profile->recipients;
+            for (const QString &r : profile->recipients) {
+                QString bad;
+                const auto rec = AgeRecipient::parse(r, &bad);
+                if (!rec) {
+                    *why = {ExitCode::Usage, QStringLiteral("profile recipient: %1").arg(bad)};
+                    return nullptr;
+                }
+                b.encryptTo.push_back(*rec);
+            }
             b.catalog = catalog;
             b.pgToolDir = toolDir;
             for (const QString &name : storages) {
@@ -132,14 +141,11 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
                     return nullptr;
                 b.stores.push_back(std::move(store));
             }
-            if (!b.options.recipients.isEmpty()) {
-                *why = {ExitCode::Usage, QStringLiteral("encrypted safety backups are not wired in this build")};
-                return nullptr;
-            }
             return std::make_unique<BackupJob>(std::move(b));
         };
     }
 
+    const RestoreOptions opts = o; // req is moved into the job
     const JobResult r =
         CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<RestoreJob>(std::move(req)));
     RestoreCliSupport::printChecks(ctx, r.details.value(QStringLiteral("checks")).toArray());
@@ -150,11 +156,11 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
         for (const QJsonValue &e : errors)
             ctx.err() << "  " << e.toString() << Qt::endl;
     }
-    if (o.dryRun && r.ok()) {
+    if (opts.dryRun && r.ok()) {
         const QJsonObject plan = r.details.value(QStringLiteral("plan")).toObject();
         QTextStream &s = ctx.json() ? ctx.err() : ctx.out();
         s << "Dry run — nothing was changed. A real run would:" << Qt::endl;
-        s << (o.create ? "  create database " : "  restore into existing database ") << o.targetDb << Qt::endl;
+        s << (opts.create ? "  create database " : "  restore into existing database ") << opts.targetDb << Qt::endl;
         const QJsonArray drop = plan.value(QStringLiteral("drop")).toArray();
         if (!drop.isEmpty()) {
             s << "  drop (if they exist) and recreate " << drop.size() << " object(s):" << Qt::endl;
@@ -181,8 +187,8 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
         QJsonObject d = r.details;
         d[QStringLiteral("ok")] = true;
         ctx.printJson(d);
-    } else if (!o.dryRun) {
-        ctx.err() << "Restore into \"" << o.targetDb
+    } else if (!opts.dryRun) {
+        ctx.err() << "Restore into \"" << opts.targetDb
                   << "\" complete: " << restore.value(QStringLiteral("itemsDone")).toInt() << " item(s)." << Qt::endl;
     }
     return 0;

@@ -5,6 +5,7 @@
 #include "ProfileCommand.h"
 #include "RestoreCommand.h"
 #include "StorageCommand.h"
+#include "VerifyCommand.h"
 #include "TransferCommand.h"
 
 #include "core/Home.h"
@@ -87,6 +88,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("backup"), &BackupCommand::run},      {QStringLiteral("list"), &ListCommand::list},
         {QStringLiteral("show"), &ListCommand::show},         {QStringLiteral("download"), &TransferCommand::download},
         {QStringLiteral("delete"), &TransferCommand::remove}, {QStringLiteral("restore"), &RestoreCommand::run},
+        {QStringLiteral("verify"), &VerifyCommand::run},
         {QStringLiteral("keygen"), &KeygenCommand::run},
     };
     const auto it = commands.find(args.first());

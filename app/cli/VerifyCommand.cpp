@@ -1,0 +1,100 @@
+#include "VerifyCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+#include "CliJobRunner.h"
+#include "CliSecrets.h"
+#include "RestoreCliSupport.h"
+
+#include "restore/RestoreSource.h"
+#include "restore/VerifyJob.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+using namespace lifeboat;
+
+int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("verify"),
+                QStringLiteral("ID|FILE [--report PATH.json|PATH.html] [--target PROFILE|URI] [--identity FILE] "
+                               "[--passphrase-stdin]"));
+    p.option(QStringLiteral("report"), QStringLiteral("Write the report here: .json or .html (self-contained)."),
+             QStringLiteral("PATH"));
+    p.option(QStringLiteral("target"),
+             QStringLiteral("Server for the temporary database: a profile or URI (default: the backup's profile)."),
+             QStringLiteral("PROFILE|URI"));
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log."));
+    RestoreCliSupport::addIdentityOptions(p);
+    RestoreCliSupport::addPasswordOptions(p);
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString report = p.value(QStringLiteral("report"));
+    if (!report.isEmpty() && !report.endsWith(QLatin1String(".json")) && !report.endsWith(QLatin1String(".html")))
+        return ctx.usage(QStringLiteral("--report takes a path ending in .json or .html"));
+
+    int rc = 0;
+    auto identities = RestoreCliSupport::identities(ctx, p, &rc);
+    if (!identities)
+        return rc;
+    // The server defaults to the one the backup came from (its profile).
+    QString targetSpec = p.value(QStringLiteral("target"));
+    if (targetSpec.isEmpty()) {
+        Error err;
+        const auto src = RestoreSource::open(p.positional().first(), ctx.catalog().get(), {}, &err);
+        if (!src)
+            return ctx.fail(err);
+        targetSpec = src->record().profile;
+        if (targetSpec.isEmpty() || !ctx.config().profile(targetSpec))
+            return ctx.usage(QStringLiteral("no profile known for %1 — pass --target PROFILE|URI for the server "
+                                            "that hosts the temporary database")
+                                 .arg(p.positional().first()));
+    }
+    CliSecrets secrets(ctx);
+    const auto target = RestoreCliSupport::target(ctx, secrets, p, targetSpec, &rc);
+    if (!target)
+        return rc;
+
+    VerifyJob::Request req;
+    req.source = p.positional().first();
+    req.serverConninfo = target->conninfo;
+    req.password = target->password;
+    req.catalog = ctx.catalog();
+    req.storages = ctx.config().storages();
+    req.identities = std::move(*identities);
+    req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<VerifyJob>(std::move(req)));
+
+    const QJsonObject rep = r.details;
+    if (!rep.isEmpty()) {
+        for (const QJsonValue &v : rep.value(QStringLiteral("checks")).toArray()) {
+            const QJsonObject c = v.toObject();
+            ctx.err() << "  [" << c.value(QStringLiteral("outcome")).toString().leftJustified(7) << "] "
+                      << c.value(QStringLiteral("title")).toString() << ": "
+                      << c.value(QStringLiteral("summary")).toString() << Qt::endl;
+            for (const QJsonValue &f : c.value(QStringLiteral("failures")).toArray())
+                ctx.err() << "      " << f.toString() << Qt::endl;
+        }
+        if (!report.isEmpty()) {
+            QSaveFile f(report);
+            const QByteArray bytes = report.endsWith(QLatin1String(".html"))
+                                         ? VerifyReport::fromJson(rep).toHtml().toUtf8()
+                                         : QJsonDocument(rep).toJson(QJsonDocument::Indented);
+            if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+                return ctx.usage(QStringLiteral("cannot write the report to %1: %2").arg(report, f.errorString()));
+            ctx.err() << "Report written to " << report << Qt::endl;
+        }
+    }
+    if (!r.ok())
+        return ctx.fail(r.error);
+    if (ctx.json()) {
+        QJsonObject d = rep;
+        d[QStringLiteral("ok")] = true;
+        ctx.printJson(d);
+    } else {
+        ctx.err() << "Verification passed." << Qt::endl;
+    }
+    return 0;
+}

@@ -1,0 +1,507 @@
+#include "restore/RestoreEngine.h"
+
+#include "jobs/ChildProcess.h"
+#include "pg/PgPassFile.h"
+#include "pipeline/GunzipStage.h"
+#include "pipeline/HashStage.h"
+#include "pipeline/MemorySink.h"
+#include "pipeline/ProgressStage.h"
+#include "restore/ProcessStdinSink.h"
+#include "restore/TarExtractor.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+namespace lifeboat {
+
+namespace {
+using CheckOutcome = SafetyCheck::Outcome;
+
+SafetyCheck check(const QString &id, const QString &title, CheckOutcome outcome, const QString &detail,
+                  ExitCode code = ExitCode::Ok) {
+    return {id, title, outcome, detail,
+            outcome == CheckOutcome::Refused && code == ExitCode::Ok ? ExitCode::Refused : code};
+}
+
+QString lastError(const QStringList &tail) {
+    for (auto it = tail.crbegin(); it != tail.crend(); ++it) {
+        if (it->contains(QLatin1String("error:")) || it->contains(QLatin1String("FATAL")) ||
+            it->contains(QLatin1String("ERROR:")))
+            return *it;
+    }
+    return tail.isEmpty() ? QString() : tail.last();
+}
+
+// Parses pg_restore --verbose / psql stderr into progress and the error list.
+class ToolOutput {
+public:
+    explicit ToolOutput(RestoreEngine::Outcome *out)
+        : m_out(out) {}
+    void onPgRestoreLine(const QString &line) {
+        static const QRegularExpression item(
+            QStringLiteral(R"(^pg_restore: (creating|processing data for|processing|executing) )"));
+        static const QRegularExpression ignored(QStringLiteral(R"(errors ignored on restore: (\d+))"));
+        if (line.startsWith(QLatin1String("pg_restore: entering main parallel loop"))) {
+            m_parallel = true;
+        } else if (m_parallel && line.startsWith(QLatin1String("pg_restore: finished item "))) {
+            bump();
+        } else if (!m_parallel && item.match(line).hasMatch()) {
+            bump();
+        } else if (line.startsWith(QLatin1String("pg_restore: error:"))) {
+            m_out->errors << line.mid(19).trimmed();
+        } else if (line.startsWith(QLatin1String("Command was:")) && !m_out->errors.isEmpty()) {
+            m_out->errors.last() += QStringLiteral(" [") + line.left(300) + QLatin1Char(']');
+        } else if (const auto m = ignored.match(line); m.hasMatch()) {
+            m_out->ignoredErrors = m.captured(1).toInt();
+        }
+    }
+    void onPsqlLine(const QString &line) {
+        if (line.contains(QLatin1String("ERROR:")) || line.contains(QLatin1String("FATAL:")))
+            m_out->errors << line;
+    }
+    void bump() {
+        ++m_out->itemsDone;
+        if (m_out->itemsTotal > 0)
+            m_out->itemsDone = qMin(m_out->itemsDone, m_out->itemsTotal);
+    }
+
+private:
+    RestoreEngine::Outcome *m_out;
+    bool m_parallel = false;
+};
+} // namespace
+
+RestoreEngine::RestoreEngine(RestoreSource source, QString pgToolDir, QString workDir, const std::atomic_bool *cancel)
+    : m_source(std::move(source))
+    , m_pgToolDir(std::move(pgToolDir))
+    , m_workDir(std::move(workDir))
+    , m_cancel(cancel) {
+    m_source.setCancelFlag(cancel);
+}
+
+RestoreEngine::~RestoreEngine() = default;
+
+QProcessEnvironment RestoreEngine::childEnv(const QString &passFilePath) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("PGPASSWORD"));
+    if (!passFilePath.isEmpty())
+        env.insert(QStringLiteral("PGPASSFILE"), passFilePath);
+    return env;
+}
+
+bool RestoreEngine::ensureScratch(Error *error) {
+    if (m_scratch)
+        return true;
+    const QString base = m_workDir.isEmpty() ? QDir::tempPath() : m_workDir;
+    m_scratch = std::make_unique<QTemporaryDir>(base + QStringLiteral("/lifeboat-restore-XXXXXX"));
+    if (!m_scratch->isValid()) {
+        *error = {ExitCode::Usage, QStringLiteral("cannot create a scratch directory in %1").arg(base)};
+        m_scratch.reset();
+        return false;
+    }
+    return true;
+}
+
+bool RestoreEngine::ensureSeekable(Error *error) {
+    if (!m_path.isEmpty())
+        return true;
+    m_path = m_source.localPlainPath();
+    if (!m_path.isEmpty())
+        return true;
+    if (!ensureScratch(error))
+        return false;
+    log(QStringLiteral("decrypting %1 into a private temporary file").arg(m_source.displayName()));
+    m_path = m_source.materialize(m_scratch->path(), error);
+    return !m_path.isEmpty();
+}
+
+QString RestoreEngine::inputDescription() const {
+    switch (m_input) {
+    case Input::Custom:
+        return QStringLiteral("pg_dump custom archive");
+    case Input::PgTar:
+        return QStringLiteral("pg_dump tar archive");
+    case Input::DirectoryTar:
+        return QStringLiteral("pg_dump directory archive (stored as tar)");
+    case Input::PlainSql:
+        return QStringLiteral("plain SQL script");
+    case Input::GzipSql:
+        return QStringLiteral("gzip-compressed SQL script");
+    case Input::Unknown:
+        break;
+    }
+    return QStringLiteral("unknown");
+}
+
+SafetyCheck RestoreEngine::checkIntegrity() {
+    const QString title = QStringLiteral("Artifact integrity");
+    Error e;
+    bool skipped = false;
+    QString actual;
+    if (!m_source.verifyIntegrity(&e, &skipped, &actual))
+        return check(QStringLiteral("integrity"), title, CheckOutcome::Refused, e.message,
+                     e.code == ExitCode::Integrity ? ExitCode::Integrity : e.code);
+    if (skipped)
+        return check(QStringLiteral("integrity"), title, CheckOutcome::Warning,
+                     QStringLiteral("no checksum known for %1 (no catalog record or manifest): the archive is read "
+                                    "in full before anything is touched instead")
+                         .arg(m_source.displayName()));
+    m_verified = true;
+    return check(QStringLiteral("integrity"), title, CheckOutcome::Passed,
+                 QStringLiteral("SHA-256 %1 matches (%2 bytes)").arg(actual).arg(m_source.size()));
+}
+
+SafetyCheck RestoreEngine::inspectArchive() {
+    const QString id = QStringLiteral("archive");
+    const QString title = QStringLiteral("Archive format");
+    Error e;
+    const QByteArray head = m_source.peekPlain(64 * 1024, &e);
+    if (e)
+        return check(id, title, CheckOutcome::Refused, e.message,
+                     e.code == ExitCode::Usage ? ExitCode::Usage : ExitCode::Integrity);
+    m_header = ArchiveHeader::parse(head);
+    const QString notBackup = QStringLiteral("%1 is not a PostgreSQL backup (%2: no pg_dump archive header, not "
+                                             "SQL text) — check that the right file was given")
+                                  .arg(m_source.displayName(), m_header.kindName());
+    switch (m_header.kind) {
+    case ArchiveHeader::Kind::Custom:
+        m_input = Input::Custom;
+        break;
+    case ArchiveHeader::Kind::PlainSql:
+        m_input = Input::PlainSql;
+        break;
+    case ArchiveHeader::Kind::Gzip: {
+        MemorySink text;
+        GunzipStage gunzip(&text);
+        gunzip.write(head);
+        if (ArchiveHeader::parse(text.data()).kind != ArchiveHeader::Kind::PlainSql)
+            return check(id, title, CheckOutcome::Refused, notBackup, ExitCode::Integrity);
+        m_input = Input::GzipSql;
+        break;
+    }
+    case ArchiveHeader::Kind::Tar: {
+        if (m_header.tarFirstMember == QLatin1String("toc.dat") && m_header.format == ArchiveHeader::FormatTar) {
+            m_input = Input::PgTar;
+            break;
+        }
+        // Lifeboat's directory-format backup: unpack into the scratch directory, then read its toc.dat.
+        if (!ensureScratch(&e))
+            return check(id, title, CheckOutcome::Refused, e.message, e.code);
+        QString tarPath = m_source.localPlainPath();
+        if (tarPath.isEmpty()) {
+            tarPath = m_source.materialize(m_scratch->path(), &e);
+            if (tarPath.isEmpty())
+                return check(id, title, CheckOutcome::Refused, e.message, ExitCode::Integrity);
+        }
+        const QString dir = m_scratch->path() + QStringLiteral("/dump");
+        QDir().mkpath(dir);
+        if (!TarExtractor::extract(tarPath, dir, m_cancel, &e))
+            return check(id, title, CheckOutcome::Refused, e.message, ExitCode::Integrity);
+        QFile toc(dir + QStringLiteral("/toc.dat"));
+        if (!toc.open(QIODevice::ReadOnly))
+            return check(id, title, CheckOutcome::Refused,
+                         QStringLiteral("%1 is a tar archive without a pg_dump toc.dat — not a directory-format "
+                                        "backup")
+                             .arg(m_source.displayName()),
+                         ExitCode::Integrity);
+        m_header = ArchiveHeader::parse(toc.read(64 * 1024));
+        if (!m_header.isPgArchive())
+            return check(id, title, CheckOutcome::Refused, notBackup, ExitCode::Integrity);
+        m_input = Input::DirectoryTar;
+        m_path = dir;
+        break;
+    }
+    default:
+        return check(id, title, CheckOutcome::Refused, notBackup, ExitCode::Integrity);
+    }
+    QString detail = inputDescription();
+    if (hasToc()) {
+        detail += QStringLiteral(", archive format %1").arg(m_header.versionString());
+        if (m_header.complete)
+            detail += QStringLiteral(", made by pg_dump %1 from database \"%2\" (server %3)")
+                          .arg(m_header.dumpVersion.section(QLatin1Char(' '), 0, 0), m_header.database,
+                               m_header.serverVersion.section(QLatin1Char(' '), 0, 0));
+    }
+    if (m_source.encrypted())
+        detail += QStringLiteral("; age-encrypted, a given identity opened it");
+    return check(id, title, CheckOutcome::Passed, detail);
+}
+
+SafetyCheck RestoreEngine::chooseTool(const PgVersion &server) {
+    const QString id = QStringLiteral("client");
+    const QString title = QStringLiteral("Client tools fit archive and server");
+    const QString name = hasToc() ? QStringLiteral("pg_restore") : QStringLiteral("psql");
+    const PgToolLocator locator(m_pgToolDir);
+    Error e;
+    PgToolLocator::Tool tool = locator.choose(name, server, &e);
+    if (e) {
+        // Fall back to the newest client for the archive check's sake; the server mismatch is the message.
+        return check(id, title, CheckOutcome::Refused, e.message);
+    }
+    if (hasToc()) {
+        const QString mismatch = m_header.clientMismatch(tool.version.major);
+        if (!mismatch.isEmpty()) {
+            // Another installed client may read it.
+            const int need = ArchiveHeader::pgDumpMajorForArchive(m_header.versionMajor, m_header.versionMinor);
+            Error e2;
+            const PgToolLocator::Tool newer = locator.choose(name, PgVersion{qMax(need, server.major), 0}, &e2);
+            if (e2 || !m_header.clientMismatch(newer.version.major).isEmpty())
+                return check(id, title, CheckOutcome::Refused, mismatch);
+            tool = newer;
+        }
+    }
+    m_tool = tool;
+    QString detail =
+        QStringLiteral("%1 %2 (%3) for server %4").arg(name, tool.version.toString(), tool.path, server.toString());
+    if (hasToc() && m_header.complete)
+        detail += QStringLiteral(", archive from pg_dump %1").arg(m_header.dumpMajor());
+    return check(id, title, CheckOutcome::Passed, detail);
+}
+
+bool RestoreEngine::runToc(const QStringList &args, QByteArray *out, Error *error, bool earlyExitOk) {
+    MemorySink sink;
+    if (!m_path.isEmpty()) {
+        ChildProcess child(m_tool.path, args + QStringList{m_path}, childEnv({}));
+        child.setCancelFlag(m_cancel);
+        if (!child.run(&sink)) {
+            *error = {child.wasCancelled() ? ExitCode::Cancelled : ExitCode::Integrity,
+                      lastError(child.stderrTail()).isEmpty() ? child.errorText() : lastError(child.stderrTail())};
+            return false;
+        }
+    } else {
+        ProcessStdinSink child(m_tool.path, args, childEnv({}));
+        child.setCancelFlag(m_cancel);
+        child.setEarlyExitOk(earlyExitOk);
+        QByteArray collected;
+        child.setStdoutHandler([&](const QString &l) { collected += l.toUtf8() + '\n'; });
+        Error e;
+        if (!child.start() || (!m_source.streamPlain(&child, &e) && !child.endedEarly()) || !child.finish()) {
+            const QString msg = lastError(child.stderrTail());
+            *error = {ExitCode::Integrity, msg.isEmpty() ? (e ? e.message : child.error().message) : msg};
+            return false;
+        }
+        *out = collected;
+        return true;
+    }
+    *out = sink.data();
+    return true;
+}
+
+SafetyCheck RestoreEngine::checkReadable(bool needSeekable, bool needDefinitions, bool fullRead) {
+    const QString id = QStringLiteral("readable");
+    const QString title = QStringLiteral("Archive readable");
+    Error e;
+    if (!hasToc()) {
+        if (fullRead && m_input == Input::GzipSql) {
+            HashStage null(nullptr);
+            GunzipStage gunzip(&null);
+            if (!m_source.streamPlain(&gunzip, &e) || !gunzip.finish())
+                return check(id, title, CheckOutcome::Refused,
+                             QStringLiteral("the compressed SQL script is damaged or truncated: %1")
+                                 .arg(e ? e.message : gunzip.error().message),
+                             ExitCode::Integrity);
+        }
+        return check(id, title, CheckOutcome::Passed,
+                     QStringLiteral("%1; its statements run in one transaction").arg(inputDescription()));
+    }
+    if ((needSeekable || needDefinitions || m_input != Input::Custom) && !ensureSeekable(&e))
+        return check(id, title, CheckOutcome::Refused, e.message,
+                     e.code == ExitCode::Usage ? e.code : ExitCode::Integrity);
+    QByteArray list;
+    if (!runToc({QStringLiteral("--list")}, &list, &e, true))
+        return check(id, title, CheckOutcome::Refused,
+                     QStringLiteral("pg_restore cannot read the archive's table of contents: %1").arg(e.message),
+                     ExitCode::Integrity);
+    QString perr;
+    m_plan = RestorePlan::fromList(QString::fromUtf8(list), &perr);
+    if (!perr.isEmpty())
+        return check(id, title, CheckOutcome::Refused, perr, ExitCode::Integrity);
+    if (needDefinitions) {
+        QByteArray script;
+        if (!runToc({QStringLiteral("--schema-only"), QStringLiteral("--file=-")}, &script, &e, false))
+            return check(id, title, CheckOutcome::Refused,
+                         QStringLiteral("pg_restore cannot read the archive's schema: %1").arg(e.message),
+                         ExitCode::Integrity);
+        m_plan.attachDefinitions(QString::fromUtf8(script));
+    }
+    QString how = QStringLiteral("table of contents read");
+    if (fullRead) {
+        QByteArray ignored;
+        if (!runToc({QStringLiteral("--file=") + QStringLiteral("/dev/null")}, &ignored, &e, false))
+            return check(id, title, CheckOutcome::Refused,
+                         QStringLiteral("the archive is damaged or truncated — pg_restore: %1").arg(e.message),
+                         ExitCode::Integrity);
+        how = QStringLiteral("every block read");
+    }
+    return check(id, title, CheckOutcome::Passed,
+                 QStringLiteral("%1 entries, %2 tables; %3")
+                     .arg(m_plan.entries().size())
+                     .arg(m_plan.tableIndexes().size())
+                     .arg(how));
+}
+
+QSet<int> RestoreEngine::selection(const RestoreOptions &o, QString *error) const {
+    if (!o.tables.isEmpty())
+        return m_plan.selectionForTables(o.tables, error);
+    QSet<int> all;
+    for (const TocEntry &e : m_plan.entries())
+        all.insert(e.dumpId);
+    return all;
+}
+
+RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QString &password, const RestoreOptions &o,
+                                              ProgressFn progress) {
+    Outcome out;
+    QElapsedTimer clock;
+    clock.start();
+    PgPassFile passFile;
+    if (!password.isEmpty() && !passFile.create(password)) {
+        out.error = {ExitCode::Usage, QStringLiteral("cannot create a temporary password file")};
+        return out;
+    }
+    const QProcessEnvironment env = childEnv(passFile.path());
+    const QString conninfo = target.withDatabase(o.targetDb).toKeywordString();
+    ToolOutput parser(&out);
+    JobProgress p;
+    p.phase = QStringLiteral("restoring");
+    p.bytesTotal = m_source.size();
+    auto emitProgress = [&](qint64 bytes) {
+        p.bytes = bytes;
+        p.itemsDone = out.itemsDone;
+        p.itemsTotal = out.itemsTotal;
+        if (progress)
+            progress(p);
+    };
+    auto onLine = [&](const QString &line) {
+        log(line);
+        if (hasToc())
+            parser.onPgRestoreLine(line);
+        else
+            parser.onPsqlLine(line);
+        emitProgress(p.bytes);
+    };
+
+    QStringList args;
+    Error e;
+    if (hasToc()) {
+        args << QStringLiteral("--verbose") << QStringLiteral("--dbname=") + conninfo;
+        if (o.noOwner)
+            args << QStringLiteral("--no-owner");
+        if (o.noAcl)
+            args << QStringLiteral("--no-acl");
+        if (o.clean)
+            args << QStringLiteral("--clean") << QStringLiteral("--if-exists");
+        if (o.dataOnly)
+            args << QStringLiteral("--data-only");
+        if (o.schemaOnly)
+            args << QStringLiteral("--schema-only");
+        QString selErr;
+        const QSet<int> ids = selection(o, &selErr);
+        if (!selErr.isEmpty()) {
+            out.error = {ExitCode::Usage, selErr};
+            return out;
+        }
+        static const QStringList dataTypes{QStringLiteral("TABLE DATA"), QStringLiteral("SEQUENCE SET"),
+                                           QStringLiteral("BLOBS"), QStringLiteral("LARGE OBJECTS"),
+                                           QStringLiteral("BLOB")};
+        for (const TocEntry &t : m_plan.entries()) {
+            if (!ids.contains(t.dumpId) || (t.type == QLatin1String("BLOB")))
+                continue;
+            const bool data = dataTypes.contains(t.type);
+            if ((o.dataOnly && !data) || (o.schemaOnly && data))
+                continue;
+            ++out.itemsTotal;
+        }
+        const bool needSeek = o.jobs > 1 || !o.tables.isEmpty();
+        if (needSeek && !ensureSeekable(&e)) {
+            out.error = e;
+            return out;
+        }
+        if (!o.tables.isEmpty()) {
+            if (!ensureScratch(&e)) {
+                out.error = e;
+                return out;
+            }
+            const QString listPath = m_scratch->path() + QStringLiteral("/restore.list");
+            QFile lf(listPath);
+            if (!lf.open(QIODevice::WriteOnly) || lf.write(m_plan.listFile(ids).toUtf8()) < 0) {
+                out.error = {ExitCode::Usage, QStringLiteral("cannot write %1").arg(listPath)};
+                return out;
+            }
+            lf.close();
+            args << QStringLiteral("--use-list=") + listPath;
+        }
+        if (o.jobs > 1)
+            args << QStringLiteral("--jobs=%1").arg(o.jobs);
+    } else {
+        args << QStringLiteral("-X") << QStringLiteral("-q") << QStringLiteral("-v")
+             << QStringLiteral("ON_ERROR_STOP=1") << QStringLiteral("--single-transaction")
+             << QStringLiteral("--dbname=") + conninfo << QStringLiteral("--file=-");
+    }
+    out.command = QStringLiteral("%1 %2").arg(QFileInfo(m_tool.path).fileName(), m_tool.version.toString());
+    log(QStringLiteral("running %1 into database \"%2\"").arg(out.command, o.targetDb));
+
+    bool ok = false;
+    QString failure;
+    if (hasToc() && !m_path.isEmpty()) {
+        ChildProcess child(m_tool.path, args + QStringList{m_path}, env);
+        child.setCancelFlag(m_cancel);
+        child.setStderrHandler(onLine);
+        ok = child.run(nullptr);
+        if (child.wasCancelled())
+            out.error = {ExitCode::Cancelled, QStringLiteral("cancelled")};
+        failure = child.errorText();
+        if (!ok && out.errors.isEmpty())
+            out.errors << lastError(child.stderrTail());
+    } else {
+        ProcessStdinSink child(m_tool.path, args, env);
+        child.setCancelFlag(m_cancel);
+        child.setStderrHandler(onLine);
+        child.setStdoutHandler([&](const QString &) {
+            parser.bump(); // psql echoes one command tag per statement
+        });
+        ProgressStage counted(&child, [&](qint64 bytes) { emitProgress(bytes); });
+        std::unique_ptr<GunzipStage> gunzip;
+        ByteSink *head = &counted;
+        if (m_input == Input::GzipSql) {
+            gunzip = std::make_unique<GunzipStage>(&counted);
+            head = gunzip.get();
+        }
+        if (!child.start()) {
+            out.error = child.error();
+            return out;
+        }
+        ok = m_source.streamPlain(head, &e) && head->finish();
+        if (!ok) {
+            head->abort();
+            if (child.cancelled() || e.code == ExitCode::Cancelled)
+                out.error = {ExitCode::Cancelled, QStringLiteral("cancelled")};
+            failure = e ? e.message : head->error().message;
+            if (out.errors.isEmpty() && !lastError(child.stderrTail()).isEmpty())
+                out.errors << lastError(child.stderrTail());
+        }
+        out.bytes = counted.total();
+    }
+    out.durationMs = clock.elapsed();
+    if (out.error)
+        return out;
+    if (!ok || !out.errors.isEmpty() || out.ignoredErrors > 0) {
+        const int n = qMax(out.ignoredErrors, int(out.errors.size()));
+        QString msg = QStringLiteral("%1 reported %2 error(s)").arg(QFileInfo(m_tool.path).fileName()).arg(n);
+        if (out.ignoredErrors > 0)
+            msg += QStringLiteral(" (errors ignored on restore: %1)").arg(out.ignoredErrors);
+        if (!out.errors.isEmpty())
+            msg += QStringLiteral(": ") + out.errors.first();
+        else if (!failure.isEmpty())
+            msg += QStringLiteral(": ") + failure;
+        if (!hasToc())
+            msg += QStringLiteral(" — the script ran in one transaction, so nothing of it was kept");
+        out.error = {ExitCode::PgTool, msg};
+    }
+    return out;
+}
+
+} // namespace lifeboat

@@ -1,0 +1,408 @@
+#include "restore/RestoreJob.h"
+
+#include "jobs/ChildProcess.h"
+#include "pg/PgPassFile.h"
+#include "pg/PgSession.h"
+#include "restore/RestoreEngine.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+namespace lifeboat {
+
+namespace {
+using CheckOutcome = SafetyCheck::Outcome;
+
+SafetyCheck make(const QString &id, const QString &title, CheckOutcome o, const QString &detail,
+                 ExitCode code = ExitCode::Refused) {
+    return {id, title, o, detail, o == CheckOutcome::Refused ? code : ExitCode::Ok};
+}
+
+// Splits a child's stdout into logged lines.
+class LineLogSink : public ByteSink {
+public:
+    explicit LineLogSink(std::function<void(const QString &)> fn)
+        : m_fn(std::move(fn)) {}
+    bool write(QByteArrayView d) override {
+        m_buf.append(d.data(), d.size());
+        qsizetype nl;
+        while ((nl = m_buf.indexOf('\n')) >= 0) {
+            m_fn(QString::fromUtf8(m_buf.left(nl)));
+            m_buf.remove(0, nl + 1);
+        }
+        return true;
+    }
+    bool finish() override {
+        if (!m_buf.isEmpty())
+            m_fn(QString::fromUtf8(m_buf));
+        m_buf.clear();
+        return true;
+    }
+    void abort() override {}
+
+private:
+    std::function<void(const QString &)> m_fn;
+    QByteArray m_buf;
+};
+} // namespace
+
+RestoreJob::RestoreJob(Request request, QObject *parent)
+    : Job(parent)
+    , m_req(std::move(request)) {}
+
+RestoreJob::~RestoreJob() = default;
+
+QString RestoreJob::title() const {
+    return QStringLiteral("Restore of %1 into %2").arg(m_req.source, m_req.options.targetDb);
+}
+
+QString RestoreJob::refusalMessage(const QList<SafetyCheck> &checks, ExitCode *code) {
+    for (const SafetyCheck &c : checks) {
+        if (c.refused()) {
+            if (code)
+                *code = c.code;
+            return QStringLiteral("refused: %1 — %2").arg(c.title, c.detail);
+        }
+    }
+    return {};
+}
+
+JobResult RestoreJob::refuse(const QJsonObject &details) {
+    ExitCode code = ExitCode::Refused;
+    const QString msg = refusalMessage(m_checks, &code);
+    QJsonObject d = details;
+    d[QStringLiteral("checks")] = SafetyCheck::toJson(m_checks);
+    d[QStringLiteral("error")] = msg;
+    log(msg + QStringLiteral(" — nothing was changed"));
+    return {{code, msg + QStringLiteral(" — nothing was changed")}, 0, d};
+}
+
+QJsonObject RestoreJob::planJson(RestoreEngine &engine) const {
+    const RestoreOptions &o = m_req.options;
+    QJsonObject plan{{QStringLiteral("database"), o.targetDb},
+                     {QStringLiteral("createDatabase"), o.create},
+                     {QStringLiteral("clean"), o.clean},
+                     {QStringLiteral("input"), engine.inputDescription()}};
+    QString err;
+    const QSet<int> ids = engine.selection(o, &err);
+    QJsonArray restore, drop;
+    QHash<QString, qint64> rows;
+    if (engine.source().manifest()) {
+        for (const auto &t : engine.source().manifest()->tables)
+            rows.insert(t.schema + QLatin1Char('.') + t.name, t.rows);
+    }
+    static const QStringList dataTypes{QStringLiteral("TABLE DATA"), QStringLiteral("SEQUENCE SET"),
+                                       QStringLiteral("BLOBS"), QStringLiteral("BLOB")};
+    for (const TocEntry &e : engine.plan().entries()) {
+        if (!ids.contains(e.dumpId))
+            continue;
+        const bool data = dataTypes.contains(e.type);
+        if ((o.dataOnly && !data) || (o.schemaOnly && data))
+            continue;
+        QJsonObject j{{QStringLiteral("id"), e.dumpId},
+                      {QStringLiteral("type"), e.type},
+                      {QStringLiteral("schema"), e.schema},
+                      {QStringLiteral("name"), e.name}};
+        if (e.type == QLatin1String("TABLE DATA") && rows.contains(e.qualified()))
+            j[QStringLiteral("rows")] = rows.value(e.qualified());
+        restore.append(j);
+        if (o.clean && !data && e.type != QLatin1String("COMMENT") && e.type != QLatin1String("ACL"))
+            drop.append(QStringLiteral("%1 %2").arg(e.type, e.qualified()));
+    }
+    plan[QStringLiteral("restore")] = restore;
+    plan[QStringLiteral("drop")] = drop;
+    return plan;
+}
+
+bool RestoreJob::runPostRestore(QJsonObject *details, Error *error) {
+    const QString cmd = m_req.options.postRestoreCommand;
+    if (cmd.isEmpty())
+        return true;
+    log(QStringLiteral("post-restore: running `%1`").arg(cmd));
+    Error e;
+    const Conninfo ci = Conninfo::parse(m_req.options.targetConninfo, &e);
+    PgPassFile passFile;
+    if (!m_req.password.isEmpty())
+        passFile.create(m_req.password);
+    QProcessEnvironment env = RestoreEngine::childEnv(passFile.path());
+    // The command connects like the restore did: libpq variables, never a password in its environment.
+    if (!ci.host().isEmpty())
+        env.insert(QStringLiteral("PGHOST"), ci.host());
+    if (!ci.port().isEmpty())
+        env.insert(QStringLiteral("PGPORT"), ci.port());
+    if (!ci.user().isEmpty())
+        env.insert(QStringLiteral("PGUSER"), ci.user());
+    env.insert(QStringLiteral("PGDATABASE"), m_req.options.targetDb);
+    env.insert(QStringLiteral("LIFEBOAT_TARGET_DB"), m_req.options.targetDb);
+    QStringList output;
+    auto onLine = [&](const QString &l) {
+        log(QStringLiteral("post-restore: ") + l);
+        output << l;
+    };
+    LineLogSink sink(onLine);
+    ChildProcess child(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), cmd}, env);
+    child.setCancelFlag(cancelFlag());
+    child.setStderrHandler(onLine);
+    const bool ok = child.run(&sink);
+    sink.finish();
+    (*details)[QStringLiteral("postRestore")] =
+        QJsonObject{{QStringLiteral("command"), cmd},
+                    {QStringLiteral("exitCode"), child.exitCode()},
+                    {QStringLiteral("output"), QJsonArray::fromStringList(output)}};
+    if (!ok) {
+        *error = {ExitCode::PgTool, QStringLiteral("the restore succeeded, but the post-restore command `%1` failed "
+                                                   "(%2)")
+                                        .arg(cmd, child.errorText())};
+        return false;
+    }
+    return true;
+}
+
+JobResult RestoreJob::execute() {
+    const RestoreOptions &o = m_req.options;
+    JobProgress progress;
+    progress.phase = QStringLiteral("checking");
+    reportProgress(progress, true);
+    QJsonObject details{{QStringLiteral("dryRun"), o.dryRun}, {QStringLiteral("targetDb"), o.targetDb}};
+
+    Error err;
+    auto src = RestoreSource::open(m_req.source, m_req.catalog.get(), m_req.storages, &err);
+    if (!src)
+        return {err, 0, details};
+    src->setIdentities(m_req.identities);
+    RestoreEngine engine(std::move(*src), m_req.pgToolDir, m_req.workDir, cancelFlag());
+    engine.setLog([this](const QString &l) { log(l); });
+
+    auto blocked = [&] {
+        return std::any_of(m_checks.begin(), m_checks.end(), [](const SafetyCheck &c) { return c.refused(); });
+    };
+    auto skip = [&](const QString &id, const QString &title) {
+        m_checks << make(id, title, CheckOutcome::Skipped, QStringLiteral("not checked: an earlier check refused"));
+    };
+
+    // 1-2: the artifact itself.
+    m_checks << engine.checkIntegrity();
+    if (!blocked())
+        m_checks << engine.inspectArchive();
+    else
+        skip(QStringLiteral("archive"), QStringLiteral("Archive format"));
+    if (!blocked() && !engine.hasToc() && (!o.tables.isEmpty() || o.clean || o.dataOnly || o.schemaOnly)) {
+        m_checks << make(QStringLiteral("options"), QStringLiteral("Options fit the backup"), CheckOutcome::Refused,
+                         QStringLiteral("a plain SQL backup restores as a whole: --tables, --clean, --data-only and "
+                                        "--schema-only need a custom or directory format backup"),
+                         ExitCode::Usage);
+    }
+
+    // 3: the target server.
+    const QString targetTitle = QStringLiteral("Target reachable");
+    const Conninfo ci = Conninfo::parse(o.targetConninfo, &err);
+    PgSession session;
+    bool reachable = false;
+    if (!ci.isValid()) {
+        m_checks << make(QStringLiteral("target"), targetTitle, CheckOutcome::Refused, err.message, ExitCode::Usage);
+    } else {
+        const QString maintenance =
+            ci.dbname().isEmpty() || ci.dbname() == o.targetDb ? QStringLiteral("postgres") : ci.dbname();
+        reachable = session.connect(ci.withDatabase(maintenance), m_req.password);
+        if (!reachable && maintenance != QLatin1String("template1"))
+            reachable = session.connect(ci.withDatabase(QStringLiteral("template1")), m_req.password);
+        if (reachable)
+            m_checks << make(
+                QStringLiteral("target"), targetTitle, CheckOutcome::Passed,
+                QStringLiteral("%1, PostgreSQL %2").arg(ci.hostPort(), session.serverVersion().toString()));
+        else
+            m_checks << make(QStringLiteral("target"), targetTitle, CheckOutcome::Refused, session.error().message);
+    }
+
+    // 4-5: tools and a full look at the archive.
+    if (!blocked())
+        m_checks << engine.chooseTool(session.serverVersion());
+    else
+        skip(QStringLiteral("client"), QStringLiteral("Client tools fit archive and server"));
+    if (!blocked()) {
+        const bool verified = m_checks.first().outcome == CheckOutcome::Passed;
+        m_checks << engine.checkReadable(o.jobs > 1 || !o.tables.isEmpty(), !o.tables.isEmpty() || o.dryRun, !verified);
+        QString selErr;
+        if (!blocked() && engine.hasToc() && !o.tables.isEmpty() && engine.selection(o, &selErr).isEmpty())
+            m_checks << make(QStringLiteral("options"), QStringLiteral("Options fit the backup"), CheckOutcome::Refused,
+                             selErr, ExitCode::Usage);
+    } else {
+        skip(QStringLiteral("readable"), QStringLiteral("Archive readable"));
+    }
+
+    // 6-9: the target database.
+    bool exists = false;
+    if (reachable) {
+        exists = session.databaseExists(o.targetDb);
+        const QString t = QStringLiteral("Target database");
+        if (o.create && exists)
+            m_checks << make(QStringLiteral("database"), t, CheckOutcome::Refused,
+                             QStringLiteral("database \"%1\" already exists but --create was given — choose a new "
+                                            "name, or restore into it without --create (with --confirm %1)")
+                                 .arg(o.targetDb));
+        else if (!o.create && !exists)
+            m_checks << make(QStringLiteral("database"), t, CheckOutcome::Refused,
+                             QStringLiteral("database \"%1\" does not exist on %2 — add --create to create it")
+                                 .arg(o.targetDb, ci.hostPort()));
+        else
+            m_checks << make(QStringLiteral("database"), t, CheckOutcome::Passed,
+                             exists ? QStringLiteral("\"%1\" exists; the restore goes into it").arg(o.targetDb)
+                                    : QStringLiteral("\"%1\" does not exist yet and will be created").arg(o.targetDb));
+
+        const QString ct = QStringLiteral("Active connections");
+        if (exists) {
+            const auto conns = session.activeConnections(o.targetDb);
+            QStringList who;
+            for (const auto &c : conns)
+                who << QStringLiteral("pid %1 %2@%3 %4 (%5)")
+                           .arg(c.pid)
+                           .arg(c.user, c.clientAddress, c.application, c.state);
+            QJsonArray list;
+            for (const QString &w : who)
+                list.append(w);
+            details[QStringLiteral("activeConnections")] = list;
+            if (conns.isEmpty())
+                m_checks << make(QStringLiteral("connections"), ct, CheckOutcome::Passed, QStringLiteral("none"));
+            else if (o.terminateConnections)
+                m_checks << make(QStringLiteral("connections"), ct, CheckOutcome::Warning,
+                                 QStringLiteral("%1 connection(s) will be ended (--terminate-connections): %2")
+                                     .arg(conns.size())
+                                     .arg(who.join(QStringLiteral("; "))));
+            else
+                m_checks << make(QStringLiteral("connections"), ct,
+                                 o.dryRun ? CheckOutcome::Warning : CheckOutcome::Refused,
+                                 QStringLiteral("%1 connection(s) to \"%2\": %3 — close them or pass "
+                                                "--terminate-connections")
+                                     .arg(conns.size())
+                                     .arg(o.targetDb, who.join(QStringLiteral("; "))));
+        } else {
+            m_checks << make(QStringLiteral("connections"), ct, CheckOutcome::Passed, QStringLiteral("new database"));
+        }
+
+        const QString cf = QStringLiteral("Typed confirmation");
+        const bool confirmed = o.confirm == o.targetDb;
+        if (!exists)
+            m_checks << make(QStringLiteral("confirm"), cf, CheckOutcome::Passed,
+                             QStringLiteral("not needed for a new database"));
+        else if (confirmed)
+            m_checks << make(QStringLiteral("confirm"), cf, CheckOutcome::Passed,
+                             QStringLiteral("--confirm names \"%1\"").arg(o.targetDb));
+        else
+            m_checks << make(
+                QStringLiteral("confirm"), cf, o.dryRun ? CheckOutcome::Warning : CheckOutcome::Refused,
+                o.confirm.isEmpty()
+                    ? QStringLiteral("restoring into the existing database \"%1\" needs --confirm %1").arg(o.targetDb)
+                    : QStringLiteral("--confirm \"%1\" does not match the target database \"%2\"")
+                          .arg(o.confirm, o.targetDb));
+    } else {
+        skip(QStringLiteral("database"), QStringLiteral("Target database"));
+        skip(QStringLiteral("connections"), QStringLiteral("Active connections"));
+        skip(QStringLiteral("confirm"), QStringLiteral("Typed confirmation"));
+    }
+
+    const QString sb = QStringLiteral("Safety backup of the target");
+    std::unique_ptr<Job> safetyJob;
+    if (!o.targetProduction) {
+        m_checks << make(QStringLiteral("safety-backup"), sb, CheckOutcome::Skipped,
+                         QStringLiteral("the target is not a production profile"));
+    } else if (!exists) {
+        m_checks << make(QStringLiteral("safety-backup"), sb, CheckOutcome::Passed,
+                         QStringLiteral("production target, but the database is new: nothing to back up"));
+    } else if (o.noSafetyBackup) {
+        if (o.confirm == o.targetDb)
+            m_checks << make(QStringLiteral("safety-backup"), sb, CheckOutcome::Warning,
+                             QStringLiteral("skipped on request (--no-safety-backup, confirmed)"));
+        else
+            m_checks << make(QStringLiteral("safety-backup"), sb,
+                             o.dryRun ? CheckOutcome::Warning : CheckOutcome::Refused,
+                             QStringLiteral("\"%1\" is a production profile: skipping its safety backup needs "
+                                            "--no-safety-backup together with --confirm %2")
+                                 .arg(o.targetProfile, o.targetDb));
+    } else {
+        Error why;
+        safetyJob = m_req.safetyBackup ? m_req.safetyBackup(o.targetDb, &why) : nullptr;
+        if (!safetyJob)
+            m_checks << make(QStringLiteral("safety-backup"), sb, CheckOutcome::Refused,
+                             QStringLiteral("\"%1\" is a production profile and its safety backup cannot be taken: "
+                                            "%2 — fix that, or pass --no-safety-backup with --confirm %3")
+                                 .arg(o.targetProfile,
+                                      why.message.isEmpty() ? QStringLiteral("no backup configured") : why.message,
+                                      o.targetDb));
+        else
+            m_checks << make(QStringLiteral("safety-backup"), sb, CheckOutcome::Passed,
+                             QStringLiteral("a backup of \"%1\" is taken before anything is changed").arg(o.targetDb));
+    }
+
+    details[QStringLiteral("checks")] = SafetyCheck::toJson(m_checks);
+    for (const SafetyCheck &c : m_checks)
+        log(QStringLiteral("check %1: %2 — %3").arg(SafetyCheck::outcomeName(c.outcome), c.title, c.detail));
+    if (blocked())
+        return refuse(details);
+    if (engine.hasToc())
+        details[QStringLiteral("plan")] = planJson(engine);
+    if (o.dryRun) {
+        log(QStringLiteral("dry run: nothing was changed"));
+        return {{}, 0, details};
+    }
+    if (isCancelled())
+        return cancelledResult();
+
+    // Past here things change, in this order: safety backup, create, end connections, restore, post-restore.
+    if (safetyJob) {
+        progress.phase = QStringLiteral("safety backup");
+        reportProgress(progress, true);
+        connect(
+            safetyJob.get(), &Job::logLine, this,
+            [this](const QString &l) { log(QStringLiteral("safety backup: ") + l); }, Qt::DirectConnection);
+        const JobResult r = safetyJob->run();
+        if (!r.ok())
+            return {{r.error.code, QStringLiteral("the safety backup of \"%1\" failed, so nothing was restored: %2")
+                                       .arg(o.targetDb, r.error.message)},
+                    0,
+                    details};
+        details[QStringLiteral("safetyBackupId")] = r.recordId;
+        log(QStringLiteral("safety backup #%1 taken").arg(r.recordId));
+    }
+    if (o.create) {
+        if (!session.createDatabase(o.targetDb))
+            return {{ExitCode::PgTool,
+                     QStringLiteral("cannot create database \"%1\": %2").arg(o.targetDb, session.error().message)},
+                    0,
+                    details};
+        log(QStringLiteral("created database \"%1\"").arg(o.targetDb));
+    }
+    if (exists && o.terminateConnections) {
+        const int n = session.terminateBackends(o.targetDb);
+        log(QStringLiteral("ended %1 connection(s) to \"%2\"").arg(n).arg(o.targetDb));
+    }
+    session.close();
+
+    const RestoreEngine::Outcome out =
+        engine.restore(ci, m_req.password, o, [this](const JobProgress &p) { reportProgress(p); });
+    QJsonObject r{{QStringLiteral("itemsDone"), out.itemsDone},
+                  {QStringLiteral("itemsTotal"), out.itemsTotal},
+                  {QStringLiteral("bytes"), out.bytes},
+                  {QStringLiteral("durationMs"), out.durationMs},
+                  {QStringLiteral("ignoredErrors"), out.ignoredErrors},
+                  {QStringLiteral("errors"), QJsonArray::fromStringList(out.errors)},
+                  {QStringLiteral("tool"), out.command}};
+    details[QStringLiteral("restore")] = r;
+    progress.phase = out.error ? QStringLiteral("failed") : QStringLiteral("done");
+    progress.itemsDone = out.itemsDone;
+    progress.itemsTotal = out.itemsTotal;
+    progress.bytes = out.bytes;
+    reportProgress(progress, true);
+    if (out.error) {
+        details[QStringLiteral("error")] = out.error.message;
+        return {out.error, 0, details};
+    }
+    log(QStringLiteral("restore into \"%1\" complete: %2 item(s), %3")
+            .arg(o.targetDb)
+            .arg(out.itemsDone)
+            .arg(QLocale::c().formattedDataSize(out.bytes)));
+    if (!runPostRestore(&details, &err))
+        return {err, 0, details};
+    return {{}, 0, details};
+}
+
+} // namespace lifeboat

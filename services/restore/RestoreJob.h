@@ -1,0 +1,65 @@
+#pragma once
+
+#include "catalog/Catalog.h"
+#include "catalog/StorageConfig.h"
+#include "crypto/AgeIdentity.h"
+#include "jobs/Job.h"
+#include "restore/RestoreOptions.h"
+#include "restore/SafetyCheck.h"
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace lifeboat {
+
+class RestoreEngine;
+class PgSession;
+
+// Restores a backup into a database: every safety check first (SafetyCheck list, nothing touched until all
+// pass), then the production safety backup, database creation, ending connections, pg_restore/psql with
+// progress as TOC items and bytes, and the profile's post-restore command. A dry run stops after the checks
+// and reports the plan. Result details (JSON): checks, plan, restore {itemsDone, itemsTotal, bytes, errors,
+// ignoredErrors, durationMs}, safetyBackupId, postRestore.
+class RestoreJob : public Job {
+    Q_OBJECT
+public:
+    // Builds the backup of the target taken before restoring into a production database; returns null with
+    // *why set when it cannot be made (e.g. the profile has no storage).
+    using SafetyBackupFactory = std::function<std::unique_ptr<Job>(const QString &database, Error *why)>;
+
+    struct Request {
+        QString source; // catalog id or file path
+        RestoreOptions options;
+        QString password; // target server password; empty: libpq's own sources
+        std::shared_ptr<Catalog> catalog;
+        QList<StorageConfig> storages; // where catalogued copies live
+        std::vector<AgeIdentity> identities;
+        QString pgToolDir;
+        QString workDir;
+        SafetyBackupFactory safetyBackup;
+    };
+
+    explicit RestoreJob(Request request, QObject *parent = nullptr);
+    ~RestoreJob() override;
+
+    QString title() const override;
+    // The checks as they were decided (valid after run()).
+    const QList<SafetyCheck> &checks() const { return m_checks; }
+
+    // "refused: <title> — <detail>" for the first refused check, and its exit code; empty when none refused.
+    static QString refusalMessage(const QList<SafetyCheck> &checks, ExitCode *code);
+
+protected:
+    JobResult execute() override;
+
+private:
+    JobResult refuse(const QJsonObject &details);
+    QJsonObject planJson(RestoreEngine &engine) const;
+    bool runPostRestore(QJsonObject *details, Error *error);
+
+    Request m_req;
+    QList<SafetyCheck> m_checks;
+};
+
+} // namespace lifeboat

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace lifeboat {
+
+// What to restore where; shared by `lifeboatctl restore` and the GUI's restore wizard.
+struct RestoreOptions {
+    QString targetConninfo; // libpq conninfo of the target server (a profile's or a URI); no password
+    QString targetProfile;  // the profile's name, empty for a bare URI
+    bool targetProduction = false;
+    QString postRestoreCommand; // the profile's command, run with PG* variables after a successful restore
+    QString targetDb;
+    bool create = false; // create targetDb (it must not exist); otherwise it must exist
+    bool clean = false;  // drop the archive's objects first (--clean --if-exists)
+    bool dataOnly = false;
+    bool schemaOnly = false;
+    QStringList tables; // only these tables, each with its data, indexes, constraints, triggers, sequences
+    int jobs = 1;
+    bool noOwner = true;
+    bool noAcl = false;
+    bool dryRun = false;
+    QString confirm; // must equal targetDb to restore into an existing database
+    bool noSafetyBackup = false;
+    bool terminateConnections = false;
+};
+
+} // namespace lifeboat

@@ -1,0 +1,219 @@
+#include "restore/RestoreSource.h"
+
+#include "crypto/AgeDecryptStage.h"
+#include "jobs/ArtifactReader.h"
+#include "pipeline/AtomicFileSink.h"
+#include "pipeline/HashStage.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+namespace lifeboat {
+
+namespace {
+// Collects the first bytes of a stream, then says "enough" by failing with Cancelled so the reader stops.
+class PrefixSink : public ByteSink {
+public:
+    explicit PrefixSink(qsizetype limit)
+        : m_limit(limit) {}
+    bool write(QByteArrayView d) override {
+        m_data.append(d.first(qMin(d.size(), m_limit - m_data.size())));
+        if (m_data.size() >= m_limit) {
+            m_full = true;
+            return fail(ExitCode::Cancelled, QStringLiteral("prefix complete"));
+        }
+        return true;
+    }
+    bool finish() override { return true; }
+    void abort() override {}
+    QByteArray m_data;
+    qsizetype m_limit;
+    bool m_full = false;
+};
+
+// Forwards to a sink that is not owned, so a stage chain can end in a caller's sink.
+class NullSink : public ByteSink {
+public:
+    bool write(QByteArrayView) override { return true; }
+    bool finish() override { return true; }
+    void abort() override {}
+};
+} // namespace
+
+std::optional<RestoreSource> RestoreSource::open(const QString &spec, Catalog *catalog, QList<StorageConfig> storages,
+                                                 Error *error) {
+    RestoreSource s;
+    s.m_storages = std::move(storages);
+    bool isNumber = false;
+    const qint64 id = spec.toLongLong(&isNumber);
+    if (isNumber && !QFileInfo::exists(spec)) {
+        const auto rec = catalog ? catalog->get(id) : std::nullopt;
+        if (!rec) {
+            *error = {ExitCode::Usage, QStringLiteral("no backup #%1 in the catalog (see `lifeboatctl list`)").arg(id)};
+            return std::nullopt;
+        }
+        if (rec->status != BackupRecord::statusCompleted()) {
+            *error = {
+                ExitCode::Usage,
+                QStringLiteral("backup #%1 is %2, not COMPLETED — it cannot be restored").arg(id).arg(rec->status)};
+            return std::nullopt;
+        }
+        s.m_record = *rec;
+        s.m_expectedSha = rec->sha256;
+        s.m_encrypted = rec->encrypted;
+        s.m_size = rec->size;
+        for (const BackupLocation &loc : rec->locations) {
+            if (loc.kind == QLatin1String("local") && QFileInfo::exists(loc.manifestPath)) {
+                QFile mf(loc.manifestPath);
+                QString err;
+                if (mf.open(QIODevice::ReadOnly)) {
+                    Manifest m = Manifest::fromJson(mf.readAll(), &err);
+                    if (err.isEmpty())
+                        s.m_manifest = m;
+                }
+                break;
+            }
+        }
+        return s;
+    }
+    const QFileInfo fi(spec);
+    if (!fi.exists() || !fi.isFile()) {
+        *error = {ExitCode::Usage, QStringLiteral("%1 is neither a backup id nor a readable file").arg(spec)};
+        return std::nullopt;
+    }
+    s.m_path = fi.absoluteFilePath();
+    s.m_size = fi.size();
+    QFile mf(s.m_path + QStringLiteral(".manifest.json"));
+    if (mf.exists() && mf.open(QIODevice::ReadOnly)) {
+        QString err;
+        Manifest m = Manifest::fromJson(mf.readAll(), &err);
+        if (!err.isEmpty()) {
+            *error = {ExitCode::Integrity,
+                      QStringLiteral("the manifest beside %1 cannot be read: %2").arg(s.m_path, err)};
+            return std::nullopt;
+        }
+        s.m_manifest = m;
+        s.m_expectedSha = m.sha256;
+        s.m_encrypted = m.encrypted;
+        s.m_record.format = m.format;
+        s.m_record.database = m.database;
+        s.m_record.profile = m.profile;
+    }
+    QFile f(s.m_path);
+    if (f.open(QIODevice::ReadOnly))
+        s.m_encrypted = s.m_encrypted || AgeDecryptStage::looksLikeAge(f.read(64));
+    return s;
+}
+
+QString RestoreSource::fileName() const {
+    return isRecord() ? m_record.filename : QFileInfo(m_path).fileName();
+}
+
+QString RestoreSource::displayName() const {
+    return isRecord() ? QStringLiteral("backup #%1 (%2)").arg(m_record.id).arg(m_record.filename) : m_path;
+}
+
+bool RestoreSource::streamStored(ByteSink *sink, Error *error) {
+    if (isRecord()) {
+        ArtifactReader reader(m_storages, m_cancel);
+        if (!reader.streamTo(m_record, sink)) {
+            *error = reader.error();
+            return false;
+        }
+        return true;
+    }
+    return ArtifactReader::streamFile(m_path, sink, 0, m_cancel, error);
+}
+
+bool RestoreSource::verifyIntegrity(Error *error, bool *skipped, QString *actual) {
+    if (skipped)
+        *skipped = m_expectedSha.isEmpty();
+    if (m_expectedSha.isEmpty())
+        return true;
+    NullSink null;
+    HashStage hash(&null);
+    if (!streamStored(&hash, error))
+        return false;
+    hash.finish();
+    const QString got = QString::fromLatin1(hash.sha256Hex());
+    if (actual)
+        *actual = got;
+    if (got != m_expectedSha) {
+        *error = {ExitCode::Integrity,
+                  QStringLiteral("checksum mismatch for %1: expected %2, got %3 — the copy is damaged or was "
+                                 "changed; nothing was restored")
+                      .arg(displayName(), m_expectedSha, got)};
+        return false;
+    }
+    return true;
+}
+
+bool RestoreSource::streamPlain(ByteSink *sink, Error *error) {
+    if (!m_encrypted)
+        return streamStored(sink, error);
+    if (m_identities.empty()) {
+        *error = {ExitCode::Usage,
+                  QStringLiteral("%1 is encrypted — pass --identity FILE or --passphrase-stdin").arg(displayName())};
+        return false;
+    }
+    AgeDecryptStage age(m_identities, sink);
+    Error e;
+    if (!streamStored(&age, &e)) {
+        // A downstream stop (prefix full, early exit) is the sink's business; a decryption failure is ours.
+        *error = age.error() && age.failure() != AgeDecryptStage::Failure::Downstream ? age.error() : e;
+        return false;
+    }
+    if (!age.finish()) {
+        *error = age.error();
+        return false;
+    }
+    return true;
+}
+
+QByteArray RestoreSource::peekPlain(qsizetype n, Error *error) {
+    PrefixSink prefix(n);
+    Error e;
+    if (!streamPlain(&prefix, &e) && !prefix.m_full) {
+        *error = e;
+        return {};
+    }
+    return prefix.m_data;
+}
+
+QString RestoreSource::localPlainPath() const {
+    if (m_encrypted)
+        return {};
+    if (!isRecord())
+        return m_path;
+    for (const BackupLocation &loc : m_record.locations) {
+        if (loc.kind == QLatin1String("local") && QFileInfo::exists(loc.path))
+            return loc.path;
+    }
+    return {};
+}
+
+QString RestoreSource::materialize(const QString &dir, Error *error) {
+    QDir().mkpath(dir);
+    QString name = fileName();
+    if (name.endsWith(QLatin1String(".age")))
+        name.chop(4);
+    const QString target = QDir(dir).filePath(name.isEmpty() ? QStringLiteral("artifact") : name);
+    AtomicFileSink file(target);
+    if (!file.open()) {
+        *error = file.error();
+        return {};
+    }
+    if (!streamPlain(&file, error)) {
+        file.abort();
+        return {};
+    }
+    if (!file.finish()) {
+        *error = file.error();
+        return {};
+    }
+    QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return target;
+}
+
+} // namespace lifeboat

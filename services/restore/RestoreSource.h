@@ -1,0 +1,70 @@
+#pragma once
+
+#include "catalog/BackupRecord.h"
+#include "catalog/Catalog.h"
+#include "catalog/Manifest.h"
+#include "catalog/StorageConfig.h"
+#include "core/ExitCode.h"
+#include "crypto/AgeIdentity.h"
+#include "pipeline/ByteSink.h"
+
+#include <QString>
+
+#include <atomic>
+#include <optional>
+#include <vector>
+
+namespace lifeboat {
+
+// Where a restore reads from: a catalogued backup (any of its stored copies, through ArtifactReader — the seam
+// where S3 copies plug in) or any file path, also one Lifeboat never saw (its manifest is read when it lies
+// beside it as FILE.manifest.json). It knows the checksum to verify, whether the bytes are age-encrypted, and
+// hands out the plaintext: streamed, as a prefix for header inspection, or written to a private temporary file
+// when a tool needs to seek.
+class RestoreSource {
+public:
+    // "42" (a catalog id) or a path. A number that is also an existing file is read as the file.
+    static std::optional<RestoreSource> open(const QString &spec, Catalog *catalog, QList<StorageConfig> storages,
+                                             Error *error);
+
+    void setIdentities(std::vector<AgeIdentity> identities) { m_identities = std::move(identities); }
+    void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }
+
+    QString displayName() const; // "backup #42 (file.dump)" or the path
+    bool isRecord() const { return m_record.id > 0; }
+    const BackupRecord &record() const { return m_record; }
+    const std::optional<Manifest> &manifest() const { return m_manifest; }
+    QString expectedSha256() const { return m_expectedSha; }
+    bool encrypted() const { return m_encrypted; }
+    qint64 size() const { return m_size; }
+    QString fileName() const;
+    // The format Lifeboat recorded (custom | plain | directory), empty for unknown files.
+    QString recordedFormat() const { return m_record.format; }
+
+    // Reads every stored byte through SHA-256 and compares with the catalog/manifest. Without a known checksum
+    // it returns true and sets *skipped.
+    bool verifyIntegrity(Error *error, bool *skipped = nullptr, QString *actual = nullptr);
+    // The first `n` plaintext bytes (decrypting as needed); a wrong key is ExitCode::Integrity.
+    QByteArray peekPlain(qsizetype n, Error *error);
+    // Streams the plaintext into sink (not finished here).
+    bool streamPlain(ByteSink *sink, Error *error);
+    // An unencrypted local copy that tools can open and seek directly, or empty.
+    QString localPlainPath() const;
+    // Writes the plaintext to a 0600 file in dir and returns its path.
+    QString materialize(const QString &dir, Error *error);
+
+private:
+    bool streamStored(ByteSink *sink, Error *error);
+
+    BackupRecord m_record; // id 0 for a bare file
+    QList<StorageConfig> m_storages;
+    QString m_path; // bare file
+    std::optional<Manifest> m_manifest;
+    QString m_expectedSha;
+    bool m_encrypted = false;
+    qint64 m_size = -1;
+    std::vector<AgeIdentity> m_identities;
+    const std::atomic_bool *m_cancel = nullptr;
+};
+
+} // namespace lifeboat

@@ -1,0 +1,146 @@
+#include "restore/VerifyReport.h"
+
+#include <QJsonDocument>
+
+namespace lifeboat {
+
+bool VerifyReport::passed() const {
+    if (!error.isEmpty() || checks.isEmpty())
+        return false;
+    for (const Check &c : checks) {
+        if (!c.passed && !c.skipped)
+            return false;
+    }
+    return true;
+}
+
+QStringList VerifyReport::failedCheckTitles() const {
+    QStringList out;
+    for (const Check &c : checks) {
+        if (!c.passed && !c.skipped)
+            out << c.title;
+    }
+    return out;
+}
+
+QJsonObject VerifyReport::toJson() const {
+    QJsonArray cs;
+    for (const Check &c : checks) {
+        cs.append(QJsonObject{{QStringLiteral("id"), c.id},
+                              {QStringLiteral("title"), c.title},
+                              {QStringLiteral("outcome"), c.skipped  ? QStringLiteral("skipped")
+                                                          : c.passed ? QStringLiteral("passed")
+                                                                     : QStringLiteral("failed")},
+                              {QStringLiteral("summary"), c.summary},
+                              {QStringLiteral("failures"), QJsonArray::fromStringList(c.failures)},
+                              {QStringLiteral("items"), c.rows},
+                              {QStringLiteral("durationMs"), c.durationMs}});
+    }
+    QJsonObject o{{QStringLiteral("passed"), passed()},
+                  {QStringLiteral("source"), source},
+                  {QStringLiteral("server"), server},
+                  {QStringLiteral("database"), database},
+                  {QStringLiteral("tool"), tool},
+                  {QStringLiteral("started"), started.toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("finished"), finished.toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("durationMs"), started.msecsTo(finished)},
+                  {QStringLiteral("checks"), cs}};
+    if (!error.isEmpty())
+        o[QStringLiteral("error")] = error;
+    return o;
+}
+
+VerifyReport VerifyReport::fromJson(const QJsonObject &o) {
+    VerifyReport r;
+    r.source = o.value(QStringLiteral("source")).toString();
+    r.server = o.value(QStringLiteral("server")).toString();
+    r.database = o.value(QStringLiteral("database")).toString();
+    r.tool = o.value(QStringLiteral("tool")).toString();
+    r.started = QDateTime::fromString(o.value(QStringLiteral("started")).toString(), Qt::ISODateWithMs);
+    r.finished = QDateTime::fromString(o.value(QStringLiteral("finished")).toString(), Qt::ISODateWithMs);
+    r.error = o.value(QStringLiteral("error")).toString();
+    for (const QJsonValue &v : o.value(QStringLiteral("checks")).toArray()) {
+        const QJsonObject j = v.toObject();
+        Check c;
+        c.id = j.value(QStringLiteral("id")).toString();
+        c.title = j.value(QStringLiteral("title")).toString();
+        const QString outcome = j.value(QStringLiteral("outcome")).toString();
+        c.passed = outcome == QLatin1String("passed");
+        c.skipped = outcome == QLatin1String("skipped");
+        c.summary = j.value(QStringLiteral("summary")).toString();
+        for (const QJsonValue &f : j.value(QStringLiteral("failures")).toArray())
+            c.failures << f.toString();
+        c.rows = j.value(QStringLiteral("items")).toArray();
+        c.durationMs = j.value(QStringLiteral("durationMs")).toInteger();
+        r.checks << c;
+    }
+    return r;
+}
+
+QString VerifyReport::toHtml() const {
+    auto esc = [](const QString &s) { return s.toHtmlEscaped(); };
+    QString h;
+    h += QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                        "<title>Lifeboat verification report</title><style>"
+                        "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
+                        "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;"
+                        "padding:.3em .6em;text-align:left}th{background:#f4f4f4}"
+                        ".pass{color:#0a6b2d;font-weight:bold}.fail{color:#b00020;font-weight:bold}"
+                        ".skip{color:#777}.banner{padding:.8em 1em;border-radius:6px;font-size:1.2em}"
+                        ".banner.pass{background:#e6f4ea}.banner.fail{background:#fde7ea}"
+                        "</style></head><body>\n");
+    h += QStringLiteral("<h1>Verification report</h1>\n<p class=\"banner %1\">%2</p>\n")
+             .arg(passed() ? QStringLiteral("pass") : QStringLiteral("fail"),
+                  passed() ? QStringLiteral("PASSED — the backup restores and checks out")
+                           : QStringLiteral("FAILED — ") +
+                                 esc(error.isEmpty() ? failedCheckTitles().join(QStringLiteral(", ")) : error));
+    h += QStringLiteral("<table><tr><th>Backup</th><td>%1</td></tr><tr><th>Server</th><td>%2</td></tr>"
+                        "<tr><th>Temporary database</th><td>%3 (dropped)</td></tr><tr><th>Tool</th><td>%4</td></tr>"
+                        "<tr><th>Started</th><td>%5</td></tr><tr><th>Duration</th><td>%6 ms</td></tr></table>\n")
+             .arg(esc(source), esc(server), esc(database), esc(tool), esc(started.toString(Qt::ISODate)))
+             .arg(started.msecsTo(finished));
+    h += QStringLiteral("<h2>Checks</h2>\n<table><tr><th>Check</th><th>Outcome</th><th>Result</th>"
+                        "<th>Duration</th></tr>\n");
+    for (const Check &c : checks) {
+        const QString cls = c.skipped  ? QStringLiteral("skip")
+                            : c.passed ? QStringLiteral("pass")
+                                       : QStringLiteral("fail");
+        const QString word = c.skipped  ? QStringLiteral("skipped")
+                             : c.passed ? QStringLiteral("passed")
+                                        : QStringLiteral("FAILED");
+        QString result = esc(c.summary);
+        for (const QString &f : c.failures)
+            result += QStringLiteral("<br><span class=\"fail\">%1</span>").arg(esc(f));
+        h += QStringLiteral("<tr><td>%1</td><td class=\"%2\">%3</td><td>%4</td><td>%5 ms</td></tr>\n")
+                 .arg(esc(c.title), cls, word, result)
+                 .arg(c.durationMs);
+    }
+    h += QStringLiteral("</table>\n");
+    for (const Check &c : checks) {
+        if (c.rows.isEmpty())
+            continue;
+        h += QStringLiteral("<h3>%1</h3>\n<table>").arg(esc(c.title));
+        const QStringList keys = c.rows.first().toObject().keys();
+        h += QStringLiteral("<tr>");
+        for (const QString &k : keys)
+            h += QStringLiteral("<th>%1</th>").arg(esc(k));
+        h += QStringLiteral("</tr>\n");
+        for (const QJsonValue &v : c.rows) {
+            const QJsonObject r = v.toObject();
+            h += QStringLiteral("<tr>");
+            for (const QString &k : keys) {
+                const QJsonValue x = r.value(k);
+                const QString text = x.isString() ? x.toString()
+                                     : x.isBool() ? (x.toBool() ? QStringLiteral("yes") : QStringLiteral("no"))
+                                                  : QString::number(x.toDouble(), 'f', 0);
+                h += QStringLiteral("<td>%1</td>").arg(esc(text));
+            }
+            h += QStringLiteral("</tr>\n");
+        }
+        h += QStringLiteral("</table>\n");
+    }
+    h += QStringLiteral("</body></html>\n");
+    return h;
+}
+
+} // namespace lifeboat
