@@ -89,9 +89,8 @@ bool BackupJob::resolveTables(PgSession &session, QList<PgSession::TableInfo> &t
             }
         }
     }
-    QStringList excludes = m_req.options.excludeTables + m_req.profile.excludeTables;
     QList<PgSession::TableInfo> excluded;
-    for (const QString &name : excludes)
+    for (const QString &name : std::as_const(m_req.options.excludeTables))
         resolve(name, &excluded); // an always-excluded table that doesn't exist is fine
     tables.clear();
     for (const auto &t : selected) {
@@ -110,9 +109,12 @@ void BackupJob::onDumpLine(const QString &line) {
     const auto m = re.match(line);
     if (!m.hasMatch())
         return;
-    m_progress.itemsDone = qMin(m_progress.itemsDone + 1, m_progress.itemsTotal);
+    // pg_dump names a table when it starts on it: the previous one is done.
+    if (!m_progress.currentItem.isEmpty()) {
+        m_progress.itemsDone = qMin(m_progress.itemsDone + 1, m_progress.itemsTotal);
+        m_doneTableBytes += m_tableBytes.value(m_progress.currentItem);
+    }
     m_progress.currentItem = m.captured(1);
-    m_doneTableBytes += m_tableBytes.value(m.captured(1));
 }
 
 JobResult BackupJob::finishRecord(BackupRecord &record, const Error &e, const QList<BackupStore *> &stores) {
@@ -149,6 +151,12 @@ JobResult BackupJob::finishRecord(BackupRecord &record, const Error &e, const QL
 
 JobResult BackupJob::execute() {
     const QDateTime started = QDateTime::currentDateTimeUtc();
+    // The profile's always-excluded tables (e.g. _prisma_migrations) join this run's exclusions, for the counts
+    // and for pg_dump alike.
+    for (const QString &t : std::as_const(m_req.profile.excludeTables)) {
+        if (!m_req.options.excludeTables.contains(t))
+            m_req.options.excludeTables << t;
+    }
     m_progress.phase = QStringLiteral("connecting");
     reportProgress(m_progress, true);
 
@@ -336,6 +344,8 @@ JobResult BackupJob::execute() {
             dumpError.message =
                 QStringLiteral("pg_dump was killed or crashed; %1").arg(firstErrorLine(child.stderrTail()));
     }
+    if (!dumpError)
+        m_progress.itemsDone = m_progress.itemsTotal;
     if (!dumpError && !plan.toStdout) {
         m_progress.phase = QStringLiteral("archiving");
         reportProgress(m_progress, true);
