@@ -20,7 +20,7 @@ packages=(
     libpq-dev postgresql-15 postgresql-client-15
     libssl-dev zlib1g-dev libarchive-dev libzstd-dev
     age redis-server xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick
-    ca-certificates curl procps
+    ca-certificates curl procps bc time
 )
 
 deps() {

@@ -104,9 +104,7 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
         if (!sc)
             return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
         Error err;
-        const QString secret = sc->isS3() && !sc->accessKeyId.isEmpty()
-                                   ? secrets.secret(CredentialStore::storageSecretKey(name), false, {})
-                                   : QString();
+        const QString secret = secrets.storageSecret(name);
         auto store = StoreFactory::create(*sc, secret, &err);
         if (!store)
             return ctx.fail(err);

@@ -61,3 +61,10 @@ QString CliSecrets::secret(const QString &key, bool fromStdin, const QString &en
         return {}; // libpq's own sources (~/.pgpass, service file) remain
     return store->read(key).value_or(QString());
 }
+
+QString CliSecrets::storageSecret(const QString &storage) {
+    const auto sc = m_ctx.config().storage(storage);
+    if (!sc || !sc->isS3() || sc->accessKeyId.isEmpty())
+        return {};
+    return secret(CredentialStore::storageSecretKey(storage), false, {});
+}

@@ -22,6 +22,8 @@ public:
     QString profilePassword(const QString &profile, bool fromStdin, const QString &envVar) {
         return secret(lifeboat::CredentialStore::profilePasswordKey(profile), fromStdin, envVar);
     }
+    // The S3 secret key a storage keeps in the credential store; empty when it has none (the AWS chain applies).
+    QString storageSecret(const QString &storage);
     QString backendName() const;
     QString lastMessage() const { return m_message; }
 

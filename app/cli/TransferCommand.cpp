@@ -2,8 +2,11 @@
 
 #include "ArgParser.h"
 #include "CliContext.h"
+#include "CliSecrets.h"
 
 #include "jobs/ArtifactReader.h"
+#include "jobs/StoreFactory.h"
+#include "storage/S3Session.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -33,6 +36,8 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
                              .arg(record->id)
                              .arg(record->status));
     ArtifactReader reader(ctx.config().storages());
+    CliSecrets secrets(ctx);
+    reader.setSecretLookup([&](const QString &storage) { return secrets.storageSecret(storage); });
     QString path;
     if (!reader.downloadTo(*record, p.value(QStringLiteral("to")), &path))
         return ctx.fail(reader.error());
@@ -63,12 +68,26 @@ int TransferCommand::remove(CliContext &ctx, const QStringList &args) {
             ExitCode::Refused,
             QStringLiteral("backup #%1 is younger than 24 hours; pass --force to delete it anyway").arg(record->id));
     QStringList problems;
+    CliSecrets secrets(ctx);
     for (const BackupLocation &loc : record->locations) {
-        if (loc.kind != QLatin1String("local")) {
-            problems << QStringLiteral("%1: cannot delete from %2 storage here").arg(loc.storage, loc.kind);
+        if (loc.kind == QLatin1String("s3")) {
+            const auto sc = ctx.config().storage(loc.storage);
+            Error e;
+            auto session = sc ? StoreFactory::s3Session(*sc, secrets.storageSecret(loc.storage), &e) : nullptr;
+            if (!session) {
+                problems << QStringLiteral("%1: %2").arg(loc.storage,
+                                                         sc ? e.message : QStringLiteral("storage not configured"));
+                continue;
+            }
+            for (const QString &key : {loc.path, loc.manifestPath}) {
+                const Error d = key.isEmpty() ? Error{} : session->deleteObject(key);
+                if (d)
+                    problems << QStringLiteral("%1: deleting %2 failed: %3").arg(loc.storage, key, d.message);
+            }
             continue;
         }
         for (const QString &f : {loc.path, loc.manifestPath}) {
+            // An already missing file is gone either way: note it and carry on.
             if (!f.isEmpty() && QFile::exists(f) && !QFile::remove(f))
                 problems << QStringLiteral("cannot remove %1").arg(f);
         }

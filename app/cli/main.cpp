@@ -1,12 +1,14 @@
 #include "BackupCommand.h"
+#include "CatalogCommand.h"
 #include "CliContext.h"
 #include "KeygenCommand.h"
 #include "ListCommand.h"
 #include "ProfileCommand.h"
 #include "RestoreCommand.h"
+#include "S3Command.h"
 #include "StorageCommand.h"
-#include "VerifyCommand.h"
 #include "TransferCommand.h"
+#include "VerifyCommand.h"
 
 #include "core/Home.h"
 
@@ -34,6 +36,8 @@ Commands:
   verify ID|FILE [--report PATH.json|PATH.html] [--identity FILE]
                                    restore into a temporary database and check it; exit 4 on any failed check
   keygen [--out FILE]              create an age identity for encrypted backups
+  s3 ls|get|presign STORAGE ...    browse a bucket, fetch an object (verified), share a presigned link
+  catalog rebuild STORAGE          recreate catalog records from the manifests in a storage
 
 Global options:
   --home DIR    settings and catalog directory (default: $LIFEBOAT_HOME or the platform's app-data directory)
@@ -84,12 +88,18 @@ int main(int argc, char **argv) {
 
     using Handler = std::function<int(CliContext &, const QStringList &)>;
     const std::map<QString, Handler> commands{
-        {QStringLiteral("profile"), &ProfileCommand::run},    {QStringLiteral("storage"), &StorageCommand::run},
-        {QStringLiteral("backup"), &BackupCommand::run},      {QStringLiteral("list"), &ListCommand::list},
-        {QStringLiteral("show"), &ListCommand::show},         {QStringLiteral("download"), &TransferCommand::download},
-        {QStringLiteral("delete"), &TransferCommand::remove}, {QStringLiteral("restore"), &RestoreCommand::run},
+        {QStringLiteral("profile"), &ProfileCommand::run},
+        {QStringLiteral("storage"), &StorageCommand::run},
+        {QStringLiteral("backup"), &BackupCommand::run},
+        {QStringLiteral("list"), &ListCommand::list},
+        {QStringLiteral("show"), &ListCommand::show},
+        {QStringLiteral("download"), &TransferCommand::download},
+        {QStringLiteral("delete"), &TransferCommand::remove},
+        {QStringLiteral("restore"), &RestoreCommand::run},
         {QStringLiteral("verify"), &VerifyCommand::run},
         {QStringLiteral("keygen"), &KeygenCommand::run},
+        {QStringLiteral("s3"), &S3Command::run},
+        {QStringLiteral("catalog"), &CatalogCommand::run},
     };
     const auto it = commands.find(args.first());
     CliContext ctx(lifeboat::Home::resolve(home), json);

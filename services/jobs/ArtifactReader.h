@@ -8,15 +8,23 @@
 #include <QList>
 
 #include <atomic>
+#include <functional>
+#include <memory>
 
 namespace lifeboat {
 
-// Reads a catalogued artifact from the first of its locations that answers, streaming into a sink, and fetches
-// verified copies: every byte goes through SHA-256 and a copy whose hash differs from the catalog's is deleted
-// (exit 4), never left under its final name.
+class S3Session;
+
+// Reads a catalogued artifact (local file or S3 object) from the first of its locations that answers, streaming into a
+// sink, and fetches verified copies: every byte goes through SHA-256 and a copy whose hash differs from the catalog's
+// is deleted (exit 4), never left under its final name.
 class ArtifactReader {
 public:
     explicit ArtifactReader(QList<StorageConfig> storages, const std::atomic_bool *cancel = nullptr);
+
+    // For S3 copies: the secret key of a storage that keeps one in the credential store (empty: the AWS chain).
+    using SecretLookup = std::function<QString(const QString &storageName)>;
+    void setSecretLookup(SecretLookup lookup) { m_secretFor = std::move(lookup); }
 
     // Streams the stored bytes (encrypted as stored) from `offset` into sink; does not finish the sink.
     bool streamTo(const BackupRecord &record, ByteSink *sink, qint64 offset = 0);
@@ -34,8 +42,11 @@ private:
         return false;
     }
 
+    std::shared_ptr<S3Session> sessionFor(const BackupLocation &loc, QString *problem);
+
     QList<StorageConfig> m_storages;
     const std::atomic_bool *m_cancel;
+    SecretLookup m_secretFor;
     Error m_error;
 };
 

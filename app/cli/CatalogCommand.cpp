@@ -1,0 +1,115 @@
+#include "CatalogCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+#include "CliSecrets.h"
+
+#include "catalog/Manifest.h"
+#include "jobs/StoreFactory.h"
+#include "pipeline/MemorySink.h"
+#include "storage/S3Session.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonObject>
+
+using namespace lifeboat;
+
+namespace {
+struct Found {
+    QString manifestPath; // key or file
+    QByteArray json;
+    qint64 artifactSize = -1; // -1: the artifact itself is missing
+};
+
+QList<Found> scanLocal(const StorageConfig &sc) {
+    QList<Found> out;
+    QDirIterator it(sc.localDir, {QStringLiteral("*.manifest.json")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly) || f.size() > 16 * 1024 * 1024)
+            continue;
+        const QString artifact = path.chopped(int(qstrlen(".manifest.json")));
+        out.append({path, f.readAll(), QFileInfo::exists(artifact) ? QFileInfo(artifact).size() : -1});
+    }
+    return out;
+}
+} // namespace
+
+int CatalogCommand::run(CliContext &ctx, const QStringList &args) {
+    if (args.value(0) != QLatin1String("rebuild"))
+        return ctx.usage(QStringLiteral("usage: lifeboatctl catalog rebuild STORAGE"));
+    ArgParser p(QStringLiteral("catalog rebuild"), QStringLiteral("STORAGE"));
+    if (auto rc = p.parse(ctx, args.mid(1), 1, 1))
+        return *rc;
+    const auto sc = ctx.config().storage(p.positional().first());
+    if (!sc)
+        return ctx.usage(
+            QStringLiteral("unknown storage \"%1\" (add it first with `storage add`)").arg(p.positional().first()));
+
+    QList<Found> found;
+    if (sc->isLocal()) {
+        found = scanLocal(*sc);
+    } else {
+        CliSecrets secrets(ctx);
+        Error e;
+        auto session = StoreFactory::s3Session(*sc, secrets.storageSecret(sc->name), &e);
+        if (!session)
+            return ctx.fail(e);
+        S3ListResult all;
+        QString prefix = session->config().keyFor(QString());
+        if (!prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/')))
+            prefix += QLatin1Char('/');
+        e = session->listAll(prefix, QString(), &all);
+        if (e)
+            return ctx.fail(e);
+        QHash<QString, qint64> sizes;
+        for (const S3ObjectInfo &o : std::as_const(all.objects))
+            sizes.insert(o.key, o.size);
+        for (const S3ObjectInfo &o : std::as_const(all.objects)) {
+            if (!o.key.endsWith(QLatin1String(".manifest.json")) || o.size > 16 * 1024 * 1024)
+                continue;
+            MemorySink mem;
+            e = session->getObject(o.key, &mem);
+            if (e)
+                return ctx.fail(e);
+            const QString artifact = o.key.chopped(int(qstrlen(".manifest.json")));
+            found.append({o.key, mem.data(), sizes.value(artifact, -1)});
+        }
+    }
+
+    int added = 0, skipped = 0, broken = 0;
+    for (const Found &f : std::as_const(found)) {
+        QString why;
+        const Manifest m = Manifest::fromJson(f.json, &why);
+        if (!why.isEmpty() || f.artifactSize < 0 || f.artifactSize != m.size) {
+            ++broken;
+            ctx.err() << "skipped " << f.manifestPath << ": "
+                      << (!why.isEmpty()       ? why
+                          : f.artifactSize < 0 ? QStringLiteral("its artifact is missing")
+                                               : QStringLiteral("the artifact's size differs from the manifest's"))
+                      << Qt::endl;
+            continue;
+        }
+        if (ctx.catalog()->hasArtifact(m.artifact, m.sha256)) {
+            ++skipped;
+            continue;
+        }
+        BackupRecord r = m.toRecord();
+        r.locations = {{sc->name, sc->kind, f.manifestPath.chopped(int(qstrlen(".manifest.json"))), f.manifestPath}};
+        QString err;
+        if (!ctx.catalog()->insert(r, &err))
+            return ctx.usage(err);
+        ++added;
+    }
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("added"), added},
+                                  {QStringLiteral("alreadyKnown"), skipped},
+                                  {QStringLiteral("skipped"), broken}});
+    else
+        ctx.err() << "Catalog rebuilt from \"" << sc->name << "\": " << added << " added, " << skipped
+                  << " already known, " << broken << " skipped." << Qt::endl;
+    return broken > 0 && added == 0 && skipped == 0 ? 4 : 0;
+}
