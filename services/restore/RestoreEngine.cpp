@@ -344,8 +344,23 @@ SafetyCheck RestoreEngine::checkReadable(bool needSeekable, bool needDefinitions
 }
 
 QSet<int> RestoreEngine::selection(const RestoreOptions &o, QString *error) const {
-    if (!o.tables.isEmpty())
-        return m_plan.selectionForTables(o.tables, error);
+    if (!o.tables.isEmpty()) {
+        QSet<int> ids = m_plan.selectionForTables(o.tables, error);
+        // Into a database created for this restore, the tables' schemas must be created too; an existing database
+        // is expected to have them (CREATE SCHEMA there would fail).
+        if (o.create && !ids.isEmpty()) {
+            QSet<QString> schemas;
+            for (const TocEntry &e : m_plan.entries()) {
+                if (ids.contains(e.dumpId) && e.isTable())
+                    schemas.insert(e.schema);
+            }
+            for (const TocEntry &e : m_plan.entries()) {
+                if (e.type == QLatin1String("SCHEMA") && schemas.contains(e.name))
+                    ids.insert(e.dumpId);
+            }
+        }
+        return ids;
+    }
     QSet<int> all;
     for (const TocEntry &e : m_plan.entries())
         all.insert(e.dumpId);

@@ -250,8 +250,15 @@ void RestorePlan::attachDefinitions(const QString &schemaSql) {
     QString pendingKey;
     qsizetype pendingStart = -1;
     auto flush = [&](qsizetype end) {
-        if (pendingStart >= 0)
-            defs.insert(pendingKey, schemaSql.mid(pendingStart, end - pendingStart).trimmed());
+        if (pendingStart < 0)
+            return;
+        // The header block ends with a "--" line; what follows up to the next header is the object's SQL.
+        QStringList lines = schemaSql.mid(pendingStart, end - pendingStart).split(QLatin1Char('\n'));
+        while (!lines.isEmpty() && (lines.first().trimmed().isEmpty() || lines.first().startsWith(QLatin1String("--"))))
+            lines.removeFirst();
+        while (!lines.isEmpty() && (lines.last().trimmed().isEmpty() || lines.last().startsWith(QLatin1String("--"))))
+            lines.removeLast();
+        defs.insert(pendingKey, lines.join(QLatin1Char('\n')));
     };
     while (it.hasNext()) {
         const auto m = it.next();

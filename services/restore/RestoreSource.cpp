@@ -32,7 +32,20 @@ public:
     bool m_full = false;
 };
 
-// Forwards to a sink that is not owned, so a stage chain can end in a caller's sink.
+// Passes writes through but not finish(): streamPlain() never finishes the caller's sink, also when a stage in
+// front of it (age decryption) finishes its own next sink.
+class WritesOnly : public ByteSink {
+public:
+    explicit WritesOnly(ByteSink *next)
+        : m_next(next) {}
+    bool write(QByteArrayView d) override { return m_next->write(d) || failFrom(*m_next); }
+    bool finish() override { return true; }
+    void abort() override {}
+
+private:
+    ByteSink *m_next;
+};
+
 class NullSink : public ByteSink {
 public:
     bool write(QByteArrayView) override { return true; }
@@ -157,7 +170,8 @@ bool RestoreSource::streamPlain(ByteSink *sink, Error *error) {
                   QStringLiteral("%1 is encrypted — pass --identity FILE or --passphrase-stdin").arg(displayName())};
         return false;
     }
-    AgeDecryptStage age(m_identities, sink);
+    WritesOnly tail(sink);
+    AgeDecryptStage age(m_identities, &tail);
     Error e;
     if (!streamStored(&age, &e)) {
         // A downstream stop (prefix full, early exit) is the sink's business; a decryption failure is ours.

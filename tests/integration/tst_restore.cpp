@@ -1,0 +1,437 @@
+// Restore and verification against the real PostgreSQL fixture, driven through lifeboatctl as an operator would.
+#include "TestEnv.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestRestore : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_tmp;
+    QString m_home;
+    QString m_src;
+    QString m_backupId;
+    QString m_artifact;
+    int m_dbCounter = 0;
+
+    QString newDbName(const QString &what) {
+        return QStringLiteral("rst_%1_%2_%3").arg(what).arg(QCoreApplication::applicationPid()).arg(++m_dbCounter);
+    }
+    TestEnv::Run ctl(const QStringList &args, const QByteArray &in = {}) {
+        const TestEnv::Run r = TestEnv::ctl(m_home, args, in);
+        if (r.exitCode != 0)
+            qInfo("lifeboatctl %s -> %d\n%s", qPrintable(args.join(QLatin1Char(' '))), r.exitCode, r.err.constData());
+        return r;
+    }
+    QString psqlFile(const QString &db, const QString &file) {
+        const TestEnv::Run r = TestEnv::run(TestEnv::pgBin(QStringLiteral("psql")),
+                                            {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                                             QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"),
+                                             TestEnv::pgConninfo(db), QStringLiteral("-f"), file});
+        return r.exitCode == 0 ? QString() : QString::fromUtf8(r.err);
+    }
+    bool dbExists(const QString &db) {
+        return TestEnv::psql(QStringLiteral("postgres"),
+                             QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = '%1'").arg(db)) ==
+               QLatin1String("1");
+    }
+    // pg_dump of a database with the lines that legitimately differ between two databases normalised away.
+    QString dump(const QString &db, bool schemaOnly) {
+        QStringList args{QStringLiteral("-d"), TestEnv::pgConninfo(db), QStringLiteral("--no-owner")};
+        if (schemaOnly)
+            args << QStringLiteral("--schema-only");
+        const TestEnv::Run r = TestEnv::run(TestEnv::pgBin(QStringLiteral("pg_dump")), args);
+        if (r.exitCode != 0)
+            qWarning("pg_dump failed: %s", r.err.constData());
+        QString text = QString::fromUtf8(r.out);
+        static const QRegularExpression restrict(QStringLiteral(R"(^\\(un)?restrict \S+$)"),
+                                                 QRegularExpression::MultilineOption);
+        text.replace(restrict, QStringLiteral("\\restrict KEY"));
+        return text;
+    }
+    // Every user table's rows as one checksum per table, and the large objects' contents.
+    QString contentChecksums(const QString &db) {
+        const QString tables = TestEnv::psql(
+            db, QStringLiteral("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON "
+                               "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN "
+                               "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1"));
+        QStringList out;
+        for (const QString &t : tables.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            out << t + QLatin1Char('=') +
+                       TestEnv::psql(db, QStringLiteral("SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, "
+                                                        "'|' ORDER BY x::text)), '') FROM %1 x")
+                                             .arg(t));
+        }
+        out << QStringLiteral("lo=") +
+                   TestEnv::psql(db, QStringLiteral("SELECT count(*) || ':' || coalesce(md5(string_agg(oid::text || "
+                                                    "md5(lo_get(oid)), ',' ORDER BY oid)), '') FROM "
+                                                    "pg_largeobject_metadata"));
+        return out.join(QLatin1Char('\n'));
+    }
+    QString artifactPath(const QString &id) {
+        const TestEnv::Run r = ctl({QStringLiteral("--json"), QStringLiteral("show"), id});
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        return o.value(QStringLiteral("locations"))
+            .toArray()
+            .first()
+            .toObject()
+            .value(QStringLiteral("path"))
+            .toString();
+    }
+    QString backup(const QStringList &extra) {
+        const TestEnv::Run r = ctl(QStringList{QStringLiteral("backup"), QStringLiteral("src")} + extra);
+        if (r.exitCode != 0)
+            return {};
+        return QString::fromUtf8(r.out).trimmed();
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_tmp.isValid());
+        QVERIFY2(!TestEnv::fixtureValue(QStringLiteral("pg"), QStringLiteral("PG_PORT")).isEmpty(),
+                 "the pg fixture is not running");
+        m_home = m_tmp.filePath(QStringLiteral("home"));
+        m_src = newDbName(QStringLiteral("src"));
+        TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(m_src));
+        const QString err = psqlFile(m_src, TestEnv::sourceDir() + QStringLiteral("/tests/data/restore/fidelity.sql"));
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QDir().mkpath(m_tmp.filePath(QStringLiteral("store")));
+        QCOMPARE(ctl({QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("local"),
+                      QStringLiteral("--local"), m_tmp.filePath(QStringLiteral("store"))})
+                     .exitCode,
+                 0);
+        QCOMPARE(
+            ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("src"), QStringLiteral("--conninfo"),
+                 TestEnv::pgConninfo(m_src), QStringLiteral("--storage"), QStringLiteral("local")})
+                .exitCode,
+            0);
+        m_backupId = backup({});
+        QVERIFY(!m_backupId.isEmpty());
+        m_artifact = artifactPath(m_backupId);
+        QVERIFY(QFile::exists(m_artifact));
+    }
+
+    void fidelity() {
+        const QString target = newDbName(QStringLiteral("fid"));
+        const TestEnv::Run r =
+            ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--create")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(dump(target, true), dump(m_src, true));
+        QCOMPARE(contentChecksums(target), contentChecksums(m_src));
+        QVERIFY(contentChecksums(target).contains(QStringLiteral("\"Sales\".\"Order Lines\"=1500:")));
+    }
+
+    void selectiveTable() {
+        const QString target = newDbName(QStringLiteral("sel"));
+        const TestEnv::Run r =
+            ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--create"), QStringLiteral("--tables"),
+                 QStringLiteral("Sales.Customer")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM \"Sales\".\"Customer\"")),
+                 QStringLiteral("200"));
+        // Its primary key and unique constraint came along; its sequence continues after the restored rows.
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE tablename = 'Customer'")),
+                 QStringLiteral("2"));
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("INSERT INTO \"Sales\".\"Customer\" (\"Full Name\") VALUES ('x') "
+                                                      "RETURNING \"CustomerID\"")),
+                 QStringLiteral("201"));
+        // Nothing else: no other table, no view.
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                                                      "c.relnamespace WHERE c.relkind IN ('r','p','v','m') AND "
+                                                      "n.nspname NOT IN ('pg_catalog','information_schema')")),
+                 QStringLiteral("1"));
+        // An unknown table is a usage error before anything happens.
+        const QString none = newDbName(QStringLiteral("seln"));
+        QCOMPARE(ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), none, QStringLiteral("--create"), QStringLiteral("--tables"),
+                      QStringLiteral("Sales.nope")})
+                     .exitCode,
+                 3);
+        QVERIFY(!dbExists(none));
+    }
+
+    void dryRunTouchesNothing() {
+        const QString target = newDbName(QStringLiteral("dry"));
+        QCOMPARE(ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), target, QStringLiteral("--create")})
+                     .exitCode,
+                 0);
+        TestEnv::psql(target,
+                      QStringLiteral("UPDATE \"Sales\".\"Customer\" SET email = 'changed@x' WHERE \"CustomerID\" = 1"));
+        const QString before = dump(target, false);
+        const TestEnv::Run r =
+            ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--clean"), QStringLiteral("--dry-run")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("drop (if they exist)"));
+        QVERIFY(r.out.contains("TABLE DATA Sales.Order Lines (1500 rows)"));
+        QCOMPARE(dump(target, false), before);
+        // A dry run with --create does not create the database.
+        const QString fresh = newDbName(QStringLiteral("dryc"));
+        QCOMPARE(ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), fresh, QStringLiteral("--create"), QStringLiteral("--dry-run")})
+                     .exitCode,
+                 0);
+        QVERIFY(!dbExists(fresh));
+    }
+
+    void refusals() {
+        const QString target = newDbName(QStringLiteral("ref"));
+        QCOMPARE(ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), target, QStringLiteral("--create")})
+                     .exitCode,
+                 0);
+        TestEnv::psql(target, QStringLiteral("INSERT INTO inventory.audit (what) VALUES ('marker')"));
+        const QString before = dump(target, false);
+
+        // Wrong --confirm, and no --confirm at all.
+        TestEnv::Run r = ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                              QStringLiteral("--target-db"), target, QStringLiteral("--clean"),
+                              QStringLiteral("--confirm"), QStringLiteral("not_") + target});
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY(r.err.contains("does not match"));
+        QCOMPARE(ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), target, QStringLiteral("--clean")})
+                     .exitCode,
+                 6);
+
+        // A production profile: skipping the safety backup needs --confirm too; without a storage for the safety
+        // backup it refuses.
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("prod"),
+                      QStringLiteral("--conninfo"), TestEnv::pgConninfo(target), QStringLiteral("--production")})
+                     .exitCode,
+                 0);
+        r = ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("prod"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--clean"),
+                 QStringLiteral("--no-safety-backup")});
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY(r.err.contains("production"));
+        r = ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("prod"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--clean"), QStringLiteral("--confirm"),
+                 target});
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY(r.err.contains("safety backup"));
+        QCOMPARE(dump(target, false), before);
+
+        // With a storage, the production restore takes the safety backup first and then restores.
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("prod2"),
+                      QStringLiteral("--conninfo"), TestEnv::pgConninfo(target), QStringLiteral("--production"),
+                      QStringLiteral("--storage"), QStringLiteral("local")})
+                     .exitCode,
+                 0);
+        // (One table with --clean: pg_restore's --clean cannot drop partitions' inherited constraints.)
+        r = ctl({QStringLiteral("--json"), QStringLiteral("restore"), m_backupId, QStringLiteral("--target"),
+                 QStringLiteral("prod2"), QStringLiteral("--target-db"), target, QStringLiteral("--clean"),
+                 QStringLiteral("--tables"), QStringLiteral("inventory.audit"), QStringLiteral("--confirm"), target});
+        QCOMPARE(r.exitCode, 0);
+        const qint64 safetyId =
+            QJsonDocument::fromJson(r.out).object().value(QStringLiteral("safetyBackupId")).toInteger();
+        QVERIFY(safetyId > 0);
+        // The safety backup holds the marker row that the restore replaced.
+        QVERIFY(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM inventory.audit WHERE what = 'marker'")) ==
+                QLatin1String("0"));
+        const QString safetyTarget = newDbName(QStringLiteral("safety"));
+        QCOMPARE(ctl({QStringLiteral("restore"), QString::number(safetyId), QStringLiteral("--target"),
+                      QStringLiteral("src"), QStringLiteral("--target-db"), safetyTarget, QStringLiteral("--create")})
+                     .exitCode,
+                 0);
+        QCOMPARE(
+            TestEnv::psql(safetyTarget, QStringLiteral("SELECT count(*) FROM inventory.audit WHERE what = 'marker'")),
+            QStringLiteral("1"));
+    }
+
+    void damagedArchivesRefused() {
+        QFile in(m_artifact);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray good = in.readAll();
+        QVERIFY(good.startsWith("PGDMP"));
+        auto write = [&](const QString &name, const QByteArray &bytes) {
+            QFile f(m_tmp.filePath(name));
+            f.open(QIODevice::WriteOnly);
+            f.write(bytes);
+            return f.fileName();
+        };
+        struct Case {
+            QString file;
+            int exitCode;
+            QByteArray message;
+        };
+        QByteArray newer = good;
+        newer[6] = 16; // archive format 1.16: written by pg_dump 17
+        QByteArray noise(200000, Qt::Uninitialized);
+        for (int i = 0; i < noise.size(); ++i)
+            noise[i] = char((i * 7919 + 13) % 251);
+        const QList<Case> cases{
+            {write(QStringLiteral("newer.dump"), newer), 6,
+             "archive made by pg_dump 17 \xe2\x80\x94 install PostgreSQL 17 client tools"},
+            {write(QStringLiteral("truncated.dump"), good.left(good.size() * 2 / 3)), 4, "damaged or truncated"},
+            {write(QStringLiteral("noise.bin"), noise), 4, "not a PostgreSQL backup"},
+        };
+        for (const Case &c : cases) {
+            const QString target = newDbName(QStringLiteral("bad"));
+            const TestEnv::Run r =
+                ctl({QStringLiteral("restore"), c.file, QStringLiteral("--target"), QStringLiteral("src"),
+                     QStringLiteral("--target-db"), target, QStringLiteral("--create")});
+            QVERIFY2(r.exitCode == c.exitCode, qPrintable(c.file + QStringLiteral(": ") + QString::fromUtf8(r.err)));
+            QVERIFY2(r.err.contains(c.message), r.err.constData());
+            QVERIFY(!dbExists(target));
+        }
+        // A copy whose bytes differ from its manifest's checksum: exit 4 before anything happens.
+        const QString copy = write(QStringLiteral("copy.dump"), good.left(good.size() - 1) + 'x');
+        QVERIFY(QFile::copy(m_artifact + QStringLiteral(".manifest.json"), copy + QStringLiteral(".manifest.json")));
+        const QString target = newDbName(QStringLiteral("bad"));
+        const TestEnv::Run r = ctl({QStringLiteral("restore"), copy, QStringLiteral("--target"), QStringLiteral("src"),
+                                    QStringLiteral("--target-db"), target, QStringLiteral("--create")});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(r.err.contains("checksum mismatch"));
+        QVERIFY(!dbExists(target));
+    }
+
+    void verifyPassesAndRecords() {
+        const QString report = m_tmp.filePath(QStringLiteral("ok.html"));
+        const TestEnv::Run r = ctl({QStringLiteral("verify"), m_backupId, QStringLiteral("--report"), report});
+        QCOMPARE(r.exitCode, 0);
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray html = f.readAll();
+        QVERIFY(html.contains("PASSED"));
+        QVERIFY(html.contains("Sales.Order Lines"));
+        QVERIFY(!html.contains("<script"));
+        const QJsonObject rec =
+            QJsonDocument::fromJson(ctl({QStringLiteral("--json"), QStringLiteral("show"), m_backupId}).out).object();
+        QCOMPARE(rec.value(QStringLiteral("verifyOutcome")).toString(), QStringLiteral("PASSED"));
+        QVERIFY(!rec.value(QStringLiteral("verifiedAt")).toString().isEmpty());
+        // The temporary database is gone.
+        QCOMPARE(
+            TestEnv::psql(QStringLiteral("postgres"),
+                          QStringLiteral("SELECT count(*) FROM pg_database WHERE datname LIKE 'lifeboat_verify_%'")),
+            QStringLiteral("0"));
+    }
+
+    void verifyCatchesALie() {
+        const QString dir = m_tmp.filePath(QStringLiteral("lie"));
+        QDir().mkpath(dir);
+        const QString copy = dir + QStringLiteral("/lie.dump");
+        QVERIFY(QFile::copy(m_artifact, copy));
+        QFile mf(m_artifact + QStringLiteral(".manifest.json"));
+        QVERIFY(mf.open(QIODevice::ReadOnly));
+        QJsonObject m = QJsonDocument::fromJson(mf.readAll()).object();
+        QJsonArray tables = m.value(QStringLiteral("tables")).toArray();
+        bool changed = false;
+        for (int i = 0; i < tables.size(); ++i) {
+            QJsonObject t = tables.at(i).toObject();
+            if (t.value(QStringLiteral("name")).toString() == QLatin1String("Customer")) {
+                t[QStringLiteral("rows")] = t.value(QStringLiteral("rows")).toInteger() + 1;
+                tables[i] = t;
+                changed = true;
+            }
+        }
+        QVERIFY(changed);
+        m[QStringLiteral("tables")] = tables;
+        QFile out(copy + QStringLiteral(".manifest.json"));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(m).toJson());
+        out.close();
+        const QString report = dir + QStringLiteral("/report.json");
+        const TestEnv::Run r = ctl({QStringLiteral("verify"), copy, QStringLiteral("--target"), QStringLiteral("src"),
+                                    QStringLiteral("--report"), report});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(r.err.contains("Sales.Customer: manifest says 201 rows, restored 200"));
+        QFile rf(report);
+        QVERIFY(rf.open(QIODevice::ReadOnly));
+        const QJsonObject rep = QJsonDocument::fromJson(rf.readAll()).object();
+        QCOMPARE(rep.value(QStringLiteral("passed")).toBool(), false);
+        QVERIFY(QJsonDocument(rep).toJson().contains("Sales.Customer: manifest says 201 rows"));
+        QCOMPARE(
+            TestEnv::psql(QStringLiteral("postgres"),
+                          QStringLiteral("SELECT count(*) FROM pg_database WHERE datname LIKE 'lifeboat_verify_%'")),
+            QStringLiteral("0"));
+    }
+
+    void plainSqlGz() {
+        const QString id = backup({QStringLiteral("--format"), QStringLiteral("plain"), QStringLiteral("--compress"),
+                                   QStringLiteral("gzip:6")});
+        QVERIFY(!id.isEmpty());
+        QVERIFY(artifactPath(id).endsWith(QLatin1String(".sql.gz")));
+        const QString target = newDbName(QStringLiteral("sql"));
+        const TestEnv::Run r = ctl({QStringLiteral("restore"), id, QStringLiteral("--target"), QStringLiteral("src"),
+                                    QStringLiteral("--target-db"), target, QStringLiteral("--create")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(contentChecksums(target), contentChecksums(m_src));
+        // Options a script cannot honour are refused up front.
+        const QString none = newDbName(QStringLiteral("sqln"));
+        QCOMPARE(ctl({QStringLiteral("restore"), id, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), none, QStringLiteral("--create"), QStringLiteral("--tables"),
+                      QStringLiteral("Sales.Customer")})
+                     .exitCode,
+                 3);
+        QVERIFY(!dbExists(none));
+    }
+
+    void encryptedBackup() {
+        const QString key = m_tmp.filePath(QStringLiteral("key.txt"));
+        const QString other = m_tmp.filePath(QStringLiteral("other.txt"));
+        TestEnv::Run k = TestEnv::run(QStringLiteral("age-keygen"), {QStringLiteral("-o"), key});
+        QCOMPARE(k.exitCode, 0);
+        QCOMPARE(TestEnv::run(QStringLiteral("age-keygen"), {QStringLiteral("-o"), other}).exitCode, 0);
+        const QString pub =
+            QString::fromUtf8(TestEnv::run(QStringLiteral("age-keygen"), {QStringLiteral("-y"), key}).out).trimmed();
+        QVERIFY(pub.startsWith(QLatin1String("age1")));
+        const QString id = backup({QStringLiteral("--recipient"), pub});
+        QVERIFY(!id.isEmpty());
+        QVERIFY(artifactPath(id).endsWith(QLatin1String(".age")));
+
+        // Wrong key: exit 4, nothing created.
+        const QString wrong = newDbName(QStringLiteral("encw"));
+        TestEnv::Run r = ctl({QStringLiteral("restore"), id, QStringLiteral("--target"), QStringLiteral("src"),
+                              QStringLiteral("--target-db"), wrong, QStringLiteral("--create"),
+                              QStringLiteral("--identity"), other});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(r.err.contains("no identity matched this backup"));
+        QVERIFY(!dbExists(wrong));
+
+        // Streamed (one job) and through a temporary file (selective restore).
+        const QString target = newDbName(QStringLiteral("enc"));
+        r = ctl({QStringLiteral("restore"), id, QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--create"), QStringLiteral("--identity"), key});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(contentChecksums(target), contentChecksums(m_src));
+        const QString sel = newDbName(QStringLiteral("encs"));
+        r = ctl({QStringLiteral("restore"), id, QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), sel, QStringLiteral("--create"), QStringLiteral("--identity"), key,
+                 QStringLiteral("--tables"), QStringLiteral("données.über tabelle"), QStringLiteral("--jobs"),
+                 QStringLiteral("2")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(TestEnv::psql(sel, QStringLiteral("SELECT count(*) FROM \"données\".\"über tabelle\"")),
+                 QStringLiteral("3"));
+        // Verification of the encrypted backup passes.
+        QCOMPARE(ctl({QStringLiteral("verify"), id, QStringLiteral("--identity"), key}).exitCode, 0);
+    }
+
+    void restoreErrorsReported() {
+        // Restoring over an existing copy without --clean: every CREATE fails; the errors come back, exit 1.
+        const QString target = newDbName(QStringLiteral("err"));
+        QCOMPARE(ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), target, QStringLiteral("--create")})
+                     .exitCode,
+                 0);
+        const TestEnv::Run r = ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"),
+                                    QStringLiteral("src"), QStringLiteral("--target-db"), target,
+                                    QStringLiteral("--schema-only"), QStringLiteral("--confirm"), target});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("errors ignored on restore:"));
+        QVERIFY(r.err.contains("already exists"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRestore)
+#include "tst_restore.moc"
