@@ -51,13 +51,17 @@ configure_and_build() {
 }
 
 run_tests() {
-    # A real Secret Service for the keychain tests: a private D-Bus session with an unlocked gnome-keyring.
-    local pw="lifeboat-test-keyring"
-    export LIFEBOAT_TEST_KEYRING=1
+    # A real Secret Service for the keychain tests: a private D-Bus session with a throwaway gnome-keyring (its
+    # own data directory), so a developer's own login keyring is never touched.
+    local keyrings
+    keyrings=$(mktemp -d /tmp/lifeboat-keyring.XXXXXX)
+    local rc=0
     dbus-run-session -- bash -c '
-        printf %s "$1" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
+        printf %s lifeboat-test-keyring | XDG_DATA_HOME="$1" gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
         ctest --test-dir "$2" -LE bench --output-on-failure --timeout 900 -j2
-    ' _ "$pw" "$build"
+    ' _ "$keyrings" "$build" || rc=$?
+    rm -rf "$keyrings"
+    return $rc
 }
 
 run_bench() {
