@@ -150,13 +150,33 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
         CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<RestoreJob>(std::move(req)));
     RestoreCliSupport::printChecks(ctx, r.details.value(QStringLiteral("checks")).toArray());
     const QJsonObject restore = r.details.value(QStringLiteral("restore")).toObject();
+    // The summary first, then each message.
+    if (!r.ok())
+        ctx.err() << "lifeboatctl: " << r.error.message << Qt::endl;
     const QJsonArray errors = restore.value(QStringLiteral("errors")).toArray();
     if (!errors.isEmpty()) {
         ctx.err() << "Errors (" << errors.size() << "):" << Qt::endl;
         for (const QJsonValue &e : errors)
             ctx.err() << "  " << e.toString() << Qt::endl;
     }
-    if (opts.dryRun && r.ok()) {
+    const QJsonArray warnings = restore.value(QStringLiteral("warnings")).toArray();
+    if (!warnings.isEmpty()) {
+        ctx.err() << "Warnings (" << warnings.size()
+                  << ", known-benign with --clean on partitioned tables):" << Qt::endl;
+        for (const QJsonValue &w : warnings)
+            ctx.err() << "  " << w.toString() << Qt::endl;
+    }
+    if (!r.ok()) {
+        if (ctx.json()) {
+            QJsonObject d = r.details;
+            d[QStringLiteral("ok")] = false;
+            d[QStringLiteral("exitCode")] = toInt(r.error.code);
+            d[QStringLiteral("error")] = r.error.message;
+            ctx.printJson(d);
+        }
+        return toInt(r.error.code);
+    }
+    if (opts.dryRun) {
         const QJsonObject plan = r.details.value(QStringLiteral("plan")).toObject();
         QTextStream &s = ctx.json() ? ctx.err() : ctx.out();
         s << "Dry run — nothing was changed. A real run would:" << Qt::endl;
@@ -181,8 +201,6 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
             s << Qt::endl;
         }
     }
-    if (!r.ok())
-        return ctx.fail(r.error);
     if (ctx.json()) {
         QJsonObject d = r.details;
         d[QStringLiteral("ok")] = true;

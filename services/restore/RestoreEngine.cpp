@@ -503,6 +503,21 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
     out.durationMs = clock.elapsed();
     if (out.error)
         return out;
+    if (o.clean && hasToc()) {
+        for (qsizetype i = out.errors.size() - 1; i >= 0; --i) {
+            if (out.errors.at(i).contains(QLatin1String("cannot drop inherited constraint")) &&
+                out.errors.at(i).contains(QLatin1String("DROP CONSTRAINT IF EXISTS"))) {
+                out.warnings.prepend(out.errors.takeAt(i));
+                --out.ignoredErrors;
+            }
+        }
+        if (!ok && out.errors.isEmpty() && out.ignoredErrors <= 0 && !out.warnings.isEmpty()) {
+            ok = true;
+            out.ignoredErrors = 0;
+            for (const QString &w : out.warnings)
+                log(QStringLiteral("warning (benign, --clean on partitions): ") + w);
+        }
+    }
     if (!ok || !out.errors.isEmpty() || out.ignoredErrors > 0) {
         const int n = qMax(out.ignoredErrors, int(out.errors.size()));
         QString msg = QStringLiteral("%1 reported %2 error(s)").arg(QFileInfo(m_tool.path).fileName()).arg(n);

@@ -36,7 +36,8 @@ public:
     struct Outcome {
         Error error;
         QStringList errors;    // messages of failed statements, in order
-        int ignoredErrors = 0; // pg_restore's "errors ignored on restore: N"
+        int ignoredErrors = 0; // pg_restore's "errors ignored on restore: N", less the known-benign ones
+        QStringList warnings;  // known-benign errors (see restore())
         int itemsDone = 0;
         int itemsTotal = 0;
         qint64 bytes = 0;
@@ -71,6 +72,10 @@ public:
 
     // The dump ids a restore with these options would restore (all entries when no tables are chosen).
     QSet<int> selection(const RestoreOptions &o, QString *error) const;
+    // With --clean, pg_restore tries to drop each partition's copy of an inherited primary key/unique constraint
+    // before the parent's and PostgreSQL answers "cannot drop inherited constraint"; the constraint goes away with
+    // the parent's a moment later and is recreated, so the result is exact. Those errors are reported as
+    // warnings, not failures; every other error fails the restore.
     Outcome restore(const Conninfo &target, const QString &password, const RestoreOptions &o, ProgressFn progress);
 
     // Environment for a child that connects to `password`'s server: PGPASSWORD removed, PGPASSFILE set if needed.

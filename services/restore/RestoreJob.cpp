@@ -385,6 +385,7 @@ JobResult RestoreJob::execute() {
                   {QStringLiteral("durationMs"), out.durationMs},
                   {QStringLiteral("ignoredErrors"), out.ignoredErrors},
                   {QStringLiteral("errors"), QJsonArray::fromStringList(out.errors)},
+                  {QStringLiteral("warnings"), QJsonArray::fromStringList(out.warnings)},
                   {QStringLiteral("tool"), out.command}};
     details[QStringLiteral("restore")] = r;
     progress.phase = out.error ? QStringLiteral("failed") : QStringLiteral("done");

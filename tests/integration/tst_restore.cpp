@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -415,6 +416,101 @@ private slots:
                  QStringLiteral("3"));
         // Verification of the encrypted backup passes.
         QCOMPARE(ctl({QStringLiteral("verify"), id, QStringLiteral("--identity"), key}).exitCode, 0);
+    }
+
+    void directoryFormatParallel() {
+        const QString id = backup(
+            {QStringLiteral("--format"), QStringLiteral("directory"), QStringLiteral("--jobs"), QStringLiteral("2")});
+        QVERIFY(!id.isEmpty());
+        QVERIFY(artifactPath(id).endsWith(QLatin1String(".tar")));
+        const QString target = newDbName(QStringLiteral("dir"));
+        const TestEnv::Run r = ctl({QStringLiteral("restore"), id, QStringLiteral("--target"), QStringLiteral("src"),
+                                    QStringLiteral("--target-db"), target, QStringLiteral("--create"),
+                                    QStringLiteral("--jobs"), QStringLiteral("2")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.err.contains("pg_dump directory archive (stored as tar)"));
+        QCOMPARE(dump(target, true), dump(m_src, true));
+        QCOMPARE(contentChecksums(target), contentChecksums(m_src));
+    }
+
+    void cleanOverExistingWithPartitions() {
+        const QString target = newDbName(QStringLiteral("cln"));
+        QCOMPARE(ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), target, QStringLiteral("--create")})
+                     .exitCode,
+                 0);
+        TestEnv::psql(target, QStringLiteral("DELETE FROM \"Sales\".\"Order Lines\" WHERE id < 100; "
+                                             "CREATE TABLE public.extra (x int)"));
+        const TestEnv::Run r = ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"),
+                                    QStringLiteral("src"), QStringLiteral("--target-db"), target,
+                                    QStringLiteral("--clean"), QStringLiteral("--confirm"), target});
+        QCOMPARE(r.exitCode, 0);
+        // pg_restore's partition-constraint complaints are shown as known-benign warnings.
+        QVERIFY(r.err.contains("cannot drop inherited constraint"));
+        QCOMPARE(contentChecksums(target).remove(QRegularExpression(QStringLiteral("public.extra=[^\\n]*\\n"))),
+                 contentChecksums(m_src));
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM public.extra")), QStringLiteral("0"));
+    }
+
+    void connectionsAndPostRestoreCommand() {
+        const QString target = newDbName(QStringLiteral("con"));
+        QCOMPARE(ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), target, QStringLiteral("--create")})
+                     .exitCode,
+                 0);
+        // Somebody is connected to the target.
+        QProcess sleeper;
+        sleeper.start(TestEnv::pgBin(QStringLiteral("psql")),
+                      {QStringLiteral("-X"), QStringLiteral("-d"),
+                       TestEnv::pgConninfo(target) + QStringLiteral(" application_name=sleeper"), QStringLiteral("-c"),
+                       QStringLiteral("SELECT pg_sleep(120)")});
+        QVERIFY(sleeper.waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            TestEnv::psql(QStringLiteral("postgres"),
+                          QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sleeper'")),
+            QStringLiteral("1"), 20000);
+        TestEnv::Run r =
+            ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--clean"), QStringLiteral("--tables"),
+                 QStringLiteral("inventory.audit"), QStringLiteral("--confirm"), target});
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY(r.err.contains("sleeper"));
+        QVERIFY(r.err.contains("--terminate-connections"));
+
+        // A profile with a post-restore command; --terminate-connections ends the session.
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("post"),
+                      QStringLiteral("--conninfo"), TestEnv::pgConninfo(target), QStringLiteral("--post-restore"),
+                      TestEnv::pgBin(QStringLiteral("psql")) +
+                          QStringLiteral(" -X -At -c 'SELECT count(*) FROM inventory.audit' && echo post-restore-ran")})
+                     .exitCode,
+                 0);
+        r = ctl({QStringLiteral("--json"), QStringLiteral("restore"), m_backupId, QStringLiteral("--target"),
+                 QStringLiteral("post"), QStringLiteral("--target-db"), target, QStringLiteral("--clean"),
+                 QStringLiteral("--tables"), QStringLiteral("inventory.audit"), QStringLiteral("--confirm"), target,
+                 QStringLiteral("--terminate-connections")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(sleeper.waitForFinished(20000));
+        const QJsonObject d = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject post = d.value(QStringLiteral("postRestore")).toObject();
+        QCOMPARE(post.value(QStringLiteral("exitCode")).toInt(), 0);
+        const QStringList output = post.value(QStringLiteral("output")).toVariant().toStringList();
+        QCOMPARE(output, (QStringList{QStringLiteral("1500"), QStringLiteral("post-restore-ran")}));
+        const QJsonObject restore = d.value(QStringLiteral("restore")).toObject();
+        QVERIFY(restore.value(QStringLiteral("itemsTotal")).toInt() > 0);
+        QCOMPARE(restore.value(QStringLiteral("itemsDone")).toInt(),
+                 restore.value(QStringLiteral("itemsTotal")).toInt());
+
+        // A failing post-restore command fails the run (exit 1) after the restore itself succeeded.
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("postfail"),
+                      QStringLiteral("--conninfo"), TestEnv::pgConninfo(target), QStringLiteral("--post-restore"),
+                      QStringLiteral("echo migrating; exit 3")})
+                     .exitCode,
+                 0);
+        r = ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("postfail"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--clean"), QStringLiteral("--tables"),
+                 QStringLiteral("inventory.audit"), QStringLiteral("--confirm"), target});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("post-restore command"));
     }
 
     void restoreErrorsReported() {
