@@ -380,7 +380,8 @@ void S3Call::fail(ExitCode code, const QString &message) {
     m_finished = true;
     m_retryTimer.stop();
     m_error = {code, m_client->redact(message)};
-    if (code != ExitCode::Cancelled)
+    // A HEAD that finds nothing is how callers ask "does it exist?"; not worth a log line.
+    if (code != ExitCode::Cancelled && !(m_kind == Kind::Head && m_status == 404))
         m_client->log(m_error.message);
     if (m_reply) {
         QNetworkReply *r = m_reply;

@@ -231,6 +231,42 @@ private slots:
         QVERIFY(!m_session->deleteObject(key));
     }
 
+    void sinkSmallAndEmptyObjectsUseSinglePut() {
+        for (const QByteArray &data : {QByteArray("a small manifest-sized object"), QByteArray()}) {
+            const QString key = m_run + QStringLiteral("single/%1.bin").arg(data.size());
+            S3UploadSink sink(m_session.get(), key);
+            QVERIFY(sink.write(data));
+            QVERIFY2(sink.finish(), qPrintable(sink.error().message));
+            QVERIFY(!sink.usedMultipart());
+            QCOMPARE(sink.objectInfo().size, data.size());
+            QCOMPARE(sink.bytesUploaded(), data.size());
+            QCOMPARE(sink.objectInfo().metadata.value(QStringLiteral("sha256")),
+                     QString::fromLatin1(Sha256::hex(data)));
+            MemorySink back;
+            QVERIFY(!m_session->getObject(key, &back));
+            QCOMPARE(back.data(), data);
+            QVERIFY(!m_session->deleteObject(key));
+        }
+    }
+
+    void abortedSinkLeavesNothing() {
+        const QString key = m_run + QStringLiteral("aborted/object.bin");
+        DataGenerator gen;
+        {
+            S3UploadSink::Options opt;
+            opt.partSize = 5 * MiB;
+            S3UploadSink sink(m_session.get(), key, opt);
+            for (int i = 0; i < 12; ++i)
+                QVERIFY(sink.write(gen.chunk(i, MiB)));
+            QVERIFY(sink.usedMultipart());
+            sink.abort(); // s3rver answers 405 to AbortMultipartUpload: logged, not an error
+        }
+        int status = 0;
+        S3ObjectInfo info;
+        QVERIFY(m_session->headObject(key, &info, &status));
+        QCOMPARE(status, 404);
+    }
+
     void downloadResumesAndDetectsAlteredObject() {
         const QString key = m_run + QStringLiteral("dl/artifact.dump");
         DataGenerator gen;
