@@ -78,7 +78,9 @@ bool resetPeakRss() {
 // A private s3rver for tests that stop the server (the shared fixture must stay up).
 class PrivateServer {
 public:
-    bool start(const QString &dataDir, int port = 0) {
+    bool start(const QString &dataDir, int port = 0,
+               const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment()) {
+        m_proc.setProcessEnvironment(env);
         m_proc.setProgram(QStringLiteral("node"));
         m_proc.setArguments({TestEnv::sourceDir() + QStringLiteral("/tests/support/s3/launch.js"), dataDir,
                              QStringLiteral("private-bucket"), QString::number(port)});
@@ -522,6 +524,47 @@ private slots:
         S3ObjectInfo info;
         QVERIFY(check.headObject(key, &info, &status));
         QCOMPARE(status, 404);
+    }
+
+    void httpsWithCustomCaFile() {
+        // A self-signed certificate for 127.0.0.1: trusted only through S3Config::caFile.
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem")), key = dir.filePath(QStringLiteral("key.pem"));
+        const auto gen = TestEnv::run(QStringLiteral("openssl"),
+                                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                                       key, QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"),
+                                       QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                                       QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1")});
+        QVERIFY2(gen.exitCode == 0, gen.err.constData());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("S3RVER_CERT"), cert);
+        env.insert(QStringLiteral("S3RVER_KEY"), key);
+        PrivateServer server;
+        QVERIFY(server.start(dir.filePath(QStringLiteral("data")), 0, env));
+
+        S3Config c = fixtureConfig();
+        c.endpoint = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server.port()));
+        c.bucket = QStringLiteral("private-bucket");
+        c.retries = 1;
+        c.retryBaseDelayMs = 50;
+        {
+            S3Session untrusted(c); // system CAs only: the certificate is refused, and not retried
+            const Error e = untrusted.putObject(QStringLiteral("tls.txt"), "x");
+            QCOMPARE(e.code, ExitCode::Transfer);
+            QVERIFY2(e.message.contains(QStringLiteral("SSL"), Qt::CaseInsensitive) ||
+                         e.message.contains(QStringLiteral("certificate"), Qt::CaseInsensitive),
+                     qPrintable(e.message));
+            QVERIFY(!e.message.contains(QStringLiteral("attempt(s)")));
+        }
+        c.caFile = cert;
+        S3Session trusted(c);
+        Error e = trusted.putObject(QStringLiteral("tls.txt"), "over tls");
+        QVERIFY2(!e, qPrintable(e.message));
+        MemorySink back;
+        e = trusted.getObject(QStringLiteral("tls.txt"), &back);
+        QVERIFY2(!e, qPrintable(e.message));
+        QCOMPARE(back.data(), QByteArray("over tls"));
     }
 
     void cleanupTestCase() {

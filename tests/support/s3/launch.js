@@ -1,4 +1,5 @@
 // Starts s3rver for Lifeboat's tests: node launch.js DATA_DIR BUCKET[,BUCKET...] [PORT]
+// With S3RVER_CERT and S3RVER_KEY (PEM files) set, it serves https instead of http.
 // Listens on 127.0.0.1 (port 0 = any free port), creates the buckets, then prints one line
 // "S3RVER_READY <port>" on stdout so the caller knows the server answers. Credentials are s3rver's fixed
 // S3RVER/S3RVER. SIGTERM/SIGINT close the server.
@@ -38,7 +39,14 @@ if (!dataDir) {
   process.exit(3)
 }
 
+const fs = require('node:fs')
+const tls =
+  process.env.S3RVER_CERT && process.env.S3RVER_KEY
+    ? { cert: fs.readFileSync(process.env.S3RVER_CERT), key: fs.readFileSync(process.env.S3RVER_KEY) }
+    : {}
+
 const server = new S3rver({
+  ...tls,
   address: '127.0.0.1',
   port: Number(port),
   directory: dataDir,
