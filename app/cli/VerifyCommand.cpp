@@ -17,14 +17,17 @@
 using namespace lifeboat;
 
 int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("verify"),
-                QStringLiteral("ID|FILE [--report PATH.json|PATH.html] [--target PROFILE|URI] [--identity FILE] "
-                               "[--passphrase-stdin]"));
+    ArgParser p(
+        QStringLiteral("verify"),
+        QStringLiteral("ID|FILE [--report PATH.json|PATH.html] [--target PROFILE|URI | --sandbox] [--identity FILE] "
+                       "[--passphrase-stdin]"));
     p.option(QStringLiteral("report"), QStringLiteral("Write the report here: .json or .html (self-contained)."),
              QStringLiteral("PATH"));
     p.option(QStringLiteral("target"),
              QStringLiteral("Server for the temporary database: a profile or URI (default: the backup's profile)."),
              QStringLiteral("PROFILE|URI"));
+    p.flag(QStringLiteral("sandbox"),
+           QStringLiteral("Verify on a throwaway local cluster (initdb) instead of a server."));
     p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log."));
     RestoreCliSupport::addIdentityOptions(p);
     RestoreCliSupport::addPasswordOptions(p);
@@ -39,8 +42,11 @@ int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
     if (!identities)
         return rc;
     // The server defaults to the one the backup came from (its profile).
+    const bool sandbox = p.isSet(QStringLiteral("sandbox"));
+    if (sandbox && p.isSet(QStringLiteral("target")))
+        return ctx.usage(QStringLiteral("--sandbox and --target exclude each other"));
     QString targetSpec = p.value(QStringLiteral("target"));
-    if (targetSpec.isEmpty()) {
+    if (targetSpec.isEmpty() && !sandbox) {
         Error err;
         const auto src = RestoreSource::open(p.positional().first(), ctx.catalog().get(), {}, &err);
         if (!src)
@@ -52,7 +58,9 @@ int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
                                  .arg(p.positional().first()));
     }
     CliSecrets secrets(ctx);
-    const auto target = RestoreCliSupport::target(ctx, secrets, p, targetSpec, &rc);
+    std::optional<RestoreCliSupport::Target> target = RestoreCliSupport::Target{};
+    if (!sandbox)
+        target = RestoreCliSupport::target(ctx, secrets, p, targetSpec, &rc);
     if (!target)
         return rc;
 
@@ -64,6 +72,7 @@ int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
     req.storages = ctx.config().storages();
     req.identities = std::move(*identities);
     req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
+    req.sandbox = sandbox;
     const JobResult r =
         CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<VerifyJob>(std::move(req)));
 

@@ -3,6 +3,7 @@
 #include "pg/PgSession.h"
 #include "restore/RestoreEngine.h"
 #include "restore/RestoreJob.h"
+#include "restore/SandboxCluster.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>
@@ -234,13 +235,29 @@ JobResult VerifyJob::execute() {
     RestoreEngine engine(std::move(*src), m_req.pgToolDir, m_req.workDir, cancelFlag());
     engine.setLog([this](const QString &l) { log(l); });
 
-    const Conninfo ci = Conninfo::parse(m_req.serverConninfo, &err);
+    std::unique_ptr<SandboxCluster> sandbox;
+    QString serverConninfo = m_req.serverConninfo;
+    QString password = m_req.password;
+    if (m_req.sandbox) {
+        progress.phase = QStringLiteral("starting sandbox");
+        reportProgress(progress, true);
+        sandbox = std::make_unique<SandboxCluster>(m_req.pgToolDir, m_req.workDir);
+        sandbox->setLog([this](const QString &l) { log(l); });
+        if (!sandbox->start(&err))
+            return {err, 0, {}};
+        serverConninfo = sandbox->conninfo();
+        password.clear();
+    }
+    const Conninfo ci = Conninfo::parse(serverConninfo, &err);
     if (!ci.isValid())
         return {err, 0, {}};
-    m_report.server = ci.hostPort();
+    m_report.server =
+        sandbox
+            ? QStringLiteral("sandbox cluster (PostgreSQL %1, removed afterwards)").arg(sandbox->version().toString())
+            : ci.hostPort();
     PgSession admin;
     const QString maintenance = ci.dbname().isEmpty() ? QStringLiteral("postgres") : ci.dbname();
-    if (!admin.connect(ci.withDatabase(maintenance), m_req.password))
+    if (!admin.connect(ci.withDatabase(maintenance), password))
         return finish(admin.error());
 
     // The same pre-flight as a restore; a refusal here means the backup cannot be verified (exit 4 for damage).
@@ -286,7 +303,7 @@ JobResult VerifyJob::execute() {
     QElapsedTimer t;
     t.start();
     const RestoreEngine::Outcome out =
-        engine.restore(ci, m_req.password, o, [this](const JobProgress &p) { reportProgress(p); });
+        engine.restore(ci, password, o, [this](const JobProgress &p) { reportProgress(p); });
     VerifyReport::Check restoreCheck;
     restoreCheck.id = QStringLiteral("restore");
     restoreCheck.title = QStringLiteral("Backup restores without errors");
@@ -306,7 +323,7 @@ JobResult VerifyJob::execute() {
     }
 
     PgSession db;
-    if (!db.connect(ci.withDatabase(tempDb), m_req.password)) {
+    if (!db.connect(ci.withDatabase(tempDb), password)) {
         dropTemp();
         return finish(db.error());
     }

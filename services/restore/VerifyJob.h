@@ -34,6 +34,7 @@ public:
         std::vector<AgeIdentity> identities;
         QString pgToolDir;
         QString workDir;
+        bool sandbox = false; // verify on a throwaway local cluster (SandboxCluster) instead of serverConninfo
     };
 
     explicit VerifyJob(Request request, QObject *parent = nullptr);

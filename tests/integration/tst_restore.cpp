@@ -318,6 +318,25 @@ private slots:
             QStringLiteral("0"));
     }
 
+    void verifyInSandbox() {
+        const QString report = m_tmp.filePath(QStringLiteral("sandbox.json"));
+        const TestEnv::Run r = ctl(
+            {QStringLiteral("verify"), m_backupId, QStringLiteral("--sandbox"), QStringLiteral("--report"), report});
+        QCOMPARE(r.exitCode, 0);
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject rep = QJsonDocument::fromJson(f.readAll()).object();
+        QVERIFY(rep.value(QStringLiteral("passed")).toBool());
+        QVERIFY(rep.value(QStringLiteral("server")).toString().startsWith(QLatin1String("sandbox cluster")));
+        QCOMPARE(rep.value(QStringLiteral("checks")).toArray().size(), 5);
+        // The sandbox's directory is gone and the fixture server never saw a verify database.
+        QVERIFY(QDir(QDir::tempPath()).entryList({QStringLiteral("lifeboat-sandbox-*")}, QDir::Dirs).isEmpty());
+        QCOMPARE(
+            TestEnv::psql(QStringLiteral("postgres"),
+                          QStringLiteral("SELECT count(*) FROM pg_database WHERE datname LIKE 'lifeboat_verify_%'")),
+            QStringLiteral("0"));
+    }
+
     void verifyCatchesALie() {
         const QString dir = m_tmp.filePath(QStringLiteral("lie"));
         QDir().mkpath(dir);
