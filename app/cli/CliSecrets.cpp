@@ -2,8 +2,12 @@
 
 #include "CliContext.h"
 
+#include "secrets/EncryptedFileCredentialStore.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "secrets/KeychainProbe.h"
+#include "secrets/PromptCredentialStore.h"
+
+#include <unistd.h>
 
 using namespace lifeboat;
 
@@ -13,14 +17,39 @@ CliSecrets::CliSecrets(CliContext &ctx)
 CliSecrets::~CliSecrets() = default;
 
 CredentialStore *CliSecrets::credentialStore() {
-    if (!m_probed) {
-        m_probed = true;
-        const KeychainStatus status = KeychainProbe::detect();
-        if (status.available())
-            m_store = std::make_unique<KeychainCredentialStore>();
-        else
-            m_message = status.message;
+    if (m_probed)
+        return m_store.get();
+    m_probed = true;
+    // The backend is an explicit choice (`secrets use`); "auto" means the keychain when one answers, otherwise
+    // asking on the terminal. Never silent plaintext.
+    const QString backend = m_ctx.config().option(QStringLiteral("secretsBackend"), QStringLiteral("auto"));
+    if (backend == QLatin1String("file")) {
+        const QString var = m_ctx.config().option(QStringLiteral("secretsPassphraseEnv"),
+                                                  QStringLiteral("LIFEBOAT_SECRETS_PASSPHRASE"));
+        QByteArray pass = qgetenv(var.toLocal8Bit().constData());
+        if (pass.isEmpty() && ::isatty(STDIN_FILENO)) {
+            PromptCredentialStore prompt;
+            pass = prompt.read(QStringLiteral("passphrase of the Lifeboat secrets file")).value_or(QString()).toUtf8();
+        }
+        if (pass.isEmpty()) {
+            m_message = QStringLiteral("the secrets file needs its passphrase: set %1 or run from a terminal").arg(var);
+            return nullptr;
+        }
+        m_store = std::make_unique<EncryptedFileCredentialStore>(m_ctx.home() + QStringLiteral("/secrets.age"), pass);
+        return m_store.get();
     }
+    if (backend != QLatin1String("prompt")) {
+        const KeychainStatus status = KeychainProbe::detect();
+        if (status.available()) {
+            m_store = std::make_unique<KeychainCredentialStore>();
+            return m_store.get();
+        }
+        m_message = status.message;
+    } else {
+        m_message = QStringLiteral("the secrets backend is \"prompt\" (ask every time)");
+    }
+    if (::isatty(STDIN_FILENO))
+        m_store = std::make_unique<PromptCredentialStore>();
     return m_store.get();
 }
 
@@ -30,10 +59,11 @@ QString CliSecrets::backendName() const {
 
 bool CliSecrets::store(const QString &key, const QString &secret) {
     CredentialStore *store = credentialStore();
-    if (!store) {
-        m_message = QStringLiteral("no keychain available (%1): the secret was NOT stored. Give it at each run with "
-                                   "--password-stdin or --secret-env VAR (or keep it in ~/.pgpass).")
-                        .arg(m_message);
+    if (!store || !store->isPersistent()) {
+        m_message = QStringLiteral("%1: the secret was NOT stored. Give it at each run with --password-stdin or "
+                                   "--secret-env VAR (or keep it in ~/.pgpass), or choose a store with `lifeboatctl "
+                                   "secrets use keychain|file`.")
+                        .arg(m_message.isEmpty() ? QStringLiteral("no persistent credential store") : m_message);
         return false;
     }
     if (!store->write(key, secret)) {
@@ -59,7 +89,11 @@ QString CliSecrets::secret(const QString &key, bool fromStdin, const QString &en
     CredentialStore *store = credentialStore();
     if (!store)
         return {}; // libpq's own sources (~/.pgpass, service file) remain
-    return store->read(key).value_or(QString());
+    const auto value = store->read(key);
+    if (!value && store->failure() != CredentialStore::Failure::NotFound &&
+        store->failure() != CredentialStore::Failure::Declined)
+        m_ctx.err() << "lifeboatctl: warning: " << store->error().message << Qt::endl;
+    return value.value_or(QString());
 }
 
 QString CliSecrets::storageSecret(const QString &storage) {
@@ -67,4 +101,9 @@ QString CliSecrets::storageSecret(const QString &storage) {
     if (!sc || !sc->isS3() || sc->accessKeyId.isEmpty())
         return {};
     return secret(CredentialStore::storageSecretKey(storage), false, {});
+}
+
+QString CliSecrets::describe() {
+    CredentialStore *store = credentialStore();
+    return store ? store->backendName() : QStringLiteral("none (%1)").arg(m_message);
 }

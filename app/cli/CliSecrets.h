@@ -26,6 +26,8 @@ public:
     QString storageSecret(const QString &storage);
     QString backendName() const;
     QString lastMessage() const { return m_message; }
+    // The store in effect, or why there is none: for `secrets status`.
+    QString describe();
 
 private:
     lifeboat::CredentialStore *credentialStore();

@@ -3,9 +3,14 @@
 #include "CliContext.h"
 #include "KeygenCommand.h"
 #include "ListCommand.h"
+#include "NotifyCommand.h"
 #include "ProfileCommand.h"
+#include "PruneCommand.h"
 #include "RestoreCommand.h"
+#include "RunDueCommand.h"
 #include "S3Command.h"
+#include "ScheduleCommand.h"
+#include "SecretsCommand.h"
 #include "StorageCommand.h"
 #include "TransferCommand.h"
 #include "VerifyCommand.h"
@@ -19,7 +24,7 @@
 #include <map>
 
 namespace {
-const char *kUsage = R"(Usage: lifeboatctl [--home DIR] [--json] COMMAND ...
+const char *kUsage = R"(Usage: lifeboatctl [--home DIR] [--catalog URI] [--json] COMMAND ...
 
 PostgreSQL backup and disaster recovery (headless companion of the Lifeboat app).
 
@@ -38,9 +43,16 @@ Commands:
   keygen [--out FILE]              create an age identity for encrypted backups
   s3 ls|get|presign STORAGE ...    browse a bucket, fetch an object (verified), share a presigned link
   catalog rebuild STORAGE          recreate catalog records from the manifests in a storage
+  schedule add|list|remove|install automatic backups (cron expressions) and the runner's systemd timer/crontab
+  run-due [--as-of TIME]           run every schedule that is due, then its retention (call it every minute)
+  prune [--dry-run] [--profile P]  apply retention (7 daily, 4 weekly, 12 monthly by default), with reasons
+  notify add|list|remove|test      webhook and e-mail notifications on failure (or always)
+  secrets status|use BACKEND       where passwords and keys are kept (keychain, encrypted file, ask every time)
 
 Global options:
   --home DIR    settings and catalog directory (default: $LIFEBOAT_HOME or the platform's app-data directory)
+  --catalog URI shared catalog: postgresql://USER@HOST/DB (password from ~/.pgpass) or sqlite:PATH
+                (default: the catalogUri setting, else HOME/catalog.sqlite)
   --json        machine-readable output on stdout; human text and progress go to stderr
   --version     print the version
   --help        this help; `lifeboatctl COMMAND --help` for a command's options
@@ -59,6 +71,7 @@ int main(int argc, char **argv) {
     // Global options may appear anywhere; everything else belongs to the command.
     QStringList args = app.arguments().mid(1);
     QString home;
+    QString catalogUri;
     bool json = false;
     for (int i = 0; i < args.size();) {
         const QString a = args.at(i);
@@ -70,6 +83,12 @@ int main(int argc, char **argv) {
             args.remove(i, 2);
         } else if (a.startsWith(QLatin1String("--home="))) {
             home = a.mid(7);
+            args.removeAt(i);
+        } else if (a == QLatin1String("--catalog") && i + 1 < args.size()) {
+            catalogUri = args.at(i + 1);
+            args.remove(i, 2);
+        } else if (a.startsWith(QLatin1String("--catalog="))) {
+            catalogUri = a.mid(10);
             args.removeAt(i);
         } else {
             ++i;
@@ -99,10 +118,16 @@ int main(int argc, char **argv) {
         {QStringLiteral("verify"), &VerifyCommand::run},
         {QStringLiteral("keygen"), &KeygenCommand::run},
         {QStringLiteral("s3"), &S3Command::run},
+        {QStringLiteral("secrets"), &SecretsCommand::run},
         {QStringLiteral("catalog"), &CatalogCommand::run},
+        {QStringLiteral("schedule"), &ScheduleCommand::run},
+        {QStringLiteral("run-due"), &RunDueCommand::run},
+        {QStringLiteral("prune"), &PruneCommand::run},
+        {QStringLiteral("notify"), &NotifyCommand::run},
     };
     const auto it = commands.find(args.first());
     CliContext ctx(lifeboat::Home::resolve(home), json);
+    ctx.setCatalogUri(catalogUri);
     if (it == commands.end())
         return ctx.usage(QStringLiteral("unknown command \"%1\" (see `lifeboatctl --help`)").arg(args.first()));
     if (!ctx.open())
