@@ -50,6 +50,14 @@ S3Call::S3Call(S3Client *client, Kind kind, Spec spec)
         m_spec.bodySha256 = Sha256::hex(m_spec.body);
 }
 
+S3Call::~S3Call() {
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+}
+
 QByteArray S3Call::rawHeader(const QByteArray &name) const {
     for (const auto &[k, v] : m_headers)
         if (k.compare(name, Qt::CaseInsensitive) == 0)

@@ -39,6 +39,8 @@ public:
         Copy
     };
 
+    ~S3Call() override; // deleting an unfinished call aborts its request
+
     Kind kind() const { return m_kind; }
     bool isFinished() const { return m_finished; }
     const Error &error() const { return m_error; }
