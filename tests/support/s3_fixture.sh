@@ -24,12 +24,16 @@ start)
     fi
     base=$(mktemp -d /tmp/lifeboat-s3.XXXXXX)
     mkdir -p "$base/data"
+    : >"$base/server.out"
+    : >"$base/server.log"
     # setsid: the server must outlive this script (CTest waits for the fixture test's process group).
     setsid node "$here/s3/launch.js" "$base/data" lifeboat-test 0 >"$base/server.out" 2>"$base/server.log" </dev/null &
     pid=$!
+    # Whatever goes wrong before the env file exists, leave no orphaned server behind.
+    trap 'kill "$pid" 2>/dev/null || true; rm -rf "$base"' EXIT
     port=
     for _ in $(seq 1 300); do
-        port=$(sed -n 's/^S3RVER_READY \([0-9]*\)$/\1/p' "$base/server.out")
+        port=$(sed -n 's/^S3RVER_READY \([0-9]*\)$/\1/p' "$base/server.out" 2>/dev/null || true)
         [ -n "$port" ] && break
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
@@ -47,7 +51,7 @@ start)
         if (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && head -c 12 <&3 | grep -q HTTP) 2>/dev/null; then ok=1; break; fi
         sleep 0.1
     done
-    [ -n "$ok" ] || { echo "s3_fixture: s3rver on port $port does not answer" >&2; kill "$pid"; exit 1; }
+    [ -n "$ok" ] || { echo "s3_fixture: s3rver on port $port does not answer" >&2; kill "$pid"; rm -rf "$base"; exit 1; }
     {
         echo "S3_ENDPOINT=http://127.0.0.1:$port"
         echo "S3_BUCKET=lifeboat-test"
@@ -58,6 +62,7 @@ start)
         echo "S3_BASE=$base"
         echo "S3_PID=$pid"
     } >"$envfile"
+    trap - EXIT
     echo "s3_fixture: s3rver $(node -p "require('$here/s3/node_modules/@20minutes/s3rver/package.json').version") on 127.0.0.1:$port ($base), node $(node --version)"
     ;;
 stop)
