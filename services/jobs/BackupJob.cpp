@@ -300,17 +300,13 @@ JobResult BackupJob::execute() {
     }
     plan = PgDumpCommand::build(m_req.options, pgDump.version, conninfo, snapshot, dumpDir, &err);
 
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("PGPASSWORD"));
     PgPassFile passFile;
-    if (!password.isEmpty()) {
-        if (!passFile.create(password)) {
-            head->abort();
-            return finishRecord(record, {ExitCode::Usage, QStringLiteral("cannot create a temporary password file")},
-                                stores);
-        }
-        env.insert(QStringLiteral("PGPASSFILE"), passFile.path());
+    if (!password.isEmpty() && !passFile.create(password)) {
+        head->abort();
+        return finishRecord(record, {ExitCode::Usage, QStringLiteral("cannot create a temporary password file")},
+                            stores);
     }
+    const QProcessEnvironment env = ChildProcess::secretFreeEnvironment({password}, passFile.path());
 
     m_progress.phase = QStringLiteral("dumping");
     m_progress.itemsDone = 0;

@@ -21,6 +21,11 @@ public:
 
     ChildProcess(QString program, QStringList args, QProcessEnvironment env);
 
+    // The environment for a pg tool: the user's, minus every variable that carries a credential (PGPASSWORD, AWS
+    // keys, Lifeboat's secrets passphrase) and any variable whose value contains one of `secrets` (e.g. the one a
+    // user named with --secret-env). The database password reaches the child through pgPassFile instead.
+    static QProcessEnvironment secretFreeEnvironment(const QStringList &secrets, const QString &pgPassFile = {});
+
     void setStderrHandler(LineHandler h) { m_onStderr = std::move(h); }
     void setCancelFlag(const std::atomic_bool *flag) { m_cancel = flag; }
     void setStdinData(QByteArray data) { m_stdin = std::move(data); }
