@@ -140,7 +140,8 @@ void S3Call::startAttempt() {
         reply = nam->sendCustomRequest(req, m_spec.method, m_spec.body);
     m_reply = reply;
     if (m_kind == Kind::Get)
-        reply->setReadBufferSize(1024 * 1024); // bounded: data goes to the sink as it arrives
+        // Bounded (QNAM stops reading the socket when full), yet large enough to keep up with curl at ~1 GB/s.
+        reply->setReadBufferSize(16 * 1024 * 1024);
     connect(reply, &QNetworkReply::readyRead, this, &S3Call::onReadyRead);
     connect(reply, &QNetworkReply::finished, this, &S3Call::onReplyFinished);
     connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64 total) {
