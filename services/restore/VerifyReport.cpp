@@ -120,7 +120,12 @@ QString VerifyReport::toHtml() const {
         if (c.rows.isEmpty())
             continue;
         h += QStringLiteral("<h3>%1</h3>\n<table>").arg(esc(c.title));
-        const QStringList keys = c.rows.first().toObject().keys();
+        // The item's name first (JSON keys come sorted), then its numbers.
+        QStringList keys = c.rows.first().toObject().keys();
+        for (const QString &name : {QStringLiteral("table"), QStringLiteral("foreign key"), QStringLiteral("object")}) {
+            if (keys.removeOne(name))
+                keys.prepend(name);
+        }
         h += QStringLiteral("<tr>");
         for (const QString &k : keys)
             h += QStringLiteral("<th>%1</th>").arg(esc(k));

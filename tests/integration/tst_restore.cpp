@@ -160,6 +160,35 @@ private slots:
         QVERIFY(!dbExists(none));
     }
 
+    void schemaThenDataOnly() {
+        const QString target = newDbName(QStringLiteral("so"));
+        QCOMPARE(
+            ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--create"), QStringLiteral("--schema-only")})
+                .exitCode,
+            0);
+        QCOMPARE(dump(target, true), dump(m_src, true));
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM \"Sales\".\"Customer\"")),
+                 QStringLiteral("0"));
+        // Data only, for one table (no triggers on it), into the now existing database: needs the confirmation.
+        const QStringList dataOnly{
+            QStringLiteral("restore"),       m_backupId, QStringLiteral("--target"),    QStringLiteral("src"),
+            QStringLiteral("--target-db"),   target,     QStringLiteral("--data-only"), QStringLiteral("--tables"),
+            QStringLiteral("Sales.Customer")};
+        QCOMPARE(ctl(dataOnly).exitCode, 6);
+        QCOMPARE(ctl(dataOnly + QStringList{QStringLiteral("--confirm"), target}).exitCode, 0);
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM \"Sales\".\"Customer\"")),
+                 QStringLiteral("200"));
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM \"Sales\".\"Order Lines\"")),
+                 QStringLiteral("0"));
+        // --data-only and --schema-only together are a usage error.
+        QCOMPARE(
+            ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), target, QStringLiteral("--data-only"), QStringLiteral("--schema-only")})
+                .exitCode,
+            3);
+    }
+
     void dryRunTouchesNothing() {
         const QString target = newDbName(QStringLiteral("dry"));
         QCOMPARE(ctl({QStringLiteral("restore"), m_backupId, QStringLiteral("--target"), QStringLiteral("src"),
