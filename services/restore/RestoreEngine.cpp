@@ -84,12 +84,9 @@ RestoreEngine::RestoreEngine(RestoreSource source, QString pgToolDir, QString wo
 
 RestoreEngine::~RestoreEngine() = default;
 
-QProcessEnvironment RestoreEngine::childEnv(const QString &passFilePath) {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("PGPASSWORD"));
-    if (!passFilePath.isEmpty())
-        env.insert(QStringLiteral("PGPASSFILE"), passFilePath);
-    return env;
+QProcessEnvironment RestoreEngine::childEnv(const QString &password, const QString &passFilePath) {
+    return ChildProcess::secretFreeEnvironment(password.isEmpty() ? QStringList{} : QStringList{password},
+                                               passFilePath);
 }
 
 bool RestoreEngine::ensureScratch(Error *error) {
@@ -264,7 +261,7 @@ SafetyCheck RestoreEngine::chooseTool(const PgVersion &server) {
 bool RestoreEngine::runToc(const QStringList &args, QByteArray *out, Error *error, bool earlyExitOk) {
     MemorySink sink;
     if (!m_path.isEmpty()) {
-        ChildProcess child(m_tool.path, args + QStringList{m_path}, childEnv({}));
+        ChildProcess child(m_tool.path, args + QStringList{m_path}, childEnv({}, {}));
         child.setCancelFlag(m_cancel);
         if (!child.run(&sink)) {
             *error = {child.wasCancelled() ? ExitCode::Cancelled : ExitCode::Integrity,
@@ -272,7 +269,7 @@ bool RestoreEngine::runToc(const QStringList &args, QByteArray *out, Error *erro
             return false;
         }
     } else {
-        ProcessStdinSink child(m_tool.path, args, childEnv({}));
+        ProcessStdinSink child(m_tool.path, args, childEnv({}, {}));
         child.setCancelFlag(m_cancel);
         child.setEarlyExitOk(earlyExitOk);
         QByteArray collected;
@@ -377,7 +374,7 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
         out.error = {ExitCode::Usage, QStringLiteral("cannot create a temporary password file")};
         return out;
     }
-    const QProcessEnvironment env = childEnv(passFile.path());
+    const QProcessEnvironment env = childEnv(password, passFile.path());
     const QString conninfo = target.withDatabase(o.targetDb).toKeywordString();
     ToolOutput parser(&out);
     JobProgress p;

@@ -78,8 +78,9 @@ public:
     // warnings, not failures; every other error fails the restore.
     Outcome restore(const Conninfo &target, const QString &password, const RestoreOptions &o, ProgressFn progress);
 
-    // Environment for a child that connects to `password`'s server: PGPASSWORD removed, PGPASSFILE set if needed.
-    static QProcessEnvironment childEnv(const QString &passFilePath);
+    // Environment for a child that connects with `password`: secret-free (ChildProcess::secretFreeEnvironment),
+    // the password reaching it through PGPASSFILE only.
+    static QProcessEnvironment childEnv(const QString &password, const QString &passFilePath);
 
 private:
     bool ensureScratch(Error *error);

@@ -124,7 +124,7 @@ bool RestoreJob::runPostRestore(QJsonObject *details, Error *error) {
     PgPassFile passFile;
     if (!m_req.password.isEmpty())
         passFile.create(m_req.password);
-    QProcessEnvironment env = RestoreEngine::childEnv(passFile.path());
+    QProcessEnvironment env = RestoreEngine::childEnv(m_req.password, passFile.path());
     // The command connects like the restore did: libpq variables, never a password in its environment.
     if (!ci.host().isEmpty())
         env.insert(QStringLiteral("PGHOST"), ci.host());

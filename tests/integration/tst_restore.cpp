@@ -561,6 +561,44 @@ private slots:
         QVERIFY(r.err.contains("post-restore command"));
     }
 
+    void restoreAsPasswordUser() {
+        // The SCRAM user, password from a named environment variable: it reaches pg_restore via PGPASSFILE.
+        const QString target = newDbName(QStringLiteral("pw"));
+        const auto pg = TestEnv::fixture(QStringLiteral("pg"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LB_TEST_PW"), pg.value(QStringLiteral("PG_PASSWORD")));
+        const TestEnv::Run r = TestEnv::ctl(
+            m_home,
+            {QStringLiteral("restore"), m_backupId, QStringLiteral("--target"),
+             QStringLiteral("host=%1 port=%2 user=%3 dbname=postgres")
+                 .arg(pg.value(QStringLiteral("PG_HOST")), pg.value(QStringLiteral("PG_PORT")),
+                      pg.value(QStringLiteral("PG_USER"))),
+             QStringLiteral("--target-db"), target, QStringLiteral("--create"), QStringLiteral("--secret-env"),
+             QStringLiteral("LB_TEST_PW"), QStringLiteral("--tables"), QStringLiteral("Sales.Customer")},
+            {}, env);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM \"Sales\".\"Customer\"")),
+                 QStringLiteral("200"));
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT tableowner FROM pg_tables WHERE tablename = 'Customer'")),
+                 pg.value(QStringLiteral("PG_USER")));
+        // A wrong password: the target is unreachable, a refusal before anything is touched.
+        env.insert(QStringLiteral("LB_TEST_PW"), QStringLiteral("wrong-password"));
+        const QString other = newDbName(QStringLiteral("pwx"));
+        const TestEnv::Run bad =
+            TestEnv::ctl(m_home,
+                         {QStringLiteral("restore"), m_backupId, QStringLiteral("--target"),
+                          QStringLiteral("host=%1 port=%2 user=%3 dbname=postgres")
+                              .arg(pg.value(QStringLiteral("PG_HOST")), pg.value(QStringLiteral("PG_PORT")),
+                                   pg.value(QStringLiteral("PG_USER"))),
+                          QStringLiteral("--target-db"), other, QStringLiteral("--create"),
+                          QStringLiteral("--secret-env"), QStringLiteral("LB_TEST_PW")},
+                         {}, env);
+        QCOMPARE(bad.exitCode, 6);
+        QVERIFY(bad.err.contains("Target reachable"));
+        QVERIFY(!bad.err.contains("wrong-password"));
+        QVERIFY(!dbExists(other));
+    }
+
     void restoreErrorsReported() {
         // Restoring over an existing copy without --clean: every CREATE fails; the errors come back, exit 1.
         const QString target = newDbName(QStringLiteral("err"));
