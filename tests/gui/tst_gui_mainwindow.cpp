@@ -1,0 +1,288 @@
+#include "GuiTestData.h"
+
+#include "catalog/SqlCatalog.h"
+#include "core/Home.h"
+#include "models/BackupHistoryModel.h"
+#include "models/Format.h"
+#include "models/HistoryFilterProxy.h"
+#include "ui/AppContext.h"
+#include "ui/DashboardPage.h"
+#include "ui/FileDialog.h"
+#include "ui/FirstRunPage.h"
+#include "ui/HistoryPage.h"
+#include "ui/MainWindow.h"
+#include "ui/MessageBox.h"
+#include "ui/PlaceholderPage.h"
+#include "ui/ProfileDialog.h"
+#include "ui/SettingsPage.h"
+#include "ui/StorageDialog.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDialog>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lifeboat;
+
+// The main window on a real home: first run, adding a server and a storage through the dialogs, the history
+// page's actions on real files, and the dashboard's numbers.
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private:
+    static StorageConfig localStorage(const QString &name, const QString &dir) {
+        StorageConfig s;
+        s.name = name;
+        s.localDir = dir;
+        return s;
+    }
+    static Profile profile(const QString &name, const QString &conninfo, const QStringList &storages = {}) {
+        Profile p;
+        p.name = name;
+        p.conninfo = conninfo;
+        p.defaultStorages = storages;
+        return p;
+    }
+
+    template <typename T> static T *waitFor(QWidget *parent) {
+        T *found = nullptr;
+        return QTest::qWaitFor([&] { return (found = parent->findChild<T *>()) != nullptr; }, 5000) ? found : nullptr;
+    }
+
+private slots:
+    void firstRunOnEmptyHomeThenConfigured() {
+        QTemporaryDir home;
+        AppContext ctx(home.path());
+        QString err;
+        QVERIFY2(ctx.open(&err), qPrintable(err));
+        MainWindow w(&ctx);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.currentPage(), MainWindow::FirstRun);
+        QVERIFY(w.firstRunPage()->isVisible());
+        const QString shots = qEnvironmentVariable("LIFEBOAT_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            w.resize(1180, 760);
+            QTest::mouseClick(w.firstRunPage()->sandboxButton(), Qt::LeftButton);
+            QVERIFY(w.grab().save(shots + QStringLiteral("/first-run.png")));
+        }
+
+        // Unbuilt pages say so plainly.
+        w.showPage(MainWindow::Buckets);
+        QCOMPARE(w.currentPage(), MainWindow::Buckets);
+        bool saysLater = false;
+        for (QLabel *l : w.pageWidget(MainWindow::Buckets)->findChildren<QLabel *>())
+            saysLater = saysLater || l->text().contains(QStringLiteral("later version"));
+        QVERIFY(saysLater);
+        w.showPage(MainWindow::Dashboard); // nothing configured: the welcome page stands in
+        QCOMPARE(w.currentPage(), MainWindow::FirstRun);
+
+        // Add a server from the welcome page. A typed password cannot be kept without a keychain; it must not
+        // reach the settings file either.
+        QTest::mouseClick(w.firstRunPage()->addServerButton(), Qt::LeftButton);
+        auto *pd = waitFor<ProfileDialog>(&w);
+        QVERIFY(pd);
+        pd->nameField()->setText(QStringLiteral("prod-shop"));
+        pd->conninfoField()->setText(QStringLiteral("host=127.0.0.1 port=1 dbname=shop user=backup password=hunter2"));
+        MessageBox::setNextAnswer(QMessageBox::Ok); // answers the "not kept" warning
+        pd->accept();
+        QVERIFY(ctx.config().profile(QStringLiteral("prod-shop")).has_value());
+        QTRY_VERIFY(MessageBox::lastTitle().contains(QStringLiteral("not kept")));
+        QFile cfg(Home::configPath(home.path()));
+        QVERIFY(cfg.open(QIODevice::ReadOnly));
+        const QByteArray json = cfg.readAll();
+        QVERIFY(json.contains("prod-shop"));
+        QVERIFY(!json.contains("hunter2"));
+        QCOMPARE(w.currentPage(), MainWindow::FirstRun); // still no storage
+        QCOMPARE(w.profileSwitcher()->currentText(), QStringLiteral("prod-shop"));
+
+        QTest::mouseClick(w.firstRunPage()->addStorageButton(), Qt::LeftButton);
+        auto *sd = waitFor<StorageDialog>(&w);
+        QVERIFY(sd);
+        sd->nameField()->setText(QStringLiteral("nas"));
+        sd->dirField()->setText(home.filePath(QStringLiteral("backups")));
+        sd->accept();
+        QVERIFY(ctx.isConfigured());
+        QCOMPARE(w.currentPage(), MainWindow::Dashboard);
+        QVERIFY(w.settingsPage()->profileList()->count() == 1);
+        QCOMPARE(w.settingsPage()->storageList()->count(), 1);
+
+        // Keyboard: Ctrl+2 is History, Ctrl+7 Settings.
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(w.windowHandle(), Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(w.currentPage(), MainWindow::History);
+        QTest::keyClick(w.windowHandle(), Qt::Key_7, Qt::ControlModifier);
+        QCOMPARE(w.currentPage(), MainWindow::Settings);
+    }
+
+    void profileTestConnectionRunsOnWorker() {
+        QTemporaryDir home;
+        AppContext ctx(home.path());
+        QString err;
+        QVERIFY(ctx.open(&err));
+        ProfileDialog d(&ctx, Profile{});
+        d.conninfoField()->setText(QStringLiteral("host=127.0.0.1 port=1 dbname=x user=y connect_timeout=3"));
+        QSignalSpy done(&d, &ProfileDialog::testFinished);
+        QTest::mouseClick(d.testButton(), Qt::LeftButton);
+        QVERIFY(!d.testButton()->isEnabled()); // returned at once; the connection is tried on a worker
+        QVERIFY(done.wait(15000));
+        QCOMPARE(done.first().first().toBool(), false);
+        QVERIFY2(d.testResult()->text().contains(QStringLiteral("127.0.0.1")), qPrintable(d.testResult()->text()));
+    }
+
+    void historyActionsOnRealFiles() {
+        QTemporaryDir home;
+        const QString store = home.filePath(QStringLiteral("backups"));
+        QByteArray fresh(300000, 'x'), old(120000, 'y');
+        for (int i = 0; i < fresh.size(); ++i)
+            fresh[i] = char((i * 31) % 251);
+        BackupRecord young, aged;
+        {
+            auto catalog = SqlCatalog::sqlite(Home::catalogPath(home.path()));
+            QString err;
+            QVERIFY(catalog->open(&err));
+            aged = GuiTestData::artifact(*catalog, store, QStringLiteral("aged.dump"), old,
+                                         QDateTime::currentDateTimeUtc().addDays(-3));
+            young = GuiTestData::artifact(*catalog, store, QStringLiteral("young.dump"), fresh,
+                                          QDateTime::currentDateTimeUtc().addSecs(-600));
+        }
+        AppContext ctx(home.path());
+        QString err;
+        QVERIFY(ctx.open(&err));
+        QVERIFY(ctx.updateConfig(
+            [&](ConfigStore &c) {
+                c.upsertStorage(localStorage(QStringLiteral("disk"), store));
+                c.upsertProfile(profile(QStringLiteral("alpha"), QStringLiteral("host=127.0.0.1 dbname=shop"),
+                                        {QStringLiteral("disk")}));
+            },
+            &err));
+        MainWindow w(&ctx);
+        w.show();
+        HistoryPage *h = w.historyPage();
+        w.showPage(MainWindow::History);
+        QTRY_COMPARE(h->proxy()->rowCount(), 2);
+        QVERIFY(h->selectRecord(young.id));
+        QVERIFY(!h->restoreAction()->isEnabled());
+        QVERIFY(h->restoreAction()->toolTip().contains(QStringLiteral("later")));
+
+        // Download: through the FileDialog seam, on a worker, checksum-verified.
+        const QString dl = home.filePath(QStringLiteral("downloads"));
+        FileDialog::setNextFileName(dl);
+        h->downloadAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dl + QStringLiteral("/young.dump")), 10000);
+        QFile got(dl + QStringLiteral("/young.dump"));
+        QVERIFY(got.open(QIODevice::ReadOnly));
+        QCOMPARE(got.readAll(), fresh);
+
+        // Manifest: read on a worker, shown in a dialog.
+        h->manifestAction()->trigger();
+        QDialog *md = nullptr;
+        QTRY_VERIFY((md = w.findChild<QDialog *>(QStringLiteral("manifestDialog"))) != nullptr);
+        QVERIFY(md->findChild<QPlainTextEdit *>()->toPlainText().contains(QStringLiteral("young.dump")));
+        md->close();
+
+        h->copyAction()->trigger();
+        QVERIFY(QApplication::clipboard()->text().contains(young.sha256));
+
+        // Delete a backup younger than 24 h: the warning names the rule; "No" keeps everything.
+        MessageBox::setNextAnswer(QMessageBox::No);
+        h->deleteAction()->trigger();
+        QVERIFY(MessageBox::lastText().contains(QStringLiteral("younger than 24 hours")));
+        QTest::qWait(300);
+        QVERIFY(QFile::exists(young.locations.first().path));
+        QCOMPARE(ctx.catalog()->get(young.id)->status, BackupRecord::statusCompleted());
+        // "Yes" deletes the file and its manifest and marks the record.
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        h->deleteAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(ctx.catalog()->get(young.id)->status, BackupRecord::statusDeleted(), 10000);
+        QVERIFY(!QFile::exists(young.locations.first().path));
+        QVERIFY(!QFile::exists(young.locations.first().manifestPath));
+        // The old one: an ordinary confirmation, no 24 h warning.
+        QTRY_VERIFY(h->selectRecord(aged.id));
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        h->deleteAction()->trigger();
+        QVERIFY(!MessageBox::lastText().contains(QStringLiteral("24 hours")));
+        QTRY_COMPARE_WITH_TIMEOUT(ctx.catalog()->get(aged.id)->status, BackupRecord::statusDeleted(), 10000);
+        QVERIFY(!QFile::exists(aged.locations.first().path));
+
+        // Filter bar: status "Deleted" shows both; "Completed" none.
+        QTRY_COMPARE(h->proxy()->rowCount(), 2);
+        h->statusFilter()->setCurrentIndex(h->statusFilter()->findData(BackupRecord::statusCompleted()));
+        QTRY_COMPARE(h->model()->totalCount(), 0);
+        QCOMPARE(h->proxy()->rowCount(), 0);
+        h->statusFilter()->setCurrentIndex(h->statusFilter()->findData(BackupRecord::statusDeleted()));
+        QTRY_COMPARE(h->proxy()->rowCount(), 2);
+    }
+
+    void dashboardNumbers() {
+        QTemporaryDir home;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        qint64 used = 0;
+        int failures7d = 0;
+        {
+            auto catalog = SqlCatalog::sqlite(Home::catalogPath(home.path()));
+            QString err;
+            QVERIFY(catalog->open(&err));
+            // 300 records an hour apart: alpha's newest is 1 min old, beta's 61 min... all of them recent except
+            // a profile "old" whose only backup is 3 days old.
+            for (int i = 0; i < 300; ++i) {
+                BackupRecord r = GuiTestData::record(i, now.addSecs(-60));
+                QVERIFY(catalog->insert(r, &err));
+                if (r.status == BackupRecord::statusCompleted())
+                    used += r.size;
+                if (r.status == BackupRecord::statusFailed() && r.started >= now.addDays(-7))
+                    ++failures7d;
+            }
+            BackupRecord o = GuiTestData::record(1, now.addDays(-3));
+            o.profile = QStringLiteral("old");
+            QVERIFY(catalog->insert(o, &err));
+            used += o.size;
+        }
+        AppContext ctx(home.path());
+        QString err;
+        QVERIFY(ctx.open(&err));
+        QVERIFY(ctx.updateConfig(
+            [&](ConfigStore &c) {
+                c.upsertStorage(localStorage(QStringLiteral("disk"), home.path()));
+                for (const char *p : {"alpha", "old"})
+                    c.upsertProfile(profile(QString::fromLatin1(p), QStringLiteral("dbname=x")));
+            },
+            &err));
+        MainWindow w(&ctx);
+        w.show();
+        QCOMPARE(w.currentPage(), MainWindow::Dashboard);
+        DashboardPage *d = w.dashboardPage();
+        QTRY_VERIFY_WITH_TIMEOUT(d->isLoaded() && d->cardText(QStringLiteral("storage")) == Format::size(used), 10000);
+        QCOMPARE(d->cardText(QStringLiteral("failures")), QString::number(failures7d));
+        QVERIFY(failures7d > 0);
+        // Newest completed: alpha is record 3 (record 0 failed), beta record 1; the card shows the finish time.
+        QCOMPARE(d->cardText(QStringLiteral("last:alpha")), Format::age(now.addSecs(-60 - 3 * 3600 + 30), now));
+        QCOMPARE(d->cardText(QStringLiteral("last:old")), Format::age(now.addDays(-3).addSecs(-3600 + 30), now));
+        QCOMPARE(d->cardText(QStringLiteral("last:beta")), Format::age(now.addSecs(-60 - 3600 + 30), now));
+        // Red when older than 24 h.
+        const auto labels = d->findChildren<QLabel *>();
+        QColor oldColor, alphaColor;
+        for (QLabel *l : labels) {
+            if (l->text() == d->cardText(QStringLiteral("last:old")))
+                oldColor = l->palette().color(QPalette::WindowText);
+            if (l->text() == d->cardText(QStringLiteral("last:alpha")))
+                alphaColor = l->palette().color(QPalette::WindowText);
+        }
+        QCOMPARE(oldColor, QColor(0xc6, 0x28, 0x28));
+        QVERIFY(alphaColor != oldColor);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_gui_mainwindow.moc"

@@ -1,0 +1,176 @@
+#include "ui/AppContext.h"
+
+#include "core/Home.h"
+#include "crypto/AgeRecipient.h"
+#include "jobs/BackupJob.h"
+#include "jobs/JobRunner.h"
+#include "jobs/StoreFactory.h"
+#include "models/Async.h"
+#include "models/JobListModel.h"
+#include "secrets/KeychainCredentialStore.h"
+
+#include <QHash>
+#include <QHostInfo>
+
+namespace lifeboat {
+
+AppContext::AppContext(QString home, QObject *parent)
+    : QObject(parent)
+    , m_home(std::move(home))
+    , m_config(Home::configPath(m_home))
+    , m_runner(new JobRunner(2, this))
+    , m_jobs(new JobListModel(m_runner, this)) {
+    connect(m_jobs, &JobListModel::jobEnded, this, [this] { emit catalogChanged(); });
+}
+
+AppContext::~AppContext() {
+    // Jobs hold the catalog; stop them before it goes.
+    delete m_runner;
+    m_runner = nullptr;
+}
+
+bool AppContext::open(QString *error) {
+    if (!Home::ensure(m_home, error))
+        return false;
+    if (!m_config.load(error))
+        return false;
+    m_catalog = SqlCatalog::sqlite(Home::catalogPath(m_home));
+    if (!m_catalog->open(error))
+        return false;
+    m_catalog->recoverInterrupted(QHostInfo::localHostName());
+    if (!m_config.profiles().isEmpty())
+        m_currentProfile = m_config.profiles().first().name;
+    return true;
+}
+
+bool AppContext::updateConfig(const std::function<void(ConfigStore &)> &change, QString *error) {
+    ConfigStore next = m_config;
+    change(next);
+    if (!next.save(error))
+        return false;
+    m_config = next;
+    if (!m_currentProfile.isEmpty() && !m_config.profile(m_currentProfile))
+        setCurrentProfile(m_config.profiles().isEmpty() ? QString() : m_config.profiles().first().name);
+    else if (m_currentProfile.isEmpty() && !m_config.profiles().isEmpty())
+        setCurrentProfile(m_config.profiles().first().name);
+    emit configChanged();
+    return true;
+}
+
+void AppContext::setCurrentProfile(const QString &profile) {
+    if (profile == m_currentProfile)
+        return;
+    m_currentProfile = profile;
+    emit currentProfileChanged(profile);
+}
+
+void AppContext::probeKeychain() {
+    if (m_probing)
+        return;
+    m_probing = true;
+    runAsync(
+        this, [] { return KeychainProbe::detect(); },
+        [this](const KeychainStatus &s) {
+            m_probing = false;
+            m_keychain = s;
+            m_keychainKnown = true;
+            emit keychainChanged();
+        });
+}
+
+bool AppContext::isBackupBusy(const QString &profile) const {
+    return m_preparing.contains(profile) || m_jobs->isProfileBusy(profile);
+}
+
+namespace {
+struct Secrets {
+    QString password;
+    QHash<QString, QString> storageSecrets;
+};
+
+// Keychain reads block (D-Bus round trips, maybe an unlock prompt): only ever on a worker.
+Secrets readSecrets(bool keychain, const QString &profile, const QList<StorageConfig> &storages) {
+    Secrets s;
+    if (!keychain)
+        return s;
+    KeychainCredentialStore store;
+    s.password = store.read(CredentialStore::profilePasswordKey(profile)).value_or(QString());
+    for (const StorageConfig &sc : storages) {
+        if (sc.isS3() && !sc.accessKeyId.isEmpty())
+            s.storageSecrets.insert(sc.name,
+                                    store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
+    }
+    return s;
+}
+} // namespace
+
+void AppContext::startBackup(const QString &profileName, const QStringList &storageNames, const BackupOptions &options,
+                             const QStringList &recipients, std::function<void(Job *, const QString &)> then) {
+    const auto profile = m_config.profile(profileName);
+    if (!profile)
+        return then(nullptr, tr("Unknown profile \"%1\".").arg(profileName));
+    if (isBackupBusy(profileName))
+        return then(nullptr, tr("A backup of \"%1\" is already running. Wait for it to finish or cancel it on the "
+                                "Jobs page.")
+                                 .arg(profileName));
+    if (storageNames.isEmpty())
+        return then(nullptr, tr("Choose at least one storage to write the backup to."));
+    QList<StorageConfig> storages;
+    for (const QString &name : storageNames) {
+        const auto sc = m_config.storage(name);
+        if (!sc)
+            return then(nullptr, tr("Unknown storage \"%1\".").arg(name));
+        storages << *sc;
+    }
+    std::vector<AgeRecipient> encryptTo;
+    for (const QString &r : recipients) {
+        QString why;
+        const auto rec = AgeRecipient::parse(r, &why);
+        if (!rec)
+            return then(nullptr, tr("Encryption recipient “%1”: %2").arg(r, why));
+        encryptTo.push_back(*rec);
+    }
+    m_preparing.insert(profileName);
+    const bool keychain = m_keychainKnown && m_keychain.available();
+    runAsync(
+        this, [keychain, profileName, storages] { return readSecrets(keychain, profileName, storages); },
+        [this, profile = *profile, storages, options, encryptTo, then](const Secrets &secrets) {
+            m_preparing.remove(profile.name);
+            BackupJob::Request req;
+            req.profile = profile;
+            req.password = secrets.password;
+            req.options = options;
+            req.encryptTo = encryptTo;
+            req.catalog = m_catalog;
+            req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
+            for (const StorageConfig &sc : storages) {
+                Error err;
+                auto store = StoreFactory::create(sc, secrets.storageSecrets.value(sc.name), &err);
+                if (!store)
+                    return then(nullptr, err.message);
+                req.stores.push_back(std::move(store));
+            }
+            Job *job = m_runner->submit(std::make_unique<BackupJob>(std::move(req)));
+            m_jobs->track(job, profile.name);
+            then(job, QString());
+        });
+}
+
+void AppContext::storeSecret(const QString &key, const QString &secret, std::function<void(const QString &)> then) {
+    if (!(m_keychainKnown && m_keychain.available())) {
+        then(tr("No keychain is available (%1), so the secret was not kept. Lifeboat never writes secrets to disk "
+                "in plain text; use ~/.pgpass or a service file instead.")
+                 .arg(m_keychainKnown ? m_keychain.message : tr("not checked yet")));
+        return;
+    }
+    runAsync(
+        this,
+        [key, secret] {
+            KeychainCredentialStore store;
+            const bool ok = secret.isEmpty() ? store.remove(key) : store.write(key, secret);
+            return ok ? QString() : store.error().message;
+        },
+        [then](const QString &error) { then(error); });
+}
+
+} // namespace lifeboat

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "catalog/ConfigStore.h"
+#include "catalog/SqlCatalog.h"
+#include "jobs/BackupOptions.h"
+#include "jobs/Job.h"
+#include "secrets/KeychainProbe.h"
+
+#include <QObject>
+#include <QSet>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace lifeboat {
+
+class JobListModel;
+class JobRunner;
+
+// What every window and page of the desktop app shares: the home (settings, catalog), the one JobRunner, the
+// live job list, the selected profile and the keychain status. Blocking service calls (keychain, catalog scans)
+// are made on worker threads from here or by the pages through runAsync.
+class AppContext : public QObject {
+    Q_OBJECT
+public:
+    explicit AppContext(QString home, QObject *parent = nullptr);
+    ~AppContext() override;
+
+    // Creates the home if needed, loads config.json and opens the catalog (recovering interrupted records).
+    bool open(QString *error);
+
+    QString home() const { return m_home; }
+    const ConfigStore &config() const { return m_config; }
+    // Applies `change` to the settings and saves them atomically; emits configChanged() on success.
+    bool updateConfig(const std::function<void(ConfigStore &)> &change, QString *error);
+    bool isConfigured() const { return !m_config.profiles().isEmpty() && !m_config.storages().isEmpty(); }
+
+    std::shared_ptr<Catalog> catalog() const { return m_catalog; }
+    JobRunner *runner() const { return m_runner; }
+    JobListModel *jobs() const { return m_jobs; }
+
+    QString currentProfile() const { return m_currentProfile; }
+    void setCurrentProfile(const QString &profile);
+
+    bool keychainKnown() const { return m_keychainKnown; }
+    KeychainStatus keychain() const { return m_keychain; }
+    void probeKeychain(); // asynchronous; keychainChanged() when answered
+
+    // True while a backup of `profile` is queued, running or being prepared.
+    bool isBackupBusy(const QString &profile) const;
+    // Reads the secrets on a worker, builds the stores and submits a BackupJob. `then` gets the job (tracked by
+    // jobs()) or an error message.
+    // recipients: age public keys (empty: not encrypted).
+    void startBackup(const QString &profile, const QStringList &storages, const BackupOptions &options,
+                     const QStringList &recipients, std::function<void(Job *job, const QString &error)> then);
+
+    // Stores or removes a secret in the keychain on a worker; `then` gets an empty string or the error.
+    void storeSecret(const QString &key, const QString &secret, std::function<void(const QString &error)> then);
+
+signals:
+    void configChanged();
+    void currentProfileChanged(const QString &profile);
+    void keychainChanged();
+    void catalogChanged(); // a job finished or a record changed: views reload
+
+private:
+    QString m_home;
+    ConfigStore m_config;
+    std::shared_ptr<SqlCatalog> m_catalog;
+    JobRunner *m_runner;
+    JobListModel *m_jobs;
+    QString m_currentProfile;
+    KeychainStatus m_keychain;
+    bool m_keychainKnown = false;
+    bool m_probing = false;
+    QSet<QString> m_preparing;
+};
+
+} // namespace lifeboat

@@ -1,0 +1,320 @@
+#include "ui/DashboardPage.h"
+
+#include "models/Async.h"
+#include "models/Format.h"
+#include "ui/AppContext.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTimeAxis>
+#include <QFrame>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QSet>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+namespace lifeboat {
+
+namespace {
+constexpr qint64 kStaleSecs = 24 * 3600;
+constexpr int kChartDays = 90;
+
+DashboardPage::Summary gather(const std::shared_ptr<Catalog> &catalog, const QStringList &profiles) {
+    DashboardPage::Summary s;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    CatalogFilter completed;
+    completed.status = BackupRecord::statusCompleted();
+    // TODO(catalog): an aggregate query would spare this scan; it runs on a worker, so the GUI stays smooth.
+    const QList<BackupRecord> all = catalog->list(completed);
+    QSet<QString> seen;
+    QStringList order = profiles;
+    for (const BackupRecord &r : all) {
+        s.storageUsed += r.size;
+        ++s.completed;
+        if (!seen.contains(r.profile)) {
+            seen.insert(r.profile);
+            if (!order.contains(r.profile))
+                order << r.profile;
+        }
+        if (r.verifiedAt.isValid() && (!s.verifiedAt.isValid() || r.verifiedAt > s.verifiedAt)) {
+            s.verifiedAt = r.verifiedAt;
+            s.verifyOutcome = r.verifyOutcome;
+            s.verifiedId = r.id;
+        }
+        if (r.started.isValid() && r.started.daysTo(now) <= kChartDays)
+            s.series[r.profile].prepend({r.started, r.size, r.durationMs}); // list is newest first
+    }
+    for (const QString &p : order) {
+        DashboardPage::Summary::Last last;
+        last.profile = p;
+        for (const BackupRecord &r : all) {
+            if (r.profile == p) {
+                last.when = r.finished.isValid() ? r.finished : r.started;
+                last.size = r.size;
+                break;
+            }
+        }
+        s.last << last;
+    }
+    CatalogFilter failed;
+    failed.status = BackupRecord::statusFailed();
+    failed.since = now.addDays(-7);
+    s.failures7d = catalog->count(failed);
+    return s;
+}
+
+QFrame *card(QWidget *parent) {
+    auto *f = new QFrame(parent);
+    f->setFrameShape(QFrame::StyledPanel);
+    f->setAutoFillBackground(true);
+    f->setBackgroundRole(QPalette::Base);
+    f->setMinimumWidth(200);
+    return f;
+}
+} // namespace
+
+DashboardPage::DashboardPage(AppContext *ctx, QWidget *parent)
+    : QWidget(parent)
+    , m_ctx(ctx) {
+    auto *layout = new QVBoxLayout(this);
+    layout->setSpacing(12);
+    m_cardBox = new QWidget(this);
+    m_cards = new QGridLayout(m_cardBox);
+    m_cards->setContentsMargins(0, 0, 0, 0);
+    m_cards->setSpacing(12);
+    addCard(QStringLiteral("storage"), tr("Storage used"), 0, 0);
+    addCard(QStringLiteral("failures"), tr("Failures, last 7 days"), 0, 1);
+    addCard(QStringLiteral("verified"), tr("Last verification"), 0, 2);
+    layout->addWidget(m_cardBox);
+
+    m_chartStack = new QStackedWidget(this);
+    auto *chart = new QChart;
+    chart->setTitle(tr("Backup size and duration, last %1 days").arg(kChartDays));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart = new QChartView(chart, m_chartStack);
+    m_chart->setRenderHint(QPainter::Antialiasing);
+    m_chart->setAccessibleName(tr("Chart of backup size and duration over time"));
+    m_chart->setMinimumHeight(260);
+    m_noChart = new QLabel(tr("The chart appears after the first completed backup."), m_chartStack);
+    m_noChart->setAlignment(Qt::AlignCenter);
+    m_chartStack->addWidget(m_chart);
+    m_chartStack->addWidget(m_noChart);
+    layout->addWidget(m_chartStack, 1);
+
+    connect(m_ctx, &AppContext::catalogChanged, this, &DashboardPage::refresh);
+    connect(m_ctx, &AppContext::configChanged, this, &DashboardPage::refresh);
+    refresh();
+}
+
+QLabel *DashboardPage::addCard(const QString &name, const QString &title, int row, int column) {
+    QFrame *f = card(m_cardBox);
+    auto *l = new QVBoxLayout(f);
+    l->setContentsMargins(14, 10, 14, 10);
+    auto *t = new QLabel(title, f);
+    t->setForegroundRole(QPalette::PlaceholderText);
+    t->setWordWrap(true);
+    auto *v = new QLabel(QStringLiteral("…"), f);
+    QFont big = v->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setBold(true);
+    v->setFont(big);
+    v->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *n = new QLabel(f);
+    n->setWordWrap(true);
+    l->addWidget(t);
+    l->addWidget(v);
+    l->addWidget(n);
+    l->addStretch(1);
+    f->setAccessibleName(title);
+    m_cards->addWidget(f, row, column);
+    m_values.insert(name, v);
+    m_notes.insert(name, n);
+    return v;
+}
+
+QString DashboardPage::cardText(const QString &name) const {
+    const QLabel *v = m_values.value(name);
+    return v ? v->text() : QString();
+}
+
+void DashboardPage::refresh() {
+    if (m_loading) {
+        m_again = true; // one more pass when this one lands
+        return;
+    }
+    m_loading = true;
+    QStringList profiles;
+    for (const Profile &p : m_ctx->config().profiles())
+        profiles << p.name;
+    runAsync(
+        this, [catalog = m_ctx->catalog(), profiles] { return gather(catalog, profiles); },
+        [this](const Summary &s) {
+            m_loading = false;
+            apply(s);
+            if (m_again) {
+                m_again = false;
+                refresh();
+            }
+        },
+        catalogPool());
+}
+
+void DashboardPage::apply(const Summary &s) {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Profile cards: rebuilt each time, three to a row under the summary row.
+    for (QWidget *w : std::as_const(m_profileCards)) {
+        for (auto it = m_values.begin(); it != m_values.end();) {
+            if (it.value()->parent() == w) {
+                m_notes.remove(it.key());
+                it = m_values.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        w->deleteLater();
+    }
+    m_profileCards.clear();
+    int i = 0;
+    for (const Summary::Last &last : s.last) {
+        const QString name = QStringLiteral("last:") + last.profile;
+        QLabel *v = addCard(name, tr("Last successful backup · %1").arg(last.profile), 1 + i / 3, i % 3);
+        m_profileCards << v->parentWidget();
+        const bool stale = !last.when.isValid() || last.when.secsTo(now) > kStaleSecs;
+        v->setText(Format::age(last.when, now));
+        QPalette pal = v->palette();
+        if (stale)
+            pal.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+        v->setPalette(pal);
+        m_notes.value(name)->setText(last.when.isValid()
+                                         ? tr("%1 · %2%3")
+                                               .arg(Format::dateTime(last.when), Format::size(last.size),
+                                                    stale ? tr(" · older than 24 h") : QString())
+                                         : tr("No successful backup yet."));
+        ++i;
+    }
+    m_values.value(QStringLiteral("storage"))->setText(Format::size(s.storageUsed));
+    m_notes.value(QStringLiteral("storage"))->setText(tr("%n completed backup(s)", nullptr, s.completed));
+    QLabel *failures = m_values.value(QStringLiteral("failures"));
+    failures->setText(QString::number(s.failures7d));
+    QPalette fp = failures->palette();
+    fp.setColor(QPalette::WindowText,
+                s.failures7d > 0 ? QColor(0xc6, 0x28, 0x28) : palette().color(QPalette::WindowText));
+    failures->setPalette(fp);
+    m_notes.value(QStringLiteral("failures"))
+        ->setText(s.failures7d ? tr("See History, filtered by Failed.") : tr("No failed backups."));
+    QLabel *verified = m_values.value(QStringLiteral("verified"));
+    if (s.verifiedAt.isValid()) {
+        verified->setText(s.verifyOutcome);
+        m_notes.value(QStringLiteral("verified"))
+            ->setText(tr("Backup #%1, %2").arg(s.verifiedId).arg(Format::age(s.verifiedAt, now)));
+    } else {
+        verified->setText(tr("None yet"));
+        m_notes.value(QStringLiteral("verified"))
+            ->setText(tr("Verification (a test restore) arrives with the restore feature."));
+    }
+    buildChart(s);
+    m_loaded = true;
+    emit refreshed();
+}
+
+void DashboardPage::buildChart(const Summary &s) {
+    QChart *chart = m_chart->chart();
+    chart->removeAllSeries();
+    for (QAbstractAxis *a : chart->axes())
+        chart->removeAxis(a);
+    bool any = false;
+    for (const auto &pts : s.series)
+        any = any || !pts.isEmpty();
+    m_chartStack->setCurrentWidget(any ? static_cast<QWidget *>(m_chart) : m_noChart);
+    if (!any)
+        return;
+
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->setBackgroundBrush(palette().brush(QPalette::Base));
+    chart->setTitleBrush(palette().brush(QPalette::Text));
+    chart->legend()->setLabelColor(palette().color(QPalette::Text));
+
+    auto *x = new QDateTimeAxis;
+    x->setFormat(QStringLiteral("dd MMM"));
+    x->setTitleText(tr("Date"));
+    // Units that suit the data, so small sandbox backups don't read "0.0, 0.1, 0.1".
+    qint64 biggest = 0, longest = 0;
+    for (const auto &pts : s.series) {
+        for (const Point &p : pts) {
+            biggest = qMax(biggest, p.size);
+            longest = qMax(longest, p.durationMs);
+        }
+    }
+    const double sizeUnit = biggest >= 2'000'000'000 ? 1e9 : biggest >= 2'000'000 ? 1e6 : 1e3;
+    const QString sizeName = sizeUnit == 1e9 ? tr("GB") : sizeUnit == 1e6 ? tr("MB") : tr("kB");
+    const bool minutes = longest >= 180'000;
+    const double timeUnit = minutes ? 60000.0 : 1000.0;
+    auto *ySize = new QValueAxis;
+    ySize->setTitleText(tr("Size (%1)").arg(sizeName));
+    ySize->setLabelFormat(QStringLiteral("%.3g"));
+    auto *yTime = new QValueAxis;
+    yTime->setTitleText(minutes ? tr("Duration (min)") : tr("Duration (s)"));
+    yTime->setLabelFormat(QStringLiteral("%.3g"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(ySize, Qt::AlignLeft);
+    chart->addAxis(yTime, Qt::AlignRight);
+
+    QDateTime first, last;
+    double maxSize = 0, maxTime = 0;
+    QStringList names = s.series.keys();
+    names.sort();
+    for (const QString &profile : std::as_const(names)) {
+        const QList<Point> &pts = s.series.value(profile);
+        auto *size = new QLineSeries;
+        size->setName(tr("%1 size").arg(profile));
+        auto *time = new QLineSeries;
+        time->setName(tr("%1 duration").arg(profile));
+        for (const Point &p : pts) {
+            const double t = double(p.when.toMSecsSinceEpoch());
+            size->append(t, double(p.size) / sizeUnit);
+            time->append(t, double(p.durationMs) / timeUnit);
+            maxSize = qMax(maxSize, double(p.size) / sizeUnit);
+            maxTime = qMax(maxTime, double(p.durationMs) / timeUnit);
+            if (!first.isValid() || p.when < first)
+                first = p.when;
+            if (!last.isValid() || p.when > last)
+                last = p.when;
+        }
+        size->setPointsVisible(true);
+        time->setPointsVisible(true);
+        chart->addSeries(size);
+        chart->addSeries(time);
+        QPen pen = time->pen();
+        pen.setStyle(Qt::DashLine);
+        pen.setColor(size->color());
+        time->setPen(pen);
+        size->attachAxis(x);
+        size->attachAxis(ySize);
+        time->attachAxis(x);
+        time->attachAxis(yTime);
+    }
+    // A single backup still needs a visible span.
+    if (first.secsTo(last) < 3600) {
+        first = first.addSecs(-12 * 3600);
+        last = last.addSecs(12 * 3600);
+    }
+    x->setRange(first.toLocalTime(), last.toLocalTime());
+    if (first.daysTo(last) < 2)
+        x->setFormat(QStringLiteral("dd MMM HH:mm"));
+    ySize->setRange(0, qMax(1.0, maxSize * 1.15));
+    yTime->setRange(0, qMax(1.0, maxTime * 1.15));
+    ySize->applyNiceNumbers();
+    yTime->applyNiceNumbers();
+    for (QAbstractAxis *a :
+         {static_cast<QAbstractAxis *>(x), static_cast<QAbstractAxis *>(ySize), static_cast<QAbstractAxis *>(yTime)}) {
+        a->setLabelsColor(palette().color(QPalette::Text));
+        a->setTitleBrush(palette().brush(QPalette::Text));
+    }
+}
+
+} // namespace lifeboat

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+class QSystemTrayIcon;
+
+namespace lifeboat {
+
+class AppContext;
+class BackupNowDialog;
+class DashboardPage;
+class FirstRunPage;
+class HistoryPage;
+class JobsPage;
+class SettingsPage;
+
+// The desktop application's window: navigation on the left, one page at a time, a profile switcher, a status bar
+// (keychain, running jobs) and a tray icon. Shows the first-run page while nothing is configured.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum Page { Dashboard, History, Jobs, Buckets, Restore, Schedules, Settings, FirstRun };
+    Q_ENUM(Page)
+
+    explicit MainWindow(AppContext *ctx, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Page currentPage() const;
+    QWidget *pageWidget(Page page) const;
+    DashboardPage *dashboardPage() const { return m_dashboard; }
+    HistoryPage *historyPage() const { return m_history; }
+    JobsPage *jobsPage() const { return m_jobs; }
+    SettingsPage *settingsPage() const { return m_settings; }
+    FirstRunPage *firstRunPage() const { return m_firstRun; }
+    QComboBox *profileSwitcher() const { return m_profileBox; }
+    BackupNowDialog *backupDialog() const;
+    QLabel *keychainStatus() const { return m_keychainLabel; }
+    QLabel *jobsStatus() const { return m_jobsLabel; }
+
+    static QString pageName(Page page);
+
+public slots:
+    void showPage(lifeboat::MainWindow::Page page);
+    BackupNowDialog *openBackupDialog();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void buildNavigation();
+    void buildToolbar();
+    void buildStatusBar();
+    void buildTray();
+    void updateProfiles();
+    void updateJobsStatus();
+    void updateKeychainStatus();
+    void updateFirstRun();
+    void restoreState();
+
+    AppContext *m_ctx;
+    QListWidget *m_nav;
+    QStackedWidget *m_stack;
+    FirstRunPage *m_firstRun;
+    DashboardPage *m_dashboard;
+    HistoryPage *m_history;
+    JobsPage *m_jobs;
+    SettingsPage *m_settings;
+    QList<QWidget *> m_pages;
+    QComboBox *m_profileBox;
+    QLabel *m_keychainLabel;
+    QLabel *m_jobsLabel;
+    QSystemTrayIcon *m_tray = nullptr;
+    bool m_quitConfirmed = false;
+};
+
+} // namespace lifeboat

@@ -1,0 +1,188 @@
+#include "ui/ProfileDialog.h"
+
+#include "core/CredentialStore.h"
+#include "models/Async.h"
+#include "pg/PgSession.h"
+#include "ui/AppContext.h"
+#include "ui/MessageBox.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace lifeboat {
+
+namespace {
+struct TestOutcome {
+    bool ok = false;
+    QString text;
+};
+} // namespace
+
+ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *parent)
+    : QDialog(parent)
+    , m_ctx(ctx)
+    , m_originalName(existing.name)
+    , m_base(existing) {
+    setWindowTitle(existing.name.isEmpty() ? tr("Add a server") : tr("Edit server “%1”").arg(existing.name));
+    setObjectName(QStringLiteral("profileDialog"));
+    auto *layout = new QVBoxLayout(this);
+    auto *form = new QFormLayout;
+    m_name = new QLineEdit(existing.name, this);
+    m_name->setPlaceholderText(tr("e.g. prod-shop"));
+    m_name->setAccessibleName(tr("Profile name"));
+    m_conninfo = new QLineEdit(existing.conninfo, this);
+    m_conninfo->setPlaceholderText(tr("host=db.example.com port=5432 user=backup dbname=shop  or  postgresql://…"));
+    m_conninfo->setAccessibleName(tr("Connection"));
+    m_conninfo->setMinimumWidth(440);
+    m_password = new QLineEdit(this);
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(tr("optional — kept in the keychain; empty uses ~/.pgpass"));
+    m_password->setAccessibleName(tr("Password"));
+    m_production = new QCheckBox(tr("This is a production server (restores into it need extra confirmation)"), this);
+    m_production->setChecked(existing.production);
+    m_storages = new QListWidget(this);
+    m_storages->setAccessibleName(tr("Default storages"));
+    m_storages->setMaximumHeight(90);
+    for (const StorageConfig &s : ctx->config().storages()) {
+        auto *item = new QListWidgetItem(s.name, m_storages);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(existing.defaultStorages.contains(s.name) ||
+                                    (existing.name.isEmpty() && ctx->config().storages().size() == 1)
+                                ? Qt::Checked
+                                : Qt::Unchecked);
+    }
+    m_exclude = new QLineEdit(existing.excludeTables.join(QStringLiteral(", ")), this);
+    m_exclude->setPlaceholderText(tr("tables never backed up, e.g. public._prisma_migrations"));
+    m_exclude->setAccessibleName(tr("Always excluded tables"));
+    form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("&Connection:"), m_conninfo);
+    form->addRow(tr("&Password:"), m_password);
+    form->addRow(QString(), m_production);
+    form->addRow(tr("Default &storages:"), m_storages);
+    form->addRow(tr("&Exclude tables:"), m_exclude);
+    layout->addLayout(form);
+
+    auto *testRow = new QHBoxLayout;
+    m_test = new QPushButton(tr("&Test connection"), this);
+    m_result = new QLabel(this);
+    m_result->setWordWrap(true);
+    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    testRow->addWidget(m_test);
+    testRow->addWidget(m_result, 1);
+    layout->addLayout(testRow);
+    m_error = new QLabel(this);
+    m_error->setWordWrap(true);
+    QPalette p = m_error->palette();
+    p.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+    m_error->setPalette(p);
+    layout->addWidget(m_error);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &ProfileDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &ProfileDialog::reject);
+    layout->addWidget(buttons);
+    connect(m_test, &QPushButton::clicked, this, &ProfileDialog::testConnection);
+}
+
+Profile ProfileDialog::profile() const {
+    Profile p = m_base;
+    p.name = m_name->text().trimmed();
+    p.conninfo = m_conninfo->text().trimmed();
+    p.production = m_production->isChecked();
+    p.defaultStorages.clear();
+    for (int i = 0; i < m_storages->count(); ++i) {
+        if (m_storages->item(i)->checkState() == Qt::Checked)
+            p.defaultStorages << m_storages->item(i)->text();
+    }
+    p.excludeTables.clear();
+    for (const QString &t : m_exclude->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        p.excludeTables << t.trimmed();
+    return p;
+}
+
+void ProfileDialog::testConnection() {
+    Error err;
+    const Conninfo info = Conninfo::parse(m_conninfo->text().trimmed(), &err);
+    if (!info.isValid()) {
+        m_result->setText(tr("✗ %1").arg(err.message));
+        emit testFinished(false);
+        return;
+    }
+    m_test->setEnabled(false);
+    m_result->setText(tr("Connecting to %1…").arg(info.hostPort()));
+    const QString password = m_password->text().isEmpty() ? info.password() : m_password->text();
+    runAsync(
+        this,
+        [info, password] {
+            TestOutcome o;
+            PgSession s;
+            if (!s.connect(info, password, 10)) {
+                o.text = s.error().message;
+                return o;
+            }
+            o.ok = true;
+            o.text =
+                QStringLiteral("PostgreSQL %1, database “%2”").arg(s.serverVersion().toString(), s.currentDatabase());
+            return o;
+        },
+        [this](const TestOutcome &o) {
+            m_test->setEnabled(true);
+            m_result->setText(o.ok ? tr("✓ Connected: %1").arg(o.text) : tr("✗ %1").arg(o.text));
+            emit testFinished(o.ok);
+        });
+}
+
+void ProfileDialog::accept() {
+    const Profile p = profile();
+    if (!ConfigStore::isValidName(p.name)) {
+        m_error->setText(tr("The name must start with a letter or digit and use only letters, digits, '.', '_' "
+                            "and '-' (at most 63)."));
+        m_name->setFocus();
+        return;
+    }
+    if (p.name != m_originalName && m_ctx->config().profile(p.name)) {
+        m_error->setText(tr("A profile named “%1” already exists.").arg(p.name));
+        return;
+    }
+    Error err;
+    const Conninfo info = Conninfo::parse(p.conninfo, &err);
+    if (p.conninfo.isEmpty() || !info.isValid()) {
+        m_error->setText(p.conninfo.isEmpty() ? tr("Enter how to connect (key=value or a postgresql:// URI).")
+                                              : err.message);
+        m_conninfo->setFocus();
+        return;
+    }
+    Profile clean = p;
+    clean.conninfo = info.toKeywordString(); // a password typed into the string never reaches the settings
+    const QString password = m_password->text().isEmpty() ? info.password() : m_password->text();
+    QString error;
+    const QString original = m_originalName;
+    if (!m_ctx->updateConfig(
+            [clean, original](ConfigStore &c) {
+                if (!original.isEmpty() && original != clean.name)
+                    c.removeProfile(original);
+                c.upsertProfile(clean);
+            },
+            &error)) {
+        m_error->setText(error);
+        return;
+    }
+    if (!password.isEmpty()) {
+        AppContext *ctx = m_ctx;
+        QWidget *owner = parentWidget();
+        ctx->storeSecret(CredentialStore::profilePasswordKey(clean.name), password, [owner](const QString &e) {
+            if (!e.isEmpty())
+                MessageBox::warning(owner, tr("Password not kept"), e);
+        });
+    }
+    emit saved(clean.name);
+    QDialog::accept();
+}
+
+} // namespace lifeboat

@@ -1,0 +1,167 @@
+#include "ui/StorageDialog.h"
+
+#include "catalog/ConfigStore.h"
+#include "core/CredentialStore.h"
+#include "core/Home.h"
+#include "ui/AppContext.h"
+#include "ui/FileDialog.h"
+#include "ui/MessageBox.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+namespace lifeboat {
+
+StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWidget *parent)
+    : QDialog(parent)
+    , m_ctx(ctx)
+    , m_originalName(existing.name)
+    , m_base(existing) {
+    setWindowTitle(existing.name.isEmpty() ? tr("Add a storage") : tr("Edit storage “%1”").arg(existing.name));
+    setObjectName(QStringLiteral("storageDialog"));
+    auto *layout = new QVBoxLayout(this);
+    auto *top = new QFormLayout;
+    m_name = new QLineEdit(existing.name, this);
+    m_name->setPlaceholderText(tr("e.g. nas or offsite"));
+    m_name->setAccessibleName(tr("Storage name"));
+    m_kind = new QComboBox(this);
+    m_kind->setAccessibleName(tr("Storage kind"));
+    m_kind->addItem(tr("Local or network folder"), QStringLiteral("local"));
+    m_kind->addItem(tr("S3-compatible bucket"), QStringLiteral("s3"));
+    m_kind->setCurrentIndex(existing.isS3() ? 1 : 0);
+    top->addRow(tr("&Name:"), m_name);
+    top->addRow(tr("&Kind:"), m_kind);
+    layout->addLayout(top);
+
+    m_pages = new QStackedWidget(this);
+    auto *local = new QWidget(m_pages);
+    auto *lf = new QFormLayout(local);
+    lf->setContentsMargins(0, 0, 0, 0);
+    auto *dirRow = new QHBoxLayout;
+    m_dir = new QLineEdit(existing.localDir.isEmpty() && existing.name.isEmpty() ? Home::defaultBackupDir(ctx->home())
+                                                                                 : existing.localDir,
+                          local);
+    m_dir->setAccessibleName(tr("Folder"));
+    m_dir->setMinimumWidth(360);
+    auto *browse = new QPushButton(tr("&Browse…"), local);
+    dirRow->addWidget(m_dir, 1);
+    dirRow->addWidget(browse);
+    lf->addRow(tr("&Folder:"), dirRow);
+    m_pages->addWidget(local);
+
+    auto *s3 = new QWidget(m_pages);
+    auto *sf = new QFormLayout(s3);
+    sf->setContentsMargins(0, 0, 0, 0);
+    auto line = [&](const QString &label, const QString &value, const QString &placeholder) {
+        auto *e = new QLineEdit(value, s3);
+        e->setPlaceholderText(placeholder);
+        e->setAccessibleName(QString(label).remove(QLatin1Char('&')).remove(QLatin1Char(':')));
+        sf->addRow(label, e);
+        return e;
+    };
+    m_endpoint = line(tr("&Endpoint:"), existing.endpoint, tr("https://s3.eu-central-1.amazonaws.com or MinIO URL"));
+    m_bucket = line(tr("&Bucket:"), existing.bucket, QString());
+    m_region = line(tr("&Region:"), existing.region, QStringLiteral("us-east-1"));
+    m_prefix = line(tr("&Prefix:"), existing.prefix, tr("optional, e.g. lifeboat/"));
+    m_pathStyle = new QCheckBox(tr("Path-style addressing (MinIO, most self-hosted servers)"), s3);
+    m_pathStyle->setChecked(existing.pathStyle);
+    sf->addRow(QString(), m_pathStyle);
+    m_accessKey = line(tr("&Access key ID:"), existing.accessKeyId, tr("empty: AWS environment or profile"));
+    m_secret = line(tr("&Secret key:"), QString(), tr("kept in the keychain"));
+    m_secret->setEchoMode(QLineEdit::Password);
+    m_awsProfile = line(tr("AWS &profile:"), existing.awsProfile, tr("optional, from ~/.aws/credentials"));
+    auto *note = new QLabel(tr("Backups to S3 storages arrive with the S3 feature; the settings are kept now."), s3);
+    note->setWordWrap(true);
+    note->setEnabled(false);
+    sf->addRow(note);
+    m_pages->addWidget(s3);
+    m_pages->setCurrentIndex(m_kind->currentIndex());
+    layout->addWidget(m_pages);
+
+    m_error = new QLabel(this);
+    m_error->setWordWrap(true);
+    QPalette p = m_error->palette();
+    p.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+    m_error->setPalette(p);
+    layout->addWidget(m_error);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    layout->addWidget(buttons);
+
+    connect(m_kind, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        FileDialog::getExistingDirectory(this, tr("Folder for backups"), m_dir->text(), [this](const QString &d) {
+            if (!d.isEmpty())
+                m_dir->setText(QDir::toNativeSeparators(d));
+        });
+    });
+    connect(buttons, &QDialogButtonBox::accepted, this, &StorageDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &StorageDialog::reject);
+}
+
+StorageConfig StorageDialog::storage() const {
+    StorageConfig s = m_base;
+    s.name = m_name->text().trimmed();
+    s.kind = m_kind->currentData().toString();
+    s.localDir = s.isLocal() ? QDir::fromNativeSeparators(m_dir->text().trimmed()) : QString();
+    s.endpoint = m_endpoint->text().trimmed();
+    s.bucket = m_bucket->text().trimmed();
+    s.region = m_region->text().trimmed().isEmpty() ? QStringLiteral("us-east-1") : m_region->text().trimmed();
+    s.prefix = m_prefix->text().trimmed();
+    s.pathStyle = m_pathStyle->isChecked();
+    s.accessKeyId = m_accessKey->text().trimmed();
+    s.awsProfile = m_awsProfile->text().trimmed();
+    return s;
+}
+
+void StorageDialog::accept() {
+    const StorageConfig s = storage();
+    if (!ConfigStore::isValidName(s.name)) {
+        m_error->setText(tr("The name must start with a letter or digit and use only letters, digits, '.', '_' "
+                            "and '-' (at most 63)."));
+        return;
+    }
+    if (s.name != m_originalName && m_ctx->config().storage(s.name)) {
+        m_error->setText(tr("A storage named “%1” already exists.").arg(s.name));
+        return;
+    }
+    if (s.isLocal() && (s.localDir.isEmpty() || QDir::isRelativePath(s.localDir))) {
+        m_error->setText(tr("Choose an absolute folder path for the backups."));
+        return;
+    }
+    if (s.isS3() && s.bucket.isEmpty()) {
+        m_error->setText(tr("Enter the bucket name."));
+        return;
+    }
+    QString error;
+    const QString original = m_originalName;
+    if (!m_ctx->updateConfig(
+            [s, original](ConfigStore &c) {
+                if (!original.isEmpty() && original != s.name)
+                    c.removeStorage(original);
+                c.upsertStorage(s);
+            },
+            &error)) {
+        m_error->setText(error);
+        return;
+    }
+    if (s.isS3() && !m_secret->text().isEmpty()) {
+        QWidget *owner = parentWidget();
+        m_ctx->storeSecret(CredentialStore::storageSecretKey(s.name), m_secret->text(), [owner](const QString &e) {
+            if (!e.isEmpty())
+                MessageBox::warning(owner, tr("Secret not kept"), e);
+        });
+    }
+    emit saved(s.name);
+    QDialog::accept();
+}
+
+} // namespace lifeboat
