@@ -21,6 +21,7 @@ packages=(
     libssl-dev zlib1g-dev libarchive-dev libzstd-dev
     age redis-server xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick
     ca-certificates curl procps bc time
+    libcurl4-openssl-dev python3-aiosmtpd
 )
 
 deps() {

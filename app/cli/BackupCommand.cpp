@@ -1,6 +1,7 @@
 #include "BackupCommand.h"
 
 #include "ArgParser.h"
+#include "CliAutomation.h"
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
@@ -18,7 +19,7 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
                 QStringLiteral("PROFILE [--storage NAME]... [--format custom|plain|directory] [--jobs N] "
                                "[--compress none|gzip[:L]|zstd[:L]|lz4] [--tables T,..] [--exclude-tables T,..] "
                                "[--schema-only] [--recipient AGE_PUBKEY]... [--passphrase-stdin] "
-                               "[--type manual|daily|weekly|monthly] [--label TEXT]"));
+                               "[--type manual|daily|weekly|monthly] [--label TEXT] [--keep-days N]"));
     p.option(QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the profile's)."),
              QStringLiteral("NAME"));
     p.option(QStringLiteral("format"), QStringLiteral("custom (default), plain or directory."), QStringLiteral("F"));
@@ -36,6 +37,10 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
     p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
              QStringLiteral("T"));
     p.option(QStringLiteral("label"), QStringLiteral("A label, e.g. pre-migration."), QStringLiteral("TEXT"));
+    p.option(QStringLiteral("keep-days"),
+             QStringLiteral("Manual backups: retention deletes it N days after it started (default: kept until "
+                            "deleted)."),
+             QStringLiteral("N"));
     p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the database password from stdin."));
     p.option(QStringLiteral("secret-env"), QStringLiteral("Read the database password from this environment variable."),
              QStringLiteral("VAR"));
@@ -93,6 +98,17 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
         req.encryptTo.push_back(AgeRecipient::passphrase(pass.toUtf8()));
     }
 
+    int keepDays = 0;
+    if (p.isSet(QStringLiteral("keep-days"))) {
+        bool ok = false;
+        keepDays = p.value(QStringLiteral("keep-days")).toInt(&ok);
+        if (!ok || keepDays < 1 || keepDays > 36500)
+            return ctx.usage(QStringLiteral("--keep-days takes a number of days from 1 to 36500"));
+        if (o.type != QLatin1String("MANUAL"))
+            return ctx.usage(QStringLiteral("--keep-days is for manual backups; scheduled types follow the retention "
+                                            "policy"));
+    }
+
     const QStringList storageNames =
         p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : profile->defaultStorages;
     if (storageNames.isEmpty())
@@ -117,8 +133,18 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
 
     const JobResult r =
         CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<BackupJob>(std::move(req)));
+    CliAutomation::notify(ctx, CliAutomation::backupNotification(profile->name, {}, r.recordId, r.error, r.details));
     if (!r.ok())
         return ctx.fail(r.error);
+    if (keepDays > 0) {
+        // Retention reads `expires` of a manual backup as its own keep period.
+        if (auto rec = ctx.catalog()->get(r.recordId)) {
+            rec->expires = rec->started.addDays(keepDays);
+            QString err;
+            if (!ctx.catalog()->update(*rec, &err))
+                ctx.err() << "lifeboatctl: warning: could not record --keep-days: " << err << Qt::endl;
+        }
+    }
     if (ctx.json()) {
         QJsonObject d = r.details;
         d[QStringLiteral("ok")] = true;

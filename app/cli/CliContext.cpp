@@ -25,7 +25,8 @@ bool CliContext::open() {
         fail(ExitCode::Usage, error);
         return false;
     }
-    auto catalog = std::make_shared<SqlCatalog>(QStringLiteral("QSQLITE"), Home::catalogPath(m_home));
+    const QString uri = m_catalogUri.isEmpty() ? m_config.option(QStringLiteral("catalogUri")) : m_catalogUri;
+    auto catalog = catalogFor(uri, m_home);
     if (!catalog->open(&error)) {
         fail(ExitCode::Usage, error);
         return false;
@@ -33,6 +34,16 @@ bool CliContext::open() {
     catalog->recoverInterrupted(QSysInfo::machineHostName());
     m_catalog = catalog;
     return true;
+}
+
+std::shared_ptr<SqlCatalog> CliContext::catalogFor(const QString &uri, const QString &home) {
+    const QString u = uri.trimmed();
+    if (u.startsWith(QLatin1String("postgresql://")) || u.startsWith(QLatin1String("postgres://")) ||
+        u.contains(QLatin1Char('=')))
+        return std::make_shared<SqlCatalog>(QStringLiteral("QPSQL"), u); // libpq expands a URI given as dbname
+    if (u.startsWith(QLatin1String("sqlite:")))
+        return std::make_shared<SqlCatalog>(QStringLiteral("QSQLITE"), u.mid(7));
+    return std::make_shared<SqlCatalog>(QStringLiteral("QSQLITE"), u.isEmpty() ? Home::catalogPath(home) : u);
 }
 
 int CliContext::fail(ExitCode code, const QString &message) {

@@ -18,8 +18,13 @@ class CliContext {
 public:
     CliContext(QString home, bool json);
 
-    // Opens settings and the catalog; on failure prints the error and returns false.
+    // Opens settings and the catalog; on failure prints the error and returns false. The catalog is the SQLite
+    // file in the home unless --catalog URI or the catalogUri setting names another (see openCatalog).
     bool open();
+    void setCatalogUri(const QString &uri) { m_catalogUri = uri; }
+    // "postgresql://…" / "postgres://…" or a libpq conninfo ("host=… dbname=…"): the shared QPSQL catalog;
+    // "sqlite:PATH" or a plain path: an SQLite file. Empty: the home's catalog.sqlite.
+    static std::shared_ptr<lifeboat::SqlCatalog> catalogFor(const QString &uri, const QString &home);
 
     QString home() const { return m_home; }
     bool json() const { return m_json; }
@@ -41,6 +46,7 @@ public:
 private:
     QString m_home;
     bool m_json;
+    QString m_catalogUri;
     lifeboat::ConfigStore m_config;
     std::shared_ptr<lifeboat::Catalog> m_catalog;
     QTextStream m_out;

@@ -5,8 +5,8 @@
 #include "CliSecrets.h"
 
 #include "jobs/ArtifactReader.h"
+#include "jobs/BackupDeleter.h"
 #include "jobs/StoreFactory.h"
-#include "storage/S3Session.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -67,37 +67,13 @@ int TransferCommand::remove(CliContext &ctx, const QStringList &args) {
         return ctx.fail(
             ExitCode::Refused,
             QStringLiteral("backup #%1 is younger than 24 hours; pass --force to delete it anyway").arg(record->id));
-    QStringList problems;
     CliSecrets secrets(ctx);
-    for (const BackupLocation &loc : record->locations) {
-        if (loc.kind == QLatin1String("s3")) {
-            const auto sc = ctx.config().storage(loc.storage);
-            Error e;
-            auto session = sc ? StoreFactory::s3Session(*sc, secrets.storageSecret(loc.storage), &e) : nullptr;
-            if (!session) {
-                problems << QStringLiteral("%1: %2").arg(loc.storage,
-                                                         sc ? e.message : QStringLiteral("storage not configured"));
-                continue;
-            }
-            for (const QString &key : {loc.path, loc.manifestPath}) {
-                const Error d = key.isEmpty() ? Error{} : session->deleteObject(key);
-                if (d)
-                    problems << QStringLiteral("%1: deleting %2 failed: %3").arg(loc.storage, key, d.message);
-            }
-            continue;
-        }
-        for (const QString &f : {loc.path, loc.manifestPath}) {
-            // An already missing file is gone either way: note it and carry on.
-            if (!f.isEmpty() && QFile::exists(f) && !QFile::remove(f))
-                problems << QStringLiteral("cannot remove %1").arg(f);
-        }
-    }
-    if (!problems.isEmpty())
-        return ctx.fail(ExitCode::Transfer, problems.join(QStringLiteral("; ")));
-    record->status = BackupRecord::statusDeleted();
-    QString err;
-    if (!ctx.catalog()->update(*record, &err))
-        return ctx.usage(err);
+    BackupDeleter deleter(ctx.config().storages(), [&](const QString &s) { return secrets.storageSecret(s); });
+    const BackupDeleter::Outcome out = deleter.deleteBackup(*ctx.catalog(), *record);
+    for (const QString &m : out.missing)
+        ctx.err() << "lifeboatctl: already missing: " << m << Qt::endl;
+    if (out.error)
+        return ctx.fail(out.error);
     if (ctx.json())
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("id"), record->id}});
     else

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/BackupRecord.h"
+#include "catalog/ScheduleRecord.h"
 
 #include <QDateTime>
 #include <QList>
@@ -42,6 +43,25 @@ public:
 
     // True when a record with this artifact name and sha256 exists (catalog rebuild skips it).
     virtual bool hasArtifact(const QString &filename, const QString &sha256) = 0;
+
+    // Schedules (schema 2). The defaults report "not supported" so other catalog implementations keep compiling.
+    virtual bool saveSchedule(ScheduleRecord &schedule, QString *error); // insert or update by name
+    virtual std::optional<ScheduleRecord> schedule(const QString &name);
+    virtual QList<ScheduleRecord> schedules();
+    virtual bool removeSchedule(const QString &name, QString *error);
+    // Records that a runner dealt with every fire time up to `checked`; `ran` (invalid: no run) with the backup id
+    // and status it produced.
+    virtual bool markScheduleChecked(const QString &name, const QDateTime &checked, const QDateTime &ran,
+                                     qint64 backupId, const QString &status, QString *error);
+    // One run per schedule at a time across every runner sharing this catalog. tryLock returns false when another
+    // owner holds it (or on error, with *error set). A lock older than `ttlSeconds` counts as abandoned.
+    virtual bool tryLockSchedule(const QString &name, const QString &owner, int ttlSeconds, QString *error);
+    virtual void unlockSchedule(const QString &name, const QString &owner);
+
+    // Notification channels (schema 2).
+    virtual bool saveNotifier(const NotifierRecord &notifier, QString *error);
+    virtual QList<NotifierRecord> notifiers();
+    virtual bool removeNotifier(const QString &name, QString *error);
 };
 
 } // namespace lifeboat

@@ -9,6 +9,8 @@
 #include <QUuid>
 #include <QVariant>
 
+#include <libpq-fe.h>
+
 #include <csignal>
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -18,6 +20,13 @@
 namespace lifeboat {
 
 namespace {
+QString quoteConnValue(const QString &v) {
+    QString q = v;
+    q.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    q.replace(QLatin1Char('\''), QStringLiteral("\\'"));
+    return QLatin1Char('\'') + q + QLatin1Char('\'');
+}
+
 // Each entry is one schema version. Never edit a released entry: append a new one.
 QStringList migrations(bool postgres) {
     const QString idType =
@@ -41,6 +50,17 @@ QStringList migrations(bool postgres) {
                            "DELETE CASCADE, storage TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL, "
                            "manifest_path TEXT)"
                            ";CREATE INDEX backup_locations_backup ON backup_locations(backup_id)"),
+        // 2: schedules (with the SQLite runner lock; PostgreSQL uses advisory locks) and notification channels
+        QStringLiteral("CREATE TABLE schedules ("
+                       " id %1, name TEXT NOT NULL UNIQUE, source_kind TEXT NOT NULL, profile TEXT NOT NULL,"
+                       " cron TEXT NOT NULL, time_zone TEXT, storages TEXT, enabled INTEGER NOT NULL DEFAULT 1,"
+                       " missed_policy TEXT NOT NULL, keep_daily INTEGER, keep_weekly INTEGER, keep_monthly INTEGER,"
+                       " created TEXT NOT NULL, last_check TEXT, last_run TEXT, last_backup_id BIGINT,"
+                       " last_status TEXT, lock_owner TEXT, lock_host TEXT, lock_pid BIGINT, lock_expires TEXT)"
+                       ";CREATE TABLE notifiers ("
+                       " name TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, tls TEXT, mail_from TEXT,"
+                       " mail_to TEXT, user_name TEXT, on_event TEXT NOT NULL, profiles TEXT)")
+            .arg(idType),
     };
 }
 
@@ -125,6 +145,27 @@ void bindRecord(QSqlQuery &q, const BackupRecord &r) {
 }
 } // namespace
 
+QString SqlCatalog::postgresConnectOptions(const QString &uriOrConninfo) {
+    const QString t = uriOrConninfo.trimmed();
+    if (!t.startsWith(QLatin1String("postgresql://")) && !t.startsWith(QLatin1String("postgres://")) &&
+        !t.contains(QLatin1Char('=')))
+        return {}; // a plain database name
+    char *err = nullptr;
+    PQconninfoOption *opts = PQconninfoParse(t.toUtf8().constData(), &err);
+    if (!opts) {
+        PQfreemem(err);
+        return {};
+    }
+    QStringList parts;
+    for (PQconninfoOption *o = opts; o->keyword; ++o) {
+        if (o->val && *o->val)
+            parts << QStringLiteral("%1=%2").arg(QString::fromUtf8(o->keyword),
+                                                 quoteConnValue(QString::fromUtf8(o->val)));
+    }
+    PQconninfoFree(opts);
+    return parts.join(QLatin1Char(' '));
+}
+
 SqlCatalog::SqlCatalog(QString driver, QString databaseName)
     : m_driver(std::move(driver))
     , m_databaseName(std::move(databaseName))
@@ -154,8 +195,14 @@ QSqlDatabase SqlCatalog::db() {
         return QSqlDatabase::database(name);
     QSqlDatabase d = QSqlDatabase::addDatabase(m_driver, name);
     if (m_driver == QLatin1String("QPSQL")) {
-        d.setConnectOptions(QStringLiteral("connect_timeout=10"));
-        d.setDatabaseName(m_databaseName); // a conninfo string is accepted by QPSQL as the database name
+        // QPSQL quotes the database name as dbname='…' for PQconnectdb, which does not expand a URI or conninfo
+        // there; the connect options are appended verbatim, so the parsed conninfo goes there instead.
+        QString conninfo = postgresConnectOptions(m_databaseName);
+        if (conninfo.isEmpty())
+            d.setDatabaseName(m_databaseName);
+        if (!conninfo.contains(QLatin1String("connect_timeout=")))
+            conninfo += QStringLiteral(" connect_timeout=10");
+        d.setConnectOptions(conninfo.trimmed());
     } else {
         d.setDatabaseName(m_databaseName);
         d.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));

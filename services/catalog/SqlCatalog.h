@@ -31,7 +31,24 @@ public:
     int recoverInterrupted(const QString &host) override;
     bool hasArtifact(const QString &filename, const QString &sha256) override;
 
+    // Schedules and notifiers: SqlCatalogSchedules.cpp
+    bool saveSchedule(ScheduleRecord &schedule, QString *error) override;
+    std::optional<ScheduleRecord> schedule(const QString &name) override;
+    QList<ScheduleRecord> schedules() override;
+    bool removeSchedule(const QString &name, QString *error) override;
+    bool markScheduleChecked(const QString &name, const QDateTime &checked, const QDateTime &ran, qint64 backupId,
+                             const QString &status, QString *error) override;
+    bool tryLockSchedule(const QString &name, const QString &owner, int ttlSeconds, QString *error) override;
+    void unlockSchedule(const QString &name, const QString &owner) override;
+    bool saveNotifier(const NotifierRecord &notifier, QString *error) override;
+    QList<NotifierRecord> notifiers() override;
+    bool removeNotifier(const QString &name, QString *error) override;
+
+    bool isPostgres() const { return m_driver == QLatin1String("QPSQL"); }
+
     static int latestSchemaVersion();
+    // A postgresql:// URI or key=value conninfo as QPSQL connect options (values quoted); empty for a plain name.
+    static QString postgresConnectOptions(const QString &uriOrConninfo);
     static bool processAlive(qint64 pid);
 
 private:

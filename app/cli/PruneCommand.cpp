@@ -1,0 +1,151 @@
+#include "PruneCommand.h"
+
+#include "ArgParser.h"
+#include "CliAutomation.h"
+#include "CliContext.h"
+#include "CliSecrets.h"
+
+#include "jobs/BackupDeleter.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QMap>
+
+using namespace lifeboat;
+
+int PruneCommand::run(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("prune"), QStringLiteral("[--dry-run] [--profile P] [--keep-daily N] [--keep-weekly N] "
+                                                        "[--keep-monthly N] [--as-of TIME]"));
+    p.flag(QStringLiteral("dry-run"), QStringLiteral("Show what would be kept and deleted, and why; change nothing."));
+    p.option(QStringLiteral("profile"), QStringLiteral("Only this profile (default: every profile)."),
+             QStringLiteral("P"));
+    p.option(QStringLiteral("keep-daily"), QStringLiteral("Keep this many daily backups (default 7)."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-weekly"), QStringLiteral("Keep this many weekly backups (default 4)."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-monthly"), QStringLiteral("Keep this many monthly backups (default 12)."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("as-of"), QStringLiteral("Decide as if it were this time (ISO 8601)."),
+             QStringLiteral("TIME"));
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    Overrides o;
+    for (const auto &[name, field] :
+         {std::pair{QStringLiteral("keep-daily"), &o.daily}, std::pair{QStringLiteral("keep-weekly"), &o.weekly},
+          std::pair{QStringLiteral("keep-monthly"), &o.monthly}}) {
+        if (!p.isSet(name))
+            continue;
+        bool ok = false;
+        *field = p.value(name).toInt(&ok);
+        if (!ok || *field < 0 || *field > RetentionPolicy::kMaxCount)
+            return ctx.usage(
+                QStringLiteral("--%1 takes a count from 0 to %2").arg(name).arg(RetentionPolicy::kMaxCount));
+    }
+    QDateTime now = QDateTime::currentDateTimeUtc();
+    if (p.isSet(QStringLiteral("as-of"))) {
+        now = CliAutomation::parseTime(p.value(QStringLiteral("as-of")));
+        if (!now.isValid())
+            return ctx.usage(QStringLiteral("--as-of: \"%1\" is not an ISO 8601 time (e.g. 2026-03-29T01:00:00Z)")
+                                 .arg(p.value(QStringLiteral("as-of"))));
+    }
+    const QString profile = p.value(QStringLiteral("profile"));
+    CatalogFilter known;
+    known.profile = profile;
+    if (!profile.isEmpty() && !ctx.config().profile(profile) && ctx.catalog()->count(known) == 0)
+        return ctx.usage(QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(profile));
+    QJsonArray json;
+    const int rc = prune(ctx, profile, o, now, p.isSet(QStringLiteral("dry-run")), ctx.json() ? &json : nullptr);
+    if (ctx.json())
+        ctx.printJson(json);
+    return rc;
+}
+
+int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides &overrides, const QDateTime &now,
+                        bool dryRun, QJsonArray *json) {
+    CatalogFilter f;
+    f.profile = profile;
+    QMap<QString, QList<BackupRecord>> bySource;
+    for (const BackupRecord &r : ctx.catalog()->list(f))
+        if (r.status != BackupRecord::statusDeleted())
+            bySource[r.profile].append(r);
+
+    CliSecrets secrets(ctx);
+    BackupDeleter deleter(ctx.config().storages(), [&](const QString &s) { return secrets.storageSecret(s); });
+    int rc = 0;
+    int kept = 0, expired = 0, deleted = 0;
+    for (auto it = bySource.cbegin(); it != bySource.cend(); ++it) {
+        RetentionPolicy policy;
+        if (const Error e = CliAutomation::policyFor(ctx, it.key(), &policy))
+            return ctx.fail(e);
+        if (overrides.daily >= 0)
+            policy.daily = overrides.daily;
+        if (overrides.weekly >= 0)
+            policy.weekly = overrides.weekly;
+        if (overrides.monthly >= 0)
+            policy.monthly = overrides.monthly;
+        QList<RetentionItem> items;
+        QHash<QString, BackupRecord> byId;
+        for (const BackupRecord &r : it.value()) {
+            items << CliAutomation::itemFor(r);
+            byId.insert(QString::number(r.id), r);
+        }
+        if (!json)
+            ctx.out() << "Profile " << it.key() << ": keep " << policy.describe() << Qt::endl;
+        for (const RetentionDecision &d : Retention::decide(items, policy, now)) {
+            BackupRecord rec = byId.value(d.id);
+            QString outcome = d.keep() ? QStringLiteral("keep") : QStringLiteral("expire");
+            QStringList notes;
+            if (!d.keep()) {
+                ++expired;
+                if (!dryRun) {
+                    // EXPIRED first: if the deletion fails halfway, the next prune sees it and tries again.
+                    rec.status = BackupRecord::statusExpired();
+                    QString err;
+                    ctx.catalog()->update(rec, &err);
+                    const BackupDeleter::Outcome out = deleter.deleteBackup(*ctx.catalog(), rec);
+                    for (const QString &m : out.missing) {
+                        notes << QStringLiteral("already missing: %1").arg(m);
+                        ctx.err() << "lifeboatctl: #" << rec.id << ": already missing: " << m << Qt::endl;
+                    }
+                    if (out.error) {
+                        outcome = QStringLiteral("expired, deletion failed");
+                        notes << out.error.message;
+                        ctx.err() << "lifeboatctl: #" << rec.id << ": " << out.error.message << Qt::endl;
+                        rc = toInt(ExitCode::Transfer);
+                    } else {
+                        outcome = QStringLiteral("deleted");
+                        ++deleted;
+                    }
+                }
+            } else {
+                ++kept;
+            }
+            if (json) {
+                json->append(QJsonObject{
+                    {QStringLiteral("id"), rec.id},
+                    {QStringLiteral("profile"), rec.profile},
+                    {QStringLiteral("started"), rec.started.toString(Qt::ISODate)},
+                    {QStringLiteral("type"), rec.type},
+                    {QStringLiteral("status"), rec.status},
+                    {QStringLiteral("action"), d.keep() ? QStringLiteral("keep") : QStringLiteral("expire")},
+                    {QStringLiteral("outcome"), outcome},
+                    {QStringLiteral("reasons"), QJsonArray::fromStringList(d.reasons)},
+                    {QStringLiteral("notes"), QJsonArray::fromStringList(notes)},
+                    {QStringLiteral("dryRun"), dryRun}});
+            } else {
+                ctx.out() << QStringLiteral("  %1 #%2 %3 %4  %5")
+                                 .arg(outcome.toUpper().leftJustified(7))
+                                 .arg(rec.id)
+                                 .arg(rec.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
+                                 .arg(rec.type.leftJustified(20))
+                                 .arg(d.reason())
+                          << Qt::endl;
+            }
+        }
+    }
+    if (!json)
+        ctx.err() << (dryRun ? "Dry run: " : "") << kept << " kept, " << expired
+                  << (dryRun ? " would be deleted" : " expired")
+                  << (dryRun ? QString() : QStringLiteral(", %1 deleted").arg(deleted)) << Qt::endl;
+    return rc;
+}

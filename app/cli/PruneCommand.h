@@ -1,0 +1,28 @@
+#pragma once
+
+#include "retention/RetentionPolicy.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QStringList>
+
+#include <optional>
+
+class CliContext;
+
+// lifeboatctl prune [--dry-run] [--profile P] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--as-of TIME]
+class PruneCommand {
+public:
+    static int run(CliContext &ctx, const QStringList &args);
+
+    struct Overrides {
+        int daily = -1;
+        int weekly = -1;
+        int monthly = -1;
+    };
+    // Applies retention to one profile (empty: every profile in the catalog). Decisions are printed (JSON objects
+    // appended to *json when given); EXPIRED records are deleted through BackupDeleter unless dryRun. Returns an
+    // exit code: 0, or 2 when some copy could not be deleted (its record stays EXPIRED for the next prune).
+    static int prune(CliContext &ctx, const QString &profile, const Overrides &overrides, const QDateTime &now,
+                     bool dryRun, QJsonArray *json);
+};

@@ -1,0 +1,280 @@
+#include "ScheduleCommand.h"
+
+#include "ArgParser.h"
+#include "CliAutomation.h"
+#include "CliContext.h"
+
+#include "schedule/CronExpression.h"
+#include "schedule/ScheduleDue.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+using namespace lifeboat;
+
+namespace {
+QString when(const QDateTime &t) {
+    return t.isValid() ? t.toString(QStringLiteral("ddd yyyy-MM-dd HH:mm t")) : QStringLiteral("never");
+}
+
+QJsonObject scheduleJson(const ScheduleRecord &s, const QDateTime &next) {
+    return {{QStringLiteral("name"), s.name},
+            {QStringLiteral("profile"), s.profile},
+            {QStringLiteral("cron"), s.cron},
+            {QStringLiteral("description"), CronExpression::parse(s.cron).describe()},
+            {QStringLiteral("timeZone"), s.timeZone},
+            {QStringLiteral("storages"), QJsonArray::fromStringList(s.storages)},
+            {QStringLiteral("enabled"), s.enabled},
+            {QStringLiteral("missed"), s.missedPolicy},
+            {QStringLiteral("keepDaily"), s.keepDaily},
+            {QStringLiteral("keepWeekly"), s.keepWeekly},
+            {QStringLiteral("keepMonthly"), s.keepMonthly},
+            {QStringLiteral("lastRun"), s.lastRun.isValid() ? s.lastRun.toString(Qt::ISODate) : QString()},
+            {QStringLiteral("lastBackupId"), s.lastBackupId},
+            {QStringLiteral("lastStatus"), s.lastStatus},
+            {QStringLiteral("nextFire"), next.isValid() ? next.toString(Qt::ISODate) : QString()}};
+}
+
+QString shellQuote(const QString &s) {
+    return QLatin1Char('\'') + QString(s).replace(QLatin1Char('\''), QStringLiteral("'\\''")) + QLatin1Char('\'');
+}
+} // namespace
+
+int ScheduleCommand::run(CliContext &ctx, const QStringList &args) {
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("add"))
+        return add(ctx, args.mid(1));
+    if (sub == QLatin1String("list"))
+        return list(ctx, args.mid(1));
+    if (sub == QLatin1String("remove"))
+        return remove(ctx, args.mid(1));
+    if (sub == QLatin1String("install"))
+        return install(ctx, args.mid(1));
+    return ctx.usage(QStringLiteral("usage: lifeboatctl schedule add|list|remove|install ..."));
+}
+
+int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("schedule add"),
+                QStringLiteral("NAME --profile P --cron EXPR [--storage NAME]... [--missed catch-up|skip] [--tz ZONE] "
+                               "[--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--disabled] [--replace]"));
+    p.option(QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P"));
+    p.option(QStringLiteral("cron"),
+             QStringLiteral("5-field cron: minute hour day-of-month month day-of-week (e.g. \"0 1 * * *\")."),
+             QStringLiteral("EXPR"));
+    p.option(QStringLiteral("storage"), QStringLiteral("Write here (repeatable; default: the profile's storages)."),
+             QStringLiteral("NAME"));
+    p.option(QStringLiteral("missed"),
+             QStringLiteral("Missed runs: catch-up (one run at the next chance, default) or skip."),
+             QStringLiteral("POLICY"));
+    p.option(QStringLiteral("tz"), QStringLiteral("Time zone of the cron times (default: the system's)."),
+             QStringLiteral("ZONE"));
+    p.option(QStringLiteral("keep-daily"), QStringLiteral("Retention override for this profile."), QStringLiteral("N"));
+    p.option(QStringLiteral("keep-weekly"), QStringLiteral("Retention override for this profile."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-monthly"), QStringLiteral("Retention override for this profile."),
+             QStringLiteral("N"));
+    p.flag(QStringLiteral("disabled"), QStringLiteral("Store it without running it."));
+    p.flag(QStringLiteral("replace"), QStringLiteral("Replace a schedule of the same name."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    ScheduleRecord s;
+    s.name = p.positional().first();
+    if (!ConfigStore::isValidName(s.name))
+        return ctx.usage(QStringLiteral("\"%1\" is not a valid schedule name (letters, digits, - and _)").arg(s.name));
+    const auto existing = ctx.catalog()->schedule(s.name);
+    if (existing && !p.isSet(QStringLiteral("replace")))
+        return ctx.usage(QStringLiteral("a schedule named \"%1\" exists; pass --replace to change it").arg(s.name));
+    if (!p.isSet(QStringLiteral("profile")) || !p.isSet(QStringLiteral("cron")))
+        return ctx.usage(QStringLiteral("schedule add needs --profile P and --cron EXPR"));
+    s.profile = p.value(QStringLiteral("profile"));
+    const auto profile = ctx.config().profile(s.profile);
+    if (!profile)
+        return ctx.usage(QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(s.profile));
+    const CronExpression cron = CronExpression::parse(p.value(QStringLiteral("cron")));
+    if (!cron.isValid())
+        return ctx.usage(QStringLiteral("--cron: %1").arg(cron.error()));
+    s.cron = cron.text();
+    s.timeZone = p.value(QStringLiteral("tz"));
+    const QTimeZone tz = CliAutomation::timeZone(s.timeZone);
+    if (!tz.isValid())
+        return ctx.usage(
+            QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name such as Europe/Berlin)").arg(s.timeZone));
+    s.storages = p.values(QStringLiteral("storage"));
+    for (const QString &st : s.storages)
+        if (!ctx.config().storage(st))
+            return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(st));
+    if (s.storages.isEmpty() && profile->defaultStorages.isEmpty())
+        return ctx.usage(
+            QStringLiteral("profile \"%1\" has no default storage — pass --storage NAME").arg(profile->name));
+    const QString missed = p.value(QStringLiteral("missed"));
+    if (!missed.isEmpty() && missed != QLatin1String("catch-up") && missed != QLatin1String("skip"))
+        return ctx.usage(QStringLiteral("--missed takes catch-up or skip, not \"%1\"").arg(missed));
+    if (!missed.isEmpty())
+        s.missedPolicy = missed;
+    for (const auto &[name, field] : {std::pair{QStringLiteral("keep-daily"), &s.keepDaily},
+                                      std::pair{QStringLiteral("keep-weekly"), &s.keepWeekly},
+                                      std::pair{QStringLiteral("keep-monthly"), &s.keepMonthly}}) {
+        if (!p.isSet(name))
+            continue;
+        bool ok = false;
+        *field = p.value(name).toInt(&ok);
+        if (!ok || *field < 0 || *field > RetentionPolicy::kMaxCount)
+            return ctx.usage(
+                QStringLiteral("--%1 takes a count from 0 to %2").arg(name).arg(RetentionPolicy::kMaxCount));
+    }
+    s.enabled = !p.isSet(QStringLiteral("disabled"));
+    // Fire times owed start now: a new schedule does not "catch up" on the past.
+    s.created = existing ? existing->created : QDateTime::currentDateTimeUtc();
+    s.lastCheck = existing && existing->lastCheck.isValid() ? existing->lastCheck : QDateTime::currentDateTimeUtc();
+    QString err;
+    if (!ctx.catalog()->saveSchedule(s, &err))
+        return ctx.usage(err);
+    const QList<QDateTime> next = cron.nextFires(QDateTime::currentDateTimeUtc(), tz, 3);
+    if (ctx.json()) {
+        QJsonObject o = scheduleJson(s, next.value(0));
+        QJsonArray fires;
+        for (const QDateTime &t : next)
+            fires.append(t.toString(Qt::ISODate));
+        o[QStringLiteral("nextFires")] = fires;
+        o[QStringLiteral("ok")] = true;
+        ctx.printJson(o);
+    } else {
+        ctx.out() << "Schedule \"" << s.name << "\" (" << s.profile << "): " << cron.describe() << Qt::endl;
+        ctx.out() << "Next runs:" << Qt::endl;
+        for (const QDateTime &t : next)
+            ctx.out() << "  " << when(t) << Qt::endl;
+        ctx.err() << "Runs only while `lifeboatctl run-due` is called every minute (see `lifeboatctl schedule "
+                     "install`) or the Lifeboat app is running."
+                  << Qt::endl;
+    }
+    return 0;
+}
+
+int ScheduleCommand::list(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("schedule list"), QString());
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QJsonArray arr;
+    const auto all = ctx.catalog()->schedules();
+    if (!ctx.json() && all.isEmpty())
+        ctx.err() << "No schedules (add one with `lifeboatctl schedule add`)." << Qt::endl;
+    for (const ScheduleRecord &s : all) {
+        const CronExpression cron = CronExpression::parse(s.cron);
+        const QDateTime next = s.enabled ? cron.nextFire(now, CliAutomation::timeZone(s.timeZone)) : QDateTime();
+        if (ctx.json()) {
+            arr.append(scheduleJson(s, next));
+            continue;
+        }
+        ctx.out() << QStringLiteral("%1  %2  %3  %4  next: %5  last: %6")
+                         .arg(s.name.leftJustified(16), s.profile.leftJustified(12), s.cron.leftJustified(14),
+                              s.enabled ? cron.describe() : QStringLiteral("(disabled)"),
+                              s.enabled ? when(next) : QStringLiteral("-"),
+                              s.lastRun.isValid() ? QStringLiteral("%1 %2 #%3")
+                                                        .arg(when(s.lastRun.toLocalTime()), s.lastStatus)
+                                                        .arg(s.lastBackupId)
+                                                  : QStringLiteral("never"))
+                  << Qt::endl;
+    }
+    if (ctx.json())
+        ctx.printJson(arr);
+    return 0;
+}
+
+int ScheduleCommand::remove(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("schedule remove"), QStringLiteral("NAME"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    QString err;
+    if (!ctx.catalog()->removeSchedule(p.positional().first(), &err))
+        return ctx.usage(err);
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}});
+    else
+        ctx.err() << "Schedule \"" << p.positional().first() << "\" removed (its backups stay)." << Qt::endl;
+    return 0;
+}
+
+int ScheduleCommand::install(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("schedule install"), QStringLiteral("--systemd|--cron [--print]"));
+    p.flag(QStringLiteral("systemd"), QStringLiteral("A systemd user timer running run-due every minute."));
+    p.flag(QStringLiteral("cron"), QStringLiteral("A crontab line running run-due every minute."));
+    p.flag(QStringLiteral("print"), QStringLiteral("Only print what would be installed."));
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    const bool systemd = p.isSet(QStringLiteral("systemd"));
+    if (systemd == p.isSet(QStringLiteral("cron")))
+        return ctx.usage(QStringLiteral("schedule install needs exactly one of --systemd or --cron"));
+    const QString exe = QFileInfo(QCoreApplication::applicationFilePath()).absoluteFilePath();
+    QStringList cmd{exe, QStringLiteral("--home"), ctx.home()};
+    const QString logFile = QDir(ctx.home()).filePath(QStringLiteral("run-due.log"));
+    if (!systemd) {
+        QStringList quoted;
+        for (const QString &a : cmd)
+            quoted << shellQuote(a);
+        const QString line =
+            QStringLiteral("* * * * * %1 run-due >>%2 2>&1").arg(quoted.join(QLatin1Char(' ')), shellQuote(logFile));
+        if (p.isSet(QStringLiteral("print"))) {
+            ctx.out() << line << Qt::endl;
+            return 0;
+        }
+        QProcess crontab;
+        crontab.start(QStringLiteral("crontab"), {QStringLiteral("-l")});
+        if (!crontab.waitForFinished(10000) && crontab.error() == QProcess::FailedToStart)
+            return ctx.usage(
+                QStringLiteral("crontab is not installed; add this line with your scheduler:\n%1").arg(line));
+        QString current = crontab.exitCode() == 0 ? QString::fromLocal8Bit(crontab.readAllStandardOutput()) : QString();
+        if (current.contains(QStringLiteral(" run-due")) && current.contains(exe)) {
+            ctx.err() << "The crontab already runs lifeboatctl run-due; left unchanged." << Qt::endl;
+            return 0;
+        }
+        if (!current.isEmpty() && !current.endsWith(QLatin1Char('\n')))
+            current += QLatin1Char('\n');
+        current += line + QLatin1Char('\n');
+        crontab.start(QStringLiteral("crontab"), {QStringLiteral("-")});
+        crontab.waitForStarted();
+        crontab.write(current.toLocal8Bit());
+        crontab.closeWriteChannel();
+        if (!crontab.waitForFinished(10000) || crontab.exitCode() != 0)
+            return ctx.usage(QStringLiteral("crontab refused the new table: %1")
+                                 .arg(QString::fromLocal8Bit(crontab.readAllStandardError()).trimmed()));
+        ctx.err() << "Installed in your crontab:\n" << line << Qt::endl;
+        return 0;
+    }
+    QStringList quoted;
+    for (const QString &a : cmd)
+        quoted << (a.contains(QLatin1Char(' ')) ? QLatin1Char('"') + a + QLatin1Char('"') : a);
+    const QString service = QStringLiteral("[Unit]\nDescription=Lifeboat: run due backup schedules\n\n[Service]\n"
+                                           "Type=oneshot\nExecStart=%1 run-due\n")
+                                .arg(quoted.join(QLatin1Char(' ')));
+    // Every minute; AccuracySec keeps systemd from batching it away, and run-due itself catches up missed runs.
+    const QString timer = QStringLiteral("[Unit]\nDescription=Lifeboat: check backup schedules every minute\n\n"
+                                         "[Timer]\nOnCalendar=*-*-* *:*:00\nAccuracySec=1s\nPersistent=true\n\n"
+                                         "[Install]\nWantedBy=timers.target\n");
+    if (p.isSet(QStringLiteral("print"))) {
+        ctx.out() << "# lifeboat-run-due.service\n" << service << "\n# lifeboat-run-due.timer\n" << timer << Qt::flush;
+        return 0;
+    }
+    const QString dir =
+        QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/systemd/user");
+    if (!QDir().mkpath(dir))
+        return ctx.usage(QStringLiteral("cannot create %1").arg(dir));
+    for (const auto &[name, text] : {std::pair{QStringLiteral("lifeboat-run-due.service"), service},
+                                     std::pair{QStringLiteral("lifeboat-run-due.timer"), timer}}) {
+        QSaveFile f(QDir(dir).filePath(name));
+        if (!f.open(QIODevice::WriteOnly) || f.write(text.toUtf8()) < 0 || !f.commit())
+            return ctx.usage(QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()));
+    }
+    ctx.err() << "Wrote " << dir << "/lifeboat-run-due.{service,timer}. Enable it with:\n"
+              << "  systemctl --user daemon-reload && systemctl --user enable --now lifeboat-run-due.timer\n"
+              << "(and `loginctl enable-linger` to keep it running while you are logged out)" << Qt::endl;
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("dir"), dir}});
+    return 0;
+}

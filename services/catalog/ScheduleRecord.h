@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+namespace lifeboat {
+
+// A stored schedule: which source to back up, when (5-field cron in `timeZone`, empty = the system zone) and
+// where. `lastCheck` is ScheduleDue's `since`: every fire time up to it has been dealt with. Retention overrides
+// of -1 mean "the policy from settings and environment".
+struct ScheduleRecord {
+    qint64 id = 0;
+    QString name;
+    QString sourceKind = QStringLiteral("database"); // database | files | redis (later)
+    QString profile;
+    QString cron;
+    QString timeZone;
+    QStringList storages; // empty: the profile's default storages
+    bool enabled = true;
+    QString missedPolicy = QStringLiteral("catch-up"); // catch-up | skip
+    int keepDaily = -1;
+    int keepWeekly = -1;
+    int keepMonthly = -1;
+    QDateTime created;
+    QDateTime lastCheck;
+    QDateTime lastRun;
+    qint64 lastBackupId = 0;
+    QString lastStatus;
+    // Lock columns (SQLite catalog; the PostgreSQL catalog uses advisory locks instead).
+    QString lockOwner;
+    QDateTime lockExpires;
+};
+
+// A notification channel. `profiles` empty = every source; `on` is "failure" (failures and stalls only) or
+// "always". Secrets (SMTP password) live in the credential store under "smtp/NAME", never here.
+struct NotifierRecord {
+    QString name;
+    QString kind; // webhook | smtp
+    QString url;  // https://hooks… | smtp://host:587 | smtps://host:465
+    QString tls;  // smtp: starttls | implicit | none
+    QString mailFrom;
+    QStringList mailTo;
+    QString user;
+    QString on = QStringLiteral("failure");
+    QStringList profiles;
+};
+
+} // namespace lifeboat

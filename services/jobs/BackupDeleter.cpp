@@ -1,0 +1,77 @@
+#include "jobs/BackupDeleter.h"
+
+#include "jobs/StoreFactory.h"
+#include "storage/S3Session.h"
+#include "storage/S3Types.h"
+
+#include <QFile>
+
+namespace lifeboat {
+
+BackupDeleter::BackupDeleter(QList<StorageConfig> storages, SecretLookup secretFor)
+    : m_storages(std::move(storages))
+    , m_secretFor(std::move(secretFor)) {}
+
+BackupDeleter::Outcome BackupDeleter::removeCopies(const BackupRecord &record) {
+    Outcome o;
+    for (const BackupLocation &loc : record.locations) {
+        if (loc.kind == QLatin1String("s3")) {
+            const StorageConfig *sc = nullptr;
+            for (const StorageConfig &s : m_storages)
+                if (s.name == loc.storage)
+                    sc = &s;
+            Error e;
+            auto session =
+                sc ? StoreFactory::s3Session(*sc, m_secretFor ? m_secretFor(loc.storage) : QString(), &e) : nullptr;
+            if (!session) {
+                o.problems << QStringLiteral("%1: %2").arg(loc.storage,
+                                                           sc ? e.message : QStringLiteral("storage not configured"));
+                continue;
+            }
+            for (const QString &key : {loc.path, loc.manifestPath}) {
+                if (key.isEmpty())
+                    continue;
+                // S3 deletes of absent keys succeed silently; ask first so a vanished object is reported.
+                S3ObjectInfo info;
+                int status = 0;
+                const Error h = session->headObject(key, &info, &status);
+                if (h && status == 404) {
+                    o.missing << QStringLiteral("%1:%2").arg(loc.storage, key);
+                    continue;
+                }
+                const Error d = session->deleteObject(key);
+                if (d)
+                    o.problems << QStringLiteral("%1: deleting %2 failed: %3").arg(loc.storage, key, d.message);
+                else
+                    o.removed << QStringLiteral("%1:%2").arg(loc.storage, key);
+            }
+            continue;
+        }
+        for (const QString &f : {loc.path, loc.manifestPath}) {
+            if (f.isEmpty())
+                continue;
+            if (!QFile::exists(f))
+                o.missing << f; // gone either way: note it and carry on
+            else if (!QFile::remove(f))
+                o.problems << QStringLiteral("cannot remove %1").arg(f);
+            else
+                o.removed << f;
+        }
+    }
+    if (!o.problems.isEmpty())
+        o.error = {ExitCode::Transfer, o.problems.join(QStringLiteral("; "))};
+    return o;
+}
+
+BackupDeleter::Outcome BackupDeleter::deleteBackup(Catalog &catalog, BackupRecord &record) {
+    Outcome o = removeCopies(record);
+    if (o.error)
+        return o;
+    record.status = BackupRecord::statusDeleted();
+    QString err;
+    if (!catalog.update(record, &err))
+        o.error = {ExitCode::Usage, err};
+    return o;
+}
+
+} // namespace lifeboat

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "catalog/BackupRecord.h"
+#include "catalog/Catalog.h"
+#include "catalog/StorageConfig.h"
+#include "core/ExitCode.h"
+
+#include <QList>
+#include <QStringList>
+
+#include <functional>
+
+namespace lifeboat {
+
+// The one way a backup's copies leave storage: `lifeboatctl delete ID`, `prune` and the runner's retention all
+// come here. Every location's artifact and manifest (local file or S3 object) is removed; a copy that is already
+// gone is noted and the others are still removed; the record becomes DELETED only when nothing failed, so a
+// failed deletion (EXPIRED stays EXPIRED) is retried by the next prune.
+class BackupDeleter {
+public:
+    struct Outcome {
+        Error error;          // Transfer when some copy could not be removed
+        QStringList removed;  // "path" or "storage:key"
+        QStringList missing;  // already gone: logged, not an error
+        QStringList problems; // what failed
+    };
+
+    using SecretLookup = std::function<QString(const QString &storageName)>;
+
+    BackupDeleter(QList<StorageConfig> storages, SecretLookup secretFor);
+
+    // Removes the copies; does not touch the catalog.
+    Outcome removeCopies(const BackupRecord &record);
+    // removeCopies, then the record becomes DELETED in `catalog` (when every copy is gone).
+    Outcome deleteBackup(Catalog &catalog, BackupRecord &record);
+
+private:
+    QList<StorageConfig> m_storages;
+    SecretLookup m_secretFor;
+};
+
+} // namespace lifeboat
