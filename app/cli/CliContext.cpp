@@ -1,5 +1,6 @@
 #include "CliContext.h"
 
+#include "core/ChildEnvironment.h"
 #include "core/Home.h"
 
 #include <QFile>
@@ -78,5 +79,7 @@ QString CliContext::readSecretFromStdin() {
     QByteArray line = in.readLine();
     while (line.endsWith('\n') || line.endsWith('\r'))
         line.chop(1);
-    return QString::fromUtf8(line);
+    const QString secret = QString::fromUtf8(line);
+    ChildEnvironment::registerSecret(secret); // never passed on to a child process
+    return secret;
 }

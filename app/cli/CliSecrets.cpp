@@ -2,6 +2,8 @@
 
 #include "CliContext.h"
 
+#include "core/ChildEnvironment.h"
+
 #include "secrets/EncryptedFileCredentialStore.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "secrets/KeychainProbe.h"
@@ -79,6 +81,12 @@ bool CliSecrets::remove(const QString &key) {
 }
 
 QString CliSecrets::secret(const QString &key, bool fromStdin, const QString &envVar) {
+    const QString value = lookup(key, fromStdin, envVar);
+    ChildEnvironment::registerSecret(value);
+    return value;
+}
+
+QString CliSecrets::lookup(const QString &key, bool fromStdin, const QString &envVar) {
     if (fromStdin)
         return CliContext::readSecretFromStdin();
     if (!envVar.isEmpty()) {

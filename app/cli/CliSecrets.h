@@ -31,6 +31,7 @@ public:
 
 private:
     lifeboat::CredentialStore *credentialStore();
+    QString lookup(const QString &key, bool fromStdin, const QString &envVar);
 
     CliContext &m_ctx;
     std::unique_ptr<lifeboat::CredentialStore> m_store;

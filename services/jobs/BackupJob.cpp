@@ -1,5 +1,7 @@
 #include "jobs/BackupJob.h"
 
+#include "core/ChildEnvironment.h"
+
 #include "core/ArtifactName.h"
 #include "crypto/AgeEncryptStage.h"
 #include "jobs/ChildProcess.h"
@@ -169,6 +171,7 @@ JobResult BackupJob::execute() {
         password = ci.password();
     if (password.isEmpty())
         password = qEnvironmentVariable("PGPASSWORD");
+    ChildEnvironment::registerSecret(password);
 
     PgSession session;
     if (!session.connect(ci, password))
@@ -306,7 +309,7 @@ JobResult BackupJob::execute() {
         return finishRecord(record, {ExitCode::Usage, QStringLiteral("cannot create a temporary password file")},
                             stores);
     }
-    const QProcessEnvironment env = ChildProcess::secretFreeEnvironment({password}, passFile.path());
+    const QProcessEnvironment env = ChildEnvironment::forPgTool({password}, passFile.path());
 
     m_progress.phase = QStringLiteral("dumping");
     m_progress.itemsDone = 0;

@@ -7,25 +7,6 @@ ChildProcess::ChildProcess(QString program, QStringList args, QProcessEnvironmen
     , m_args(std::move(args))
     , m_env(std::move(env)) {}
 
-QProcessEnvironment ChildProcess::secretFreeEnvironment(const QStringList &secrets, const QString &pgPassFile) {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"PGPASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                             "LIFEBOAT_SECRETS_PASSPHRASE"})
-        env.remove(QLatin1String(name));
-    for (const QString &var : env.keys()) {
-        const QString value = env.value(var);
-        for (const QString &secret : secrets) {
-            if (secret.size() >= 4 && value.contains(secret)) {
-                env.remove(var);
-                break;
-            }
-        }
-    }
-    if (!pgPassFile.isEmpty())
-        env.insert(QStringLiteral("PGPASSFILE"), pgPassFile);
-    return env;
-}
-
 void ChildProcess::drainStderr(QProcess &p, bool final) {
     m_stderrBuf += p.readAllStandardError();
     int nl;

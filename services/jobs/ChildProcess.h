@@ -11,20 +11,15 @@
 
 namespace lifeboat {
 
-// Runs a child (pg_dump, pg_restore, psql …) on the calling worker thread and pumps its stdout into a sink
-// without an event loop: waitForReadyRead only reads when the pipeline has taken the previous chunk, so a slow
-// sink (S3 back-pressure) stalls the child instead of buffering. Cancel is cooperative: the flag is polled, then
-// terminate(), then kill() after a grace period.
+// Runs a child (pg_dump, pg_restore, psql …; its environment from ChildEnvironment) on the calling worker thread and
+// pumps its stdout into a sink without an event loop: waitForReadyRead only reads when the pipeline has taken the
+// previous chunk, so a slow sink (S3 back-pressure) stalls the child instead of buffering. Cancel is cooperative: the
+// flag is polled, then terminate(), then kill() after a grace period.
 class ChildProcess {
 public:
     using LineHandler = std::function<void(const QString &)>;
 
     ChildProcess(QString program, QStringList args, QProcessEnvironment env);
-
-    // The environment for a pg tool: the user's, minus every variable that carries a credential (PGPASSWORD, AWS
-    // keys, Lifeboat's secrets passphrase) and any variable whose value contains one of `secrets` (e.g. the one a
-    // user named with --secret-env). The database password reaches the child through pgPassFile instead.
-    static QProcessEnvironment secretFreeEnvironment(const QStringList &secrets, const QString &pgPassFile = {});
 
     void setStderrHandler(LineHandler h) { m_onStderr = std::move(h); }
     void setCancelFlag(const std::atomic_bool *flag) { m_cancel = flag; }

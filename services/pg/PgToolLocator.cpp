@@ -1,5 +1,7 @@
 #include "pg/PgToolLocator.h"
 
+#include "core/ChildEnvironment.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
@@ -55,6 +57,7 @@ QStringList PgToolLocator::searchDirs() const {
 
 PgVersion PgToolLocator::probeVersion(const QString &path) {
     QProcess p;
+    p.setProcessEnvironment(ChildEnvironment::minimal());
     p.start(path, {QStringLiteral("--version")});
     if (!p.waitForFinished(10000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
         return {};

@@ -1,5 +1,7 @@
 #include "restore/RestoreEngine.h"
 
+#include "core/ChildEnvironment.h"
+
 #include "jobs/ChildProcess.h"
 #include "pg/PgPassFile.h"
 #include "pipeline/GunzipStage.h"
@@ -85,8 +87,7 @@ RestoreEngine::RestoreEngine(RestoreSource source, QString pgToolDir, QString wo
 RestoreEngine::~RestoreEngine() = default;
 
 QProcessEnvironment RestoreEngine::childEnv(const QString &password, const QString &passFilePath) {
-    return ChildProcess::secretFreeEnvironment(password.isEmpty() ? QStringList{} : QStringList{password},
-                                               passFilePath);
+    return ChildEnvironment::forPgTool(password.isEmpty() ? QStringList{} : QStringList{password}, passFilePath);
 }
 
 bool RestoreEngine::ensureScratch(Error *error) {
@@ -138,6 +139,13 @@ SafetyCheck RestoreEngine::checkIntegrity() {
     Error e;
     bool skipped = false;
     QString actual;
+    if (m_source.needsFetch()) {
+        if (!ensureScratch(&e))
+            return check(QStringLiteral("integrity"), title, CheckOutcome::Refused, e.message, e.code);
+        log(QStringLiteral("downloading %1 from its bucket (verified on the way)").arg(m_source.displayName()));
+        if (!m_source.fetchRemote(m_scratch->path(), &e))
+            return check(QStringLiteral("integrity"), title, CheckOutcome::Refused, e.message, e.code);
+    }
     if (!m_source.verifyIntegrity(&e, &skipped, &actual))
         return check(QStringLiteral("integrity"), title, CheckOutcome::Refused, e.message,
                      e.code == ExitCode::Integrity ? ExitCode::Integrity : e.code);

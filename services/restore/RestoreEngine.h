@@ -1,6 +1,7 @@
 #pragma once
 
 #include "jobs/JobProgress.h"
+
 #include "pg/Conninfo.h"
 #include "pg/PgToolLocator.h"
 #include "restore/ArchiveHeader.h"
@@ -78,7 +79,7 @@ public:
     // warnings, not failures; every other error fails the restore.
     Outcome restore(const Conninfo &target, const QString &password, const RestoreOptions &o, ProgressFn progress);
 
-    // Environment for a child that connects with `password`: secret-free (ChildProcess::secretFreeEnvironment),
+    // Environment for a child that connects with `password`: secret-free (ChildEnvironment::forPgTool),
     // the password reaching it through PGPASSFILE only.
     static QProcessEnvironment childEnv(const QString &password, const QString &passFilePath);
 

@@ -1,5 +1,7 @@
 #include "restore/RestoreJob.h"
 
+#include "core/ChildEnvironment.h"
+
 #include "jobs/ChildProcess.h"
 #include "pg/PgPassFile.h"
 #include "pg/PgSession.h"
@@ -169,7 +171,9 @@ JobResult RestoreJob::execute() {
     auto src = RestoreSource::open(m_req.source, m_req.catalog.get(), m_req.storages, &err);
     if (!src)
         return {err, 0, details};
+    ChildEnvironment::registerSecret(m_req.password);
     src->setIdentities(m_req.identities);
+    src->setSecretLookup([secrets = m_req.storageSecrets](const QString &storage) { return secrets.value(storage); });
     RestoreEngine engine(std::move(*src), m_req.pgToolDir, m_req.workDir, cancelFlag());
     engine.setLog([this](const QString &l) { log(l); });
 

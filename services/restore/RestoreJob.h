@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHash>
+
 #include "catalog/Catalog.h"
 #include "catalog/StorageConfig.h"
 #include "crypto/AgeIdentity.h"
@@ -33,7 +35,8 @@ public:
         RestoreOptions options;
         QString password; // target server password; empty: libpq's own sources
         std::shared_ptr<Catalog> catalog;
-        QList<StorageConfig> storages; // where catalogued copies live
+        QList<StorageConfig> storages;          // where catalogued copies live
+        QHash<QString, QString> storageSecrets; // S3 secret keys by storage name (resolved by the caller)
         std::vector<AgeIdentity> identities;
         QString pgToolDir;
         QString workDir;

@@ -127,9 +127,32 @@ QString RestoreSource::displayName() const {
     return isRecord() ? QStringLiteral("backup #%1 (%2)").arg(m_record.id).arg(m_record.filename) : m_path;
 }
 
+bool RestoreSource::needsFetch() const {
+    if (!isRecord() || !m_path.isEmpty())
+        return false;
+    return std::none_of(m_record.locations.begin(), m_record.locations.end(), [](const BackupLocation &l) {
+        return l.kind == QLatin1String("local") && QFileInfo::exists(l.path);
+    });
+}
+
+bool RestoreSource::fetchRemote(const QString &dir, Error *error) {
+    if (!needsFetch())
+        return true;
+    ArtifactReader reader(m_storages, m_cancel);
+    reader.setSecretLookup(m_secretFor);
+    QString path;
+    if (!reader.downloadTo(m_record, dir, &path)) {
+        *error = reader.error();
+        return false;
+    }
+    m_path = path;
+    return true;
+}
+
 bool RestoreSource::streamStored(ByteSink *sink, Error *error) {
-    if (isRecord()) {
+    if (isRecord() && m_path.isEmpty()) {
         ArtifactReader reader(m_storages, m_cancel);
+        reader.setSecretLookup(m_secretFor);
         if (!reader.streamTo(m_record, sink)) {
             *error = reader.error();
             return false;
@@ -198,7 +221,7 @@ QByteArray RestoreSource::peekPlain(qsizetype n, Error *error) {
 QString RestoreSource::localPlainPath() const {
     if (m_encrypted)
         return {};
-    if (!isRecord())
+    if (!m_path.isEmpty())
         return m_path;
     for (const BackupLocation &loc : m_record.locations) {
         if (loc.kind == QLatin1String("local") && QFileInfo::exists(loc.path))

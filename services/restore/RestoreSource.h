@@ -6,6 +6,7 @@
 #include "catalog/StorageConfig.h"
 #include "core/ExitCode.h"
 #include "crypto/AgeIdentity.h"
+#include "jobs/ArtifactReader.h"
 #include "pipeline/ByteSink.h"
 
 #include <QString>
@@ -29,6 +30,13 @@ public:
 
     void setIdentities(std::vector<AgeIdentity> identities) { m_identities = std::move(identities); }
     void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }
+    void setSecretLookup(ArtifactReader::SecretLookup lookup) { m_secretFor = std::move(lookup); }
+
+    // A catalogued backup whose only copies are in a bucket is downloaded once into `dir` (a private scratch
+    // directory), its SHA-256 checked on the way, and restored from there: verified before use, and never read
+    // from the network twice. Does nothing when a local copy exists or the source is a file.
+    bool needsFetch() const;
+    bool fetchRemote(const QString &dir, Error *error);
 
     QString displayName() const; // "backup #42 (file.dump)" or the path
     bool isRecord() const { return m_record.id > 0; }
@@ -58,13 +66,14 @@ private:
 
     BackupRecord m_record; // id 0 for a bare file
     QList<StorageConfig> m_storages;
-    QString m_path; // bare file
+    QString m_path; // bare file, or the verified download of a record's remote copy
     std::optional<Manifest> m_manifest;
     QString m_expectedSha;
     bool m_encrypted = false;
     qint64 m_size = -1;
     std::vector<AgeIdentity> m_identities;
     const std::atomic_bool *m_cancel = nullptr;
+    ArtifactReader::SecretLookup m_secretFor;
 };
 
 } // namespace lifeboat

@@ -1,5 +1,7 @@
 #include "restore/SandboxCluster.h"
 
+#include "core/ChildEnvironment.h"
+
 #include "pg/Conninfo.h"
 #include "pg/PgToolLocator.h"
 
@@ -44,6 +46,7 @@ bool SandboxCluster::run(const QString &program, const QStringList &args, Error 
     QString runner;
     const QStringList full = asOwner(program, args, &runner);
     QProcess p;
+    p.setProcessEnvironment(ChildEnvironment::minimal()); // the private cluster needs nothing of ours
     p.setProcessChannelMode(QProcess::MergedChannels);
     p.start(runner, full);
     if (!p.waitForStarted(30000) || !p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit ||
@@ -86,7 +89,10 @@ bool SandboxCluster::start(Error *error) {
     }
     if (m_asPostgres) {
         // The directory is private to the postgres user; lifeboatctl (root) reaches the socket anyway.
-        QProcess::execute(QStringLiteral("chown"), {QStringLiteral("postgres:"), m_dir->path()});
+        QProcess chown;
+        chown.setProcessEnvironment(ChildEnvironment::minimal());
+        chown.start(QStringLiteral("chown"), {QStringLiteral("postgres:"), m_dir->path()});
+        chown.waitForFinished();
     }
     if (m_log)
         m_log(QStringLiteral("sandbox: initdb %1 in %2").arg(m_version.toString(), m_dir->path()));

@@ -1,5 +1,7 @@
 #include "restore/VerifyJob.h"
 
+#include "core/ChildEnvironment.h"
+
 #include "pg/PgSession.h"
 #include "restore/RestoreEngine.h"
 #include "restore/RestoreJob.h"
@@ -229,7 +231,9 @@ JobResult VerifyJob::execute() {
     auto src = RestoreSource::open(m_req.source, m_req.catalog.get(), m_req.storages, &err);
     if (!src)
         return {err, 0, {}};
+    ChildEnvironment::registerSecret(m_req.password);
     src->setIdentities(m_req.identities);
+    src->setSecretLookup([secrets = m_req.storageSecrets](const QString &storage) { return secrets.value(storage); });
     m_recordId = src->isRecord() ? src->record().id : 0;
     m_report.source = src->displayName();
     RestoreEngine engine(std::move(*src), m_req.pgToolDir, m_req.workDir, cancelFlag());

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHash>
+
 #include "catalog/Catalog.h"
 #include "catalog/StorageConfig.h"
 #include "crypto/AgeIdentity.h"
@@ -31,6 +33,7 @@ public:
         QString password;
         std::shared_ptr<Catalog> catalog;
         QList<StorageConfig> storages;
+        QHash<QString, QString> storageSecrets; // S3 secret keys by storage name (resolved by the caller)
         std::vector<AgeIdentity> identities;
         QString pgToolDir;
         QString workDir;

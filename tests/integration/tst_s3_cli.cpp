@@ -179,6 +179,43 @@ private slots:
         f.close();
     }
 
+    void restoreAndDeleteFromBucketOnlyRecord() {
+        // The rebuilt home knows the backup only from the bucket: restore downloads it once, verified, then restores.
+        const QString fresh = m_tmp.filePath(QStringLiteral("fresh-home"));
+        const QString target = m_db + QStringLiteral("_from_s3");
+        const QString uri = QStringLiteral("host=%1 port=%2 user=postgres dbname=postgres")
+                                .arg(m_pg.value(QStringLiteral("PG_HOST")), m_pg.value(QStringLiteral("PG_PORT")));
+        const auto r = ctl(fresh, {QStringLiteral("restore"), QStringLiteral("1"), QStringLiteral("--target"), uri,
+                                   QStringLiteral("--target-db"), target, QStringLiteral("--create")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM t")), QStringLiteral("50000"));
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT md5(string_agg(v, ',' ORDER BY id)) FROM t")),
+                 TestEnv::psql(m_db, QStringLiteral("SELECT md5(string_agg(v, ',' ORDER BY id)) FROM t")));
+        TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("DROP DATABASE IF EXISTS %1").arg(target));
+
+        // delete removes the object and its manifest from the bucket.
+        const QString key = json(fresh, {QStringLiteral("show"), QStringLiteral("1")})
+                                .toObject()
+                                .value(QStringLiteral("locations"))
+                                .toArray()
+                                .first()
+                                .toObject()
+                                .value(QStringLiteral("path"))
+                                .toString();
+        QCOMPARE(ctl(fresh, {QStringLiteral("delete"), QStringLiteral("1"), QStringLiteral("--force")}).exitCode, 0);
+        const QJsonArray listing = json(fresh, {QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("bucket"),
+                                                QStringLiteral("--recursive")})
+                                       .toArray();
+        for (const auto &v : listing)
+            QVERIFY2(!v.toObject().value(QStringLiteral("key")).toString().startsWith(key),
+                     qPrintable(v.toObject().value(QStringLiteral("key")).toString()));
+        QCOMPARE(json(fresh, {QStringLiteral("show"), QStringLiteral("1")})
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("DELETED"));
+    }
+
     void wrongSecretIsNamed() {
         const auto r =
             ctl(m_home,
