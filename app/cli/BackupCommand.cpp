@@ -7,6 +7,7 @@
 #include "CliSecrets.h"
 
 #include "jobs/BackupJob.h"
+#include "jobs/StallWatch.h"
 #include "jobs/StoreFactory.h"
 
 #include <QJsonObject>
@@ -131,8 +132,10 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
     req.catalog = ctx.catalog();
     req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
 
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<BackupJob>(std::move(req)));
+    auto job = std::make_unique<BackupJob>(std::move(req));
+    const auto stallWatch =
+        CliAutomation::watchStalls(ctx, job.get(), profile->name, QStringLiteral("backup of %1").arg(profile->name));
+    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
     CliAutomation::notify(ctx, CliAutomation::backupNotification(profile->name, {}, r.recordId, r.error, r.details));
     if (!r.ok())
         return ctx.fail(r.error);

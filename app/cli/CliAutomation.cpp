@@ -3,6 +3,7 @@
 #include "CliContext.h"
 #include "CliSecrets.h"
 
+#include "jobs/StallWatch.h"
 #include "notify/NotificationDispatcher.h"
 
 #include <QFile>
@@ -140,6 +141,26 @@ void CliAutomation::notify(CliContext &ctx, const Notification &n) {
     });
     for (const QString &p : problems)
         ctx.err() << "lifeboatctl: warning: notification not delivered: " << p << Qt::endl;
+}
+
+std::unique_ptr<StallWatch> CliAutomation::watchStalls(CliContext &ctx, Job *job, const QString &profile,
+                                                       const QString &what) {
+    bool ok = false;
+    const double minutes = ctx.config().option(QStringLiteral("stallMinutes")).toDouble(&ok);
+    const qint64 limitMs = ok && minutes > 0 ? qint64(minutes * 60000) : StallWatch::kDefaultLimitMs;
+    auto watch = std::make_unique<StallWatch>(
+        job, limitMs, ctx.config().option(QStringLiteral("stallCancel")) == QLatin1String("true"));
+    QObject::connect(watch.get(), &StallWatch::stallDetected, watch.get(), [&ctx, profile, what](const QString &m) {
+        ctx.err() << "lifeboatctl: stalled: " << m << Qt::endl;
+        Notification n;
+        n.event = QStringLiteral("job.stalled");
+        n.failure = true;
+        n.profile = profile;
+        n.subject = QStringLiteral("[Lifeboat] STALLED: %1").arg(what);
+        n.text = m;
+        notify(ctx, n);
+    });
+    return watch;
 }
 
 Notification CliAutomation::backupNotification(const QString &profile, const QString &schedule, qint64 recordId,

@@ -12,7 +12,13 @@
 #include <QString>
 #include <QTimeZone>
 
+#include <memory>
 #include <optional>
+
+namespace lifeboat {
+class Job;
+class StallWatch;
+} // namespace lifeboat
 
 class CliContext;
 
@@ -36,6 +42,10 @@ public:
 
     // Sends to every notifier that wants it; delivery problems are warnings on stderr, never a failed command.
     static void notify(CliContext &ctx, const lifeboat::Notification &n);
+    // Watches a job for stalls (settings stallMinutes, default 10, and stallCancel): a stall is printed and sent to
+    // the notifiers. Create it before handing the job to CliJobRunner; keep it alive until the job is done.
+    static std::unique_ptr<lifeboat::StallWatch> watchStalls(CliContext &ctx, lifeboat::Job *job,
+                                                             const QString &profile, const QString &what);
     static lifeboat::Notification backupNotification(const QString &profile, const QString &schedule, qint64 recordId,
                                                      const lifeboat::Error &error, const QJsonObject &details);
 };

@@ -7,6 +7,7 @@
 #include "notify/NotificationDispatcher.h"
 #include "notify/SmtpNotifier.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSysInfo>
@@ -31,7 +32,7 @@ int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
     ArgParser p(
         QStringLiteral("notify add"),
         QStringLiteral("NAME --webhook URL | --smtp URL --from ADDR --to ADDR... [--tls starttls|implicit|none] "
-                       "[--user U --password-stdin] [--on failure|always] [--profile P]..."));
+                       "[--user U --password-stdin] [--ca-file PEM] [--on failure|always] [--profile P]..."));
     p.option(QStringLiteral("webhook"), QStringLiteral("POST JSON (Slack/Teams \"text\" + fields) to this URL."),
              QStringLiteral("URL"));
     p.option(QStringLiteral("smtp"), QStringLiteral("Send e-mail through smtp://HOST:587 or smtps://HOST:465."),
@@ -41,6 +42,8 @@ int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
     p.option(QStringLiteral("from"), QStringLiteral("Sender address."), QStringLiteral("ADDR"));
     p.option(QStringLiteral("to"), QStringLiteral("Recipient (repeatable)."), QStringLiteral("ADDR"));
     p.option(QStringLiteral("user"), QStringLiteral("SMTP login."), QStringLiteral("U"));
+    p.option(QStringLiteral("ca-file"), QStringLiteral("Trust this CA bundle (PEM) for the relay's certificate."),
+             QStringLiteral("PEM"));
     p.flag(QStringLiteral("password-stdin"),
            QStringLiteral("Read the SMTP password from stdin; kept in the credential store as smtp/NAME."));
     p.option(QStringLiteral("on"), QStringLiteral("failure (default: failures and stalls) or always."),
@@ -78,7 +81,14 @@ int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
         n.mailFrom = p.value(QStringLiteral("from"));
         n.mailTo = p.values(QStringLiteral("to"));
         n.user = p.value(QStringLiteral("user"));
-        SmtpNotifier::Settings s{n.url, n.tls, n.mailFrom, n.mailTo, n.user, {}, {}, 30000};
+        n.caFile = p.value(QStringLiteral("ca-file"));
+        if (!n.caFile.isEmpty()) {
+            const QFileInfo ca(n.caFile);
+            if (!ca.isReadable())
+                return ctx.usage(QStringLiteral("--ca-file: cannot read %1").arg(n.caFile));
+            n.caFile = ca.absoluteFilePath();
+        }
+        SmtpNotifier::Settings s{n.url, n.tls, n.mailFrom, n.mailTo, n.user, {}, n.caFile, 30000};
         if (const Error e = SmtpNotifier::validate(s))
             return ctx.fail(e);
         if (p.isSet(QStringLiteral("password-stdin"))) {

@@ -140,23 +140,9 @@ Outcome runOne(CliContext &ctx, const ScheduleRecord &listed, const QDateTime &n
         while (QDateTime::currentSecsSinceEpoch() <= lastBackupSecond)
             QThread::msleep(20);
         auto job = std::make_unique<BackupJob>(std::move(req));
-        bool minutesOk = false;
-        const double minutes = ctx.config().option(QStringLiteral("stallMinutes")).toDouble(&minutesOk);
-        const qint64 limitMs = minutesOk && minutes > 0 ? qint64(minutes * 60000) : StallWatch::kDefaultLimitMs;
-        StallWatch watch(job.get(), limitMs,
-                         ctx.config().option(QStringLiteral("stallCancel")) == QLatin1String("true"));
-        QObject::connect(&watch, &StallWatch::stallDetected, [&](const QString &message) {
-            ctx.err() << "run-due: " << listed.name << ": stalled: " << message << Qt::endl;
-            Notification n;
-            n.event = QStringLiteral("job.stalled");
-            n.failure = true;
-            n.profile = listed.profile;
-            n.subject =
-                QStringLiteral("[Lifeboat] STALLED: scheduled backup %1 of %2").arg(listed.name, listed.profile);
-            n.text = message;
-            n.fields = {{QStringLiteral("schedule"), listed.name}};
-            CliAutomation::notify(ctx, n);
-        });
+        const auto watch =
+            CliAutomation::watchStalls(ctx, job.get(), listed.profile,
+                                       QStringLiteral("scheduled backup %1 of %2").arg(listed.name, listed.profile));
         result = CliJobRunner(ctx, verbose).run(std::move(job));
         lastBackupSecond = QDateTime::currentSecsSinceEpoch();
     }

@@ -60,12 +60,13 @@ int ScheduleCommand::run(CliContext &ctx, const QStringList &args) {
 }
 
 int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("schedule add"),
-                QStringLiteral("NAME --profile P --cron EXPR [--storage NAME]... [--missed catch-up|skip] [--tz ZONE] "
-                               "[--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--disabled] [--replace]"));
+    ArgParser p(
+        QStringLiteral("schedule add"),
+        QStringLiteral("NAME --profile P [--cron EXPR] [--storage NAME]... [--missed catch-up|skip] [--tz ZONE] "
+                       "[--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--disabled] [--replace]"));
     p.option(QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P"));
     p.option(QStringLiteral("cron"),
-             QStringLiteral("5-field cron: minute hour day-of-month month day-of-week (e.g. \"0 1 * * *\")."),
+             QStringLiteral("5-field cron: minute hour day-of-month month day-of-week (default \"0 1 * * *\")."),
              QStringLiteral("EXPR"));
     p.option(QStringLiteral("storage"), QStringLiteral("Write here (repeatable; default: the profile's storages)."),
              QStringLiteral("NAME"));
@@ -90,13 +91,15 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     const auto existing = ctx.catalog()->schedule(s.name);
     if (existing && !p.isSet(QStringLiteral("replace")))
         return ctx.usage(QStringLiteral("a schedule named \"%1\" exists; pass --replace to change it").arg(s.name));
-    if (!p.isSet(QStringLiteral("profile")) || !p.isSet(QStringLiteral("cron")))
-        return ctx.usage(QStringLiteral("schedule add needs --profile P and --cron EXPR"));
+    if (!p.isSet(QStringLiteral("profile")))
+        return ctx.usage(QStringLiteral("schedule add needs --profile P"));
     s.profile = p.value(QStringLiteral("profile"));
     const auto profile = ctx.config().profile(s.profile);
     if (!profile)
         return ctx.usage(QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(s.profile));
-    const CronExpression cron = CronExpression::parse(p.value(QStringLiteral("cron")));
+    // The default for a new profile's schedule: daily at 01:00.
+    const CronExpression cron = CronExpression::parse(p.isSet(QStringLiteral("cron")) ? p.value(QStringLiteral("cron"))
+                                                                                      : QStringLiteral("0 1 * * *"));
     if (!cron.isValid())
         return ctx.usage(QStringLiteral("--cron: %1").arg(cron.error()));
     s.cron = cron.text();

@@ -42,6 +42,7 @@ struct NotifierRecord {
     QString mailFrom;
     QStringList mailTo;
     QString user;
+    QString caFile; // extra CA bundle (PEM) for the relay's certificate
     QString on = QStringLiteral("failure");
     QStringList profiles;
 };

@@ -61,6 +61,8 @@ QStringList migrations(bool postgres) {
                        " name TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, tls TEXT, mail_from TEXT,"
                        " mail_to TEXT, user_name TEXT, on_event TEXT NOT NULL, profiles TEXT)")
             .arg(idType),
+        // 3: an extra CA bundle for SMTP relays with a private CA
+        QStringLiteral("ALTER TABLE notifiers ADD COLUMN ca_file TEXT"),
     };
 }
 

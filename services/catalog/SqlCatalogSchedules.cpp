@@ -247,7 +247,7 @@ bool SqlCatalog::saveNotifier(const NotifierRecord &n, QString *error) {
         return failed(error, QStringLiteral("saving notifier \"%1\"").arg(n.name), q);
     }
     q.prepare(QStringLiteral("INSERT INTO notifiers (name, kind, url, tls, mail_from, mail_to, user_name, on_event, "
-                             "profiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                             "profiles, ca_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(n.name);
     q.addBindValue(n.kind);
     q.addBindValue(n.url);
@@ -257,6 +257,7 @@ bool SqlCatalog::saveNotifier(const NotifierRecord &n, QString *error) {
     q.addBindValue(nullText(n.user));
     q.addBindValue(n.on);
     q.addBindValue(listText(n.profiles));
+    q.addBindValue(nullText(n.caFile));
     if (!q.exec()) {
         d.rollback();
         return failed(error, QStringLiteral("saving notifier \"%1\"").arg(n.name), q);
@@ -268,8 +269,8 @@ QList<NotifierRecord> SqlCatalog::notifiers() {
     QList<NotifierRecord> out;
     QSqlDatabase d = db();
     QSqlQuery q(d);
-    if (!q.exec(QStringLiteral("SELECT name, kind, url, tls, mail_from, mail_to, user_name, on_event, profiles FROM "
-                               "notifiers ORDER BY name")))
+    if (!q.exec(QStringLiteral("SELECT name, kind, url, tls, mail_from, mail_to, user_name, on_event, profiles, "
+                               "ca_file FROM notifiers ORDER BY name")))
         return out;
     while (q.next()) {
         NotifierRecord n;
@@ -282,6 +283,7 @@ QList<NotifierRecord> SqlCatalog::notifiers() {
         n.user = q.value(6).toString();
         n.on = q.value(7).toString();
         n.profiles = textList(q.value(8));
+        n.caFile = q.value(9).toString();
         out << n;
     }
     return out;

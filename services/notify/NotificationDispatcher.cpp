@@ -26,6 +26,7 @@ Error NotificationDispatcher::sendOne(const NotifierRecord &channel, const Notif
         s.to = channel.mailTo;
         s.user = channel.user;
         s.password = password;
+        s.caFile = channel.caFile;
         return SmtpNotifier::send(s, n);
     }
     return {ExitCode::Usage, QStringLiteral("unknown notifier kind \"%1\"").arg(channel.kind)};

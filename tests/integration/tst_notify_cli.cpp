@@ -95,6 +95,9 @@ class TstNotifyCli : public QObject {
         if (args.contains(QStringLiteral("backup")))
             QTest::qWait(1100); // artifact names are unique to the second
         QProcess p;
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(QStringLiteral("LIFEBOAT_SECRETS_PASSPHRASE"), QStringLiteral("notify-test-passphrase"));
+        p.setProcessEnvironment(e);
         p.setProgram(TestEnv::lifeboatctl());
         p.setArguments(QStringList{QStringLiteral("--home"), m_home} + args);
         QEventLoop loop;
@@ -297,6 +300,95 @@ private slots:
                  QStringLiteral("--from"), QStringLiteral("a@b")});
         QCOMPARE(r.exitCode, 3);
         QVERIFY(r.err.contains("--to"));
+    }
+
+    void smtpStartTlsWithAuthAndStoredPassword() {
+        // Certificate for 127.0.0.1, trusted through --ca-file; the server insists on STARTTLS and AUTH.
+        const QString cert = m_tmp.filePath(QStringLiteral("smtp-cert.pem"));
+        const QString key = m_tmp.filePath(QStringLiteral("smtp-key.pem"));
+        const auto gen = TestEnv::run(QStringLiteral("openssl"),
+                                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                                       key, QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"),
+                                       QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                                       QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1")});
+        QVERIFY2(gen.exitCode == 0, gen.err.constData());
+        QProcess server;
+        server.setProcessChannelMode(QProcess::MergedChannels);
+        QByteArray out;
+        int port = 0;
+        for (int attempt = 0; attempt < 5 && port == 0; ++attempt) {
+            const int candidate = 20000 + QRandomGenerator::global()->bounded(30000);
+            server.start(QFile::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
+                                                                           : QStringLiteral("python3"),
+                         {TestEnv::sourceDir() + QStringLiteral("/tests/support/smtp_server.py"),
+                          QString::number(candidate), cert, key, QStringLiteral("relayuser"),
+                          QStringLiteral("s3cret pass")});
+            QVERIFY(server.waitForStarted());
+            QElapsedTimer t;
+            t.start();
+            while (t.elapsed() < 10000 && server.state() == QProcess::Running && !out.contains("READY")) {
+                server.waitForReadyRead(100);
+                out += server.readAll();
+            }
+            if (out.contains("READY"))
+                port = candidate;
+            else
+                server.waitForFinished(2000);
+        }
+        QVERIFY2(port > 0, out.constData());
+        out.clear();
+        auto wait = [&](const QByteArray &needle, int ms) {
+            QElapsedTimer t;
+            t.start();
+            while (t.elapsed() < ms && !out.contains(needle)) {
+                server.waitForReadyRead(100);
+                out += server.readAll();
+            }
+            return out.contains(needle);
+        };
+        // The password goes to the credential store (an age-encrypted file here), never the catalog.
+        QCOMPARE(ctl({QStringLiteral("secrets"), QStringLiteral("use"), QStringLiteral("file")}).exitCode, 0);
+        const QString url = QStringLiteral("smtp://127.0.0.1:%1").arg(port);
+        QProcess add;
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(QStringLiteral("LIFEBOAT_SECRETS_PASSPHRASE"), QStringLiteral("notify-test-passphrase"));
+        add.setProcessEnvironment(e);
+        add.start(TestEnv::lifeboatctl(),
+                  {QStringLiteral("--home"), m_home, QStringLiteral("notify"), QStringLiteral("add"),
+                   QStringLiteral("relay"), QStringLiteral("--smtp"), url, QStringLiteral("--from"),
+                   QStringLiteral("lifeboat@example.test"), QStringLiteral("--to"), QStringLiteral("ops@example.test"),
+                   QStringLiteral("--user"), QStringLiteral("relayuser"), QStringLiteral("--password-stdin"),
+                   QStringLiteral("--ca-file"), cert});
+        add.write("s3cret pass\n");
+        add.closeWriteChannel();
+        QVERIFY(add.waitForFinished(30000));
+        const QByteArray addErr = add.readAllStandardError();
+        QVERIFY2(add.exitCode() == 0 && !addErr.contains("NOT stored"), addErr.constData());
+        for (const QString &f : {QStringLiteral("/catalog.sqlite"), QStringLiteral("/catalog.sqlite-wal"),
+                                 QStringLiteral("/config.json")}) {
+            QFile file(m_home + f);
+            if (file.open(QIODevice::ReadOnly))
+                QVERIFY2(!file.readAll().contains("s3cret pass"), qPrintable(f));
+        }
+        auto r = ctl({QStringLiteral("notify"), QStringLiteral("test"), QStringLiteral("relay")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(wait("END-OF-MESSAGE", 10000), out.constData());
+        QVERIFY2(out.contains(" relayuser accepted") && out.contains("AUTHENTICATED True"), out.constData());
+        QVERIFY(out.contains("Subject: [Lifeboat] Test notification"));
+
+        // Without the CA the relay's certificate is refused: nothing is sent.
+        QCOMPARE(ctl({QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("noca"), QStringLiteral("--smtp"),
+                      url, QStringLiteral("--from"), QStringLiteral("lifeboat@example.test"), QStringLiteral("--to"),
+                      QStringLiteral("ops@example.test")})
+                     .exitCode,
+                 0);
+        out.clear();
+        r = ctl({QStringLiteral("notify"), QStringLiteral("test"), QStringLiteral("noca")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(!wait("END-OF-MESSAGE", 1000));
+        server.kill();
+        server.waitForFinished();
     }
 
     void cleanupTestCase() {
