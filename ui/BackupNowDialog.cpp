@@ -145,7 +145,7 @@ BackupNowDialog::BackupNowDialog(AppContext *ctx, const QString &profile, QWidge
     m_run->setIcon(QIcon(QStringLiteral(":/icons/backup.svg")));
     m_run->setDefault(true);
     layout->addWidget(buttons);
-    resize(560, 560);
+    resize(580, 520);
 
     connect(m_run, &QPushButton::clicked, this, &BackupNowDialog::start);
     connect(buttons, &QDialogButtonBox::rejected, this, &BackupNowDialog::reject);
@@ -194,8 +194,12 @@ void BackupNowDialog::loadTables() {
             }
             for (const PgSession::TableInfo &t : list.tables) {
                 const QString name = t.qualified();
-                auto *item = new QListWidgetItem(
-                    tr("%1  (%2, ~%L3 rows)").arg(name, Format::size(t.bytes)).arg(t.estimatedRows), m_tables);
+                // Row estimates stay 0 until the table is analyzed: say nothing rather than "0 rows".
+                const QString text =
+                    t.estimatedRows > 0
+                        ? tr("%1  (%2, ~%L3 rows)").arg(name, Format::size(t.bytes)).arg(t.estimatedRows)
+                        : tr("%1  (%2)").arg(name, Format::size(t.bytes));
+                auto *item = new QListWidgetItem(text, m_tables);
                 item->setData(Qt::UserRole, name);
                 item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
                 const bool skip = excluded.contains(name) || excluded.contains(t.name);

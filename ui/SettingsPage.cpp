@@ -166,9 +166,11 @@ void SettingsPage::updateKeychain() {
         return;
     }
     const KeychainStatus s = m_ctx->keychain();
-    m_keychain->setText(s.available() ? tr("✓ Passwords and keys are kept in the system keychain%1.")
-                                            .arg(s.provider.isEmpty() ? QString() : tr(" (%1)").arg(s.provider))
-                                      : tr("✗ No keychain: %1").arg(s.message));
+    m_keychain->setText(s.available()
+                            ? tr("✓ Passwords and keys are kept in the system keychain%1.")
+                                  .arg(s.provider.isEmpty() ? QString() : tr(" (%1)").arg(s.provider))
+                            : tr("✗ %1").arg(s.message.isEmpty() ? tr("No keychain answers.")
+                                                                 : s.message.left(1).toUpper() + s.message.mid(1)));
 }
 
 void SettingsPage::addProfile() {

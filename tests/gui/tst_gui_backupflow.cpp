@@ -12,6 +12,7 @@
 #include "ui/JobsPage.h"
 #include "ui/MainWindow.h"
 #include "ui/MessageBox.h"
+#include "ui/ProfileDialog.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -22,6 +23,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -102,6 +104,20 @@ private slots:
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QCOMPARE(m_window->currentPage(), MainWindow::Dashboard);
+    }
+
+    void testConnectionShowsServerVersion() {
+        ProfileDialog d(m_ctx.get(), *m_ctx->config().profile(QStringLiteral("shop")));
+        QSignalSpy done(&d, &ProfileDialog::testFinished);
+        QTest::mouseClick(d.testButton(), Qt::LeftButton);
+        QVERIFY(done.wait(20000));
+        QVERIFY2(done.first().first().toBool(), qPrintable(d.testResult()->text()));
+        const QString version = TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("SHOW server_version"))
+                                    .trimmed()
+                                    .section(QLatin1Char(' '), 0, 0);
+        QVERIFY2(d.testResult()->text().contains(QStringLiteral("PostgreSQL %1").arg(version)),
+                 qPrintable(d.testResult()->text() + QStringLiteral(" / ") + version));
+        QVERIFY(d.testResult()->text().contains(QStringLiteral("gui_shop")));
     }
 
     void backupFromDialogAppearsInHistory() {
@@ -204,7 +220,9 @@ private slots:
     }
 
     void screenshotsOfEveryPage() {
-        // A second real backup so the chart has a line.
+        // A second real backup so the chart has a line. Artifact names have one-second resolution (a second backup
+        // in the same second is refused, not overwritten), so let the clock move on.
+        QTest::qWait(1100);
         BackupNowDialog *d = openDialog(QStringLiteral("shop"));
         QVERIFY(d);
         QTest::mouseClick(d->runButton(), Qt::LeftButton);
@@ -228,6 +246,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(dash->isLoaded(), 10000);
         for (const auto &p : pages) {
             m_window->showPage(p.first);
+            if (p.first == MainWindow::History) // a selected row shows the actions enabled
+                m_window->historyPage()->view()->selectRow(0);
             QTest::qWait(300); // let the page lay out and the chart animate in
             const QString file = dir + QLatin1Char('/') + p.second + QStringLiteral(".png");
             QVERIFY(m_window->grab().save(file));
