@@ -10,7 +10,7 @@
 #include "secrets/KeychainCredentialStore.h"
 
 #include <QHash>
-#include <QHostInfo>
+#include <QSysInfo>
 
 namespace lifeboat {
 
@@ -37,7 +37,7 @@ bool AppContext::open(QString *error) {
     m_catalog = SqlCatalog::sqlite(Home::catalogPath(m_home));
     if (!m_catalog->open(error))
         return false;
-    m_catalog->recoverInterrupted(QHostInfo::localHostName());
+    m_catalog->recoverInterrupted(QSysInfo::machineHostName()); // the name BackupJob records
     if (!m_config.profiles().isEmpty())
         m_currentProfile = m_config.profiles().first().name;
     return true;

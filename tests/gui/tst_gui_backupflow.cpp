@@ -191,6 +191,12 @@ private slots:
                            [&refusal](Job *job, const QString &e) { refusal = job ? QStringLiteral("started") : e; });
         QVERIFY(refusal.contains(QStringLiteral("already running")));
         second->reject();
+        // Closing the window while a job runs asks first; "No" keeps it open and the job running.
+        MessageBox::setNextAnswer(QMessageBox::No);
+        QVERIFY(!m_window->close());
+        QVERIFY(MessageBox::lastText().contains(QStringLiteral("still running")));
+        QVERIFY(m_window->isVisible());
+        QCOMPARE(jobs->state(row), JobListModel::State::Running);
 
         // Screenshot of the Jobs page with a live job before it is cancelled.
         JobsPage *page = m_window->jobsPage();

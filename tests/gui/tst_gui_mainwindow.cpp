@@ -27,8 +27,10 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSysInfo>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -281,6 +283,51 @@ private slots:
         }
         QCOMPARE(oldColor, QColor(0xc6, 0x28, 0x28));
         QVERIFY(alphaColor != oldColor);
+    }
+
+    void interruptedBackupIsMarkedFailedAtStart() {
+        QTemporaryDir home;
+        // A real process that is gone by now stands for the crashed app that ran the backup.
+        QProcess gone;
+        gone.start(QStringLiteral("true"), {});
+        QVERIFY(gone.waitForFinished());
+        const qint64 deadPid = gone.processId() > 0 ? gone.processId() : 0;
+        qint64 id = 0;
+        {
+            auto catalog = SqlCatalog::sqlite(Home::catalogPath(home.path()));
+            QString err;
+            QVERIFY(catalog->open(&err));
+            BackupRecord r = GuiTestData::record(1, QDateTime::currentDateTimeUtc());
+            r.status = BackupRecord::statusInProgress();
+            r.host = QSysInfo::machineHostName();
+            r.pid = deadPid;
+            QVERIFY(catalog->insert(r, &err));
+            id = r.id;
+        }
+        AppContext ctx(home.path());
+        QString err;
+        QVERIFY(ctx.open(&err));
+        const auto r = ctx.catalog()->get(id);
+        QCOMPARE(r->status, BackupRecord::statusFailed());
+        QVERIFY(r->error.contains(QStringLiteral("interrupted")));
+    }
+
+    void remembersGeometry() {
+        QTemporaryDir home;
+        AppContext ctx(home.path());
+        QString err;
+        QVERIFY(ctx.open(&err));
+        {
+            MainWindow w(&ctx);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.resize(900, 640);
+            QTRY_COMPARE(w.size(), QSize(900, 640));
+            QVERIFY(w.close()); // no jobs running: closes at once and saves
+        }
+        QVERIFY(QFile::exists(home.filePath(QStringLiteral("gui.ini"))));
+        MainWindow again(&ctx);
+        QCOMPARE(again.size(), QSize(900, 640));
     }
 };
 
