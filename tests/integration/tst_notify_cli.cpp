@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -14,6 +15,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 #include <QTimer>
 
 namespace {
@@ -225,6 +227,45 @@ private slots:
         QVERIFY(!r.err.contains("SECRETPATH"));
         QCOMPARE(ctl({QStringLiteral("notify"), QStringLiteral("remove"), QStringLiteral("hook500")}).exitCode, 0);
         QCOMPARE(ctl({QStringLiteral("notify"), QStringLiteral("remove"), QStringLiteral("hook")}).exitCode, 0);
+    }
+
+    void runDueReportsAFailedScheduledBackup() {
+        QCOMPARE(ctl({QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("pager"),
+                      QStringLiteral("--webhook"), QStringLiteral("http://127.0.0.1:%1/pager").arg(m_sink.port()),
+                      QStringLiteral("--profile"), QStringLiteral("broken")})
+                     .exitCode,
+                 0);
+        QCOMPARE(
+            ctl({QStringLiteral("schedule"), QStringLiteral("add"), QStringLiteral("nightly-broken"),
+                 QStringLiteral("--profile"), QStringLiteral("broken"), QStringLiteral("--tz"), QStringLiteral("UTC")})
+                .exitCode,
+            0);
+        m_sink.requests.clear();
+        const QDate d = QDate::currentDate().addDays(2);
+        const auto r = ctl({QStringLiteral("--json"), QStringLiteral("run-due"), QStringLiteral("--as-of"),
+                            QDateTime(d, QTime(1, 5), QTimeZone::utc()).toString(Qt::ISODate)});
+        QCOMPARE(r.exitCode, 1); // pg_dump could not connect: the backup's own exit code
+        QCOMPARE(QJsonDocument::fromJson(r.out).array().first().toObject().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("FAILED"));
+        QCOMPARE(m_sink.requests.size(), 1);
+        const QJsonObject body = QJsonDocument::fromJson(m_sink.requests.first().body).object();
+        QCOMPARE(body.value(QStringLiteral("event")).toString(), QStringLiteral("backup.failed"));
+        QCOMPARE(body.value(QStringLiteral("schedule")).toString(), QStringLiteral("nightly-broken"));
+        QVERIFY(
+            body.value(QStringLiteral("text")).toString().contains(QStringLiteral("Scheduled backup nightly-broken")));
+        // A notifier limited to a profile stays quiet about the others, even when set to "always".
+        QCOMPARE(
+            ctl({QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("pager"), QStringLiteral("--webhook"),
+                 QStringLiteral("http://127.0.0.1:%1/pager").arg(m_sink.port()), QStringLiteral("--profile"),
+                 QStringLiteral("broken"), QStringLiteral("--on"), QStringLiteral("always")})
+                .exitCode,
+            0);
+        m_sink.requests.clear();
+        QCOMPARE(ctl({QStringLiteral("backup"), QStringLiteral("good")}).exitCode, 0);
+        QCOMPARE(ctl({QStringLiteral("schedule"), QStringLiteral("remove"), QStringLiteral("nightly-broken")}).exitCode,
+                 0);
+        QCOMPARE(ctl({QStringLiteral("notify"), QStringLiteral("remove"), QStringLiteral("pager")}).exitCode, 0);
+        QCOMPARE(m_sink.requests.size(), 0);
     }
 
     void smtpMailArrivesAtARealServer() {
