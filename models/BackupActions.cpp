@@ -1,6 +1,9 @@
 #include "models/BackupActions.h"
 
+#include "core/CredentialStore.h"
 #include "jobs/ArtifactReader.h"
+#include "jobs/BackupDeleter.h"
+#include "secrets/KeychainCredentialStore.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -11,6 +14,15 @@ namespace {
 QString tr(const char *text) {
     return QCoreApplication::translate("lifeboat::BackupActions", text);
 }
+// S3 secret keys kept in the keychain, read lazily (only for S3 copies) on the worker running the action.
+std::function<QString(const QString &)> secretLookup(bool keychain) {
+    return [keychain](const QString &storage) {
+        if (!keychain)
+            return QString();
+        KeychainCredentialStore store;
+        return store.read(CredentialStore::storageSecretKey(storage)).value_or(QString());
+    };
+}
 } // namespace
 
 bool BackupActions::isYoungerThanGuard(const BackupRecord &record, const QDateTime &now) {
@@ -18,7 +30,7 @@ bool BackupActions::isYoungerThanGuard(const BackupRecord &record, const QDateTi
 }
 
 BackupActions::Outcome BackupActions::download(const BackupRecord &record, const QList<StorageConfig> &storages,
-                                               const QString &dir) {
+                                               const QString &dir, bool keychain) {
     Outcome o;
     if (record.status != BackupRecord::statusCompleted()) {
         o.error = {ExitCode::Usage,
@@ -26,12 +38,15 @@ BackupActions::Outcome BackupActions::download(const BackupRecord &record, const
         return o;
     }
     ArtifactReader reader(storages);
+    reader.setSecretLookup(secretLookup(keychain));
     if (!reader.downloadTo(record, dir, &o.path))
         o.error = reader.error();
     return o;
 }
 
-BackupActions::Outcome BackupActions::remove(const std::shared_ptr<Catalog> &catalog, qint64 id, bool force) {
+BackupActions::Outcome BackupActions::remove(const std::shared_ptr<Catalog> &catalog,
+                                             const QList<StorageConfig> &storages, qint64 id, bool force,
+                                             bool keychain) {
     Outcome o;
     auto record = catalog->get(id);
     if (!record) {
@@ -50,25 +65,10 @@ BackupActions::Outcome BackupActions::remove(const std::shared_ptr<Catalog> &cat
         o.error = {ExitCode::Refused, tr("backup #%1 is younger than 24 hours; confirm to delete it anyway").arg(id)};
         return o;
     }
-    QStringList problems;
-    for (const BackupLocation &loc : record->locations) {
-        if (loc.kind != QLatin1String("local")) {
-            problems << tr("%1: cannot delete from %2 storage yet").arg(loc.storage, loc.kind);
-            continue;
-        }
-        for (const QString &f : {loc.path, loc.manifestPath}) {
-            if (!f.isEmpty() && QFile::exists(f) && !QFile::remove(f))
-                problems << tr("cannot remove %1").arg(f);
-        }
-    }
-    if (!problems.isEmpty()) {
-        o.error = {ExitCode::Transfer, problems.join(QStringLiteral("; "))};
-        return o;
-    }
-    record->status = BackupRecord::statusDeleted();
-    QString err;
-    if (!catalog->update(*record, &err))
-        o.error = {ExitCode::Usage, err};
+    BackupDeleter deleter(storages, secretLookup(keychain));
+    const BackupDeleter::Outcome out = deleter.deleteBackup(*catalog, *record);
+    o.error = out.error;
+    o.missing = out.missing;
     return o;
 }
 

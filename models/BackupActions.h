@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -20,19 +21,23 @@ class BackupActions {
 public:
     struct Outcome {
         Error error;
-        QString path;     // download: the verified copy
-        QByteArray bytes; // manifest: the JSON
+        QString path;        // download: the verified copy
+        QByteArray bytes;    // manifest: the JSON
+        QStringList missing; // delete: copies that were already gone (not an error)
     };
 
     // Backups younger than this are refused unless forced (lifeboatctl delete --force).
     static constexpr qint64 kDeleteGuardSecs = 24 * 3600;
     static bool isYoungerThanGuard(const BackupRecord &record, const QDateTime &now = QDateTime::currentDateTimeUtc());
 
+    // keychain: whether S3 secret keys may be read from the keychain (blocking: these run on workers).
     // ArtifactReader::downloadTo: NAME.partial, SHA-256 checked against the catalog, renamed on success.
-    static Outcome download(const BackupRecord &record, const QList<StorageConfig> &storages, const QString &dir);
-    // Removes the local copies and manifests, marks the record DELETED. Refuses an IN_PROGRESS record, and one
-    // younger than 24 h unless `force`.
-    static Outcome remove(const std::shared_ptr<Catalog> &catalog, qint64 id, bool force);
+    static Outcome download(const BackupRecord &record, const QList<StorageConfig> &storages, const QString &dir,
+                            bool keychain);
+    // BackupDeleter::deleteBackup: every copy (local file or S3 object) and its manifest, then DELETED. Refuses an
+    // IN_PROGRESS record, and one younger than 24 h unless `force`.
+    static Outcome remove(const std::shared_ptr<Catalog> &catalog, const QList<StorageConfig> &storages, qint64 id,
+                          bool force, bool keychain);
     // The manifest JSON beside the first local copy.
     static Outcome readManifest(const BackupRecord &record);
 };

@@ -7,6 +7,7 @@
 #include "jobs/StoreFactory.h"
 #include "models/Async.h"
 #include "models/JobListModel.h"
+#include "models/PinnedCatalog.h"
 #include "secrets/KeychainCredentialStore.h"
 
 #include <QHash>
@@ -38,6 +39,9 @@ bool AppContext::open(QString *error) {
     if (!m_catalog->open(error))
         return false;
     m_catalog->recoverInterrupted(QSysInfo::machineHostName()); // the name BackupJob records
+    // Start the catalog reader thread now, before any job thread exists (see catalogPool()).
+    runAsync(
+        this, [catalog = m_catalog] { return catalog->schemaVersion(); }, [](int) {}, catalogPool());
     if (!m_config.profiles().isEmpty())
         m_currentProfile = m_config.profiles().first().name;
     return true;
@@ -141,7 +145,8 @@ void AppContext::startBackup(const QString &profileName, const QStringList &stor
             req.password = secrets.password;
             req.options = options;
             req.encryptTo = encryptTo;
-            req.catalog = m_catalog;
+            // The job's catalog calls run on the long-lived catalog thread (see PinnedCatalog).
+            req.catalog = std::make_shared<PinnedCatalog>(m_catalog);
             req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
             for (const StorageConfig &sc : storages) {
                 Error err;

@@ -77,10 +77,7 @@ BackupNowDialog::BackupNowDialog(AppContext *ctx, const QString &profile, QWidge
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Unchecked);
         item->setData(Qt::UserRole, s.name);
-        if (s.isS3()) {
-            item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
-            item->setToolTip(tr("Backups to S3 arrive with the S3 feature."));
-        }
+        item->setToolTip(s.isS3() ? QStringLiteral("s3://%1/%2").arg(s.bucket, s.prefix) : s.localDir);
     }
     form->addRow(tr("&Storages:"), m_storages);
 

@@ -284,8 +284,10 @@ void HistoryPage::downloadSelected() {
                 return;
             emit statusMessage(tr("Downloading backup #%1…").arg(record.id));
             const QList<StorageConfig> storages = m_ctx->config().storages();
+            const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
             runAsync(
-                this, [record, storages, dir] { return BackupActions::download(record, storages, dir); },
+                this,
+                [record, storages, dir, keychain] { return BackupActions::download(record, storages, dir, keychain); },
                 [this, record](const BackupActions::Outcome &o) {
                     if (o.error) {
                         emit statusMessage(tr("Download of backup #%1 failed").arg(record.id));
@@ -303,8 +305,8 @@ void HistoryPage::deleteSelected() {
     if (!sel)
         return;
     const qint64 id = sel->id;
-    QString text = tr("Delete backup #%1 of %2 (%3)? Its file and manifest are removed from local storage and the "
-                      "record is marked DELETED.")
+    QString text = tr("Delete backup #%1 of %2 (%3)? Every copy and its manifest is removed from its storage "
+                      "(local folder or S3 bucket) and the record is marked DELETED.")
                        .arg(id)
                        .arg(sel->database, sel->filename);
     const bool young = BackupActions::isYoungerThanGuard(*sel);
@@ -320,13 +322,21 @@ void HistoryPage::deleteSelected() {
 
 void HistoryPage::removeRecord(qint64 id, bool force) {
     runAsync(
-        this, [catalog = m_ctx->catalog(), id, force] { return BackupActions::remove(catalog, id, force); },
+        this,
+        [catalog = m_ctx->catalog(), storages = m_ctx->config().storages(), id, force,
+         keychain = m_ctx->keychainKnown() && m_ctx->keychain().available()] {
+            return BackupActions::remove(catalog, storages, id, force, keychain);
+        },
         [this, id](const BackupActions::Outcome &o) {
             if (o.error) {
-                MessageBox::critical(this, tr("Delete failed"), o.error.message);
+                MessageBox::critical(this, tr("Delete failed"), o.error.message, o.missing.join(QLatin1Char('\n')));
+                emit m_ctx->catalogChanged();
                 return;
             }
-            emit statusMessage(tr("Backup #%1 deleted.").arg(id));
+            emit statusMessage(o.missing.isEmpty() ? tr("Backup #%1 deleted.").arg(id)
+                                                   : tr("Backup #%1 deleted (already missing: %2).")
+                                                         .arg(id)
+                                                         .arg(o.missing.join(QStringLiteral(", "))));
             emit m_ctx->catalogChanged();
         },
         catalogPool());

@@ -79,10 +79,6 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     m_secret = line(tr("&Secret key:"), QString(), tr("kept in the keychain"));
     m_secret->setEchoMode(QLineEdit::Password);
     m_awsProfile = line(tr("AWS &profile:"), existing.awsProfile, tr("optional, from ~/.aws/credentials"));
-    auto *note = new QLabel(tr("Backups to S3 storages arrive with the S3 feature; the settings are kept now."), s3);
-    note->setWordWrap(true);
-    note->setEnabled(false);
-    sf->addRow(note);
     m_pages->addWidget(s3);
     m_pages->setCurrentIndex(m_kind->currentIndex());
     layout->addWidget(m_pages);

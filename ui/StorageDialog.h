@@ -14,8 +14,8 @@ namespace lifeboat {
 
 class AppContext;
 
-// Adds or edits a storage: a local directory, or an S3 bucket (its fields are here; backups to S3 arrive with the
-// S3 feature). The S3 secret key goes to the keychain, never into the settings file.
+// Adds or edits a storage: a local directory or an S3-compatible bucket. The S3 secret key goes to the keychain,
+// never into the settings file.
 class StorageDialog : public QDialog {
     Q_OBJECT
 public:

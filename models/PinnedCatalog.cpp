@@ -1,0 +1,54 @@
+#include "models/PinnedCatalog.h"
+
+#include "models/Async.h"
+
+#include <QFuture>
+
+namespace lifeboat {
+
+namespace {
+template <typename F> auto onCatalogThread(F f) {
+    return QtConcurrent::run(catalogPool(), std::move(f)).result();
+}
+} // namespace
+
+PinnedCatalog::PinnedCatalog(std::shared_ptr<Catalog> inner)
+    : m_inner(std::move(inner)) {}
+
+bool PinnedCatalog::open(QString *error) {
+    return onCatalogThread([this, error] { return m_inner->open(error); });
+}
+
+int PinnedCatalog::schemaVersion() {
+    return onCatalogThread([this] { return m_inner->schemaVersion(); });
+}
+
+bool PinnedCatalog::insert(BackupRecord &record, QString *error) {
+    return onCatalogThread([this, &record, error] { return m_inner->insert(record, error); });
+}
+
+bool PinnedCatalog::update(const BackupRecord &record, QString *error) {
+    return onCatalogThread([this, &record, error] { return m_inner->update(record, error); });
+}
+
+std::optional<BackupRecord> PinnedCatalog::get(qint64 id) {
+    return onCatalogThread([this, id] { return m_inner->get(id); });
+}
+
+QList<BackupRecord> PinnedCatalog::list(const CatalogFilter &filter) {
+    return onCatalogThread([this, &filter] { return m_inner->list(filter); });
+}
+
+int PinnedCatalog::count(const CatalogFilter &filter) {
+    return onCatalogThread([this, &filter] { return m_inner->count(filter); });
+}
+
+int PinnedCatalog::recoverInterrupted(const QString &host) {
+    return onCatalogThread([this, &host] { return m_inner->recoverInterrupted(host); });
+}
+
+bool PinnedCatalog::hasArtifact(const QString &filename, const QString &sha256) {
+    return onCatalogThread([this, &filename, &sha256] { return m_inner->hasArtifact(filename, sha256); });
+}
+
+} // namespace lifeboat
