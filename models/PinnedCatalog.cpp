@@ -51,4 +51,8 @@ bool PinnedCatalog::hasArtifact(const QString &filename, const QString &sha256) 
     return onCatalogThread([this, &filename, &sha256] { return m_inner->hasArtifact(filename, sha256); });
 }
 
+bool PinnedCatalog::hasFilename(const QString &filename) {
+    return onCatalogThread([this, &filename] { return m_inner->hasFilename(filename); });
+}
+
 } // namespace lifeboat

@@ -24,6 +24,7 @@ public:
     int count(const CatalogFilter &filter) override;
     int recoverInterrupted(const QString &host) override;
     bool hasArtifact(const QString &filename, const QString &sha256) override;
+    bool hasFilename(const QString &filename) override;
 
 private:
     std::shared_ptr<Catalog> m_inner;

@@ -43,6 +43,8 @@ public:
 
     // True when a record with this artifact name and sha256 exists (catalog rebuild skips it).
     virtual bool hasArtifact(const QString &filename, const QString &sha256) = 0;
+    // True when any record (whatever its status) already uses this artifact name.
+    virtual bool hasFilename(const QString &filename) = 0;
 
     // Schedules (schema 2). The defaults report "not supported" so other catalog implementations keep compiling.
     virtual bool saveSchedule(ScheduleRecord &schedule, QString *error); // insert or update by name

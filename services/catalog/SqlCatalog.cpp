@@ -478,6 +478,14 @@ int SqlCatalog::recoverInterrupted(const QString &host) {
     return recovered;
 }
 
+bool SqlCatalog::hasFilename(const QString &filename) {
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("SELECT 1 FROM backups WHERE filename = ?"));
+    q.addBindValue(filename);
+    return q.exec() && q.next();
+}
+
 bool SqlCatalog::hasArtifact(const QString &filename, const QString &sha256) {
     QSqlDatabase d = db();
     QSqlQuery q(d);

@@ -30,6 +30,7 @@ public:
     int count(const CatalogFilter &filter) override;
     int recoverInterrupted(const QString &host) override;
     bool hasArtifact(const QString &filename, const QString &sha256) override;
+    bool hasFilename(const QString &filename) override;
 
     // Schedules and notifiers: SqlCatalogSchedules.cpp
     bool saveSchedule(ScheduleRecord &schedule, QString *error) override;

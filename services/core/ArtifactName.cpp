@@ -18,9 +18,10 @@ QString ArtifactName::safePart(const QString &part) {
 }
 
 QString ArtifactName::make(const QString &profile, const QString &database, const QDateTime &startedUtc,
-                           const QString &extension, bool encrypted) {
+                           const QString &extension, bool encrypted, int sequence) {
     const QString stamp = startedUtc.toUTC().toString(QStringLiteral("yyyy-MM-dd_HH-mm-ss"));
-    QString name = QStringLiteral("%1_%2_%3Z.%4").arg(safePart(profile), safePart(database), stamp, extension);
+    const QString seq = sequence > 1 ? QStringLiteral("-%1").arg(sequence) : QString();
+    QString name = QStringLiteral("%1_%2_%3Z%4.%5").arg(safePart(profile), safePart(database), stamp, seq, extension);
     if (encrypted)
         name += QStringLiteral(".age");
     return name;
@@ -37,7 +38,7 @@ QString ArtifactName::s3Key(const QString &prefix, const QString &type, const QD
 }
 
 QDateTime ArtifactName::timestampOf(const QString &artifact) {
-    static const QRegularExpression re(QStringLiteral(R"(_(\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2})Z\.)"));
+    static const QRegularExpression re(QStringLiteral(R"(_(\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2})Z(-\d+)?\.)"));
     const auto m = re.match(artifact);
     if (!m.hasMatch())
         return {};

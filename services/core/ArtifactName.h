@@ -9,8 +9,9 @@ namespace lifeboat {
 // {prefix}/{type}/{YYYY-MM-DD}/{artifact}. Parts are made filesystem- and URL-safe.
 class ArtifactName {
 public:
+    // sequence > 1 makes a second backup started in the same second distinct: …_HH-MM-SSZ-2.dump
     static QString make(const QString &profile, const QString &database, const QDateTime &startedUtc,
-                        const QString &extension, bool encrypted);
+                        const QString &extension, bool encrypted, int sequence = 1);
     static QString s3Key(const QString &prefix, const QString &type, const QDateTime &startedUtc,
                          const QString &artifact);
     static QString manifestName(const QString &artifact) { return artifact + QStringLiteral(".manifest.json"); }

@@ -221,7 +221,10 @@ JobResult BackupJob::execute() {
     }
 
     const bool encrypted = !m_req.encryptTo.empty();
-    const QString artifact = ArtifactName::make(m_req.profile.name, database, started, plan.extension, encrypted);
+    // Names have one-second resolution: a second backup of the same database within that second gets "-2".
+    QString artifact = ArtifactName::make(m_req.profile.name, database, started, plan.extension, encrypted);
+    for (int seq = 2; m_req.catalog && m_req.catalog->hasFilename(artifact) && seq < 1000; ++seq)
+        artifact = ArtifactName::make(m_req.profile.name, database, started, plan.extension, encrypted, seq);
     QList<BackupStore *> stores;
     for (auto &s : m_req.stores) {
         if (!s->begin(artifact, m_req.options.type.section(QLatin1Char(','), 0, 0), started, m_totalTableBytes))

@@ -15,6 +15,16 @@ bool S3Store::begin(const QString &artifact, const QString &type, const QDateTim
     if (configError)
         return fail(configError.code, QStringLiteral("storage \"%1\": %2").arg(m_name, configError.message));
     m_key = m_session->config().keyFor(ArtifactName::s3Key(QString(), type, startedUtc, artifact));
+    // S3 overwrites silently: never let a new backup replace an object another record points at.
+    S3ObjectInfo existing;
+    int status = 0;
+    const Error head = m_session->headObject(m_key, &existing, &status);
+    if (!head)
+        return fail(ExitCode::Transfer,
+                    QStringLiteral("storage \"%1\": an object already exists at %2; refusing to overwrite it")
+                        .arg(m_name, m_key));
+    if (status != 404)
+        return fail(head.code, QStringLiteral("storage \"%1\": %2").arg(m_name, head.message));
     S3UploadSink::Options options;
     options.expectedSize = sizeHint;
     m_sink = std::make_unique<S3UploadSink>(m_session.get(), m_key, options);

@@ -294,6 +294,25 @@ private slots:
         QVERIFY(!list.out.contains("TABLE DATA public customers"));
     }
 
+    void twoBackupsInOneSecondGetDistinctNames() {
+        // Back to back, so the second lands in the same second often enough; either way both must survive intact.
+        QStringList paths;
+        for (int i = 0; i < 3; ++i) {
+            const QJsonObject out = ctlJson({QStringLiteral("backup"), QStringLiteral("su"), QStringLiteral("--tables"),
+                                             QStringLiteral("public.customers")});
+            paths << record(out.value(QStringLiteral("id")).toInteger())
+                         .value(QStringLiteral("locations"))
+                         .toArray()
+                         .first()
+                         .toObject()
+                         .value(QStringLiteral("path"))
+                         .toString();
+        }
+        QCOMPARE(QSet<QString>(paths.begin(), paths.end()).size(), 3);
+        for (const QString &p : paths)
+            QVERIFY(QFile::exists(p));
+    }
+
     void badInputsGetClearErrorsAndLeaveNothing() {
         const int before = static_cast<int>(filesBelow(m_store).size());
         auto expect = [&](const QStringList &args, int code, const QString &needle, const QByteArray &in = {}) {

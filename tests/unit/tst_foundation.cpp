@@ -43,6 +43,11 @@ private slots:
         QCOMPARE(ArtifactName::s3Key(QString(), QStringLiteral("MANUAL"), t, QStringLiteral("a.dump")),
                  QStringLiteral("manual/2026-03-09/a.dump"));
         QCOMPARE(ArtifactName::timestampOf(QStringLiteral("prod_shop_2026-03-09_04-05-06Z.dump")), t);
+        // A second backup in the same second gets a sequence number, and still parses.
+        const QString second =
+            ArtifactName::make(QStringLiteral("prod"), QStringLiteral("shop"), t, QStringLiteral("dump"), true, 2);
+        QCOMPARE(second, QStringLiteral("prod_shop_2026-03-09_04-05-06Z-2.dump.age"));
+        QCOMPARE(ArtifactName::timestampOf(second), t);
         QVERIFY(!ArtifactName::timestampOf(QStringLiteral("random.dump")).isValid());
     }
 
