@@ -289,23 +289,24 @@ void DashboardPage::buildChart(const Summary &s) {
         time->setPointsVisible(true);
         chart->addSeries(size);
         chart->addSeries(time);
+        // Same family of colour per profile, the duration a dashed, shifted hue so the legend tells them apart.
+        const QColor c = size->color();
         QPen pen = time->pen();
         pen.setStyle(Qt::DashLine);
-        pen.setColor(size->color());
+        pen.setColor(QColor::fromHsv((qMax(0, c.hue()) + 150) % 360, c.saturation(), c.value()));
         time->setPen(pen);
         size->attachAxis(x);
         size->attachAxis(ySize);
         time->attachAxis(x);
         time->attachAxis(yTime);
     }
-    // A single backup still needs a visible span.
-    if (first.secsTo(last) < 3600) {
-        first = first.addSecs(-12 * 3600);
-        last = last.addSecs(12 * 3600);
-    }
-    x->setRange(first.toLocalTime(), last.toLocalTime());
-    if (first.daysTo(last) < 2)
-        x->setFormat(QStringLiteral("dd MMM HH:mm"));
+    // Pad the span so the first and last points are not on the frame, and a single backup still has one.
+    const qint64 span = first.secsTo(last);
+    const qint64 pad = qMax<qint64>(span / 10, span == 0 ? 3600 : 30);
+    x->setRange(first.addSecs(-pad).toLocalTime(), last.addSecs(pad).toLocalTime());
+    x->setFormat(span + 2 * pad < 2 * 3600    ? QStringLiteral("HH:mm:ss")
+                 : span + 2 * pad < 2 * 86400 ? QStringLiteral("dd MMM HH:mm")
+                                              : QStringLiteral("dd MMM"));
     ySize->setRange(0, qMax(1.0, maxSize * 1.15));
     yTime->setRange(0, qMax(1.0, maxTime * 1.15));
     ySize->applyNiceNumbers();
