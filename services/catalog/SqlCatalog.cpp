@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <csignal>
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -175,14 +176,10 @@ SqlCatalog::SqlCatalog(QString driver, QString databaseName)
 
 SqlCatalog::~SqlCatalog() {
     QMutexLocker lock(&m_mutex);
-    for (const QString &name : std::as_const(m_connections)) {
-        {
-            QSqlDatabase d = QSqlDatabase::database(name, false);
-            if (d.isValid())
-                d.close();
-        }
+    // Only removed, not opened here: database() from another thread than the owner's is refused with a warning,
+    // and removeDatabase() closes the connection itself.
+    for (const QString &name : std::as_const(m_connections))
         QSqlDatabase::removeDatabase(name);
-    }
 }
 
 int SqlCatalog::latestSchemaVersion() {
@@ -191,8 +188,11 @@ int SqlCatalog::latestSchemaVersion() {
 
 QSqlDatabase SqlCatalog::db() {
     // Qt SQL connections belong to the thread that opened them; every thread gets its own.
-    const QString name = m_connectionPrefix + QLatin1Char('-') +
-                         QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+    // The key is a serial number given to each thread on first use, never its address: a new thread can reuse a
+    // dead one's address, and would then pick up a connection that belongs to the dead thread.
+    static std::atomic<quint64> serials{0};
+    thread_local const quint64 threadSerial = ++serials;
+    const QString name = m_connectionPrefix + QLatin1Char('-') + QString::number(threadSerial);
     if (QSqlDatabase::contains(name))
         return QSqlDatabase::database(name);
     QSqlDatabase d = QSqlDatabase::addDatabase(m_driver, name);

@@ -224,10 +224,15 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("signature does not match — check the access key and secret"), r.err.constData());
         QVERIFY(!r.err.contains("not-the-secret"));
-        const QJsonArray failed =
-            json(m_home, {QStringLiteral("list"), QStringLiteral("--status"), QStringLiteral("FAILED")}).toArray();
-        QCOMPARE(failed.size(), 1);
-        QVERIFY(failed.first().toObject().value(QStringLiteral("locations")).toArray().isEmpty());
+        // Caught before anything is written (the store checks the key first): no record at all.
+        QCOMPARE(json(m_home, {QStringLiteral("list"), QStringLiteral("--status"), QStringLiteral("FAILED")})
+                     .toArray()
+                     .size(),
+                 0);
+        QCOMPARE(json(m_home, {QStringLiteral("list"), QStringLiteral("--status"), QStringLiteral("IN_PROGRESS")})
+                     .toArray()
+                     .size(),
+                 0);
     }
 
     void serverStoppedMidUpload() {

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -15,6 +16,11 @@
 #include <QTest>
 
 namespace {
+QByteArray slurp(const QString &path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
 QHash<qint64, qint64> parents() {
     QHash<qint64, qint64> out;
     for (const QString &e : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
@@ -47,10 +53,6 @@ QList<qint64> descendants(qint64 root) {
     return out;
 }
 
-QByteArray slurp(const QString &path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 } // namespace
 
 class TstSecretLeaks : public QObject {
@@ -80,8 +82,14 @@ class TstSecretLeaks : public QObject {
         if (!p.waitForStarted())
             return {};
         QByteArray out, err;
+        const QString lifeboatctl = QFileInfo(TestEnv::lifeboatctl()).canonicalFilePath();
         while (p.state() != QProcess::NotRunning) {
             for (qint64 pid : descendants(p.processId())) {
+                // Between fork() and exec() a child is still a copy of lifeboatctl (its image, its environment,
+                // which holds the secret on purpose: that is how --secret-env works). Judge it once it has become
+                // the program it runs.
+                if (QFileInfo(QStringLiteral("/proc/%1/exe").arg(pid)).canonicalFilePath() == lifeboatctl)
+                    continue;
                 const QByteArray cmdline = slurp(QStringLiteral("/proc/%1/cmdline").arg(pid));
                 const QByteArray environ = slurp(QStringLiteral("/proc/%1/environ").arg(pid));
                 if (cmdline.isEmpty())

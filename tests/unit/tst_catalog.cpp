@@ -154,6 +154,27 @@ private slots:
         QCOMPARE(c.count({}), 100);
     }
 
+    void manySequentialThreadsEachGetAWorkingConnection() {
+        // Job threads come and go; a new one may get a dead one's address. Each must still find its own connection.
+        QTemporaryDir dir;
+        SqlCatalog c(QStringLiteral("QSQLITE"), dir.filePath(QStringLiteral("c.sqlite")));
+        QString err;
+        QVERIFY(c.open(&err));
+        int ok = 0;
+        for (int i = 0; i < 40; ++i) {
+            std::unique_ptr<QThread> t(QThread::create([&] {
+                BackupRecord r =
+                    sample(QStringLiteral("seq"), QDateTime::currentDateTimeUtc(), BackupRecord::statusCompleted());
+                QString e;
+                if (c.insert(r, &e) && c.get(r.id))
+                    ++ok;
+            }));
+            t->start();
+            t->wait();
+        }
+        QCOMPARE(ok, 40);
+    }
+
     void configStoreKeepsNoSecretsAndIsPrivate() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("config.json"));
