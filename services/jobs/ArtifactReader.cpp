@@ -121,8 +121,10 @@ bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, 
                 continue;
             QString problem;
             auto session = sessionFor(loc, &problem);
-            if (!session)
-                return fail(ExitCode::Usage, problem);
+            if (!session) {
+                m_error = {ExitCode::Usage, problem};
+                continue; // another copy may still be reachable
+            }
             const Error e = S3Download::toFile(*session, loc.path, target, record.sha256.toLatin1());
             if (e) {
                 m_error = e;
@@ -136,6 +138,8 @@ bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, 
                 *finalPath = target;
             return true;
         }
+        if (m_error)
+            return false;
     }
     AtomicFileSink file(target);
     if (!file.open())

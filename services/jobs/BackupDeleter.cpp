@@ -5,6 +5,7 @@
 #include "storage/S3Types.h"
 
 #include <QFile>
+#include <QFileInfo>
 
 namespace lifeboat {
 
@@ -15,22 +16,38 @@ BackupDeleter::BackupDeleter(QList<StorageConfig> storages, SecretLookup secretF
 BackupDeleter::Outcome BackupDeleter::removeCopies(const BackupRecord &record) {
     Outcome o;
     for (const BackupLocation &loc : record.locations) {
+        const StorageConfig *sc = nullptr;
+        for (const StorageConfig &s : m_storages)
+            if (s.name == loc.storage)
+                sc = &s;
+        // A catalog row is data (a shared catalog is written by other machines): it may only name copies inside the
+        // storage it claims, of the kind that storage is.
+        if (!sc || sc->kind != loc.kind) {
+            o.problems << QStringLiteral("%1: %2").arg(loc.storage,
+                                                       sc ? QStringLiteral("the record names a %1 copy but "
+                                                                           "the storage is %2")
+                                                                .arg(loc.kind, sc->kind)
+                                                          : QStringLiteral("storage not configured here"));
+            continue;
+        }
         if (loc.kind == QLatin1String("s3")) {
-            const StorageConfig *sc = nullptr;
-            for (const StorageConfig &s : m_storages)
-                if (s.name == loc.storage)
-                    sc = &s;
             Error e;
-            auto session =
-                sc ? StoreFactory::s3Session(*sc, m_secretFor ? m_secretFor(loc.storage) : QString(), &e) : nullptr;
+            auto session = StoreFactory::s3Session(*sc, m_secretFor ? m_secretFor(loc.storage) : QString(), &e);
             if (!session) {
-                o.problems << QStringLiteral("%1: %2").arg(loc.storage,
-                                                           sc ? e.message : QStringLiteral("storage not configured"));
+                o.problems << QStringLiteral("%1: %2").arg(loc.storage, e.message);
                 continue;
             }
+            QString prefix = session->config().keyFor(QString());
+            if (!prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/')))
+                prefix += QLatin1Char('/');
             for (const QString &key : {loc.path, loc.manifestPath}) {
                 if (key.isEmpty())
                     continue;
+                if (!key.startsWith(prefix)) {
+                    o.problems << QStringLiteral("%1: refusing to delete %2, outside the storage's prefix")
+                                      .arg(loc.storage, key);
+                    continue;
+                }
                 // S3 deletes of absent keys succeed silently; ask first so a vanished object is reported.
                 S3ObjectInfo info;
                 int status = 0;
@@ -47,11 +64,18 @@ BackupDeleter::Outcome BackupDeleter::removeCopies(const BackupRecord &record) {
             }
             continue;
         }
+        const QString root = QFileInfo(sc->localDir).canonicalFilePath();
         for (const QString &f : {loc.path, loc.manifestPath}) {
             if (f.isEmpty())
                 continue;
-            if (!QFile::exists(f))
+            if (!QFile::exists(f)) {
                 o.missing << f; // gone either way: note it and carry on
+                continue;
+            }
+            const QString canonical = QFileInfo(f).canonicalFilePath();
+            if (root.isEmpty() || !canonical.startsWith(root + QLatin1Char('/')))
+                o.problems << QStringLiteral("refusing to delete %1: it is outside storage \"%2\" (%3)")
+                                  .arg(f, loc.storage, sc->localDir);
             else if (!QFile::remove(f))
                 o.problems << QStringLiteral("cannot remove %1").arg(f);
             else

@@ -130,7 +130,16 @@ JobResult BackupJob::finishRecord(BackupRecord &record, const Error &e, const QL
         record.locations.clear();
     }
     QString catalogError;
-    if (m_req.catalog && !m_req.catalog->update(record, &catalogError))
+    if (m_req.catalog && !m_req.catalog->update(record, &catalogError) && !e) {
+        // The copies are complete and their manifests are in place, but the catalog can't say so: not a success.
+        // The files are kept; `catalog rebuild` recovers the record from the manifests.
+        const Error ce{ExitCode::Usage, QStringLiteral("the backup %1 is stored, but recording it in the catalog "
+                                                       "failed (%2) — run `lifeboatctl catalog rebuild STORAGE`")
+                                            .arg(record.filename, catalogError)};
+        log(ce.message);
+        return {ce, record.id, {}};
+    }
+    if (!catalogError.isEmpty())
         log(QStringLiteral("warning: catalog update failed: %1").arg(catalogError));
     m_progress.phase = e ? record.status.toLower() : QStringLiteral("done");
     reportProgress(m_progress, true);
@@ -305,6 +314,10 @@ JobResult BackupJob::execute() {
         manifest.tables.append({t.schema, t.name, rows});
     }
     plan = PgDumpCommand::build(m_req.options, pgDump.version, conninfo, snapshot, dumpDir, &err);
+    if (err) {
+        head->abort();
+        return finishRecord(record, err, stores);
+    }
 
     PgPassFile passFile;
     if (!password.isEmpty() && !passFile.create(password)) {

@@ -23,8 +23,11 @@ bool S3Store::begin(const QString &artifact, const QString &type, const QDateTim
         return fail(ExitCode::Transfer,
                     QStringLiteral("storage \"%1\": an object already exists at %2; refusing to overwrite it")
                         .arg(m_name, m_key));
-    if (status != 404)
+    // 404: the key is free. 403: these credentials may not read (a write-only backup key; without s3:ListBucket a
+    // missing key answers 403 too) — go on, the upload itself will say if they can't write either.
+    if (status != 404 && status != 403)
         return fail(head.code, QStringLiteral("storage \"%1\": %2").arg(m_name, head.message));
+    m_keyWasFree = status == 404;
     S3UploadSink::Options options;
     options.expectedSize = sizeHint;
     m_sink = std::make_unique<S3UploadSink>(m_session.get(), m_key, options);
@@ -47,10 +50,11 @@ BackupLocation S3Store::location() const {
 void S3Store::discard() {
     if (!m_sink)
         return;
-    if (m_sink->objectInfo().size >= 0) // finished: the object exists and is ours
+    m_sink->abort(); // stops an unfinished upload (best effort); a no-op once the upload completed
+    // Once complete the object is ours to delete: certainly when the key was free before we began, and when the
+    // sink saw it stored. (A completed upload whose confirming HEAD failed has no size yet, but is still ours.)
+    if (m_keyWasFree || m_sink->objectInfo().size >= 0)
         m_session->deleteObject(m_key);
-    else
-        m_sink->abort();
     if (m_manifestWritten)
         m_session->deleteObject(m_key + QStringLiteral(".manifest.json"));
 }

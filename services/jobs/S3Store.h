@@ -28,6 +28,7 @@ private:
     QString m_key;
     std::unique_ptr<S3UploadSink> m_sink;
     bool m_manifestWritten = false;
+    bool m_keyWasFree = false; // HEAD answered 404 before the upload began
 };
 
 } // namespace lifeboat

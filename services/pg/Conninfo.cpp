@@ -20,6 +20,17 @@ Conninfo Conninfo::parse(const QString &text, Error *error) {
             continue;
         const QString key = QString::fromUtf8(o->keyword);
         const QString val = QString::fromUtf8(o->val);
+        if (key == QLatin1String("sslpassword")) {
+            // libpq takes it from the connection string only, which would put it on pg_dump's command line.
+            PQconninfoFree(opts);
+            if (error)
+                *error = {ExitCode::Usage,
+                          QStringLiteral("sslpassword in a connection string would reach the pg tools' "
+                                         "command line; put it in a service file (pg_service.conf, "
+                                         "then service=NAME) or use an unencrypted client key with "
+                                         "0600 permissions")};
+            return Conninfo{};
+        }
         if (key == QLatin1String("password"))
             c.m_password = val;
         else

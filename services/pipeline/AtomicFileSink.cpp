@@ -23,13 +23,21 @@ bool AtomicFileSink::open() {
     if (QFileInfo::exists(m_finalPath))
         return fail(ExitCode::Usage, QStringLiteral("%1 already exists; refusing to overwrite it").arg(m_finalPath));
     m_file.setFileName(partialPath());
+    const bool existed = QFileInfo::exists(partialPath());
+    // A fresh write never shares a partial file with another writer: NewOnly fails if one is there already.
     QIODevice::OpenMode flags = QIODevice::WriteOnly;
-    flags |= m_mode == Mode::Append ? QIODevice::Append : QIODevice::Truncate;
+    flags |= m_mode == Mode::Append ? QIODevice::Append : QIODevice::NewOnly;
     if (!m_file.open(flags)) {
+        if (m_mode == Mode::Truncate && existed)
+            return fail(ExitCode::Usage, QStringLiteral("%1 already exists: another transfer is writing it, or an "
+                                                        "interrupted one left it behind — remove it if nothing is "
+                                                        "running")
+                                             .arg(partialPath()));
         return fail(ExitCode::Usage, QStringLiteral("cannot write %1: %2 — check that the directory exists and is "
                                                     "writable")
                                          .arg(partialPath(), m_file.errorString()));
     }
+    m_owned = true;
     m_existing = m_mode == Mode::Append ? m_file.size() : 0;
     return true;
 }
@@ -83,7 +91,18 @@ void AtomicFileSink::abort() {
     m_done = true;
     if (m_file.isOpen())
         m_file.close();
-    QFile::remove(partialPath());
+    if (m_owned) // never another writer's partial: only one this sink opened
+        QFile::remove(partialPath());
+}
+
+void AtomicFileSink::keepPartial() {
+    if (m_done)
+        return;
+    m_done = true;
+    if (m_file.isOpen()) {
+        m_file.flush();
+        m_file.close();
+    }
 }
 
 bool AtomicFileSink::syncDirectory(const QString &dirPath) {

@@ -16,10 +16,13 @@ public:
     explicit AtomicFileSink(QString finalPath, Mode mode = Mode::Truncate);
     ~AtomicFileSink() override;
 
+    // Truncate: the partial must not exist yet (never shared with another writer). Append: resumes it.
     bool open();
     bool write(QByteArrayView data) override;
     bool finish() override;
     void abort() override;
+    // Ends without finishing but leaves the partial for a later resume (an interrupted download).
+    void keepPartial();
 
     QString finalPath() const { return m_finalPath; }
     QString partialPath() const { return m_finalPath + QStringLiteral(".partial"); }
@@ -35,6 +38,7 @@ private:
     qint64 m_existing = 0;
     bool m_done = false;
     bool m_committed = false;
+    bool m_owned = false; // open() succeeded: the partial is this sink's to delete
 };
 
 } // namespace lifeboat

@@ -3,12 +3,12 @@
 #include "crypto/AgeDecryptStage.h"
 #include "crypto/AgeEncryptStage.h"
 #include "crypto/AgeIdentity.h"
-#include "pipeline/AtomicFileSink.h"
 #include "pipeline/MemorySink.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 
 #include <openssl/crypto.h>
 
@@ -68,29 +68,28 @@ bool EncryptedFileCredentialStore::save() {
     for (auto it = m_secrets.cbegin(); it != m_secrets.cend(); ++it)
         o.insert(it.key(), it.value());
     QByteArray json = QJsonDocument(o).toJson(QJsonDocument::Compact);
-    const QString tmp = m_path + QStringLiteral(".new");
-    QFile::remove(tmp + QStringLiteral(".partial"));
-    bool ok = false;
-    {
-        AtomicFileSink file(tmp);
-        if (file.open()) {
-            QFile::setPermissions(file.partialPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-            AgeEncryptStage encrypt({AgeRecipient::passphrase(m_passphrase, m_workFactor)}, &file);
-            ok = encrypt.write(json) && encrypt.finish();
-            if (!ok)
-                setError(ExitCode::Usage, QStringLiteral("cannot write %1: %2").arg(m_path, encrypt.error().message));
-        } else {
-            setError(ExitCode::Usage, file.error().message);
-        }
-    }
+    MemorySink encrypted;
+    AgeEncryptStage encrypt({AgeRecipient::passphrase(m_passphrase, m_workFactor)}, &encrypted);
+    const bool ok = encrypt.write(json) && encrypt.finish();
     OPENSSL_cleanse(json.data(), static_cast<size_t>(json.size()));
-    // Replace the old file only once the new one is complete.
-    if (ok && (!QFile::exists(m_path) || QFile::remove(m_path)) && QFile::rename(tmp, m_path))
-        return true;
-    QFile::remove(tmp);
-    if (ok)
-        setError(ExitCode::Usage, QStringLiteral("cannot replace %1").arg(m_path));
-    return false;
+    if (!ok) {
+        setError(ExitCode::Usage, QStringLiteral("cannot encrypt %1: %2").arg(m_path, encrypt.error().message));
+        return false;
+    }
+    // QSaveFile writes beside the file and renames over it in one step: a crash leaves the old file or the new
+    // one, never neither.
+    QSaveFile f(m_path);
+    if (!f.open(QIODevice::WriteOnly)) {
+        setError(ExitCode::Usage, QStringLiteral("cannot write %1: %2").arg(m_path, f.errorString()));
+        return false;
+    }
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    f.write(encrypted.data());
+    if (!f.commit()) {
+        setError(ExitCode::Usage, QStringLiteral("cannot write %1: %2").arg(m_path, f.errorString()));
+        return false;
+    }
+    return true;
 }
 
 std::optional<QString> EncryptedFileCredentialStore::read(const QString &key) {

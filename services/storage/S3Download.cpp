@@ -70,7 +70,9 @@ Error S3Download::toFile(S3Session &session, const QString &key, const QString &
 
     if (existing < info.size) {
         if (Error e = session.getObject(key, &forward, existing)) {
-            // Keep the partial for a later resume unless the sink itself failed (then it is already gone).
+            // Keep the partial for a later resume (Range from its end) unless the sink itself failed.
+            if (e.code != ExitCode::Integrity)
+                sink->keepPartial();
             return e;
         }
     }

@@ -224,11 +224,11 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("signature does not match — check the access key and secret"), r.err.constData());
         QVERIFY(!r.err.contains("not-the-secret"));
-        // Caught before anything is written (the store checks the key first): no record at all.
-        QCOMPARE(json(m_home, {QStringLiteral("list"), QStringLiteral("--status"), QStringLiteral("FAILED")})
-                     .toArray()
-                     .size(),
-                 0);
+        // An honest FAILED record with no copies; nothing left in the bucket.
+        const QJsonArray failed =
+            json(m_home, {QStringLiteral("list"), QStringLiteral("--status"), QStringLiteral("FAILED")}).toArray();
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(failed.first().toObject().value(QStringLiteral("locations")).toArray().isEmpty());
         QCOMPARE(json(m_home, {QStringLiteral("list"), QStringLiteral("--status"), QStringLiteral("IN_PROGRESS")})
                      .toArray()
                      .size(),

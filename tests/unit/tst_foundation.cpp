@@ -153,6 +153,9 @@ private slots:
         const Conninfo kv = Conninfo::parse(QStringLiteral(R"(host=h dbname='it\'s' password=x)"), &err);
         QVERIFY(!Conninfo::parse(QStringLiteral("host=h bogus=1"), &err).isValid());
         QVERIFY(err.message.contains(QStringLiteral("bogus")));
+        QVERIFY(!Conninfo::parse(QStringLiteral("host=h sslpassword=keypass"), &err).isValid());
+        QVERIFY(err.message.contains(QStringLiteral("service file")) &&
+                !err.message.contains(QStringLiteral("keypass")));
         QVERIFY(kv.isValid());
         QCOMPARE(kv.dbname(), QStringLiteral("it's"));
         // Round trip through the quoted form.
