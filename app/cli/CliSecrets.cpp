@@ -115,3 +115,11 @@ QString CliSecrets::describe() {
     CredentialStore *store = credentialStore();
     return store ? store->backendName() : QStringLiteral("none (%1)").arg(m_message);
 }
+
+QHash<QString, QString> CliSecrets::storageSecrets(const QList<StorageConfig> &storages) {
+    QHash<QString, QString> out;
+    for (const StorageConfig &sc : storages)
+        if (sc.isS3())
+            out.insert(sc.name, storageSecret(sc.name));
+    return out;
+}

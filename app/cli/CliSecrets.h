@@ -1,6 +1,10 @@
 #pragma once
 
+#include "catalog/StorageConfig.h"
 #include "core/CredentialStore.h"
+
+#include <QHash>
+#include <QList>
 
 #include <QString>
 
@@ -24,6 +28,8 @@ public:
     }
     // The S3 secret key a storage keeps in the credential store; empty when it has none (the AWS chain applies).
     QString storageSecret(const QString &storage);
+    // The same for every S3 storage in the list, keyed by name: for jobs, which must not ask from their thread.
+    QHash<QString, QString> storageSecrets(const QList<lifeboat::StorageConfig> &storages);
     QString backendName() const;
     QString lastMessage() const { return m_message; }
     // The store in effect, or why there is none: for `secrets status`.

@@ -70,12 +70,7 @@ int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
     req.password = target->password;
     req.catalog = ctx.catalog();
     req.storages = ctx.config().storages();
-    {
-        CliSecrets secrets(ctx); // resolved here, on the CLI thread, before the job runs
-        for (const StorageConfig &sc : req.storages)
-            if (sc.isS3())
-                req.storageSecrets.insert(sc.name, secrets.storageSecret(sc.name));
-    }
+    req.storageSecrets = CliSecrets(ctx).storageSecrets(req.storages); // resolved before the job runs
     req.identities = std::move(*identities);
     req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
     req.sandbox = sandbox;
