@@ -74,10 +74,12 @@ FirstRunPage::FirstRunPage(AppContext *ctx, QWidget *parent)
     m_sandboxText->setText(
         tr("<p>The sandbox is a throwaway PostgreSQL server with a small <b>shop</b> database, so you can try "
            "backups without touching a real server. From the Lifeboat source folder run:</p>"
-           "<pre>  installer/dev.sh run</pre>"
+           "<pre>  bash installer/dev.sh run</pre>"
            "<p>It starts the sandbox server, adds the profile <b>sandbox</b> and the storage <b>sandbox-disk</b> to "
-           "a separate Lifeboat home (<tt>.sandbox/home</tt>) and opens Lifeboat on it. The sandbox is removed "
-           "when that Lifeboat window closes.</p>"));
+           "a separate Lifeboat home (<tt>.sandbox/home</tt>) and opens Lifeboat on it. The sandbox server stops "
+           "when that Lifeboat window closes; delete <tt>.sandbox</tt> to start over.</p>"));
+    // A wrapped rich-text label under-reports its height in a box layout: reserve what the text really needs.
+    m_sandboxText->setMinimumHeight(m_sandboxText->heightForWidth(620));
     m_sandboxText->setVisible(false);
     box->addWidget(m_sandboxText, 0, Qt::AlignHCenter);
 
