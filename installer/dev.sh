@@ -48,7 +48,11 @@ configure_and_build() {
     [ -n "${CI:-}" ] && werror=ON
     cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFEBOAT_WERROR=$werror >/dev/null
     echo "== building (this takes a few minutes the first time)"
-    cmake --build "$build" -j"$(nproc)"
+    if [ $# -gt 0 ]; then
+        cmake --build "$build" -j"$(nproc)" --target "$@"
+    else
+        cmake --build "$build" -j"$(nproc)"
+    fi
 }
 
 run_tests() {
@@ -90,7 +94,7 @@ sandbox() {
 case "$mode" in
 run)
     deps
-    configure_and_build
+    configure_and_build lifeboat lifeboatctl
     sandbox
     trap 'bash "$here/tests/support/pg_fixture.sh" stop "$here/.sandbox" >/dev/null 2>&1 || true' EXIT
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
