@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (label bench): lifeboatctl backup (custom format) against bare `pg_dump -Fc -f FILE` on the same
 # generated database (>= 1 GB, poorly compressible), alternating runs so machine noise hits both alike.
-# Targets (LIFEBOAT_BENCH_TARGETS, default "local s3 s3-age"): local disk (ratio target <= 1.05), the S3 fixture
-# (<= 1.10), the S3 fixture with age encryption (<= 1.10). Prints wall times, ratios and lifeboatctl's peak RSS
+# Targets (LIFEBOAT_BENCH_TARGETS, default "local s3 s3-age"; also "local+s3-age"): local disk (ratio target
+# <= 1.05), the S3 fixture (<= 1.10), the S3 fixture with age encryption, alone or with a local copy (<= 1.10). Prints wall times, ratios and lifeboatctl's peak RSS
 # (target <= 64 MiB locally; bounded by parts in flight for S3) as a Markdown table for docs/performance.md.
 set -euo pipefail
 fixdir=${LIFEBOAT_FIXTURE_DIR:?}
@@ -65,6 +65,7 @@ for i in $(seq 1 "$rounds"); do
             local) args+=(--storage local) ;;
             s3) args+=(--storage s3) ;;
             s3-age) args+=(--storage s3 --recipient "$recipient") ;;
+            local+s3-age) args+=(--storage local --storage s3 --recipient "$recipient") ;;
         esac
         rm -rf "$work/store"
         s=$(now); r=$(peak_rss_kb "$ctl" --home "$home" "${args[@]}" 3>&1 >/dev/null 2>/dev/null); e=$(now)
@@ -74,7 +75,7 @@ for i in $(seq 1 "$rounds"); do
     done
     echo "$line"
 done
-med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 md=$(med "${t_dump[@]}")
 echo
 echo "database $((dbsize / 1024 / 1024)) MiB, dump $((dump_size / 1024 / 1024)) MiB, $rounds rounds, medians; pg_dump -Fc -f FILE: ${md} s"
