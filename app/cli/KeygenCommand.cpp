@@ -2,7 +2,9 @@
 
 #include "ArgParser.h"
 #include "CliContext.h"
+#include "CliSecrets.h"
 
+#include "catalog/ConfigStore.h"
 #include "crypto/AgeIdentity.h"
 #include "pipeline/AtomicFileSink.h"
 
@@ -11,7 +13,10 @@
 using namespace lifeboat;
 
 int KeygenCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("keygen"), QStringLiteral("[--out FILE]"));
+    ArgParser p(QStringLiteral("keygen"), QStringLiteral("[--out FILE] [--store NAME]"));
+    p.option(QStringLiteral("store"),
+             QStringLiteral("Keep the identity in the credential store as NAME (for restore/verify --identity-name)."),
+             QStringLiteral("NAME"));
     p.option(QStringLiteral("out"),
              QStringLiteral("Write the identity to FILE (mode 0600; never overwritten) instead of stdout."),
              QStringLiteral("FILE"));
@@ -19,6 +24,23 @@ int KeygenCommand::run(CliContext &ctx, const QStringList &args) {
         return *rc;
     const AgeKeyPair pair = AgeIdentity::generate();
     const QByteArray contents = pair.identityFileContents();
+    if (p.isSet(QStringLiteral("store"))) {
+        const QString name = p.value(QStringLiteral("store"));
+        if (!ConfigStore::isValidName(name))
+            return ctx.usage(QStringLiteral("invalid identity name \"%1\"").arg(name));
+        CliSecrets secrets(ctx);
+        if (!secrets.store(CredentialStore::identityKey(name), pair.identity.secretKeyString()))
+            return ctx.fail(ExitCode::Usage, secrets.lastMessage());
+        if (!p.isSet(QStringLiteral("out"))) { // kept in the store only: print just the public half
+            if (ctx.json())
+                ctx.printJson(
+                    QJsonObject{{QStringLiteral("recipient"), pair.recipient}, {QStringLiteral("stored"), name}});
+            else
+                ctx.err() << "Identity \"" << name << "\" stored in " << secrets.backendName()
+                          << ". Public key: " << pair.recipient << Qt::endl;
+            return 0;
+        }
+    }
     if (p.isSet(QStringLiteral("out"))) {
         AtomicFileSink file(p.value(QStringLiteral("out")));
         if (!file.open())

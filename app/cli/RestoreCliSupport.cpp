@@ -14,6 +14,9 @@ using namespace lifeboat;
 void RestoreCliSupport::addIdentityOptions(ArgParser &p) {
     p.option(QStringLiteral("identity"),
              QStringLiteral("age identity file to decrypt an encrypted backup (repeatable)."), QStringLiteral("FILE"));
+    p.option(QStringLiteral("identity-name"),
+             QStringLiteral("age identity kept in the credential store by `keygen --store NAME` (repeatable)."),
+             QStringLiteral("NAME"));
     p.flag(QStringLiteral("passphrase-stdin"), QStringLiteral("Read the backup's passphrase from stdin."));
 }
 
@@ -44,6 +47,21 @@ std::optional<std::vector<AgeIdentity>> RestoreCliSupport::identities(CliContext
         }
         for (auto &id : *ids)
             out.push_back(std::move(id));
+    }
+    if (p.isSet(QStringLiteral("identity-name"))) {
+        CliSecrets secrets(ctx);
+        for (const QString &name : p.values(QStringLiteral("identity-name"))) {
+            const QString key = secrets.secret(CredentialStore::identityKey(name), false, {});
+            QString err;
+            const auto id = key.isEmpty() ? std::nullopt : AgeIdentity::parse(key, &err);
+            if (!id) {
+                *rc = ctx.usage(QStringLiteral("no usable identity \"%1\" in %2 — store one with `lifeboatctl keygen "
+                                               "--store %1`")
+                                    .arg(name, secrets.describe()));
+                return std::nullopt;
+            }
+            out.push_back(*id);
+        }
     }
     if (p.isSet(QStringLiteral("passphrase-stdin"))) {
         const QString pass = CliContext::readSecretFromStdin();

@@ -43,6 +43,7 @@ public:
         return QStringLiteral("profile/%1/password").arg(profile);
     }
     static QString storageSecretKey(const QString &storage) { return QStringLiteral("storage/%1/secret").arg(storage); }
+    static QString identityKey(const QString &name) { return QStringLiteral("identity/%1").arg(name); }
 
 protected:
     void setError(ExitCode code, const QString &message, Failure failure = Failure::Failed) {

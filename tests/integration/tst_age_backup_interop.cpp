@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
@@ -118,6 +119,63 @@ private slots:
         QCOMPARE(TestEnv::psql(QStringLiteral("postgres"),
                                QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = '%1'").arg(target)),
                  QStringLiteral("0"));
+    }
+
+    void identityKeptInTheCredentialStore() {
+        // keygen --store keeps the identity in the (here: encrypted-file) credential store; restore finds it by name.
+        const QString home = m_tmp.filePath(QStringLiteral("home-store"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LIFEBOAT_SECRETS_PASSPHRASE"), QStringLiteral("store-pass-1234"));
+        QCOMPARE(TestEnv::ctl(home, {QStringLiteral("secrets"), QStringLiteral("use"), QStringLiteral("file")}, {}, env)
+                     .exitCode,
+                 0);
+        const auto kg = TestEnv::ctl(
+            home,
+            {QStringLiteral("--json"), QStringLiteral("keygen"), QStringLiteral("--store"), QStringLiteral("recovery")},
+            {}, env);
+        QVERIFY2(kg.exitCode == 0, kg.err.constData());
+        const QJsonObject k = QJsonDocument::fromJson(kg.out).object();
+        QVERIFY(!k.contains(QStringLiteral("identity"))); // the secret half is not printed
+        const QString recipient = k.value(QStringLiteral("recipient")).toString();
+        QVERIFY(recipient.startsWith(QStringLiteral("age1")));
+        QCOMPARE(TestEnv::ctl(home,
+                              {QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("d"),
+                               QStringLiteral("--local"), m_tmp.filePath(QStringLiteral("store2"))},
+                              {}, env)
+                     .exitCode,
+                 0);
+        QCOMPARE(
+            TestEnv::ctl(home,
+                         {QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("p"),
+                          QStringLiteral("--conninfo"), conn(m_db), QStringLiteral("--storage"), QStringLiteral("d")},
+                         {}, env)
+                .exitCode,
+            0);
+        const auto b = TestEnv::ctl(home,
+                                    {QStringLiteral("--json"), QStringLiteral("backup"), QStringLiteral("p"),
+                                     QStringLiteral("--recipient"), recipient},
+                                    {}, env);
+        QVERIFY2(b.exitCode == 0, b.err.constData());
+        const QString id =
+            QString::number(QJsonDocument::fromJson(b.out).object().value(QStringLiteral("id")).toInteger());
+        const QString target = m_db + QStringLiteral("_c");
+        const auto r =
+            TestEnv::ctl(home,
+                         {QStringLiteral("restore"), id, QStringLiteral("--target"), conn(QStringLiteral("postgres")),
+                          QStringLiteral("--target-db"), target, QStringLiteral("--create"),
+                          QStringLiteral("--identity-name"), QStringLiteral("recovery")},
+                         {}, env);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(checksum(target), checksum(m_db));
+        TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("DROP DATABASE %1").arg(target));
+        const auto missing =
+            TestEnv::ctl(home,
+                         {QStringLiteral("restore"), id, QStringLiteral("--target"), conn(QStringLiteral("postgres")),
+                          QStringLiteral("--target-db"), target, QStringLiteral("--create"),
+                          QStringLiteral("--identity-name"), QStringLiteral("nope")},
+                         {}, env);
+        QCOMPARE(missing.exitCode, 3);
+        QVERIFY(missing.err.contains("keygen --store nope"));
     }
 
     void cleanupTestCase() {
