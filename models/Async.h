@@ -26,10 +26,10 @@ void runAsync(QObject *context, Work work, Done done, QThreadPool *pool = QThrea
     watcher->setFuture(QtConcurrent::run(pool, std::move(work)));
 }
 
-// Where catalog queries run. SqlCatalog keeps one connection per thread, named after the QThread's address; a
-// thread created after another one died can get the same address and then finds a connection that belongs to the
-// dead thread ("database not open"). One thread that never retires, started before any job (AppContext::open
-// warms it), keeps its connection for good. Deliberately never deleted: it lives as long as the process.
+// Where catalog queries run. SqlCatalog keeps one connection per thread until the catalog closes; pool threads
+// retire and new ones come, each opening another. One thread that never retires, started before any job
+// (AppContext::open warms it), keeps a single connection for good. Deliberately never deleted: it lives as long as
+// the process.
 inline QThreadPool *catalogPool() {
     static QThreadPool *pool = [] {
         auto *p = new QThreadPool;

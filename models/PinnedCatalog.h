@@ -7,9 +7,9 @@
 namespace lifeboat {
 
 // A Catalog that runs every call on the one long-lived catalog thread (catalogPool()) and waits for the answer.
-// For jobs: SqlCatalog names its per-thread connections after the QThread's address, and each job runs on a new
-// thread, so a later job can inherit a dead job's address and find a connection that is not its own ("Driver not
-// loaded"). Routing the job's few catalog calls to one thread that never dies sidesteps that. Blocks the caller:
+// For jobs: SqlCatalog keeps one connection per thread until the catalog closes, and every job runs on a new,
+// short-lived thread; routing the jobs' few catalog calls to one thread that never dies keeps that to a single
+// connection for the app's whole life instead of one more per job. Blocks the caller:
 // for worker threads only — never the GUI thread, and never the catalog thread itself (it would wait for itself).
 class PinnedCatalog : public Catalog {
 public:

@@ -1,25 +1,13 @@
 #include "crypto/AgeArmorDecoder.h"
 
+#include "crypto/AgeHeader.h"
+
 namespace lifeboat {
 
 namespace {
 constexpr qsizetype kColumns = 64;
 constexpr qsizetype kMaxLine = 80; // longest legal line is the BEGIN marker plus CR
 constexpr qsizetype kMaxWhitespace = 1024;
-
-int base64Value(char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
 
 // Padded, canonical base64 of one armor line; appends to out and returns the decoded length, or -1.
 qsizetype decodeLine(QByteArrayView text, QByteArray *out) {
@@ -39,7 +27,7 @@ qsizetype decodeLine(QByteArrayView text, QByteArray *out) {
             int v;
             if (c == '=' && lastQuad && j >= 4 - pad)
                 v = 0;
-            else if ((v = base64Value(c)) < 0)
+            else if ((v = AgeHeader::base64Value(c)) < 0)
                 return -1;
             acc = (acc << 6) | uint32_t(v);
         }

@@ -7,20 +7,6 @@ namespace {
 constexpr qsizetype kColumnsPerLine = 64;
 constexpr qsizetype kBytesPerLine = kColumnsPerLine / 4 * 3;
 
-int base64Value(char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
 // Printable for error messages: header lines are public, but keep them short and free of control characters.
 QString quoted(QByteArrayView line) {
     QByteArray shown = line.first(qMin<qsizetype>(line.size(), 80)).toByteArray();
@@ -187,6 +173,20 @@ std::optional<AgeHeader> AgeHeader::parse(QByteArrayView text, QString *error) {
         }
         h.stanzas.push_back(std::move(s));
     }
+}
+
+int AgeHeader::base64Value(char c) {
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
 }
 
 } // namespace lifeboat

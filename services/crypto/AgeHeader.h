@@ -42,6 +42,8 @@ public:
     // Unpadded standard base64, and its strict decoder (no padding, no CR/LF, zero trailing bits).
     static QByteArray encodeBase64(QByteArrayView data);
     static std::optional<QByteArray> decodeBase64(QByteArrayView text);
+    // One character of the standard alphabet, -1 for anything else (also used by the armor reader).
+    static int base64Value(char c);
 
     // Arguments and types are non-empty strings of printable ASCII without spaces (VCHAR, 0x21-0x7E).
     static bool isValidArgument(QByteArrayView arg);
