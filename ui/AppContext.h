@@ -58,8 +58,12 @@ public:
     // Stores or removes a secret in the keychain on a worker; `then` gets an empty string or the error.
     void storeSecret(const QString &key, const QString &secret, std::function<void(const QString &error)> then);
 
+    // Asks the window to open the restore wizard on a source: a catalog id ("42") or a file path.
+    void requestRestore(const QString &spec) { emit restoreRequested(spec); }
+
 signals:
     void configChanged();
+    void restoreRequested(const QString &spec);
     void currentProfileChanged(const QString &profile);
     void keychainChanged();
     void catalogChanged(); // a job finished or a record changed: views reload

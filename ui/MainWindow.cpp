@@ -3,13 +3,15 @@
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
 #include "ui/BackupNowDialog.h"
+#include "ui/BucketsPage.h"
 #include "ui/DashboardPage.h"
 #include "ui/FirstRunPage.h"
 #include "ui/HistoryPage.h"
 #include "ui/JobsPage.h"
 #include "ui/MessageBox.h"
-#include "ui/PlaceholderPage.h"
 #include "ui/ProfileDialog.h"
+#include "ui/RestorePage.h"
+#include "ui/SchedulesPage.h"
 #include "ui/SettingsPage.h"
 #include "ui/StorageDialog.h"
 
@@ -84,23 +86,9 @@ MainWindow::MainWindow(AppContext *ctx, QWidget *parent)
     m_dashboard = new DashboardPage(ctx, m_stack);
     m_history = new HistoryPage(ctx, m_stack);
     m_jobs = new JobsPage(ctx, m_stack);
-    auto *buckets = new PlaceholderPage(
-        iconFor(Buckets), tr("Buckets"),
-        tr("Browse what is stored in each storage — folders, sizes and dates — download several artifacts at once, "
-           "copy presigned links, delete with confirmation, restore a recognized artifact and import artifacts the "
-           "catalog does not know yet."),
-        m_stack);
-    auto *restore = new PlaceholderPage(
-        iconFor(Restore), tr("Restore"),
-        tr("A step-by-step restore: choose a backup, inspect its contents, pick the target server and database, pass "
-           "the safety checks (active connections, production warning, type the database name, safety backup), "
-           "watch it run and get a verification report."),
-        m_stack);
-    auto *schedules = new PlaceholderPage(
-        iconFor(Schedules), tr("Schedules"),
-        tr("Run backups on a cron schedule with a readable preview of the next runs, and keep daily, weekly and "
-           "monthly copies with a retention policy that shows what it would delete and why."),
-        m_stack);
+    auto *buckets = new BucketsPage(ctx, m_stack);
+    auto *restore = new RestorePage(ctx, m_stack);
+    auto *schedules = new SchedulesPage(ctx, m_stack);
     m_settings = new SettingsPage(ctx, m_stack);
     m_firstRun = new FirstRunPage(ctx, m_stack);
     m_pages = {m_dashboard, m_history, m_jobs, buckets, restore, schedules, m_settings, m_firstRun};
@@ -115,6 +103,10 @@ MainWindow::MainWindow(AppContext *ctx, QWidget *parent)
     buildStatusBar();
     buildTray();
 
+    connect(m_ctx, &AppContext::restoreRequested, this, [this, restore](const QString &spec) {
+        showPage(Restore);
+        restore->openWith(spec);
+    });
     connect(m_history, &HistoryPage::backupNowRequested, this, &MainWindow::openBackupDialog);
     connect(m_history, &HistoryPage::statusMessage, this,
             [this](const QString &t) { statusBar()->showMessage(t, 8000); });
