@@ -1,0 +1,211 @@
+#include "jobs/RetentionPruner.h"
+
+#include <QFile>
+#include <QHash>
+
+namespace lifeboat {
+
+namespace {
+Error countSetting(const ConfigStore &config, const QString &key, int *value, bool *set) {
+    const QString v = config.option(key).trimmed();
+    if (v.isEmpty())
+        return {};
+    bool ok = false;
+    const int n = v.toInt(&ok);
+    if (!ok || n < 0 || n > RetentionPolicy::kMaxCount)
+        return {ExitCode::Usage, QStringLiteral("setting %1 must be a count from 0 to %2, not \"%3\"")
+                                     .arg(key)
+                                     .arg(RetentionPolicy::kMaxCount)
+                                     .arg(v)};
+    *value = n;
+    *set = true;
+    return {};
+}
+} // namespace
+
+Error RetentionPruner::basePolicy(const ConfigStore &config, RetentionPolicy *policy, Sources *sources,
+                                  const QProcessEnvironment &env) {
+    RetentionPolicy p;
+    Sources src;
+    struct Level {
+        QString key;
+        const char *var;
+        int RetentionPolicy::*field;
+        Origin Sources::*origin;
+    };
+    const Level levels[] = {
+        {QStringLiteral("retentionDaily"), "BACKUP_RETENTION_DAILY", &RetentionPolicy::daily, &Sources::daily},
+        {QStringLiteral("retentionWeekly"), "BACKUP_RETENTION_WEEKLY", &RetentionPolicy::weekly, &Sources::weekly},
+        {QStringLiteral("retentionMonthly"), "BACKUP_RETENTION_MONTHLY", &RetentionPolicy::monthly, &Sources::monthly}};
+    for (const Level &l : levels) {
+        bool set = false;
+        if (const Error e = countSetting(config, l.key, &(p.*(l.field)), &set))
+            return e;
+        if (set)
+            src.*(l.origin) = Origin::Setting;
+    }
+    if (const Error e = p.applyEnvironment(env))
+        return e;
+    for (const Level &l : levels)
+        if (!env.value(QLatin1String(l.var)).trimmed().isEmpty())
+            src.*(l.origin) = Origin::Environment;
+    *policy = p;
+    if (sources)
+        *sources = src;
+    return {};
+}
+
+Error RetentionPruner::policyFor(const ConfigStore &config, const QList<ScheduleRecord> &schedules,
+                                 const QString &profile, RetentionPolicy *policy, Sources *sources,
+                                 const QProcessEnvironment &env) {
+    RetentionPolicy p;
+    Sources src;
+    if (const Error e = basePolicy(config, &p, &src, env))
+        return e;
+    for (const ScheduleRecord &s : schedules) {
+        if (s.profile != profile)
+            continue;
+        if (s.keepDaily >= 0) {
+            p.daily = s.keepDaily;
+            src.daily = Origin::Schedule;
+        }
+        if (s.keepWeekly >= 0) {
+            p.weekly = s.keepWeekly;
+            src.weekly = Origin::Schedule;
+        }
+        if (s.keepMonthly >= 0) {
+            p.monthly = s.keepMonthly;
+            src.monthly = Origin::Schedule;
+        }
+    }
+    *policy = p;
+    if (sources)
+        *sources = src;
+    return {};
+}
+
+RetentionItem RetentionPruner::itemFor(const BackupRecord &r) {
+    RetentionItem it;
+    it.id = QString::number(r.id);
+    it.source = r.profile;
+    it.started = r.started;
+    static const QHash<QString, BackupStatus> statuses{{BackupRecord::statusInProgress(), BackupStatus::InProgress},
+                                                       {BackupRecord::statusCompleted(), BackupStatus::Completed},
+                                                       {BackupRecord::statusFailed(), BackupStatus::Failed},
+                                                       {BackupRecord::statusCancelled(), BackupStatus::Cancelled},
+                                                       {BackupRecord::statusExpired(), BackupStatus::Expired},
+                                                       {BackupRecord::statusDeleted(), BackupStatus::Deleted}};
+    it.status = statuses.value(r.status, BackupStatus::InProgress); // unknown: never touched
+    const QStringList types = r.type.toUpper().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    it.manual = types.isEmpty() || types.contains(QStringLiteral("MANUAL"));
+    it.isDaily = types.contains(QStringLiteral("DAILY"));
+    it.isWeekly = types.contains(QStringLiteral("WEEKLY"));
+    it.isMonthly = types.contains(QStringLiteral("MONTHLY"));
+    it.label = r.label;
+    if (it.manual && r.expires.isValid() && r.started.isValid())
+        it.keepDays = std::max<qint64>(1, (r.started.secsTo(r.expires) + 86399) / 86400);
+    // A record whose only copies are local files that are all gone holds no backup any more.
+    bool anyRemote = false;
+    bool anyLocal = false;
+    for (const BackupLocation &l : r.locations) {
+        if (l.kind == QLatin1String("local"))
+            anyLocal = anyLocal || QFile::exists(l.path);
+        else
+            anyRemote = true;
+    }
+    it.hasLocation = anyRemote || anyLocal;
+    return it;
+}
+
+Error RetentionPruner::promotionRule(const ConfigStore &config, PromotionRule *rule) {
+    PromotionRule r;
+    const QString day = config.option(QStringLiteral("promotionWeekDay")).trimmed().toLower();
+    if (!day.isEmpty()) {
+        static const QStringList names{QStringLiteral("monday"),    QStringLiteral("tuesday"),
+                                       QStringLiteral("wednesday"), QStringLiteral("thursday"),
+                                       QStringLiteral("friday"),    QStringLiteral("saturday"),
+                                       QStringLiteral("sunday")};
+        const int i = names.indexOf(day);
+        if (i < 0)
+            return {
+                ExitCode::Usage,
+                QStringLiteral("setting promotionWeekDay must be a day name (monday..sunday), not \"%1\"").arg(day)};
+        r.weekDay = Qt::DayOfWeek(i + 1);
+    }
+    const QString md = config.option(QStringLiteral("promotionMonthDay")).trimmed();
+    if (!md.isEmpty()) {
+        bool ok = false;
+        r.monthDay = md.toInt(&ok);
+        if (!ok || r.monthDay < 1 || r.monthDay > 31)
+            return {ExitCode::Usage,
+                    QStringLiteral("setting promotionMonthDay must be 1..31 (31: the last day), not \"%1\"").arg(md)};
+    }
+    *rule = r;
+    return {};
+}
+
+QString RetentionPruner::typeList(const PromotionFlags &flags) {
+    QStringList t{QStringLiteral("DAILY")};
+    if (flags.weekly)
+        t << QStringLiteral("WEEKLY");
+    if (flags.monthly)
+        t << QStringLiteral("MONTHLY");
+    return t.join(QLatin1Char(','));
+}
+
+QList<RetentionPruner::Entry> RetentionPruner::plan(Catalog &catalog, const QString &profile,
+                                                    const RetentionPolicy &policy, const QDateTime &now) {
+    CatalogFilter f;
+    f.profile = profile;
+    QList<BackupRecord> records;
+    QList<RetentionItem> items;
+    for (const BackupRecord &r : catalog.list(f)) {
+        if (r.status == BackupRecord::statusDeleted() || r.profile != profile)
+            continue;
+        records << r;
+        items << itemFor(r);
+    }
+    const QList<RetentionDecision> decisions = Retention::decide(items, policy, now);
+    QHash<QString, RetentionDecision> byId;
+    for (const RetentionDecision &d : decisions)
+        byId.insert(d.id, d);
+    QList<Entry> out;
+    out.reserve(records.size());
+    for (const BackupRecord &r : records) {
+        Entry e;
+        e.record = r;
+        e.decision = byId.value(QString::number(r.id));
+        e.outcome = e.decision.keep() ? QStringLiteral("keep") : QStringLiteral("expire");
+        out << e;
+    }
+    return out;
+}
+
+int RetentionPruner::execute(Catalog &catalog, QList<Entry> &entries, BackupDeleter &deleter, int *failed) {
+    int deleted = 0;
+    int bad = 0;
+    for (Entry &e : entries) {
+        if (e.decision.keep())
+            continue;
+        e.record.status = BackupRecord::statusExpired();
+        QString err;
+        if (!catalog.update(e.record, &err))
+            e.notes << QStringLiteral("catalog: %1").arg(err);
+        const BackupDeleter::Outcome out = deleter.deleteBackup(catalog, e.record);
+        for (const QString &m : out.missing)
+            e.notes << QStringLiteral("already missing: %1").arg(m);
+        if (out.error) {
+            e.outcome = QStringLiteral("expired, deletion failed");
+            e.notes << out.error.message;
+            ++bad;
+        } else {
+            e.outcome = QStringLiteral("deleted");
+            ++deleted;
+        }
+    }
+    if (failed)
+        *failed = bad;
+    return deleted;
+}
+
+} // namespace lifeboat

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "catalog/BackupRecord.h"
+#include "catalog/Catalog.h"
+#include "catalog/ConfigStore.h"
+#include "catalog/ScheduleRecord.h"
+#include "core/ExitCode.h"
+#include "jobs/BackupDeleter.h"
+#include "retention/Promotion.h"
+#include "retention/Retention.h"
+#include "retention/RetentionPolicy.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+namespace lifeboat {
+
+// Retention applied to a catalog: the policy in effect for a profile, the retention view of a catalog record,
+// the keep/expire plan with its reasons, and carrying out the plan through BackupDeleter. Shared by
+// `lifeboatctl prune`, `run-due` and the desktop app's retention preview and "Prune now", so they can never
+// disagree about what would be deleted. Blocking (catalog, file system, S3): worker threads and the CLI only.
+class RetentionPruner {
+public:
+    // One record and what retention decided for it; after execute(), what actually happened.
+    struct Entry {
+        BackupRecord record;
+        RetentionDecision decision;
+        QString outcome;   // "keep" | "expire" (plan) | "deleted" | "expired, deletion failed"
+        QStringList notes; // "already missing: …", deletion problems
+    };
+
+    // Where each count of the effective policy came from, for showing it to the operator.
+    enum class Origin { Default, Setting, Environment, Schedule };
+    struct Sources {
+        Origin daily = Origin::Default;
+        Origin weekly = Origin::Default;
+        Origin monthly = Origin::Default;
+    };
+
+    // Defaults (7/4/12) ← settings retentionDaily/Weekly/Monthly ← BACKUP_RETENTION_* ← the overrides on the
+    // profile's schedules. A Usage error when a setting or variable is not a count.
+    static Error policyFor(const ConfigStore &config, const QList<ScheduleRecord> &schedules, const QString &profile,
+                           RetentionPolicy *policy, Sources *sources = nullptr,
+                           const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+    // The same without the schedules' overrides: what a profile without its own counts gets.
+    static Error basePolicy(const ConfigStore &config, RetentionPolicy *policy, Sources *sources = nullptr,
+                            const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+
+    static RetentionItem itemFor(const BackupRecord &record);
+
+    // Settings promotionWeekDay (monday..sunday, default sunday) and promotionMonthDay (1..31, default 1).
+    static Error promotionRule(const ConfigStore &config, PromotionRule *rule);
+    // "DAILY", "DAILY,WEEKLY", "DAILY,MONTHLY", "DAILY,WEEKLY,MONTHLY"
+    static QString typeList(const PromotionFlags &flags);
+
+    // The decisions for every record of `profile` that is not DELETED yet, in catalog order.
+    static QList<Entry> plan(Catalog &catalog, const QString &profile, const RetentionPolicy &policy,
+                             const QDateTime &now);
+    // Every entry to expire becomes EXPIRED (so a deletion that fails halfway is retried by the next prune), then
+    // its copies are removed and it becomes DELETED. Fills outcome/notes; returns how many were deleted and sets
+    // *failed to how many could not be.
+    static int execute(Catalog &catalog, QList<Entry> &entries, BackupDeleter &deleter, int *failed = nullptr);
+};
+
+} // namespace lifeboat
