@@ -20,7 +20,7 @@ struct BackupRecord {
     qint64 id = 0;
     QString profile;
     QString database;
-    QString kind = QStringLiteral("database"); // database | files | redis
+    QString kind = QStringLiteral("database"); // database | files | redis | mirror
     QString type = QStringLiteral("MANUAL");   // DAILY | WEEKLY | MONTHLY | MANUAL (promotions: "DAILY,WEEKLY")
     QString filename;
     qint64 size = 0;
@@ -44,6 +44,7 @@ struct BackupRecord {
     qint64 pid = 0;
     QDateTime verifiedAt;
     QString verifyOutcome; // PASSED | FAILED | empty
+    QString setId;         // application backup set this record belongs to (empty: standalone)
     QList<BackupLocation> locations;
 
     static QString statusInProgress() { return QStringLiteral("IN_PROGRESS"); }

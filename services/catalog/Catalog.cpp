@@ -1,5 +1,7 @@
 #include "catalog/Catalog.h"
 
+#include <algorithm>
+
 namespace lifeboat {
 
 namespace {
@@ -9,6 +11,27 @@ bool unsupported(QString *error) {
     return false;
 }
 } // namespace
+
+QList<BackupRecord> Catalog::listBySet(const QString &setId) {
+    if (setId.isEmpty())
+        return {};
+    CatalogFilter f;
+    f.setId = setId;
+    QList<BackupRecord> records = list(f);
+    std::reverse(records.begin(), records.end()); // list() is newest first; a set reads in capture order
+    return records;
+}
+
+QStringList Catalog::setIds(const QString &namePrefix) {
+    CatalogFilter f;
+    f.inSetsOnly = true;
+    QStringList ids;
+    for (const BackupRecord &r : list(f)) {
+        if (!ids.contains(r.setId) && r.setId.startsWith(namePrefix))
+            ids << r.setId;
+    }
+    return ids;
+}
 
 bool Catalog::saveSchedule(ScheduleRecord &, QString *error) {
     return unsupported(error);

@@ -16,6 +16,8 @@ struct CatalogFilter {
     QString status;
     QString type; // matches when the record's type list contains it (DAILY matches "DAILY,WEEKLY")
     QString kind;
+    QString setId;           // exact set id; members of one application backup set
+    bool inSetsOnly = false; // only records that belong to some set
     QDateTime since;
     QDateTime until;
     int limit = -1;
@@ -45,6 +47,11 @@ public:
     virtual bool hasArtifact(const QString &filename, const QString &sha256) = 0;
     // True when any record (whatever its status) already uses this artifact name.
     virtual bool hasFilename(const QString &filename) = 0;
+
+    // Application backup sets (schema 4): every record of one set, oldest first, and the distinct set ids (newest
+    // first; `namePrefix` narrows to ids starting with it, e.g. "set-shop-").
+    QList<BackupRecord> listBySet(const QString &setId);
+    virtual QStringList setIds(const QString &namePrefix = QString());
 
     // Schedules (schema 2). The defaults report "not supported" so other catalog implementations keep compiling.
     virtual bool saveSchedule(ScheduleRecord &schedule, QString *error); // insert or update by name

@@ -26,6 +26,8 @@ QByteArray Manifest::toJson() const {
     o[QStringLiteral("kind")] = kind;
     o[QStringLiteral("type")] = type;
     o[QStringLiteral("label")] = label;
+    if (!setId.isEmpty())
+        o[QStringLiteral("setId")] = setId;
     o[QStringLiteral("serverVersion")] = serverVersion;
     o[QStringLiteral("pgDumpVersion")] = pgDumpVersion;
     o[QStringLiteral("format")] = format;
@@ -46,6 +48,10 @@ QByteArray Manifest::toJson() const {
                              {QStringLiteral("rows"), tab.rows}});
     }
     o[QStringLiteral("tables")] = t;
+    if (fileCount >= 0) {
+        o[QStringLiteral("fileCount")] = fileCount;
+        o[QStringLiteral("totalBytes")] = totalBytes;
+    }
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
@@ -74,6 +80,7 @@ Manifest Manifest::fromJson(const QByteArray &json, QString *error) {
     m.kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("database"));
     m.type = o.value(QStringLiteral("type")).toString(QStringLiteral("MANUAL"));
     m.label = o.value(QStringLiteral("label")).toString();
+    m.setId = o.value(QStringLiteral("setId")).toString();
     m.serverVersion = o.value(QStringLiteral("serverVersion")).toString();
     m.pgDumpVersion = o.value(QStringLiteral("pgDumpVersion")).toString();
     m.format = o.value(QStringLiteral("format")).toString();
@@ -93,6 +100,8 @@ Manifest Manifest::fromJson(const QByteArray &json, QString *error) {
         m.tables.append({t.value(QStringLiteral("schema")).toString(), t.value(QStringLiteral("name")).toString(),
                          t.value(QStringLiteral("rows")).toInteger()});
     }
+    m.fileCount = o.value(QStringLiteral("fileCount")).toInteger(-1);
+    m.totalBytes = o.value(QStringLiteral("totalBytes")).toInteger();
     if (m.artifact.isEmpty() || m.sha256.size() != 64) {
         if (error)
             *error = QStringLiteral("manifest lacks the artifact name or its SHA-256");
@@ -110,6 +119,7 @@ BackupRecord Manifest::toRecord() const {
     r.kind = kind;
     r.type = type;
     r.label = label;
+    r.setId = setId;
     r.filename = artifact;
     r.size = size;
     r.sha256 = sha256;

@@ -30,6 +30,7 @@ struct Manifest {
     QString kind = QStringLiteral("database");
     QString type = QStringLiteral("MANUAL");
     QString label;
+    QString setId; // application backup set (empty: standalone); omitted from the JSON when empty
     QString serverVersion;
     QString pgDumpVersion;
     QString format;
@@ -44,6 +45,9 @@ struct Manifest {
     QDateTime finished;
     qint64 durationMs = 0;
     QList<Table> tables;
+    // File backups: regular files and their content bytes (-1: not a file backup, omitted from the JSON).
+    qint64 fileCount = -1;
+    qint64 totalBytes = 0;
 
     QByteArray toJson() const;
     static Manifest fromJson(const QByteArray &json, QString *error);

@@ -43,6 +43,7 @@ QJsonObject RecordJson::toJson(const BackupRecord &r) {
             {QStringLiteral("label"), r.label},
             {QStringLiteral("verifiedAt"), iso(r.verifiedAt)},
             {QStringLiteral("verifyOutcome"), r.verifyOutcome},
+            {QStringLiteral("setId"), r.setId},
             {QStringLiteral("locations"), locations}};
 }
 

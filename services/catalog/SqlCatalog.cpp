@@ -64,6 +64,9 @@ QStringList migrations(bool postgres) {
             .arg(idType),
         // 3: an extra CA bundle for SMTP relays with a private CA
         QStringLiteral("ALTER TABLE notifiers ADD COLUMN ca_file TEXT"),
+        // 4: application backup sets: the records captured together share a set id
+        QStringLiteral("ALTER TABLE backups ADD COLUMN set_id TEXT"
+                       ";CREATE INDEX backups_set ON backups(set_id)"),
     };
 }
 
@@ -80,7 +83,7 @@ QVariant nullable(const QString &s) {
 
 const char *kColumns = "id, profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
                        "recipients, format, compression, server_version, tool_version, table_count, status, error, "
-                       "started, finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome";
+                       "started, finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id";
 
 BackupRecord fromQuery(const QSqlQuery &q) {
     BackupRecord r;
@@ -113,6 +116,7 @@ BackupRecord fromQuery(const QSqlQuery &q) {
     r.pid = q.value(i++).toLongLong();
     r.verifiedAt = fromIso(q.value(i++));
     r.verifyOutcome = q.value(i++).toString();
+    r.setId = q.value(i++).toString();
     return r;
 }
 
@@ -145,6 +149,7 @@ void bindRecord(QSqlQuery &q, const BackupRecord &r) {
     q.bindValue(QStringLiteral(":pid"), r.pid);
     q.bindValue(QStringLiteral(":verified_at"), nullable(iso(r.verifiedAt)));
     q.bindValue(QStringLiteral(":verify_outcome"), nullable(r.verifyOutcome));
+    q.bindValue(QStringLiteral(":set_id"), nullable(r.setId));
 }
 } // namespace
 
@@ -332,10 +337,10 @@ bool SqlCatalog::insert(BackupRecord &r, QString *error) {
     q.prepare(QStringLiteral(
         "INSERT INTO backups (profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
         "recipients, format, compression, server_version, tool_version, table_count, status, error, started, "
-        "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome) VALUES (:profile, "
+        "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id) VALUES (:profile, "
         ":database_name, :kind, :type, :filename, :size, :sha256, :plain_sha256, :encrypted, :recipients, :format, "
         ":compression, :server_version, :tool_version, :table_count, :status, :error, :started, :finished, "
-        ":duration_ms, :expires, :label, :host, :pid, :verified_at, :verify_outcome)"));
+        ":duration_ms, :expires, :label, :host, :pid, :verified_at, :verify_outcome, :set_id)"));
     bindRecord(q, r);
     if (!q.exec()) {
         if (error)
@@ -361,7 +366,8 @@ bool SqlCatalog::update(const BackupRecord &r, QString *error) {
         "recipients = :recipients, format = :format, compression = :compression, server_version = :server_version, "
         "tool_version = :tool_version, table_count = :table_count, status = :status, error = :error, started = "
         ":started, finished = :finished, duration_ms = :duration_ms, expires = :expires, label = :label, host = "
-        ":host, pid = :pid, verified_at = :verified_at, verify_outcome = :verify_outcome WHERE id = :id"));
+        ":host, pid = :pid, verified_at = :verified_at, verify_outcome = :verify_outcome, set_id = :set_id WHERE id = "
+        ":id"));
     bindRecord(q, r);
     q.bindValue(QStringLiteral(":id"), r.id);
     if (!q.exec() || !writeLocations(d, r, error)) {
@@ -404,6 +410,12 @@ QString whereClause(const CatalogFilter &f, QVariantList &binds) {
         w << QStringLiteral("(',' || type || ',') LIKE ?");
         binds << QStringLiteral("%,%1,%").arg(f.type.toUpper());
     }
+    if (!f.setId.isEmpty()) {
+        w << QStringLiteral("set_id = ?");
+        binds << f.setId;
+    }
+    if (f.inSetsOnly)
+        w << QStringLiteral("set_id IS NOT NULL AND set_id <> ''");
     if (f.since.isValid()) {
         w << QStringLiteral("started >= ?");
         binds << iso(f.since);
@@ -484,6 +496,23 @@ bool SqlCatalog::hasFilename(const QString &filename) {
     q.prepare(QStringLiteral("SELECT 1 FROM backups WHERE filename = ?"));
     q.addBindValue(filename);
     return q.exec() && q.next();
+}
+
+QStringList SqlCatalog::setIds(const QString &namePrefix) {
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT set_id, MAX(started) AS newest FROM backups WHERE set_id IS NOT NULL AND "
+                             "set_id <> '' GROUP BY set_id ORDER BY newest DESC, set_id DESC"));
+    QStringList ids;
+    if (!q.exec())
+        return ids;
+    while (q.next()) {
+        const QString id = q.value(0).toString();
+        if (id.startsWith(namePrefix))
+            ids << id;
+    }
+    return ids;
 }
 
 bool SqlCatalog::hasArtifact(const QString &filename, const QString &sha256) {

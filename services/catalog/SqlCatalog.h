@@ -31,6 +31,7 @@ public:
     int recoverInterrupted(const QString &host) override;
     bool hasArtifact(const QString &filename, const QString &sha256) override;
     bool hasFilename(const QString &filename) override;
+    QStringList setIds(const QString &namePrefix = QString()) override;
 
     // Schedules and notifiers: SqlCatalogSchedules.cpp
     bool saveSchedule(ScheduleRecord &schedule, QString *error) override;

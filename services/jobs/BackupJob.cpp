@@ -270,6 +270,7 @@ JobResult BackupJob::execute() {
     record.kind = QStringLiteral("database");
     record.type = m_req.options.type;
     record.label = m_req.options.label;
+    record.setId = m_req.options.setId;
     record.filename = artifact;
     record.format = m_req.options.format;
     record.compression = plan.compression;
@@ -387,6 +388,7 @@ JobResult BackupJob::execute() {
     manifest.database = database;
     manifest.type = record.type;
     manifest.label = record.label;
+    manifest.setId = record.setId;
     manifest.serverVersion = record.serverVersion;
     manifest.pgDumpVersion = record.toolVersion;
     manifest.format = record.format;

@@ -15,6 +15,7 @@ struct BackupOptions {
     bool schemaOnly = false;
     QString type = QStringLiteral("MANUAL");
     QString label;
+    QString setId; // application backup set this dump is a member of (empty: standalone)
 };
 
 } // namespace lifeboat

@@ -3,6 +3,7 @@
 
 #include <QFile>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -106,6 +107,84 @@ private slots:
         QCOMPARE(c.list(f).size(), 1);
         QVERIFY(c.hasArtifact(d.filename, d.sha256));
         QVERIFY(!c.hasArtifact(d.filename, QString(64, QLatin1Char('0'))));
+    }
+
+    void setIdPersistsAndListsBySet() {
+        QTemporaryDir dir;
+        SqlCatalog c(QStringLiteral("QSQLITE"), dir.filePath(QStringLiteral("c.sqlite")));
+        QString err;
+        QVERIFY(c.open(&err));
+        const QDateTime t0(QDate(2026, 3, 1), QTime(2, 0), QTimeZone::utc());
+        const QString set1 = QStringLiteral("set-shop-20260301T020000Z");
+        const QString set2 = QStringLiteral("set-shop-20260302T020000Z");
+        BackupRecord db1 = sample(QStringLiteral("prod"), t0, BackupRecord::statusCompleted());
+        db1.setId = set1;
+        BackupRecord mirror1 = sample(QStringLiteral("uploads"), t0.addSecs(30), BackupRecord::statusCompleted());
+        mirror1.kind = QStringLiteral("mirror");
+        mirror1.setId = set1;
+        BackupRecord db2 = sample(QStringLiteral("prod"), t0.addDays(1), BackupRecord::statusCompleted());
+        db2.setId = set2;
+        BackupRecord other = sample(QStringLiteral("blog"), t0.addDays(1), BackupRecord::statusCompleted());
+        BackupRecord otherSet = sample(QStringLiteral("blog"), t0.addDays(2), BackupRecord::statusCompleted());
+        otherSet.setId = QStringLiteral("set-blog-20260303T020000Z");
+        for (BackupRecord *r : {&db1, &mirror1, &db2, &other, &otherSet})
+            QVERIFY2(c.insert(*r, &err), qPrintable(err));
+
+        QCOMPARE(c.get(db1.id)->setId, set1);
+        QVERIFY(c.get(other.id)->setId.isEmpty());
+        const QList<BackupRecord> members = c.listBySet(set1);
+        QCOMPARE(members.size(), 2);
+        QCOMPARE(members.at(0).id, db1.id); // capture order: database first
+        QCOMPARE(members.at(1).kind, QStringLiteral("mirror"));
+        QCOMPARE(c.setIds(), (QStringList{otherSet.setId, set2, set1}));
+        QCOMPARE(c.setIds(QStringLiteral("set-shop-")), (QStringList{set2, set1}));
+        QVERIFY(c.listBySet(QString()).isEmpty());
+
+        BackupRecord moved = *c.get(other.id); // update writes the column too
+        moved.setId = set2;
+        QVERIFY(c.update(moved, &err));
+        QCOMPARE(c.listBySet(set2).size(), 2);
+        CatalogFilter f;
+        f.inSetsOnly = true;
+        QCOMPARE(c.count(f), 5);
+    }
+
+    void migrationFourKeepsOlderRecords() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("c.sqlite"));
+        qint64 id = 0;
+        {
+            SqlCatalog c(QStringLiteral("QSQLITE"), path);
+            QString err;
+            QVERIFY(c.open(&err));
+            BackupRecord r =
+                sample(QStringLiteral("prod"), QDateTime::currentDateTimeUtc(), BackupRecord::statusCompleted());
+            QVERIFY(c.insert(r, &err));
+            id = r.id;
+        }
+        {
+            // Turn it back into a version 3 catalog, as an older Lifeboat left it.
+            auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v3"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP INDEX backups_set")));
+            QVERIFY2(q.exec(QStringLiteral("ALTER TABLE backups DROP COLUMN set_id")),
+                     qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version = 4")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v3"));
+        SqlCatalog c(QStringLiteral("QSQLITE"), path);
+        QString err;
+        QVERIFY2(c.open(&err), qPrintable(err));
+        QCOMPARE(c.schemaVersion(), 4);
+        auto old = c.get(id);
+        QVERIFY(old);
+        QVERIFY(old->setId.isEmpty());
+        old->setId = QStringLiteral("set-x-1");
+        QVERIFY(c.update(*old, &err));
+        QCOMPARE(c.listBySet(QStringLiteral("set-x-1")).size(), 1);
     }
 
     void staleInProgressBecomesFailed() {
