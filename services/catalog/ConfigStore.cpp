@@ -70,6 +70,69 @@ StorageConfig storageFromJson(const QJsonObject &o) {
     s.caFile = o.value(QStringLiteral("caFile")).toString();
     return s;
 }
+QJsonObject mirrorToJson(const MirrorConfig &m) {
+    return {{QStringLiteral("name"), m.name},
+            {QStringLiteral("sourceStorage"), m.sourceStorage},
+            {QStringLiteral("sourcePrefix"), m.sourcePrefix},
+            {QStringLiteral("storage"), m.storage}};
+}
+
+MirrorConfig mirrorFromJson(const QJsonObject &o) {
+    MirrorConfig m;
+    m.name = o.value(QStringLiteral("name")).toString();
+    m.sourceStorage = o.value(QStringLiteral("sourceStorage")).toString();
+    m.sourcePrefix = o.value(QStringLiteral("sourcePrefix")).toString();
+    m.storage = o.value(QStringLiteral("storage")).toString();
+    return m;
+}
+
+QJsonObject setToJson(const SetConfig &s) {
+    return {{QStringLiteral("name"), s.name},
+            {QStringLiteral("profile"), s.profile},
+            {QStringLiteral("files"), toArray(s.files)},
+            {QStringLiteral("mirrors"), toArray(s.mirrors)},
+            {QStringLiteral("redis"), toArray(s.redis)},
+            {QStringLiteral("storages"), toArray(s.storages)},
+            {QStringLiteral("cron"), s.cron},
+            {QStringLiteral("timeZone"), s.timeZone},
+            {QStringLiteral("keepDaily"), s.keepDaily},
+            {QStringLiteral("keepWeekly"), s.keepWeekly},
+            {QStringLiteral("keepMonthly"), s.keepMonthly}};
+}
+
+SetConfig setFromJson(const QJsonObject &o) {
+    SetConfig s;
+    s.name = o.value(QStringLiteral("name")).toString();
+    s.profile = o.value(QStringLiteral("profile")).toString();
+    s.files = toList(o.value(QStringLiteral("files")));
+    s.mirrors = toList(o.value(QStringLiteral("mirrors")));
+    s.redis = toList(o.value(QStringLiteral("redis")));
+    s.storages = toList(o.value(QStringLiteral("storages")));
+    s.cron = o.value(QStringLiteral("cron")).toString();
+    s.timeZone = o.value(QStringLiteral("timeZone")).toString();
+    s.keepDaily = o.value(QStringLiteral("keepDaily")).toInt(-1);
+    s.keepWeekly = o.value(QStringLiteral("keepWeekly")).toInt(-1);
+    s.keepMonthly = o.value(QStringLiteral("keepMonthly")).toInt(-1);
+    return s;
+}
+
+template <typename T> std::optional<T> findNamed(const QList<T> &list, const QString &name) {
+    for (const auto &x : list) {
+        if (x.name == name)
+            return x;
+    }
+    return std::nullopt;
+}
+
+template <typename T> void upsertNamed(QList<T> &list, const T &item) {
+    for (auto &x : list) {
+        if (x.name == item.name) {
+            x = item;
+            return;
+        }
+    }
+    list.append(item);
+}
 } // namespace
 
 ConfigStore::ConfigStore(QString path)
@@ -83,6 +146,8 @@ bool ConfigStore::isValidName(const QString &name) {
 bool ConfigStore::load(QString *error) {
     m_profiles.clear();
     m_storages.clear();
+    m_mirrors.clear();
+    m_sets.clear();
     m_options = {};
     QFile f(m_path);
     if (!f.exists())
@@ -104,6 +169,10 @@ bool ConfigStore::load(QString *error) {
         m_profiles.append(profileFromJson(v.toObject()));
     for (const auto &v : root.value(QStringLiteral("storages")).toArray())
         m_storages.append(storageFromJson(v.toObject()));
+    for (const auto &v : root.value(QStringLiteral("mirrors")).toArray())
+        m_mirrors.append(mirrorFromJson(v.toObject()));
+    for (const auto &v : root.value(QStringLiteral("sets")).toArray())
+        m_sets.append(setFromJson(v.toObject()));
     m_options = root.value(QStringLiteral("options")).toObject();
     return true;
 }
@@ -114,10 +183,17 @@ bool ConfigStore::save(QString *error) const {
         profiles.append(profileToJson(p));
     for (const auto &s : m_storages)
         storages.append(storageToJson(s));
-    const QJsonObject root{{QStringLiteral("version"), 1},
-                           {QStringLiteral("profiles"), profiles},
-                           {QStringLiteral("storages"), storages},
-                           {QStringLiteral("options"), m_options}};
+    QJsonObject root{{QStringLiteral("version"), 1},
+                     {QStringLiteral("profiles"), profiles},
+                     {QStringLiteral("storages"), storages},
+                     {QStringLiteral("options"), m_options}};
+    QJsonArray mirrors, sets;
+    for (const auto &m : m_mirrors)
+        mirrors.append(mirrorToJson(m));
+    for (const auto &s : m_sets)
+        sets.append(setToJson(s));
+    root.insert(QStringLiteral("mirrors"), mirrors);
+    root.insert(QStringLiteral("sets"), sets);
     QSaveFile f(m_path);
     if (!f.open(QIODevice::WriteOnly)) {
         if (error)
@@ -176,6 +252,30 @@ void ConfigStore::upsertStorage(const StorageConfig &s) {
 
 bool ConfigStore::removeStorage(const QString &name) {
     return m_storages.removeIf([&](const StorageConfig &s) { return s.name == name; }) > 0;
+}
+
+std::optional<MirrorConfig> ConfigStore::mirror(const QString &name) const {
+    return findNamed(m_mirrors, name);
+}
+
+void ConfigStore::upsertMirror(const MirrorConfig &m) {
+    upsertNamed(m_mirrors, m);
+}
+
+bool ConfigStore::removeMirror(const QString &name) {
+    return m_mirrors.removeIf([&](const MirrorConfig &m) { return m.name == name; }) > 0;
+}
+
+std::optional<SetConfig> ConfigStore::set(const QString &name) const {
+    return findNamed(m_sets, name);
+}
+
+void ConfigStore::upsertSet(const SetConfig &s) {
+    upsertNamed(m_sets, s);
+}
+
+bool ConfigStore::removeSet(const QString &name) {
+    return m_sets.removeIf([&](const SetConfig &s) { return s.name == name; }) > 0;
 }
 
 QString ConfigStore::option(const QString &key, const QString &fallback) const {

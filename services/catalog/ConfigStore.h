@@ -1,6 +1,8 @@
 #pragma once
 
+#include "catalog/MirrorConfig.h"
 #include "catalog/Profile.h"
+#include "catalog/SetConfig.h"
 #include "catalog/StorageConfig.h"
 
 #include <QJsonObject>
@@ -30,6 +32,16 @@ public:
     void upsertStorage(const StorageConfig &s);
     bool removeStorage(const QString &name);
 
+    const QList<MirrorConfig> &mirrors() const { return m_mirrors; }
+    std::optional<MirrorConfig> mirror(const QString &name) const;
+    void upsertMirror(const MirrorConfig &m);
+    bool removeMirror(const QString &name);
+
+    const QList<SetConfig> &sets() const { return m_sets; }
+    std::optional<SetConfig> set(const QString &name) const;
+    void upsertSet(const SetConfig &s);
+    bool removeSet(const QString &name);
+
     // Free-form settings: "pgToolDir", "catalogUri", …
     QString option(const QString &key, const QString &fallback = {}) const;
     void setOption(const QString &key, const QString &value);
@@ -40,6 +52,8 @@ private:
     QString m_path;
     QList<Profile> m_profiles;
     QList<StorageConfig> m_storages;
+    QList<MirrorConfig> m_mirrors;
+    QList<SetConfig> m_sets;
     QJsonObject m_options;
 };
 

@@ -283,6 +283,31 @@ private slots:
         QVERIFY(back.storage(QStringLiteral("bucket"))->isS3());
         QCOMPARE(back.option(QStringLiteral("pgToolDir")), QStringLiteral("/opt/pg/bin"));
         QVERIFY(back.removeProfile(QStringLiteral("prod")));
+
+        // Mirrors and application backup sets round-trip.
+        MirrorConfig m{QStringLiteral("uploads"), QStringLiteral("app-bucket"), QStringLiteral("media/"),
+                       QStringLiteral("bucket")};
+        back.upsertMirror(m);
+        SetConfig set;
+        set.name = QStringLiteral("shop");
+        set.profile = QStringLiteral("prod");
+        set.mirrors = {QStringLiteral("uploads")};
+        set.files = {QStringLiteral("media")};
+        set.cron = QStringLiteral("0 2 * * *");
+        set.keepDaily = 3;
+        back.upsertSet(set);
+        QVERIFY(back.save(&err));
+        ConfigStore again(path);
+        QVERIFY(again.load(&err));
+        QCOMPARE(again.mirror(QStringLiteral("uploads"))->sourcePrefix, QStringLiteral("media/"));
+        QCOMPARE(again.mirror(QStringLiteral("uploads"))->storage, QStringLiteral("bucket"));
+        QCOMPARE(again.set(QStringLiteral("shop"))->mirrors, set.mirrors);
+        QCOMPARE(again.set(QStringLiteral("shop"))->files, set.files);
+        QCOMPARE(again.set(QStringLiteral("shop"))->keepDaily, 3);
+        QCOMPARE(again.set(QStringLiteral("shop"))->keepWeekly, -1);
+        QVERIFY(again.removeSet(QStringLiteral("shop")));
+        QVERIFY(!again.set(QStringLiteral("shop")));
+        QVERIFY(again.removeMirror(QStringLiteral("uploads")));
         QVERIFY(!back.removeProfile(QStringLiteral("prod")));
 
         QVERIFY(ConfigStore::isValidName(QStringLiteral("prod-eu_1.a")));
