@@ -116,6 +116,48 @@ SetConfig setFromJson(const QJsonObject &o) {
     return s;
 }
 
+QJsonObject fileSourceToJson(const FileSourceConfig &f) {
+    return {{QStringLiteral("name"), f.name},
+            {QStringLiteral("path"), f.path},
+            {QStringLiteral("excludes"), toArray(f.excludes)},
+            {QStringLiteral("compression"), f.compression},
+            {QStringLiteral("storages"), toArray(f.storages)},
+            {QStringLiteral("recipients"), toArray(f.recipients)}};
+}
+
+FileSourceConfig fileSourceFromJson(const QJsonObject &o) {
+    FileSourceConfig f;
+    f.name = o.value(QStringLiteral("name")).toString();
+    f.path = o.value(QStringLiteral("path")).toString();
+    f.excludes = toList(o.value(QStringLiteral("excludes")));
+    f.compression = o.value(QStringLiteral("compression")).toString(QStringLiteral("zstd"));
+    f.storages = toList(o.value(QStringLiteral("storages")));
+    f.recipients = toList(o.value(QStringLiteral("recipients")));
+    return f;
+}
+
+QJsonObject redisSourceToJson(const RedisSourceConfig &r) {
+    return {{QStringLiteral("name"), r.name},
+            {QStringLiteral("url"), r.url},
+            {QStringLiteral("compression"), r.compression},
+            {QStringLiteral("caFile"), r.caFile},
+            {QStringLiteral("rdbPath"), r.rdbPath},
+            {QStringLiteral("storages"), toArray(r.storages)},
+            {QStringLiteral("recipients"), toArray(r.recipients)}};
+}
+
+RedisSourceConfig redisSourceFromJson(const QJsonObject &o) {
+    RedisSourceConfig r;
+    r.name = o.value(QStringLiteral("name")).toString();
+    r.url = o.value(QStringLiteral("url")).toString();
+    r.compression = o.value(QStringLiteral("compression")).toString(QStringLiteral("gzip"));
+    r.caFile = o.value(QStringLiteral("caFile")).toString();
+    r.rdbPath = o.value(QStringLiteral("rdbPath")).toString();
+    r.storages = toList(o.value(QStringLiteral("storages")));
+    r.recipients = toList(o.value(QStringLiteral("recipients")));
+    return r;
+}
+
 template <typename T> std::optional<T> findNamed(const QList<T> &list, const QString &name) {
     for (const auto &x : list) {
         if (x.name == name)
@@ -148,6 +190,8 @@ bool ConfigStore::load(QString *error) {
     m_storages.clear();
     m_mirrors.clear();
     m_sets.clear();
+    m_fileSources.clear();
+    m_redisSources.clear();
     m_options = {};
     QFile f(m_path);
     if (!f.exists())
@@ -173,6 +217,10 @@ bool ConfigStore::load(QString *error) {
         m_mirrors.append(mirrorFromJson(v.toObject()));
     for (const auto &v : root.value(QStringLiteral("sets")).toArray())
         m_sets.append(setFromJson(v.toObject()));
+    for (const auto &v : root.value(QStringLiteral("fileSources")).toArray())
+        m_fileSources.append(fileSourceFromJson(v.toObject()));
+    for (const auto &v : root.value(QStringLiteral("redisSources")).toArray())
+        m_redisSources.append(redisSourceFromJson(v.toObject()));
     m_options = root.value(QStringLiteral("options")).toObject();
     return true;
 }
@@ -194,6 +242,13 @@ bool ConfigStore::save(QString *error) const {
         sets.append(setToJson(s));
     root.insert(QStringLiteral("mirrors"), mirrors);
     root.insert(QStringLiteral("sets"), sets);
+    QJsonArray fileSources, redisSources;
+    for (const auto &f : m_fileSources)
+        fileSources.append(fileSourceToJson(f));
+    for (const auto &r : m_redisSources)
+        redisSources.append(redisSourceToJson(r));
+    root.insert(QStringLiteral("fileSources"), fileSources);
+    root.insert(QStringLiteral("redisSources"), redisSources);
     QSaveFile f(m_path);
     if (!f.open(QIODevice::WriteOnly)) {
         if (error)
@@ -276,6 +331,30 @@ void ConfigStore::upsertSet(const SetConfig &s) {
 
 bool ConfigStore::removeSet(const QString &name) {
     return m_sets.removeIf([&](const SetConfig &s) { return s.name == name; }) > 0;
+}
+
+std::optional<FileSourceConfig> ConfigStore::fileSource(const QString &name) const {
+    return findNamed(m_fileSources, name);
+}
+
+void ConfigStore::upsertFileSource(const FileSourceConfig &f) {
+    upsertNamed(m_fileSources, f);
+}
+
+bool ConfigStore::removeFileSource(const QString &name) {
+    return m_fileSources.removeIf([&](const FileSourceConfig &f) { return f.name == name; }) > 0;
+}
+
+std::optional<RedisSourceConfig> ConfigStore::redisSource(const QString &name) const {
+    return findNamed(m_redisSources, name);
+}
+
+void ConfigStore::upsertRedisSource(const RedisSourceConfig &r) {
+    upsertNamed(m_redisSources, r);
+}
+
+bool ConfigStore::removeRedisSource(const QString &name) {
+    return m_redisSources.removeIf([&](const RedisSourceConfig &r) { return r.name == name; }) > 0;
 }
 
 QString ConfigStore::option(const QString &key, const QString &fallback) const {

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "catalog/FileSourceConfig.h"
 #include "catalog/MirrorConfig.h"
 #include "catalog/Profile.h"
+#include "catalog/RedisSourceConfig.h"
 #include "catalog/SetConfig.h"
 #include "catalog/StorageConfig.h"
 
@@ -37,6 +39,16 @@ public:
     void upsertMirror(const MirrorConfig &m);
     bool removeMirror(const QString &name);
 
+    const QList<FileSourceConfig> &fileSources() const { return m_fileSources; }
+    std::optional<FileSourceConfig> fileSource(const QString &name) const;
+    void upsertFileSource(const FileSourceConfig &f);
+    bool removeFileSource(const QString &name);
+
+    const QList<RedisSourceConfig> &redisSources() const { return m_redisSources; }
+    std::optional<RedisSourceConfig> redisSource(const QString &name) const;
+    void upsertRedisSource(const RedisSourceConfig &r);
+    bool removeRedisSource(const QString &name);
+
     const QList<SetConfig> &sets() const { return m_sets; }
     std::optional<SetConfig> set(const QString &name) const;
     void upsertSet(const SetConfig &s);
@@ -54,6 +66,8 @@ private:
     QList<StorageConfig> m_storages;
     QList<MirrorConfig> m_mirrors;
     QList<SetConfig> m_sets;
+    QList<FileSourceConfig> m_fileSources;
+    QList<RedisSourceConfig> m_redisSources;
     QJsonObject m_options;
 };
 
