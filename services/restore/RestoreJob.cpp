@@ -379,7 +379,11 @@ JobResult RestoreJob::execute() {
         const int n = session.terminateBackends(o.targetDb);
         log(QStringLiteral("ended %1 connection(s) to \"%2\"").arg(n).arg(o.targetDb));
     }
-    session.close();
+    // A database this run created is dropped again if the restore fails or is cancelled: it held nothing before, and
+    // a half-restored copy under the requested name would look like a good one. The maintenance connection stays
+    // open for that (it does not block anything on the target).
+    if (!o.create)
+        session.close();
 
     const RestoreEngine::Outcome out =
         engine.restore(ci, m_req.password, o, [this](const JobProgress &p) { reportProgress(p); });
@@ -399,7 +403,10 @@ JobResult RestoreJob::execute() {
     reportProgress(progress, true);
     if (out.error) {
         details[QStringLiteral("error")] = out.error.message;
-        return {out.error, 0, details};
+        Error e = out.error;
+        if (o.create)
+            e.message += dropCreatedDatabase(session, o.targetDb, &details);
+        return {e, 0, details};
     }
     log(QStringLiteral("restore into \"%1\" complete: %2 item(s), %3")
             .arg(o.targetDb)
@@ -408,6 +415,19 @@ JobResult RestoreJob::execute() {
     if (!runPostRestore(&details, &err))
         return {err, 0, details};
     return {{}, 0, details};
+}
+
+QString RestoreJob::dropCreatedDatabase(PgSession &session, const QString &db, QJsonObject *details) {
+    session.terminateBackends(db); // parallel pg_restore workers may still be disconnecting
+    const bool dropped = session.dropDatabase(db);
+    (*details)[QStringLiteral("droppedCreatedDatabase")] = dropped;
+    const QString note =
+        dropped ? QStringLiteral("; database \"%1\" was created by this run and has been dropped again").arg(db)
+                : QStringLiteral("; database \"%1\" was created by this run but could not be dropped again (%2) — it "
+                                 "holds a partial restore: drop it before using it")
+                      .arg(db, session.error().message);
+    log(note.mid(2));
+    return note;
 }
 
 } // namespace lifeboat

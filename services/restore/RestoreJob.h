@@ -15,6 +15,8 @@
 
 namespace lifeboat {
 
+class PgSession;
+
 class RestoreEngine;
 class PgSession;
 
@@ -60,6 +62,8 @@ private:
     JobResult refuse(const QJsonObject &details);
     QJsonObject planJson(RestoreEngine &engine) const;
     bool runPostRestore(QJsonObject *details, Error *error);
+    // Drops the database this run created after a failed or cancelled restore; returns the note for the error.
+    QString dropCreatedDatabase(PgSession &session, const QString &db, QJsonObject *details);
 
     Request m_req;
     QList<SafetyCheck> m_checks;

@@ -11,6 +11,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <sys/types.h>
+
 class TestRestore : public QObject {
     Q_OBJECT
 
@@ -612,6 +615,61 @@ private slots:
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("errors ignored on restore:"));
         QVERIFY(r.err.contains("already exists"));
+    }
+    void cancelMidRestore() {
+        // A restore cancelled while pg_restore copies data: exit 5, pg_restore gone, the database this run created
+        // dropped again, and no scratch directory left behind.
+        const QString big = newDbName(QStringLiteral("big"));
+        TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(big));
+        TestEnv::psql(big, QStringLiteral("CREATE TABLE t AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS "
+                                          "v FROM generate_series(1, 1500000) g; ALTER TABLE t ADD PRIMARY KEY (id)"));
+        QCOMPARE(
+            ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("big"), QStringLiteral("--conninfo"),
+                 TestEnv::pgConninfo(big), QStringLiteral("--storage"), QStringLiteral("local")})
+                .exitCode,
+            0);
+        const TestEnv::Run b = ctl({QStringLiteral("backup"), QStringLiteral("big")});
+        QCOMPARE(b.exitCode, 0);
+        const QString id = QString::fromUtf8(b.out).trimmed();
+
+        const QString target = newDbName(QStringLiteral("cancel"));
+        QTemporaryDir scratch;
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TMPDIR"), scratch.path());
+        p.setProcessEnvironment(env);
+        p.start(TestEnv::lifeboatctl(),
+                {QStringLiteral("--home"), m_home, QStringLiteral("restore"), id, QStringLiteral("--target"),
+                 QStringLiteral("src"), QStringLiteral("--target-db"), target, QStringLiteral("--create")});
+        QVERIFY(p.waitForStarted());
+        const QString copying = QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = '%1' AND query "
+                                               "ILIKE 'COPY%'")
+                                    .arg(target);
+        bool seen = false;
+        for (int i = 0; i < 1200 && p.state() == QProcess::Running && !seen; ++i) {
+            seen = dbExists(target) && TestEnv::psql(QStringLiteral("postgres"), copying) == QLatin1String("1");
+            if (!seen)
+                QTest::qWait(50);
+        }
+        QVERIFY2(seen, "pg_restore never reached the COPY of the big table");
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(60000));
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(p.exitCode(), 5);
+        QVERIFY2(err.contains("cancelled"), err.constData());
+        QVERIFY2(err.contains("was created by this run and has been dropped again"), err.constData());
+        QVERIFY(!dbExists(target));
+        QCOMPARE(
+            TestEnv::psql(QStringLiteral("postgres"),
+                          QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = '%1'").arg(target)),
+            QStringLiteral("0"));
+        QCOMPARE(QDir(scratch.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
+        // The cancelled run is not a restore that happened: the same name can be restored into at once.
+        QCOMPARE(ctl({QStringLiteral("restore"), id, QStringLiteral("--target"), QStringLiteral("src"),
+                      QStringLiteral("--target-db"), target, QStringLiteral("--create")})
+                     .exitCode,
+                 0);
+        QCOMPARE(TestEnv::psql(target, QStringLiteral("SELECT count(*) FROM t")), QStringLiteral("1500000"));
     }
 };
 
