@@ -3,6 +3,7 @@
 #include "CliContext.h"
 #include "KeygenCommand.h"
 #include "ListCommand.h"
+#include "MirrorCommand.h"
 #include "NotifyCommand.h"
 #include "ProfileCommand.h"
 #include "PruneCommand.h"
@@ -11,6 +12,7 @@
 #include "S3Command.h"
 #include "ScheduleCommand.h"
 #include "SecretsCommand.h"
+#include "SetCommand.h"
 #include "StorageCommand.h"
 #include "TransferCommand.h"
 #include "VerifyCommand.h"
@@ -48,6 +50,10 @@ Commands:
   prune [--dry-run] [--profile P]  apply retention (7 daily, 4 weekly, 12 monthly by default), with reasons
   notify add|list|remove|test      webhook and e-mail notifications on failure (or always)
   secrets status|use BACKEND       where passwords and keys are kept (keychain, encrypted file, ask every time)
+  mirror add|list|remove|run|restore
+                                   bucket mirrors: an S3 prefix copied incrementally (size + ETag) into backup storage
+  set add|list|remove|backup|restore|prune
+                                   application backup sets: database + directories + mirrors + Redis as one unit
 
 Global options:
   --home DIR    settings and catalog directory (default: $LIFEBOAT_HOME or the platform's app-data directory)
@@ -124,6 +130,8 @@ int main(int argc, char **argv) {
         {QStringLiteral("run-due"), &RunDueCommand::run},
         {QStringLiteral("prune"), &PruneCommand::run},
         {QStringLiteral("notify"), &NotifyCommand::run},
+        {QStringLiteral("mirror"), &MirrorCommand::run},
+        {QStringLiteral("set"), &SetCommand::run},
     };
     const auto it = commands.find(args.first());
     CliContext ctx(lifeboat::Home::resolve(home), json);

@@ -160,7 +160,8 @@ QList<RetentionPruner::Entry> RetentionPruner::plan(Catalog &catalog, const QStr
     QList<BackupRecord> records;
     QList<RetentionItem> items;
     for (const BackupRecord &r : catalog.list(f)) {
-        if (r.status == BackupRecord::statusDeleted() || r.profile != profile)
+        // Members of an application backup set are kept or expired with their set (SetPruner), never alone.
+        if (r.status == BackupRecord::statusDeleted() || r.profile != profile || !r.setId.isEmpty())
             continue;
         records << r;
         items << itemFor(r);

@@ -1,0 +1,238 @@
+#include "MirrorCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+#include "CliJobRunner.h"
+#include "CliSecrets.h"
+
+#include "mirror/MirrorJob.h"
+#include "mirror/MirrorRestoreJob.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+
+using namespace lifeboat;
+
+int MirrorCommand::run(CliContext &ctx, const QStringList &args) {
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("add"))
+        return add(ctx, args.mid(1));
+    if (sub == QLatin1String("list"))
+        return list(ctx, args.mid(1));
+    if (sub == QLatin1String("remove"))
+        return remove(ctx, args.mid(1));
+    if (sub == QLatin1String("run"))
+        return runMirror(ctx, args.mid(1));
+    if (sub == QLatin1String("restore"))
+        return restore(ctx, args.mid(1));
+    return ctx.usage(QStringLiteral("usage: lifeboatctl mirror add|list|remove|run|restore … (see `lifeboatctl "
+                                    "mirror add --help`)"));
+}
+
+int MirrorCommand::add(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("mirror add"),
+                QStringLiteral("NAME --source STORAGE [--source-prefix P] [--storage NAME]"));
+    p.option(QStringLiteral("source"),
+             QStringLiteral("The S3 storage whose bucket is mirrored (e.g. the uploads "
+                            "bucket)."),
+             QStringLiteral("STORAGE"));
+    p.option(QStringLiteral("source-prefix"),
+             QStringLiteral("Only objects below this folder of the source (default: the whole bucket below the "
+                            "storage's own prefix)."),
+             QStringLiteral("P"));
+    p.option(QStringLiteral("storage"),
+             QStringLiteral("Backup storage receiving the copies (S3 or local; default: the only other storage)."),
+             QStringLiteral("NAME"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    MirrorConfig m;
+    m.name = p.positional().first();
+    if (!ConfigStore::isValidName(m.name))
+        return ctx.usage(QStringLiteral("mirror names use letters, digits, '.', '_' and '-' (at most 63)"));
+    m.sourceStorage = p.value(QStringLiteral("source"));
+    const auto source = ctx.config().storage(m.sourceStorage);
+    if (m.sourceStorage.isEmpty())
+        return ctx.usage(QStringLiteral("mirror add needs --source STORAGE (an S3 storage; add one with `storage "
+                                        "add NAME --s3 …`)"));
+    if (!source || !source->isS3())
+        return ctx.usage(QStringLiteral("--source: \"%1\" is not an S3 storage (see `lifeboatctl storage list`)")
+                             .arg(m.sourceStorage));
+    m.sourcePrefix = p.value(QStringLiteral("source-prefix"));
+    m.storage = p.value(QStringLiteral("storage"));
+    if (m.storage.isEmpty()) {
+        QStringList others;
+        for (const StorageConfig &s : ctx.config().storages()) {
+            if (s.name != m.sourceStorage)
+                others << s.name;
+        }
+        if (others.size() != 1)
+            return ctx.usage(QStringLiteral("mirror add: name the backup storage with --storage NAME"));
+        m.storage = others.first();
+    }
+    if (!ctx.config().storage(m.storage))
+        return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(m.storage));
+    if (m.storage == m.sourceStorage)
+        return ctx.usage(QStringLiteral("the mirror must go to another storage than its source"));
+    ctx.config().upsertMirror(m);
+    if (!ctx.saveConfig())
+        return 3;
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("name"), m.name}});
+    else
+        ctx.err() << "Mirror \"" << m.name << "\" saved: " << m.sourceStorage << ":" << m.sourcePrefix << " -> "
+                  << m.storage << Qt::endl;
+    return 0;
+}
+
+int MirrorCommand::list(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("mirror list"), QString());
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    QJsonArray arr;
+    for (const MirrorConfig &m : ctx.config().mirrors()) {
+        const auto last = MirrorJob::lastRun(*ctx.catalog(), m.name);
+        arr.append(QJsonObject{{QStringLiteral("name"), m.name},
+                               {QStringLiteral("source"), m.sourceStorage},
+                               {QStringLiteral("sourcePrefix"), m.sourcePrefix},
+                               {QStringLiteral("storage"), m.storage},
+                               {QStringLiteral("lastRun"), last ? last->id : 0}});
+        if (!ctx.json())
+            ctx.out() << m.name << "  " << m.sourceStorage << ":" << m.sourcePrefix << " -> " << m.storage
+                      << (last ? QStringLiteral("  last run #%1 (%2 objects)").arg(last->id).arg(last->tableCount)
+                               : QStringLiteral("  never run"))
+                      << Qt::endl;
+    }
+    if (ctx.json())
+        ctx.printJson(arr);
+    return 0;
+}
+
+int MirrorCommand::remove(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("mirror remove"), QStringLiteral("NAME"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString name = p.positional().first();
+    for (const SetConfig &s : ctx.config().sets()) {
+        if (s.mirrors.contains(name))
+            return ctx.usage(QStringLiteral("mirror \"%1\" belongs to the set \"%2\"; remove it from the set first")
+                                 .arg(name, s.name));
+    }
+    if (!ctx.config().removeMirror(name))
+        return ctx.usage(QStringLiteral("unknown mirror \"%1\"").arg(name));
+    if (!ctx.saveConfig())
+        return 3;
+    ctx.err() << "Mirror \"" << name << "\" removed (its copies and catalog records stay)." << Qt::endl;
+    return 0;
+}
+
+int MirrorCommand::runMirror(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("mirror run"),
+                QStringLiteral("NAME [--type manual|daily|weekly|monthly] [--label TEXT]"));
+    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
+             QStringLiteral("T"));
+    p.option(QStringLiteral("label"), QStringLiteral("A label for the run."), QStringLiteral("TEXT"));
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show every step."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const auto m = ctx.config().mirror(p.positional().first());
+    if (!m)
+        return ctx.usage(
+            QStringLiteral("unknown mirror \"%1\" (see `lifeboatctl mirror list`)").arg(p.positional().first()));
+    MirrorJob::Request req;
+    req.mirror = *m;
+    const auto source = ctx.config().storage(m->sourceStorage);
+    const auto dest = ctx.config().storage(m->storage);
+    if (!source || !dest)
+        return ctx.usage(QStringLiteral("mirror \"%1\" names a storage that no longer exists (%2)")
+                             .arg(m->name, !source ? m->sourceStorage : m->storage));
+    CliSecrets secrets(ctx);
+    req.source = *source;
+    req.sourceSecret = secrets.storageSecret(source->name);
+    req.destination = *dest;
+    req.destinationSecret = dest->isS3() ? secrets.storageSecret(dest->name) : QString();
+    req.catalog = ctx.catalog();
+    const QString type = p.value(QStringLiteral("type")).toUpper();
+    if (!type.isEmpty()) {
+        if (!QStringList{QStringLiteral("MANUAL"), QStringLiteral("DAILY"), QStringLiteral("WEEKLY"),
+                         QStringLiteral("MONTHLY")}
+                 .contains(type))
+            return ctx.usage(QStringLiteral("--type takes manual, daily, weekly or monthly"));
+        req.options.type = type;
+    }
+    req.options.label = p.value(QStringLiteral("label"));
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<MirrorJob>(std::move(req)));
+    if (!r.ok())
+        return ctx.fail(r.error);
+    if (ctx.json()) {
+        QJsonObject d = r.details;
+        d[QStringLiteral("ok")] = true;
+        ctx.printJson(d);
+    } else {
+        ctx.err() << "Mirror run #" << r.recordId << " complete: " << r.details.value(QStringLiteral("objects")).toInt()
+                  << " objects, " << r.details.value(QStringLiteral("copied")).toInt() << " copied ("
+                  << QLocale().formattedDataSize(r.details.value(QStringLiteral("copiedBytes")).toInteger()) << "), "
+                  << r.details.value(QStringLiteral("deleted")).toInt() << " deleted at the source" << Qt::endl;
+        ctx.out() << r.recordId << Qt::endl;
+    }
+    return 0;
+}
+
+int MirrorCommand::restore(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("mirror restore"), QStringLiteral("ID --to STORAGE [--prefix P] [--overwrite]"));
+    p.option(QStringLiteral("to"), QStringLiteral("S3 storage to restore into."), QStringLiteral("STORAGE"));
+    p.option(QStringLiteral("prefix"),
+             QStringLiteral("Folder below the storage's prefix to restore into (default: the folder the objects were "
+                            "mirrored from)."),
+             QStringLiteral("P"));
+    p.flag(QStringLiteral("overwrite"),
+           QStringLiteral("Replace objects that already exist with different content (default: refuse)."));
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show every step."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    bool ok = false;
+    const qint64 id = p.positional().first().toLongLong(&ok);
+    const auto record = ok ? ctx.catalog()->get(id) : std::nullopt;
+    if (!record || record->kind != QLatin1String("mirror"))
+        return ctx.usage(QStringLiteral("\"%1\" is not a mirror run in the catalog (see `lifeboatctl list --kind "
+                                        "mirror`)")
+                             .arg(p.positional().first()));
+    if (!p.isSet(QStringLiteral("to")))
+        return ctx.usage(QStringLiteral("mirror restore needs --to STORAGE"));
+    const auto target = ctx.config().storage(p.value(QStringLiteral("to")));
+    if (!target || !target->isS3())
+        return ctx.usage(QStringLiteral("--to: \"%1\" is not an S3 storage").arg(p.value(QStringLiteral("to"))));
+    if (record->locations.isEmpty())
+        return ctx.usage(QStringLiteral("mirror run #%1 has no object list (status %2)").arg(id).arg(record->status));
+    const auto mirrorStorage = ctx.config().storage(record->locations.first().storage);
+    if (!mirrorStorage)
+        return ctx.usage(QStringLiteral("mirror run #%1 is kept in the storage \"%2\", which is not configured here")
+                             .arg(id)
+                             .arg(record->locations.first().storage));
+    CliSecrets secrets(ctx);
+    MirrorRestoreJob::Request req;
+    req.record = *record;
+    req.mirrorStorage = *mirrorStorage;
+    req.mirrorSecret = mirrorStorage->isS3() ? secrets.storageSecret(mirrorStorage->name) : QString();
+    req.target = *target;
+    req.targetSecret = secrets.storageSecret(target->name);
+    if (p.isSet(QStringLiteral("prefix")))
+        req.prefix = p.value(QStringLiteral("prefix"));
+    req.overwrite = p.isSet(QStringLiteral("overwrite"));
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<MirrorRestoreJob>(std::move(req)));
+    if (!r.ok())
+        return ctx.fail(r.error);
+    if (ctx.json()) {
+        QJsonObject d = r.details;
+        d[QStringLiteral("ok")] = true;
+        ctx.printJson(d);
+    } else {
+        ctx.err() << "Restored " << r.details.value(QStringLiteral("restored")).toInt() << " objects into "
+                  << r.details.value(QStringLiteral("bucket")).toString() << "/"
+                  << r.details.value(QStringLiteral("prefix")).toString() << " ("
+                  << r.details.value(QStringLiteral("identical")).toInt() << " already identical)" << Qt::endl;
+    }
+    return 0;
+}

@@ -1,0 +1,434 @@
+#include "SetCommand.h"
+
+#include "ArgParser.h"
+#include "CliAutomation.h"
+#include "CliContext.h"
+#include "CliJobRunner.h"
+#include "CliSecrets.h"
+#include "RestoreCliSupport.h"
+
+#include "jobs/BackupDeleter.h"
+#include "notify/Notification.h"
+#include "schedule/CronExpression.h"
+#include "sets/SetPlanner.h"
+#include "sets/SetPruner.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonObject>
+
+using namespace lifeboat;
+
+namespace {
+QStringList allStorageNames(const ConfigStore &config) {
+    QStringList names;
+    for (const StorageConfig &s : config.storages())
+        names << s.name;
+    return names;
+}
+
+void printMembers(CliContext &ctx, const QJsonArray &members) {
+    for (const QJsonValue &v : members) {
+        const QJsonObject m = v.toObject();
+        ctx.err() << "  " << m.value(QStringLiteral("kind")).toString() << " "
+                  << m.value(QStringLiteral("name")).toString() << ": ";
+        if (m.contains(QStringLiteral("check")))
+            ctx.err() << "check " << m.value(QStringLiteral("check")).toString();
+        if (m.contains(QStringLiteral("status")))
+            ctx.err() << (m.contains(QStringLiteral("check")) ? ", " : "")
+                      << m.value(QStringLiteral("status")).toString();
+        if (m.value(QStringLiteral("recordId")).toInteger() > 0)
+            ctx.err() << " (record #" << m.value(QStringLiteral("recordId")).toInteger() << ")";
+        if (!m.value(QStringLiteral("error")).toString().isEmpty())
+            ctx.err() << " — " << m.value(QStringLiteral("error")).toString();
+        ctx.err() << Qt::endl;
+        if (m.contains(QStringLiteral("guidance")))
+            ctx.err() << "    " << m.value(QStringLiteral("guidance")).toString() << Qt::endl;
+    }
+}
+} // namespace
+
+int SetCommand::run(CliContext &ctx, const QStringList &args) {
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("add"))
+        return add(ctx, args.mid(1));
+    if (sub == QLatin1String("list"))
+        return list(ctx, args.mid(1));
+    if (sub == QLatin1String("remove"))
+        return remove(ctx, args.mid(1));
+    if (sub == QLatin1String("backup"))
+        return backup(ctx, args.mid(1));
+    if (sub == QLatin1String("restore"))
+        return restore(ctx, args.mid(1));
+    if (sub == QLatin1String("prune"))
+        return prune(ctx, args.mid(1));
+    return ctx.usage(
+        QStringLiteral("usage: lifeboatctl set add|list|remove|backup|restore|prune … (see `lifeboatctl set "
+                       "add --help`)"));
+}
+
+int SetCommand::add(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("set add"),
+                QStringLiteral("NAME --profile P [--files SOURCE]... [--mirror NAME]... [--redis SOURCE]... "
+                               "[--storage NAME]... [--cron EXPR] [--tz ZONE] [--keep-daily N] [--keep-weekly N] "
+                               "[--keep-monthly N]"));
+    p.option(QStringLiteral("profile"), QStringLiteral("The database profile (backed up first)."), QStringLiteral("P"));
+    p.option(QStringLiteral("files"), QStringLiteral("A directory source of the application (repeatable)."),
+             QStringLiteral("SOURCE"));
+    p.option(QStringLiteral("mirror"), QStringLiteral("A bucket mirror of the application (repeatable)."),
+             QStringLiteral("NAME"));
+    p.option(QStringLiteral("redis"), QStringLiteral("A Redis source of the application (repeatable)."),
+             QStringLiteral("SOURCE"));
+    p.option(QStringLiteral("storage"),
+             QStringLiteral("Where the database and directory artifacts go (repeatable; default: the profile's)."),
+             QStringLiteral("NAME"));
+    p.option(QStringLiteral("cron"), QStringLiteral("When to capture the set (5-field cron expression)."),
+             QStringLiteral("EXPR"));
+    p.option(QStringLiteral("tz"), QStringLiteral("Time zone of --cron (default: the system's)."),
+             QStringLiteral("ZONE"));
+    for (const char *level : {"daily", "weekly", "monthly"})
+        p.option(QStringLiteral("keep-%1").arg(QLatin1String(level)),
+                 QStringLiteral("Captures of the set to keep as %1 (default: the retention policy).")
+                     .arg(QLatin1String(level)),
+                 QStringLiteral("N"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    SetConfig s;
+    s.name = p.positional().first();
+    if (!ConfigStore::isValidName(s.name))
+        return ctx.usage(QStringLiteral("set names use letters, digits, '.', '_' and '-' (at most 63)"));
+    s.profile = p.value(QStringLiteral("profile"));
+    if (s.profile.isEmpty() || !ctx.config().profile(s.profile))
+        return ctx.usage(QStringLiteral("set add needs --profile P naming a database profile (see `lifeboatctl profile "
+                                        "list`)"));
+    s.files = p.values(QStringLiteral("files"));
+    s.mirrors = p.values(QStringLiteral("mirror"));
+    s.redis = p.values(QStringLiteral("redis"));
+    s.storages = p.values(QStringLiteral("storage"));
+    for (const QString &m : std::as_const(s.mirrors)) {
+        if (!ctx.config().mirror(m))
+            return ctx.usage(QStringLiteral("unknown mirror \"%1\" (add it with `lifeboatctl mirror add`)").arg(m));
+    }
+    for (const QString &st : std::as_const(s.storages)) {
+        if (!ctx.config().storage(st))
+            return ctx.usage(QStringLiteral("unknown storage \"%1\" (known: %2)")
+                                 .arg(st, allStorageNames(ctx.config()).join(QStringLiteral(", "))));
+    }
+    s.cron = p.value(QStringLiteral("cron"));
+    if (!s.cron.isEmpty()) {
+        const CronExpression expr = CronExpression::parse(s.cron);
+        if (!expr.isValid())
+            return ctx.usage(QStringLiteral("--cron: %1").arg(expr.error()));
+    }
+    s.timeZone = p.value(QStringLiteral("tz"));
+    if (!s.timeZone.isEmpty() && !CliAutomation::timeZone(s.timeZone).isValid())
+        return ctx.usage(QStringLiteral("--tz: unknown time zone \"%1\"").arg(s.timeZone));
+    int *counts[] = {&s.keepDaily, &s.keepWeekly, &s.keepMonthly};
+    const char *levels[] = {"daily", "weekly", "monthly"};
+    for (int i = 0; i < 3; ++i) {
+        const QString opt = QStringLiteral("keep-%1").arg(QLatin1String(levels[i]));
+        if (!p.isSet(opt))
+            continue;
+        bool ok = false;
+        *counts[i] = p.value(opt).toInt(&ok);
+        if (!ok || *counts[i] < 0 || *counts[i] > RetentionPolicy::kMaxCount)
+            return ctx.usage(
+                QStringLiteral("--%1 takes a count from 0 to %2").arg(opt).arg(RetentionPolicy::kMaxCount));
+    }
+    ctx.config().upsertSet(s);
+    if (!ctx.saveConfig())
+        return 3;
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("name"), s.name}});
+    else
+        ctx.err() << "Set \"" << s.name << "\" saved: database " << s.profile
+                  << (s.files.isEmpty() ? QString() : QStringLiteral(", files ") + s.files.join(QLatin1Char(',')))
+                  << (s.mirrors.isEmpty() ? QString() : QStringLiteral(", mirrors ") + s.mirrors.join(QLatin1Char(',')))
+                  << (s.redis.isEmpty() ? QString() : QStringLiteral(", redis ") + s.redis.join(QLatin1Char(',')))
+                  << Qt::endl;
+    return 0;
+}
+
+int SetCommand::list(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("set list"), QStringLiteral("[--captures N]"));
+    p.option(QStringLiteral("captures"), QStringLiteral("Show the N newest captures of each set (default 5)."),
+             QStringLiteral("N"));
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    const int shown = p.isSet(QStringLiteral("captures")) ? p.value(QStringLiteral("captures")).toInt() : 5;
+    QJsonArray arr;
+    for (const SetConfig &s : ctx.config().sets()) {
+        QJsonArray captures;
+        const QStringList ids = ctx.catalog()->setIds(SetBackupJob::idPrefix(s.name));
+        for (const QString &id : ids.mid(0, std::max(0, shown))) {
+            const QList<BackupRecord> members = ctx.catalog()->listBySet(id);
+            QString status = BackupRecord::statusCompleted();
+            QJsonArray memberIds;
+            for (const BackupRecord &r : members) {
+                memberIds.append(r.id);
+                if (r.status != BackupRecord::statusCompleted())
+                    status = r.status;
+                else if (r.error.startsWith(SetBackupJob::incompleteMarker()) &&
+                         status == BackupRecord::statusCompleted())
+                    status = BackupRecord::statusFailed();
+            }
+            captures.append(QJsonObject{{QStringLiteral("setId"), id},
+                                        {QStringLiteral("status"), status},
+                                        {QStringLiteral("records"), memberIds}});
+        }
+        arr.append(QJsonObject{{QStringLiteral("name"), s.name},
+                               {QStringLiteral("profile"), s.profile},
+                               {QStringLiteral("files"), QJsonArray::fromStringList(s.files)},
+                               {QStringLiteral("mirrors"), QJsonArray::fromStringList(s.mirrors)},
+                               {QStringLiteral("redis"), QJsonArray::fromStringList(s.redis)},
+                               {QStringLiteral("cron"), s.cron},
+                               {QStringLiteral("captures"), captures}});
+        if (!ctx.json()) {
+            ctx.out() << s.name << "  database " << s.profile;
+            if (!s.files.isEmpty())
+                ctx.out() << ", files " << s.files.join(QLatin1Char(','));
+            if (!s.mirrors.isEmpty())
+                ctx.out() << ", mirrors " << s.mirrors.join(QLatin1Char(','));
+            if (!s.redis.isEmpty())
+                ctx.out() << ", redis " << s.redis.join(QLatin1Char(','));
+            if (!s.cron.isEmpty())
+                ctx.out() << "  cron \"" << s.cron << "\"";
+            ctx.out() << Qt::endl;
+            for (const QJsonValue &c : captures)
+                ctx.out() << "  " << c[QStringLiteral("setId")].toString() << "  "
+                          << c[QStringLiteral("status")].toString() << Qt::endl;
+        }
+    }
+    if (ctx.json())
+        ctx.printJson(arr);
+    return 0;
+}
+
+int SetCommand::remove(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("set remove"), QStringLiteral("NAME"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    if (!ctx.config().removeSet(p.positional().first()))
+        return ctx.usage(QStringLiteral("unknown set \"%1\"").arg(p.positional().first()));
+    if (!ctx.saveConfig())
+        return 3;
+    ctx.err() << "Set \"" << p.positional().first() << "\" removed (its captures stay in the catalog)." << Qt::endl;
+    return 0;
+}
+
+int SetCommand::backup(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("set backup"), QStringLiteral("NAME [--type manual|daily|weekly|monthly]"));
+    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
+             QStringLiteral("T"));
+    RestoreCliSupport::addPasswordOptions(p);
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show every member's log."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const auto set = ctx.config().set(p.positional().first());
+    if (!set)
+        return ctx.usage(QStringLiteral("unknown set \"%1\" (see `lifeboatctl set list`)").arg(p.positional().first()));
+    const QString type =
+        p.isSet(QStringLiteral("type")) ? p.value(QStringLiteral("type")).toUpper() : QStringLiteral("MANUAL");
+    if (!QStringList{QStringLiteral("MANUAL"), QStringLiteral("DAILY"), QStringLiteral("WEEKLY"),
+                     QStringLiteral("MONTHLY")}
+             .contains(type))
+        return ctx.usage(QStringLiteral("--type takes manual, daily, weekly or monthly"));
+    CliSecrets secrets(ctx);
+    SetPlanner::Secrets sec;
+    sec.storages = secrets.storageSecrets(ctx.config().storages());
+    sec.databasePassword = secrets.profilePassword(set->profile, p.isSet(QStringLiteral("password-stdin")),
+                                                   p.value(QStringLiteral("secret-env")));
+    Error e;
+    auto req = SetPlanner::backup(ctx.config(), *set, QDateTime::currentDateTimeUtc(), type, ctx.catalog(), sec, &e);
+    if (!req)
+        return ctx.fail(e);
+    const QString setId = req->setId;
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<SetBackupJob>(std::move(*req)));
+
+    Notification n;
+    n.profile = set->name;
+    n.failure = !r.ok();
+    n.event = n.failure ? QStringLiteral("backup.failed") : QStringLiteral("backup.completed");
+    const QString what = QStringLiteral("Backup of set %1").arg(set->name);
+    n.subject =
+        QStringLiteral("[Lifeboat] %1: %2").arg(n.failure ? QStringLiteral("FAILED") : QStringLiteral("OK"), what);
+    n.text = n.failure ? QStringLiteral("%1 failed at %2 (exit %3): %4")
+                             .arg(what, r.details.value(QStringLiteral("failedMember")).toString())
+                             .arg(toInt(r.error.code))
+                             .arg(r.error.message)
+                       : QStringLiteral("%1 completed: %2").arg(what, setId);
+    n.fields = r.details;
+    n.fields[QStringLiteral("exitCode")] = toInt(r.error.code);
+    CliAutomation::notify(ctx, n);
+
+    if (ctx.json()) {
+        QJsonObject d = r.details;
+        d[QStringLiteral("ok")] = r.ok();
+        if (!r.ok()) {
+            d[QStringLiteral("error")] = r.error.message;
+            d[QStringLiteral("exitCode")] = toInt(r.error.code);
+        }
+        ctx.printJson(d);
+    } else {
+        ctx.err() << "Set " << setId << ": " << r.details.value(QStringLiteral("status")).toString() << Qt::endl;
+        printMembers(ctx, r.details.value(QStringLiteral("members")).toArray());
+        if (r.ok())
+            ctx.out() << setId << Qt::endl;
+    }
+    if (!r.ok()) {
+        ctx.err() << "lifeboatctl: " << r.error.message << Qt::endl;
+        return toInt(r.error.code);
+    }
+    return 0;
+}
+
+int SetCommand::restore(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("set restore"),
+                QStringLiteral("SETID --target PROFILE|URI --target-db NAME [--create] [--clean] [--confirm NAME] "
+                               "[--dry-run] [--mirror-to STORAGE] [--mirror-prefix P] [--files-to SOURCE=DIR]... "
+                               "[--overwrite]"));
+    p.option(QStringLiteral("target"), QStringLiteral("Target server of the database member: a profile or a URI."),
+             QStringLiteral("PROFILE|URI"));
+    p.option(QStringLiteral("target-db"), QStringLiteral("Database to restore into."), QStringLiteral("NAME"));
+    p.flag(QStringLiteral("create"), QStringLiteral("Create the target database (it must not exist)."));
+    p.flag(QStringLiteral("clean"), QStringLiteral("Drop the backup's objects before recreating them (--if-exists)."));
+    p.option(QStringLiteral("confirm"),
+             QStringLiteral("Type the target database's name to restore into an existing database."),
+             QStringLiteral("NAME"));
+    p.flag(QStringLiteral("dry-run"), QStringLiteral("Run every member's checks; change nothing."));
+    p.flag(QStringLiteral("no-safety-backup"), QStringLiteral("Skip the safety backup of a production target."));
+    p.flag(QStringLiteral("terminate-connections"), QStringLiteral("End other sessions on the target database."));
+    p.option(QStringLiteral("mirror-to"),
+             QStringLiteral("S3 storage the mirrors restore into (default: each mirror's source storage)."),
+             QStringLiteral("STORAGE"));
+    p.option(QStringLiteral("mirror-prefix"),
+             QStringLiteral("Folder to restore mirrored objects into (default: where they came from; with several "
+                            "mirrors, PREFIX/<mirror>)."),
+             QStringLiteral("P"));
+    p.option(QStringLiteral("files-to"),
+             QStringLiteral("Directory for a file source (repeatable; default: the source's own directory)."),
+             QStringLiteral("SOURCE=DIR"));
+    p.flag(QStringLiteral("overwrite"),
+           QStringLiteral("Mirrors and directories: replace existing different content instead of refusing."));
+    RestoreCliSupport::addIdentityOptions(p);
+    RestoreCliSupport::addPasswordOptions(p);
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show every member's log."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    if (!p.isSet(QStringLiteral("target")) || p.value(QStringLiteral("target-db")).isEmpty())
+        return ctx.usage(QStringLiteral("set restore needs --target PROFILE|URI and --target-db NAME"));
+    int rc = 0;
+    auto identities = RestoreCliSupport::identities(ctx, p, &rc);
+    if (!identities)
+        return rc;
+    CliSecrets secrets(ctx);
+    const auto target = RestoreCliSupport::target(ctx, secrets, p, p.value(QStringLiteral("target")), &rc);
+    if (!target)
+        return rc;
+
+    SetPlanner::RestoreTargets t;
+    RestoreOptions &o = t.database;
+    o.targetConninfo = target->conninfo;
+    o.targetProfile = target->profile;
+    o.targetProduction = target->production;
+    o.postRestoreCommand = target->postRestoreCommand;
+    o.targetDb = p.value(QStringLiteral("target-db"));
+    o.create = p.isSet(QStringLiteral("create"));
+    o.clean = p.isSet(QStringLiteral("clean"));
+    o.dryRun = p.isSet(QStringLiteral("dry-run"));
+    o.confirm = p.value(QStringLiteral("confirm"));
+    o.noSafetyBackup = p.isSet(QStringLiteral("no-safety-backup"));
+    o.terminateConnections = p.isSet(QStringLiteral("terminate-connections"));
+    t.databasePassword = target->password;
+    t.identities = std::move(*identities);
+    t.mirrorStorage = p.value(QStringLiteral("mirror-to"));
+    if (p.isSet(QStringLiteral("mirror-prefix")))
+        t.mirrorPrefix = p.value(QStringLiteral("mirror-prefix"));
+    t.overwrite = p.isSet(QStringLiteral("overwrite"));
+    for (const QString &spec : p.values(QStringLiteral("files-to"))) {
+        const qsizetype eq = spec.indexOf(QLatin1Char('='));
+        if (eq <= 0 || eq == spec.size() - 1)
+            return ctx.usage(QStringLiteral("--files-to takes SOURCE=DIR, not \"%1\"").arg(spec));
+        t.filesTo.insert(spec.left(eq), QDir::cleanPath(spec.mid(eq + 1)));
+    }
+    SetPlanner::Secrets sec;
+    sec.storages = secrets.storageSecrets(ctx.config().storages());
+    Error e;
+    auto req = SetPlanner::restore(ctx.config(), ctx.catalog(), p.positional().first(), t, sec, &e);
+    if (!req)
+        return ctx.fail(e);
+    const bool dryRun = req->dryRun;
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<SetRestoreJob>(std::move(*req)));
+    const QJsonArray members = r.details.value(QStringLiteral("members")).toArray();
+    if (ctx.json()) {
+        QJsonObject d = r.details;
+        d[QStringLiteral("ok")] = r.ok();
+        if (!r.ok()) {
+            d[QStringLiteral("error")] = r.error.message;
+            d[QStringLiteral("exitCode")] = toInt(r.error.code);
+        }
+        ctx.printJson(d);
+    } else {
+        ctx.err() << "Set " << p.positional().first() << ":" << Qt::endl;
+        printMembers(ctx, members);
+        if (r.ok())
+            ctx.err() << (dryRun ? "Dry run — every check passed, nothing was changed." : "Set restored.") << Qt::endl;
+    }
+    if (!r.ok()) {
+        ctx.err() << "lifeboatctl: " << r.error.message << Qt::endl;
+        return toInt(r.error.code);
+    }
+    return 0;
+}
+
+int SetCommand::prune(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("set prune"), QStringLiteral("[NAME] [--dry-run]"));
+    p.flag(QStringLiteral("dry-run"), QStringLiteral("Show what would be kept and expired, with reasons."));
+    if (auto rc = p.parse(ctx, args, 0, 1))
+        return *rc;
+    QList<SetConfig> sets;
+    if (p.positional().isEmpty()) {
+        sets = ctx.config().sets();
+    } else {
+        const auto s = ctx.config().set(p.positional().first());
+        if (!s)
+            return ctx.usage(QStringLiteral("unknown set \"%1\"").arg(p.positional().first()));
+        sets << *s;
+    }
+    const bool dryRun = p.isSet(QStringLiteral("dry-run"));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    CliSecrets secrets(ctx);
+    BackupDeleter deleter(ctx.config().storages(), [&](const QString &s) { return secrets.storageSecret(s); });
+    QJsonArray out;
+    int failed = 0;
+    for (const SetConfig &s : sets) {
+        RetentionPolicy policy;
+        if (Error e = SetPruner::policyFor(ctx.config(), s, &policy))
+            return ctx.fail(e);
+        QList<RetentionPruner::Entry> entries = SetPruner::plan(*ctx.catalog(), s.name, policy, now);
+        if (!dryRun) {
+            int bad = 0;
+            RetentionPruner::execute(*ctx.catalog(), entries, deleter, &bad);
+            failed += bad;
+        }
+        for (const RetentionPruner::Entry &en : std::as_const(entries)) {
+            out.append(QJsonObject{{QStringLiteral("set"), s.name},
+                                   {QStringLiteral("setId"), en.record.setId},
+                                   {QStringLiteral("id"), en.record.id},
+                                   {QStringLiteral("kind"), en.record.kind},
+                                   {QStringLiteral("outcome"), en.outcome},
+                                   {QStringLiteral("reason"), en.decision.reason()},
+                                   {QStringLiteral("notes"), QJsonArray::fromStringList(en.notes)}});
+            if (!ctx.json())
+                ctx.out() << en.outcome << "  #" << en.record.id << " " << en.record.kind << " " << en.record.profile
+                          << "  " << en.decision.reason() << Qt::endl;
+        }
+    }
+    if (ctx.json())
+        ctx.printJson(out);
+    if (failed > 0)
+        return ctx.fail(ExitCode::Transfer, QStringLiteral("%1 record(s) could not be deleted").arg(failed));
+    return 0;
+}

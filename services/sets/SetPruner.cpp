@@ -1,0 +1,55 @@
+#include "sets/SetPruner.h"
+
+#include "retention/SetRetention.h"
+#include "sets/SetBackupJob.h"
+
+#include <QHash>
+
+namespace lifeboat {
+
+Error SetPruner::policyFor(const ConfigStore &config, const SetConfig &set, RetentionPolicy *policy) {
+    if (Error e = RetentionPruner::basePolicy(config, policy))
+        return e;
+    if (set.keepDaily >= 0)
+        policy->daily = set.keepDaily;
+    if (set.keepWeekly >= 0)
+        policy->weekly = set.keepWeekly;
+    if (set.keepMonthly >= 0)
+        policy->monthly = set.keepMonthly;
+    return {};
+}
+
+QList<RetentionPruner::Entry> SetPruner::plan(Catalog &catalog, const QString &setName, const RetentionPolicy &policy,
+                                              const QDateTime &now) {
+    QList<BackupRecord> records;
+    QList<SetRetentionItem> items;
+    for (const QString &setId : catalog.setIds(SetBackupJob::idPrefix(setName))) {
+        for (const BackupRecord &r : catalog.listBySet(setId)) {
+            SetRetentionItem it;
+            it.setId = setId;
+            it.setName = setName;
+            it.item = RetentionPruner::itemFor(r);
+            it.setIncomplete = r.error.startsWith(SetBackupJob::incompleteMarker());
+            records << r;
+            items << it;
+        }
+    }
+    const QList<RetentionDecision> decisions = SetRetention::decide(items, policy, now);
+    QHash<QString, RetentionDecision> byId;
+    for (const RetentionDecision &d : decisions)
+        byId.insert(d.id, d);
+    QList<RetentionPruner::Entry> out;
+    for (const BackupRecord &r : std::as_const(records)) {
+        const auto it = byId.constFind(QString::number(r.id));
+        if (it == byId.cend() || r.status == BackupRecord::statusDeleted())
+            continue;
+        RetentionPruner::Entry e;
+        e.record = r;
+        e.decision = *it;
+        e.outcome = e.decision.keep() ? QStringLiteral("keep") : QStringLiteral("expire");
+        out << e;
+    }
+    return out;
+}
+
+} // namespace lifeboat

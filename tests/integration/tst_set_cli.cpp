@@ -1,0 +1,306 @@
+// Application backup sets end to end with real parts: a PostgreSQL database (pg fixture) and a bucket mirror on
+// the S3 fixture, captured by `lifeboatctl set backup` under one set id into a shared PostgreSQL catalog (schema
+// 4 on PostgreSQL), restored by `set restore` into a new database and prefix, refused as a whole when any
+// member's safety check fails, and a failing member marking the whole set failed.
+#include "TestEnv.h"
+
+#include "pipeline/MemorySink.h"
+#include "storage/S3Session.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lifeboat;
+
+class TstSetCli : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_home;
+    QString m_db;
+    QString m_catalogDb;
+    QString m_root;
+    QStringList m_globals;
+    QHash<QString, QString> m_pg;
+    QHash<QString, QString> m_s3;
+    std::unique_ptr<S3Session> m_bucket;
+    QStringList m_dropDbs;
+
+    QProcessEnvironment env() const {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), m_s3.value(QStringLiteral("S3_ACCESS_KEY")));
+        e.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), m_s3.value(QStringLiteral("S3_SECRET_KEY")));
+        return e;
+    }
+    TestEnv::Run ctl(const QStringList &args) { return TestEnv::ctl(m_home, m_globals + args, {}, env()); }
+    QJsonObject json(const QStringList &args, int expectedExit = 0) {
+        const auto r = ctl(QStringList{QStringLiteral("--json")} + args);
+        if (r.exitCode != expectedExit)
+            qWarning("%s -> %d: %s", qPrintable(args.join(QLatin1Char(' '))), r.exitCode, r.err.constData());
+        [&] { QCOMPARE(r.exitCode, expectedExit); }();
+        return QJsonDocument::fromJson(r.out).object();
+    }
+    void addS3Storage(const QString &name, const QString &prefix, const QString &bucket = {}) {
+        const auto r =
+            ctl({QStringLiteral("storage"), QStringLiteral("add"), name, QStringLiteral("--s3"),
+                 QStringLiteral("--endpoint"), m_s3.value(QStringLiteral("S3_ENDPOINT")), QStringLiteral("--bucket"),
+                 bucket.isEmpty() ? m_s3.value(QStringLiteral("S3_BUCKET")) : bucket, QStringLiteral("--path-style"),
+                 QStringLiteral("--prefix"), m_root + prefix});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+    QString key(const QString &relative) const { return m_root + relative; }
+    QByteArray get(const QString &relative) {
+        MemorySink sink;
+        const Error e = m_bucket->getObject(key(relative), &sink);
+        return e ? QByteArray("<missing>") : sink.data();
+    }
+    int countBelow(const QString &relative) {
+        S3ListResult listing;
+        if (m_bucket->listAll(key(relative), QString(), &listing))
+            return -1;
+        return static_cast<int>(listing.objects.size());
+    }
+    QString rows(const QString &db) {
+        return TestEnv::psql(db, QStringLiteral("SELECT count(*) FROM orders")).trimmed();
+    }
+    bool dbExists(const QString &db) {
+        return TestEnv::psql(QStringLiteral("postgres"),
+                             QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = '%1'").arg(db))
+                   .trimmed() == QLatin1String("1");
+    }
+
+private slots:
+    void initTestCase() {
+        m_pg = TestEnv::fixture(QStringLiteral("pg"));
+        m_s3 = TestEnv::fixture(QStringLiteral("s3"));
+        QVERIFY2(!m_pg.isEmpty() && !m_s3.isEmpty(), "the pg and s3 fixtures must be running");
+        const int n = QRandomGenerator::global()->bounded(1000000);
+        m_db = QStringLiteral("lb_set_%1").arg(n);
+        m_catalogDb = QStringLiteral("lb_set_catalog_%1").arg(n);
+        m_root = QStringLiteral("set-test-%1/").arg(n);
+        m_home = m_tmp.filePath(QStringLiteral("home"));
+        for (const QString &db : {m_db, m_catalogDb})
+            TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(db));
+        m_dropDbs << m_db << m_catalogDb;
+        TestEnv::psql(m_db, QStringLiteral("CREATE TABLE orders AS SELECT g AS id, md5(g::text) AS note FROM "
+                                           "generate_series(1, 5000) g"));
+        // The shared team catalog on PostgreSQL: migration 4 (set ids) runs there.
+        m_globals = {QStringLiteral("--catalog"), QStringLiteral("postgresql://postgres@%1:%2/%3")
+                                                      .arg(m_pg.value(QStringLiteral("PG_HOST")),
+                                                           m_pg.value(QStringLiteral("PG_PORT")), m_catalogDb)};
+
+        S3Config c;
+        c.endpoint = QUrl(m_s3.value(QStringLiteral("S3_ENDPOINT")));
+        c.bucket = m_s3.value(QStringLiteral("S3_BUCKET"));
+        c.pathStyle = true;
+        c.accessKeyId = m_s3.value(QStringLiteral("S3_ACCESS_KEY"));
+        c.secretAccessKey = m_s3.value(QStringLiteral("S3_SECRET_KEY"));
+        m_bucket = std::make_unique<S3Session>(c);
+        for (const auto &[k, v] :
+             {std::pair{"app/media/logo.png", "PNG bytes"}, std::pair{"app/media/u/1.pdf", "PDF one"},
+              std::pair{"app/media/u/2.pdf", "PDF two"}})
+            QVERIFY(!m_bucket->putObject(key(QString::fromUtf8(k)), QByteArray(v)));
+
+        addS3Storage(QStringLiteral("uploads"), QStringLiteral("app"));
+        addS3Storage(QStringLiteral("backup"), QStringLiteral("backup"));
+        addS3Storage(QStringLiteral("nowhere"), QStringLiteral("x"), QStringLiteral("no-such-bucket"));
+        QCOMPARE(ctl({QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("disk"),
+                      QStringLiteral("--local"), m_tmp.filePath(QStringLiteral("disk"))})
+                     .exitCode,
+                 0);
+        QCOMPARE(TestEnv::psql(m_catalogDb, QStringLiteral("SELECT max(version) FROM schema_version")).trimmed(),
+                 QStringLiteral("4"));
+        const QString conn =
+            QStringLiteral("host=%1 port=%2 user=postgres dbname=%3")
+                .arg(m_pg.value(QStringLiteral("PG_HOST")), m_pg.value(QStringLiteral("PG_PORT")), m_db);
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("shopdb"),
+                      QStringLiteral("--conninfo"), conn})
+                     .exitCode,
+                 0);
+        QCOMPARE(ctl({QStringLiteral("mirror"), QStringLiteral("add"), QStringLiteral("media"),
+                      QStringLiteral("--source"), QStringLiteral("uploads"), QStringLiteral("--source-prefix"),
+                      QStringLiteral("media"), QStringLiteral("--storage"), QStringLiteral("backup")})
+                     .exitCode,
+                 0);
+    }
+
+    void addValidates() {
+        auto r = ctl({QStringLiteral("set"), QStringLiteral("add"), QStringLiteral("x"), QStringLiteral("--profile"),
+                      QStringLiteral("nope")});
+        QCOMPARE(r.exitCode, 3);
+        r = ctl({QStringLiteral("set"), QStringLiteral("add"), QStringLiteral("x"), QStringLiteral("--profile"),
+                 QStringLiteral("shopdb"), QStringLiteral("--mirror"), QStringLiteral("nope")});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("unknown mirror"), r.err.constData());
+        r = ctl({QStringLiteral("set"), QStringLiteral("add"), QStringLiteral("x"), QStringLiteral("--profile"),
+                 QStringLiteral("shopdb"), QStringLiteral("--cron"), QStringLiteral("61 * * * *")});
+        QCOMPARE(r.exitCode, 3);
+    }
+
+    void backupAndRestoreWholeSet() {
+        QCOMPARE(ctl({QStringLiteral("set"), QStringLiteral("add"), QStringLiteral("shop"), QStringLiteral("--profile"),
+                      QStringLiteral("shopdb"), QStringLiteral("--mirror"), QStringLiteral("media"),
+                      QStringLiteral("--storage"), QStringLiteral("disk"), QStringLiteral("--cron"),
+                      QStringLiteral("0 3 * * *"), QStringLiteral("--keep-daily"), QStringLiteral("5")})
+                     .exitCode,
+                 0);
+        const QJsonObject b = json({QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("shop")});
+        QCOMPARE(b.value(QStringLiteral("status")).toString(), QStringLiteral("COMPLETED"));
+        const QString setId = b.value(QStringLiteral("setId")).toString();
+        QVERIFY2(setId.startsWith(QStringLiteral("set-shop-")), qPrintable(setId));
+        const QJsonArray members = b.value(QStringLiteral("members")).toArray();
+        QCOMPARE(members.size(), 2);
+        QCOMPARE(members.at(0)[QStringLiteral("kind")].toString(), QStringLiteral("database")); // database first
+        QCOMPARE(members.at(1)[QStringLiteral("kind")].toString(), QStringLiteral("mirror"));
+        // Every record carries the set id (read back from the catalog, and straight from the table).
+        for (const QJsonValue &m : members) {
+            const QJsonObject rec =
+                json({QStringLiteral("show"), QString::number(m[QStringLiteral("recordId")].toInteger())});
+            QCOMPARE(rec.value(QStringLiteral("setId")).toString(), setId);
+            QCOMPARE(rec.value(QStringLiteral("status")).toString(), QStringLiteral("COMPLETED"));
+        }
+        QCOMPARE(
+            TestEnv::psql(m_catalogDb, QStringLiteral("SELECT count(*) FROM backups WHERE set_id = '%1'").arg(setId))
+                .trimmed(),
+            QStringLiteral("2"));
+        // set list shows the capture.
+        const auto listed =
+            QJsonDocument::fromJson(ctl({QStringLiteral("--json"), QStringLiteral("set"), QStringLiteral("list")}).out)
+                .array();
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.at(0)[QStringLiteral("captures")].toArray().at(0)[QStringLiteral("setId")].toString(), setId);
+
+        // The source moves on after the capture.
+        TestEnv::psql(m_db, QStringLiteral("INSERT INTO orders VALUES (999999, 'after the set')"));
+        QVERIFY(!m_bucket->putObject(key(QStringLiteral("app/media/logo.png")), "changed later"));
+
+        // Dry run: every check passes, nothing changes.
+        const QString target = m_db + QStringLiteral("_restored");
+        m_dropDbs << target;
+        const QStringList restoreArgs{QStringLiteral("set"),
+                                      QStringLiteral("restore"),
+                                      setId,
+                                      QStringLiteral("--target"),
+                                      QStringLiteral("shopdb"),
+                                      QStringLiteral("--target-db"),
+                                      target,
+                                      QStringLiteral("--create"),
+                                      QStringLiteral("--mirror-prefix"),
+                                      QStringLiteral("restored")};
+        const QJsonObject dry = json(restoreArgs + QStringList{QStringLiteral("--dry-run")});
+        QCOMPARE(dry.value(QStringLiteral("status")).toString(), QStringLiteral("CHECKED"));
+        QVERIFY(!dbExists(target));
+        QCOMPARE(countBelow(QStringLiteral("app/restored/")), 0);
+
+        const QJsonObject restored = json(restoreArgs);
+        QCOMPARE(restored.value(QStringLiteral("status")).toString(), QStringLiteral("RESTORED"));
+        QCOMPARE(rows(target), QStringLiteral("5000")); // as captured, without the later row
+        QCOMPARE(get(QStringLiteral("app/restored/logo.png")), QByteArray("PNG bytes"));
+        QCOMPARE(get(QStringLiteral("app/restored/u/1.pdf")), QByteArray("PDF one"));
+        QCOMPARE(get(QStringLiteral("app/restored/u/2.pdf")), QByteArray("PDF two"));
+        QCOMPARE(countBelow(QStringLiteral("app/restored/")), 3);
+    }
+
+    void refusedMemberChangesNothingAnywhere() {
+        const QString setId = json({QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("shop")})
+                                  .value(QStringLiteral("setId"))
+                                  .toString();
+        // 1) The database member refuses (existing database, wrong --confirm): the mirror is not restored either.
+        const QString existing = m_db + QStringLiteral("_existing");
+        m_dropDbs << existing;
+        TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(existing));
+        TestEnv::psql(existing, QStringLiteral("CREATE TABLE orders AS SELECT 1 AS id"));
+        QJsonObject r = json({QStringLiteral("set"), QStringLiteral("restore"), setId, QStringLiteral("--target"),
+                              QStringLiteral("shopdb"), QStringLiteral("--target-db"), existing,
+                              QStringLiteral("--clean"), QStringLiteral("--confirm"), QStringLiteral("wrong-name"),
+                              QStringLiteral("--mirror-prefix"), QStringLiteral("refused1")},
+                             6);
+        QCOMPARE(r.value(QStringLiteral("status")).toString(), QStringLiteral("REFUSED"));
+        QVERIFY2(r.value(QStringLiteral("error")).toString().contains(QStringLiteral("database shopdb")),
+                 qPrintable(r.value(QStringLiteral("error")).toString()));
+        QCOMPARE(rows(existing), QStringLiteral("1"));
+        QCOMPARE(countBelow(QStringLiteral("app/refused1/")), 0);
+
+        // 2) The mirror member refuses (a different object in the way) while the database check passes: the new
+        // database is not created.
+        QVERIFY(!m_bucket->putObject(key(QStringLiteral("app/refused2/logo.png")), "someone else's logo"));
+        const QString fresh = m_db + QStringLiteral("_never");
+        m_dropDbs << fresh;
+        r = json({QStringLiteral("set"), QStringLiteral("restore"), setId, QStringLiteral("--target"),
+                  QStringLiteral("shopdb"), QStringLiteral("--target-db"), fresh, QStringLiteral("--create"),
+                  QStringLiteral("--mirror-prefix"), QStringLiteral("refused2")},
+                 6);
+        QVERIFY2(r.value(QStringLiteral("error")).toString().contains(QStringLiteral("mirror media")),
+                 qPrintable(r.value(QStringLiteral("error")).toString()));
+        const QJsonArray members = r.value(QStringLiteral("members")).toArray();
+        QCOMPARE(members.at(0)[QStringLiteral("check")].toString(), QStringLiteral("passed"));
+        QCOMPARE(members.at(1)[QStringLiteral("check")].toString(), QStringLiteral("refused"));
+        QVERIFY(!dbExists(fresh));
+        QCOMPARE(countBelow(QStringLiteral("app/refused2/")), 1);
+        QCOMPARE(get(QStringLiteral("app/refused2/logo.png")), QByteArray("someone else's logo"));
+    }
+
+    void failedMemberFailsTheSet() {
+        QCOMPARE(
+            ctl({QStringLiteral("mirror"), QStringLiteral("add"), QStringLiteral("broken"), QStringLiteral("--source"),
+                 QStringLiteral("nowhere"), QStringLiteral("--storage"), QStringLiteral("backup")})
+                .exitCode,
+            0);
+        QCOMPARE(ctl({QStringLiteral("set"), QStringLiteral("add"), QStringLiteral("shaky"),
+                      QStringLiteral("--profile"), QStringLiteral("shopdb"), QStringLiteral("--mirror"),
+                      QStringLiteral("broken"), QStringLiteral("--storage"), QStringLiteral("disk")})
+                     .exitCode,
+                 0);
+        const auto run =
+            ctl({QStringLiteral("--json"), QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("shaky")});
+        QVERIFY(run.exitCode != 0);
+        const QJsonObject r = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(r.value(QStringLiteral("status")).toString(), QStringLiteral("FAILED"));
+        QCOMPARE(r.value(QStringLiteral("failedMember")).toString(), QStringLiteral("mirror broken"));
+        const QString setId = r.value(QStringLiteral("setId")).toString();
+        // The records say so: the database dump (complete) is marked as part of an incomplete set, the mirror has
+        // a FAILED record.
+        const QJsonArray members = r.value(QStringLiteral("members")).toArray();
+        QCOMPARE(members.size(), 2);
+        const QJsonObject db =
+            json({QStringLiteral("show"), QString::number(members.at(0)[QStringLiteral("recordId")].toInteger())});
+        QVERIFY2(db.value(QStringLiteral("error")).toString().startsWith(QStringLiteral("set incomplete: ")),
+                 qPrintable(db.value(QStringLiteral("error")).toString()));
+        QVERIFY(db.value(QStringLiteral("error")).toString().contains(QStringLiteral("mirror broken")));
+        const QJsonObject mirror =
+            json({QStringLiteral("show"), QString::number(members.at(1)[QStringLiteral("recordId")].toInteger())});
+        QCOMPARE(mirror.value(QStringLiteral("status")).toString(), QStringLiteral("FAILED"));
+        QCOMPARE(mirror.value(QStringLiteral("setId")).toString(), setId);
+        // An incomplete set is not restored as a set.
+        const auto refused = ctl({QStringLiteral("set"), QStringLiteral("restore"), setId, QStringLiteral("--target"),
+                                  QStringLiteral("shopdb"), QStringLiteral("--target-db"), QStringLiteral("unused"),
+                                  QStringLiteral("--create")});
+        QCOMPARE(refused.exitCode, 6);
+        QVERIFY2(refused.err.contains("not complete"), refused.err.constData());
+        // Set retention decides for the capture as a whole (young: both records kept for inspection).
+        const auto pruned = ctl({QStringLiteral("--json"), QStringLiteral("set"), QStringLiteral("prune"),
+                                 QStringLiteral("shaky"), QStringLiteral("--dry-run")});
+        QCOMPARE(pruned.exitCode, 0);
+        const QJsonArray plan = QJsonDocument::fromJson(pruned.out).array();
+        QCOMPARE(plan.size(), 2);
+        for (const QJsonValue &e : plan) {
+            QCOMPARE(e[QStringLiteral("setId")].toString(), setId);
+            QCOMPARE(e[QStringLiteral("outcome")].toString(), QStringLiteral("keep"));
+            QCOMPARE(e[QStringLiteral("reason")].toString(),
+                     QStringLiteral("set %1: younger than 24 h").arg(setId)); // not "newest successful": it failed
+        }
+    }
+
+    void cleanupTestCase() {
+        for (const QString &db : std::as_const(m_dropDbs))
+            TestEnv::psql(QStringLiteral("postgres"),
+                          QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(db));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstSetCli)
+#include "tst_set_cli.moc"
