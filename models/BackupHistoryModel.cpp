@@ -215,6 +215,39 @@ QVariant BackupHistoryModel::raw(const BackupRecord &r, int column) const {
     return {};
 }
 
+int BackupHistoryModel::compareRaw(const BackupRecord &a, const BackupRecord &b, int column) {
+    auto cmp = [](const auto &x, const auto &y) { return x < y ? -1 : (y < x ? 1 : 0); };
+    auto dates = [](const QDateTime &x, const QDateTime &y) {
+        // Missing dates (never verified) sort before any real one.
+        if (x.isValid() != y.isValid())
+            return x.isValid() ? 1 : -1;
+        return x < y ? -1 : (y < x ? 1 : 0);
+    };
+    switch (column) {
+    case DateColumn:
+        return dates(a.started, b.started);
+    case ProfileColumn:
+        return a.profile.compare(b.profile);
+    case DatabaseColumn:
+        return a.database.compare(b.database);
+    case KindColumn:
+        return a.kind.compare(b.kind);
+    case TypeColumn:
+        return a.type.compare(b.type);
+    case SizeColumn:
+        return cmp(a.size, b.size);
+    case DurationColumn:
+        return cmp(a.durationMs, b.durationMs);
+    case StatusColumn:
+        return a.status.compare(b.status);
+    case StorageColumn:
+        return storages(a).compare(storages(b));
+    case VerifiedColumn:
+        return dates(a.verifiedAt, b.verifiedAt);
+    }
+    return 0;
+}
+
 QVariant BackupHistoryModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};

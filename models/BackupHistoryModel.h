@@ -51,6 +51,10 @@ public:
     bool isLoading() const { return m_loading; }
 
     const BackupRecord *record(int row) const;
+    // What SearchTextRole returns, without a QVariant: the proxy filters 100,000 rows through these.
+    const QString &searchTextAt(int row) const { return m_search.at(row); }
+    // Three-way comparison of two records on a column's raw value (what RawRole gives), for sorting.
+    static int compareRaw(const BackupRecord &a, const BackupRecord &b, int column);
     int rowOfId(qint64 id) const { return m_rowOfId.value(id, -1); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
