@@ -3,6 +3,7 @@
 #   bash installer/dev.sh run    install dependencies, build, start a sandbox PostgreSQL with sample data, open Lifeboat
 #   bash installer/dev.sh test   install dependencies, build, run the test suite (everything but benchmarks)
 #   bash installer/dev.sh bench  the benchmarks (label bench), results for docs/performance.md
+#   bash installer/dev.sh package  build the .deb, .rpm and .tar.gz into the build directory (docs/install.md)
 # Needs root or sudo for apt-get. Safe to run again: each step is skipped when already done.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +23,9 @@ packages=(
     age redis-server xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick
     ca-certificates curl procps bc time
     libcurl4-openssl-dev python3-aiosmtpd
+    # Packaging and its tests (tests/integration/package.cmake): cpack's DEB/RPM generators, the validators, and
+    # postgresql-client, which the .deb depends on (so `apt-get install ./lifeboat_*.deb` needs no download).
+    python3 dpkg-dev file lintian desktop-file-utils appstream rpm postgresql-client
 )
 
 deps() {
@@ -120,8 +124,15 @@ bench)
     configure_and_build
     run_bench
     ;;
+# --- packaging (issue 9): cpack from the same build; the package_* tests check the results ----------------------
+package)
+    deps
+    configure_and_build
+    (cd "$build" && cpack -G DEB && cpack -G TGZ && { ! command -v rpmbuild >/dev/null || cpack -G RPM; })
+    ls -l "$build"/lifeboat[-_]*.{deb,rpm,tar.gz} 2>/dev/null || true
+    ;;
 *)
-    echo "usage: bash installer/dev.sh run|test|bench" >&2
+    echo "usage: bash installer/dev.sh run|test|bench|package" >&2
     exit 3
     ;;
 esac

@@ -212,6 +212,8 @@ private slots:
         QCOMPARE(manifest.value(QStringLiteral("size")).toInteger(), QFileInfo(path).size());
         QCOMPARE(manifest.value(QStringLiteral("label")).toString(), QStringLiteral("first"));
         QCOMPARE(manifest.value(QStringLiteral("database")).toString(), m_db);
+        // The one project version (CMake project(VERSION)) is stamped on every manifest.
+        QCOMPARE(manifest.value(QStringLiteral("toolVersion")).toString(), QStringLiteral(LIFEBOAT_VERSION));
 
         // Row counts equal the source's; the always-excluded table is neither counted nor dumped.
         QHash<QString, qint64> rows;
