@@ -1,0 +1,107 @@
+#pragma once
+
+#include "catalog/Catalog.h"
+#include "catalog/ConfigStore.h"
+#include "catalog/ScheduleRecord.h"
+#include "core/ExitCode.h"
+#include "jobs/BackupJob.h"
+#include "jobs/JobProgress.h"
+#include "notify/Notification.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QTimeZone>
+
+#include <functional>
+#include <memory>
+
+namespace lifeboat {
+
+// One scheduled run, split into the steps every runner shares, so `lifeboatctl run-due` (blocking, on the CLI's
+// main thread) and the desktop app's tray runner (each step on the catalog thread, the backup as a tracked job)
+// decide and record identically and never double-run:
+//   claim()        is it due (ScheduleDue, missed-run policy)? take the schedule's lock, decide again from the
+//                  stored state under the lock (another runner may have just run it), compute DAILY/WEEKLY/MONTHLY;
+//   buildRequest() the backup request of a claimed schedule (CLI; the GUI submits through AppContext);
+//   finish()       record the run (last check, backup id, status) and release the lock — or release() when the
+//                  backup never started;
+//   prune()        retention for the profile after a scheduled backup;
+//   notification() the message for the notifiers and the desktop (never carries a secret).
+// Every method blocks on the catalog: call it from a worker, the catalog thread or a CLI — never the GUI thread.
+// With a PostgreSQL catalog the lock is a session advisory lock, so claim(), finish() and release() of one run
+// must be made on the same thread (the same connection).
+class DueRunner {
+public:
+    // A lock older than this is treated as abandoned (SQLite catalog; a live runner on the same host is detected
+    // by its pid long before). Longer than any sane backup.
+    static constexpr int kLockTtlSeconds = 12 * 3600;
+
+    struct Claim {
+        enum class State { NotDue, Skipped, Locked, Claimed, Error };
+        State state = State::NotDue;
+        ScheduleRecord schedule; // the stored state read under the lock when claimed
+        QDateTime fireTime;      // the fire time this run stands for
+        QString type;            // "DAILY", "DAILY,WEEKLY", …
+        QString message;         // why (due reason, "another runner is running it", the error)
+        Error error;
+
+        bool claimed() const { return state == State::Claimed; }
+        // not-due | skipped | locked | claimed | error (the run-due JSON vocabulary)
+        QString status() const;
+    };
+
+    struct Run {
+        QString status; // COMPLETED | FAILED | CANCELLED
+        QString message;
+        qint64 recordId = 0;
+        QString warning; // recording the run failed (the backup itself is not affected)
+    };
+
+    struct PruneResult {
+        int kept = 0;
+        int expired = 0;
+        int deleted = 0;
+        QStringList notes; // "#12: already missing: …", "#13: <deletion error>"
+        Error error;       // Usage: bad retention settings; Transfer: some copy could not be deleted
+    };
+
+    using SecretLookup = std::function<QString(const QString &name)>;
+
+    // `owner` identifies this runner in the lock (host:pid:uuid, see newOwner()).
+    DueRunner(std::shared_ptr<Catalog> catalog, ConfigStore config, QString owner = newOwner());
+
+    static QString newOwner();
+    QString owner() const { return m_owner; }
+
+    Claim claim(const ScheduleRecord &listed, const QDateTime &now);
+    // The storages a claimed schedule writes to: its own, else the profile's defaults.
+    QStringList storagesFor(const ScheduleRecord &schedule) const;
+    // Fills a BackupJob request for a claimed schedule: profile, recipients, stores, password, options (type and
+    // the label "schedule NAME"). Secrets come from the lookups (profile name → password, storage name → S3 secret).
+    Error buildRequest(const Claim &claim, BackupJob::Request &req, const SecretLookup &profilePassword,
+                       const SecretLookup &storageSecret) const;
+    Run finish(const Claim &claim, const JobResult &result, const QDateTime &now);
+    void release(const Claim &claim);
+
+    // Applies retention to one profile: decides, marks EXPIRED, deletes the copies (BackupDeleter).
+    PruneResult prune(const QString &profile, const QDateTime &now, const SecretLookup &storageSecret);
+
+    static Notification notification(const QString &profile, const QString &schedule, qint64 recordId,
+                                     const Error &error, const QJsonObject &details);
+    // The options of a scheduled backup of `claim` (type, label).
+    static BackupOptions optionsFor(const Claim &claim);
+
+    static QTimeZone timeZone(const QString &name); // empty: the system zone; invalid when unknown
+    // Settings stallMinutes (default 10; fractions allowed, e.g. for tests) and stallCancel ("true" cancels).
+    static qint64 stallLimitMs(const ConfigStore &config);
+    static bool stallCancel(const ConfigStore &config);
+
+private:
+    std::shared_ptr<Catalog> m_catalog;
+    ConfigStore m_config;
+    QString m_owner;
+};
+
+} // namespace lifeboat
