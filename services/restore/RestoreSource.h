@@ -70,6 +70,7 @@ private:
     std::optional<Manifest> m_manifest;
     QString m_expectedSha;
     bool m_encrypted = false;
+    bool m_fetchedVerified = false;
     qint64 m_size = -1;
     std::vector<AgeIdentity> m_identities;
     const std::atomic_bool *m_cancel = nullptr;
