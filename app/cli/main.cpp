@@ -1,12 +1,14 @@
 #include "BackupCommand.h"
 #include "CatalogCommand.h"
 #include "CliContext.h"
+#include "FilesCommand.h"
 #include "KeygenCommand.h"
 #include "ListCommand.h"
 #include "MirrorCommand.h"
 #include "NotifyCommand.h"
 #include "ProfileCommand.h"
 #include "PruneCommand.h"
+#include "RedisCommand.h"
 #include "RestoreCommand.h"
 #include "RunDueCommand.h"
 #include "S3Command.h"
@@ -54,6 +56,9 @@ Commands:
                                    bucket mirrors: an S3 prefix copied incrementally (size + ETag) into backup storage
   set add|list|remove|backup|restore|prune
                                    application backup sets: database + directories + mirrors + Redis as one unit
+  files add|list|remove|backup|restore|verify
+                                   directory sources: tar + gzip/zstd backups, safe restore into a directory
+  redis add|list|remove|backup     Redis sources: BGSAVE, then the RDB snapshot over the replication protocol
 
 Global options:
   --home DIR    settings and catalog directory (default: $LIFEBOAT_HOME or the platform's app-data directory)
@@ -132,6 +137,8 @@ int main(int argc, char **argv) {
         {QStringLiteral("notify"), &NotifyCommand::run},
         {QStringLiteral("mirror"), &MirrorCommand::run},
         {QStringLiteral("set"), &SetCommand::run},
+        {QStringLiteral("files"), &FilesCommand::run},
+        {QStringLiteral("redis"), &RedisCommand::run},
     };
     const auto it = commands.find(args.first());
     CliContext ctx(lifeboat::Home::resolve(home), json);

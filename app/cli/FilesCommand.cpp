@@ -1,0 +1,309 @@
+#include "FilesCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+#include "CliJobRunner.h"
+#include "CliSecrets.h"
+#include "RestoreCliSupport.h"
+
+#include "files/FilesBackupJob.h"
+#include "files/FilesRestoreJob.h"
+#include "jobs/StoreFactory.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+
+using namespace lifeboat;
+
+int FilesCommand::run(CliContext &ctx, const QStringList &args) {
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("add"))
+        return add(ctx, args.mid(1));
+    if (sub == QLatin1String("list"))
+        return list(ctx, args.mid(1));
+    if (sub == QLatin1String("remove"))
+        return remove(ctx, args.mid(1));
+    if (sub == QLatin1String("backup"))
+        return backup(ctx, args.mid(1));
+    if (sub == QLatin1String("restore"))
+        return restore(ctx, args.mid(1), false);
+    if (sub == QLatin1String("verify"))
+        return restore(ctx, args.mid(1), true);
+    return ctx.usage(QStringLiteral("usage: lifeboatctl files add|list|remove|backup|restore|verify … (see "
+                                    "`lifeboatctl files backup --help`)"));
+}
+
+int FilesCommand::openStores(CliContext &ctx, const QStringList &names,
+                             std::vector<std::unique_ptr<BackupStore>> *stores) {
+    if (names.isEmpty())
+        return ctx.usage(QStringLiteral("no storage given — pass --storage NAME (see `lifeboatctl storage list`)"));
+    CliSecrets secrets(ctx);
+    for (const QString &name : names) {
+        const auto sc = ctx.config().storage(name);
+        if (!sc)
+            return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
+        Error err;
+        auto store = StoreFactory::create(*sc, secrets.storageSecret(name), &err);
+        if (!store)
+            return ctx.fail(err);
+        stores->push_back(std::move(store));
+    }
+    return 0;
+}
+
+void FilesCommand::addEncryptionOptions(ArgParser &p) {
+    p.option(QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
+             QStringLiteral("AGE"));
+    p.flag(QStringLiteral("passphrase-stdin"),
+           QStringLiteral("Encrypt with a passphrase read from stdin (age scrypt)."));
+}
+
+int FilesCommand::recipients(CliContext &ctx, const ArgParser &p, const QStringList &defaults,
+                             std::vector<AgeRecipient> *out) {
+    const QStringList keys = p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : defaults;
+    if (p.isSet(QStringLiteral("passphrase-stdin")) && !keys.isEmpty())
+        return ctx.usage(QStringLiteral("age allows a passphrase only on its own: drop --recipient (or the source's "
+                                        "recipients) or --passphrase-stdin"));
+    for (const QString &k : keys) {
+        QString why;
+        const auto rec = AgeRecipient::parse(k, &why);
+        if (!rec)
+            return ctx.usage(QStringLiteral("--recipient: %1").arg(why));
+        out->push_back(*rec);
+    }
+    if (p.isSet(QStringLiteral("passphrase-stdin"))) {
+        const QString pass = CliContext::readSecretFromStdin();
+        if (pass.isEmpty())
+            return ctx.usage(QStringLiteral("--passphrase-stdin: no passphrase on stdin"));
+        out->push_back(AgeRecipient::passphrase(pass.toUtf8()));
+    }
+    return 0;
+}
+
+int FilesCommand::parseType(CliContext &ctx, const ArgParser &p, QString *type) {
+    const QString t = p.value(QStringLiteral("type")).toUpper();
+    if (t.isEmpty())
+        return 0;
+    if (t != QLatin1String("MANUAL") && t != QLatin1String("DAILY") && t != QLatin1String("WEEKLY") &&
+        t != QLatin1String("MONTHLY"))
+        return ctx.usage(QStringLiteral("--type takes manual, daily, weekly or monthly"));
+    *type = t;
+    return 0;
+}
+
+int FilesCommand::parseCompression(CliContext &ctx, const QString &spec, QString *codec, int *level) {
+    if (spec.isEmpty())
+        return 0;
+    const QString c = spec.section(QLatin1Char(':'), 0, 0).toLower();
+    const QString l = spec.section(QLatin1Char(':'), 1);
+    const int maxLevel = c == QLatin1String("zstd") ? 19 : 9;
+    if (c != QLatin1String("gzip") && c != QLatin1String("zstd") && c != QLatin1String("none"))
+        return ctx.usage(QStringLiteral("--compress takes gzip, zstd or none (optionally :LEVEL)"));
+    *codec = c;
+    if (!l.isEmpty()) {
+        bool ok = false;
+        *level = l.toInt(&ok);
+        if (!ok || *level < 1 || *level > maxLevel || c == QLatin1String("none"))
+            return ctx.usage(QStringLiteral("--compress %1: the level must be 1–%2").arg(spec).arg(maxLevel));
+    }
+    return 0;
+}
+
+int FilesCommand::printBackupResult(CliContext &ctx, const JobResult &r) {
+    if (!r.ok())
+        return ctx.fail(r.error);
+    if (ctx.json()) {
+        QJsonObject d = r.details;
+        d[QStringLiteral("ok")] = true;
+        ctx.printJson(d);
+    } else {
+        ctx.err() << "Backup #" << r.recordId << " complete: " << r.details.value(QStringLiteral("filename")).toString()
+                  << " (" << QLocale().formattedDataSize(r.details.value(QStringLiteral("size")).toInteger()) << ")"
+                  << Qt::endl;
+        ctx.out() << r.recordId << Qt::endl;
+    }
+    return 0;
+}
+
+int FilesCommand::add(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("files add"),
+                QStringLiteral("NAME --path DIR [--exclude GLOB]... [--compress gzip|zstd|none] [--storage NAME]... "
+                               "[--recipient AGE]..."));
+    p.option(QStringLiteral("path"), QStringLiteral("The directory to back up."), QStringLiteral("DIR"));
+    p.option(QStringLiteral("exclude"), QStringLiteral("Leave out names matching this glob (repeatable)."),
+             QStringLiteral("GLOB"));
+    p.option(QStringLiteral("compress"), QStringLiteral("zstd (default), gzip or none."), QStringLiteral("C"));
+    p.option(QStringLiteral("storage"), QStringLiteral("Default storage (repeatable)."), QStringLiteral("NAME"));
+    p.option(QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
+             QStringLiteral("AGE"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    FileSourceConfig f;
+    f.name = p.positional().first();
+    if (!ConfigStore::isValidName(f.name))
+        return ctx.usage(QStringLiteral("invalid source name \"%1\" (letters, digits, . _ -; up to 63)").arg(f.name));
+    if (!p.isSet(QStringLiteral("path")))
+        return ctx.usage(QStringLiteral("files add needs --path DIR"));
+    f.path = QFileInfo(p.value(QStringLiteral("path"))).absoluteFilePath();
+    if (!QFileInfo(f.path).isDir())
+        return ctx.usage(QStringLiteral("%1 is not a directory").arg(f.path));
+    f.excludes = p.values(QStringLiteral("exclude"));
+    int level = -1;
+    if (int rc = parseCompression(ctx, p.value(QStringLiteral("compress")), &f.compression, &level))
+        return rc;
+    f.storages = p.values(QStringLiteral("storage"));
+    for (const QString &s : std::as_const(f.storages)) {
+        if (!ctx.config().storage(s))
+            return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(s));
+    }
+    f.recipients = p.values(QStringLiteral("recipient"));
+    for (const QString &r : std::as_const(f.recipients)) {
+        QString why;
+        if (!AgeRecipient::parse(r, &why))
+            return ctx.usage(QStringLiteral("--recipient: %1").arg(why));
+    }
+    ctx.config().upsertFileSource(f);
+    if (!ctx.saveConfig())
+        return 3;
+    ctx.err() << "File source \"" << f.name << "\" saved (" << f.path << ")" << Qt::endl;
+    return 0;
+}
+
+int FilesCommand::list(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("files list"), QString());
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    QJsonArray arr;
+    for (const FileSourceConfig &f : ctx.config().fileSources()) {
+        arr.append(QJsonObject{{QStringLiteral("name"), f.name},
+                               {QStringLiteral("path"), f.path},
+                               {QStringLiteral("excludes"), QJsonArray::fromStringList(f.excludes)},
+                               {QStringLiteral("compression"), f.compression},
+                               {QStringLiteral("storages"), QJsonArray::fromStringList(f.storages)},
+                               {QStringLiteral("encrypted"), !f.recipients.isEmpty()}});
+        if (!ctx.json())
+            ctx.out() << f.name << '\t' << f.path << '\t' << f.compression << '\t' << f.storages.join(QLatin1Char(','))
+                      << Qt::endl;
+    }
+    if (ctx.json())
+        ctx.printJson(arr);
+    return 0;
+}
+
+int FilesCommand::remove(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("files remove"), QStringLiteral("NAME"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    if (!ctx.config().removeFileSource(p.positional().first()))
+        return ctx.usage(QStringLiteral("no file source \"%1\"").arg(p.positional().first()));
+    return ctx.saveConfig() ? 0 : 3;
+}
+
+int FilesCommand::backup(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("files backup"),
+                QStringLiteral("NAME [--path DIR] [--exclude GLOB]... [--compress gzip|zstd|none[:L]] "
+                               "[--storage NAME]... [--recipient AGE]... [--passphrase-stdin] "
+                               "[--type manual|daily|weekly|monthly] [--label TEXT]"));
+    p.option(QStringLiteral("path"), QStringLiteral("The directory (default: the configured file source NAME's path)."),
+             QStringLiteral("DIR"));
+    p.option(QStringLiteral("exclude"),
+             QStringLiteral("Leave out names matching this glob (repeatable; adds to the source's)."),
+             QStringLiteral("GLOB"));
+    p.option(QStringLiteral("compress"), QStringLiteral("zstd (default), gzip or none, optionally :LEVEL."),
+             QStringLiteral("C"));
+    p.option(QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the source's)."),
+             QStringLiteral("NAME"));
+    addEncryptionOptions(p);
+    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
+             QStringLiteral("T"));
+    p.option(QStringLiteral("label"), QStringLiteral("A label, e.g. before-migration."), QStringLiteral("TEXT"));
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show the job's log."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString name = p.positional().first();
+    if (!ConfigStore::isValidName(name))
+        return ctx.usage(QStringLiteral("invalid source name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
+    const FileSourceConfig src = ctx.config().fileSource(name).value_or(FileSourceConfig{});
+    if (src.name.isEmpty() && !p.isSet(QStringLiteral("path")))
+        return ctx.usage(QStringLiteral("no file source \"%1\" — pass --path DIR, or add it with `lifeboatctl files "
+                                        "add %1 --path DIR`")
+                             .arg(name));
+
+    FilesBackupJob::Request req;
+    req.sourceName = name;
+    req.path = p.isSet(QStringLiteral("path")) ? p.value(QStringLiteral("path")) : src.path;
+    FilesBackupOptions &o = req.options;
+    o.excludes = src.excludes + p.values(QStringLiteral("exclude"));
+    o.compression = src.name.isEmpty() ? QStringLiteral("zstd") : src.compression;
+    o.label = p.value(QStringLiteral("label"));
+    if (int rc = parseCompression(ctx, p.value(QStringLiteral("compress")), &o.compression, &o.level))
+        return rc;
+    if (int rc = parseType(ctx, p, &o.type))
+        return rc;
+    if (int rc = recipients(ctx, p, src.recipients, &req.encryptTo))
+        return rc;
+    const QStringList storages =
+        p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : src.storages;
+    if (int rc = openStores(ctx, storages, &req.stores))
+        return rc;
+    req.catalog = ctx.catalog();
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<FilesBackupJob>(std::move(req)));
+    return printBackupResult(ctx, r);
+}
+
+int FilesCommand::restore(CliContext &ctx, const QStringList &args, bool verifyOnly) {
+    ArgParser p(verifyOnly ? QStringLiteral("files verify") : QStringLiteral("files restore"),
+                verifyOnly ? QStringLiteral("ID|FILE [--identity FILE]... [--passphrase-stdin]")
+                           : QStringLiteral("ID|FILE --to DIR [--overwrite] [--allow-external-links] "
+                                            "[--identity FILE]... [--passphrase-stdin]"));
+    if (!verifyOnly) {
+        p.option(QStringLiteral("to"), QStringLiteral("Restore into this directory (created when missing)."),
+                 QStringLiteral("DIR"));
+        p.flag(QStringLiteral("overwrite"),
+               QStringLiteral("Restore into a non-empty directory, replacing files of the same name."));
+        p.flag(QStringLiteral("allow-external-links"),
+               QStringLiteral("Also restore symlinks that point outside the directory (absolute or via ..)."));
+    }
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show the job's log."));
+    RestoreCliSupport::addIdentityOptions(p);
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    if (!verifyOnly && p.value(QStringLiteral("to")).isEmpty())
+        return ctx.usage(QStringLiteral("files restore needs --to DIR"));
+    int rc = 0;
+    auto identities = RestoreCliSupport::identities(ctx, p, &rc);
+    if (!identities)
+        return rc;
+
+    FilesRestoreJob::Request req;
+    req.source = p.positional().first();
+    req.catalog = ctx.catalog();
+    req.storages = ctx.config().storages();
+    const QHash<QString, QString> secrets = CliSecrets(ctx).storageSecrets(req.storages); // before the job runs
+    req.secretFor = [secrets](const QString &storage) { return secrets.value(storage); };
+    req.identities = std::move(*identities);
+    req.verifyOnly = verifyOnly;
+    if (!verifyOnly) {
+        req.targetDir = QFileInfo(p.value(QStringLiteral("to"))).absoluteFilePath();
+        req.overwrite = p.isSet(QStringLiteral("overwrite"));
+        req.allowExternalSymlinks = p.isSet(QStringLiteral("allow-external-links"));
+    }
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<FilesRestoreJob>(std::move(req)));
+    if (!r.ok())
+        return ctx.fail(r.error);
+    if (ctx.json())
+        ctx.printJson(r.details);
+    else
+        ctx.err() << (verifyOnly ? "Verified: " : "Restored: ")
+                  << r.details.value(QStringLiteral("fileCount")).toInteger() << " files, "
+                  << QLocale().formattedDataSize(r.details.value(QStringLiteral("totalBytes")).toInteger())
+                  << (verifyOnly ? QString()
+                                 : QStringLiteral(" into ") + r.details.value(QStringLiteral("target")).toString())
+                  << Qt::endl;
+    return 0;
+}

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/ExitCode.h"
+#include "crypto/AgeRecipient.h"
+#include "jobs/BackupStore.h"
+#include "jobs/JobProgress.h"
+
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+class ArgParser;
+class CliContext;
+
+// lifeboatctl files add|list|remove|backup|restore|verify — directory sources. The static helpers are shared with
+// `redis backup` (stores, recipients, --type, printing the result).
+class FilesCommand {
+public:
+    static int run(CliContext &ctx, const QStringList &args);
+
+    // Opens a BackupStore per storage name; returns an exit code (0: ok) after printing any error.
+    static int openStores(CliContext &ctx, const QStringList &names,
+                          std::vector<std::unique_ptr<lifeboat::BackupStore>> *stores);
+    static void addEncryptionOptions(ArgParser &p);
+    // --recipient (else `defaults`) and --passphrase-stdin; returns an exit code (0: ok).
+    static int recipients(CliContext &ctx, const ArgParser &p, const QStringList &defaults,
+                          std::vector<lifeboat::AgeRecipient> *out);
+    // --type (manual|daily|weekly|monthly) upper-cased into *type; returns an exit code (0: ok).
+    static int parseType(CliContext &ctx, const ArgParser &p, QString *type);
+    // --compress gzip|zstd|none[:LEVEL]; returns an exit code (0: ok).
+    static int parseCompression(CliContext &ctx, const QString &spec, QString *codec, int *level);
+    static int printBackupResult(CliContext &ctx, const lifeboat::JobResult &r);
+
+private:
+    static int add(CliContext &ctx, const QStringList &args);
+    static int list(CliContext &ctx, const QStringList &args);
+    static int remove(CliContext &ctx, const QStringList &args);
+    static int backup(CliContext &ctx, const QStringList &args);
+    static int restore(CliContext &ctx, const QStringList &args, bool verifyOnly);
+};

@@ -1,0 +1,199 @@
+#include "RedisCommand.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+#include "CliJobRunner.h"
+#include "CliSecrets.h"
+#include "FilesCommand.h"
+
+#include "redis/RedisBackupJob.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+
+using namespace lifeboat;
+
+int RedisCommand::run(CliContext &ctx, const QStringList &args) {
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("add"))
+        return add(ctx, args.mid(1));
+    if (sub == QLatin1String("list"))
+        return list(ctx, args.mid(1));
+    if (sub == QLatin1String("remove"))
+        return remove(ctx, args.mid(1));
+    if (sub == QLatin1String("backup"))
+        return backup(ctx, args.mid(1));
+    return ctx.usage(QStringLiteral("usage: lifeboatctl redis add|list|remove|backup … (see `lifeboatctl redis "
+                                    "backup --help`)"));
+}
+
+int RedisCommand::add(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("redis add"),
+                QStringLiteral("NAME --url redis[s]://[USER@]HOST:PORT [--password-stdin] [--compress gzip|zstd|none] "
+                               "[--storage NAME]... [--recipient AGE]... [--ca-file PEM] [--rdb-path FILE]"));
+    p.option(QStringLiteral("url"), QStringLiteral("The server: redis://[USER@]HOST:PORT[/DB] or rediss:// for TLS."),
+             QStringLiteral("URL"));
+    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin into the credential store."));
+    p.option(QStringLiteral("compress"), QStringLiteral("gzip (default), zstd or none."), QStringLiteral("C"));
+    p.option(QStringLiteral("storage"), QStringLiteral("Default storage (repeatable)."), QStringLiteral("NAME"));
+    p.option(QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
+             QStringLiteral("AGE"));
+    p.option(QStringLiteral("ca-file"), QStringLiteral("rediss://: CA certificate(s) of the server (PEM)."),
+             QStringLiteral("PEM"));
+    p.option(QStringLiteral("rdb-path"),
+             QStringLiteral("Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC."),
+             QStringLiteral("FILE"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    RedisSourceConfig r;
+    r.name = p.positional().first();
+    if (!ConfigStore::isValidName(r.name))
+        return ctx.usage(QStringLiteral("invalid source name \"%1\" (letters, digits, . _ -; up to 63)").arg(r.name));
+    QString why;
+    const RedisUrl url = RedisUrl::parse(p.value(QStringLiteral("url")), &why);
+    if (!url.isValid())
+        return ctx.usage(QStringLiteral("--url: %1").arg(why));
+    r.url = url.display(); // never the password
+    int level = -1;
+    if (int rc = FilesCommand::parseCompression(ctx, p.value(QStringLiteral("compress")), &r.compression, &level))
+        return rc;
+    r.storages = p.values(QStringLiteral("storage"));
+    for (const QString &s : std::as_const(r.storages)) {
+        if (!ctx.config().storage(s))
+            return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(s));
+    }
+    r.recipients = p.values(QStringLiteral("recipient"));
+    for (const QString &k : std::as_const(r.recipients)) {
+        if (!AgeRecipient::parse(k, &why))
+            return ctx.usage(QStringLiteral("--recipient: %1").arg(why));
+    }
+    r.caFile = p.value(QStringLiteral("ca-file"));
+    if (!r.caFile.isEmpty())
+        r.caFile = QFileInfo(r.caFile).absoluteFilePath();
+    r.rdbPath = p.value(QStringLiteral("rdb-path"));
+    QString password = url.password();
+    if (!password.isEmpty())
+        ctx.err() << "lifeboatctl: warning: the password was on the command line (visible to other users in the "
+                     "process list); prefer --password-stdin"
+                  << Qt::endl;
+    if (p.isSet(QStringLiteral("password-stdin")))
+        password = CliContext::readSecretFromStdin();
+    if (!password.isEmpty()) {
+        CliSecrets secrets(ctx);
+        if (!secrets.store(RedisSourceConfig::passwordKey(r.name), password))
+            ctx.err() << "lifeboatctl: " << secrets.lastMessage() << Qt::endl;
+    }
+    ctx.config().upsertRedisSource(r);
+    if (!ctx.saveConfig())
+        return 3;
+    ctx.err() << "Redis source \"" << r.name << "\" saved (" << r.url << ")" << Qt::endl;
+    return 0;
+}
+
+int RedisCommand::list(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("redis list"), QString());
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+    QJsonArray arr;
+    for (const RedisSourceConfig &r : ctx.config().redisSources()) {
+        arr.append(QJsonObject{{QStringLiteral("name"), r.name},
+                               {QStringLiteral("url"), r.url},
+                               {QStringLiteral("compression"), r.compression},
+                               {QStringLiteral("storages"), QJsonArray::fromStringList(r.storages)},
+                               {QStringLiteral("encrypted"), !r.recipients.isEmpty()}});
+        if (!ctx.json())
+            ctx.out() << r.name << '\t' << r.url << '\t' << r.compression << '\t' << r.storages.join(QLatin1Char(','))
+                      << Qt::endl;
+    }
+    if (ctx.json())
+        ctx.printJson(arr);
+    return 0;
+}
+
+int RedisCommand::remove(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("redis remove"), QStringLiteral("NAME"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString name = p.positional().first();
+    if (!ctx.config().removeRedisSource(name))
+        return ctx.usage(QStringLiteral("no Redis source \"%1\"").arg(name));
+    CliSecrets(ctx).remove(RedisSourceConfig::passwordKey(name));
+    return ctx.saveConfig() ? 0 : 3;
+}
+
+int RedisCommand::backup(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("redis backup"),
+                QStringLiteral("NAME [--url redis[s]://[USER@]HOST:PORT] [--password-stdin | --secret-env VAR] "
+                               "[--storage NAME]... [--compress gzip|zstd|none[:L]] [--recipient AGE]... "
+                               "[--passphrase-stdin] [--rdb-path FILE] [--ca-file PEM] [--type T] [--label TEXT]"));
+    p.option(QStringLiteral("url"), QStringLiteral("The server (default: the configured Redis source NAME's URL)."),
+             QStringLiteral("URL"));
+    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the Redis password from stdin."));
+    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the Redis password from this environment variable."),
+             QStringLiteral("VAR"));
+    p.option(QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the source's)."),
+             QStringLiteral("NAME"));
+    p.option(QStringLiteral("compress"), QStringLiteral("gzip (default), zstd or none, optionally :LEVEL."),
+             QStringLiteral("C"));
+    FilesCommand::addEncryptionOptions(p);
+    p.option(QStringLiteral("rdb-path"),
+             QStringLiteral("Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC."),
+             QStringLiteral("FILE"));
+    p.option(QStringLiteral("ca-file"), QStringLiteral("rediss://: CA certificate(s) of the server (PEM)."),
+             QStringLiteral("PEM"));
+    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
+             QStringLiteral("T"));
+    p.option(QStringLiteral("label"), QStringLiteral("A label, e.g. before-upgrade."), QStringLiteral("TEXT"));
+    p.flag(QStringLiteral("verbose"), QStringLiteral("Show the job's log."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString name = p.positional().first();
+    if (!ConfigStore::isValidName(name))
+        return ctx.usage(QStringLiteral("invalid source name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
+    const RedisSourceConfig src = ctx.config().redisSource(name).value_or(RedisSourceConfig{});
+    if (src.name.isEmpty() && !p.isSet(QStringLiteral("url")))
+        return ctx.usage(QStringLiteral("no Redis source \"%1\" — pass --url, or add it with `lifeboatctl redis add "
+                                        "%1 --url …`")
+                             .arg(name));
+    if (p.isSet(QStringLiteral("password-stdin")) && p.isSet(QStringLiteral("passphrase-stdin")))
+        return ctx.usage(QStringLiteral("--password-stdin and --passphrase-stdin both read stdin; use --secret-env "
+                                        "for the password"));
+    QString why;
+    RedisUrl url = RedisUrl::parse(p.isSet(QStringLiteral("url")) ? p.value(QStringLiteral("url")) : src.url, &why);
+    if (!url.isValid())
+        return ctx.usage(QStringLiteral("--url: %1").arg(why));
+
+    RedisBackupJob::Request req;
+    req.sourceName = name;
+    RedisBackupOptions &o = req.options;
+    o.compression = src.name.isEmpty() ? QStringLiteral("gzip") : src.compression;
+    if (int rc = FilesCommand::parseCompression(ctx, p.value(QStringLiteral("compress")), &o.compression, &o.level))
+        return rc;
+    if (int rc = FilesCommand::parseType(ctx, p, &o.type))
+        return rc;
+    o.label = p.value(QStringLiteral("label"));
+    o.localRdbPath = p.isSet(QStringLiteral("rdb-path")) ? p.value(QStringLiteral("rdb-path")) : src.rdbPath;
+    o.caFile = p.isSet(QStringLiteral("ca-file")) ? p.value(QStringLiteral("ca-file")) : src.caFile;
+    if (int rc = FilesCommand::recipients(ctx, p, src.recipients, &req.encryptTo))
+        return rc;
+    // The password: in the URL (discouraged), stdin, a named environment variable, or the credential store.
+    if (url.password().isEmpty()) {
+        const bool explicitSource = p.isSet(QStringLiteral("password-stdin")) || p.isSet(QStringLiteral("secret-env"));
+        if (explicitSource || !src.name.isEmpty()) {
+            CliSecrets secrets(ctx);
+            url.setPassword(secrets.secret(RedisSourceConfig::passwordKey(name),
+                                           p.isSet(QStringLiteral("password-stdin")),
+                                           p.value(QStringLiteral("secret-env"))));
+        }
+    }
+    const QStringList storages =
+        p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : src.storages;
+    if (int rc = FilesCommand::openStores(ctx, storages, &req.stores))
+        return rc;
+    req.url = url;
+    req.catalog = ctx.catalog();
+    const JobResult r =
+        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<RedisBackupJob>(std::move(req)));
+    return FilesCommand::printBackupResult(ctx, r);
+}

@@ -1,0 +1,154 @@
+#include "files/FilesRestoreJob.h"
+
+#include "files/FilesExtractor.h"
+#include "restore/RestoreSource.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+
+namespace lifeboat {
+
+FilesRestoreJob::FilesRestoreJob(Request request, QObject *parent)
+    : Job(parent)
+    , m_req(std::move(request)) {}
+
+FilesRestoreJob::~FilesRestoreJob() = default;
+
+QString FilesRestoreJob::title() const {
+    return m_req.verifyOnly ? QStringLiteral("Verify of %1").arg(m_req.source)
+                            : QStringLiteral("Restore of %1 into %2").arg(m_req.source, m_req.targetDir);
+}
+
+JobResult FilesRestoreJob::done(const Error &e, qint64 recordId, QJsonObject details) {
+    details[QStringLiteral("ok")] = !e;
+    if (e) {
+        details[QStringLiteral("error")] = e.message;
+        log(e.message);
+    }
+    JobProgress p;
+    p.phase = e ? QStringLiteral("failed") : QStringLiteral("done");
+    reportProgress(p, true);
+    return {e, recordId, details};
+}
+
+JobResult FilesRestoreJob::execute() {
+    Error err;
+    auto source = RestoreSource::open(m_req.source, m_req.catalog.get(), m_req.storages, &err);
+    if (!source)
+        return done(err, 0, {});
+    source->setIdentities(m_req.identities);
+    source->setCancelFlag(cancelFlag());
+    source->setSecretLookup(m_req.secretFor);
+    const qint64 recordId = source->record().id;
+    const QString kind = source->isRecord()   ? source->record().kind
+                         : source->manifest() ? source->manifest()->kind
+                                              : QString();
+    if (!kind.isEmpty() && kind != QLatin1String("files"))
+        return done({ExitCode::Usage, QStringLiteral("%1 is a %2 backup, not a file backup — use `lifeboatctl %3`")
+                                          .arg(source->displayName(), kind,
+                                               kind == QLatin1String("database") ? QStringLiteral("restore")
+                                                                                 : QStringLiteral("--help"))},
+                    recordId, {});
+
+    QString target;
+    if (!m_req.verifyOnly) {
+        const QFileInfo t(m_req.targetDir);
+        if (t.exists() && !t.isDir())
+            return done({ExitCode::Usage, QStringLiteral("%1 exists and is not a directory").arg(m_req.targetDir)},
+                        recordId, {});
+        if (t.exists() &&
+            !QDir(m_req.targetDir)
+                 .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System)
+                 .isEmpty() &&
+            !m_req.overwrite)
+            return done({ExitCode::Refused, QStringLiteral("the target directory %1 is not empty — choose an empty "
+                                                           "directory, or pass --overwrite to restore over its files")
+                                                .arg(m_req.targetDir)},
+                        recordId, {});
+        if (!QDir().mkpath(m_req.targetDir))
+            return done({ExitCode::Usage, QStringLiteral("cannot create the target directory %1").arg(m_req.targetDir)},
+                        recordId, {});
+        target = QFileInfo(m_req.targetDir).canonicalFilePath();
+    }
+
+    JobProgress progress;
+    progress.phase = QStringLiteral("checking the checksum");
+    progress.bytesTotal = source->size();
+    reportProgress(progress, true);
+    // A verify records its outcome on the catalog record, also when it fails.
+    const auto recordVerify = [&](bool passed) {
+        if (!m_req.verifyOnly || !source->isRecord() || !m_req.catalog)
+            return;
+        BackupRecord rec = source->record();
+        rec.verifiedAt = QDateTime::currentDateTimeUtc();
+        rec.verifyOutcome = passed ? QStringLiteral("PASSED") : QStringLiteral("FAILED");
+        QString ce;
+        if (!m_req.catalog->update(rec, &ce))
+            log(QStringLiteral("warning: could not record the verify outcome: %1").arg(ce));
+    };
+    bool skipped = false;
+    if (!source->verifyIntegrity(&err, &skipped)) {
+        if (err.code == ExitCode::Integrity)
+            recordVerify(false);
+        return done(err, recordId, {});
+    }
+    if (skipped)
+        log(QStringLiteral("note: %1 has no recorded checksum (no catalog record or manifest); its archive structure "
+                           "is still checked")
+                .arg(source->displayName()));
+
+    progress.phase = m_req.verifyOnly ? QStringLiteral("reading the archive") : QStringLiteral("restoring");
+    progress.bytesTotal = -1;
+    reportProgress(progress, true);
+    FilesExtractor::Options xo;
+    xo.destDir = target;
+    xo.allowExternalSymlinks = m_req.allowExternalSymlinks;
+    xo.cancel = cancelFlag();
+    xo.log = [this](const QString &l) { log(l); };
+    FilesExtractor extractor(xo);
+    if (!extractor.runFrom(*source)) {
+        if (extractor.error().code == ExitCode::Integrity || extractor.error().code == ExitCode::Refused)
+            recordVerify(false);
+        return done(isCancelled() ? Error{ExitCode::Cancelled, QStringLiteral("cancelled")} : extractor.error(),
+                    recordId, {});
+    }
+    const FilesExtractor::Result &r = extractor.result();
+
+    QJsonObject details{{QStringLiteral("id"), recordId},
+                        {QStringLiteral("source"), source->displayName()},
+                        {QStringLiteral("fileCount"), r.fileCount},
+                        {QStringLiteral("totalBytes"), r.totalBytes},
+                        {QStringLiteral("directories"), r.dirCount},
+                        {QStringLiteral("symlinks"), r.symlinkCount},
+                        {QStringLiteral("checksum"), skipped ? QStringLiteral("unknown") : QStringLiteral("match")}};
+    if (!target.isEmpty())
+        details[QStringLiteral("target")] = target;
+    Error mismatch;
+    if (source->manifest() && source->manifest()->fileCount >= 0) {
+        const Manifest &m = *source->manifest();
+        details[QStringLiteral("manifestFileCount")] = m.fileCount;
+        details[QStringLiteral("manifestTotalBytes")] = m.totalBytes;
+        if (m.fileCount != r.fileCount || m.totalBytes != r.totalBytes)
+            mismatch = {ExitCode::Integrity,
+                        QStringLiteral("%1 holds %2 files (%3 bytes) but its manifest lists %4 files (%5 bytes)")
+                            .arg(source->displayName())
+                            .arg(r.fileCount)
+                            .arg(r.totalBytes)
+                            .arg(m.fileCount)
+                            .arg(m.totalBytes)};
+    } else {
+        log(QStringLiteral("note: no manifest with a file count for %1; counts not compared")
+                .arg(source->displayName()));
+    }
+    recordVerify(!mismatch);
+    if (!mismatch)
+        log(QStringLiteral("%1: %2 files, %3 — %4")
+                .arg(source->displayName())
+                .arg(r.fileCount)
+                .arg(QLocale::c().formattedDataSize(r.totalBytes),
+                     m_req.verifyOnly ? QStringLiteral("verified") : QStringLiteral("restored into ") + target));
+    return done(mismatch, recordId, details);
+}
+
+} // namespace lifeboat
