@@ -14,6 +14,14 @@ add_test(NAME docs_cli_reference
 add_test(NAME docs_links COMMAND ${Python3_EXECUTABLE} ${_pkgtests}/doc_links.py ${PROJECT_SOURCE_DIR})
 set_tests_properties(docs_cli_reference docs_links PROPERTIES LABELS "package;integration" TIMEOUT 120)
 
+if(UNIX AND NOT APPLE)
+    # installer/container/Dockerfile installs every library lifeboatctl links; the CronJob's config.json loads.
+    add_test(NAME package_container
+             COMMAND ${Python3_EXECUTABLE} ${_pkgtests}/container_check.py $<TARGET_FILE:lifeboatctl>
+                     ${PROJECT_SOURCE_DIR})
+    set_tests_properties(package_container PROPERTIES LABELS "package;integration" TIMEOUT 120)
+endif()
+
 if(UNIX AND NOT APPLE AND LIFEBOAT_BUILD_GUI)
     # cpack -G DEB, then file list, control fields, extracted binaries, desktop/AppStream validation, lintian.
     add_test(NAME package_deb COMMAND ${Python3_EXECUTABLE} ${_pkgtests}/deb_check.py ${CMAKE_BINARY_DIR}
