@@ -25,7 +25,7 @@ packages=(
     libcurl4-openssl-dev python3-aiosmtpd
     # Packaging and its tests (tests/integration/package.cmake): cpack's DEB/RPM generators, the validators, and
     # postgresql-client, which the .deb depends on (so `apt-get install ./lifeboat_*.deb` needs no download).
-    python3 dpkg-dev file lintian desktop-file-utils appstream rpm postgresql-client
+    python3 dpkg-dev file man-db openssl lintian desktop-file-utils appstream rpm postgresql-client
 )
 
 deps() {

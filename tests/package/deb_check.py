@@ -103,9 +103,12 @@ if os.path.exists(man):
     for sub in (".SS backup", ".SS restore", ".SS profile add", ".SS catalog rebuild", "\\-\\-target\\-db"):
         if sub not in text:
             fail(f"lifeboatctl.1 lacks {sub!r}")
-    r = run(["man", "--warnings", "-E", "UTF-8", "-l", "-Tutf8", "-Z", man], env={**os.environ, "MANWIDTH": "80"})
-    if r.returncode != 0 or r.stderr.strip():
-        fail(f"man reports problems in lifeboatctl.1: {r.stderr.strip()}")
+    if not shutil.which("man"):
+        fail("man missing: install man-db (installer/dev.sh does)")
+    else:
+        r = run(["man", "--warnings", "-E", "UTF-8", "-l", "-Tutf8", "-Z", man], env={**os.environ, "MANWIDTH": "80"})
+        if r.returncode != 0 or r.stderr.strip():
+            fail(f"man reports problems in lifeboatctl.1: {r.stderr.strip()}")
 
 desktop = os.path.join(root, "usr/share/applications/lifeboat.desktop")
 if shutil.which("desktop-file-validate"):

@@ -43,7 +43,12 @@ out=$(QT_QPA_PLATFORM=offscreen timeout 60 /usr/bin/lifeboat --self-test --home 
 rc=$?
 echo "$out"
 [ $rc = 0 ] && [[ "$out" == *"self-test ok"* ]] || fail "lifeboat --self-test exited $rc"
-man -w lifeboatctl >/dev/null 2>&1 || fail "man lifeboatctl finds no page"
+# Minimal images (Docker's debian) tell dpkg to drop man pages; then there is nothing to find.
+if grep -qs '^path-exclude=/usr/share/man' /etc/dpkg/dpkg.cfg.d/*; then
+    echo "note: dpkg excludes /usr/share/man on this machine; man page not checked after install"
+else
+    man -w lifeboatctl >/dev/null 2>&1 || fail "man lifeboatctl finds no page"
+fi
 rm -rf "$home"
 
 cleanup
