@@ -19,8 +19,12 @@ endfunction()
 
 function(run_help out)
     execute_process(COMMAND "${CTL}" ${ARGN} --help OUTPUT_VARIABLE text ERROR_VARIABLE err RESULT_VARIABLE rc)
+    string(REPLACE ";" " " words "${ARGN}")
     if(NOT rc EQUAL 0)
-        message(FATAL_ERROR "`lifeboatctl ${ARGN} --help` failed (${rc}): ${err}")
+        # A command whose help is broken must not break everyone's build: the page says so, the CLI-reference test
+        # (docs_cli_reference) fails with the details.
+        message(WARNING "`lifeboatctl ${words} --help` failed (${rc}): ${err}")
+        set(text "(no help: `lifeboatctl ${words} --help` failed)\n")
     endif()
     set(${out} "${text}" PARENT_SCOPE)
 endfunction()
