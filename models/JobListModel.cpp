@@ -1,20 +1,19 @@
 #include "models/JobListModel.h"
 
 #include "jobs/JobRunner.h"
+#include "jobs/StallWatch.h"
+#include "models/BackupHistoryModel.h"
 #include "models/Format.h"
 
-#include <QTimer>
+#include <QColor>
 
 namespace lifeboat {
 
 JobListModel::JobListModel(JobRunner *runner, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_stallTimer(new QTimer(this)) {
+    , m_stallLimitMs(StallWatch::kDefaultLimitMs) {
     connect(runner, &JobRunner::jobStarted, this, &JobListModel::onStarted);
     connect(runner, &JobRunner::jobFinished, this, &JobListModel::onFinished);
-    m_stallTimer->setInterval(5000);
-    connect(m_stallTimer, &QTimer::timeout, this, &JobListModel::checkStalls);
-    m_stallTimer->start();
 }
 
 void JobListModel::track(Job *job, const QString &profile) {
@@ -25,7 +24,7 @@ void JobListModel::track(Job *job, const QString &profile) {
     e.key = job;
     e.title = job->title();
     e.profile = profile;
-    e.lastActivity = QDateTime::currentDateTimeUtc();
+    e.lastProgress = QDateTime::currentDateTimeUtc();
     const int row = int(m_entries.size());
     beginInsertRows({}, row, row);
     m_entries.append(e);
@@ -36,9 +35,14 @@ void JobListModel::track(Job *job, const QString &profile) {
         if (r < 0)
             return;
         Entry &en = m_entries[r];
+        // The StallWatch's rule: only a change of phase, bytes or items is progress.
+        const bool moved =
+            p.phase != en.progress.phase || p.bytes != en.progress.bytes || p.itemsDone != en.progress.itemsDone;
         en.progress = p;
-        en.lastActivity = QDateTime::currentDateTimeUtc();
-        en.stalled = false;
+        if (moved) {
+            en.lastProgress = QDateTime::currentDateTimeUtc();
+            en.stalled = false;
+        }
         changed(r);
     });
     connect(job, &Job::logLine, this, [this, job](const QString &line) {
@@ -46,7 +50,6 @@ void JobListModel::track(Job *job, const QString &profile) {
         if (r < 0)
             return;
         m_entries[r].log.append(line);
-        m_entries[r].lastActivity = QDateTime::currentDateTimeUtc();
         emit jobLogged(r, line);
     });
     emit activeCountChanged(activeCount());
@@ -70,9 +73,23 @@ void JobListModel::onStarted(Job *job) {
         track(job);
         r = rowOf(job);
     }
-    m_entries[r].state = State::Running;
-    m_entries[r].started = QDateTime::currentDateTimeUtc();
-    m_entries[r].lastActivity = m_entries[r].started;
+    Entry &e = m_entries[r];
+    e.state = State::Running;
+    e.started = QDateTime::currentDateTimeUtc();
+    e.lastProgress = e.started;
+    // Watched from the moment it runs: time in the queue is not a stall.
+    e.watch = new StallWatch(job, m_stallLimitMs, m_stallCancel, this);
+    connect(e.watch, &StallWatch::stallDetected, this, [this, job](const QString &message) {
+        const int row = rowOf(job);
+        if (row < 0)
+            return;
+        Entry &en = m_entries[row];
+        en.stalled = true;
+        en.log.append(tr("Stalled: %1").arg(message));
+        changed(row);
+        emit jobLogged(row, en.log.constLast());
+        emit jobStalled(row, message);
+    });
     changed(r);
 }
 
@@ -90,26 +107,28 @@ void JobListModel::onFinished(Job *job, const JobResult &result) {
         e.log.append(tr("Ended: %1").arg(result.error.message));
     e.job = nullptr; // the runner deletes it next
     e.stalled = false;
+    if (e.watch)
+        e.watch->deleteLater();
     changed(r);
     emit jobEnded(r, result);
     emit activeCountChanged(activeCount());
 }
 
-void JobListModel::checkStalls() {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (int i = 0; i < m_entries.size(); ++i) {
-        Entry &e = m_entries[i];
-        const bool stalled = e.state == State::Running && e.lastActivity.secsTo(now) >= m_stallSeconds;
-        if (stalled != e.stalled) {
-            e.stalled = stalled;
-            changed(i);
-        }
-    }
+void JobListModel::setStallPolicy(qint64 limitMs, bool cancel) {
+    m_stallLimitMs = qMax<qint64>(1, limitMs);
+    m_stallCancel = cancel;
 }
 
-void JobListModel::setStallSeconds(int seconds) {
-    m_stallSeconds = qMax(1, seconds);
-    m_stallTimer->setInterval(qBound(200, m_stallSeconds * 500, 5000));
+bool JobListModel::isStalled(int row) const {
+    return m_entries.value(row).stalled;
+}
+
+void JobListModel::setSchedule(const Job *job, const QString &schedule) {
+    const int r = rowOf(job);
+    if (r < 0)
+        return;
+    m_entries[r].schedule = schedule;
+    changed(r);
 }
 
 bool JobListModel::isProfileBusy(const QString &profile) const {
@@ -193,9 +212,38 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const {
         return e.result.error.message;
     case RecordIdRole:
         return e.result.recordId;
+    case StalledRole:
+        return e.stalled;
+    case BackupHistoryModel::BadgeColorRole:
+        // The status as a pill (BadgeDelegate), so a stalled job stands out in a long list.
+        if (index.column() != StatusColumn)
+            return {};
+        if (e.stalled)
+            return QColor(0xd9, 0x77, 0x06);
+        switch (e.state) {
+        case State::Succeeded:
+            return QColor(0x2e, 0x8b, 0x57);
+        case State::Failed:
+            return QColor(0xc6, 0x28, 0x28);
+        case State::Cancelled:
+            return QColor(0x75, 0x75, 0x75);
+        case State::Running:
+            return QColor(0x2e, 0x7d, 0xd7);
+        case State::Queued:
+            return {};
+        }
+        return {};
+    case ScheduleRole:
+        return e.schedule;
     case Qt::ToolTipRole:
         if (index.column() == StatusColumn && !e.result.error.message.isEmpty())
             return e.result.error.message;
+        if (index.column() == StatusColumn && e.stalled)
+            return tr("No progress for %1 (limit %2). The job may be waiting on a lock or a dead connection.")
+                .arg(Format::seconds(e.lastProgress.secsTo(QDateTime::currentDateTimeUtc())),
+                     Format::seconds(m_stallLimitMs / 1000));
+        if (index.column() == TitleColumn && !e.schedule.isEmpty())
+            return tr("Started by schedule “%1”").arg(e.schedule);
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == BytesColumn || index.column() == RateColumn || index.column() == EtaColumn)
@@ -230,7 +278,7 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const {
     case StatusColumn:
         if (e.stalled)
             return tr("Stalled — no progress for %1")
-                .arg(Format::seconds(e.lastActivity.secsTo(QDateTime::currentDateTimeUtc())));
+                .arg(Format::seconds(e.lastProgress.secsTo(QDateTime::currentDateTimeUtc())));
         return stateText(e.state);
     }
     return {};

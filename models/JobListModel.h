@@ -8,15 +8,16 @@
 #include <QPointer>
 #include <QStringList>
 
-class QTimer;
-
 namespace lifeboat {
 
 class JobRunner;
+class StallWatch;
 
 // Every job of this session: queued, running (live phase, progress, bytes, rate, ETA) and finished (outcome and
-// the full log, kept after the Job object is gone). A running job with no progress for `stallSeconds` is marked
-// stalled. Signals arrive queued from the workers; the model only ever touches a Job to cancel it.
+// the full log, kept after the Job object is gone). Each running job is watched by a StallWatch (the same rule as
+// the CLI: progress means the phase, bytes or item count changed; log lines alone are not progress): with none for
+// the stall limit it is marked Stalled, jobStalled() fires and, when configured, it is cancelled. Signals arrive
+// queued from the workers; the model only ever touches a Job to cancel it.
 class JobListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -31,12 +32,15 @@ public:
         ColumnCount
     };
     enum Role {
-        ProgressRole = Qt::UserRole, // int 0..100, -1 when unknown (busy indicator)
-        StateRole,                   // int State
-        LogRole,                     // QString: the whole log
+        // Above BackupHistoryModel's roles, so its BadgeColorRole (read by BadgeDelegate) means the same here.
+        ProgressRole = Qt::UserRole + 16, // int 0..100, -1 when unknown (busy indicator)
+        StateRole,                        // int State
+        LogRole,                          // QString: the whole log
         ProfileRole,
         ErrorRole,
         RecordIdRole,
+        StalledRole,  // bool: running and without progress for the stall limit
+        ScheduleRole, // QString: the schedule that started it (empty: started by hand)
     };
     enum class State { Queued, Running, Succeeded, Failed, Cancelled };
     Q_ENUM(State)
@@ -51,7 +55,14 @@ public:
     bool cancel(int row);
     State state(int row) const;
     QString log(int row) const;
-    void setStallSeconds(int seconds);
+    // No progress for `limitMs` marks a running job Stalled (default 10 minutes, setting stallMinutes); with
+    // `cancel` it is also cancelled (setting stallCancel). Applies to jobs tracked from now on.
+    void setStallPolicy(qint64 limitMs, bool cancel);
+    void setStallSeconds(int seconds) { setStallPolicy(qint64(qMax(1, seconds)) * 1000, m_stallCancel); }
+    qint64 stallLimitMs() const { return m_stallLimitMs; }
+    bool isStalled(int row) const;
+    // Marks a tracked job as started by a schedule (shown in its title's tooltip; the tray runner notifies for it).
+    void setSchedule(const Job *job, const QString &schedule);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -64,6 +75,8 @@ signals:
     void activeCountChanged(int active);
     void jobLogged(int row, const QString &line);
     void jobEnded(int row, const lifeboat::JobResult &result);
+    // A running job made no progress for the stall limit; `message` says which and for how long (no secrets).
+    void jobStalled(int row, const QString &message);
 
 private:
     struct Entry {
@@ -75,20 +88,21 @@ private:
         JobProgress progress;
         QDateTime started;
         QDateTime finished;
-        QDateTime lastActivity;
+        QDateTime lastProgress;
         QStringList log;
         JobResult result;
+        QString schedule;
         bool stalled = false;
+        QPointer<StallWatch> watch;
     };
     int rowOf(const Job *job) const;
     void changed(int row);
     void onStarted(Job *job);
     void onFinished(Job *job, const JobResult &result);
-    void checkStalls();
 
     QList<Entry> m_entries;
-    QTimer *m_stallTimer;
-    int m_stallSeconds = 120;
+    qint64 m_stallLimitMs;
+    bool m_stallCancel = false;
 };
 
 } // namespace lifeboat

@@ -2,6 +2,8 @@
 
 #include "models/Async.h"
 #include "models/Format.h"
+#include "schedule/CronExpression.h"
+#include "schedule/DueRunner.h"
 #include "ui/AppContext.h"
 
 #include <QChart>
@@ -22,6 +24,8 @@ namespace lifeboat {
 namespace {
 constexpr qint64 kStaleSecs = 24 * 3600;
 constexpr int kChartDays = 90;
+// A scheduled backup takes a while: its fire time counts as missed only this long after it passed.
+constexpr qint64 kScheduleGraceSecs = 3600;
 
 DashboardPage::Summary gather(const std::shared_ptr<Catalog> &catalog, const QStringList &profiles) {
     DashboardPage::Summary s;
@@ -60,6 +64,22 @@ DashboardPage::Summary gather(const std::shared_ptr<Catalog> &catalog, const QSt
         }
         s.last << last;
     }
+    for (const ScheduleRecord &sc : catalog->schedules()) {
+        if (!sc.enabled)
+            continue;
+        const CronExpression cron = CronExpression::parse(sc.cron);
+        const QTimeZone tz = DueRunner::timeZone(sc.timeZone);
+        if (!cron.isValid() || !tz.isValid())
+            continue;
+        DashboardPage::Summary::Next n{sc.profile, sc.name, cron.describe(), cron.nextFire(now, tz),
+                                       cron.previousFire(now.addSecs(-kScheduleGraceSecs), tz)};
+        auto it = std::find_if(s.next.begin(), s.next.end(), [&](const auto &x) { return x.profile == sc.profile; });
+        if (it == s.next.end())
+            s.next << n;
+        else if (n.when.isValid() && (!it->when.isValid() || n.when < it->when))
+            *it = n;
+    }
+    std::sort(s.next.begin(), s.next.end(), [](const auto &a, const auto &b) { return a.when < b.when; });
     CatalogFilter failed;
     failed.status = BackupRecord::statusFailed();
     failed.since = now.addDays(-7);
@@ -67,12 +87,18 @@ DashboardPage::Summary gather(const std::shared_ptr<Catalog> &catalog, const QSt
     return s;
 }
 
+// The cards have a Base background, so their labels draw with the Text role, not WindowText: set both.
+void setInk(QPalette &pal, const QColor &c) {
+    pal.setColor(QPalette::WindowText, c);
+    pal.setColor(QPalette::Text, c);
+}
+
 QFrame *card(QWidget *parent) {
     auto *f = new QFrame(parent);
     f->setFrameShape(QFrame::StyledPanel);
     f->setAutoFillBackground(true);
     f->setBackgroundRole(QPalette::Base);
-    f->setMinimumWidth(200);
+    f->setMinimumWidth(150);
     return f;
 }
 } // namespace
@@ -89,6 +115,7 @@ DashboardPage::DashboardPage(AppContext *ctx, QWidget *parent)
     addCard(QStringLiteral("storage"), tr("Storage used"), 0, 0);
     addCard(QStringLiteral("failures"), tr("Failures, last 7 days"), 0, 1);
     addCard(QStringLiteral("verified"), tr("Last verification"), 0, 2);
+    addCard(QStringLiteral("next"), tr("Next scheduled run"), 0, 3);
     layout->addWidget(m_cardBox);
 
     m_chartStack = new QStackedWidget(this);
@@ -141,6 +168,15 @@ QString DashboardPage::cardText(const QString &name) const {
     return v ? v->text() : QString();
 }
 
+QString DashboardPage::cardNote(const QString &name) const {
+    const QLabel *n = m_notes.value(name);
+    return n ? n->text() : QString();
+}
+
+QDateTime DashboardPage::nextRun(const QString &profile) const {
+    return m_next.value(profile);
+}
+
 void DashboardPage::refresh() {
     if (m_loading) {
         m_again = true; // one more pass when this one lands
@@ -181,41 +217,67 @@ void DashboardPage::apply(const Summary &s) {
     int i = 0;
     for (const Summary::Last &last : s.last) {
         const QString name = QStringLiteral("last:") + last.profile;
-        QLabel *v = addCard(name, tr("Last successful backup · %1").arg(last.profile), 1 + i / 3, i % 3);
+        QLabel *v = addCard(name, tr("Last successful backup · %1").arg(last.profile), 1 + i / 4, i % 4);
         m_profileCards << v->parentWidget();
-        const bool stale = !last.when.isValid() || last.when.secsTo(now) > kStaleSecs;
+        // Red when older than the schedule allows (a fire time passed with no newer backup), else after 24 h.
+        const auto sched = std::find_if(s.next.cbegin(), s.next.cend(),
+                                        [&](const Summary::Next &n) { return n.profile == last.profile; });
+        const bool scheduled = sched != s.next.cend() && sched->due.isValid();
+        const bool stale =
+            !last.when.isValid() || (scheduled ? last.when < sched->due : last.when.secsTo(now) > kStaleSecs);
         v->setText(Format::age(last.when, now));
         QPalette pal = v->palette();
         if (stale)
-            pal.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+            setInk(pal, QColor(0xc6, 0x28, 0x28));
         v->setPalette(pal);
-        m_notes.value(name)->setText(last.when.isValid()
-                                         ? tr("%1 · %2%3")
-                                               .arg(Format::dateTime(last.when), Format::size(last.size),
-                                                    stale ? tr(" · older than 24 h") : QString())
-                                         : tr("No successful backup yet."));
+        m_notes.value(name)->setText(
+            last.when.isValid() ? tr("%1 · %2%3")
+                                      .arg(Format::dateTime(last.when), Format::size(last.size),
+                                           !stale      ? QString()
+                                           : scheduled ? tr(" · missed the run of %1").arg(Format::dateTime(sched->due))
+                                                       : tr(" · older than 24 h"))
+                                : tr("No successful backup yet."));
         ++i;
     }
+    m_next.clear();
+    QStringList nextLines;
+    for (const Summary::Next &n : s.next) {
+        m_next.insert(n.profile, n.when);
+        nextLines << tr("%1: %2 (%3, %4)")
+                         .arg(n.profile, n.when.isValid() ? Format::dateTime(n.when) : tr("never"), n.schedule,
+                              n.description);
+    }
+    const Summary::Next *soonest = s.next.isEmpty() ? nullptr : &s.next.first();
+    m_values.value(QStringLiteral("next"))
+        ->setText(soonest && soonest->when.isValid() ? Format::dateTime(soonest->when) : tr("None"));
+    m_notes.value(QStringLiteral("next"))
+        ->setText(nextLines.isEmpty() ? tr("No enabled schedule. Add one on the Schedules page.")
+                                      : nextLines.join(QLatin1Char('\n')));
     m_values.value(QStringLiteral("storage"))->setText(Format::size(s.storageUsed));
     m_notes.value(QStringLiteral("storage"))->setText(tr("%n completed backup(s)", nullptr, s.completed));
     QLabel *failures = m_values.value(QStringLiteral("failures"));
     failures->setText(QString::number(s.failures7d));
     QPalette fp = failures->palette();
-    fp.setColor(QPalette::WindowText,
-                s.failures7d > 0 ? QColor(0xc6, 0x28, 0x28) : palette().color(QPalette::WindowText));
+    setInk(fp, s.failures7d > 0 ? QColor(0xc6, 0x28, 0x28) : palette().color(QPalette::Text));
     failures->setPalette(fp);
     m_notes.value(QStringLiteral("failures"))
         ->setText(s.failures7d ? tr("See History, filtered by Failed.") : tr("No failed backups."));
     QLabel *verified = m_values.value(QStringLiteral("verified"));
+    QPalette vp = verified->palette();
+    setInk(vp, palette().color(QPalette::Text));
     if (s.verifiedAt.isValid()) {
-        verified->setText(s.verifyOutcome);
+        const bool passed = s.verifyOutcome.compare(QLatin1String("PASSED"), Qt::CaseInsensitive) == 0;
+        verified->setText(passed ? tr("Passed") : s.verifyOutcome.isEmpty() ? tr("Unknown") : tr("Failed"));
+        setInk(vp, passed ? QColor(0x2e, 0x8b, 0x57) : QColor(0xc6, 0x28, 0x28));
         m_notes.value(QStringLiteral("verified"))
-            ->setText(tr("Backup #%1, %2").arg(s.verifiedId).arg(Format::age(s.verifiedAt, now)));
+            ->setText(tr("Backup #%1, verified %2").arg(s.verifiedId).arg(Format::age(s.verifiedAt, now)));
     } else {
         verified->setText(tr("None yet"));
         m_notes.value(QStringLiteral("verified"))
-            ->setText(tr("Verification (a test restore) arrives with the restore feature."));
+            ->setText(tr("Verify a backup from History (Verify) or with lifeboatctl verify: it is restored into a "
+                         "scratch server and checked."));
     }
+    verified->setPalette(vp);
     buildChart(s);
     m_loaded = true;
     emit refreshed();

@@ -14,9 +14,11 @@ namespace lifeboat {
 
 class AppContext;
 
-// The state of things at a glance: per-profile last successful backup (red when older than 24 h), storage used,
-// failures in the last 7 days, the last verification, and a chart of backup size and duration over time. The
-// numbers are gathered from the catalog on a worker.
+// The state of things at a glance: per-profile last successful backup (red when older than its schedule allows:
+// a fire time passed without a newer backup; 24 h for a profile without a schedule), the next scheduled run, storage
+// used, failures in the last 7 days, the last verification (test restore) outcome, and a chart of backup size and
+// duration over time. The numbers are gathered from the catalog on the catalog thread; the page reloads when
+// AppContext::catalogChanged fires (our jobs, or CatalogWatcher seeing another process write).
 class DashboardPage : public QWidget {
     Q_OBJECT
 public:
@@ -31,7 +33,16 @@ public:
             QDateTime when; // invalid: never
             qint64 size = 0;
         };
+        struct Next {
+            QString profile;
+            QString schedule;
+            QString description; // "at 01:00 every day"
+            QDateTime when;      // the schedule's next fire time (CronExpression, its time zone)
+            QDateTime due;       // the latest fire time before now (minus a grace period): a backup at least
+                                 // this recent is expected
+        };
         QList<Last> last;
+        QList<Next> next; // per profile: its soonest enabled schedule
         qint64 storageUsed = 0;
         int completed = 0;
         int failures7d = 0;
@@ -44,8 +55,11 @@ public:
     explicit DashboardPage(AppContext *ctx, QWidget *parent = nullptr);
 
     bool isLoaded() const { return m_loaded; }
-    // For tests: the text of a card's value.
+    // For tests: the text of a card's value / its note.
     QString cardText(const QString &name) const;
+    QString cardNote(const QString &name) const;
+    // The next scheduled run of a profile as last loaded (invalid: no enabled schedule).
+    QDateTime nextRun(const QString &profile) const;
 
 public slots:
     void refresh();
@@ -67,6 +81,7 @@ private:
     QStackedWidget *m_chartStack;
     QChartView *m_chart;
     QLabel *m_noChart;
+    QHash<QString, QDateTime> m_next;
     bool m_loaded = false;
     bool m_loading = false;
     bool m_again = false;

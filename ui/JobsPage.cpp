@@ -2,6 +2,7 @@
 
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
+#include "ui/BadgeDelegate.h"
 #include "ui/ProgressDelegate.h"
 
 #include <QFontDatabase>
@@ -44,6 +45,7 @@ JobsPage::JobsPage(AppContext *ctx, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 12);
     m_view->setItemDelegateForColumn(JobListModel::ProgressColumn, new ProgressDelegate(m_view));
+    m_view->setItemDelegateForColumn(JobListModel::StatusColumn, new BadgeDelegate(m_view));
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->resizeSection(JobListModel::TitleColumn, 200);
     m_view->horizontalHeader()->resizeSection(JobListModel::PhaseColumn, 220);

@@ -1,5 +1,7 @@
 #include "ui/MainWindow.h"
 
+#include "core/Home.h"
+#include "models/CatalogWatcher.h"
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
 #include "ui/BackupNowDialog.h"
@@ -14,6 +16,8 @@
 #include "ui/SchedulesPage.h"
 #include "ui/SettingsPage.h"
 #include "ui/StorageDialog.h"
+#include "ui/TrayController.h"
+#include "ui/TrayScheduleRunner.h"
 
 #include <QAction>
 #include <QApplication>
@@ -23,11 +27,11 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QMenuBar>
 #include <QSettings>
 #include <QShortcut>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QSystemTrayIcon>
 #include <QToolBar>
 
 static void initLifeboatResources() {
@@ -102,6 +106,7 @@ MainWindow::MainWindow(AppContext *ctx, QWidget *parent)
     buildToolbar();
     buildStatusBar();
     buildTray();
+    buildMenu();
 
     connect(m_ctx, &AppContext::restoreRequested, this, [this, restore](const QString &spec) {
         showPage(Restore);
@@ -123,10 +128,15 @@ MainWindow::MainWindow(AppContext *ctx, QWidget *parent)
         const QString text = r.ok() ? tr("%1 finished.").arg(title)
                                     : tr("%1: %2").arg(title, JobListModel::stateText(m_ctx->jobs()->state(row)));
         statusBar()->showMessage(text, 10000);
-        if (m_tray && !isActiveWindow())
-            m_tray->showMessage(tr("Lifeboat"), r.ok() ? text : text + QStringLiteral("\n") + r.error.message,
-                                r.ok() ? QSystemTrayIcon::Information : QSystemTrayIcon::Warning);
     });
+    connect(m_trayCtl, &TrayController::notified, this, [this](const QString &title, const QString &text) {
+        statusBar()->showMessage(title + QStringLiteral(": ") + text, 15000);
+    });
+    // Another process (run-due from cron, lifeboatctl verify, a second workstation) changed the catalog: every
+    // view reloads as if a job of ours had ended.
+    m_watcher = new CatalogWatcher(m_ctx->catalog(), Home::catalogPath(m_ctx->home()), this);
+    connect(m_watcher, &CatalogWatcher::changed, m_ctx, &AppContext::catalogChanged);
+    m_watcher->start();
 
     updateProfiles();
     updateJobsStatus();
@@ -183,10 +193,6 @@ void MainWindow::buildToolbar() {
     backup->setShortcut(QKeySequence(tr("Ctrl+B")));
     backup->setToolTip(tr("Back up the current profile now (Ctrl+B)"));
     connect(backup, &QAction::triggered, this, &MainWindow::openBackupDialog);
-    auto *quit = new QAction(tr("Quit"), this);
-    quit->setShortcut(QKeySequence::Quit);
-    addAction(quit);
-    connect(quit, &QAction::triggered, this, &MainWindow::close);
     connect(m_profileBox, &QComboBox::currentIndexChanged, this,
             [this] { m_ctx->setCurrentProfile(m_profileBox->currentData().toString()); });
 }
@@ -201,27 +207,43 @@ void MainWindow::buildStatusBar() {
 }
 
 void MainWindow::buildTray() {
-    if (!QSystemTrayIcon::isSystemTrayAvailable())
-        return;
-    m_tray = new QSystemTrayIcon(windowIcon(), this);
-    m_tray->setToolTip(tr("Lifeboat"));
-    auto *menu = new QMenu(this);
-    menu->addAction(tr("Show Lifeboat"), this, [this] {
-        showNormal();
-        raise();
-        activateWindow();
-    });
-    menu->addAction(tr("Back up now…"), this, &MainWindow::openBackupDialog);
-    menu->addSeparator();
-    menu->addAction(tr("Quit"), this, &MainWindow::close);
-    m_tray->setContextMenu(menu);
-    connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason r) {
-        if (r == QSystemTrayIcon::Trigger) {
-            showNormal();
-            activateWindow();
-        }
-    });
-    m_tray->show();
+    m_trayCtl = new TrayController(m_ctx, this);
+    connect(m_trayCtl, &TrayController::openRequested, this, &MainWindow::showFromTray);
+    connect(m_trayCtl, &TrayController::quitRequested, this, &MainWindow::quitApp);
+}
+
+void MainWindow::buildMenu() {
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *backup = file->addAction(QIcon(QStringLiteral(":/icons/backup.svg")), tr("&Back up now…"));
+    connect(backup, &QAction::triggered, this, &MainWindow::openBackupDialog);
+    file->addSeparator();
+    file->addAction(m_trayCtl->keepInTrayAction());
+    file->addAction(m_trayCtl->pauseAction());
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    connect(quit, &QAction::triggered, this, &MainWindow::quitApp);
+}
+
+TrayScheduleRunner *MainWindow::scheduleRunner() const {
+    return m_trayCtl->runner();
+}
+
+void MainWindow::showFromTray() {
+    showNormal();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::quitApp() {
+    m_quitting = true;
+    if (!isVisible()) {
+        // Hidden in the tray: the confirmation needs the window.
+        if (m_ctx->jobs()->activeCount() > 0)
+            showFromTray();
+    }
+    close();
 }
 
 void MainWindow::updateProfiles() {
@@ -239,8 +261,6 @@ void MainWindow::updateProfiles() {
 void MainWindow::updateJobsStatus() {
     const int n = m_ctx->jobs()->activeCount();
     m_jobsLabel->setText(n ? tr("%n job(s) running", nullptr, n) : tr("No jobs running"));
-    if (m_tray)
-        m_tray->setToolTip(n ? tr("Lifeboat — %n job(s) running", nullptr, n) : tr("Lifeboat"));
 }
 
 void MainWindow::updateKeychainStatus() {
@@ -307,6 +327,19 @@ void MainWindow::restoreState() {
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {
+    QSettings s(m_ctx->home() + QStringLiteral("/gui.ini"), QSettings::IniFormat);
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    if (!m_quitting && m_trayCtl->keepInTray()) {
+        // Closing the window is not quitting: schedules and running jobs go on in the tray.
+        event->ignore();
+        hide();
+        if (!m_toldHidden) {
+            m_toldHidden = true;
+            m_trayCtl->notify(tr("Lifeboat is still running"),
+                              tr("Scheduled backups keep running. Quit from the tray menu or File ▸ Quit."), false);
+        }
+        return;
+    }
     const int running = m_ctx->jobs()->activeCount();
     if (running > 0 && !m_quitConfirmed) {
         event->ignore();
@@ -315,18 +348,21 @@ void MainWindow::closeEvent(QCloseEvent *event) {
                                 "Quit anyway?",
                                 nullptr, running),
                              [this](bool yes) {
-                                 if (!yes)
+                                 if (!yes) {
+                                     m_quitting = false;
                                      return;
+                                 }
                                  m_quitConfirmed = true;
                                  close();
                              });
         return;
     }
-    QSettings s(m_ctx->home() + QStringLiteral("/gui.ini"), QSettings::IniFormat);
-    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    if (m_tray)
-        m_tray->hide();
+    m_trayCtl->runner()->stop();
+    m_trayCtl->hideIcon();
     QMainWindow::closeEvent(event);
+    // With the tray setting on, the last window closing does not end the app by itself.
+    if (!QGuiApplication::quitOnLastWindowClosed())
+        QMetaObject::invokeMethod(qApp, &QCoreApplication::quit, Qt::QueuedConnection);
 }
 
 void MainWindow::changeEvent(QEvent *event) {

@@ -6,20 +6,24 @@ class QComboBox;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
-class QSystemTrayIcon;
 
 namespace lifeboat {
 
 class AppContext;
 class BackupNowDialog;
+class CatalogWatcher;
 class DashboardPage;
 class FirstRunPage;
 class HistoryPage;
 class JobsPage;
 class SettingsPage;
+class TrayController;
+class TrayScheduleRunner;
 
 // The desktop application's window: navigation on the left, one page at a time, a profile switcher, a status bar
-// (keychain, running jobs) and a tray icon. Shows the first-run page while nothing is configured.
+// (keychain, running jobs), a File menu and the tray (TrayController: schedule runner, icon, notifications). With
+// "Keep running in the tray" on, closing the window only hides it; Quit (File menu, tray menu, Ctrl+Q) ends the
+// app. Shows the first-run page while nothing is configured.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -40,12 +44,18 @@ public:
     BackupNowDialog *backupDialog() const;
     QLabel *keychainStatus() const { return m_keychainLabel; }
     QLabel *jobsStatus() const { return m_jobsLabel; }
+    TrayController *tray() const { return m_trayCtl; }
+    TrayScheduleRunner *scheduleRunner() const;
+    CatalogWatcher *catalogWatcher() const { return m_watcher; }
 
     static QString pageName(Page page);
 
 public slots:
     void showPage(lifeboat::MainWindow::Page page);
     BackupNowDialog *openBackupDialog();
+    void showFromTray();
+    // Really quits (after the running-jobs confirmation), whatever the tray setting.
+    void quitApp();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -56,6 +66,7 @@ private:
     void buildToolbar();
     void buildStatusBar();
     void buildTray();
+    void buildMenu();
     void updateProfiles();
     void updateJobsStatus();
     void updateKeychainStatus();
@@ -74,8 +85,11 @@ private:
     QComboBox *m_profileBox;
     QLabel *m_keychainLabel;
     QLabel *m_jobsLabel;
-    QSystemTrayIcon *m_tray = nullptr;
+    TrayController *m_trayCtl = nullptr;
+    CatalogWatcher *m_watcher = nullptr;
     bool m_quitConfirmed = false;
+    bool m_quitting = false;
+    bool m_toldHidden = false;
 };
 
 } // namespace lifeboat

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "catalog/ConfigStore.h"
+#include "catalog/ScheduleRecord.h"
+#include "jobs/Job.h"
+#include "notify/Notification.h"
+#include "schedule/DueRunner.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+namespace lifeboat {
+
+class AppContext;
+
+// The desktop app's schedule runner: what `lifeboatctl run-due` does, while the app runs (window shown or hidden
+// in the tray). Every interval (45 s; and at start, so runs missed while the machine slept or the app was closed
+// are caught up once, as run-due does) it claims due schedules through DueRunner on the catalog thread — the same
+// lock as run-due, so a GUI and a headless runner never both run one — starts each as a tracked backup job
+// (AppContext::startBackup, visible on the Jobs page), and when the job ends records the run, releases the lock,
+// applies retention and notifies (channels on a worker; the desktop through desktopNotification()). It does not
+// depend on a tray icon existing: on a desktop without a system tray it runs the same.
+class TrayScheduleRunner : public QObject {
+    Q_OBJECT
+public:
+    using Clock = std::function<QDateTime()>;
+    static constexpr int kDefaultIntervalMs = 45000;
+
+    explicit TrayScheduleRunner(AppContext *ctx, QObject *parent = nullptr);
+    ~TrayScheduleRunner() override;
+
+    // The time source (default: the real clock). Tests pin it to an instant, as run-due --as-of does.
+    void setClock(Clock clock) { m_clock = std::move(clock); }
+    QDateTime now() const { return m_clock(); }
+    void setInterval(int ms) { m_timer.setInterval(ms); }
+    int interval() const { return m_timer.interval(); }
+    void start();
+    void stop() { m_timer.stop(); }
+    bool isRunning() const { return m_timer.isActive(); }
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    int ticks() const { return m_ticks; } // timer firings so far
+    int activeRuns() const { return int(m_active.size()); }
+    QString owner() const { return m_owner; }
+
+    // Sends to the configured channels (webhook, e-mail) on a worker; failures come back as problem().
+    void sendToChannels(const Notification &n);
+    // The desktop rule: failures and stalls always; a success when the desktopNotify setting is "always" or a
+    // channel covering the profile is set to "always" (the source's notification setting).
+    static bool wantsDesktop(const QList<NotifierRecord> &channels, const ConfigStore &config, const Notification &n);
+    // Desktop text: never a secret (conninfo passwords, URL credentials, keys are removed).
+    static QString safeText(const QString &text);
+
+public slots:
+    void checkNow();
+
+signals:
+    void passFinished(int started);
+    void runStarted(const QString &schedule, lifeboat::Job *job);
+    void runFinished(const QString &schedule, const QString &status, qint64 recordId, int pruned);
+    void desktopNotification(const QString &title, const QString &text, bool failure);
+    void problem(const QString &message);
+    void pausedChanged(bool paused);
+
+private:
+    struct Active {
+        DueRunner::Claim claim;
+        QDateTime now;
+        Job *job = nullptr;
+    };
+    struct Launch {
+        DueRunner::Claim claim;
+        QStringList storages;
+    };
+    struct Pass {
+        QList<Launch> launches;
+        QStringList problems;
+    };
+    struct Done {
+        DueRunner::Run run;
+        DueRunner::PruneResult prune;
+        QList<NotifierRecord> channels;
+    };
+
+    void onTick();
+    void launch(const Launch &l, const QDateTime &now);
+    void complete(const QString &schedule, const JobResult &result);
+    bool keychainUsable() const;
+
+    AppContext *m_ctx;
+    QTimer m_timer;
+    Clock m_clock;
+    QString m_owner;
+    bool m_paused = false;
+    bool m_checking = false;
+    int m_ticks = 0;
+    QHash<QString, Active> m_active; // by schedule name
+};
+
+} // namespace lifeboat
