@@ -73,6 +73,93 @@ bool BucketModel::isFolder(const QModelIndex &index) const {
     return nodeFor(index)->folder;
 }
 
+qint64 BucketModel::recordId(const QModelIndex &index) const {
+    const Node *n = nodeFor(index);
+    return n->folder ? 0 : m_catalog.value(n->key);
+}
+
+bool BucketModel::hasManifest(const Node *n) const {
+    return !n->folder && n->parent && !n->key.endsWith(QLatin1String(".manifest.json")) &&
+           n->parent->byKey.contains(n->key + QStringLiteral(".manifest.json"));
+}
+
+bool BucketModel::isArtifact(const Node *n) const {
+    return !n->folder && (hasManifest(n) || m_catalog.contains(n->key));
+}
+
+bool BucketModel::hasManifest(const QModelIndex &index) const {
+    return hasManifest(nodeFor(index));
+}
+
+bool BucketModel::isArtifact(const QModelIndex &index) const {
+    return isArtifact(nodeFor(index));
+}
+
+qint64 BucketModel::size(const QModelIndex &index) const {
+    const Node *n = nodeFor(index);
+    return n->folder ? -1 : n->info.size;
+}
+
+void BucketModel::setCatalogIndex(QHash<QString, qint64> keyToRecordId) {
+    m_catalog = std::move(keyToRecordId);
+    emitCatalogChanged(m_root.get());
+}
+
+void BucketModel::emitCatalogChanged(Node *node) {
+    if (node->children.empty())
+        return;
+    const QModelIndex parent = indexFor(node);
+    emit dataChanged(index(0, CatalogColumn, parent), index(int(node->children.size()) - 1, CatalogColumn, parent));
+    for (auto &c : node->children)
+        if (c->folder)
+            emitCatalogChanged(c.get());
+}
+
+void BucketModel::setIcons(const QIcon &folder, const QIcon &object) {
+    m_folderIcon = folder;
+    m_objectIcon = object;
+}
+
+void BucketModel::removeKeys(const QStringList &keys) {
+    for (const QString &k : keys)
+        removeKey(m_root.get(), k);
+}
+
+bool BucketModel::removeKey(Node *node, const QString &key) {
+    if (!key.startsWith(node->key))
+        return false;
+    if (Node *hit = node->byKey.value(key)) {
+        int row = -1;
+        for (size_t i = 0; i < node->children.size(); ++i)
+            if (node->children[i].get() == hit)
+                row = int(i);
+        if (hit->call) {
+            hit->call->disconnect(this);
+            hit->call->cancel();
+            hit->call->deleteLater();
+            if (--m_loading == 0)
+                emit loadingChanged(false);
+        }
+        const QModelIndex parent = indexFor(node);
+        beginRemoveRows(parent, row, row);
+        node->byKey.remove(key);
+        node->children.erase(node->children.begin() + row);
+        endRemoveRows();
+        // The artifact beside a removed manifest is no longer recognized by it.
+        if (key.endsWith(QLatin1String(".manifest.json"))) {
+            if (Node *artifact = node->byKey.value(key.chopped(int(qstrlen(".manifest.json"))))) {
+                const QModelIndex a = indexFor(artifact, CatalogColumn);
+                emit dataChanged(a, a);
+            }
+        }
+        return true;
+    }
+    for (auto &c : node->children)
+        if (c->folder && removeKey(c.get(), key))
+            return true;
+    return false;
+}
+
 QModelIndex BucketModel::index(int row, int column, const QModelIndex &parent) const {
     if (column < 0 || column >= ColumnCount || row < 0)
         return {};
@@ -127,9 +214,34 @@ QVariant BucketModel::data(const QModelIndex &index, int role) const {
             return n->folder ? qint64(-1) : n->info.size;
         case ModifiedColumn:
             return n->folder ? QDateTime() : n->info.lastModified;
+        case CatalogColumn:
+            return m_catalog.contains(n->key) ? m_catalog.value(n->key) : qint64(isArtifact(n) ? 0 : -1);
         case StorageClassColumn:
             return n->info.storageClass;
         }
+        return {};
+    }
+    if (role == RecordIdRole)
+        return n->folder ? qint64(0) : m_catalog.value(n->key);
+    if (role == IsArtifactRole)
+        return isArtifact(n);
+    if (role == HasManifestRole)
+        return hasManifest(n);
+    if (role == Qt::DecorationRole && column == NameColumn) {
+        const QIcon &icon = n->folder ? m_folderIcon : m_objectIcon;
+        return icon.isNull() ? QVariant() : QVariant(icon);
+    }
+    if (column == CatalogColumn && (role == Qt::DisplayRole || role == Qt::ToolTipRole)) {
+        if (n->folder)
+            return {};
+        if (const qint64 id = m_catalog.value(n->key))
+            return role == Qt::DisplayRole ? tr("Backup #%1").arg(id)
+                                           : tr("The catalog knows this artifact as backup #%1").arg(id);
+        if (hasManifest(n))
+            return role == Qt::DisplayRole ? tr("Not in catalog")
+                                           : tr("A Lifeboat artifact with its manifest; use “Import into catalog”");
+        if (n->key.endsWith(QLatin1String(".manifest.json")))
+            return role == Qt::DisplayRole ? tr("Manifest") : tr("The manifest describing the artifact beside it");
         return {};
     }
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
@@ -164,6 +276,8 @@ QVariant BucketModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("Size");
     case ModifiedColumn:
         return tr("Modified");
+    case CatalogColumn:
+        return tr("In catalog");
     case StorageClassColumn:
         return tr("Storage class");
     }
@@ -212,6 +326,8 @@ void BucketModel::onPage(Node *n, S3Call *call) {
         c->folder = true;
         c->key = prefix;
         c->name = prefix.mid(n->key.size());
+        if (n->byKey.contains(c->key))
+            continue; // a page boundary repeated it
         fresh.push_back(std::move(c));
     }
     for (const S3ObjectInfo &o : page.objects) {
@@ -222,8 +338,16 @@ void BucketModel::onPage(Node *n, S3Call *call) {
         c->key = o.key;
         c->name = o.key.mid(n->key.size());
         c->info = o;
+        if (n->byKey.contains(c->key))
+            continue;
         fresh.push_back(std::move(c));
     }
+    // Manifests in this page may recognize artifacts listed in an earlier one.
+    QList<Node *> recognized;
+    for (const auto &c : fresh)
+        if (c->key.endsWith(QLatin1String(".manifest.json")))
+            if (Node *a = n->byKey.value(c->key.chopped(int(qstrlen(".manifest.json")))))
+                recognized << a;
     // State first: views and QAbstractItemModelTester call canFetchMore()/fetchMore() from inside endInsertRows().
     n->token = page.truncated ? page.nextContinuationToken : QString();
     n->complete = n->token.isEmpty();
@@ -231,9 +355,15 @@ void BucketModel::onPage(Node *n, S3Call *call) {
     if (!fresh.empty()) {
         const int first = int(n->children.size());
         beginInsertRows(parentIndex, first, first + int(fresh.size()) - 1);
-        for (auto &c : fresh)
+        for (auto &c : fresh) {
+            n->byKey.insert(c->key, c.get());
             n->children.push_back(std::move(c));
+        }
         endInsertRows();
+        for (Node *a : std::as_const(recognized)) {
+            const QModelIndex i = indexFor(a, CatalogColumn);
+            emit dataChanged(i, i);
+        }
     } else if (n->complete && n->children.empty() && parentIndex.isValid()) {
         emit dataChanged(parentIndex, parentIndex); // an empty folder: hasChildren() turned false
     }

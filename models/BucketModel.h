@@ -3,6 +3,8 @@
 #include "storage/S3Types.h"
 
 #include <QAbstractItemModel>
+#include <QHash>
+#include <QIcon>
 #include <QPointer>
 
 #include <memory>
@@ -16,15 +18,21 @@ class S3Client;
 // A bucket as a tree: common prefixes ("folders", delimiter '/') and objects under a root prefix. Folders load
 // lazily, one ListObjectsV2 page per fetchMore() (canFetchMore stays true while a continuation token remains),
 // through the asynchronous S3Client that lives in the model's thread — the GUI never waits. Columns: name,
-// size, last modified, storage class; RawValueRole gives sortable values (qint64 size, QDateTime) for proxies.
+// size, last modified, "in catalog", storage class; RawValueRole gives sortable values (qint64 size, QDateTime,
+// record id) for proxies. An object is a recognized artifact when its manifest (KEY.manifest.json) is listed
+// beside it or the catalog index (setCatalogIndex) names it.
 class BucketModel : public QAbstractItemModel {
     Q_OBJECT
 public:
-    enum Column { NameColumn, SizeColumn, ModifiedColumn, StorageClassColumn, ColumnCount };
+    enum Column { NameColumn, SizeColumn, ModifiedColumn, CatalogColumn, StorageClassColumn, ColumnCount };
     enum Role {
-        RawValueRole = Qt::UserRole + 1, // the column's value unformatted (size -1 for folders)
+        RawValueRole = Qt::UserRole + 1, // the column's value unformatted (size -1 for folders; catalog: the record
+                                         // id, 0 for an artifact the catalog lacks, -1 for anything else)
         KeyRole,                         // full object key or prefix
         IsFolderRole,
+        RecordIdRole,    // qint64: the catalog record of this object, 0 when none
+        IsArtifactRole,  // bool: a manifest is listed beside it, or the catalog knows it
+        HasManifestRole, // bool: KEY.manifest.json is listed in the same folder
     };
 
     // client must live in this model's thread and outlive the model.
@@ -38,8 +46,20 @@ public:
     // Forgets everything loaded and starts again (also clears a failed folder).
     void refresh();
 
+    // Object key → catalog record id for this bucket (see BucketArtifacts::catalogued). Updates the shown rows.
+    void setCatalogIndex(QHash<QString, qint64> keyToRecordId);
+    qint64 recordIdOf(const QString &key) const { return m_catalog.value(key); }
+    // Icons for folders and objects in the name column (the view supplies its style's).
+    void setIcons(const QIcon &folder, const QIcon &object);
+    // Drops loaded rows whose key is in `keys` (after they were deleted), without listing again.
+    void removeKeys(const QStringList &keys);
+
     QString key(const QModelIndex &index) const;
     bool isFolder(const QModelIndex &index) const;
+    qint64 recordId(const QModelIndex &index) const;
+    bool hasManifest(const QModelIndex &index) const;
+    bool isArtifact(const QModelIndex &index) const;
+    qint64 size(const QModelIndex &index) const;
     bool isLoading() const { return m_loading > 0; }
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
@@ -66,7 +86,8 @@ private:
         bool folder = false;
         S3ObjectInfo info;
         std::vector<std::unique_ptr<Node>> children;
-        QString token; // continuation token of the next page
+        QHash<QString, Node *> byKey; // children by key (manifest lookups)
+        QString token;                // continuation token of the next page
         bool started = false;
         bool complete = false;
         bool failed = false;
@@ -77,12 +98,19 @@ private:
     QModelIndex indexFor(Node *node, int column = 0) const;
     void onPage(Node *node, S3Call *call);
     void cancelAll(Node *node);
+    bool hasManifest(const Node *node) const;
+    bool isArtifact(const Node *node) const;
+    void emitCatalogChanged(Node *node);
+    bool removeKey(Node *node, const QString &key);
 
     S3Client *m_client;
     std::unique_ptr<Node> m_root;
     int m_pageSize = 0;
     int m_loading = 0;
     quint64 m_generation = 0; // answers from before a reset are dropped
+    QHash<QString, qint64> m_catalog;
+    QIcon m_folderIcon;
+    QIcon m_objectIcon;
 };
 
 } // namespace lifeboat

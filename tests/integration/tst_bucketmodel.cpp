@@ -68,6 +68,57 @@ private slots:
         for (int i = 0; i < 3; ++i)
             QVERIFY(!session.putObject(m_root + QStringLiteral("daily/old/%1.dump").arg(i), "o"));
         QVERIFY(!session.putObject(m_root + QStringLiteral("weekly/w1.dump"), "w"));
+        for (const char *key : {"art/a.dump", "art/a.dump.manifest.json", "art/b.dump", "art/c.dump"})
+            QVERIFY(!session.putObject(m_root + QString::fromLatin1(key), "{}"));
+    }
+
+    // A manifest listed beside an object makes it a recognized artifact, even when it arrives in a later page; the
+    // catalog index names records; removed keys leave without a new listing.
+    void recognizesArtifactsAndCatalogRecords() {
+        S3Client client(fixtureConfig());
+        BucketModel model(&client);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setPageSize(1); // a.dump and its manifest come in different pages
+        model.setRootPrefix(m_root + QStringLiteral("art/"));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QVERIFY(fetchAll(model, {}));
+        QCOMPARE(model.rowCount(), 4);
+        auto row = [&](const QString &name) {
+            for (int r = 0; r < model.rowCount(); ++r)
+                if (model.index(r, 0).data().toString() == name)
+                    return r;
+            return -1;
+        };
+        const QModelIndex a = model.index(row(QStringLiteral("a.dump")), 0);
+        const QModelIndex am = model.index(row(QStringLiteral("a.dump.manifest.json")), 0);
+        const QModelIndex b = model.index(row(QStringLiteral("b.dump")), 0);
+        bool announced = false; // the later page told views that a.dump's catalog cell changed
+        for (const auto &args : changed)
+            announced = announced || (args.at(0).toModelIndex().row() == a.row() &&
+                                      args.at(0).toModelIndex().column() <= BucketModel::CatalogColumn &&
+                                      args.at(1).toModelIndex().column() >= BucketModel::CatalogColumn);
+        QVERIFY(announced);
+        QVERIFY(model.hasManifest(a));
+        QVERIFY(a.data(BucketModel::IsArtifactRole).toBool());
+        QCOMPARE(a.siblingAtColumn(BucketModel::CatalogColumn).data().toString(), QStringLiteral("Not in catalog"));
+        QCOMPARE(a.siblingAtColumn(BucketModel::CatalogColumn).data(BucketModel::RawValueRole).toLongLong(), 0);
+        QVERIFY(!model.hasManifest(am));
+        QCOMPARE(am.siblingAtColumn(BucketModel::CatalogColumn).data().toString(), QStringLiteral("Manifest"));
+        QVERIFY(!model.isArtifact(b));
+        QCOMPARE(b.siblingAtColumn(BucketModel::CatalogColumn).data(BucketModel::RawValueRole).toLongLong(), -1);
+
+        model.setCatalogIndex({{m_root + QStringLiteral("art/b.dump"), 7}});
+        QCOMPARE(model.recordId(b), 7);
+        QVERIFY(model.isArtifact(b));
+        QCOMPARE(b.data(BucketModel::RecordIdRole).toLongLong(), 7);
+        QCOMPARE(b.siblingAtColumn(BucketModel::CatalogColumn).data().toString(), QStringLiteral("Backup #7"));
+
+        model.removeKeys({m_root + QStringLiteral("art/a.dump.manifest.json")});
+        QCOMPARE(model.rowCount(), 3);
+        const QModelIndex a2 = model.index(row(QStringLiteral("a.dump")), 0);
+        QVERIFY(!model.hasManifest(a2));
+        QVERIFY(!model.isArtifact(a2));
+        QCOMPARE(row(QStringLiteral("a.dump.manifest.json")), -1);
     }
 
     void pagesFoldersAndColumns() {
@@ -85,8 +136,8 @@ private slots:
         int rootPages = 0;
         for (const auto &args : pagesSpy)
             rootPages += args.at(0).toString() == m_root;
-        QVERIFY2(rootPages >= 3, qPrintable(QString::number(rootPages))); // 25 objects + 2 folders, pages of 10
-        QCOMPARE(model.rowCount(), 27);
+        QVERIFY2(rootPages >= 3, qPrintable(QString::number(rootPages))); // 25 objects + 3 folders, pages of 10
+        QCOMPARE(model.rowCount(), 28);                                   // 25 objects + daily/, weekly/, art/
         QVERIFY(!model.isLoading());
 
         QModelIndex daily, weekly;
@@ -183,7 +234,7 @@ private slots:
         S3Session session(fixtureConfig());
         S3ListResult all;
         if (!session.listAll(m_root, {}, &all))
-            for (const auto &o : all.objects)
+            for (const auto &o : std::as_const(all.objects))
                 session.deleteObject(o.key);
     }
 };
