@@ -6,6 +6,7 @@
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
 #include "RestoreCliSupport.h"
+#include "SetRunDue.h"
 
 #include "jobs/BackupDeleter.h"
 #include "notify/Notification.h"
@@ -62,8 +63,10 @@ int SetCommand::run(CliContext &ctx, const QStringList &args) {
         return restore(ctx, args.mid(1));
     if (sub == QLatin1String("prune"))
         return prune(ctx, args.mid(1));
+    if (sub == QLatin1String("run-due"))
+        return SetRunDue::run(ctx, args.mid(1));
     return ctx.usage(
-        QStringLiteral("usage: lifeboatctl set add|list|remove|backup|restore|prune … (see `lifeboatctl set "
+        QStringLiteral("usage: lifeboatctl set add|list|remove|backup|restore|prune|run-due … (see `lifeboatctl set "
                        "add --help`)"));
 }
 
@@ -135,6 +138,9 @@ int SetCommand::add(CliContext &ctx, const QStringList &args) {
             return ctx.usage(
                 QStringLiteral("--%1 takes a count from 0 to %2").arg(opt).arg(RetentionPolicy::kMaxCount));
     }
+    const auto existing = ctx.config().set(s.name);
+    s.created = existing && !existing->created.isEmpty() ? existing->created
+                                                         : QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     ctx.config().upsertSet(s);
     if (!ctx.saveConfig())
         return 3;
@@ -234,34 +240,13 @@ int SetCommand::backup(CliContext &ctx, const QStringList &args) {
              .contains(type))
         return ctx.usage(QStringLiteral("--type takes manual, daily, weekly or monthly"));
     CliSecrets secrets(ctx);
-    SetPlanner::Secrets sec;
-    sec.storages = secrets.storageSecrets(ctx.config().storages());
-    sec.databasePassword = secrets.profilePassword(set->profile, p.isSet(QStringLiteral("password-stdin")),
-                                                   p.value(QStringLiteral("secret-env")));
-    Error e;
-    auto req = SetPlanner::backup(ctx.config(), *set, QDateTime::currentDateTimeUtc(), type, ctx.catalog(), sec, &e);
-    if (!req)
-        return ctx.fail(e);
-    const QString setId = req->setId;
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<SetBackupJob>(std::move(*req)));
-
-    Notification n;
-    n.profile = set->name;
-    n.failure = !r.ok();
-    n.event = n.failure ? QStringLiteral("backup.failed") : QStringLiteral("backup.completed");
-    const QString what = QStringLiteral("Backup of set %1").arg(set->name);
-    n.subject =
-        QStringLiteral("[Lifeboat] %1: %2").arg(n.failure ? QStringLiteral("FAILED") : QStringLiteral("OK"), what);
-    n.text = n.failure ? QStringLiteral("%1 failed at %2 (exit %3): %4")
-                             .arg(what, r.details.value(QStringLiteral("failedMember")).toString())
-                             .arg(toInt(r.error.code))
-                             .arg(r.error.message)
-                       : QStringLiteral("%1 completed: %2").arg(what, setId);
-    n.fields = r.details;
-    n.fields[QStringLiteral("exitCode")] = toInt(r.error.code);
-    CliAutomation::notify(ctx, n);
-
+    const QString password = secrets.profilePassword(set->profile, p.isSet(QStringLiteral("password-stdin")),
+                                                     p.value(QStringLiteral("secret-env")));
+    const JobResult r = capture(ctx, *set, type, password, p.isSet(QStringLiteral("verbose")), QString(),
+                                QDateTime::currentDateTimeUtc());
+    const QString setId = r.details.value(QStringLiteral("setId")).toString();
+    if (r.error && setId.isEmpty())
+        return ctx.fail(r.error); // refused before anything ran
     if (ctx.json()) {
         QJsonObject d = r.details;
         d[QStringLiteral("ok")] = r.ok();
@@ -281,6 +266,39 @@ int SetCommand::backup(CliContext &ctx, const QStringList &args) {
         return toInt(r.error.code);
     }
     return 0;
+}
+
+JobResult SetCommand::capture(CliContext &ctx, const SetConfig &set, const QString &type, const QString &password,
+                              bool verbose, const QString &schedule, const QDateTime &startedUtc) {
+    CliSecrets secrets(ctx);
+    SetPlanner::Secrets sec;
+    sec.storages = secrets.storageSecrets(ctx.config().storages());
+    sec.databasePassword = password;
+    Error e;
+    auto req = SetPlanner::backup(ctx.config(), set, startedUtc, type, ctx.catalog(), sec, &e);
+    if (!req)
+        return {e, 0, {}};
+    const QString setId = req->setId;
+    const JobResult r = CliJobRunner(ctx, verbose).run(std::make_unique<SetBackupJob>(std::move(*req)));
+
+    Notification n;
+    n.profile = set.name;
+    n.failure = !r.ok();
+    n.event = n.failure ? QStringLiteral("backup.failed") : QStringLiteral("backup.completed");
+    const QString what = schedule.isEmpty() ? QStringLiteral("Backup of set %1").arg(set.name)
+                                            : QStringLiteral("Scheduled backup of set %1").arg(set.name);
+    n.subject =
+        QStringLiteral("[Lifeboat] %1: %2").arg(n.failure ? QStringLiteral("FAILED") : QStringLiteral("OK"), what);
+    n.text = n.failure ? QStringLiteral("%1 failed at %2 (exit %3): %4")
+                             .arg(what, r.details.value(QStringLiteral("failedMember")).toString())
+                             .arg(toInt(r.error.code))
+                             .arg(r.error.message)
+                       : QStringLiteral("%1 completed: %2").arg(what, setId);
+    n.fields = r.details;
+    n.fields[QStringLiteral("exitCode")] = toInt(r.error.code);
+    n.fields[QStringLiteral("schedule")] = schedule;
+    CliAutomation::notify(ctx, n);
+    return r;
 }
 
 int SetCommand::restore(CliContext &ctx, const QStringList &args) {

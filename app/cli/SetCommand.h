@@ -1,14 +1,23 @@
 #pragma once
 
+#include "catalog/SetConfig.h"
+#include "jobs/JobProgress.h"
+
+#include <QDateTime>
 #include <QStringList>
 
 class CliContext;
 
-// lifeboatctl set add|list|remove|backup|restore|prune: application backup sets (a database profile with its
+// lifeboatctl set add|list|remove|backup|restore|prune|run-due: application backup sets (a database profile with its
 // directories, bucket mirrors and Redis sources) captured under one set id, restored and retained as a whole.
 class SetCommand {
 public:
     static int run(CliContext &ctx, const QStringList &args);
+    // Captures the set now (SetBackupJob) and notifies; the result details carry setId/status/members. An error
+    // without a setId in the details means nothing ran (configuration refused).
+    static lifeboat::JobResult capture(CliContext &ctx, const lifeboat::SetConfig &set, const QString &type,
+                                       const QString &password, bool verbose, const QString &schedule,
+                                       const QDateTime &startedUtc);
 
 private:
     static int add(CliContext &ctx, const QStringList &args);

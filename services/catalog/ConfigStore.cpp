@@ -95,6 +95,7 @@ QJsonObject setToJson(const SetConfig &s) {
             {QStringLiteral("storages"), toArray(s.storages)},
             {QStringLiteral("cron"), s.cron},
             {QStringLiteral("timeZone"), s.timeZone},
+            {QStringLiteral("created"), s.created},
             {QStringLiteral("keepDaily"), s.keepDaily},
             {QStringLiteral("keepWeekly"), s.keepWeekly},
             {QStringLiteral("keepMonthly"), s.keepMonthly}};
@@ -110,6 +111,7 @@ SetConfig setFromJson(const QJsonObject &o) {
     s.storages = toList(o.value(QStringLiteral("storages")));
     s.cron = o.value(QStringLiteral("cron")).toString();
     s.timeZone = o.value(QStringLiteral("timeZone")).toString();
+    s.created = o.value(QStringLiteral("created")).toString();
     s.keepDaily = o.value(QStringLiteral("keepDaily")).toInt(-1);
     s.keepWeekly = o.value(QStringLiteral("keepWeekly")).toInt(-1);
     s.keepMonthly = o.value(QStringLiteral("keepMonthly")).toInt(-1);

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSysInfo>
+#include <QTimeZone>
 
 #include <atomic>
 #include <chrono>
@@ -27,6 +28,13 @@ QString SetBackupJob::title() const {
 
 QString SetBackupJob::makeSetId(const QString &setName, const QDateTime &startedUtc) {
     return idPrefix(setName) + startedUtc.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
+}
+
+QDateTime SetBackupJob::timeOf(const QString &setId) {
+    const QString stamp = setId.section(QLatin1Char('-'), -1);
+    QDateTime t = QDateTime::fromString(stamp, QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
+    t.setTimeZone(QTimeZone::utc());
+    return t;
 }
 
 QString SetBackupJob::idPrefix(const QString &setName) {

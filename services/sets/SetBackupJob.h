@@ -41,6 +41,8 @@ public:
 
     // "set-<name>-<yyyyMMddTHHmmssZ>" (UTC). Sorts by time within a set; the name is recoverable.
     static QString makeSetId(const QString &setName, const QDateTime &startedUtc);
+    // The capture time encoded in a set id; invalid for another shape.
+    static QDateTime timeOf(const QString &setId);
     // The prefix every id of a set starts with ("set-shop-").
     static QString idPrefix(const QString &setName);
     // The marker in the error of a member record whose set did not complete.

@@ -39,7 +39,11 @@ std::optional<SetBackupJob::Request> SetPlanner::backup(const ConfigStore &confi
                                                         Error *error) {
     SetBackupJob::Request req;
     req.setName = set.name;
-    req.setId = SetBackupJob::makeSetId(set.name, startedUtc);
+    // One capture per second and set: a second capture within the same second takes the next free second.
+    QDateTime stamp = startedUtc;
+    while (!catalog->listBySet(SetBackupJob::makeSetId(set.name, stamp)).isEmpty())
+        stamp = stamp.addSecs(1);
+    req.setId = SetBackupJob::makeSetId(set.name, stamp);
     req.type = type;
     req.catalog = catalog;
 

@@ -13,6 +13,7 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace lifeboat;
 
@@ -145,7 +146,8 @@ private slots:
         QCOMPARE(ctl({QStringLiteral("set"), QStringLiteral("add"), QStringLiteral("shop"), QStringLiteral("--profile"),
                       QStringLiteral("shopdb"), QStringLiteral("--mirror"), QStringLiteral("media"),
                       QStringLiteral("--storage"), QStringLiteral("disk"), QStringLiteral("--cron"),
-                      QStringLiteral("0 3 * * *"), QStringLiteral("--keep-daily"), QStringLiteral("5")})
+                      QStringLiteral("0 3 * * *"), QStringLiteral("--tz"), QStringLiteral("UTC"),
+                      QStringLiteral("--keep-daily"), QStringLiteral("5")})
                      .exitCode,
                  0);
         const QJsonObject b = json({QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("shop")});
@@ -242,6 +244,35 @@ private slots:
         QVERIFY(!dbExists(fresh));
         QCOMPARE(countBelow(QStringLiteral("app/refused2/")), 1);
         QCOMPARE(get(QStringLiteral("app/refused2/logo.png")), QByteArray("someone else's logo"));
+    }
+
+    void scheduledCaptureRunsOnceWhenDue() {
+        // "0 3 * * *" UTC: tomorrow 03:05 one run is owed, once; the capture carries the runner's time.
+        const QDate tomorrow = QDateTime::currentDateTimeUtc().date().addDays(1);
+        const QString asOf = QDateTime(tomorrow, QTime(3, 5), QTimeZone::utc()).toString(Qt::ISODate);
+        const auto first = ctl({QStringLiteral("--json"), QStringLiteral("set"), QStringLiteral("run-due"),
+                                QStringLiteral("--as-of"), asOf});
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        const QJsonArray rows = QJsonDocument::fromJson(first.out).array();
+        QCOMPARE(rows.size(), 1); // only "shop" has a schedule
+        QCOMPARE(rows.at(0)[QStringLiteral("status")].toString(), QStringLiteral("COMPLETED"));
+        QVERIFY(rows.at(0)[QStringLiteral("type")].toString().startsWith(QStringLiteral("DAILY")));
+        const QString setId = rows.at(0)[QStringLiteral("setId")].toString();
+        QCOMPARE(setId, QStringLiteral("set-shop-%1").arg(tomorrow.toString(QStringLiteral("yyyyMMdd'T'030500'Z'"))));
+        QCOMPARE(
+            TestEnv::psql(m_catalogDb,
+                          QStringLiteral("SELECT count(*) FROM backups WHERE set_id = '%1' AND status = 'COMPLETED' "
+                                         "AND type LIKE 'DAILY%'")
+                              .arg(setId))
+                .trimmed(),
+            QStringLiteral("2"));
+        // Called again (the next minute): nothing more is owed.
+        const auto again =
+            ctl({QStringLiteral("--json"), QStringLiteral("set"), QStringLiteral("run-due"), QStringLiteral("--as-of"),
+                 QDateTime(tomorrow, QTime(3, 6), QTimeZone::utc()).toString(Qt::ISODate)});
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(again.out).array().at(0)[QStringLiteral("status")].toString(),
+                 QStringLiteral("not-due"));
     }
 
     void failedMemberFailsTheSet() {
