@@ -53,4 +53,15 @@ void FileDialog::getOpenFileName(QWidget *parent, const QString &caption, const 
     openDialog(d, then);
 }
 
+void FileDialog::getSaveFileName(QWidget *parent, const QString &caption, const QString &path, const QString &filter,
+                                 const QString &defaultSuffix, Callback then) {
+    if (answerFromTest(then))
+        return;
+    auto *d = new QFileDialog(parent, caption, path, filter);
+    d->setAcceptMode(QFileDialog::AcceptSave);
+    d->setFileMode(QFileDialog::AnyFile);
+    d->setDefaultSuffix(defaultSuffix);
+    openDialog(d, then);
+}
+
 } // namespace lifeboat

@@ -20,6 +20,9 @@ public:
     static void getExistingDirectory(QWidget *parent, const QString &caption, const QString &dir, Callback then);
     static void getOpenFileName(QWidget *parent, const QString &caption, const QString &dir, const QString &filter,
                                 Callback then);
+    // Asks for a file to write; `defaultSuffix` (no dot) is appended when the user types a bare name.
+    static void getSaveFileName(QWidget *parent, const QString &caption, const QString &path, const QString &filter,
+                                const QString &defaultSuffix, Callback then);
 };
 
 } // namespace lifeboat

@@ -1,9 +1,12 @@
 #include "ui/SettingsPage.h"
 
+#include "catalog/SqlCatalog.h"
 #include "core/Home.h"
 #include "ui/AppContext.h"
 #include "ui/FileDialog.h"
+#include "ui/KeysPanel.h"
 #include "ui/MessageBox.h"
+#include "ui/NotificationSettings.h"
 #include "ui/ProfileDialog.h"
 #include "ui/StorageDialog.h"
 
@@ -16,6 +19,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace lifeboat {
@@ -83,6 +87,44 @@ SettingsPage::SettingsPage(AppContext *ctx, QWidget *parent)
     tf->addWidget(m_toolNote);
     layout->addWidget(tools);
 
+    auto *notify = new QGroupBox(tr("Notifications"), content);
+    auto *nl = new QVBoxLayout(notify);
+    m_notifications = new NotificationSettings(ctx, notify);
+    nl->addWidget(m_notifications);
+    layout->addWidget(notify);
+
+    auto *keys = new QGroupBox(tr("Encryption keys (age)"), content);
+    auto *kyl = new QVBoxLayout(keys);
+    m_keys = new KeysPanel(ctx, keys);
+    kyl->addWidget(m_keys);
+    layout->addWidget(keys);
+
+    auto *catalogBox = new QGroupBox(tr("Catalog"), content);
+    auto *cl = new QVBoxLayout(catalogBox);
+    m_catalogNow = new QLabel(catalogBox);
+    m_catalogNow->setWordWrap(true);
+    m_catalogNow->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_catalogNow->setAccessibleName(tr("Catalog in use"));
+    cl->addWidget(m_catalogNow);
+    auto *crow = new QHBoxLayout;
+    m_catalogUri = new QLineEdit(m_ctx->config().option(QStringLiteral("catalogUri")), catalogBox);
+    m_catalogUri->setPlaceholderText(
+        tr("empty: the SQLite file in the home; or postgresql://host/db for a team catalog"));
+    m_catalogUri->setAccessibleName(tr("Catalog location"));
+    auto *catalogApply = new QPushButton(tr("Apply"), catalogBox);
+    catalogApply->setAccessibleName(tr("Apply catalog location"));
+    crow->addWidget(new QLabel(tr("Location:"), catalogBox));
+    crow->addWidget(m_catalogUri, 1);
+    crow->addWidget(catalogApply);
+    cl->addLayout(crow);
+    auto *catalogNote = new QLabel(tr("Shared with lifeboatctl (--catalog overrides it). A new location is used after "
+                                      "Lifeboat restarts; the records of the old catalog are not moved. Keep "
+                                      "passwords out of the URI (~/.pgpass or a service file)."),
+                                   catalogBox);
+    catalogNote->setWordWrap(true);
+    cl->addWidget(catalogNote);
+    layout->addWidget(catalogBox);
+
     auto *secrets = new QGroupBox(tr("Keychain"), content);
     auto *kl = new QHBoxLayout(secrets);
     m_keychain = new QLabel(secrets);
@@ -102,7 +144,6 @@ SettingsPage::SettingsPage(AppContext *ctx, QWidget *parent)
     };
     hf->addRow(tr("Home:"), selectable(ctx->home()));
     hf->addRow(tr("Settings:"), selectable(Home::configPath(ctx->home())));
-    hf->addRow(tr("Catalog:"), selectable(Home::catalogPath(ctx->home())));
     auto *homeNote =
         new QLabel(tr("Start Lifeboat with LIFEBOAT_HOME=… (or lifeboatctl --home) to use another."), home);
     homeNote->setWordWrap(true);
@@ -132,6 +173,15 @@ SettingsPage::SettingsPage(AppContext *ctx, QWidget *parent)
         if (!m_ctx->updateConfig([dir](ConfigStore &c) { c.setOption(QStringLiteral("pgToolDir"), dir); }, &error))
             MessageBox::critical(this, tr("Settings not saved"), error);
     });
+    connect(catalogApply, &QPushButton::clicked, this, [this] {
+        QString error;
+        const QString uri = m_catalogUri->text().trimmed();
+        if (!m_ctx->updateConfig([uri](ConfigStore &c) { c.setOption(QStringLiteral("catalogUri"), uri); }, &error))
+            MessageBox::critical(this, tr("Settings not saved"), error);
+        else
+            MessageBox::information(this, tr("Catalog location saved"),
+                                    tr("Restart Lifeboat to use the new catalog location."));
+    });
     connect(m_recheck, &QPushButton::clicked, this, [this] {
         m_keychain->setText(tr("Checking…"));
         m_ctx->probeKeychain();
@@ -143,6 +193,7 @@ SettingsPage::SettingsPage(AppContext *ctx, QWidget *parent)
 }
 
 void SettingsPage::reload() {
+    reloadCatalogInfo();
     m_profiles->clear();
     for (const Profile &p : m_ctx->config().profiles()) {
         auto *item = new QListWidgetItem(QIcon(QStringLiteral(":/icons/server.svg")),
@@ -158,6 +209,19 @@ void SettingsPage::reload() {
                                          m_storages);
         item->setData(Qt::UserRole, s.name);
     }
+}
+
+void SettingsPage::reloadCatalogInfo() {
+    const auto catalog = std::dynamic_pointer_cast<SqlCatalog>(m_ctx->catalog());
+    const QString chosen = m_ctx->config().option(QStringLiteral("catalogUri"));
+    QString now;
+    if (catalog && catalog->isPostgres())
+        now = tr("In use: the shared PostgreSQL catalog.");
+    else
+        now = tr("In use: SQLite file %1").arg(QDir::toNativeSeparators(Home::catalogPath(m_ctx->home())));
+    if (!chosen.trimmed().isEmpty() && !(catalog && catalog->isPostgres()))
+        now += QLatin1Char(' ') + tr("(settings name another location: restart to use it)");
+    m_catalogNow->setText(now);
 }
 
 void SettingsPage::updateKeychain() {

@@ -10,8 +10,11 @@ class QPushButton;
 namespace lifeboat {
 
 class AppContext;
+class KeysPanel;
+class NotificationSettings;
 
-// Server profiles, storages, the pg tool folder, the keychain status and where the home is.
+// Server profiles, storages, notification channels, encryption keys, the pg tool folder, the catalog location,
+// the keychain status and where the home is.
 class SettingsPage : public QWidget {
     Q_OBJECT
 public:
@@ -20,6 +23,10 @@ public:
     QListWidget *profileList() const { return m_profiles; }
     QListWidget *storageList() const { return m_storages; }
     QLabel *keychainLabel() const { return m_keychain; }
+    NotificationSettings *notifications() const { return m_notifications; }
+    KeysPanel *keys() const { return m_keys; }
+    QLineEdit *catalogField() const { return m_catalogUri; }
+    QLabel *catalogLabel() const { return m_catalogNow; }
 
 public slots:
     void addProfile();
@@ -30,6 +37,7 @@ public slots:
 private:
     void reload();
     void updateKeychain();
+    void reloadCatalogInfo();
     void removeSelected(bool profile);
 
     AppContext *m_ctx;
@@ -39,6 +47,10 @@ private:
     QLabel *m_toolNote;
     QLabel *m_keychain;
     QPushButton *m_recheck;
+    NotificationSettings *m_notifications;
+    KeysPanel *m_keys;
+    QLineEdit *m_catalogUri;
+    QLabel *m_catalogNow;
 };
 
 } // namespace lifeboat

@@ -1,0 +1,190 @@
+#include "ui/NotificationSettings.h"
+
+#include "models/Async.h"
+#include "notify/NotificationDispatcher.h"
+#include "secrets/KeychainCredentialStore.h"
+#include "ui/AppContext.h"
+#include "ui/MessageBox.h"
+#include "ui/NotificationDialog.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace lifeboat {
+
+NotificationSettings::NotificationSettings(AppContext *ctx, QWidget *parent)
+    : QWidget(parent)
+    , m_ctx(ctx) {
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *row = new QHBoxLayout;
+    m_list = new QListWidget(this);
+    m_list->setAccessibleName(tr("Notification channels"));
+    m_list->setMinimumHeight(80);
+    m_list->setMaximumHeight(100);
+    row->addWidget(m_list, 1);
+    auto *col = new QVBoxLayout;
+    m_add = new QPushButton(QIcon(QStringLiteral(":/icons/add.svg")), tr("Add…"), this);
+    m_edit = new QPushButton(QIcon(QStringLiteral(":/icons/edit.svg")), tr("Edit…"), this);
+    m_remove = new QPushButton(QIcon(QStringLiteral(":/icons/delete.svg")), tr("Remove"), this);
+    m_test = new QPushButton(tr("Send test"), this);
+    for (QPushButton *b : {m_add, m_edit, m_remove, m_test}) {
+        b->setAccessibleName(b->text().remove(QStringLiteral("…")) + tr(" notification channel"));
+        col->addWidget(b);
+    }
+    col->addStretch(1);
+    row->addLayout(col);
+    layout->addLayout(row);
+    m_result = new QLabel(this);
+    m_result->setWordWrap(true);
+    m_result->setAccessibleName(tr("Notification test result"));
+    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_result);
+    m_desktop = new QCheckBox(tr("Show desktop notifications when a backup fails or stalls"), this);
+    m_desktop->setChecked(m_ctx->config().option(QStringLiteral("desktopNotifications"), QStringLiteral("true")) !=
+                          QLatin1String("false"));
+    layout->addWidget(m_desktop);
+
+    connect(m_add, &QPushButton::clicked, this, &NotificationSettings::addChannel);
+    connect(m_edit, &QPushButton::clicked, this, &NotificationSettings::editChannel);
+    connect(m_list, &QListWidget::itemActivated, this, &NotificationSettings::editChannel);
+    connect(m_remove, &QPushButton::clicked, this, &NotificationSettings::removeChannel);
+    connect(m_test, &QPushButton::clicked, this, &NotificationSettings::sendTest);
+    connect(m_list, &QListWidget::currentRowChanged, this, [this] {
+        for (QPushButton *b : {m_edit, m_remove, m_test})
+            b->setEnabled(selected() != nullptr);
+    });
+    connect(m_desktop, &QCheckBox::toggled, this, [this](bool on) {
+        QString error;
+        if (!m_ctx->updateConfig(
+                [on](ConfigStore &c) {
+                    c.setOption(QStringLiteral("desktopNotifications"),
+                                on ? QStringLiteral("true") : QStringLiteral("false"));
+                },
+                &error))
+            MessageBox::critical(this, tr("Settings not saved"), error);
+    });
+    for (QPushButton *b : {m_edit, m_remove, m_test})
+        b->setEnabled(false);
+    reload();
+}
+
+void NotificationSettings::reload() {
+    runAsync(
+        this, [catalog = m_ctx->catalog()] { return catalog->notifiers(); },
+        [this](const QList<NotifierRecord> &channels) {
+            const QString keep = selected() ? selected()->name : QString();
+            m_channels = channels;
+            m_list->clear();
+            for (const NotifierRecord &n : channels) {
+                // Webhook URLs usually carry their secret in the path: show scheme and host only.
+                const QString shown = QUrl(n.url).toString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery);
+                const QString about = n.profiles.isEmpty() ? tr("every source") : n.profiles.join(QStringLiteral(", "));
+                auto *item = new QListWidgetItem(
+                    tr("%1 — %2 %3, %4, about %5")
+                        .arg(n.name, n.kind == QLatin1String("smtp") ? tr("e-mail via") : tr("webhook"), shown,
+                             n.on == QLatin1String("always") ? tr("every backup") : tr("failures only"), about),
+                    m_list);
+                item->setData(Qt::UserRole, n.name);
+                if (n.name == keep)
+                    m_list->setCurrentItem(item);
+            }
+            if (m_list->count() == 0)
+                m_result->setText(tr("No channels yet: add a webhook or an e-mail relay to hear about failures."));
+            m_loaded = true;
+            emit loaded();
+        },
+        catalogPool());
+}
+
+const NotifierRecord *NotificationSettings::selected() const {
+    const QListWidgetItem *item = m_list->currentItem();
+    if (!item)
+        return nullptr;
+    for (const NotifierRecord &n : m_channels)
+        if (n.name == item->data(Qt::UserRole).toString())
+            return &n;
+    return nullptr;
+}
+
+void NotificationSettings::addChannel() {
+    auto *d = new NotificationDialog(m_ctx, NotifierRecord{}, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    connect(d, &NotificationDialog::saved, this, &NotificationSettings::reload);
+    d->open();
+}
+
+void NotificationSettings::editChannel() {
+    const NotifierRecord *n = selected();
+    if (!n)
+        return;
+    auto *d = new NotificationDialog(m_ctx, *n, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    connect(d, &NotificationDialog::saved, this, &NotificationSettings::reload);
+    d->open();
+}
+
+void NotificationSettings::removeChannel() {
+    const NotifierRecord *n = selected();
+    if (!n)
+        return;
+    const QString name = n->name;
+    const bool hasPassword = n->kind == QLatin1String("smtp") && !n->user.isEmpty();
+    MessageBox::question(this, tr("Remove notification channel"),
+                         tr("Remove “%1”? Nobody will be told about backups through it any more.").arg(name),
+                         [this, name, hasPassword](bool yes) {
+                             if (!yes)
+                                 return;
+                             runAsync(
+                                 this,
+                                 [catalog = m_ctx->catalog(), name] {
+                                     QString err;
+                                     return catalog->removeNotifier(name, &err) ? QString() : err;
+                                 },
+                                 [this, name, hasPassword](const QString &err) {
+                                     if (!err.isEmpty())
+                                         MessageBox::critical(this, tr("Not removed"), err);
+                                     else if (hasPassword && m_ctx->keychainKnown() && m_ctx->keychain().available())
+                                         m_ctx->storeSecret(NotificationDispatcher::passwordKey(name), QString(),
+                                                            [](const QString &) {});
+                                     reload();
+                                 },
+                                 catalogPool());
+                         });
+}
+
+void NotificationSettings::sendTest() {
+    const NotifierRecord *sel = selected();
+    if (!sel)
+        return;
+    const NotifierRecord n = *sel;
+    m_test->setEnabled(false);
+    m_result->setStyleSheet(QString());
+    m_result->setText(tr("Sending a test through “%1”…").arg(n.name));
+    const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
+    runAsync(
+        this,
+        [n, keychain] {
+            QString pw;
+            if (keychain && n.kind == QLatin1String("smtp") && !n.user.isEmpty()) {
+                KeychainCredentialStore store;
+                pw = store.read(NotificationDispatcher::passwordKey(n.name)).value_or(QString());
+            }
+            return NotificationDispatcher::sendOne(n, NotificationDialog::testMessage(n.name), pw).message;
+        },
+        [this, name = n.name](const QString &err) {
+            m_test->setEnabled(selected() != nullptr);
+            m_result->setStyleSheet(err.isEmpty() ? QStringLiteral("color: #2e7d32;")
+                                                  : QStringLiteral("color: #c62828;"));
+            m_result->setText(err.isEmpty() ? tr("✓ Test sent through “%1”.").arg(name)
+                                            : tr("✗ %1: %2").arg(name, err));
+            emit testFinished(err.isEmpty(), err);
+        });
+}
+
+} // namespace lifeboat

@@ -1,0 +1,221 @@
+#include "ui/ScheduleDialog.h"
+
+#include "catalog/ConfigStore.h"
+#include "models/Async.h"
+#include "models/ScheduleListModel.h"
+#include "schedule/CronExpression.h"
+#include "ui/AppContext.h"
+#include "ui/CronEditorDialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QTimeZone>
+#include <QVBoxLayout>
+
+namespace lifeboat {
+
+ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, const QStringList &existingNames,
+                               QWidget *parent)
+    : QDialog(parent)
+    , m_ctx(ctx)
+    , m_base(existing)
+    , m_taken(existingNames) {
+    const bool adding = existing.name.isEmpty();
+    setWindowTitle(adding ? tr("Add a schedule") : tr("Edit schedule “%1”").arg(existing.name));
+    setObjectName(QStringLiteral("scheduleDialog"));
+    if (!adding)
+        m_taken.removeAll(existing.name);
+    auto *layout = new QVBoxLayout(this);
+    auto *form = new QFormLayout;
+
+    m_profile = new QComboBox(this);
+    m_profile->setAccessibleName(tr("Source profile"));
+    for (const Profile &p : ctx->config().profiles())
+        m_profile->addItem(QIcon(QStringLiteral(":/icons/server.svg")), p.name, p.name);
+    const QString profile = adding ? ctx->currentProfile() : existing.profile;
+    if (m_profile->findData(profile) < 0 && !profile.isEmpty())
+        m_profile->addItem(tr("%1 (not configured)").arg(profile), profile);
+    m_profile->setCurrentIndex(qMax(0, m_profile->findData(profile)));
+
+    m_name = new QLineEdit(
+        adding ? (profile.isEmpty() ? QString() : QStringLiteral("%1-nightly").arg(profile)) : existing.name, this);
+    m_name->setAccessibleName(tr("Schedule name"));
+    m_name->setPlaceholderText(tr("letters, digits, - and _"));
+    form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("&Source:"), m_profile);
+
+    auto *cronRow = new QHBoxLayout;
+    // The default for a new profile's schedule: daily at 01:00.
+    m_cron = new QLineEdit(adding ? QStringLiteral("0 1 * * *") : existing.cron, this);
+    m_cron->setAccessibleName(tr("Cron expression"));
+    m_editCron = new QPushButton(QIcon(QStringLiteral(":/icons/edit.svg")), tr("&Edit…"), this);
+    m_editCron->setAccessibleName(tr("Open the cron editor"));
+    cronRow->addWidget(m_cron, 1);
+    cronRow->addWidget(m_editCron);
+    form->addRow(tr("&When (cron):"), cronRow);
+    m_cronInfo = new QLabel(this);
+    m_cronInfo->setWordWrap(true);
+    m_cronInfo->setAccessibleName(tr("Cron description and next run"));
+    form->addRow(QString(), m_cronInfo);
+
+    m_zone = new QLineEdit(existing.timeZone, this);
+    m_zone->setAccessibleName(tr("Time zone"));
+    m_zone->setPlaceholderText(tr("system (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId())));
+    form->addRow(tr("&Time zone:"), m_zone);
+
+    m_storages = new QListWidget(this);
+    m_storages->setAccessibleName(tr("Storages"));
+    m_storages->setMaximumHeight(110);
+    form->addRow(tr("S&torages:"), m_storages);
+
+    m_missed = new QComboBox(this);
+    m_missed->setAccessibleName(tr("Missed runs"));
+    m_missed->addItem(tr("Run once at the next chance"), QStringLiteral("catch-up"));
+    m_missed->addItem(tr("Skip runs missed by more than 5 minutes"), QStringLiteral("skip"));
+    m_missed->setCurrentIndex(qMax(0, m_missed->findData(existing.missedPolicy)));
+    form->addRow(tr("&Missed runs:"), m_missed);
+
+    m_enabled = new QCheckBox(tr("Enabled"), this);
+    m_enabled->setChecked(existing.enabled);
+    form->addRow(QString(), m_enabled);
+    layout->addLayout(form);
+
+    m_error = new QLabel(this);
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setAccessibleName(tr("Error"));
+    m_error->hide();
+    layout->addWidget(m_error);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    layout->addWidget(buttons);
+
+    connect(buttons, &QDialogButtonBox::accepted, this, &ScheduleDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_editCron, &QPushButton::clicked, this, &ScheduleDialog::openCronEditor);
+    connect(m_cron, &QLineEdit::textChanged, this, &ScheduleDialog::updateCronInfo);
+    connect(m_zone, &QLineEdit::textChanged, this, &ScheduleDialog::updateCronInfo);
+    connect(m_profile, &QComboBox::currentIndexChanged, this, &ScheduleDialog::fillStorages);
+    fillStorages();
+    updateCronInfo();
+}
+
+void ScheduleDialog::fillStorages() {
+    QStringList chosen = m_base.storages;
+    const auto profile = m_ctx->config().profile(m_profile->currentData().toString());
+    if (chosen.isEmpty() && profile)
+        chosen = profile->defaultStorages;
+    m_storages->clear();
+    for (const StorageConfig &s : m_ctx->config().storages()) {
+        auto *item = new QListWidgetItem(QIcon(QStringLiteral(":/icons/storage.svg")), s.name, m_storages);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(chosen.contains(s.name) ? Qt::Checked : Qt::Unchecked);
+        item->setData(Qt::UserRole, s.name);
+    }
+}
+
+void ScheduleDialog::updateCronInfo() {
+    const CronExpression cron = CronExpression::parse(m_cron->text().simplified());
+    if (!cron.isValid()) {
+        m_cronInfo->setStyleSheet(QStringLiteral("color: #c62828;"));
+        m_cronInfo->setText(cron.error());
+        return;
+    }
+    m_cronInfo->setStyleSheet(QString());
+    ScheduleRecord s;
+    s.cron = cron.text();
+    s.timeZone = m_zone->text().trimmed();
+    const QDateTime next = ScheduleListModel::nextRun(s);
+    m_cronInfo->setText(next.isValid() ? tr("%1 — next: %2").arg(cron.describe(), CronEditorDialog::formatFire(next))
+                                       : tr("%1 — unknown time zone “%2”").arg(cron.describe(), s.timeZone));
+}
+
+void ScheduleDialog::openCronEditor() {
+    auto *d = new CronEditorDialog(m_cron->text(), m_zone->text().trimmed(), this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    connect(d, &CronEditorDialog::expressionAccepted, m_cron, &QLineEdit::setText);
+    d->open();
+}
+
+ScheduleRecord ScheduleDialog::schedule(QString *error) const {
+    ScheduleRecord s = m_base;
+    s.name = m_name->text().trimmed();
+    s.profile = m_profile->currentData().toString();
+    s.cron = m_cron->text().simplified();
+    s.timeZone = m_zone->text().trimmed();
+    s.enabled = m_enabled->isChecked();
+    s.missedPolicy = m_missed->currentData().toString();
+    s.storages.clear();
+    for (int i = 0; i < m_storages->count(); ++i)
+        if (m_storages->item(i)->checkState() == Qt::Checked)
+            s.storages << m_storages->item(i)->data(Qt::UserRole).toString();
+    const CronExpression cron = CronExpression::parse(s.cron);
+    if (!ConfigStore::isValidName(s.name))
+        *error = tr("Give the schedule a name of letters, digits, - and _.");
+    else if (m_taken.contains(s.name))
+        *error = tr("A schedule named “%1” exists already.").arg(s.name);
+    else if (s.profile.isEmpty())
+        *error = tr("Choose the server profile to back up (add one in Settings first).");
+    else if (!cron.isValid())
+        *error = tr("Cron: %1").arg(cron.error());
+    else if (!s.timeZone.isEmpty() && !QTimeZone(s.timeZone.toUtf8()).isValid())
+        *error =
+            tr("Unknown time zone “%1”: use an IANA name such as Europe/Berlin, or leave it empty.").arg(s.timeZone);
+    else if (s.storages.isEmpty())
+        *error = tr("Choose at least one storage to write the backups to.");
+    else
+        error->clear();
+    if (cron.isValid())
+        s.cron = cron.text();
+    return s;
+}
+
+void ScheduleDialog::accept() {
+    if (m_saving)
+        return;
+    QString why;
+    ScheduleRecord s = schedule(&why);
+    if (!why.isEmpty()) {
+        m_error->setText(why);
+        m_error->show();
+        return;
+    }
+    // Fire times owed start now: a new schedule does not catch up on the past (as `schedule add`).
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!s.created.isValid())
+        s.created = now;
+    if (!s.lastCheck.isValid())
+        s.lastCheck = now;
+    m_saving = true;
+    m_error->hide();
+    const QString oldName = m_base.name;
+    runAsync(
+        this,
+        [catalog = m_ctx->catalog(), s, oldName]() mutable {
+            QString err;
+            if (!catalog->saveSchedule(s, &err))
+                return err.isEmpty() ? QStringLiteral("the catalog refused the schedule") : err;
+            if (!oldName.isEmpty() && oldName != s.name && !catalog->removeSchedule(oldName, &err))
+                return err;
+            return QString();
+        },
+        [this, name = s.name](const QString &err) {
+            m_saving = false;
+            if (!err.isEmpty()) {
+                m_error->setText(tr("Not saved: %1").arg(err));
+                m_error->show();
+                return;
+            }
+            emit saved(name);
+            QDialog::accept();
+        },
+        catalogPool());
+}
+
+} // namespace lifeboat
