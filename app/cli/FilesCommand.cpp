@@ -1,6 +1,7 @@
 #include "FilesCommand.h"
 
 #include "ArgParser.h"
+#include "CliAutomation.h"
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
@@ -8,6 +9,7 @@
 
 #include "files/FilesBackupJob.h"
 #include "files/FilesRestoreJob.h"
+#include "jobs/StallWatch.h"
 #include "jobs/StoreFactory.h"
 
 #include <QDir>
@@ -250,8 +252,11 @@ int FilesCommand::backup(CliContext &ctx, const QStringList &args) {
     if (int rc = openStores(ctx, storages, &req.stores))
         return rc;
     req.catalog = ctx.catalog();
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<FilesBackupJob>(std::move(req)));
+    auto job = std::make_unique<FilesBackupJob>(std::move(req));
+    const auto stallWatch =
+        CliAutomation::watchStalls(ctx, job.get(), name, QStringLiteral("file backup of %1").arg(name));
+    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
+    CliAutomation::notify(ctx, CliAutomation::backupNotification(name, {}, r.recordId, r.error, r.details));
     return printBackupResult(ctx, r);
 }
 

@@ -1,11 +1,13 @@
 #include "RedisCommand.h"
 
 #include "ArgParser.h"
+#include "CliAutomation.h"
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
 #include "FilesCommand.h"
 
+#include "jobs/StallWatch.h"
 #include "redis/RedisBackupJob.h"
 
 #include <QFileInfo>
@@ -193,7 +195,10 @@ int RedisCommand::backup(CliContext &ctx, const QStringList &args) {
         return rc;
     req.url = url;
     req.catalog = ctx.catalog();
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<RedisBackupJob>(std::move(req)));
+    auto job = std::make_unique<RedisBackupJob>(std::move(req));
+    const auto stallWatch =
+        CliAutomation::watchStalls(ctx, job.get(), name, QStringLiteral("Redis backup of %1").arg(name));
+    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
+    CliAutomation::notify(ctx, CliAutomation::backupNotification(name, {}, r.recordId, r.error, r.details));
     return FilesCommand::printBackupResult(ctx, r);
 }

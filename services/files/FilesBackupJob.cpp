@@ -58,7 +58,15 @@ JobResult FilesBackupJob::execute() {
         while (it.hasNext()) {
             it.next();
             const QFileInfo fi = it.fileInfo();
-            if (fi.isSymLink() || FilesTarWriter::matches(excludes, fi.filePath().mid(root.size() + 1)))
+            if (fi.isSymLink())
+                continue;
+            // Excluded when the file or any directory above it matches (FilesTarWriter skips whole subtrees).
+            const QString rel = fi.filePath().mid(root.size() + 1);
+            bool excluded = FilesTarWriter::matches(excludes, rel);
+            for (qsizetype slash = rel.indexOf(QLatin1Char('/')); !excluded && slash > 0;
+                 slash = rel.indexOf(QLatin1Char('/'), slash + 1))
+                excluded = FilesTarWriter::matches(excludes, rel.left(slash));
+            if (excluded)
                 continue;
             estimate += fi.size();
             ++estimateFiles;

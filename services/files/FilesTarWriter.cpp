@@ -159,7 +159,20 @@ bool FilesTarWriter::addEntry(Archive &a, const QString &absPath, const QString 
     std::unique_ptr<archive_entry, decltype(&archive_entry_free)> e(archive_entry_new(), archive_entry_free);
     archive_entry_copy_stat(e.get(), &st);
     archive_entry_set_pathname_utf8(e.get(), relPath.toUtf8().constData());
-    archive_entry_set_nlink(e.get(), 1); // hard links are stored as separate files
+    if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+        // A second name of a file already stored becomes a hard-link entry (no data), restored as a link again.
+        const auto key = qMakePair(quint64(st.st_dev), quint64(st.st_ino));
+        const auto first = m_inodes.constFind(key);
+        if (first != m_inodes.constEnd()) {
+            archive_entry_set_hardlink_utf8(e.get(), first->toUtf8().constData());
+            archive_entry_set_size(e.get(), 0);
+            if (archive_write_header(a.a, e.get()) < ARCHIVE_WARN)
+                return archiveFailed(a, relPath);
+            ++m_hardlinks;
+            return true;
+        }
+        m_inodes.insert(key, relPath);
+    }
     if (S_ISLNK(st.st_mode)) {
         QByteArray target(PATH_MAX, Qt::Uninitialized);
         const ssize_t n = ::readlink(native.constData(), target.data(), size_t(target.size()));

@@ -3,7 +3,9 @@
 #include "core/ExitCode.h"
 #include "pipeline/ByteSink.h"
 
+#include <QHash>
 #include <QList>
+#include <QPair>
 #include <QRegularExpression>
 #include <QString>
 #include <QStringList>
@@ -16,7 +18,8 @@ namespace lifeboat {
 // Streams a directory tree into a sink as a pax tar archive (libarchive) for file backups. Unlike TarWriter (which
 // archives pg_dump's directory format) it honours exclude globs, keeps symlinks as the link text exactly as stored
 // on disk (never following them), keeps empty directories, permissions and nanosecond mtimes, and counts what it
-// stored for the manifest. Sockets and device nodes are skipped with a note: they cannot be restored meaningfully.
+// stored for the manifest. Hard links stay hard links. Sockets and device nodes are skipped with a note: they cannot be
+// restored meaningfully.
 class FilesTarWriter {
 public:
     explicit FilesTarWriter(ByteSink *sink);
@@ -33,6 +36,7 @@ public:
     qint64 totalBytes() const { return m_bytes; } // their content bytes
     qint64 dirCount() const { return m_dirs; }
     qint64 symlinkCount() const { return m_links; }
+    qint64 hardlinkCount() const { return m_hardlinks; }        // extra names of files already stored
     qint64 externalSymlinks() const { return m_externalLinks; } // absolute or leaving the tree
     qint64 skipped() const { return m_skipped; }
 
@@ -63,6 +67,8 @@ private:
     qint64 m_links = 0;
     qint64 m_externalLinks = 0;
     qint64 m_skipped = 0;
+    qint64 m_hardlinks = 0;
+    QHash<QPair<quint64, quint64>, QString> m_inodes; // (device, inode) → first name, for files with several names
 };
 
 } // namespace lifeboat
