@@ -8,6 +8,8 @@
 #include "storage/Redact.h"
 #include "ui/AppContext.h"
 
+#include <QDBusConnection>
+#include <QGuiApplication>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -53,8 +55,24 @@ TrayScheduleRunner::~TrayScheduleRunner() {
 
 void TrayScheduleRunner::start() {
     m_timer.start();
+    // On resume: the interval timer is monotonic and does not count the sleep, so without this the first check
+    // after waking could be up to an interval late. logind says when the machine wakes; elsewhere (no system bus)
+    // the next tick or the app becoming active does it.
+    QDBusConnection::systemBus().connect(QStringLiteral("org.freedesktop.login1"),
+                                         QStringLiteral("/org/freedesktop/login1"),
+                                         QStringLiteral("org.freedesktop.login1.Manager"),
+                                         QStringLiteral("PrepareForSleep"), this, SLOT(onPrepareForSleep(bool)));
+    connect(qGuiApp, &QGuiApplication::applicationStateChanged, this, [this](Qt::ApplicationState s) {
+        if (s == Qt::ApplicationActive)
+            checkNow();
+    });
     // At start: runs missed while the app was closed or the machine slept are caught up (once) right away.
     QTimer::singleShot(2000, this, &TrayScheduleRunner::checkNow);
+}
+
+void TrayScheduleRunner::onPrepareForSleep(bool sleeping) {
+    if (!sleeping)
+        QTimer::singleShot(5000, this, &TrayScheduleRunner::checkNow); // let the network come back first
 }
 
 void TrayScheduleRunner::setPaused(bool paused) {

@@ -66,6 +66,10 @@ signals:
     void problem(const QString &message);
     void pausedChanged(bool paused);
 
+private slots:
+    // logind's PrepareForSleep(false): the machine just woke up; runs missed while it slept are due now.
+    void onPrepareForSleep(bool sleeping);
+
 private:
     struct Active {
         DueRunner::Claim claim;
