@@ -1,10 +1,18 @@
 #include "ui/HistoryPage.h"
 
 #include "catalog/RecordJson.h"
+#include "jobs/JobRunner.h"
+#include "jobs/StoreFactory.h"
 #include "models/Async.h"
 #include "models/BackupActions.h"
 #include "models/BackupHistoryModel.h"
 #include "models/HistoryFilterProxy.h"
+#include "models/JobListModel.h"
+#include "models/PinnedCatalog.h"
+#include "restore/VerifyJob.h"
+#include "secrets/KeychainCredentialStore.h"
+#include "storage/S3Client.h"
+#include "storage/S3Session.h"
 #include "ui/AppContext.h"
 #include "ui/BadgeDelegate.h"
 #include "ui/FileDialog.h"
@@ -63,10 +71,10 @@ HistoryPage::HistoryPage(AppContext *ctx, QWidget *parent)
     m_link = act(QStringLiteral(":/icons/link.svg"), tr("Copy presigned link"));
     m_delete = act(QStringLiteral(":/icons/delete.svg"), tr("Delete…"), QKeySequence::Delete);
     m_refresh = act(QStringLiteral(":/icons/refresh.svg"), tr("Refresh"), QKeySequence::Refresh);
-    // Not faked: these arrive with the restore and S3 features.
-    m_restore->setToolTip(tr("Restore arrives with the restore wizard in a later version."));
-    m_verify->setToolTip(tr("Verification arrives with the restore feature in a later version."));
-    m_link->setToolTip(tr("Presigned links arrive with S3 storage support in a later version."));
+    m_restore->setToolTip(tr("Open the restore wizard on this backup."));
+    m_verify->setToolTip(tr("Restore this backup into a temporary database and check it (row counts, foreign keys, "
+                            "readability, object counts). Production profiles verify on a throwaway local cluster."));
+    m_link->setToolTip(tr("Copy a download link to the S3 copy, valid for 15 minutes."));
     for (QAction *a : {m_backupNow, m_download, m_restore, m_verify, m_manifest, m_copy, m_link, m_delete})
         bar->addAction(a);
     bar->addSeparator();
@@ -155,6 +163,9 @@ HistoryPage::HistoryPage(AppContext *ctx, QWidget *parent)
     connect(m_delete, &QAction::triggered, this, &HistoryPage::deleteSelected);
     connect(m_manifest, &QAction::triggered, this, &HistoryPage::showManifest);
     connect(m_copy, &QAction::triggered, this, &HistoryPage::copyDetails);
+    connect(m_restore, &QAction::triggered, this, &HistoryPage::restoreSelected);
+    connect(m_verify, &QAction::triggered, this, &HistoryPage::verifySelected);
+    connect(m_link, &QAction::triggered, this, &HistoryPage::copyPresignedLink);
     connect(m_refresh, &QAction::triggered, this, &HistoryPage::reload);
     connect(m_view, &QTableView::doubleClicked, this, &HistoryPage::showManifest);
     connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
@@ -267,9 +278,11 @@ void HistoryPage::updateActions() {
     m_copy->setEnabled(any);
     m_delete->setEnabled(any && r->status != BackupRecord::statusInProgress() &&
                          r->status != BackupRecord::statusDeleted());
-    m_restore->setEnabled(false);
-    m_verify->setEnabled(false);
-    m_link->setEnabled(false);
+    const bool database = completed && r->kind == QLatin1String("database");
+    m_restore->setEnabled(database);
+    m_verify->setEnabled(database);
+    m_link->setEnabled(completed && std::any_of(r->locations.cbegin(), r->locations.cend(),
+                                                [](const BackupLocation &l) { return l.kind == QLatin1String("s3"); }));
 }
 
 void HistoryPage::downloadSelected() {
@@ -385,6 +398,111 @@ void HistoryPage::copyDetails() {
     const QByteArray json = QJsonDocument(RecordJson::toJson(*sel)).toJson(QJsonDocument::Indented);
     QApplication::clipboard()->setText(QString::fromUtf8(json));
     emit statusMessage(tr("Details of backup #%1 copied.").arg(sel->id));
+}
+
+void HistoryPage::restoreSelected() {
+    const BackupRecord *sel = selected();
+    if (!sel || sel->status != BackupRecord::statusCompleted())
+        return;
+    m_ctx->requestRestore(QString::number(sel->id));
+}
+
+void HistoryPage::verifySelected() {
+    const BackupRecord *sel = selected();
+    if (!sel || sel->status != BackupRecord::statusCompleted())
+        return;
+    const BackupRecord record = *sel;
+    // Like `lifeboatctl verify`: the temporary database goes on the backup's own server — unless that is a
+    // production server (or unknown), where a throwaway local cluster (--sandbox) keeps verification off it.
+    const auto profile = m_ctx->config().profile(record.profile);
+    const bool sandbox = !profile || profile->production;
+    const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
+    const QList<StorageConfig> storages = m_ctx->config().storages();
+    struct Secrets {
+        QString password;
+        QHash<QString, QString> storage;
+    };
+    emit statusMessage(tr("Verifying backup #%1…").arg(record.id));
+    runAsync(
+        this,
+        [keychain, name = record.profile, storages, sandbox] {
+            Secrets s;
+            if (!keychain)
+                return s;
+            KeychainCredentialStore store;
+            if (!sandbox)
+                s.password = store.read(CredentialStore::profilePasswordKey(name)).value_or(QString());
+            for (const StorageConfig &sc : storages)
+                if (sc.isS3() && !sc.accessKeyId.isEmpty())
+                    s.storage.insert(sc.name,
+                                     store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
+            return s;
+        },
+        [this, record, profile, sandbox, storages](const Secrets &s) {
+            VerifyJob::Request req;
+            req.source = QString::number(record.id);
+            req.serverConninfo = profile && !sandbox ? profile->conninfo : QString();
+            req.password = s.password;
+            req.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());
+            req.storages = storages;
+            req.storageSecrets = s.storage;
+            req.pgToolDir = m_ctx->config().option(QStringLiteral("pgToolDir"));
+            req.sandbox = sandbox;
+            Job *job = m_ctx->runner()->submit(std::make_unique<VerifyJob>(std::move(req)));
+            m_ctx->jobs()->track(job, record.profile);
+            connect(job, &Job::finished, this, [this, id = record.id](const JobResult &r) {
+                emit statusMessage(r.ok() ? tr("Backup #%1 verified: every check passed.").arg(id)
+                                          : tr("Verification of backup #%1 failed: %2").arg(id).arg(r.error.message));
+            });
+        });
+}
+
+void HistoryPage::copyPresignedLink() {
+    const BackupRecord *sel = selected();
+    if (!sel)
+        return;
+    const auto loc = std::find_if(sel->locations.cbegin(), sel->locations.cend(),
+                                  [](const BackupLocation &l) { return l.kind == QLatin1String("s3"); });
+    if (loc == sel->locations.cend())
+        return;
+    const auto sc = m_ctx->config().storage(loc->storage);
+    if (!sc) {
+        MessageBox::warning(this, tr("Copy presigned link"),
+                            tr("The storage “%1” is no longer configured.").arg(loc->storage));
+        return;
+    }
+    const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
+    struct Link {
+        QString url;
+        QString error;
+    };
+    runAsync(
+        this,
+        [config = *sc, key = loc->path, keychain] {
+            Link out;
+            QString secret;
+            if (keychain && !config.accessKeyId.isEmpty()) {
+                KeychainCredentialStore store;
+                secret = store.read(CredentialStore::storageSecretKey(config.name)).value_or(QString());
+            }
+            Error e;
+            const auto session = StoreFactory::s3Session(config, secret, &e);
+            const auto url = session ? session->presignGet(key, S3Client::kDefaultPresignSeconds, &e) : std::nullopt;
+            if (url)
+                out.url = url->toString(QUrl::FullyEncoded);
+            else
+                out.error = e.message;
+            return out;
+        },
+        [this, id = sel->id](const Link &l) {
+            if (!l.error.isEmpty()) {
+                MessageBox::warning(this, tr("Copy presigned link"), l.error);
+                return;
+            }
+            // The link is a bearer credential: to the clipboard only, never to a log or the status bar.
+            QApplication::clipboard()->setText(l.url);
+            emit statusMessage(tr("A download link for backup #%1 (valid 15 minutes) was copied.").arg(id));
+        });
 }
 
 } // namespace lifeboat

@@ -36,6 +36,8 @@ public:
     QAction *manifestAction() const { return m_manifest; }
     QAction *copyAction() const { return m_copy; }
     QAction *restoreAction() const { return m_restore; }
+    QAction *verifyAction() const { return m_verify; }
+    QAction *linkAction() const { return m_link; }
 
     // Selects the row of this record if it is loaded.
     bool selectRecord(qint64 id);
@@ -46,6 +48,12 @@ public slots:
     void deleteSelected();
     void showManifest();
     void copyDetails();
+    // Opens the restore wizard on the selected backup (AppContext::requestRestore).
+    void restoreSelected();
+    // Runs a VerifyJob on the selected backup as a tracked job; the job stores the outcome in the catalog.
+    void verifySelected();
+    // A presigned GET link to the selected backup's S3 copy, to the clipboard.
+    void copyPresignedLink();
 
 signals:
     void backupNowRequested();

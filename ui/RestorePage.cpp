@@ -1,6 +1,8 @@
 #include "ui/RestorePage.h"
 
-#include "ui/PlaceholderPage.h"
+#include "ui/MessageBox.h"
+#include "ui/RestoreRunPage.h"
+#include "ui/RestoreWizard.h"
 
 #include <QVBoxLayout>
 
@@ -11,14 +13,36 @@ RestorePage::RestorePage(AppContext *ctx, QWidget *parent)
     , m_ctx(ctx) {
     auto *v = new QVBoxLayout(this);
     v->setContentsMargins(0, 0, 0, 0);
-    v->addWidget(new PlaceholderPage(
-        QStringLiteral(":/icons/restore.svg"), tr("Restore"),
-        tr("A step-by-step restore: choose a backup, inspect its contents, pick the target server and database, pass "
-           "the safety checks (active connections, production warning, type the database name, safety backup), "
-           "watch it run and get a verification report."),
-        this));
+    newWizard();
 }
 
-void RestorePage::openWith(const QString &) {}
+void RestorePage::newWizard() {
+    if (m_wizard) {
+        m_wizard->hide();
+        m_wizard->deleteLater();
+    }
+    m_wizard = new RestoreWizard(m_ctx, this);
+    // Embedded in the page rather than a window of its own.
+    m_wizard->setWindowFlags(Qt::Widget);
+    layout()->addWidget(m_wizard);
+    m_wizard->show();
+    // Finish or Cancel: start over with an empty wizard.
+    connect(
+        m_wizard, &QDialog::finished, this, [this] { newWizard(); }, Qt::QueuedConnection);
+    emit wizardReplaced(m_wizard);
+}
+
+void RestorePage::openWith(const QString &spec) {
+    if (m_wizard->currentId() == RestoreWizard::RunId && m_wizard->runPage()->isRunning()) {
+        MessageBox::information(this, tr("A restore is running"),
+                                tr("Wait for the running restore to finish (or cancel it) before starting another "
+                                   "one from %1.")
+                                    .arg(spec));
+        return;
+    }
+    if (m_wizard->currentId() != RestoreWizard::ChooseId)
+        newWizard();
+    m_wizard->openWith(spec);
+}
 
 } // namespace lifeboat

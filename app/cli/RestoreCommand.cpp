@@ -6,11 +6,8 @@
 #include "CliSecrets.h"
 #include "RestoreCliSupport.h"
 
-#include "crypto/AgeRecipient.h"
-#include "jobs/BackupJob.h"
-#include "jobs/StoreFactory.h"
-#include "pg/Conninfo.h"
 #include "restore/RestoreJob.h"
+#include "restore/SafetyBackup.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -99,51 +96,8 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
     // The production safety backup goes to the target profile's default storages, like any manual backup.
     if (target->production) {
         const auto profile = ctx.config().profile(target->profile);
-        const QString password = target->password;
-        const QStringList storages = target->storages;
-        std::shared_ptr<Catalog> catalog = ctx.catalog();
-        const QString toolDir = req.pgToolDir;
-        ConfigStore *config = &ctx.config();
-        CliSecrets *sec = &secrets;
-        req.safetyBackup = [=](const QString &db, Error *why) -> std::unique_ptr<Job> {
-            if (storages.isEmpty()) {
-                *why = {ExitCode::Refused,
-                        QStringLiteral("profile \"%1\" has no default storage to hold it").arg(profile->name)};
-                return nullptr;
-            }
-            BackupJob::Request b;
-            b.profile = *profile;
-            Error e;
-            b.profile.conninfo = Conninfo::parse(profile->conninfo, &e).withDatabase(db).toKeywordString();
-            b.password = password;
-            b.options.label = QStringLiteral("pre-restore safety backup");
-            for (const QString &r : profile->recipients) {
-                QString bad;
-                const auto rec = AgeRecipient::parse(r, &bad);
-                if (!rec) {
-                    *why = {ExitCode::Usage, QStringLiteral("profile recipient: %1").arg(bad)};
-                    return nullptr;
-                }
-                b.encryptTo.push_back(*rec);
-            }
-            b.catalog = catalog;
-            b.pgToolDir = toolDir;
-            for (const QString &name : storages) {
-                const auto sc = config->storage(name);
-                if (!sc) {
-                    *why = {ExitCode::Usage, QStringLiteral("unknown storage \"%1\"").arg(name)};
-                    return nullptr;
-                }
-                const QString secret = sc->isS3() && !sc->accessKeyId.isEmpty()
-                                           ? sec->secret(CredentialStore::storageSecretKey(name), false, {})
-                                           : QString();
-                auto store = StoreFactory::create(*sc, secret, why);
-                if (!store)
-                    return nullptr;
-                b.stores.push_back(std::move(store));
-            }
-            return std::make_unique<BackupJob>(std::move(b));
-        };
+        req.safetyBackup = SafetyBackup::factory(*profile, target->password, req.storages, req.storageSecrets,
+                                                 ctx.catalog(), req.pgToolDir);
     }
 
     const RestoreOptions opts = o; // req is moved into the job

@@ -1,0 +1,6 @@
+# The restore wizard walked end to end against the pg fixture, its refusal and cancel paths, and History's Verify /
+# Restore… actions. Screenshots of every step go to LIFEBOAT_SCREENSHOT_DIR when set (docs/screenshots).
+if(LIFEBOAT_BUILD_GUI)
+    lifeboat_add_test(tst_gui_restorewizard SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_gui_restorewizard.cpp
+                      LIBS lifeboat_ui LABELS gui FIXTURES pg TIMEOUT 600)
+endif()
