@@ -11,7 +11,6 @@ namespace lifeboat {
 namespace {
 constexpr int kSlice = 200; // ms per wait, so cancellation is noticed quickly
 constexpr qsizetype kMaxLine = 64 * 1024;
-constexpr int kMarkLen = 40;
 
 QByteArray encode(const QList<QByteArray> &args) {
     QByteArray out = "*" + QByteArray::number(args.size()) + "\r\n";
@@ -271,42 +270,7 @@ bool RedisConnection::fetchRdb(ByteSink *sink, const std::function<void(qint64, 
     }
     QByteArray buf;
     qint64 done = 0;
-    if (line.startsWith("$EOF:")) {
-        // Diskless payload: stream until the 40-byte mark; hold back the last 40 bytes until we know more follow.
-        const QByteArray mark = line.mid(5);
-        if (mark.size() != kMarkLen) {
-            *error = {ExitCode::Transfer, QStringLiteral("Redis %1: malformed EOF mark").arg(m_peer)};
-            return false;
-        }
-        QByteArray tail;
-        while (true) {
-            if (!waitRead(error))
-                return false;
-            tail += m_socket->readAll();
-            if (tail.endsWith(mark)) {
-                tail.chop(kMarkLen);
-                if (!tail.isEmpty() && !sink->write(tail)) {
-                    *error = sink->error();
-                    return false;
-                }
-                done += tail.size();
-                if (progress)
-                    progress(done, -1);
-                return true;
-            }
-            if (tail.size() > kMarkLen) {
-                const qsizetype n = tail.size() - kMarkLen;
-                if (!sink->write(QByteArrayView(tail.constData(), n))) {
-                    *error = sink->error();
-                    return false;
-                }
-                done += n;
-                tail.remove(0, n);
-                if (progress)
-                    progress(done, -1);
-            }
-        }
-    }
+    // Without "REPLCONF capa eof" the server always sends the length-prefixed form (never "$EOF:<mark>").
     bool ok = false;
     const qint64 total = line.mid(1).toLongLong(&ok);
     if (!ok || total < 0) {

@@ -36,13 +36,13 @@ struct RespValue {
 // Why hand-written, and why the replication protocol: Lifeboat needs only a handful of commands (AUTH, INFO,
 // LASTSAVE, BGSAVE, REPLCONF, SYNC), and the snapshot must stream into the backup pipeline without a temporary
 // file — exactly what `redis-cli --rdb` does. After `SYNC` the server forks, writes an RDB and sends it as one
-// bulk payload: "$<length>\r\n<bytes>" (disk-backed) or, when the replica announced "capa eof" — we don't —
-// "$EOF:<40-byte mark>\r\n<bytes><mark>" (diskless). Before the payload the server may send bare "\n" keep-alives
-// while the fork is still writing. `REPLCONF rdb-only 1` (Redis 7+) tells the server we want the snapshot only,
-// not the command stream that follows; older servers reject it and we close the link after the payload anyway.
-// It works against a remote server and needs no access to its file system. It needs a user allowed to run
-// SYNC/REPLCONF (the default user, or an ACL user with +sync +replconf); managed services that forbid SYNC need
-// the local-file path instead (RedisBackupOptions::localRdbPath).
+// bulk payload, "$<length>\r\n<bytes>". (Only a replica that announces "REPLCONF capa eof" — we don't — may get the
+// diskless form "$EOF:<mark>…"; not announcing it keeps one simple framing and avoids the server's
+// repl-diskless-sync-delay wait.) Before the payload the server sends bare "\n" keep-alives while its fork writes.
+// `REPLCONF rdb-only 1` (Redis 7+) tells the server we want the snapshot only, not the command stream that follows;
+// older servers reject it and we close the link after the payload anyway. It works against a remote server and needs no
+// access to its file system. It needs a user allowed to run SYNC/REPLCONF (the default user, or an ACL user with +sync
+// +replconf); managed services that forbid SYNC need the local-file path instead (RedisBackupOptions::localRdbPath).
 class RedisConnection {
 public:
     RedisConnection();
