@@ -28,7 +28,6 @@ public:
         bool overwrite = false;
         bool allowExternalSymlinks = false;
         bool verifyOnly = false;
-        QString setId; // application backup set being restored (informational)
     };
 
     explicit FilesRestoreJob(Request request, QObject *parent = nullptr);
