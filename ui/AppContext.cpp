@@ -35,7 +35,16 @@ bool AppContext::open(QString *error) {
         return false;
     if (!m_config.load(error))
         return false;
-    m_catalog = SqlCatalog::sqlite(Home::catalogPath(m_home));
+    // Settings' catalogUri (shared with lifeboatctl): a PostgreSQL URI or conninfo selects the team catalog,
+    // "sqlite:PATH" or a plain path another SQLite file; empty is the home's own catalog.
+    const QString uri = m_config.option(QStringLiteral("catalogUri")).trimmed();
+    if (uri.startsWith(QLatin1String("postgresql://")) || uri.startsWith(QLatin1String("postgres://")) ||
+        uri.contains(QLatin1Char('=')))
+        m_catalog = std::make_shared<SqlCatalog>(QStringLiteral("QPSQL"), uri);
+    else if (!uri.isEmpty())
+        m_catalog = SqlCatalog::sqlite(uri.startsWith(QLatin1String("sqlite:")) ? uri.mid(7) : uri);
+    else
+        m_catalog = SqlCatalog::sqlite(Home::catalogPath(m_home));
     if (!m_catalog->open(error))
         return false;
     m_catalog->recoverInterrupted(QSysInfo::machineHostName()); // the name BackupJob records

@@ -7,7 +7,7 @@
 #include "ui/MessageBox.h"
 #include "ui/NotificationDialog.h"
 
-#include <QCheckBox>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -45,10 +45,17 @@ NotificationSettings::NotificationSettings(AppContext *ctx, QWidget *parent)
     m_result->setAccessibleName(tr("Notification test result"));
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_result);
-    m_desktop = new QCheckBox(tr("Show desktop notifications when a backup fails or stalls"), this);
-    m_desktop->setChecked(m_ctx->config().option(QStringLiteral("desktopNotifications"), QStringLiteral("true")) !=
-                          QLatin1String("false"));
-    layout->addWidget(m_desktop);
+    m_desktop = new QComboBox(this);
+    m_desktop->setAccessibleName(tr("Desktop notifications"));
+    m_desktop->addItem(tr("Failures and stalled jobs"), QStringLiteral("failure"));
+    m_desktop->addItem(tr("Every backup"), QStringLiteral("always"));
+    m_desktop->setCurrentIndex(m_ctx->config().option(QStringLiteral("desktopNotify")) == QLatin1String("always") ? 1
+                                                                                                                  : 0);
+    auto *desktopRow = new QHBoxLayout;
+    desktopRow->addWidget(new QLabel(tr("Desktop notifications from the tray:"), this));
+    desktopRow->addWidget(m_desktop);
+    desktopRow->addStretch(1);
+    layout->addLayout(desktopRow);
 
     connect(m_add, &QPushButton::clicked, this, &NotificationSettings::addChannel);
     connect(m_edit, &QPushButton::clicked, this, &NotificationSettings::editChannel);
@@ -59,14 +66,11 @@ NotificationSettings::NotificationSettings(AppContext *ctx, QWidget *parent)
         for (QPushButton *b : {m_edit, m_remove, m_test})
             b->setEnabled(selected() != nullptr);
     });
-    connect(m_desktop, &QCheckBox::toggled, this, [this](bool on) {
+    connect(m_desktop, &QComboBox::activated, this, [this] {
         QString error;
-        if (!m_ctx->updateConfig(
-                [on](ConfigStore &c) {
-                    c.setOption(QStringLiteral("desktopNotifications"),
-                                on ? QStringLiteral("true") : QStringLiteral("false"));
-                },
-                &error))
+        const QString value = m_desktop->currentData().toString();
+        if (!m_ctx->updateConfig([value](ConfigStore &c) { c.setOption(QStringLiteral("desktopNotify"), value); },
+                                 &error))
             MessageBox::critical(this, tr("Settings not saved"), error);
     });
     for (QPushButton *b : {m_edit, m_remove, m_test})

@@ -5,7 +5,7 @@
 #include <QList>
 #include <QWidget>
 
-class QCheckBox;
+class QComboBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -15,15 +15,15 @@ namespace lifeboat {
 class AppContext;
 
 // The notification channels (webhooks and e-mail, from the catalog so headless runners share them), with
-// add/edit/remove, "Send test" on the selected one (result inline), and the desktop-notification switch (setting
-// "desktopNotifications", on by default).
+// add/edit/remove, "Send test" on the selected one (result inline), and when the tray shows desktop notifications
+// (setting "desktopNotify", read by the tray: failures and stalls by default, or every backup).
 class NotificationSettings : public QWidget {
     Q_OBJECT
 public:
     explicit NotificationSettings(AppContext *ctx, QWidget *parent = nullptr);
 
     QListWidget *channelList() const { return m_list; }
-    QCheckBox *desktopField() const { return m_desktop; }
+    QComboBox *desktopField() const { return m_desktop; }
     QPushButton *addButton() const { return m_add; }
     QPushButton *testButton() const { return m_test; }
     QLabel *resultLabel() const { return m_result; }
@@ -54,7 +54,7 @@ private:
     QPushButton *m_remove;
     QPushButton *m_test;
     QLabel *m_result;
-    QCheckBox *m_desktop;
+    QComboBox *m_desktop;
     bool m_loaded = false;
 };
 

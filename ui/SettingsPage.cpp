@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -49,7 +50,8 @@ QListWidget *listWithButtons(QGroupBox *box, const QString &name, QPushButton **
 
 SettingsPage::SettingsPage(AppContext *ctx, QWidget *parent)
     : QWidget(parent)
-    , m_ctx(ctx) {
+    , m_ctx(ctx)
+    , m_catalogAtStart(ctx->config().option(QStringLiteral("catalogUri")).trimmed()) {
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     auto *scroll = new QScrollArea(this);
@@ -212,15 +214,26 @@ void SettingsPage::reload() {
 }
 
 void SettingsPage::reloadCatalogInfo() {
+    const QString chosen = m_ctx->config().option(QStringLiteral("catalogUri")).trimmed();
+    // Never show a password someone put into the URI or conninfo.
+    auto shown = [](const QString &uri) {
+        QString s = uri.contains(QStringLiteral("://")) ? QUrl(uri).toString(QUrl::RemovePassword) : uri;
+        return s.replace(QRegularExpression(QStringLiteral("password\\s*=\\s*('[^']*'|\\S+)")),
+                         QStringLiteral("password=…"));
+    };
     const auto catalog = std::dynamic_pointer_cast<SqlCatalog>(m_ctx->catalog());
-    const QString chosen = m_ctx->config().option(QStringLiteral("catalogUri"));
     QString now;
     if (catalog && catalog->isPostgres())
-        now = tr("In use: the shared PostgreSQL catalog.");
+        now = tr("In use: the shared PostgreSQL catalog %1").arg(shown(m_catalogAtStart));
     else
-        now = tr("In use: SQLite file %1").arg(QDir::toNativeSeparators(Home::catalogPath(m_ctx->home())));
-    if (!chosen.trimmed().isEmpty() && !(catalog && catalog->isPostgres()))
-        now += QLatin1Char(' ') + tr("(settings name another location: restart to use it)");
+        now = tr("In use: SQLite file %1")
+                  .arg(QDir::toNativeSeparators(m_catalogAtStart.isEmpty() ? Home::catalogPath(m_ctx->home())
+                                                : m_catalogAtStart.startsWith(QLatin1String("sqlite:"))
+                                                    ? m_catalogAtStart.mid(7)
+                                                    : m_catalogAtStart));
+    if (chosen != m_catalogAtStart)
+        now += QLatin1Char(' ') + tr("— the settings now name %1: restart Lifeboat to use it.")
+                                      .arg(chosen.isEmpty() ? tr("the home's own catalog") : shown(chosen));
     m_catalogNow->setText(now);
 }
 

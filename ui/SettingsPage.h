@@ -41,6 +41,7 @@ private:
     void removeSelected(bool profile);
 
     AppContext *m_ctx;
+    QString m_catalogAtStart; // the catalogUri AppContext opened (settings are read once, at start)
     QListWidget *m_profiles;
     QListWidget *m_storages;
     QLineEdit *m_toolDir;

@@ -114,6 +114,7 @@ class TestSchedules : public QObject {
     QString m_store;
     std::unique_ptr<AppContext> m_ctx;
     HttpSink m_sink;
+    QString m_teamDb;
 
     std::unique_ptr<SqlCatalog> reopenCatalog() {
         auto c = SqlCatalog::sqlite(Home::catalogPath(m_home));
@@ -456,6 +457,15 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(listTest.size(), 1, 20000);
         QVERIFY(listTest.first().at(0).toBool());
         QCOMPARE(m_sink.bodies.size(), 2);
+
+        // Desktop notifications: the setting the tray reads.
+        QString err;
+        QCOMPARE(settings.desktopField()->currentData().toString(), QStringLiteral("failure"));
+        settings.desktopField()->setCurrentIndex(settings.desktopField()->findData(QStringLiteral("always")));
+        emit settings.desktopField()->activated(settings.desktopField()->currentIndex());
+        QCOMPARE(m_ctx->config().option(QStringLiteral("desktopNotify")), QStringLiteral("always"));
+        QVERIFY(
+            m_ctx->updateConfig([](ConfigStore &c) { c.setOption(QStringLiteral("desktopNotify"), QString()); }, &err));
     }
 
     void smtpSendTestAgainstARealServer() {
@@ -603,6 +613,54 @@ private slots:
         QCOMPARE(panel.keyList()->count(), 2);
     }
 
+    void catalogLocationAppliesAtRestart() {
+        // Settings name a team catalog (PostgreSQL on the fixture); the running app keeps its catalog and says a
+        // restart is needed; a fresh AppContext (the restart) opens the PostgreSQL catalog.
+        const QString db = m_teamDb =
+            QStringLiteral("lb_gui_catalog_%1").arg(QRandomGenerator::global()->bounded(1000000));
+        TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(db));
+        const QString home = m_tmp.filePath(QStringLiteral("team-home"));
+        {
+            AppContext ctx(home);
+            QString err;
+            QVERIFY2(ctx.open(&err), qPrintable(err));
+            SettingsPage settings(&ctx);
+            QVERIFY(settings.catalogLabel()->text().contains(Home::catalogPath(home)));
+            settings.catalogField()->setText(TestEnv::pgConninfo(db) + QStringLiteral(" password=hunter2"));
+            MessageBox::setNextAnswer(QMessageBox::Ok);
+            const auto apply = settings.findChildren<QPushButton *>();
+            QPushButton *button = nullptr;
+            for (QPushButton *b : apply)
+                if (b->accessibleName() == QStringLiteral("Apply catalog location"))
+                    button = b;
+            QVERIFY(button);
+            QTest::mouseClick(button, Qt::LeftButton);
+            QCOMPARE(MessageBox::lastTitle(), QStringLiteral("Catalog location saved"));
+            QVERIFY(settings.catalogLabel()->text().contains(QStringLiteral("restart")));
+            QVERIFY(!settings.catalogLabel()->text().contains(QStringLiteral("hunter2")));
+            QVERIFY(!std::dynamic_pointer_cast<SqlCatalog>(ctx.catalog())->isPostgres());
+            // Back to a conninfo without the (wrong) password for the restart below.
+            QVERIFY(ctx.updateConfig(
+                [&](ConfigStore &c) { c.setOption(QStringLiteral("catalogUri"), TestEnv::pgConninfo(db)); }, &err));
+        }
+        AppContext restarted(home);
+        QString err;
+        QVERIFY2(restarted.open(&err), qPrintable(err));
+        QVERIFY(std::dynamic_pointer_cast<SqlCatalog>(restarted.catalog())->isPostgres());
+        ScheduleRecord s;
+        s.name = QStringLiteral("team-nightly");
+        s.profile = QStringLiteral("shop");
+        s.cron = QStringLiteral("0 1 * * *");
+        QVERIFY2(restarted.catalog()->saveSchedule(s, &err), qPrintable(err));
+        QCOMPARE(TestEnv::psql(db, QStringLiteral("SELECT name FROM schedules")).trimmed(),
+                 QStringLiteral("team-nightly"));
+        {
+            SettingsPage settings(&restarted);
+            QVERIFY2(settings.catalogLabel()->text().contains(QStringLiteral("PostgreSQL")),
+                     qPrintable(settings.catalogLabel()->text()));
+        }
+    }
+
     void screenshots() {
         Profile shop = *m_ctx->config().profile(QStringLiteral("shop"));
         MainWindow w(m_ctx.get());
@@ -672,7 +730,12 @@ private slots:
         qInfo("screenshots in %s", qPrintable(dir));
     }
 
-    void cleanupTestCase() { m_ctx.reset(); }
+    void cleanupTestCase() {
+        m_ctx.reset();
+        if (!m_teamDb.isEmpty())
+            TestEnv::psql(QStringLiteral("postgres"),
+                          QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_teamDb));
+    }
 };
 
 QTEST_MAIN(TestSchedules)
