@@ -112,6 +112,15 @@ int SetCommand::add(CliContext &ctx, const QStringList &args) {
         if (!ctx.config().mirror(m))
             return ctx.usage(QStringLiteral("unknown mirror \"%1\" (add it with `lifeboatctl mirror add`)").arg(m));
     }
+    for (const QString &f : std::as_const(s.files)) {
+        if (!ctx.config().fileSource(f))
+            return ctx.usage(QStringLiteral("unknown file source \"%1\" (add it with `lifeboatctl files add`)").arg(f));
+    }
+    for (const QString &r : std::as_const(s.redis)) {
+        if (!ctx.config().redisSource(r))
+            return ctx.usage(
+                QStringLiteral("unknown Redis source \"%1\" (add it with `lifeboatctl redis add`)").arg(r));
+    }
     for (const QString &st : std::as_const(s.storages)) {
         if (!ctx.config().storage(st))
             return ctx.usage(QStringLiteral("unknown storage \"%1\" (known: %2)")
@@ -274,6 +283,8 @@ JobResult SetCommand::capture(CliContext &ctx, const SetConfig &set, const QStri
     SetPlanner::Secrets sec;
     sec.storages = secrets.storageSecrets(ctx.config().storages());
     sec.databasePassword = password;
+    for (const QString &name : set.redis)
+        sec.redis.insert(name, secrets.secret(RedisSourceConfig::passwordKey(name), false, QString()));
     Error e;
     auto req = SetPlanner::backup(ctx.config(), set, startedUtc, type, ctx.catalog(), sec, &e);
     if (!req)

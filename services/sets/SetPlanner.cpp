@@ -1,10 +1,16 @@
 #include "sets/SetPlanner.h"
 
 #include "crypto/AgeRecipient.h"
+#include "files/FilesBackupJob.h"
+#include "files/FilesRestoreJob.h"
 #include "jobs/BackupJob.h"
 #include "jobs/StoreFactory.h"
 #include "mirror/MirrorJob.h"
 #include "mirror/MirrorRestoreJob.h"
+#include "redis/RedisBackupJob.h"
+
+#include <QDir>
+#include <QFileInfo>
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -30,6 +36,50 @@ Error strictDryRun(const QList<SafetyCheck> &checks, const RestoreOptions &o) {
             return {ExitCode::Refused, QStringLiteral("refused: %1 — %2").arg(c.title, c.detail)};
     }
     return {};
+}
+bool parseRecipients(const QStringList &texts, const QString &owner, std::vector<AgeRecipient> *out, Error *error) {
+    for (const QString &r : texts) {
+        QString why;
+        const auto rec = AgeRecipient::parse(r, &why);
+        if (!rec) {
+            *error = usage(QStringLiteral("%1 recipient: %2").arg(owner, why));
+            return false;
+        }
+        out->push_back(*rec);
+    }
+    return true;
+}
+
+bool resolveStorages(const ConfigStore &config, const QStringList &names, const QString &owner,
+                     QList<StorageConfig> *out, Error *error) {
+    if (names.isEmpty()) {
+        *error =
+            usage(QStringLiteral("%1 has no storage to write to — give the set storages (`set add … --storage NAME`)")
+                      .arg(owner));
+        return false;
+    }
+    for (const QString &name : names) {
+        const auto sc = config.storage(name);
+        if (!sc) {
+            *error = usage(QStringLiteral("%1 names the storage \"%2\", which does not exist").arg(owner, name));
+            return false;
+        }
+        out->append(*sc);
+    }
+    return true;
+}
+
+// Stores are made when the member starts (an S3 session per run); one that cannot be made is left out and the
+// member's own check ("no storage to write to") reports it.
+std::vector<std::unique_ptr<BackupStore>> openStores(const QList<StorageConfig> &storages,
+                                                     const QHash<QString, QString> &secrets) {
+    std::vector<std::unique_ptr<BackupStore>> stores;
+    for (const StorageConfig &sc : storages) {
+        Error e;
+        if (auto store = StoreFactory::create(sc, secrets.value(sc.name), &e))
+            stores.push_back(std::move(store));
+    }
+    return stores;
 }
 } // namespace
 
@@ -106,13 +156,6 @@ std::optional<SetBackupJob::Request> SetPlanner::backup(const ConfigStore &confi
                                return std::make_unique<BackupJob>(std::move(b));
                            }});
 
-    if (!set.files.isEmpty() || !set.redis.isEmpty()) {
-        *error = usage(QStringLiteral("set \"%1\" has directory or Redis members, which this build cannot back up "
-                                      "as part of a set yet")
-                           .arg(set.name));
-        return std::nullopt;
-    }
-
     for (const QString &name : set.mirrors) {
         const auto m = config.mirror(name);
         if (!m) {
@@ -138,6 +181,79 @@ std::optional<SetBackupJob::Request> SetPlanner::backup(const ConfigStore &confi
         mr.options.label = QStringLiteral("set %1").arg(set.name);
         req.members.push_back({QStringLiteral("mirror"), name,
                                [mr]() -> std::unique_ptr<Job> { return std::make_unique<MirrorJob>(mr); }});
+    }
+    for (const QString &name : set.files) {
+        const auto f = config.fileSource(name);
+        if (!f) {
+            *error = usage(QStringLiteral("set \"%1\" names the file source \"%2\", which does not exist "
+                                          "(`lifeboatctl files add`)")
+                               .arg(set.name, name));
+            return std::nullopt;
+        }
+        QList<StorageConfig> fileStorages;
+        std::vector<AgeRecipient> fileRecipients;
+        const QString owner = QStringLiteral("file source \"%1\"").arg(name);
+        if (!resolveStorages(config, f->storages.isEmpty() ? storageNames : f->storages, owner, &fileStorages, error) ||
+            !parseRecipients(f->recipients, owner, &fileRecipients, error))
+            return std::nullopt;
+        const FileSourceConfig src = *f;
+        const QString setName = set.name;
+        req.members.push_back({QStringLiteral("files"), name, [=]() -> std::unique_ptr<Job> {
+                                   FilesBackupJob::Request fr;
+                                   fr.sourceName = src.name;
+                                   fr.path = src.path;
+                                   fr.options.setId = setId;
+                                   fr.options.type = type;
+                                   fr.options.label = QStringLiteral("set %1").arg(setName);
+                                   fr.options.excludes = src.excludes;
+                                   fr.options.compression = src.compression;
+                                   fr.stores = openStores(fileStorages, storageSecrets);
+                                   fr.catalog = catalog;
+                                   fr.encryptTo = fileRecipients;
+                                   return std::make_unique<FilesBackupJob>(std::move(fr));
+                               }});
+    }
+
+    for (const QString &name : set.redis) {
+        const auto r = config.redisSource(name);
+        if (!r) {
+            *error = usage(QStringLiteral("set \"%1\" names the Redis source \"%2\", which does not exist "
+                                          "(`lifeboatctl redis add`)")
+                               .arg(set.name, name));
+            return std::nullopt;
+        }
+        QString why;
+        RedisUrl url = RedisUrl::parse(r->url, &why);
+        if (!url.isValid()) {
+            *error = usage(QStringLiteral("Redis source \"%1\": %2").arg(name, why));
+            return std::nullopt;
+        }
+        if (url.password().isEmpty())
+            url.setPassword(secrets.redis.value(name));
+        QList<StorageConfig> redisStorages;
+        std::vector<AgeRecipient> redisRecipients;
+        const QString owner = QStringLiteral("Redis source \"%1\"").arg(name);
+        if (!resolveStorages(config, r->storages.isEmpty() ? storageNames : r->storages, owner, &redisStorages,
+                             error) ||
+            !parseRecipients(r->recipients, owner, &redisRecipients, error))
+            return std::nullopt;
+        const RedisSourceConfig src = *r;
+        const QString setName = set.name;
+        req.members.push_back({QStringLiteral("redis"), name, [=]() -> std::unique_ptr<Job> {
+                                   RedisBackupJob::Request rr;
+                                   rr.sourceName = src.name;
+                                   rr.url = url;
+                                   rr.options.setId = setId;
+                                   rr.options.type = type;
+                                   rr.options.label = QStringLiteral("set %1").arg(setName);
+                                   rr.options.compression = src.compression;
+                                   rr.options.caFile = src.caFile;
+                                   rr.options.localRdbPath = src.rdbPath;
+                                   rr.stores = openStores(redisStorages, storageSecrets);
+                                   rr.catalog = catalog;
+                                   rr.encryptTo = redisRecipients;
+                                   return std::make_unique<RedisBackupJob>(std::move(rr));
+                               }});
     }
     return req;
 }
@@ -235,6 +351,58 @@ std::optional<SetRestoreJob::Request> SetPlanner::restore(const ConfigStore &con
                 return e;
             };
             m.makeJob = [mr]() -> std::unique_ptr<Job> { return std::make_unique<MirrorRestoreJob>(mr); };
+        } else if (r.kind == QLatin1String("files")) {
+            const auto src = config.fileSource(r.profile);
+            QString dir = targets.filesTo.value(r.profile, src ? src->path : QString());
+            if (dir.isEmpty()) {
+                *error = usage(QStringLiteral("file source \"%1\": no directory to restore into — pass --files-to "
+                                              "%1=DIR")
+                                   .arg(r.profile));
+                return std::nullopt;
+            }
+            dir = QFileInfo(dir).absoluteFilePath();
+            FilesRestoreJob::Request fr;
+            fr.source = QString::number(r.id);
+            fr.catalog = catalog;
+            fr.storages = config.storages();
+            const QHash<QString, QString> storageSecrets = secrets.storages;
+            fr.secretFor = [storageSecrets](const QString &storage) { return storageSecrets.value(storage); };
+            fr.identities = targets.identities;
+            fr.targetDir = dir;
+            fr.overwrite = targets.overwrite;
+            fr.setId = setId;
+            const bool overwrite = targets.overwrite;
+            // FilesRestoreJob refuses a non-empty directory itself; checking first keeps the set all-or-nothing.
+            m.check = [dir, overwrite](QJsonObject *details) -> Error {
+                details->insert(QStringLiteral("directory"), dir);
+                const QDir d(dir);
+                if (!overwrite && d.exists() &&
+                    !d.isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System))
+                    return {ExitCode::Refused, QStringLiteral("%1 is not empty — restore into an empty directory "
+                                                              "(--files-to SOURCE=DIR) or pass --overwrite")
+                                                   .arg(dir)};
+                return {};
+            };
+            m.makeJob = [fr]() -> std::unique_ptr<Job> { return std::make_unique<FilesRestoreJob>(fr); };
+        } else if (r.kind == QLatin1String("redis")) {
+            const QString where = r.locations.isEmpty() ? QStringLiteral("(no stored copy)")
+                                                        : QStringLiteral("%1:%2").arg(r.locations.first().storage,
+                                                                                      r.locations.first().path);
+            m.guidance = QStringLiteral("Redis %1: not restored automatically (the server must be stopped). Its RDB "
+                                        "snapshot is record #%2, stored at %3. Fetch it with `lifeboatctl download %2 "
+                                        "--to DIR`, decompress it (%4), stop Redis with SHUTDOWN NOSAVE, put it in "
+                                        "place as dump.rdb (CONFIG GET dir / dbfilename) and start Redis — see the "
+                                        "runbook, \"Redis failure\".")
+                             .arg(r.profile)
+                             .arg(r.id)
+                             .arg(where, r.compression.isEmpty() ? QStringLiteral("if compressed") : r.compression);
+            m.check = [r](QJsonObject *details) -> Error {
+                details->insert(QStringLiteral("location"),
+                                r.locations.isEmpty() ? QString() : r.locations.first().path);
+                if (r.locations.isEmpty())
+                    return {ExitCode::Integrity, QStringLiteral("Redis record #%1 has no stored copy").arg(r.id)};
+                return {};
+            };
         } else {
             *error =
                 usage(QStringLiteral("set %1 has a %2 member (%3), which this build cannot restore as part of a set")

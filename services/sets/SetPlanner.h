@@ -24,9 +24,10 @@ public:
     struct Secrets {
         QHash<QString, QString> storages; // S3 secret keys by storage name
         QString databasePassword;         // empty: libpq's own sources
+        QHash<QString, QString> redis;    // Redis passwords by source name (empty: none)
     };
 
-    // Database first, then directories, mirrors and Redis sources, in the order the set lists them.
+    // Database first, then bucket mirrors, directories and Redis sources, each in the order the set lists them.
     static std::optional<SetBackupJob::Request> backup(const ConfigStore &config, const SetConfig &set,
                                                        const QDateTime &startedUtc, const QString &type,
                                                        std::shared_ptr<Catalog> catalog, const Secrets &secrets,

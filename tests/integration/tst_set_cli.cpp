@@ -7,15 +7,40 @@
 #include "pipeline/MemorySink.h"
 #include "storage/S3Session.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRandomGenerator>
+#include <QScopeGuard>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 
 using namespace lifeboat;
+
+namespace {
+quint16 freePort() {
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+QByteArray readFile(const QString &path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<missing>");
+}
+
+void writeFile(const QString &path, const QByteArray &data) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly))
+        f.write(data);
+}
+} // namespace
 
 class TstSetCli : public QObject {
     Q_OBJECT
@@ -324,6 +349,107 @@ private slots:
             QCOMPARE(e[QStringLiteral("reason")].toString(),
                      QStringLiteral("set %1: younger than 24 h").arg(setId)); // not "newest successful": it failed
         }
+    }
+
+    void wholeApplicationWithFilesAndRedis() {
+        // A real redis-server with a few keys.
+        QVERIFY2(QFile::exists(QStringLiteral("/usr/bin/redis-server")), "redis-server is not installed");
+        const quint16 port = freePort();
+        const QString redisDir = m_tmp.filePath(QStringLiteral("redis"));
+        QDir().mkpath(redisDir);
+        QProcess redis;
+        redis.start(QStringLiteral("/usr/bin/redis-server"),
+                    {QStringLiteral("--bind"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
+                     QString::number(port), QStringLiteral("--dir"), redisDir, QStringLiteral("--save"), QString(),
+                     QStringLiteral("--appendonly"), QStringLiteral("no")});
+        QVERIFY(redis.waitForStarted());
+        const auto stopRedis = qScopeGuard([&redis] {
+            redis.terminate();
+            redis.waitForFinished(5000);
+        });
+        auto cli = [port](const QStringList &args) {
+            QProcess p;
+            p.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-p"), QString::number(port)} + args);
+            p.waitForFinished(20000);
+            return p.readAllStandardOutput().trimmed();
+        };
+        for (int i = 0; i < 100 && cli({QStringLiteral("PING")}) != "PONG"; ++i)
+            QTest::qWait(100);
+        QCOMPARE(cli({QStringLiteral("SET"), QStringLiteral("job:1"), QStringLiteral("queued")}), QByteArray("OK"));
+
+        // A directory of uploads.
+        const QString files = m_tmp.filePath(QStringLiteral("app-files"));
+        writeFile(files + QStringLiteral("/avatars/ünï.png"), "avatar bytes");
+        writeFile(files + QStringLiteral("/invoices/2026/1.pdf"), QByteArray(300000, 'x'));
+
+        QCOMPARE(ctl({QStringLiteral("files"), QStringLiteral("add"), QStringLiteral("uploads-dir"),
+                      QStringLiteral("--path"), files})
+                     .exitCode,
+                 0);
+        QCOMPARE(ctl({QStringLiteral("redis"), QStringLiteral("add"), QStringLiteral("queue"), QStringLiteral("--url"),
+                      QStringLiteral("redis://127.0.0.1:%1").arg(port)})
+                     .exitCode,
+                 0);
+        QCOMPARE(ctl({QStringLiteral("set"), QStringLiteral("add"), QStringLiteral("full"), QStringLiteral("--profile"),
+                      QStringLiteral("shopdb"), QStringLiteral("--files"), QStringLiteral("uploads-dir"),
+                      QStringLiteral("--mirror"), QStringLiteral("media"), QStringLiteral("--redis"),
+                      QStringLiteral("queue"), QStringLiteral("--storage"), QStringLiteral("disk")})
+                     .exitCode,
+                 0);
+        const QJsonObject b = json({QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("full")});
+        QCOMPARE(b.value(QStringLiteral("status")).toString(), QStringLiteral("COMPLETED"));
+        const QString setId = b.value(QStringLiteral("setId")).toString();
+        QStringList kinds;
+        for (const QJsonValue &m : b.value(QStringLiteral("members")).toArray())
+            kinds << m[QStringLiteral("kind")].toString();
+        QCOMPARE(kinds, (QStringList{QStringLiteral("database"), QStringLiteral("mirror"), QStringLiteral("files"),
+                                     QStringLiteral("redis")}));
+        QCOMPARE(TestEnv::psql(m_catalogDb, QStringLiteral("SELECT count(*) FROM backups WHERE set_id = '%1' AND "
+                                                           "status = 'COMPLETED'")
+                                                .arg(setId))
+                     .trimmed(),
+                 QStringLiteral("4"));
+
+        // A non-empty directory for the files member refuses the whole set: the new database is not created.
+        const QString busy = m_tmp.filePath(QStringLiteral("busy"));
+        writeFile(busy + QStringLiteral("/keep.txt"), "mine");
+        const QString target = m_db + QStringLiteral("_full");
+        m_dropDbs << target;
+        const QStringList restoreArgs{QStringLiteral("set"),
+                                      QStringLiteral("restore"),
+                                      setId,
+                                      QStringLiteral("--target"),
+                                      QStringLiteral("shopdb"),
+                                      QStringLiteral("--target-db"),
+                                      target,
+                                      QStringLiteral("--create"),
+                                      QStringLiteral("--mirror-prefix"),
+                                      QStringLiteral("full-restored")};
+        QJsonObject r =
+            json(restoreArgs + QStringList{QStringLiteral("--files-to"), QStringLiteral("uploads-dir=") + busy}, 6);
+        QVERIFY2(r.value(QStringLiteral("error")).toString().contains(QStringLiteral("files uploads-dir")),
+                 qPrintable(r.value(QStringLiteral("error")).toString()));
+        QVERIFY(!dbExists(target));
+        QCOMPARE(countBelow(QStringLiteral("app/full-restored/")), 0);
+        QCOMPARE(readFile(busy + QStringLiteral("/keep.txt")), QByteArray("mine"));
+
+        // Into an empty directory: every member restored; Redis comes back as guidance with the RDB's location.
+        const QString restoredFiles = m_tmp.filePath(QStringLiteral("restored-files"));
+        r = json(restoreArgs +
+                 QStringList{QStringLiteral("--files-to"), QStringLiteral("uploads-dir=") + restoredFiles});
+        QCOMPARE(r.value(QStringLiteral("status")).toString(), QStringLiteral("RESTORED"));
+        QCOMPARE(rows(target), rows(m_db)); // nothing changed the source since this capture
+        QCOMPARE(readFile(restoredFiles + QStringLiteral("/avatars/ünï.png")), QByteArray("avatar bytes"));
+        QCOMPARE(readFile(restoredFiles + QStringLiteral("/invoices/2026/1.pdf")), QByteArray(300000, 'x'));
+        QCOMPARE(get(QStringLiteral("app/full-restored/u/1.pdf")), QByteArray("PDF one"));
+        const QJsonObject redisRow = r.value(QStringLiteral("members")).toArray().at(3).toObject();
+        QCOMPARE(redisRow.value(QStringLiteral("status")).toString(), QStringLiteral("GUIDANCE"));
+        const QString guidance = redisRow.value(QStringLiteral("guidance")).toString();
+        QVERIFY2(guidance.contains(QStringLiteral("SHUTDOWN NOSAVE")) && guidance.contains(QStringLiteral("disk:")),
+                 qPrintable(guidance));
+        const QString rdb =
+            guidance.section(QStringLiteral("stored at disk:"), 1).section(QStringLiteral(". Fetch"), 0, 0);
+        QVERIFY2(QFile::exists(rdb), qPrintable(rdb));
     }
 
     void cleanupTestCase() {
