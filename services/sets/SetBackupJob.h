@@ -11,7 +11,7 @@
 
 namespace lifeboat {
 
-// Captures an application backup set: runs the member jobs (database first, then directories, bucket mirrors and
+// Captures an application backup set: runs the member jobs (database first, then bucket mirrors, directories and
 // Redis, as SetPlanner orders them) one after the other on this worker thread, each already carrying the set id
 // in its options so every record it writes belongs to the set. The first member that fails stops the set: the
 // members after it do not run, the members before it keep their (complete) artifacts but their records are
