@@ -54,7 +54,7 @@ Commands:
   secrets status|use BACKEND       where passwords and keys are kept (keychain, encrypted file, ask every time)
   mirror add|list|remove|run|restore
                                    bucket mirrors: an S3 prefix copied incrementally (size + ETag) into backup storage
-  set add|list|remove|backup|restore|prune
+  set add|list|remove|backup|restore|prune|run-due
                                    application backup sets: database + directories + mirrors + Redis as one unit
   files add|list|remove|backup|restore|verify
                                    directory sources: tar + gzip/zstd backups, safe restore into a directory
