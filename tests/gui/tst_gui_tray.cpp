@@ -6,6 +6,7 @@
 
 #include "catalog/SqlCatalog.h"
 #include "core/Home.h"
+#include "models/BackupHistoryModel.h"
 #include "models/CatalogWatcher.h"
 #include "models/Format.h"
 #include "models/JobListModel.h"
@@ -257,7 +258,7 @@ private slots:
         QVariant badgeAtStall;
         connect(jobs, &JobListModel::jobStalled, this, [&](int row) {
             statusAtStall = jobs->index(row, JobListModel::StatusColumn).data().toString();
-            badgeAtStall = jobs->index(row, JobListModel::StatusColumn).data(Qt::UserRole + 2);
+            badgeAtStall = jobs->index(row, JobListModel::StatusColumn).data(BackupHistoryModel::BadgeColorRole);
         });
         QSignalSpy stalled(jobs, &JobListModel::jobStalled);
         Job *job = nullptr;
