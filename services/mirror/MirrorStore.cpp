@@ -114,7 +114,7 @@ Error MirrorStore::putObjectList(const QString &runId, const QByteArray &json, B
     location->storage = m_config.name;
     location->kind = m_session ? QStringLiteral("s3") : QStringLiteral("local");
     location->path = m_session ? fullPath(relative) : QDir::cleanPath(fullPath(relative));
-    location->manifestPath = location->path;
+    location->manifestPath.clear(); // the object list is the run's manifest: one file, deleted once
     return {};
 }
 

@@ -370,7 +370,6 @@ std::optional<SetRestoreJob::Request> SetPlanner::restore(const ConfigStore &con
             fr.identities = targets.identities;
             fr.targetDir = dir;
             fr.overwrite = targets.overwrite;
-            fr.setId = setId;
             const bool overwrite = targets.overwrite;
             // FilesRestoreJob refuses a non-empty directory itself; checking first keeps the set all-or-nothing.
             m.check = [dir, overwrite](QJsonObject *details) -> Error {
