@@ -10,6 +10,7 @@
 
 #include "jobs/BackupDeleter.h"
 #include "notify/Notification.h"
+#include "restore/SafetyBackup.h"
 #include "schedule/CronExpression.h"
 #include "sets/SetPlanner.h"
 #include "sets/SetPruner.h"
@@ -383,6 +384,12 @@ int SetCommand::restore(CliContext &ctx, const QStringList &args) {
     }
     SetPlanner::Secrets sec;
     sec.storages = secrets.storageSecrets(ctx.config().storages());
+    // A production target gets its safety backup exactly as with `restore`.
+    if (target->production) {
+        if (const auto profile = ctx.config().profile(target->profile))
+            t.safetyBackup = SafetyBackup::factory(*profile, target->password, ctx.config().storages(), sec.storages,
+                                                   ctx.catalog(), ctx.config().option(QStringLiteral("pgToolDir")));
+    }
     Error e;
     auto req = SetPlanner::restore(ctx.config(), ctx.catalog(), p.positional().first(), t, sec, &e);
     if (!req)

@@ -271,6 +271,37 @@ private slots:
         QCOMPARE(get(QStringLiteral("app/refused2/logo.png")), QByteArray("someone else's logo"));
     }
 
+    void productionTargetGetsItsSafetyBackup() {
+        const QString setId = json({QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("shop")})
+                                  .value(QStringLiteral("setId"))
+                                  .toString();
+        const QString prod = m_db + QStringLiteral("_prod");
+        m_dropDbs << prod;
+        TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(prod));
+        TestEnv::psql(prod, QStringLiteral("CREATE TABLE orders AS SELECT 1 AS id, 'live' AS note"));
+        const QString conn =
+            QStringLiteral("host=%1 port=%2 user=postgres dbname=%3")
+                .arg(m_pg.value(QStringLiteral("PG_HOST")), m_pg.value(QStringLiteral("PG_PORT")), prod);
+        QCOMPARE(
+            ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("live"), QStringLiteral("--conninfo"),
+                 conn, QStringLiteral("--production"), QStringLiteral("--storage"), QStringLiteral("disk")})
+                .exitCode,
+            0);
+        const QJsonObject r = json({QStringLiteral("set"), QStringLiteral("restore"), setId, QStringLiteral("--target"),
+                                    QStringLiteral("live"), QStringLiteral("--target-db"), prod,
+                                    QStringLiteral("--clean"), QStringLiteral("--confirm"), prod,
+                                    QStringLiteral("--mirror-prefix"), QStringLiteral("prod-restored")});
+        QCOMPARE(r.value(QStringLiteral("status")).toString(), QStringLiteral("RESTORED"));
+        QCOMPARE(rows(prod), rows(m_db));
+        // The production database was backed up before it was overwritten.
+        QCOMPARE(TestEnv::psql(m_catalogDb, QStringLiteral("SELECT count(*) FROM backups WHERE label = 'pre-restore "
+                                                           "safety backup' AND status = 'COMPLETED' AND database_name "
+                                                           "= '%1'")
+                                                .arg(prod))
+                     .trimmed(),
+                 QStringLiteral("1"));
+    }
+
     void scheduledCaptureRunsOnceWhenDue() {
         // "0 3 * * *" UTC: tomorrow 03:05 one run is owed, once; the capture carries the runner's time.
         const QDate tomorrow = QDateTime::currentDateTimeUtc().date().addDays(1);
