@@ -9,8 +9,8 @@
 #include "storage/S3Client.h"
 #include "ui/AppContext.h"
 #include "ui/BucketBreadcrumb.h"
-#include "ui/BucketDownloader.h"
 #include "ui/BucketMessageBar.h"
+#include "ui/BucketTransferPanel.h"
 #include "ui/FileDialog.h"
 #include "ui/MessageBox.h"
 
@@ -19,14 +19,11 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QShortcut>
 #include <QStandardPaths>
 #include <QStyle>
@@ -52,12 +49,8 @@ BucketsPage::BucketsPage(AppContext *ctx, QWidget *parent)
     , m_bar(new BucketMessageBar(this))
     , m_view(new QTableView(this))
     , m_summary(new QLabel(this))
-    , m_transfer(new QWidget(this))
-    , m_transferText(new QLabel(m_transfer))
-    , m_progress(new QProgressBar(m_transfer))
-    , m_cancel(new QPushButton(tr("Cancel"), m_transfer))
-    , m_proxy(new BucketSortProxy(this))
-    , m_downloader(new BucketDownloader(this)) {
+    , m_transfer(new BucketTransferPanel(this))
+    , m_proxy(new BucketSortProxy(this)) {
     auto *layout = new QVBoxLayout(this);
     buildActions();
 
@@ -106,16 +99,6 @@ BucketsPage::BucketsPage(AppContext *ctx, QWidget *parent)
     m_view->horizontalHeader()->setStretchLastSection(true);
     layout->addWidget(m_view, 1);
 
-    auto *transfer = new QHBoxLayout(m_transfer);
-    transfer->setContentsMargins(0, 0, 0, 0);
-    transfer->addWidget(m_transferText, 1);
-    m_progress->setRange(0, 1000);
-    m_progress->setTextVisible(true);
-    m_progress->setAccessibleName(tr("Download progress"));
-    transfer->addWidget(m_progress, 1);
-    m_cancel->setAccessibleName(tr("Cancel the download"));
-    transfer->addWidget(m_cancel);
-    m_transfer->hide();
     layout->addWidget(m_transfer);
     m_summary->setAccessibleName(tr("Listing summary"));
     m_summary->setWordWrap(true);
@@ -144,44 +127,35 @@ BucketsPage::BucketsPage(AppContext *ctx, QWidget *parent)
         m_proxy->setFilterFixedString(text);
         updateSummary();
     });
+    // activated: Enter, and a double click (or the platform's single click) — a folder opens.
     connect(m_view, &QTableView::activated, this, &BucketsPage::activate);
-    connect(m_view, &QTableView::doubleClicked, this, &BucketsPage::activate);
     connect(m_view, &QTableView::customContextMenuRequested, this, &BucketsPage::showContextMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &BucketsPage::updateActions);
-    connect(m_cancel, &QPushButton::clicked, m_downloader, &BucketDownloader::cancel);
-    connect(m_downloader, &BucketDownloader::progress, this,
-            [this](qint64 done, qint64 total, int current, int count, const QString &name) {
-                m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
-                const QLocale l;
-                m_progress->setFormat(
-                    QStringLiteral("%1 / %2").arg(l.formattedDataSize(done), l.formattedDataSize(total)));
-                if (!name.isEmpty())
-                    m_transferText->setText(tr("Downloading %1 (%2 of %3)…").arg(name).arg(current + 1).arg(count));
-            });
-    connect(m_downloader, &BucketDownloader::finished, this, [this](const BucketDownloader::Outcome &o) {
-        m_transfer->hide();
+    connect(m_transfer, &BucketTransferPanel::finished, this, [this](const BucketDownloader::Outcome &o) {
         updateActions();
-        const QString dir = o.files.isEmpty() ? QString() : QFileInfo(o.files.first()).absolutePath();
-        QString text = o.cancelled
-                           ? tr("Download cancelled; files finished before it stopped: %L1.").arg(o.files.size())
-                           : tr("Objects downloaded: %L1").arg(o.files.size()) +
-                                 (dir.isEmpty() ? QString() : tr(", to %1").arg(dir)) + QLatin1Char('.');
-        if (!o.files.isEmpty())
-            text += QLatin1Char(' ') + tr("%1 verified against the SHA-256 in their manifest; the rest (no manifest "
-                                          "beside them) checked by size.")
-                                           .arg(o.verified.size());
-        if (!o.problems.isEmpty())
-            m_bar->showError(tr("Objects that could not be downloaded: %L1.").arg(o.problems.size()) +
-                                 QLatin1Char(' ') + text,
-                             o.problems.join(QLatin1Char('\n')));
-        else
-            m_bar->showInformation(text, o.files.join(QLatin1Char('\n')));
+        bool error = false;
+        const QString text = BucketTransferPanel::describe(o, &error);
+        m_bar->showMessage(error ? BucketMessageBar::Kind::Error : BucketMessageBar::Kind::Information, text,
+                           (error ? o.problems : o.files).join(QLatin1Char('\n')));
         emit downloadsFinished(o.files, o.problems, o.cancelled);
     });
     connect(m_ctx, &AppContext::configChanged, this, &BucketsPage::reloadStorages);
     connect(m_ctx, &AppContext::catalogChanged, this, &BucketsPage::loadCatalogIndex);
+    // Until the keychain has answered, a storage whose secret lives there cannot connect: retry once it has.
+    connect(m_ctx, &AppContext::keychainChanged, this, [this] {
+        if (!m_model && !m_storageName.isEmpty())
+            openStorage(m_storageName);
+    });
     reloadStorages();
     updateActions();
+}
+
+QPushButton *BucketsPage::cancelDownloadButton() const {
+    return m_transfer->cancelButton();
+}
+
+QProgressBar *BucketsPage::downloadProgress() const {
+    return m_transfer->progressBar();
 }
 
 BucketsPage::~BucketsPage() {
@@ -431,7 +405,7 @@ void BucketsPage::updateActions() {
     const bool idle = m_busy == 0;
     const bool artifact = one && !BucketArtifacts::isManifestKey(m_model->key(rows.first())) &&
                           (m_model->recordId(rows.first()) > 0 || m_model->hasManifest(rows.first()));
-    m_download->setEnabled(objects > 0 && !m_downloader->isRunning());
+    m_download->setEnabled(objects > 0 && !m_transfer->isRunning());
     m_link->setEnabled(one);
     m_restore->setEnabled(artifact && idle);
     m_import->setEnabled(importable > 0 && idle);
@@ -495,7 +469,7 @@ void BucketsPage::showContextMenu(const QPoint &pos) {
 }
 
 void BucketsPage::downloadSelected() {
-    if (m_downloader->isRunning())
+    if (m_transfer->isRunning())
         return;
     QList<BucketDownloader::Item> items;
     for (const QModelIndex &i : selectedSource())
@@ -506,13 +480,10 @@ void BucketsPage::downloadSelected() {
     const QString start = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
     FileDialog::getExistingDirectory(this, tr("Download the selected objects to"), start,
                                      [this, items](const QString &dir) {
-                                         if (dir.isEmpty() || m_downloader->isRunning())
+                                         if (dir.isEmpty() || m_transfer->isRunning())
                                              return;
                                          m_bar->dismiss();
-                                         m_progress->setValue(0);
-                                         m_transferText->setText(tr("Starting the download…"));
-                                         m_transfer->show();
-                                         m_downloader->start(m_config, items, dir);
+                                         m_transfer->start(m_config, items, dir);
                                          updateActions();
                                      });
 }

@@ -20,10 +20,10 @@ namespace lifeboat {
 
 class AppContext;
 class BucketBreadcrumb;
-class BucketDownloader;
 class BucketMessageBar;
 class BucketModel;
 class BucketSortProxy;
+class BucketTransferPanel;
 class S3Client;
 
 // The bucket browser: pick an S3 storage, walk its folders (breadcrumb, double-click/Enter, Backspace or Alt+Up for
@@ -54,8 +54,8 @@ public:
     QAction *restoreAction() const { return m_restore; }
     QAction *importAction() const { return m_import; }
     QAction *deleteAction() const { return m_delete; }
-    QPushButton *cancelDownloadButton() const { return m_cancel; }
-    QProgressBar *downloadProgress() const { return m_progress; }
+    QPushButton *cancelDownloadButton() const;
+    QProgressBar *downloadProgress() const;
 
     QString currentStorage() const { return m_storageName; }
     QString currentPrefix() const;
@@ -100,10 +100,7 @@ private:
     BucketMessageBar *m_bar;
     QTableView *m_view;
     QLabel *m_summary;
-    QWidget *m_transfer;
-    QLabel *m_transferText;
-    QProgressBar *m_progress;
-    QPushButton *m_cancel;
+    BucketTransferPanel *m_transfer;
     QAction *m_up = nullptr;
     QAction *m_refresh = nullptr;
     QAction *m_loadAll = nullptr;
@@ -114,7 +111,6 @@ private:
     QAction *m_delete = nullptr;
 
     BucketSortProxy *m_proxy;
-    BucketDownloader *m_downloader;
     S3Client *m_client = nullptr;
     BucketModel *m_model = nullptr;
     QString m_storageName;
