@@ -3,6 +3,7 @@
 #include "core/Home.h"
 #include "models/CatalogWatcher.h"
 #include "models/JobListModel.h"
+#include "ui/AboutDialog.h"
 #include "ui/AppContext.h"
 #include "ui/BackupNowDialog.h"
 #include "ui/BucketsPage.h"
@@ -224,6 +225,12 @@ void MainWindow::buildMenu() {
     quit->setShortcut(QKeySequence::Quit);
     quit->setObjectName(QStringLiteral("quitAction"));
     connect(quit, &QAction::triggered, this, &MainWindow::quitApp);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(QIcon(QStringLiteral(":/icons/lifeboat.svg")), tr("&About Lifeboat"));
+    about->setObjectName(QStringLiteral("aboutAction"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, [this] { AboutDialog::show(this); });
 }
 
 TrayScheduleRunner *MainWindow::scheduleRunner() const {
