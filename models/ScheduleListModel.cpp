@@ -37,6 +37,12 @@ void ScheduleListModel::setSchedules(const QList<ScheduleRecord> &schedules) {
     emit loaded();
 }
 
+void ScheduleListModel::setProfileStorages(const QHash<QString, QStringList> &storages) {
+    m_profileStorages = storages;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, StoragesColumn), index(int(m_rows.size()) - 1, StoragesColumn));
+}
+
 int ScheduleListModel::rowOf(const QString &name) const {
     for (int i = 0; i < m_rows.size(); ++i)
         if (m_rows.at(i).name == name)
@@ -111,8 +117,13 @@ QVariant ScheduleListModel::data(const QModelIndex &index, int role) const {
         }
         break;
     case StoragesColumn:
-        if (role == Qt::DisplayRole || role == RawRole)
-            return s.storages.isEmpty() ? tr("profile default") : s.storages.join(QStringLiteral(", "));
+        if (role == Qt::DisplayRole || role == RawRole) {
+            if (!s.storages.isEmpty())
+                return s.storages.join(QStringLiteral(", "));
+            const QStringList defaults = m_profileStorages.value(s.profile);
+            return defaults.isEmpty() ? tr("profile default")
+                                      : tr("%1 (profile default)").arg(defaults.join(QStringLiteral(", ")));
+        }
         break;
     case EnabledColumn:
         if (role == RawRole)

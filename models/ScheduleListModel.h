@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 
 #include <memory>
@@ -40,6 +41,8 @@ public:
     // Replaces the rows directly (the answer of reload(); also for tests).
     void setSchedules(const QList<ScheduleRecord> &schedules);
     bool isLoaded() const { return m_loaded; }
+    // The profiles' default storages, shown for schedules that name none.
+    void setProfileStorages(const QHash<QString, QStringList> &storages);
 
     const ScheduleRecord &schedule(int row) const { return m_rows.at(row); }
     int rowOf(const QString &name) const;
@@ -58,6 +61,7 @@ private:
     std::shared_ptr<Catalog> m_catalog;
     QList<ScheduleRecord> m_rows;
     QList<QDateTime> m_next;
+    QHash<QString, QStringList> m_profileStorages;
     bool m_loaded = false;
     quint64 m_generation = 0;
 };

@@ -79,7 +79,6 @@ CronEditorDialog::CronEditorDialog(const QString &expression, const QString &tim
            "right after it; when they fall back, a repeated time runs only the first time."),
         this);
     help->setWordWrap(true);
-    help->setStyleSheet(QStringLiteral("color: palette(mid);"));
     layout->addWidget(help);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     layout->addWidget(m_buttons);
@@ -89,7 +88,7 @@ CronEditorDialog::CronEditorDialog(const QString &expression, const QString &tim
         if (!cron.isEmpty())
             m_expression->setText(cron);
     });
-    connect(m_expression, &QLineEdit::textChanged, this, &CronEditorDialog::update);
+    connect(m_expression, &QLineEdit::textChanged, this, &CronEditorDialog::refresh);
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
         if (!m_valid)
             return;
@@ -97,7 +96,7 @@ CronEditorDialog::CronEditorDialog(const QString &expression, const QString &tim
         accept();
     });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    update();
+    refresh();
 }
 
 QString CronEditorDialog::expression() const {
@@ -106,7 +105,7 @@ QString CronEditorDialog::expression() const {
 
 void CronEditorDialog::setPreviewStart(const QDateTime &start) {
     m_start = start;
-    update();
+    refresh();
 }
 
 QString CronEditorDialog::formatFire(const QDateTime &t) {
@@ -116,7 +115,7 @@ QString CronEditorDialog::formatFire(const QDateTime &t) {
              locale.toString(t, locale.dateTimeFormat(QLocale::ShortFormat)), t.timeZoneAbbreviation());
 }
 
-void CronEditorDialog::update() {
+void CronEditorDialog::refresh() {
     const CronExpression cron = CronExpression::parse(expression());
     m_valid = cron.isValid();
     m_preview->clear();

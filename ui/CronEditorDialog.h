@@ -45,7 +45,7 @@ signals:
     void expressionAccepted(const QString &expression);
 
 private:
-    void update();
+    void refresh();
 
     QTimeZone m_zone;
     QDateTime m_start;

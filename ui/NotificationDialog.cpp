@@ -83,7 +83,9 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
     hostRow->addWidget(m_host, 1);
     hostRow->addWidget(new QLabel(tr("Port:"), mail));
     hostRow->addWidget(m_port);
-    mf->addRow(tr("&Host:"), hostRow);
+    auto *hostLabel = new QLabel(tr("&Host:"), mail);
+    hostLabel->setBuddy(m_host);
+    mf->addRow(hostLabel, hostRow);
     mf->addRow(tr("&TLS:"), m_tls);
     m_from = new QLineEdit(existing.mailFrom, mail);
     m_from->setAccessibleName(tr("Sender address"));
@@ -110,7 +112,9 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
     auto *browse = new QPushButton(tr("Browse…"), mail);
     caRow->addWidget(m_caFile, 1);
     caRow->addWidget(browse);
-    mf->addRow(tr("&CA file:"), caRow);
+    auto *caLabel = new QLabel(tr("&CA file:"), mail);
+    caLabel->setBuddy(m_caFile);
+    mf->addRow(caLabel, caRow);
     m_pages->addWidget(mail);
     m_pages->setCurrentIndex(m_kind->currentIndex());
     layout->addWidget(m_pages);
@@ -132,7 +136,6 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
     }
     rules->addRow(tr("&About:"), m_profiles);
     auto *aboutHint = new QLabel(tr("None ticked: every source."), this);
-    aboutHint->setStyleSheet(QStringLiteral("color: palette(mid);"));
     rules->addRow(QString(), aboutHint);
     layout->addLayout(rules);
 

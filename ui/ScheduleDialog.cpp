@@ -59,7 +59,9 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
     m_editCron->setAccessibleName(tr("Open the cron editor"));
     cronRow->addWidget(m_cron, 1);
     cronRow->addWidget(m_editCron);
-    form->addRow(tr("&When (cron):"), cronRow);
+    auto *cronLabel = new QLabel(tr("&When (cron):"), this);
+    cronLabel->setBuddy(m_cron);
+    form->addRow(cronLabel, cronRow);
     m_cronInfo = new QLabel(this);
     m_cronInfo->setWordWrap(true);
     m_cronInfo->setAccessibleName(tr("Cron description and next run"));

@@ -73,7 +73,6 @@ SchedulesPage::SchedulesPage(AppContext *ctx, QWidget *parent)
                                "“lifeboatctl run-due” every minute (lifeboatctl schedule install)."),
                             this);
     hint->setWordWrap(true);
-    hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
     layout->addWidget(hint);
 
     connect(m_add, &QPushButton::clicked, this, &SchedulesPage::addSchedule);
@@ -92,6 +91,14 @@ SchedulesPage::SchedulesPage(AppContext *ctx, QWidget *parent)
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &SchedulesPage::updateActions);
     connect(m_ctx, &AppContext::catalogChanged, this, &SchedulesPage::reload);
+    auto profileStorages = [this] {
+        QHash<QString, QStringList> storages;
+        for (const Profile &p : m_ctx->config().profiles())
+            storages.insert(p.name, p.defaultStorages);
+        m_model->setProfileStorages(storages);
+    };
+    profileStorages();
+    connect(m_ctx, &AppContext::configChanged, this, profileStorages);
     connect(m_ctx, &AppContext::configChanged, this, &SchedulesPage::updateActions);
     // Next-run times age: refresh them every minute.
     auto *tick = new QTimer(this);

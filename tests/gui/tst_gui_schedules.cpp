@@ -684,11 +684,18 @@ private slots:
             r.type = QStringLiteral("DAILY");
             QVERIFY(m_ctx->catalog()->update(r, &err));
         }
+        m_ctx->probeKeychain(); // the status line and the keys editor show the real answer
+        QTRY_VERIFY_WITH_TIMEOUT(m_ctx->keychainKnown(), 10000);
         w.showPage(MainWindow::Schedules);
         auto *page = qobject_cast<SchedulesPage *>(w.pageWidget(MainWindow::Schedules));
         QVERIFY(page);
         page->reload();
         QTRY_COMPARE(page->model()->rowCount(), 2);
+        QCOMPARE(page->model()
+                     ->index(page->model()->rowOf(QStringLiteral("lake-nightly")), ScheduleListModel::StoragesColumn)
+                     .data()
+                     .toString(),
+                 QStringLiteral("disk (profile default)"));
         page->selectSchedule(QStringLiteral("lake-nightly"));
         RetentionPanel *panel = page->retentionPanel();
         QTRY_COMPARE(panel->profileField()->currentData().toString(), QStringLiteral("lake"));
@@ -728,6 +735,25 @@ private slots:
         QTest::qWait(300);
         QVERIFY(w.grab().save(dir + QStringLiteral("/settings.png")));
         qInfo("screenshots in %s", qPrintable(dir));
+        // The editors too, for review (not part of the documented set).
+        const QString dialogs = qEnvironmentVariable("LIFEBOAT_DIALOG_SHOTS");
+        if (!dialogs.isEmpty()) {
+            CronEditorDialog cron(QStringLiteral("30 2 * * SUN"), QStringLiteral("Europe/Berlin"), &w);
+            cron.setPreviewStart(QDateTime(QDate(2026, 3, 21), QTime(12, 0), QTimeZone::utc()));
+            cron.show();
+            QTest::qWait(100);
+            QVERIFY(cron.grab().save(dialogs + QStringLiteral("/cron-editor.png")));
+            cron.expressionField()->setText(QStringLiteral("0 25 * * *"));
+            QVERIFY(cron.grab().save(dialogs + QStringLiteral("/cron-editor-error.png")));
+            ScheduleDialog sd(m_ctx.get(), *reopenCatalog()->schedule(QStringLiteral("shop-weekly")), {}, &w);
+            sd.show();
+            QTest::qWait(100);
+            QVERIFY(sd.grab().save(dialogs + QStringLiteral("/schedule-dialog.png")));
+            NotificationDialog nd(m_ctx.get(), reopenCatalog()->notifiers().first(), &w);
+            nd.show();
+            QTest::qWait(100);
+            QVERIFY(nd.grab().save(dialogs + QStringLiteral("/notification-dialog.png")));
+        }
     }
 
     void cleanupTestCase() {
