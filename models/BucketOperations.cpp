@@ -67,6 +67,10 @@ BucketOperations::Removed BucketOperations::remove(const S3Config &config, const
             r.problems << tr("backup #%1 is no longer in the catalog").arg(id);
             continue;
         }
+        if (record->status == BackupRecord::statusInProgress()) {
+            r.problems << tr("backup #%1 is still in progress; cancel it on the Jobs page first").arg(id);
+            continue;
+        }
         const BackupDeleter::Outcome o = deleter.deleteBackup(*catalog, *record);
         r.catalogChanged = true;
         for (const QString &s : o.removed + o.missing)

@@ -56,7 +56,8 @@ BucketDownloader::Outcome runDownloads(const std::shared_ptr<BucketDownloader::S
                 expected = m.sha256.toLatin1();
         }
         const Error e = S3Download::toFile(*session, key, target, expected);
-        if (state->cancelled) {
+        if (e && state->cancelled) {
+            // A cancelled transfer is not resumed from here: leave nothing behind.
             QFile::remove(target + QStringLiteral(".partial"));
             break;
         }
