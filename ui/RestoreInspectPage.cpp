@@ -268,12 +268,10 @@ void RestoreInspectPage::inspect() {
                                      ? tr("%1, archive version %2").arg(r.format, r.header.versionString())
                                      : r.format));
                 setDetail(QStringLiteral("encrypted"), r.encrypted ? tr("yes (age)") : tr("no"));
-                setDetail(QStringLiteral("server"), r.header.serverVersion.isEmpty()
-                                                        ? (rec.serverVersion.isEmpty() ? tr("—") : rec.serverVersion)
-                                                        : tr("PostgreSQL %1").arg(r.header.serverVersion));
-                setDetail(QStringLiteral("dump"), r.header.dumpVersion.isEmpty()
-                                                      ? (rec.toolVersion.isEmpty() ? tr("—") : rec.toolVersion)
-                                                      : tr("pg_dump %1").arg(r.header.dumpVersion));
+                const QString server = r.header.serverVersion.isEmpty() ? rec.serverVersion : r.header.serverVersion;
+                const QString dump = r.header.dumpVersion.isEmpty() ? rec.toolVersion : r.header.dumpVersion;
+                setDetail(QStringLiteral("server"), server.isEmpty() ? tr("—") : tr("PostgreSQL %1").arg(server));
+                setDetail(QStringLiteral("dump"), dump.isEmpty() ? tr("—") : tr("pg_dump %1").arg(dump));
                 if (!r.clientMessage.isEmpty())
                     m_version->setText(
                         QStringLiteral("<b style='color:#b3261e'>%1</b>").arg(r.clientMessage.toHtmlEscaped()));
@@ -283,8 +281,16 @@ void RestoreInspectPage::inspect() {
                                                 r.client.toString()));
                 const bool encryptedNeedsKey = r.encrypted;
                 m_identityNote->setEnabled(encryptedNeedsKey);
+                m_status->setStyleSheet(r.error || !r.clientMessage.isEmpty() ? QStringLiteral("color: #b3261e;")
+                                                                              : QString());
                 if (r.error) {
                     QString text = r.error.message;
+                    // The engine speaks the CLI's language (--identity); here the key comes from the panel.
+                    if (r.encrypted && (in.identities.empty() || r.error.code == ExitCode::Integrity))
+                        text = in.identities.empty()
+                                   ? tr("it is encrypted. Choose its identity file, a key name from the credential "
+                                        "store, or type its passphrase, then “Inspect again”.")
+                                   : tr("none of the keys given opens it (%1).").arg(r.error.message);
                     if (!in.identityError.isEmpty())
                         text = in.identityError + QLatin1Char('\n') + text;
                     m_status->setText(tr("Cannot read this backup: %1").arg(text));

@@ -19,14 +19,19 @@
 #include "ui/RestoreWizard.h"
 
 #include <QAbstractButton>
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -43,8 +48,8 @@ using namespace lifeboat;
 // refusal paths (a wrong typed name; production without a safety backup) keep “Restore” disabled and leave the
 // target unchanged; Cancel on the run page leaves the wizard and the server in a safe, stated state. Screenshots of
 // every step (set LIFEBOAT_SCREENSHOT_DIR=…/docs/screenshots to refresh the documentation's copies).
-static constexpr const char *kDatabases[] = {"wiz_src",       "wiz_restored", "wiz_existing", "wiz_prod",
-                                             "wiz_cancelled", "wiz_partial",  "wiz_big",      "wiz_big_copy"};
+static constexpr const char *kDatabases[] = {"wiz_src",     "wiz_restored", "wiz_existing", "wiz_prod", "wiz_cancelled",
+                                             "wiz_partial", "wiz_big",      "wiz_big_copy", "wiz_enc",  "wiz_s3"};
 
 class TestRestoreWizard : public QObject {
     Q_OBJECT
@@ -474,6 +479,151 @@ private slots:
         QTest::mouseClick(nextButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(wizard()->reportPage()->isReady(), 30000);
         QVERIFY(!wizard()->reportPage()->report().passed());
+        wizard()->button(QWizard::FinishButton)->click();
+        QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
+    }
+
+    void newerArchiveNamesTheClientToInstall() {
+        // The real backup with its header's archive version raised to 1.16 (written by pg_dump 17).
+        const auto rec = m_ctx->catalog()->get(m_backupId);
+        QVERIFY(rec && !rec->locations.isEmpty());
+        QFile good(rec->locations.first().path);
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        QByteArray bytes = good.readAll();
+        QVERIFY(bytes.startsWith("PGDMP"));
+        bytes[6] = 16;
+        const QString newer = m_tmp.filePath(QStringLiteral("newer.dump"));
+        QFile out(newer);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(bytes);
+        out.close();
+
+        m_ctx->requestRestore(newer); // a file path: the Choose page takes it as a file
+        QTRY_COMPARE_WITH_TIMEOUT(wizard()->currentId(), int(RestoreWizard::InspectId), 10000);
+        QCOMPARE(wizard()->source(), newer);
+        RestoreInspectPage *in = wizard()->inspectPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!in->isBusy(), 60000);
+        QVERIFY(!in->isComplete());
+        QVERIFY(!wizard()->button(QWizard::NextButton)->isEnabled());
+        QVERIFY2(in->versionLabel()->text().contains(QStringLiteral("install PostgreSQL 17 client tools")),
+                 qPrintable(in->versionLabel()->text()));
+        QVERIFY(in->statusLabel()->text().contains(QStringLiteral("cannot be restored")));
+        wizard()->reject();
+        QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
+    }
+
+    void encryptedBackupOpensWithIdentityFile() {
+        const AgeKeyPair keys = AgeIdentity::generate();
+        const QString keyFile = m_tmp.filePath(QStringLiteral("restore.key"));
+        QFile kf(keyFile);
+        QVERIFY(kf.open(QIODevice::WriteOnly));
+        kf.write(keys.identityFileContents());
+        kf.close();
+        Job *job = nullptr;
+        m_ctx->startBackup(QStringLiteral("shop"), {QStringLiteral("disk")}, BackupOptions{}, {keys.recipient},
+                           [&](Job *j, const QString &) { job = j; });
+        QTRY_VERIFY_WITH_TIMEOUT(job, 20000);
+        QSignalSpy done(job, &Job::finished);
+        QVERIFY(done.wait(120000));
+        const JobResult r = done.first().first().value<JobResult>();
+        QVERIFY2(r.ok(), qPrintable(r.error.message));
+
+        m_ctx->requestRestore(QString::number(r.recordId));
+        QTRY_COMPARE_WITH_TIMEOUT(wizard()->currentId(), int(RestoreWizard::InspectId), 20000);
+        RestoreInspectPage *in = wizard()->inspectPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!in->isBusy(), 60000);
+        QVERIFY(!in->isComplete()); // no key yet
+        QVERIFY2(in->statusLabel()->text().contains(QStringLiteral("Cannot read")),
+                 qPrintable(in->statusLabel()->text()));
+        shot(QStringLiteral("2-inspect-locked"));
+        FileDialog::setNextFileName(keyFile);
+        QTest::mouseClick(in->identityFileButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(in->isComplete(), 60000);
+        QCOMPARE(in->detail(QStringLiteral("encrypted")), QStringLiteral("yes (age)"));
+        wizard()->next();
+        wizard()->targetPage()->databaseField()->setText(QStringLiteral("wiz_enc"));
+        wizard()->next();
+        QTRY_VERIFY_WITH_TIMEOUT(!wizard()->safetyPage()->isChecking(), 60000);
+        QVERIFY2(wizard()->safetyPage()->isComplete(), qPrintable(wizard()->safetyPage()->blocker()));
+        QTest::mouseClick(nextButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard()->runPage()->isFinished(), 120000);
+        QVERIFY2(wizard()->runOk(), qPrintable(wizard()->runError()));
+        QCOMPARE(psql(QStringLiteral("wiz_enc"), QStringLiteral("SELECT count(*) FROM orders")),
+                 QStringLiteral("3000"));
+        QTest::mouseClick(nextButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard()->reportPage()->isReady(), 60000);
+        QVERIFY(wizard()->reportPage()->report().passed());
+        wizard()->button(QWizard::FinishButton)->click();
+        QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
+    }
+
+    void s3CopyLinkAndRestore() {
+        // A backup whose only copy is in the bucket: History copies a presigned link to it, and the wizard restores
+        // it (downloaded once, its SHA-256 checked on the way).
+        const auto env = TestEnv::fixture(QStringLiteral("s3"));
+        QVERIFY2(!env.isEmpty(), "the s3 fixture is not running (run through ctest)");
+        qputenv("AWS_ACCESS_KEY_ID", env.value(QStringLiteral("S3_ACCESS_KEY")).toUtf8());
+        qputenv("AWS_SECRET_ACCESS_KEY", env.value(QStringLiteral("S3_SECRET_KEY")).toUtf8());
+        QString err;
+        QVERIFY(m_ctx->updateConfig(
+            [&](ConfigStore &c) {
+                StorageConfig s3;
+                s3.name = QStringLiteral("offsite");
+                s3.kind = QStringLiteral("s3");
+                s3.endpoint = env.value(QStringLiteral("S3_ENDPOINT"));
+                s3.bucket = env.value(QStringLiteral("S3_BUCKET"));
+                s3.region = env.value(QStringLiteral("S3_REGION"));
+                s3.prefix = QStringLiteral("wizard-%1/").arg(QDateTime::currentMSecsSinceEpoch());
+                s3.pathStyle = true;
+                c.upsertStorage(s3);
+            },
+            &err));
+        Job *job = nullptr;
+        QString why;
+        m_ctx->startBackup(QStringLiteral("shop"), {QStringLiteral("offsite")}, BackupOptions{}, {},
+                           [&](Job *j, const QString &e) {
+                               job = j;
+                               why = e;
+                           });
+        QTRY_VERIFY_WITH_TIMEOUT(job || !why.isEmpty(), 20000);
+        QVERIFY2(job, qPrintable(why));
+        QSignalSpy done(job, &Job::finished);
+        QVERIFY(done.wait(120000));
+        const JobResult r = done.first().first().value<JobResult>();
+        QVERIFY2(r.ok(), qPrintable(r.error.message));
+        const qint64 id = r.recordId;
+
+        m_window->showPage(MainWindow::History);
+        HistoryPage *h = m_window->historyPage();
+        h->reload();
+        QTRY_VERIFY_WITH_TIMEOUT(h->selectRecord(id), 10000);
+        QVERIFY(h->linkAction()->isEnabled());
+        QApplication::clipboard()->clear();
+        h->linkAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(QApplication::clipboard()->text().contains(QStringLiteral("X-Amz-Signature=")), 20000);
+        const QUrl url(QApplication::clipboard()->text());
+        QVERIFY(url.toString().startsWith(env.value(QStringLiteral("S3_ENDPOINT"))));
+        // The link really downloads the backup (a plain HTTP GET, no credentials).
+        QNetworkAccessManager nam;
+        QNetworkReply *reply = nam.get(QNetworkRequest(url));
+        QSignalSpy got(reply, &QNetworkReply::finished);
+        QVERIFY(got.wait(20000));
+        QCOMPARE(reply->error(), QNetworkReply::NoError);
+        const QByteArray body = reply->readAll();
+        reply->deleteLater();
+        QVERIFY(body.startsWith("PGDMP"));
+        QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex()),
+                 m_ctx->catalog()->get(id)->sha256);
+
+        QVERIFY(toSafety(QStringLiteral("shop"), QStringLiteral("wiz_s3"), true, id));
+        QVERIFY2(wizard()->safetyPage()->isComplete(), qPrintable(wizard()->safetyPage()->blocker()));
+        QTest::mouseClick(nextButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard()->runPage()->isFinished(), 120000);
+        QVERIFY2(wizard()->runOk(), qPrintable(wizard()->runError() + wizard()->runPage()->logView()->toPlainText()));
+        QCOMPARE(psql(QStringLiteral("wiz_s3"), QStringLiteral("SELECT count(*) FROM orders")), QStringLiteral("3000"));
+        QTest::mouseClick(nextButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard()->reportPage()->isReady(), 60000);
+        QVERIFY(wizard()->reportPage()->report().passed());
         wizard()->button(QWizard::FinishButton)->click();
         QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
     }

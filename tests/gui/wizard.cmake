@@ -2,5 +2,5 @@
 # Restore… actions. Screenshots of every step go to LIFEBOAT_SCREENSHOT_DIR when set (docs/screenshots).
 if(LIFEBOAT_BUILD_GUI)
     lifeboat_add_test(tst_gui_restorewizard SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_gui_restorewizard.cpp
-                      LIBS lifeboat_ui LABELS gui FIXTURES pg TIMEOUT 600)
+                      LIBS lifeboat_ui Qt6::Network LABELS gui FIXTURES pg s3 TIMEOUT 600)
 endif()
