@@ -60,6 +60,7 @@ public:
     void setStallPolicy(qint64 limitMs, bool cancel);
     void setStallSeconds(int seconds) { setStallPolicy(qint64(qMax(1, seconds)) * 1000, m_stallCancel); }
     qint64 stallLimitMs() const { return m_stallLimitMs; }
+    bool stallCancels() const { return m_stallCancel; }
     bool isStalled(int row) const;
     // Marks a tracked job as started by a schedule (shown in its title's tooltip; the tray runner notifies for it).
     void setSchedule(const Job *job, const QString &schedule);

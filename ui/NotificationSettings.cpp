@@ -49,8 +49,8 @@ NotificationSettings::NotificationSettings(AppContext *ctx, QWidget *parent)
     m_desktop->setAccessibleName(tr("Desktop notifications"));
     m_desktop->addItem(tr("Failures and stalled jobs"), QStringLiteral("failure"));
     m_desktop->addItem(tr("Every backup"), QStringLiteral("always"));
-    m_desktop->setCurrentIndex(m_ctx->config().option(QStringLiteral("desktopNotify")) == QLatin1String("always") ? 1
-                                                                                                                  : 0);
+    m_desktop->addItem(tr("Off"), QStringLiteral("off"));
+    m_desktop->setCurrentIndex(qMax(0, m_desktop->findData(m_ctx->config().option(QStringLiteral("desktopNotify")))));
     auto *desktopRow = new QHBoxLayout;
     desktopRow->addWidget(new QLabel(tr("Desktop notifications from the tray:"), this));
     desktopRow->addWidget(m_desktop);

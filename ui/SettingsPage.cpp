@@ -1,5 +1,7 @@
 #include "ui/SettingsPage.h"
 
+#include "ui/BackgroundSettings.h"
+
 #include "catalog/SqlCatalog.h"
 #include "core/Home.h"
 #include "ui/AppContext.h"
@@ -94,6 +96,11 @@ SettingsPage::SettingsPage(AppContext *ctx, QWidget *parent)
     m_notifications = new NotificationSettings(ctx, notify);
     nl->addWidget(m_notifications);
     layout->addWidget(notify);
+
+    auto *background = new QGroupBox(tr("Background work"), content);
+    auto *bl = new QVBoxLayout(background);
+    bl->addWidget(new BackgroundSettings(ctx, background));
+    layout->addWidget(background);
 
     auto *keys = new QGroupBox(tr("Encryption keys (age)"), content);
     auto *kyl = new QVBoxLayout(keys);

@@ -146,6 +146,8 @@ void TrayController::rebuildBackupMenu() {
 }
 
 void TrayController::notify(const QString &title, const QString &text, bool failure) {
+    if (m_ctx->config().option(QStringLiteral("desktopNotify")) == QLatin1String("off"))
+        return; // the operator turned desktop notifications off; channels (mail, webhook) still go out
     m_lastTitle = title;
     m_lastText = text;
     ++m_count;
