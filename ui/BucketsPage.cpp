@@ -238,7 +238,14 @@ void BucketsPage::reloadStorages() {
     const int i = m_storage->findData(current);
     m_storage->setCurrentIndex(i < 0 ? 0 : i);
     const QString chosen = m_storage->currentData().toString();
-    if (chosen != m_storageName || !m_ctx->config().storage(chosen))
+    const auto sc = m_ctx->config().storage(chosen);
+    // Reconnect when another storage is chosen or the settings of this one changed (endpoint, prefix, keys…).
+    const auto connection = [](const StorageConfig &c) {
+        return QStringList{
+            c.endpoint,    c.bucket,     c.region, c.prefix, c.pathStyle ? QStringLiteral("path-style") : QString(),
+            c.accessKeyId, c.awsProfile, c.caFile};
+    };
+    if (chosen != m_storageName || !sc || connection(*sc) != connection(m_opened))
         openStorage(chosen);
 }
 
@@ -254,6 +261,7 @@ void BucketsPage::openStorage(const QString &name) {
     m_crumbs->setPath(name, {}, {});
     updateActions();
     const auto sc = m_ctx->config().storage(name);
+    m_opened = sc.value_or(StorageConfig{});
     if (name.isEmpty() || !sc) {
         m_summary->setText(tr("No S3 storage is configured. Add one in Settings → Storages to browse its bucket. "
                               "(Local storages are ordinary folders and are not browsed here.)"));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "catalog/StorageConfig.h"
 #include "storage/S3Config.h"
 
 #include <QHash>
@@ -114,8 +115,9 @@ private:
     S3Client *m_client = nullptr;
     BucketModel *m_model = nullptr;
     QString m_storageName;
-    S3Config m_config; // with its secret, in memory only
-    QString m_base;    // the storage's own prefix: the breadcrumb's root
+    StorageConfig m_opened; // the settings m_config was made from
+    S3Config m_config;      // with its secret, in memory only
+    QString m_base;         // the storage's own prefix: the breadcrumb's root
     quint64 m_generation = 0;
     bool m_fetchAll = false;
     int m_busy = 0; // import/delete workers in flight

@@ -513,6 +513,33 @@ private slots:
         QCOMPARE(rowOf(*page, name), -1);
     }
 
+    void settingsChangeReconnects() {
+        QVERIFY(put({{QStringLiteral("moved/inside.txt"), "in"}}));
+        auto page = newPage();
+        QVERIFY(page);
+        QCOMPARE(page->currentPrefix(), m_root);
+        QString err;
+        QVERIFY(m_ctx->updateConfig(
+            [&](ConfigStore &c) {
+                StorageConfig s = *c.storage(QStringLiteral("offsite"));
+                s.prefix = m_root + QStringLiteral("moved");
+                c.upsertStorage(s);
+            },
+            &err));
+        QTRY_COMPARE_WITH_TIMEOUT(page->currentPrefix(), m_root + QStringLiteral("moved/"), 20000);
+        QVERIFY(openAll(*page, page->currentPrefix()));
+        QCOMPARE(page->model()->rowCount(), 1);
+        QCOMPARE(page->breadcrumb()->segmentCount(), 1);
+        QVERIFY(m_ctx->updateConfig(
+            [&](ConfigStore &c) {
+                StorageConfig s = *c.storage(QStringLiteral("offsite"));
+                s.prefix = m_root.chopped(1);
+                c.upsertStorage(s);
+            },
+            &err));
+        QTRY_COMPARE_WITH_TIMEOUT(page->currentPrefix(), m_root, 20000);
+    }
+
     void listingErrorShowsInline() {
         auto page = newPage();
         QVERIFY(page);
