@@ -1,5 +1,6 @@
 #include "ui/AppContext.h"
 
+#include "catalog/CatalogFactory.h"
 #include "core/Home.h"
 #include "crypto/AgeRecipient.h"
 #include "jobs/BackupJob.h"
@@ -35,16 +36,9 @@ bool AppContext::open(QString *error) {
         return false;
     if (!m_config.load(error))
         return false;
-    // Settings' catalogUri (shared with lifeboatctl): a PostgreSQL URI or conninfo selects the team catalog,
-    // "sqlite:PATH" or a plain path another SQLite file; empty is the home's own catalog.
-    const QString uri = m_config.option(QStringLiteral("catalogUri")).trimmed();
-    if (uri.startsWith(QLatin1String("postgresql://")) || uri.startsWith(QLatin1String("postgres://")) ||
-        uri.contains(QLatin1Char('=')))
-        m_catalog = std::make_shared<SqlCatalog>(QStringLiteral("QPSQL"), uri);
-    else if (!uri.isEmpty())
-        m_catalog = SqlCatalog::sqlite(uri.startsWith(QLatin1String("sqlite:")) ? uri.mid(7) : uri);
-    else
-        m_catalog = SqlCatalog::sqlite(Home::catalogPath(m_home));
+    // Settings' catalogUri, read exactly as lifeboatctl reads it (CatalogFactory): a PostgreSQL URI or conninfo is
+    // the team catalog, "sqlite:PATH" or a plain path another SQLite file, empty the home's own catalog.
+    m_catalog = CatalogFactory::fromConfig(m_config, m_home);
     if (!m_catalog->open(error))
         return false;
     m_catalog->recoverInterrupted(QSysInfo::machineHostName()); // the name BackupJob records
@@ -168,6 +162,16 @@ void AppContext::startBackup(const QString &profileName, const QStringList &stor
             m_jobs->track(job, profile.name);
             then(job, QString());
         });
+}
+
+Job *AppContext::submitJob(std::unique_ptr<Job> job, const QString &source) {
+    Job *j = m_runner->submit(std::move(job));
+    m_jobs->track(j, source);
+    return j;
+}
+
+std::shared_ptr<Catalog> AppContext::jobCatalog() const {
+    return std::make_shared<PinnedCatalog>(m_catalog);
 }
 
 void AppContext::storeSecret(const QString &key, const QString &secret, std::function<void(const QString &)> then) {

@@ -55,6 +55,12 @@ public:
     void startBackup(const QString &profile, const QStringList &storages, const BackupOptions &options,
                      const QStringList &recipients, std::function<void(Job *job, const QString &error)> then);
 
+    // Submits a prepared job of any kind (a scheduled file or Redis backup, …) to the runner and lists it on the
+    // Jobs page under `source`. Its catalog should be jobCatalog().
+    Job *submitJob(std::unique_ptr<Job> job, const QString &source);
+    // The catalog for jobs: every call runs on the long-lived catalog thread (PinnedCatalog).
+    std::shared_ptr<Catalog> jobCatalog() const;
+
     // Stores or removes a secret in the keychain on a worker; `then` gets an empty string or the error.
     void storeSecret(const QString &key, const QString &secret, std::function<void(const QString &error)> then);
 

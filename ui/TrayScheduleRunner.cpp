@@ -1,5 +1,6 @@
 #include "ui/TrayScheduleRunner.h"
 
+#include "catalog/RedisSourceConfig.h"
 #include "jobs/JobRunner.h"
 #include "models/Async.h"
 #include "models/JobListModel.h"
@@ -129,29 +130,71 @@ void TrayScheduleRunner::checkNow() {
 void TrayScheduleRunner::launch(const Launch &l, const QDateTime &now) {
     const ScheduleRecord &s = l.claim.schedule;
     if (m_ctx->isBackupBusy(s.profile)) {
-        // A backup of this profile started by hand is running: give the lock back, the next pass tries again.
+        // A backup of this source started by hand is running: give the lock back, the next pass tries again.
         (void)QtConcurrent::run(catalogPool(), [catalog = m_ctx->catalog(), name = s.name, owner = m_owner] {
             catalog->unlockSchedule(name, owner);
         });
         return;
     }
     m_active.insert(s.name, {l.claim, now, nullptr});
+    if (s.sourceKind != QLatin1String("database")) {
+        launchSource(l, now);
+        return;
+    }
     const auto profile = m_ctx->config().profile(s.profile);
     const QStringList recipients = profile ? profile->recipients : QStringList();
     m_ctx->startBackup(s.profile, l.storages, DueRunner::optionsFor(l.claim), recipients,
-                       [this, name = s.name](Job *job, const QString &error) {
-                           if (!m_active.contains(name))
-                               return;
-                           if (!job) {
-                               JobResult failed;
-                               failed.error = {ExitCode::Usage, error};
-                               complete(name, failed);
-                               return;
-                           }
-                           m_active[name].job = job;
-                           m_ctx->jobs()->setSchedule(job, name);
-                           emit runStarted(name, job);
-                       });
+                       [this, name = s.name](Job *job, const QString &error) { started(name, job, error); });
+}
+
+void TrayScheduleRunner::launchSource(const Launch &l, const QDateTime &) {
+    struct Secrets {
+        QHash<QString, QString> storages;
+        QString redis;
+    };
+    const ScheduleRecord &s = l.claim.schedule;
+    QList<StorageConfig> storages;
+    for (const QString &name : l.storages)
+        if (const auto sc = m_ctx->config().storage(name); sc && sc->isS3() && !sc->accessKeyId.isEmpty())
+            storages << *sc;
+    runAsync(
+        this,
+        [keychain = keychainUsable(), storages, kind = s.sourceKind, source = s.profile] {
+            Secrets out;
+            for (const StorageConfig &sc : storages)
+                out.storages.insert(sc.name, keychainSecret(keychain, CredentialStore::storageSecretKey(sc.name)));
+            if (kind == QLatin1String("redis"))
+                out.redis = keychainSecret(keychain, RedisSourceConfig::passwordKey(source));
+            return out;
+        },
+        [this, claim = l.claim](const Secrets &secrets) {
+            if (!m_active.contains(claim.schedule.name))
+                return;
+            // Built on the GUI thread (the job is a QObject owned here); its catalog calls go to the catalog thread.
+            DueRunner builder(m_ctx->jobCatalog(), m_ctx->config(), m_owner);
+            DueRunner::Secrets lookups;
+            lookups.storageSecret = [&](const QString &name) { return secrets.storages.value(name); };
+            lookups.redisPassword = [&](const QString &) { return secrets.redis; };
+            Error err;
+            std::unique_ptr<Job> job = builder.buildJob(claim, lookups, &err);
+            if (!job)
+                return started(claim.schedule.name, nullptr, err.message);
+            started(claim.schedule.name, m_ctx->submitJob(std::move(job), claim.schedule.profile), QString());
+        });
+}
+
+void TrayScheduleRunner::started(const QString &name, Job *job, const QString &error) {
+    if (!m_active.contains(name))
+        return;
+    if (!job) {
+        JobResult failed;
+        failed.error = {ExitCode::Usage, error};
+        complete(name, failed);
+        return;
+    }
+    m_active[name].job = job;
+    m_ctx->jobs()->setSchedule(job, name);
+    emit runStarted(name, job);
 }
 
 void TrayScheduleRunner::complete(const QString &schedule, const JobResult &result) {
@@ -167,9 +210,10 @@ void TrayScheduleRunner::complete(const QString &schedule, const JobResult &resu
             d.run = runner.finish(claim, result, now);
             // Retention after each scheduled backup, as run-due does.
             if (d.run.recordId > 0)
-                d.prune = runner.prune(claim.schedule.profile, now, [keychain](const QString &storage) {
-                    return keychainSecret(keychain, CredentialStore::storageSecretKey(storage));
-                });
+                d.prune = runner.prune(claim.schedule.sourceKind, claim.schedule.profile, now,
+                                       [keychain](const QString &storage) {
+                                           return keychainSecret(keychain, CredentialStore::storageSecretKey(storage));
+                                       });
             d.channels = catalog->notifiers();
             return d;
         },

@@ -1,5 +1,6 @@
 #include "CliContext.h"
 
+#include "catalog/CatalogFactory.h"
 #include "core/ChildEnvironment.h"
 #include "core/Home.h"
 
@@ -26,8 +27,7 @@ bool CliContext::open() {
         fail(ExitCode::Usage, error);
         return false;
     }
-    const QString uri = m_catalogUri.isEmpty() ? m_config.option(QStringLiteral("catalogUri")) : m_catalogUri;
-    auto catalog = catalogFor(uri, m_home);
+    auto catalog = CatalogFactory::fromConfig(m_config, m_home, m_catalogUri);
     if (!catalog->open(&error)) {
         fail(ExitCode::Usage, error);
         return false;
@@ -38,13 +38,7 @@ bool CliContext::open() {
 }
 
 std::shared_ptr<SqlCatalog> CliContext::catalogFor(const QString &uri, const QString &home) {
-    const QString u = uri.trimmed();
-    if (u.startsWith(QLatin1String("postgresql://")) || u.startsWith(QLatin1String("postgres://")) ||
-        u.contains(QLatin1Char('=')))
-        return std::make_shared<SqlCatalog>(QStringLiteral("QPSQL"), u); // libpq expands a URI given as dbname
-    if (u.startsWith(QLatin1String("sqlite:")))
-        return std::make_shared<SqlCatalog>(QStringLiteral("QSQLITE"), u.mid(7));
-    return std::make_shared<SqlCatalog>(QStringLiteral("QSQLITE"), u.isEmpty() ? Home::catalogPath(home) : u);
+    return CatalogFactory::forUri(uri, home);
 }
 
 int CliContext::fail(ExitCode code, const QString &message) {

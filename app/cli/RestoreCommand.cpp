@@ -7,6 +7,7 @@
 #include "RestoreCliSupport.h"
 
 #include "restore/RestoreJob.h"
+#include "restore/RestoreSource.h"
 #include "restore/SafetyBackup.h"
 
 #include <QJsonArray>
@@ -47,6 +48,15 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
     RestoreCliSupport::addPasswordOptions(p);
     if (auto rc = p.parse(ctx, args, 1, 1))
         return *rc;
+    // A file, Redis or mirror backup is refused before anything else, with the command that restores it (an
+    // unknown id or unreadable file is left to the job, which reports it with its checks).
+    {
+        Error err;
+        const auto src = RestoreSource::open(p.positional().first(), ctx.catalog().get(), {}, &err);
+        if (src)
+            if (const Error e = src->requireDatabase())
+                return ctx.fail(e);
+    }
     if (!p.isSet(QStringLiteral("target")) || p.value(QStringLiteral("target-db")).isEmpty())
         return ctx.usage(QStringLiteral("restore needs --target PROFILE|URI and --target-db NAME"));
     if (p.isSet(QStringLiteral("data-only")) && p.isSet(QStringLiteral("schema-only")))

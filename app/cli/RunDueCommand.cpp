@@ -7,7 +7,8 @@
 #include "CliSecrets.h"
 #include "PruneCommand.h"
 
-#include "jobs/BackupJob.h"
+#include "catalog/RedisSourceConfig.h"
+#include "jobs/Job.h"
 #include "jobs/StallWatch.h"
 #include "schedule/DueRunner.h"
 
@@ -38,16 +39,25 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
         return o;
     }
     o.type = claim.type;
-    ctx.err() << "run-due: " << listed.name << ": " << claim.message << " → backup of " << listed.profile << " ("
-              << o.type << ")" << Qt::endl;
+    const QString what = listed.sourceKind == QLatin1String("database")
+                             ? listed.profile
+                             : DueRunner::kindLabel(listed.sourceKind) + QLatin1Char(' ') + listed.profile;
+    ctx.err() << "run-due: " << listed.name << ": " << claim.message << " → backup of " << what << " (" << o.type << ")"
+              << Qt::endl;
 
     CliSecrets secrets(ctx);
-    BackupJob::Request req;
     JobResult result;
-    const Error built = runner.buildRequest(
-        claim, req, [&](const QString &profile) { return secrets.profilePassword(profile, false, QString()); },
-        [&](const QString &storage) { return secrets.storageSecret(storage); });
-    if (built) {
+    DueRunner::Secrets lookups;
+    lookups.profilePassword = [&](const QString &profile) {
+        return secrets.profilePassword(profile, false, QString());
+    };
+    lookups.redisPassword = [&](const QString &source) {
+        return secrets.secret(RedisSourceConfig::passwordKey(source), false, QString());
+    };
+    lookups.storageSecret = [&](const QString &storage) { return secrets.storageSecret(storage); };
+    Error built;
+    std::unique_ptr<Job> job = runner.buildJob(claim, lookups, &built);
+    if (!job) {
         result.error = built;
     } else {
         // Artifact names carry the start time to the second: a second backup of a profile within the same second
@@ -55,10 +65,8 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
         static qint64 lastBackupSecond = 0;
         while (QDateTime::currentSecsSinceEpoch() <= lastBackupSecond)
             QThread::msleep(20);
-        auto job = std::make_unique<BackupJob>(std::move(req));
-        const auto watch =
-            CliAutomation::watchStalls(ctx, job.get(), listed.profile,
-                                       QStringLiteral("scheduled backup %1 of %2").arg(listed.name, listed.profile));
+        const auto watch = CliAutomation::watchStalls(
+            ctx, job.get(), listed.profile, QStringLiteral("scheduled backup %1 of %2").arg(listed.name, what));
         result = CliJobRunner(ctx, verbose).run(std::move(job));
         lastBackupSecond = QDateTime::currentSecsSinceEpoch();
     }
@@ -105,18 +113,34 @@ int RunDueCommand::run(CliContext &ctx, const QStringList &args) {
         const Outcome o = runOne(ctx, runner, s, now, p.isSet(QStringLiteral("verbose")));
         if (o.error && rc == 0)
             rc = toInt(o.error.code);
-        QJsonObject entry{{QStringLiteral("schedule"), s.name},     {QStringLiteral("profile"), s.profile},
-                          {QStringLiteral("status"), o.status},     {QStringLiteral("message"), o.message},
-                          {QStringLiteral("recordId"), o.recordId}, {QStringLiteral("type"), o.type}};
+        QJsonObject entry{{QStringLiteral("schedule"), s.name},   {QStringLiteral("profile"), s.profile},
+                          {QStringLiteral("kind"), s.sourceKind}, {QStringLiteral("status"), o.status},
+                          {QStringLiteral("message"), o.message}, {QStringLiteral("recordId"), o.recordId},
+                          {QStringLiteral("type"), o.type}};
         if (!ctx.json())
             ctx.err() << "run-due: " << s.name << ": " << o.status << ": " << o.message << Qt::endl;
-        // Retention for the profile after each scheduled backup that produced one.
+        // Retention for the source after each scheduled backup that produced one.
         if (o.recordId > 0 && !p.isSet(QStringLiteral("no-prune"))) {
-            QJsonArray decisions;
-            const int prc = PruneCommand::prune(ctx, s.profile, {}, now, false, &decisions);
             int deleted = 0;
-            for (const auto &d : decisions)
-                deleted += d.toObject().value(QStringLiteral("outcome")).toString() == QLatin1String("deleted");
+            int prc = 0;
+            if (s.sourceKind == QLatin1String("database")) {
+                QJsonArray decisions;
+                prc = PruneCommand::prune(ctx, s.profile, {}, now, false, &decisions);
+                for (const auto &d : decisions)
+                    deleted += d.toObject().value(QStringLiteral("outcome")).toString() == QLatin1String("deleted");
+            } else {
+                // File and Redis sources: only the records of that kind and name (DueRunner, as the desktop app).
+                CliSecrets secrets(ctx);
+                const DueRunner::PruneResult pr = runner.prune(
+                    s.sourceKind, s.profile, now, [&](const QString &st) { return secrets.storageSecret(st); });
+                deleted = pr.deleted;
+                for (const QString &n : pr.notes)
+                    ctx.err() << "lifeboatctl: " << n << Qt::endl;
+                if (pr.error) {
+                    ctx.err() << "lifeboatctl: " << pr.error.message << Qt::endl;
+                    prc = toInt(pr.error.code);
+                }
+            }
             entry[QStringLiteral("pruned")] = deleted;
             if (!ctx.json() && deleted > 0)
                 ctx.err() << "run-due: " << s.profile << ": retention deleted " << deleted << " backup(s)" << Qt::endl;

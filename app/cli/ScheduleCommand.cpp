@@ -26,6 +26,7 @@ QString when(const QDateTime &t) {
 QJsonObject scheduleJson(const ScheduleRecord &s, const QDateTime &next) {
     return {{QStringLiteral("name"), s.name},
             {QStringLiteral("profile"), s.profile},
+            {QStringLiteral("kind"), s.sourceKind},
             {QStringLiteral("cron"), s.cron},
             {QStringLiteral("description"), CronExpression::parse(s.cron).describe()},
             {QStringLiteral("timeZone"), s.timeZone},
@@ -62,23 +63,30 @@ int ScheduleCommand::run(CliContext &ctx, const QStringList &args) {
 int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     ArgParser p(
         QStringLiteral("schedule add"),
-        QStringLiteral("NAME --profile P [--cron EXPR] [--storage NAME]... [--missed catch-up|skip] [--tz ZONE] "
-                       "[--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--disabled] [--replace]"));
+        QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
+                       "[--missed catch-up|skip] [--tz ZONE] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] "
+                       "[--disabled] [--replace]"));
     p.option(QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P"));
+    p.option(QStringLiteral("files"), QStringLiteral("The file source to back up (`lifeboatctl files add`)."),
+             QStringLiteral("SOURCE"));
+    p.option(QStringLiteral("redis"), QStringLiteral("The Redis source to back up (`lifeboatctl redis add`)."),
+             QStringLiteral("SOURCE"));
     p.option(QStringLiteral("cron"),
              QStringLiteral("5-field cron: minute hour day-of-month month day-of-week (default \"0 1 * * *\")."),
              QStringLiteral("EXPR"));
-    p.option(QStringLiteral("storage"), QStringLiteral("Write here (repeatable; default: the profile's storages)."),
+    p.option(QStringLiteral("storage"),
+             QStringLiteral("Write here (repeatable; default: the profile's or source's storages)."),
              QStringLiteral("NAME"));
     p.option(QStringLiteral("missed"),
              QStringLiteral("Missed runs: catch-up (one run at the next chance, default) or skip."),
              QStringLiteral("POLICY"));
     p.option(QStringLiteral("tz"), QStringLiteral("Time zone of the cron times (default: the system's)."),
              QStringLiteral("ZONE"));
-    p.option(QStringLiteral("keep-daily"), QStringLiteral("Retention override for this profile."), QStringLiteral("N"));
-    p.option(QStringLiteral("keep-weekly"), QStringLiteral("Retention override for this profile."),
+    p.option(QStringLiteral("keep-daily"), QStringLiteral("Retention override for this profile or source."),
              QStringLiteral("N"));
-    p.option(QStringLiteral("keep-monthly"), QStringLiteral("Retention override for this profile."),
+    p.option(QStringLiteral("keep-weekly"), QStringLiteral("Retention override for this profile or source."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-monthly"), QStringLiteral("Retention override for this profile or source."),
              QStringLiteral("N"));
     p.flag(QStringLiteral("disabled"), QStringLiteral("Store it without running it."));
     p.flag(QStringLiteral("replace"), QStringLiteral("Replace a schedule of the same name."));
@@ -91,12 +99,38 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     const auto existing = ctx.catalog()->schedule(s.name);
     if (existing && !p.isSet(QStringLiteral("replace")))
         return ctx.usage(QStringLiteral("a schedule named \"%1\" exists; pass --replace to change it").arg(s.name));
-    if (!p.isSet(QStringLiteral("profile")))
-        return ctx.usage(QStringLiteral("schedule add needs --profile P"));
-    s.profile = p.value(QStringLiteral("profile"));
-    const auto profile = ctx.config().profile(s.profile);
-    if (!profile)
-        return ctx.usage(QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(s.profile));
+    const int sources = int(p.isSet(QStringLiteral("profile"))) + int(p.isSet(QStringLiteral("files"))) +
+                        int(p.isSet(QStringLiteral("redis")));
+    if (sources != 1)
+        return ctx.usage(QStringLiteral("schedule add needs exactly one source: --profile P, --files SOURCE or "
+                                        "--redis SOURCE"));
+    QStringList defaultStorages;
+    if (p.isSet(QStringLiteral("profile"))) {
+        s.sourceKind = QStringLiteral("database");
+        s.profile = p.value(QStringLiteral("profile"));
+        const auto profile = ctx.config().profile(s.profile);
+        if (!profile)
+            return ctx.usage(QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(s.profile));
+        defaultStorages = profile->defaultStorages;
+    } else if (p.isSet(QStringLiteral("files"))) {
+        s.sourceKind = QStringLiteral("files");
+        s.profile = p.value(QStringLiteral("files"));
+        const auto source = ctx.config().fileSource(s.profile);
+        if (!source)
+            return ctx.usage(QStringLiteral("unknown file source \"%1\" (see `lifeboatctl files list`; add it with "
+                                            "`lifeboatctl files add %1 --path DIR`)")
+                                 .arg(s.profile));
+        defaultStorages = source->storages;
+    } else {
+        s.sourceKind = QStringLiteral("redis");
+        s.profile = p.value(QStringLiteral("redis"));
+        const auto source = ctx.config().redisSource(s.profile);
+        if (!source)
+            return ctx.usage(QStringLiteral("unknown Redis source \"%1\" (see `lifeboatctl redis list`; add it with "
+                                            "`lifeboatctl redis add %1 --url …`)")
+                                 .arg(s.profile));
+        defaultStorages = source->storages;
+    }
     // The default for a new profile's schedule: daily at 01:00.
     const CronExpression cron = CronExpression::parse(p.isSet(QStringLiteral("cron")) ? p.value(QStringLiteral("cron"))
                                                                                       : QStringLiteral("0 1 * * *"));
@@ -112,9 +146,12 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     for (const QString &st : s.storages)
         if (!ctx.config().storage(st))
             return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(st));
-    if (s.storages.isEmpty() && profile->defaultStorages.isEmpty())
-        return ctx.usage(
-            QStringLiteral("profile \"%1\" has no default storage — pass --storage NAME").arg(profile->name));
+    if (s.storages.isEmpty() && defaultStorages.isEmpty())
+        return ctx.usage(QStringLiteral("%1 \"%2\" has no default storage — pass --storage NAME")
+                             .arg(s.sourceKind == QLatin1String("database") ? QStringLiteral("profile")
+                                  : s.sourceKind == QLatin1String("files")  ? QStringLiteral("file source")
+                                                                            : QStringLiteral("Redis source"),
+                                  s.profile));
     const QString missed = p.value(QStringLiteral("missed"));
     if (!missed.isEmpty() && missed != QLatin1String("catch-up") && missed != QLatin1String("skip"))
         return ctx.usage(QStringLiteral("--missed takes catch-up or skip, not \"%1\"").arg(missed));
@@ -148,7 +185,9 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
         o[QStringLiteral("ok")] = true;
         ctx.printJson(o);
     } else {
-        ctx.out() << "Schedule \"" << s.name << "\" (" << s.profile << "): " << cron.describe() << Qt::endl;
+        ctx.out() << "Schedule \"" << s.name << "\" ("
+                  << (s.sourceKind == QLatin1String("database") ? QString() : s.sourceKind + QLatin1Char(' '))
+                  << s.profile << "): " << cron.describe() << Qt::endl;
         ctx.out() << "Next runs:" << Qt::endl;
         for (const QDateTime &t : next)
             ctx.out() << "  " << when(t) << Qt::endl;
@@ -176,8 +215,11 @@ int ScheduleCommand::list(CliContext &ctx, const QStringList &args) {
             continue;
         }
         ctx.out() << QStringLiteral("%1  %2  %3  %4  next: %5  last: %6")
-                         .arg(s.name.leftJustified(16), s.profile.leftJustified(12), s.cron.leftJustified(14),
-                              s.enabled ? cron.describe() : QStringLiteral("(disabled)"),
+                         .arg(s.name.leftJustified(16),
+                              (s.sourceKind == QLatin1String("database") ? s.profile
+                                                                         : s.sourceKind + QLatin1Char(':') + s.profile)
+                                  .leftJustified(12),
+                              s.cron.leftJustified(14), s.enabled ? cron.describe() : QStringLiteral("(disabled)"),
                               s.enabled ? when(next) : QStringLiteral("-"),
                               s.lastRun.isValid() ? QStringLiteral("%1 %2 #%3")
                                                         .arg(when(s.lastRun.toLocalTime()), s.lastStatus)

@@ -51,6 +51,8 @@ int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
         const auto src = RestoreSource::open(p.positional().first(), ctx.catalog().get(), {}, &err);
         if (!src)
             return ctx.fail(err);
+        if (const Error e = src->requireDatabase(QStringLiteral("verify")))
+            return ctx.fail(e);
         targetSpec = src->record().profile;
         if (targetSpec.isEmpty() || !ctx.config().profile(targetSpec))
             return ctx.usage(QStringLiteral("no profile known for %1 — pass --target PROFILE|URI for the server "

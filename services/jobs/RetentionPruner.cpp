@@ -58,12 +58,18 @@ Error RetentionPruner::basePolicy(const ConfigStore &config, RetentionPolicy *po
 Error RetentionPruner::policyFor(const ConfigStore &config, const QList<ScheduleRecord> &schedules,
                                  const QString &profile, RetentionPolicy *policy, Sources *sources,
                                  const QProcessEnvironment &env) {
+    return policyForSource(config, schedules, QString(), profile, policy, sources, env);
+}
+
+Error RetentionPruner::policyForSource(const ConfigStore &config, const QList<ScheduleRecord> &schedules,
+                                       const QString &kind, const QString &profile, RetentionPolicy *policy,
+                                       Sources *sources, const QProcessEnvironment &env) {
     RetentionPolicy p;
     Sources src;
     if (const Error e = basePolicy(config, &p, &src, env))
         return e;
     for (const ScheduleRecord &s : schedules) {
-        if (s.profile != profile)
+        if (s.profile != profile || (!kind.isEmpty() && s.sourceKind != kind))
             continue;
         if (s.keepDaily >= 0) {
             p.daily = s.keepDaily;
@@ -154,14 +160,17 @@ QString RetentionPruner::typeList(const PromotionFlags &flags) {
 }
 
 QList<RetentionPruner::Entry> RetentionPruner::plan(Catalog &catalog, const QString &profile,
-                                                    const RetentionPolicy &policy, const QDateTime &now) {
+                                                    const RetentionPolicy &policy, const QDateTime &now,
+                                                    const QString &kind) {
     CatalogFilter f;
     f.profile = profile;
+    f.kind = kind;
     QList<BackupRecord> records;
     QList<RetentionItem> items;
     for (const BackupRecord &r : catalog.list(f)) {
         // Members of an application backup set are kept or expired with their set (SetPruner), never alone.
-        if (r.status == BackupRecord::statusDeleted() || r.profile != profile || !r.setId.isEmpty())
+        if (r.status == BackupRecord::statusDeleted() || r.profile != profile || !r.setId.isEmpty() ||
+            (!kind.isEmpty() && r.kind != kind))
             continue;
         records << r;
         items << itemFor(r);

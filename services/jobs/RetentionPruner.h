@@ -45,6 +45,10 @@ public:
     static Error policyFor(const ConfigStore &config, const QList<ScheduleRecord> &schedules, const QString &profile,
                            RetentionPolicy *policy, Sources *sources = nullptr,
                            const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+    // The same for one source of a kind: only the overrides of schedules of that kind count (empty kind: any).
+    static Error policyForSource(const ConfigStore &config, const QList<ScheduleRecord> &schedules, const QString &kind,
+                                 const QString &source, RetentionPolicy *policy, Sources *sources = nullptr,
+                                 const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
     // The same without the schedules' overrides: what a profile without its own counts gets.
     static Error basePolicy(const ConfigStore &config, RetentionPolicy *policy, Sources *sources = nullptr,
                             const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
@@ -56,9 +60,10 @@ public:
     // "DAILY", "DAILY,WEEKLY", "DAILY,MONTHLY", "DAILY,WEEKLY,MONTHLY"
     static QString typeList(const PromotionFlags &flags);
 
-    // The decisions for every record of `profile` that is not DELETED yet, in catalog order.
+    // The decisions for every record of `profile` that is not DELETED yet, in catalog order. With `kind`, only
+    // records of that kind (database | files | redis | mirror): sources of different kinds may share a name.
     static QList<Entry> plan(Catalog &catalog, const QString &profile, const RetentionPolicy &policy,
-                             const QDateTime &now);
+                             const QDateTime &now, const QString &kind = QString());
     // Every entry to expire becomes EXPIRED (so a deletion that fails halfway is retried by the next prune), then
     // its copies are removed and it becomes DELETED. Fills outcome/notes; returns how many were deleted and sets
     // *failed to how many could not be.

@@ -9,6 +9,8 @@ RestoreInspector::Result RestoreInspector::inspect(const Request &req) {
     auto src = RestoreSource::open(req.source, req.catalog.get(), req.storages, &r.error);
     if (!src)
         return r;
+    if ((r.error = src->requireDatabase()))
+        return r;
     src->setIdentities(req.identities);
     src->setSecretLookup([secrets = req.storageSecrets](const QString &storage) { return secrets.value(storage); });
     r.displayName = src->displayName();

@@ -171,6 +171,8 @@ JobResult RestoreJob::execute() {
     auto src = RestoreSource::open(m_req.source, m_req.catalog.get(), m_req.storages, &err);
     if (!src)
         return {err, 0, details};
+    if (const Error e = src->requireDatabase())
+        return {e, 0, details};
     ChildEnvironment::registerSecret(m_req.password);
     src->setIdentities(m_req.identities);
     src->setSecretLookup([secrets = m_req.storageSecrets](const QString &storage) { return secrets.value(storage); });

@@ -119,6 +119,52 @@ std::optional<RestoreSource> RestoreSource::open(const QString &spec, Catalog *c
     return s;
 }
 
+QString RestoreSource::kind() const {
+    if (isRecord())
+        return m_record.kind;
+    return m_manifest ? m_manifest->kind : QString();
+}
+
+Error RestoreSource::requireDatabase(const QString &action) const {
+    const QString k = kind();
+    if (k.isEmpty() || k == QLatin1String("database"))
+        return {};
+    const bool verify = action == QLatin1String("verify");
+    // The id to put in the suggested command: the catalog id, or the path for a bare file.
+    const QString ref = isRecord() ? QString::number(m_record.id) : m_path;
+    const QString what = displayName();
+    const QString source = m_record.profile.isEmpty() && m_manifest ? m_manifest->profile : m_record.profile;
+    if (k == QLatin1String("files"))
+        return {ExitCode::Usage,
+                QStringLiteral("%1 is a file backup (source \"%2\"), not a database dump — %3 it with `lifeboatctl "
+                               "files %3 %4%5`")
+                    .arg(what, source, action, ref, verify ? QString() : QStringLiteral(" --to DIR"))};
+    if (k == QLatin1String("mirror"))
+        return {ExitCode::Usage,
+                QStringLiteral("%1 is a bucket mirror run (mirror \"%2\"), not a database dump — restore it into a "
+                               "bucket with `lifeboatctl mirror restore %3 --to STORAGE [--prefix P]`%4")
+                    .arg(what, source, ref,
+                         verify ? QStringLiteral("; its objects are checked against the run's object list then")
+                                : QString())};
+    if (k == QLatin1String("redis")) {
+        const QString head =
+            QStringLiteral("%1 is a Redis RDB snapshot (source \"%2\"), not a database dump — ").arg(what, source);
+        const QString runbook = QStringLiteral("see the runbook, section \"Redis failure\" (docs/runbook.md)");
+        if (verify)
+            return {ExitCode::Usage, head + QStringLiteral("`lifeboatctl download %1 --to DIR` checks its SHA-256; "
+                                                           "to restore it %2")
+                                                .arg(ref, runbook)};
+        return {ExitCode::Usage,
+                head + QStringLiteral("Redis is restored by hand: `lifeboatctl download %1 --to DIR` (checksum "
+                                      "verified), stop Redis with SHUTDOWN NOSAVE, put the decompressed file in place "
+                                      "as dump.rdb and start it; %2")
+                           .arg(ref, runbook)};
+    }
+    return {ExitCode::Usage,
+            QStringLiteral("%1 is a %2 backup, not a database dump — `lifeboatctl %3` restores PostgreSQL backups only")
+                .arg(what, k, action)};
+}
+
 QString RestoreSource::fileName() const {
     return isRecord() ? m_record.filename : QFileInfo(m_path).fileName();
 }

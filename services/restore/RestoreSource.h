@@ -28,6 +28,14 @@ public:
     static std::optional<RestoreSource> open(const QString &spec, Catalog *catalog, QList<StorageConfig> storages,
                                              Error *error);
 
+    // Restore and verify through pg_restore are for database dumps. A file, Redis or mirror backup (a catalog
+    // record of that kind, or a file whose manifest says so) is refused here, before any check or download, with
+    // the command that does handle it — shared by `lifeboatctl restore|verify`, the restore wizard and set restores.
+    // `action` is "restore" or "verify".
+    Error requireDatabase(const QString &action = QStringLiteral("restore")) const;
+    // "database" | "files" | "redis" | "mirror"; empty for a file Lifeboat knows nothing about.
+    QString kind() const;
+
     void setIdentities(std::vector<AgeIdentity> identities) { m_identities = std::move(identities); }
     void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }
     void setSecretLookup(ArtifactReader::SecretLookup lookup) { m_secretFor = std::move(lookup); }

@@ -231,6 +231,8 @@ JobResult VerifyJob::execute() {
     auto src = RestoreSource::open(m_req.source, m_req.catalog.get(), m_req.storages, &err);
     if (!src)
         return {err, 0, {}};
+    if (const Error e = src->requireDatabase(QStringLiteral("verify")))
+        return {e, 0, {}};
     ChildEnvironment::registerSecret(m_req.password);
     src->setIdentities(m_req.identities);
     src->setSecretLookup([secrets = m_req.storageSecrets](const QString &storage) { return secrets.value(storage); });

@@ -5,6 +5,7 @@
 #include "jobs/RetentionPruner.h"
 #include "jobs/StallWatch.h"
 #include "jobs/StoreFactory.h"
+#include "redis/RedisUrl.h"
 #include "schedule/CronExpression.h"
 #include "schedule/ScheduleDue.h"
 
@@ -104,9 +105,81 @@ DueRunner::Claim DueRunner::claim(const ScheduleRecord &listed, const QDateTime 
 QStringList DueRunner::storagesFor(const ScheduleRecord &schedule) const {
     if (!schedule.storages.isEmpty())
         return schedule.storages;
+    if (schedule.sourceKind == QLatin1String("files")) {
+        const auto f = m_config.fileSource(schedule.profile);
+        return f ? f->storages : QStringList();
+    }
+    if (schedule.sourceKind == QLatin1String("redis")) {
+        const auto r = m_config.redisSource(schedule.profile);
+        return r ? r->storages : QStringList();
+    }
     const auto profile = m_config.profile(schedule.profile);
     return profile ? profile->defaultStorages : QStringList();
 }
+
+QString DueRunner::kindLabel(const QString &kind) {
+    if (kind == QLatin1String("files"))
+        return QStringLiteral("file source");
+    if (kind == QLatin1String("redis"))
+        return QStringLiteral("Redis source");
+    return QStringLiteral("profile");
+}
+
+Error DueRunner::checkSource(const ScheduleRecord &s) const {
+    bool exists = false;
+    QString hint;
+    if (s.sourceKind == QLatin1String("database")) {
+        exists = m_config.profile(s.profile).has_value();
+        hint = QStringLiteral("lifeboatctl profile list");
+    } else if (s.sourceKind == QLatin1String("files")) {
+        exists = m_config.fileSource(s.profile).has_value();
+        hint = QStringLiteral("lifeboatctl files list");
+    } else if (s.sourceKind == QLatin1String("redis")) {
+        exists = m_config.redisSource(s.profile).has_value();
+        hint = QStringLiteral("lifeboatctl redis list");
+    } else {
+        return {ExitCode::Usage, QStringLiteral("schedule \"%1\" has the source kind \"%2\", which this version "
+                                                "cannot run (database, files or redis)")
+                                     .arg(s.name, s.sourceKind)};
+    }
+    if (!exists)
+        return {ExitCode::Usage, QStringLiteral("schedule \"%1\": %2 \"%3\" no longer exists (see `%4`)")
+                                     .arg(s.name, kindLabel(s.sourceKind), s.profile, hint)};
+    return {};
+}
+
+namespace {
+Error parseRecipients(const QStringList &texts, const QString &owner, std::vector<AgeRecipient> *out) {
+    for (const QString &r : texts) {
+        QString why;
+        const auto rec = AgeRecipient::parse(r, &why);
+        if (!rec)
+            return {ExitCode::Usage, QStringLiteral("%1 recipient: %2").arg(owner, why)};
+        out->push_back(*rec);
+    }
+    return {};
+}
+
+// Every store of a schedule, or the first reason one cannot be made.
+Error openStores(const ConfigStore &config, const ScheduleRecord &s, const QStringList &storages,
+                 const DueRunner::SecretLookup &storageSecret, std::vector<std::unique_ptr<BackupStore>> *out) {
+    if (storages.isEmpty())
+        return {ExitCode::Usage, QStringLiteral("schedule \"%1\": no storage (give the schedule --storage or the "
+                                                "%2 a default)")
+                                     .arg(s.name, DueRunner::kindLabel(s.sourceKind))};
+    for (const QString &name : storages) {
+        const auto sc = config.storage(name);
+        if (!sc)
+            return {ExitCode::Usage, QStringLiteral("schedule \"%1\": unknown storage \"%2\"").arg(s.name, name)};
+        Error err;
+        auto store = StoreFactory::create(*sc, storageSecret(name), &err);
+        if (!store)
+            return err;
+        out->push_back(std::move(store));
+    }
+    return {};
+}
+} // namespace
 
 BackupOptions DueRunner::optionsFor(const Claim &claim) {
     BackupOptions o;
@@ -130,26 +203,91 @@ Error DueRunner::buildRequest(const Claim &claim, BackupJob::Request &req, const
             return {ExitCode::Usage, QStringLiteral("profile \"%1\" recipient: %2").arg(profile->name, why)};
         req.encryptTo.push_back(*rec);
     }
-    const QStringList storages = storagesFor(s);
-    if (storages.isEmpty())
-        return {ExitCode::Usage, QStringLiteral("schedule \"%1\": no storage (give the schedule --storage or the "
-                                                "profile a default)")
-                                     .arg(s.name)};
-    for (const QString &name : storages) {
-        const auto sc = m_config.storage(name);
-        if (!sc)
-            return {ExitCode::Usage, QStringLiteral("schedule \"%1\": unknown storage \"%2\"").arg(s.name, name)};
-        Error err;
-        auto store = StoreFactory::create(*sc, storageSecret(name), &err);
-        if (!store)
-            return err;
-        req.stores.push_back(std::move(store));
-    }
+    if (const Error e = openStores(m_config, s, storagesFor(s), storageSecret, &req.stores))
+        return e;
     req.password = profilePassword(profile->name);
     req.catalog = m_catalog;
     req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
     req.options = optionsFor(claim);
     return {};
+}
+
+Error DueRunner::buildFilesRequest(const Claim &claim, FilesBackupJob::Request &req,
+                                   const SecretLookup &storageSecret) const {
+    const ScheduleRecord &s = claim.schedule;
+    if (const Error e = checkSource(s))
+        return e;
+    const FileSourceConfig src = *m_config.fileSource(s.profile);
+    if (const Error e =
+            parseRecipients(src.recipients, QStringLiteral("file source \"%1\"").arg(src.name), &req.encryptTo))
+        return e;
+    if (const Error e = openStores(m_config, s, storagesFor(s), storageSecret, &req.stores))
+        return e;
+    req.sourceName = src.name;
+    req.path = src.path;
+    const BackupOptions o = optionsFor(claim);
+    req.options.type = o.type;
+    req.options.label = o.label;
+    req.options.excludes = src.excludes;
+    req.options.compression = src.compression;
+    req.catalog = m_catalog;
+    return {};
+}
+
+Error DueRunner::buildRedisRequest(const Claim &claim, RedisBackupJob::Request &req, const SecretLookup &redisPassword,
+                                   const SecretLookup &storageSecret) const {
+    const ScheduleRecord &s = claim.schedule;
+    if (const Error e = checkSource(s))
+        return e;
+    const RedisSourceConfig src = *m_config.redisSource(s.profile);
+    QString why;
+    RedisUrl url = RedisUrl::parse(src.url, &why);
+    if (!url.isValid())
+        return {ExitCode::Usage, QStringLiteral("Redis source \"%1\": %2").arg(src.name, why)};
+    if (const Error e =
+            parseRecipients(src.recipients, QStringLiteral("Redis source \"%1\"").arg(src.name), &req.encryptTo))
+        return e;
+    if (const Error e = openStores(m_config, s, storagesFor(s), storageSecret, &req.stores))
+        return e;
+    // The URL is stored without its password; the password lives in the credential store (redis add).
+    if (url.password().isEmpty())
+        url.setPassword(redisPassword(src.name));
+    req.sourceName = src.name;
+    req.url = url;
+    const BackupOptions o = optionsFor(claim);
+    req.options.type = o.type;
+    req.options.label = o.label;
+    req.options.compression = src.compression;
+    req.options.caFile = src.caFile;
+    req.options.localRdbPath = src.rdbPath;
+    req.catalog = m_catalog;
+    return {};
+}
+
+std::unique_ptr<Job> DueRunner::buildJob(const Claim &claim, const Secrets &secrets, Error *error) const {
+    const QString &kind = claim.schedule.sourceKind;
+    auto none = [](const QString &) { return QString(); };
+    const SecretLookup storageSecret = secrets.storageSecret ? secrets.storageSecret : SecretLookup(none);
+    if (kind == QLatin1String("files")) {
+        FilesBackupJob::Request req;
+        if ((*error = buildFilesRequest(claim, req, storageSecret)))
+            return nullptr;
+        return std::make_unique<FilesBackupJob>(std::move(req));
+    }
+    if (kind == QLatin1String("redis")) {
+        RedisBackupJob::Request req;
+        if ((*error = buildRedisRequest(claim, req, secrets.redisPassword ? secrets.redisPassword : SecretLookup(none),
+                                        storageSecret)))
+            return nullptr;
+        return std::make_unique<RedisBackupJob>(std::move(req));
+    }
+    if ((*error = checkSource(claim.schedule)))
+        return nullptr;
+    BackupJob::Request req;
+    if ((*error = buildRequest(claim, req, secrets.profilePassword ? secrets.profilePassword : SecretLookup(none),
+                               storageSecret)))
+        return nullptr;
+    return std::make_unique<BackupJob>(std::move(req));
 }
 
 DueRunner::Run DueRunner::finish(const Claim &claim, const JobResult &result, const QDateTime &now) {
@@ -171,15 +309,15 @@ void DueRunner::release(const Claim &claim) {
         m_catalog->unlockSchedule(claim.schedule.name, m_owner);
 }
 
-DueRunner::PruneResult DueRunner::prune(const QString &profile, const QDateTime &now,
+DueRunner::PruneResult DueRunner::prune(const QString &kind, const QString &profile, const QDateTime &now,
                                         const SecretLookup &storageSecret) {
     PruneResult out;
     RetentionPolicy policy;
-    if (const Error e = RetentionPruner::policyFor(m_config, m_catalog->schedules(), profile, &policy)) {
+    if (const Error e = RetentionPruner::policyForSource(m_config, m_catalog->schedules(), kind, profile, &policy)) {
         out.error = e;
         return out;
     }
-    QList<RetentionPruner::Entry> entries = RetentionPruner::plan(*m_catalog, profile, policy, now);
+    QList<RetentionPruner::Entry> entries = RetentionPruner::plan(*m_catalog, profile, policy, now, kind);
     BackupDeleter deleter(m_config.storages(), storageSecret);
     int failed = 0;
     out.deleted = RetentionPruner::execute(*m_catalog, entries, deleter, &failed);

@@ -4,9 +4,11 @@
 #include "catalog/ConfigStore.h"
 #include "catalog/ScheduleRecord.h"
 #include "core/ExitCode.h"
+#include "files/FilesBackupJob.h"
 #include "jobs/BackupJob.h"
 #include "jobs/JobProgress.h"
 #include "notify/Notification.h"
+#include "redis/RedisBackupJob.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -24,10 +26,11 @@ namespace lifeboat {
 // decide and record identically and never double-run:
 //   claim()        is it due (ScheduleDue, missed-run policy)? take the schedule's lock, decide again from the
 //                  stored state under the lock (another runner may have just run it), compute DAILY/WEEKLY/MONTHLY;
-//   buildRequest() the backup request of a claimed schedule (CLI; the GUI submits through AppContext);
+//   buildJob()     the backup job of a claimed schedule by its source kind: BackupJob (database profile),
+//                  FilesBackupJob (file source) or RedisBackupJob (Redis source), from the configuration;
 //   finish()       record the run (last check, backup id, status) and release the lock — or release() when the
 //                  backup never started;
-//   prune()        retention for the profile after a scheduled backup;
+//   prune()        retention for the schedule's source (its kind and name) after a scheduled backup;
 //   notification() the message for the notifiers and the desktop (never carries a secret).
 // Every method blocks on the catalog: call it from a worker, the catalog thread or a CLI — never the GUI thread.
 // With a PostgreSQL catalog the lock is a session advisory lock, so claim(), finish() and release() of one run
@@ -68,6 +71,12 @@ public:
     };
 
     using SecretLookup = std::function<QString(const QString &name)>;
+    // Where a job's secrets come from; each lookup is called only for what the schedule's source needs.
+    struct Secrets {
+        SecretLookup profilePassword; // database profile name → password (empty: libpq's own sources)
+        SecretLookup redisPassword;   // Redis source name → password (credential store key redis/NAME/password)
+        SecretLookup storageSecret;   // storage name → S3 secret key (empty: the AWS chain)
+    };
 
     // `owner` identifies this runner in the lock (host:pid:uuid, see newOwner()).
     DueRunner(std::shared_ptr<Catalog> catalog, ConfigStore config, QString owner = newOwner());
@@ -76,22 +85,38 @@ public:
     QString owner() const { return m_owner; }
 
     Claim claim(const ScheduleRecord &listed, const QDateTime &now);
-    // The storages a claimed schedule writes to: its own, else the profile's defaults.
+    // The storages a claimed schedule writes to: its own, else the source's defaults (profile, file or Redis source).
     QStringList storagesFor(const ScheduleRecord &schedule) const;
+    // Does the schedule's source still exist in the configuration? A Usage error naming it when not (or when the
+    // kind is unknown).
+    Error checkSource(const ScheduleRecord &schedule) const;
     // Fills a BackupJob request for a claimed schedule: profile, recipients, stores, password, options (type and
     // the label "schedule NAME"). Secrets come from the lookups (profile name → password, storage name → S3 secret).
     Error buildRequest(const Claim &claim, BackupJob::Request &req, const SecretLookup &profilePassword,
                        const SecretLookup &storageSecret) const;
+    // The same for a file source (path, excludes, compression, recipients from fileSources).
+    Error buildFilesRequest(const Claim &claim, FilesBackupJob::Request &req, const SecretLookup &storageSecret) const;
+    // The same for a Redis source (URL, compression, CA file, local RDB path, recipients from redisSources).
+    Error buildRedisRequest(const Claim &claim, RedisBackupJob::Request &req, const SecretLookup &redisPassword,
+                            const SecretLookup &storageSecret) const;
+    // The job of a claimed schedule by its source kind; null and *error set when it cannot be built. Creates a
+    // QObject: call it on the thread that will own the job (the GUI thread for the desktop app).
+    std::unique_ptr<Job> buildJob(const Claim &claim, const Secrets &secrets, Error *error) const;
     Run finish(const Claim &claim, const JobResult &result, const QDateTime &now);
     void release(const Claim &claim);
 
-    // Applies retention to one profile: decides, marks EXPIRED, deletes the copies (BackupDeleter).
-    PruneResult prune(const QString &profile, const QDateTime &now, const SecretLookup &storageSecret);
+    // Applies retention to one source — the records of that kind and name (a database profile and a file source
+    // of the same name are separate) — with the overrides of that source's schedules: decides, marks EXPIRED,
+    // deletes the copies (BackupDeleter).
+    PruneResult prune(const QString &kind, const QString &source, const QDateTime &now,
+                      const SecretLookup &storageSecret);
 
     static Notification notification(const QString &profile, const QString &schedule, qint64 recordId,
                                      const Error &error, const QJsonObject &details);
     // The options of a scheduled backup of `claim` (type, label).
     static BackupOptions optionsFor(const Claim &claim);
+    // "database", "file source", "Redis source": for messages.
+    static QString kindLabel(const QString &kind);
 
     static QTimeZone timeZone(const QString &name); // empty: the system zone; invalid when unknown
     // Settings stallMinutes (default 10; fractions allowed, e.g. for tests) and stallCancel ("true" cancels).
