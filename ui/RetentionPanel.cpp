@@ -69,7 +69,7 @@ QSpinBox *countBox(QWidget *parent, const QString &name) {
     b->setRange(-1, RetentionPolicy::kMaxCount);
     b->setValue(-1);
     b->setAccessibleName(name);
-    b->setMinimumWidth(120);
+    b->setMinimumWidth(110);
     return b;
 }
 } // namespace
@@ -82,24 +82,26 @@ RetentionPanel::RetentionPanel(AppContext *ctx, QWidget *parent)
     auto *top = new QHBoxLayout;
     m_profile = new QComboBox(this);
     m_profile->setAccessibleName(tr("Retention profile"));
-    m_profile->setMinimumWidth(160);
+    m_profile->setMinimumWidth(130);
     top->addWidget(new QLabel(tr("Profile:"), this));
     top->addWidget(m_profile);
-    top->addSpacing(12);
+    top->addStretch(1);
+    layout->addLayout(top);
+    auto *counts = new QHBoxLayout; // its own row, so the page fits a laptop-width window
     m_daily = countBox(this, tr("Keep daily backups"));
     m_weekly = countBox(this, tr("Keep weekly backups"));
     m_monthly = countBox(this, tr("Keep monthly backups"));
-    top->addWidget(new QLabel(tr("Keep daily:"), this));
-    top->addWidget(m_daily);
-    top->addWidget(new QLabel(tr("weekly:"), this));
-    top->addWidget(m_weekly);
-    top->addWidget(new QLabel(tr("monthly:"), this));
-    top->addWidget(m_monthly);
+    counts->addWidget(new QLabel(tr("Keep daily:"), this));
+    counts->addWidget(m_daily);
+    counts->addWidget(new QLabel(tr("weekly:"), this));
+    counts->addWidget(m_weekly);
+    counts->addWidget(new QLabel(tr("monthly:"), this));
+    counts->addWidget(m_monthly);
     m_apply = new QPushButton(tr("&Apply"), this);
     m_apply->setAccessibleName(tr("Apply retention counts"));
-    top->addWidget(m_apply);
-    top->addStretch(1);
-    layout->addLayout(top);
+    counts->addWidget(m_apply);
+    counts->addStretch(1);
+    layout->addLayout(counts);
     m_policyNote = new QLabel(this);
     m_policyNote->setWordWrap(true);
     m_policyNote->setAccessibleName(tr("Retention policy in effect"));

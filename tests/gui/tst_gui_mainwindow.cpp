@@ -12,7 +12,6 @@
 #include "ui/HistoryPage.h"
 #include "ui/MainWindow.h"
 #include "ui/MessageBox.h"
-#include "ui/PlaceholderPage.h"
 #include "ui/ProfileDialog.h"
 #include "ui/SettingsPage.h"
 #include "ui/StorageDialog.h"
@@ -79,13 +78,16 @@ private slots:
             QVERIFY(w.grab().save(shots + QStringLiteral("/first-run.png")));
         }
 
-        // Unbuilt pages say so plainly.
-        w.showPage(MainWindow::Buckets);
-        QCOMPARE(w.currentPage(), MainWindow::Buckets);
-        bool saysLater = false;
-        for (QLabel *l : w.pageWidget(MainWindow::Buckets)->findChildren<QLabel *>())
-            saysLater = saysLater || l->text().contains(QStringLiteral("later version"));
-        QVERIFY(saysLater);
+        // Every page can be opened before anything is configured without the window growing past a laptop's width.
+        // (The stack's minimum is the widest page's, so each page is measured on its own.)
+        for (int p = MainWindow::Dashboard; p <= MainWindow::FirstRun; ++p) {
+            const int need = w.pageWidget(MainWindow::Page(p))->minimumSizeHint().width();
+            qInfo("%s: %d px", qPrintable(MainWindow::pageName(MainWindow::Page(p))), need);
+            QVERIFY2(
+                need <= 720,
+                qPrintable(QStringLiteral("%1 needs %2 px").arg(MainWindow::pageName(MainWindow::Page(p))).arg(need)));
+        }
+        QVERIFY2(w.minimumSizeHint().width() <= 900, qPrintable(QString::number(w.minimumSizeHint().width())));
         w.showPage(MainWindow::Dashboard); // nothing configured: the welcome page stands in
         QCOMPARE(w.currentPage(), MainWindow::FirstRun);
 
