@@ -38,7 +38,9 @@ bool UnzstdStage::write(QByteArrayView data) {
             return fail(ExitCode::Integrity,
                         QStringLiteral("zstd: corrupt data (%1)").arg(QString::fromUtf8(ZSTD_getErrorName(rc))));
         m_state->lastHint = rc;
-        outputFull = out.pos == out.size;
+        // rc 0: the frame is decoded and fully flushed. Calling again without input would probe for a next frame
+        // and return that frame's header hint, so a full last buffer only means "more to drain" while rc != 0.
+        outputFull = out.pos == out.size && rc != 0;
         if (out.pos > 0 && !m_next->write(QByteArrayView(m_state->out.constData(), qsizetype(out.pos))))
             return failFrom(*m_next);
     }

@@ -225,6 +225,11 @@ private slots:
         QCOMPARE(listing.exitCode, 0);
         for (const char *name : {"avatars/ünï.png", "invoices/2026/1.pdf", "latest.png", "empty/"})
             QVERIFY2(listing.out.contains(name), listing.out.constData());
+        // And Lifeboat reads it all back against the manifest (the 200 kB file makes the tar exactly 256 KiB: whole
+        // zstd output buffers, once refused as truncated).
+        const auto verified = ctl({QStringLiteral("files"), QStringLiteral("verify"),
+                                   QString::number(files.first().value(QStringLiteral("id")).toInteger())});
+        QVERIFY2(verified.exitCode == 0, verified.err.constData());
         // The RDB came from the server (SYNC) with the password from the credential store: it holds the key.
         const QString rdb =
             redis.first().value(QStringLiteral("locations")).toArray().first()[QStringLiteral("path")].toString();
