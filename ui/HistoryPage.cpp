@@ -412,6 +412,15 @@ void HistoryPage::verifySelected() {
     if (!sel || sel->status != BackupRecord::statusCompleted())
         return;
     const BackupRecord record = *sel;
+    if (record.encrypted) {
+        // Verification needs the key; the restore wizard's Inspect step takes one, this one-click action does not.
+        MessageBox::information(this, tr("Verify"),
+                                tr("Backup #%1 is encrypted. Verify it with its key: `lifeboatctl verify %1 --identity "
+                                   "FILE` (or --identity-name NAME), or restore it with the wizard, which checks the "
+                                   "restored database.")
+                                    .arg(record.id));
+        return;
+    }
     // Like `lifeboatctl verify`: the temporary database goes on the backup's own server — unless that is a
     // production server (or unknown), where a throwaway local cluster (--sandbox) keeps verification off it.
     const auto profile = m_ctx->config().profile(record.profile);

@@ -60,6 +60,7 @@ private:
     std::unique_ptr<MainWindow> m_window;
     qint64 m_backupId = 0;
     qint64 m_bigId = 0;
+    qint64 m_encId = 0;
     QString m_shots;
 
     RestorePage *restorePage() const { return qobject_cast<RestorePage *>(m_window->pageWidget(MainWindow::Restore)); }
@@ -527,6 +528,7 @@ private slots:
         QVERIFY(done.wait(120000));
         const JobResult r = done.first().first().value<JobResult>();
         QVERIFY2(r.ok(), qPrintable(r.error.message));
+        m_encId = r.recordId;
 
         m_ctx->requestRestore(QString::number(r.recordId));
         QTRY_COMPARE_WITH_TIMEOUT(wizard()->currentId(), int(RestoreWizard::InspectId), 20000);
@@ -646,6 +648,13 @@ private slots:
         QVERIFY(rec);
         QCOMPARE(rec->verifyOutcome, QStringLiteral("PASSED"));
         QVERIFY(rec->verifiedAt.isValid());
+
+        // An encrypted backup needs its key: the one-click action says how instead of starting a job bound to fail.
+        QTRY_VERIFY_WITH_TIMEOUT(h->selectRecord(m_encId), 10000);
+        const int jobs = m_ctx->jobs()->rowCount();
+        h->verifyAction()->trigger();
+        QVERIFY(MessageBox::lastText().contains(QStringLiteral("encrypted")));
+        QCOMPARE(m_ctx->jobs()->rowCount(), jobs);
 
         QSignalSpy requested(m_ctx.get(), &AppContext::restoreRequested);
         QTRY_VERIFY_WITH_TIMEOUT(h->selectRecord(m_backupId), 10000);
