@@ -4,6 +4,8 @@
 #include "models/BackupHistoryModel.h"
 #include "models/JobListModel.h"
 #include "models/RestorePlanModel.h"
+#include "pg/Conninfo.h"
+#include "pg/PgSession.h"
 #include "ui/AppContext.h"
 #include "ui/FileDialog.h"
 #include "ui/HistoryPage.h"
@@ -30,6 +32,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
@@ -333,8 +336,26 @@ private slots:
     }
 
     void wrongTypedNameKeepsRestoreDisabled() {
+        // Someone is connected to the target: the page lists the session and offers to end it.
+        Error perr;
+        PgSession other;
+        QVERIFY(other.connect(Conninfo::parse(TestEnv::pgConninfo(QStringLiteral("wiz_existing")), &perr), {}));
         QVERIFY(toSafety(QStringLiteral("shop"), QStringLiteral("wiz_existing"), false));
         RestoreSafetyPage *s = wizard()->safetyPage();
+        QVERIFY(s->connectionsList()->isVisible());
+        QVERIFY(s->connectionsList()->count() >= 1);
+        QVERIFY(s->terminateBox()->isVisible());
+        QTest::keyClicks(s->confirmField(), QStringLiteral("wiz_existing"));
+        QVERIFY(!s->isComplete()); // the name is right, but a session is still connected
+        QVERIFY2(s->blocker().contains(QStringLiteral("session")), qPrintable(s->blocker()));
+        s->terminateBox()->setChecked(true);
+        QVERIFY2(s->isComplete(), qPrintable(s->blocker()));
+        s->terminateBox()->setChecked(false);
+        s->confirmField()->clear();
+        other.close();
+        wizard()->safetyPage()->runChecks();
+        QTRY_VERIFY_WITH_TIMEOUT(!s->isChecking(), 60000);
+        QVERIFY(!s->connectionsList()->isVisible());
         QVERIFY(s->confirmField()->isVisible());
         QVERIFY(!s->isComplete());
         QVERIFY(!nextButton()->isEnabled());
