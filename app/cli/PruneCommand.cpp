@@ -6,6 +6,7 @@
 #include "CliSecrets.h"
 
 #include "jobs/BackupDeleter.h"
+#include "jobs/RetentionPruner.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -64,18 +65,22 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
                         bool dryRun, QJsonArray *json) {
     CatalogFilter f;
     f.profile = profile;
-    QMap<QString, QList<BackupRecord>> bySource;
+    // One policy per source: kind and name (a database profile and a file or Redis source may share a name). Members
+    // of an application backup set are kept or expired with their set (`set prune`), never alone.
+    QMap<std::pair<QString, QString>, QList<BackupRecord>> bySource;
     for (const BackupRecord &r : ctx.catalog()->list(f))
-        if (r.status != BackupRecord::statusDeleted())
-            bySource[r.profile].append(r);
+        if (r.status != BackupRecord::statusDeleted() && r.setId.isEmpty())
+            bySource[{r.kind, r.profile}].append(r);
 
     CliSecrets secrets(ctx);
     BackupDeleter deleter(ctx.config().storages(), [&](const QString &s) { return secrets.storageSecret(s); });
     int rc = 0;
     int kept = 0, expired = 0, deleted = 0;
     for (auto it = bySource.cbegin(); it != bySource.cend(); ++it) {
+        const auto &[kind, source] = it.key();
         RetentionPolicy policy;
-        if (const Error e = CliAutomation::policyFor(ctx, it.key(), &policy))
+        if (const Error e =
+                RetentionPruner::policyForSource(ctx.config(), ctx.catalog()->schedules(), kind, source, &policy))
             return ctx.fail(e);
         if (overrides.daily >= 0)
             policy.daily = overrides.daily;
@@ -90,7 +95,9 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
             byId.insert(QString::number(r.id), r);
         }
         if (!json)
-            ctx.out() << "Profile " << it.key() << ": keep " << policy.describe() << Qt::endl;
+            ctx.out() << (kind == QLatin1String("database") ? QStringLiteral("Profile ")
+                                                            : QStringLiteral("%1 source ").arg(kind))
+                      << source << ": keep " << policy.describe() << Qt::endl;
         for (const RetentionDecision &d : Retention::decide(items, policy, now)) {
             BackupRecord rec = byId.value(d.id);
             QString outcome = d.keep() ? QStringLiteral("keep") : QStringLiteral("expire");
@@ -124,6 +131,7 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
                 json->append(QJsonObject{
                     {QStringLiteral("id"), rec.id},
                     {QStringLiteral("profile"), rec.profile},
+                    {QStringLiteral("kind"), rec.kind},
                     {QStringLiteral("started"), rec.started.toString(Qt::ISODate)},
                     {QStringLiteral("type"), rec.type},
                     {QStringLiteral("status"), rec.status},

@@ -393,6 +393,33 @@ private slots:
         }
         // The new file backup of docs was recorded and kept.
         QCOMPARE(cat.get(e.value(QStringLiteral("recordId")).toInteger())->status, BackupRecord::statusCompleted());
+
+        // `lifeboatctl prune` judges the same way: per kind and name, and never a set member alone. A 10-day-old
+        // file backup that belongs to a set is not even listed; the Redis records keep the default policy.
+        BackupRecord member;
+        member.kind = QStringLiteral("files");
+        member.profile = QStringLiteral("docs");
+        member.database = QStringLiteral("docs");
+        member.type = QStringLiteral("DAILY");
+        member.status = BackupRecord::statusCompleted();
+        member.setId = QStringLiteral("app-20260101T000000Z");
+        member.started = now.addDays(-10);
+        member.filename = QStringLiteral("set-member.tar.zst");
+        QVERIFY2(cat.insert(member, &err), qPrintable(err));
+        const QJsonArray decisions =
+            json({QStringLiteral("prune"), QStringLiteral("--dry-run"), QStringLiteral("--profile"),
+                  QStringLiteral("docs"), QStringLiteral("--as-of"), now.toString(Qt::ISODate)})
+                .toArray();
+        int redisSeen = 0;
+        for (const QJsonValue &d : decisions) {
+            QVERIFY(d[QStringLiteral("id")].toInteger() != member.id);
+            if (d[QStringLiteral("kind")].toString() == QLatin1String("redis")) {
+                ++redisSeen;
+                QCOMPARE(d[QStringLiteral("action")].toString(), QStringLiteral("keep"));
+            }
+        }
+        QCOMPARE(redisSeen, 6);
+        QCOMPARE(cat.get(member.id)->status, BackupRecord::statusCompleted());
     }
 
     void cleanupTestCase() {
