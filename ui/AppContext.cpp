@@ -39,8 +39,15 @@ bool AppContext::open(QString *error) {
     // Settings' catalogUri, read exactly as lifeboatctl reads it (CatalogFactory): a PostgreSQL URI or conninfo is
     // the team catalog, "sqlite:PATH" or a plain path another SQLite file, empty the home's own catalog.
     m_catalog = CatalogFactory::fromConfig(m_config, m_home);
-    if (!m_catalog->open(error))
+    if (!m_catalog->open(error)) {
+        // The app cannot start without its catalog: say where the choice is made so it can be undone.
+        if (error && !m_config.option(QStringLiteral("catalogUri")).trimmed().isEmpty())
+            *error += tr("\n\nThe catalog is chosen by the catalogUri setting in %1. Make the catalog reachable (for a "
+                         "PostgreSQL catalog, its password belongs in ~/.pgpass), or empty the setting to use this "
+                         "home's own catalog.")
+                          .arg(Home::configPath(m_home));
         return false;
+    }
     m_catalog->recoverInterrupted(QSysInfo::machineHostName()); // the name BackupJob records
     // Start the catalog reader thread now, before any job thread exists (see catalogPool()).
     runAsync(

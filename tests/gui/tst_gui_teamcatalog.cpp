@@ -61,6 +61,20 @@ private slots:
         auto elsewhere = CatalogFactory::fromConfig(config, home);
         QVERIFY2(elsewhere->open(&err), qPrintable(err));
         QVERIFY(QFile::exists(other));
+        // An unreachable team catalog: the app does not start, and says which setting chose it.
+        {
+            const QString bad = m_tmp.filePath(QStringLiteral("bad-home"));
+            ConfigStore c(Home::configPath(bad));
+            QVERIFY(Home::ensure(bad, &err));
+            c.setOption(QStringLiteral("catalogUri"),
+                        QStringLiteral("host=127.0.0.1 port=1 dbname=nowhere connect_timeout=3"));
+            QVERIFY2(c.save(&err), qPrintable(err));
+            AppContext ctx(bad);
+            QString why;
+            QVERIFY(!ctx.open(&why));
+            QVERIFY2(why.contains(QStringLiteral("catalogUri")) && why.contains(Home::configPath(bad)),
+                     qPrintable(why));
+        }
         // --catalog wins over the setting.
         QVERIFY(CatalogFactory::fromConfig(config, home, QStringLiteral("postgresql://u@db/cat"))->isPostgres());
     }
