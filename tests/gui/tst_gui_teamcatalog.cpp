@@ -1,7 +1,8 @@
 // The desktop app on a shared PostgreSQL catalog: settings' catalogUri names a database on the pg fixture,
 // AppContext opens it through CatalogFactory (the same choice as lifeboatctl's --catalog), a backup made by
 // `lifeboatctl --catalog URI` on another home shows up in AppContext::catalog() and the History model, and the tray
-// runner runs a file source's schedule stored there (DueRunner → FilesBackupJob through AppContext::submitJob) once.
+// runner runs a file source's schedule stored there (DueRunner → FilesBackupJob through AppContext::submitJob) once,
+// and a Redis source's schedule against a real redis-server.
 #include "TestEnv.h"
 
 #include "catalog/CatalogFactory.h"
@@ -15,8 +16,10 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -194,6 +197,71 @@ private slots:
         QCOMPARE(
             TestEnv::psql(m_catalogDb, QStringLiteral("SELECT count(*) FROM backups WHERE kind = 'files'")).trimmed(),
             QStringLiteral("1"));
+    }
+
+    void trayRunnerRunsARedisSchedule() {
+        // A real redis-server (no password: the offscreen test has no keychain to keep one in).
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        const QString rdir = m_tmp.filePath(QStringLiteral("redis"));
+        QVERIFY(QDir().mkpath(rdir));
+        QProcess redis;
+        redis.start(QStringLiteral("/usr/bin/redis-server"),
+                    {QStringLiteral("--bind"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
+                     QString::number(port), QStringLiteral("--dir"), rdir, QStringLiteral("--save"), QString(),
+                     QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--logfile"),
+                     rdir + QStringLiteral("/redis.log")});
+        QVERIFY(redis.waitForStarted());
+        auto cli = [port](const QStringList &args) {
+            QProcess p;
+            p.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-p"), QString::number(port)} + args);
+            p.waitForFinished(20000);
+            return p.readAllStandardOutput().trimmed();
+        };
+        for (int i = 0; i < 100 && cli({QStringLiteral("PING")}) != "PONG"; ++i)
+            QTest::qWait(100);
+        QCOMPARE(cli({QStringLiteral("SET"), QStringLiteral("job:7"), QStringLiteral("queued")}), QByteArray("OK"));
+
+        AppContext ctx(guiHome());
+        QString err;
+        QVERIFY2(ctx.open(&err), qPrintable(err));
+        QVERIFY2(ctx.updateConfig(
+                     [&](ConfigStore &c) {
+                         RedisSourceConfig r;
+                         r.name = QStringLiteral("queue");
+                         r.url = QStringLiteral("redis://127.0.0.1:%1").arg(port);
+                         r.storages = {QStringLiteral("gui-disk")};
+                         c.upsertRedisSource(r);
+                     },
+                     &err),
+                 qPrintable(err));
+        ScheduleRecord s;
+        s.name = QStringLiteral("queue-nightly");
+        s.sourceKind = QStringLiteral("redis");
+        s.profile = QStringLiteral("queue");
+        s.cron = QStringLiteral("0 1 * * *");
+        s.timeZone = QStringLiteral("UTC");
+        s.created = s.lastCheck = QDateTime(QDate(2026, 1, 13), QTime(12, 0), QTimeZone::utc());
+        QVERIFY2(ctx.catalog()->saveSchedule(s, &err), qPrintable(err));
+
+        TrayScheduleRunner runner(&ctx);
+        const QDateTime now(QDate(2026, 1, 14), QTime(1, 0, 30), QTimeZone::utc());
+        runner.setClock([now] { return now; });
+        QSignalSpy finished(&runner, &TrayScheduleRunner::runFinished);
+        runner.checkNow();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 120000);
+        QCOMPARE(finished.first().at(0).toString(), QStringLiteral("queue-nightly"));
+        QCOMPARE(finished.first().at(1).toString(), QStringLiteral("COMPLETED"));
+        const qint64 id = finished.first().at(2).toLongLong();
+        const auto rec = ctx.catalog()->get(id);
+        QVERIFY(rec);
+        QCOMPARE(rec->kind, QStringLiteral("redis"));
+        QCOMPARE(rec->type, QStringLiteral("DAILY"));
+        QVERIFY(QFile::exists(rec->locations.first().path));
+        redis.terminate();
+        redis.waitForFinished(5000);
     }
 
     void cleanupTestCase() {
