@@ -35,18 +35,21 @@ PlanResult makePlan(Catalog &catalog, const ConfigStore &config, const QString &
                     bool withEntries) {
     PlanResult r;
     const QList<ScheduleRecord> schedules = catalog.schedules();
+    // The panel is about database profiles: a directory or Redis source of the same name has its own backups and
+    // its own counts, and must neither fill this profile's slots nor be pruned by its policy.
+    const QString database = QStringLiteral("database");
     for (const ScheduleRecord &s : schedules) {
-        if (s.profile == profile && !r.hasSchedule) {
+        if (s.profile == profile && s.sourceKind == database && !r.hasSchedule) {
             r.hasSchedule = true;
             r.first = s;
         }
     }
     if ((r.error = RetentionPruner::basePolicy(config, &r.base, &r.baseSources)))
         return r;
-    if ((r.error = RetentionPruner::policyFor(config, schedules, profile, &r.policy, &r.sources)))
+    if ((r.error = RetentionPruner::policyForSource(config, schedules, database, profile, &r.policy, &r.sources)))
         return r;
     if (withEntries)
-        r.entries = RetentionPruner::plan(catalog, profile, r.policy, now);
+        r.entries = RetentionPruner::plan(catalog, profile, r.policy, now, database);
     return r;
 }
 
@@ -222,7 +225,7 @@ void RetentionPanel::applyCounts() {
             int changed = 0;
             QString err;
             for (ScheduleRecord s : catalog->schedules()) {
-                if (s.profile != profile)
+                if (s.profile != profile || s.sourceKind != QLatin1String("database"))
                     continue;
                 s.keepDaily = daily;
                 s.keepWeekly = weekly;

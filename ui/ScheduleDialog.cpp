@@ -37,12 +37,30 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
 
     m_profile = new QComboBox(this);
     m_profile->setAccessibleName(tr("Source profile"));
+    // Every source a schedule can back up: database profiles, directories and Redis servers. The item's data is the
+    // source name, KindRole its kind (a directory may share its name with a database profile).
+    auto addSource = [this](const QString &icon, const QString &text, const QString &name, const QString &kind) {
+        m_profile->addItem(QIcon(icon), text, name);
+        m_profile->setItemData(m_profile->count() - 1, kind, KindRole);
+    };
     for (const Profile &p : ctx->config().profiles())
-        m_profile->addItem(QIcon(QStringLiteral(":/icons/server.svg")), p.name, p.name);
+        addSource(QStringLiteral(":/icons/server.svg"), p.name, p.name, QStringLiteral("database"));
+    for (const FileSourceConfig &f : ctx->config().fileSources())
+        addSource(QStringLiteral(":/icons/storage.svg"), tr("%1 (directory)").arg(f.name), f.name,
+                  QStringLiteral("files"));
+    for (const RedisSourceConfig &r : ctx->config().redisSources())
+        addSource(QStringLiteral(":/icons/server.svg"), tr("%1 (Redis)").arg(r.name), r.name, QStringLiteral("redis"));
     const QString profile = adding ? ctx->currentProfile() : existing.profile;
-    if (m_profile->findData(profile) < 0 && !profile.isEmpty())
-        m_profile->addItem(tr("%1 (not configured)").arg(profile), profile);
-    m_profile->setCurrentIndex(qMax(0, m_profile->findData(profile)));
+    const QString kind = adding || existing.sourceKind.isEmpty() ? QStringLiteral("database") : existing.sourceKind;
+    int current = -1;
+    for (int i = 0; i < m_profile->count() && current < 0; ++i)
+        if (m_profile->itemData(i).toString() == profile && m_profile->itemData(i, KindRole).toString() == kind)
+            current = i;
+    if (current < 0 && !profile.isEmpty()) {
+        addSource(QString(), tr("%1 (not configured)").arg(profile), profile, kind);
+        current = m_profile->count() - 1;
+    }
+    m_profile->setCurrentIndex(qMax(0, current));
 
     m_name = new QLineEdit(
         adding ? (profile.isEmpty() ? QString() : QStringLiteral("%1-nightly").arg(profile)) : existing.name, this);
@@ -110,9 +128,19 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
 
 void ScheduleDialog::fillStorages() {
     QStringList chosen = m_base.storages;
-    const auto profile = m_ctx->config().profile(m_profile->currentData().toString());
-    if (chosen.isEmpty() && profile)
-        chosen = profile->defaultStorages;
+    const QString name = m_profile->currentData().toString();
+    const QString kind = m_profile->currentData(KindRole).toString();
+    if (chosen.isEmpty()) {
+        if (kind == QLatin1String("files")) {
+            if (const auto f = m_ctx->config().fileSource(name))
+                chosen = f->storages;
+        } else if (kind == QLatin1String("redis")) {
+            if (const auto r = m_ctx->config().redisSource(name))
+                chosen = r->storages;
+        } else if (const auto profile = m_ctx->config().profile(name)) {
+            chosen = profile->defaultStorages;
+        }
+    }
     m_storages->clear();
     for (const StorageConfig &s : m_ctx->config().storages()) {
         auto *item = new QListWidgetItem(QIcon(QStringLiteral(":/icons/storage.svg")), s.name, m_storages);
@@ -149,6 +177,9 @@ ScheduleRecord ScheduleDialog::schedule(QString *error) const {
     ScheduleRecord s = m_base;
     s.name = m_name->text().trimmed();
     s.profile = m_profile->currentData().toString();
+    s.sourceKind = m_profile->currentData(KindRole).toString();
+    if (s.sourceKind.isEmpty())
+        s.sourceKind = QStringLiteral("database");
     s.cron = m_cron->text().simplified();
     s.timeZone = m_zone->text().trimmed();
     s.enabled = m_enabled->isChecked();

@@ -27,6 +27,8 @@ public:
                    QWidget *parent = nullptr);
 
     QLineEdit *nameField() const { return m_name; }
+    // The source combo: data is the source name, KindRole its kind (database | files | redis).
+    static constexpr int KindRole = Qt::UserRole + 1;
     QComboBox *profileField() const { return m_profile; }
     QLineEdit *cronField() const { return m_cron; }
     QListWidget *storageList() const { return m_storages; }

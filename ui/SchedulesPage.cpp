@@ -1,5 +1,7 @@
 #include "ui/SchedulesPage.h"
 
+#include "ui/SourceJobBuilder.h"
+
 #include "jobs/BackupOptions.h"
 #include "jobs/RetentionPruner.h"
 #include "models/Async.h"
@@ -214,21 +216,26 @@ void SchedulesPage::runNow() {
     if (row < 0)
         return;
     const ScheduleRecord s = m_model->schedule(row);
-    const auto profile = m_ctx->config().profile(s.profile);
-    if (!profile) {
-        showMessage(tr("The profile “%1” is not configured here.").arg(s.profile), true);
-        return;
-    }
     PromotionRule rule;
     if (const Error e = RetentionPruner::promotionRule(m_ctx->config(), &rule)) {
         showMessage(e.message, true);
         return;
     }
     const QTimeZone tz = s.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(s.timeZone.toUtf8());
-    BackupOptions options;
     // A run now stands in for today's scheduled run: it is promoted like one (weekly on the week day, monthly on
     // the month day), so retention treats it the same.
-    options.type = RetentionPruner::typeList(Promotion::forTime(QDateTime::currentDateTimeUtc(), tz, rule));
+    const QString type = RetentionPruner::typeList(Promotion::forTime(QDateTime::currentDateTimeUtc(), tz, rule));
+    if (s.sourceKind != QLatin1String("database")) {
+        runSourceNow(s, type);
+        return;
+    }
+    const auto profile = m_ctx->config().profile(s.profile);
+    if (!profile) {
+        showMessage(tr("The profile “%1” is not configured here.").arg(s.profile), true);
+        return;
+    }
+    BackupOptions options;
+    options.type = type;
     options.label = QStringLiteral("schedule %1").arg(s.name);
     options.excludeTables = profile->excludeTables;
     const QStringList storages = s.storages.isEmpty() ? profile->defaultStorages : s.storages;
@@ -240,6 +247,27 @@ void SchedulesPage::runNow() {
             showMessage(tr("Backup of “%1” started — follow it on the Jobs page.").arg(s.profile), false);
         emit runStarted(job, error);
     });
+}
+
+void SchedulesPage::runSourceNow(const ScheduleRecord &s, const QString &type) {
+    // A directory or Redis schedule: the same job run-due and the tray runner build, not a database backup of a
+    // profile that happens to share the source's name.
+    DueRunner::Claim claim;
+    claim.state = DueRunner::Claim::State::Claimed;
+    claim.schedule = s;
+    claim.fireTime = QDateTime::currentDateTimeUtc();
+    claim.type = type;
+    const QString what = DueRunner::kindLabel(s.sourceKind);
+    showMessage(tr("Starting a %1 backup of %2 “%3”…").arg(type.toLower(), what, s.profile), false);
+    SourceJobBuilder::build(
+        m_ctx, this, claim, DueRunner::newOwner(), [this, s, what](std::unique_ptr<Job> job, const QString &error) {
+            Job *started = job ? m_ctx->submitJob(std::move(job), s.profile) : nullptr;
+            if (!started)
+                showMessage(tr("“%1” did not start: %2").arg(s.name, error), true);
+            else
+                showMessage(tr("Backup of %1 “%2” started — follow it on the Jobs page.").arg(what, s.profile), false);
+            emit runStarted(started, error);
+        });
 }
 
 } // namespace lifeboat

@@ -9,6 +9,7 @@ class QTableView;
 namespace lifeboat {
 
 class AppContext;
+struct ScheduleRecord;
 class Job;
 class RetentionPanel;
 class ScheduleListModel;
@@ -40,6 +41,7 @@ public slots:
     void editSchedule();
     void removeSchedule();
     void runNow();
+    void runSourceNow(const ScheduleRecord &s, const QString &type);
     void reload();
 
 signals:

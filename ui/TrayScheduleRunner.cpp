@@ -8,6 +8,7 @@
 #include "secrets/KeychainCredentialStore.h"
 #include "storage/Redact.h"
 #include "ui/AppContext.h"
+#include "ui/SourceJobBuilder.h"
 
 #include <QDBusConnection>
 #include <QGuiApplication>
@@ -148,37 +149,12 @@ void TrayScheduleRunner::launch(const Launch &l, const QDateTime &now) {
 }
 
 void TrayScheduleRunner::launchSource(const Launch &l, const QDateTime &) {
-    struct Secrets {
-        QHash<QString, QString> storages;
-        QString redis;
-    };
-    const ScheduleRecord &s = l.claim.schedule;
-    QList<StorageConfig> storages;
-    for (const QString &name : l.storages)
-        if (const auto sc = m_ctx->config().storage(name); sc && sc->isS3() && !sc->accessKeyId.isEmpty())
-            storages << *sc;
-    runAsync(
-        this,
-        [keychain = keychainUsable(), storages, kind = s.sourceKind, source = s.profile] {
-            Secrets out;
-            for (const StorageConfig &sc : storages)
-                out.storages.insert(sc.name, keychainSecret(keychain, CredentialStore::storageSecretKey(sc.name)));
-            if (kind == QLatin1String("redis"))
-                out.redis = keychainSecret(keychain, RedisSourceConfig::passwordKey(source));
-            return out;
-        },
-        [this, claim = l.claim](const Secrets &secrets) {
+    SourceJobBuilder::build(
+        m_ctx, this, l.claim, m_owner, [this, claim = l.claim](std::unique_ptr<Job> job, const QString &error) {
             if (!m_active.contains(claim.schedule.name))
                 return;
-            // Built on the GUI thread (the job is a QObject owned here); its catalog calls go to the catalog thread.
-            DueRunner builder(m_ctx->jobCatalog(), m_ctx->config(), m_owner);
-            DueRunner::Secrets lookups;
-            lookups.storageSecret = [&](const QString &name) { return secrets.storages.value(name); };
-            lookups.redisPassword = [&](const QString &) { return secrets.redis; };
-            Error err;
-            std::unique_ptr<Job> job = builder.buildJob(claim, lookups, &err);
             if (!job)
-                return started(claim.schedule.name, nullptr, err.message);
+                return started(claim.schedule.name, nullptr, error);
             started(claim.schedule.name, m_ctx->submitJob(std::move(job), claim.schedule.profile), QString());
         });
 }

@@ -62,14 +62,14 @@ int PruneCommand::run(CliContext &ctx, const QStringList &args) {
 }
 
 int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides &overrides, const QDateTime &now,
-                        bool dryRun, QJsonArray *json) {
+                        bool dryRun, QJsonArray *json, const QString &kind) {
     CatalogFilter f;
     f.profile = profile;
     // One policy per source: kind and name (a database profile and a file or Redis source may share a name). Members
     // of an application backup set are kept or expired with their set (`set prune`), never alone.
     QMap<std::pair<QString, QString>, QList<BackupRecord>> bySource;
     for (const BackupRecord &r : ctx.catalog()->list(f))
-        if (r.status != BackupRecord::statusDeleted() && r.setId.isEmpty())
+        if (r.status != BackupRecord::statusDeleted() && r.setId.isEmpty() && (kind.isEmpty() || r.kind == kind))
             bySource[{r.kind, r.profile}].append(r);
 
     CliSecrets secrets(ctx);

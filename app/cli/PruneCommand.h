@@ -22,7 +22,8 @@ public:
     };
     // Applies retention to one profile (empty: every profile in the catalog). Decisions are printed (JSON objects
     // appended to *json when given); EXPIRED records are deleted through BackupDeleter unless dryRun. Returns an
-    // exit code: 0, or 2 when some copy could not be deleted (its record stays EXPIRED for the next prune).
+    // exit code: 0, or 2 when some copy could not be deleted (its record stays EXPIRED for the next prune). With
+    // `kind`, only that kind's records (run-due after a database schedule leaves a same-named directory alone).
     static int prune(CliContext &ctx, const QString &profile, const Overrides &overrides, const QDateTime &now,
-                     bool dryRun, QJsonArray *json);
+                     bool dryRun, QJsonArray *json, const QString &kind = QString());
 };

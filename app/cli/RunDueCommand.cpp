@@ -125,7 +125,7 @@ int RunDueCommand::run(CliContext &ctx, const QStringList &args) {
             int prc = 0;
             if (s.sourceKind == QLatin1String("database")) {
                 QJsonArray decisions;
-                prc = PruneCommand::prune(ctx, s.profile, {}, now, false, &decisions);
+                prc = PruneCommand::prune(ctx, s.profile, {}, now, false, &decisions, s.sourceKind);
                 for (const auto &d : decisions)
                     deleted += d.toObject().value(QStringLiteral("outcome")).toString() == QLatin1String("deleted");
             } else {

@@ -83,12 +83,14 @@ bool SqlCatalog::saveSchedule(ScheduleRecord &s, QString *error) {
     QSqlQuery q(d);
     if (!s.created.isValid())
         s.created = QDateTime::currentDateTimeUtc();
+    // Editing a schedule never moves its last check: only the runners do (markScheduleChecked), and a stale copy
+    // written back from an editor that was open across a run would make that run owed again.
     const bool exists = schedule(s.name).has_value();
     q.prepare(exists ? QStringLiteral("UPDATE schedules SET source_kind = :source_kind, profile = :profile, cron = "
                                       ":cron, time_zone = :time_zone, storages = :storages, enabled = :enabled, "
                                       "missed_policy = :missed_policy, keep_daily = :keep_daily, keep_weekly = "
                                       ":keep_weekly, keep_monthly = :keep_monthly, created = :created, last_check = "
-                                      ":last_check WHERE name = :name")
+                                      "COALESCE(last_check, :last_check) WHERE name = :name")
                      : QStringLiteral("INSERT INTO schedules (name, source_kind, profile, cron, time_zone, storages, "
                                       "enabled, missed_policy, keep_daily, keep_weekly, keep_monthly, created, "
                                       "last_check) VALUES (:name, :source_kind, :profile, :cron, :time_zone, "

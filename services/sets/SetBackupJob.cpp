@@ -1,5 +1,7 @@
 #include "sets/SetBackupJob.h"
 
+#include "jobs/CancelForwarder.h"
+
 #include "core/ArtifactName.h"
 
 #include <QCoreApplication>
@@ -10,9 +12,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 namespace lifeboat {
 
@@ -87,20 +86,8 @@ JobResult SetBackupJob::execute() {
     QString failedMember;
     qint64 firstRecord = 0;
 
-    // Cancelling the set cancels the member that is running: a watcher forwards the flag (Job::cancel only sets
-    // a flag, and the member polls its own).
-    std::mutex mutex;
-    std::condition_variable cv;
-    Job *running = nullptr;
-    bool stop = false;
-    std::thread watcher([&] {
-        std::unique_lock lock(mutex);
-        while (!stop) {
-            cv.wait_for(lock, std::chrono::milliseconds(100));
-            if (running && isCancelled())
-                running->cancel();
-        }
-    });
+    // Cancelling the set cancels the member that is running.
+    CancelForwarder forward(this);
 
     for (const Member &m : m_req.members) {
         const QDateTime started = QDateTime::currentDateTimeUtc();
@@ -122,13 +109,9 @@ JobResult SetBackupJob::execute() {
                     reportProgress(p);
                 },
                 Qt::DirectConnection);
-            {
-                std::lock_guard lock(mutex);
-                running = job.get();
-            }
+            forward.setRunning(job.get());
             r = job->run();
-            std::lock_guard lock(mutex);
-            running = nullptr;
+            forward.setRunning(nullptr);
         }
         qint64 recordId = r.recordId;
         if (!r.ok() && recordId == 0)
@@ -150,12 +133,6 @@ JobResult SetBackupJob::execute() {
         }
         done << recordId;
     }
-    {
-        std::lock_guard lock(mutex);
-        stop = true;
-    }
-    cv.notify_all();
-    watcher.join();
 
     QJsonObject details{{QStringLiteral("setId"), m_req.setId},
                         {QStringLiteral("set"), m_req.setName},

@@ -1,5 +1,7 @@
 #include "sets/SetRestoreJob.h"
 
+#include "jobs/CancelForwarder.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -68,6 +70,7 @@ JobResult SetRestoreJob::execute() {
     }
 
     progress.phase = QStringLiteral("restoring");
+    CancelForwarder forward(this); // Ctrl-C reaches the member's pg_restore, not only the gap before the next member
     for (qsizetype i = 0; i < static_cast<qsizetype>(m_req.members.size()); ++i) {
         const Member &m = m_req.members.at(i);
         QJsonObject &row = rows[i];
@@ -84,7 +87,9 @@ JobResult SetRestoreJob::execute() {
             job.get(), &Job::logLine, this,
             [this, m](const QString &line) { log(QStringLiteral("[%1 %2] %3").arg(m.kind, m.name, line)); },
             Qt::DirectConnection);
+        forward.setRunning(job.get());
         const JobResult r = job->run();
+        forward.setRunning(nullptr);
         row.insert(QStringLiteral("details"), r.details);
         if (!r.ok()) {
             row.insert(QStringLiteral("status"), QStringLiteral("FAILED"));

@@ -6,6 +6,7 @@
 #include "GuiTestData.h"
 #include "TestEnv.h"
 
+#include "catalog/FileSourceConfig.h"
 #include "catalog/SqlCatalog.h"
 #include "core/Home.h"
 #include "crypto/AgeDecryptStage.h"
@@ -754,6 +755,84 @@ private slots:
             QTest::qWait(100);
             QVERIFY(nd.grab().save(dialogs + QStringLiteral("/notification-dialog.png")));
         }
+    }
+
+    void directorySourceScheduleRunsTheDirectory() {
+        // A directory source named like the database profile: its schedule must back up the directory (and only
+        // it), and the retention panel of the profile must not count the directory's backups.
+        const QString dir = m_tmp.filePath(QStringLiteral("uploads"));
+        QDir().mkpath(dir);
+        QFile f(dir + QStringLiteral("/avatar.png"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(4096, 'x'));
+        f.close();
+        QString err;
+        QVERIFY2(m_ctx->updateConfig(
+                     [&](ConfigStore &c) {
+                         FileSourceConfig src;
+                         src.name = QStringLiteral("shop");
+                         src.path = dir;
+                         src.storages = {QStringLiteral("disk")};
+                         c.upsertFileSource(src);
+                     },
+                     &err),
+                 qPrintable(err));
+        auto before = reopenCatalog();
+        CatalogFilter f0;
+        f0.profile = QStringLiteral("shop");
+        const qsizetype databaseBefore = before->list(f0).size();
+
+        SchedulesPage page(m_ctx.get());
+        page.show();
+        QTRY_VERIFY(page.model()->isLoaded());
+        QTest::mouseClick(page.addButton(), Qt::LeftButton);
+        auto *d = page.findChild<ScheduleDialog *>();
+        QVERIFY(d);
+        int filesItem = -1;
+        for (int i = 0; i < d->profileField()->count(); ++i)
+            if (d->profileField()->itemData(i, ScheduleDialog::KindRole).toString() == QLatin1String("files"))
+                filesItem = i;
+        QVERIFY2(filesItem >= 0, "the directory source is offered as a schedule source");
+        d->profileField()->setCurrentIndex(filesItem);
+        d->nameField()->setText(QStringLiteral("shop-files"));
+        QSignalSpy saved(d, &ScheduleDialog::saved);
+        d->accept();
+        QTRY_COMPARE(saved.size(), 1);
+        QCOMPARE(reopenCatalog()->schedule(QStringLiteral("shop-files"))->sourceKind, QStringLiteral("files"));
+
+        QTRY_VERIFY(page.model()->rowOf(QStringLiteral("shop-files")) >= 0);
+        page.selectSchedule(QStringLiteral("shop-files"));
+        QSignalSpy started(&page, &SchedulesPage::runStarted);
+        const int job = m_ctx->jobs()->rowCount();
+        QTest::mouseClick(page.runNowButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(started.size(), 1, 15000);
+        QVERIFY2(started.first().at(0).value<Job *>() != nullptr, qPrintable(started.first().at(1).toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_ctx->jobs()->state(job) > JobListModel::State::Running, 60000);
+        QVERIFY2(m_ctx->jobs()->state(job) == JobListModel::State::Succeeded, qPrintable(m_ctx->jobs()->log(job)));
+
+        auto catalog = reopenCatalog();
+        QList<BackupRecord> files;
+        qsizetype database = 0;
+        for (const BackupRecord &r : catalog->list(f0)) {
+            if (r.kind == QLatin1String("files"))
+                files << r;
+            else if (r.kind == QLatin1String("database"))
+                ++database;
+        }
+        QCOMPARE(database, databaseBefore); // no database backup was started in its place
+        QCOMPARE(files.size(), 1);
+        QCOMPARE(files.first().status, BackupRecord::statusCompleted());
+        QCOMPARE(files.first().label, QStringLiteral("schedule shop-files"));
+
+        // The profile's retention preview plans database backups only.
+        RetentionPanel *panel = page.findChild<RetentionPanel *>();
+        QVERIFY(panel);
+        QSignalSpy ready(panel, &RetentionPanel::previewReady);
+        panel->preview();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, 20000);
+        QVERIFY(!panel->model()->entries().isEmpty());
+        for (const RetentionPruner::Entry &e : panel->model()->entries())
+            QCOMPARE(e.record.kind, QStringLiteral("database"));
     }
 
     void cleanupTestCase() {

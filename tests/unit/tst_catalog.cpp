@@ -322,6 +322,31 @@ private slots:
         QVERIFY(!broken.load(&err));
         QVERIFY(err.contains(QStringLiteral("not valid JSON")));
     }
+    void editingAScheduleKeepsItsLastCheck() {
+        // An editor open across a run writes back a stale copy: the runner's last check must survive it, or the run
+        // it just made would be owed again.
+        QTemporaryDir dir;
+        auto c = SqlCatalog::sqlite(dir.filePath(QStringLiteral("catalog.sqlite")));
+        QString err;
+        QVERIFY2(c->open(&err), qPrintable(err));
+        const QDateTime t0(QDate(2026, 3, 1), QTime(0, 30), QTimeZone::utc());
+        const QDateTime t1(QDate(2026, 3, 1), QTime(1, 0), QTimeZone::utc());
+        ScheduleRecord s;
+        s.name = QStringLiteral("nightly");
+        s.profile = QStringLiteral("shop");
+        s.cron = QStringLiteral("0 1 * * *");
+        s.created = s.lastCheck = t0;
+        QVERIFY2(c->saveSchedule(s, &err), qPrintable(err));
+        ScheduleRecord stale = *c->schedule(QStringLiteral("nightly")); // the editor opens
+        QVERIFY2(c->markScheduleChecked(QStringLiteral("nightly"), t1, t1, 7, QStringLiteral("COMPLETED"), &err),
+                 qPrintable(err)); // the 01:00 run happens meanwhile
+        stale.cron = QStringLiteral("15 1 * * *");
+        QVERIFY2(c->saveSchedule(stale, &err), qPrintable(err)); // the editor saves
+        const auto now = c->schedule(QStringLiteral("nightly"));
+        QCOMPARE(now->cron, QStringLiteral("15 1 * * *"));
+        QCOMPARE(now->lastCheck, t1);
+        QCOMPARE(now->lastBackupId, qint64(7));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstCatalog)

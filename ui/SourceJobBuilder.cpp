@@ -1,0 +1,56 @@
+#include "ui/SourceJobBuilder.h"
+
+#include "catalog/RedisSourceConfig.h"
+#include "core/CredentialStore.h"
+#include "jobs/Job.h"
+#include "models/Async.h"
+#include "secrets/KeychainCredentialStore.h"
+#include "ui/AppContext.h"
+
+#include <QHash>
+
+namespace lifeboat {
+
+namespace {
+struct Secrets {
+    QHash<QString, QString> storages;
+    QString redis;
+};
+} // namespace
+
+void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner::Claim &claim, const QString &owner,
+                             Done done) {
+    const ScheduleRecord &s = claim.schedule;
+    QList<StorageConfig> storages;
+    const DueRunner planner(ctx->jobCatalog(), ctx->config(), owner);
+    for (const QString &name : planner.storagesFor(s))
+        if (const auto sc = ctx->config().storage(name); sc && sc->isS3() && !sc->accessKeyId.isEmpty())
+            storages << *sc;
+    const bool keychain = ctx->keychainKnown() && ctx->keychain().available();
+    runAsync(
+        context,
+        [keychain, storages, kind = s.sourceKind, source = s.profile] {
+            Secrets out;
+            if (!keychain)
+                return out;
+            KeychainCredentialStore store;
+            for (const StorageConfig &sc : storages)
+                out.storages.insert(sc.name,
+                                    store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
+            if (kind == QLatin1String("redis"))
+                out.redis = store.read(RedisSourceConfig::passwordKey(source)).value_or(QString());
+            return out;
+        },
+        [ctx, claim, owner, done = std::move(done)](const Secrets &secrets) {
+            // Built on the GUI thread (the job is a QObject owned here); its catalog calls go to the catalog thread.
+            DueRunner builder(ctx->jobCatalog(), ctx->config(), owner);
+            DueRunner::Secrets lookups;
+            lookups.storageSecret = [&](const QString &name) { return secrets.storages.value(name); };
+            lookups.redisPassword = [&](const QString &) { return secrets.redis; };
+            Error err;
+            std::unique_ptr<Job> job = builder.buildJob(claim, lookups, &err);
+            done(std::move(job), job ? QString() : err.message);
+        });
+}
+
+} // namespace lifeboat
