@@ -6,6 +6,7 @@
 #include "ui/AppContext.h"
 #include "ui/FileDialog.h"
 #include "ui/RestoreWizard.h"
+#include "ui/SetRestoreDialog.h"
 
 #include <QButtonGroup>
 #include <QDir>
@@ -87,6 +88,20 @@ RestoreChoosePage::RestoreChoosePage(RestoreWizard *wizard)
     fileRow->addWidget(m_file, 1);
     fileRow->addWidget(m_browse);
     v->addLayout(fileRow);
+
+    // A whole application backup set restores through its own dialog (every member's check first).
+    auto *setRow = new QHBoxLayout;
+    setRow->addWidget(new QLabel(tr("A whole application (database, directories, buckets, Redis) at once?"), this), 1);
+    m_setRestore = new QPushButton(tr("Restore a backup &set…"), this);
+    m_setRestore->setAccessibleName(tr("Restore a backup set"));
+    setRow->addWidget(m_setRestore);
+    v->addLayout(setRow);
+    connect(m_setRestore, &QPushButton::clicked, this, [this] {
+        auto *dialog = new SetRestoreDialog(m_wizard->context(), window());
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowModality(Qt::WindowModal);
+        dialog->open();
+    });
 
     // New backups appear while the page is open.
     connect(m_wizard->context(), &AppContext::catalogChanged, this, [this] {

@@ -34,6 +34,7 @@ public:
     QRadioButton *fromCatalog() const { return m_fromCatalog; }
     QRadioButton *fromFile() const { return m_fromFile; }
     QPushButton *browseButton() const { return m_browse; }
+    QPushButton *setRestoreButton() const { return m_setRestore; } // opens a SetRestoreDialog
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -52,6 +53,7 @@ private:
     QLabel *m_status;
     QLineEdit *m_file;
     QPushButton *m_browse;
+    QPushButton *m_setRestore;
     bool m_loaded = false;
     bool m_loading = false;
     qint64 m_pendingId = 0;
