@@ -15,6 +15,8 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -120,6 +122,30 @@ SetRestoreDialog::SetRestoreDialog(AppContext *ctx, QWidget *parent)
     m_overwrite = new QCheckBox(tr("&Overwrite different existing objects and files instead of refusing"), this);
     m_overwrite->setAccessibleName(tr("Overwrite existing objects and files"));
     v->addWidget(m_overwrite);
+
+    m_keysGroup = new QGroupBox(tr("Decryption (encrypted members)"), this);
+    auto *keys = new QHBoxLayout(m_keysGroup);
+    m_identityFile = new QPushButton(tr("Identity &file…"), m_keysGroup);
+    m_identityFile->setAccessibleName(tr("Choose an age identity file"));
+    keys->addWidget(m_identityFile);
+    m_identityName = new QLineEdit(m_keysGroup);
+    m_identityName->setPlaceholderText(tr("or an identity name in the credential store"));
+    m_identityName->setAccessibleName(tr("Identity name in the credential store"));
+    keys->addWidget(m_identityName, 1);
+    v->addWidget(m_keysGroup);
+    connect(m_identityFile, &QPushButton::clicked, this, [this] {
+        FileDialog::getOpenFileName(
+            this, tr("Choose an age identity file"), m_identityPath.isEmpty() ? QDir::homePath() : m_identityPath,
+            tr("age identities (*.txt *.key *.age);;All files (*)"),
+            [self = QPointer<SetRestoreDialog>(this)](const QString &path) {
+                if (!self || path.isEmpty())
+                    return;
+                self->m_identityPath = path;
+                self->m_identityFile->setText(tr("Identity: %1").arg(QFileInfo(path).fileName()));
+                self->inputsChanged();
+            });
+    });
+    connect(m_identityName, &QLineEdit::textChanged, this, [this] { inputsChanged(); });
 
     m_outcome = new QTreeWidget(this);
     m_outcome->setAccessibleName(tr("Outcome of each member"));
@@ -249,7 +275,7 @@ void SetRestoreDialog::showCapture() {
         m_filesForm->removeRow(0);
     m_filesTo.clear();
     const Capture *c = current();
-    bool hasDb = false, hasFiles = false, hasMirror = false;
+    bool hasDb = false, hasFiles = false, hasMirror = false, encrypted = false;
     if (!c) {
         m_setNote->setText(m_loaded ? tr("No backup set has been captured yet. Define one under Settings or with "
                                          "`lifeboatctl set add`, then back it up.")
@@ -262,6 +288,7 @@ void SetRestoreDialog::showCapture() {
             it->setText(2, QStringLiteral("#%1").arg(r.id));
             it->setText(3, r.error.startsWith(SetBackupJob::incompleteMarker()) ? tr("INCOMPLETE") : r.status);
             it->setText(4, Format::size(r.size));
+            encrypted = encrypted || r.encrypted;
             if (r.kind == QLatin1String("database")) {
                 hasDb = true;
                 if (const int i = m_profile->findData(r.profile); i >= 0)
@@ -306,6 +333,7 @@ void SetRestoreDialog::showCapture() {
     m_filesGroup->setVisible(hasFiles);
     m_mirrorGroup->setVisible(hasMirror);
     m_overwrite->setVisible(hasFiles || hasMirror);
+    m_keysGroup->setVisible(encrypted);
     m_outcome->clear();
     m_guidance->hide();
     m_status->clear();
@@ -321,7 +349,9 @@ QString SetRestoreDialog::fingerprint() const {
                       m_confirm->text(),
                       m_mirrorStorage->currentData().toString(),
                       m_mirrorPrefix->text().trimmed(),
-                      m_overwrite->isChecked() ? QStringLiteral("overwrite") : QString()};
+                      m_overwrite->isChecked() ? QStringLiteral("overwrite") : QString(),
+                      m_identityPath,
+                      m_identityName->text().trimmed()};
     for (const auto &[name, edit] : m_filesTo)
         parts << name + QLatin1Char('=') + edit->text().trimmed();
     return parts.join(QChar(0x1f));
@@ -393,11 +423,42 @@ void SetRestoreDialog::start(bool dryRun) {
     const ConfigStore config = m_ctx->config();
     const QString setId = c->setId;
     std::shared_ptr<Catalog> catalog = m_ctx->jobCatalog();
+    const QString identityPath = m_keysGroup->isVisibleTo(this) ? m_identityPath : QString();
+    const QString identityName = m_keysGroup->isVisibleTo(this) ? m_identityName->text().trimmed() : QString();
     // Keychain reads block and SetPlanner reads the catalog: both on a worker.
     runAsync(
         this,
-        [t, keychain, config, setId, catalog, profile]() mutable {
+        [t, keychain, config, setId, catalog, profile, identityPath, identityName]() mutable {
+            Planned p;
             SetPlanner::Secrets sec;
+            if (!identityPath.isEmpty()) {
+                QFile f(identityPath);
+                QString why;
+                const auto ids =
+                    f.open(QIODevice::ReadOnly) ? AgeIdentity::parseIdentityFile(f.read(1 << 20), &why) : std::nullopt;
+                if (!ids) {
+                    p.error = {ExitCode::Usage, tr("%1 is not a readable age identity file: %2")
+                                                    .arg(identityPath, why.isEmpty() ? f.errorString() : why)};
+                    return p;
+                }
+                for (const AgeIdentity &id : *ids)
+                    t.identities.push_back(id);
+            }
+            if (!identityName.isEmpty()) {
+                QString key;
+                if (keychain)
+                    key =
+                        KeychainCredentialStore().read(CredentialStore::identityKey(identityName)).value_or(QString());
+                QString why;
+                const auto id = key.isEmpty() ? std::nullopt : AgeIdentity::parse(key, &why);
+                if (!id) {
+                    p.error = {ExitCode::Usage, tr("No usable identity “%1” in the credential store — store one with "
+                                                   "`lifeboatctl keygen --store %1`.")
+                                                    .arg(identityName)};
+                    return p;
+                }
+                t.identities.push_back(*id);
+            }
             if (keychain) {
                 KeychainCredentialStore store;
                 if (profile)
@@ -413,7 +474,6 @@ void SetRestoreDialog::start(bool dryRun) {
             if (profile && profile->production)
                 t.safetyBackup = SafetyBackup::factory(*profile, t.databasePassword, config.storages(), sec.storages,
                                                        catalog, config.option(QStringLiteral("pgToolDir")));
-            Planned p;
             p.request = SetPlanner::restore(config, catalog, setId, t, sec, &p.error);
             return p;
         },

@@ -58,6 +58,12 @@ public:
     QComboBox *mirrorStorageCombo() const { return m_mirrorStorage; }
     QLineEdit *mirrorPrefixField() const { return m_mirrorPrefix; }
     QCheckBox *overwriteBox() const { return m_overwrite; }
+    // Encrypted members: an age identity file (chosen through the FileDialog seam) and/or an identity kept in the
+    // credential store under a name, as `--identity` and `--identity-name` give them to the CLI.
+    QGroupBox *keysGroup() const { return m_keysGroup; }
+    QPushButton *identityFileButton() const { return m_identityFile; }
+    QString identityFilePath() const { return m_identityPath; }
+    QLineEdit *identityNameField() const { return m_identityName; }
     QPushButton *checkButton() const { return m_check; }
     QPushButton *restoreButton() const { return m_restore; }
     QTreeWidget *outcomeList() const { return m_outcome; }
@@ -104,6 +110,10 @@ private:
     QComboBox *m_mirrorStorage;
     QLineEdit *m_mirrorPrefix;
     QCheckBox *m_overwrite;
+    QGroupBox *m_keysGroup;
+    QPushButton *m_identityFile;
+    QString m_identityPath;
+    QLineEdit *m_identityName;
     QPushButton *m_check;
     QPushButton *m_restore;
     QTreeWidget *m_outcome;

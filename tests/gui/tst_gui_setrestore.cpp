@@ -3,7 +3,9 @@
 // opens. SetRestoreDialog lists the capture; a wrong typed name keeps Restore disabled and the existing database
 // unchanged; a dry-run Check passes and unlocks Restore for exactly those inputs, which restores into a NEW
 // database (psql sees the rows) and the mirror prefix; a member whose check fails refuses the set and nothing is
-// touched; an incomplete capture cannot be restored. The screenshot goes to LIFEBOAT_SCREENSHOT_DIR when set.
+// touched; a whole application (database, mirror, directory, Redis guidance) and an encrypted set (identity via the
+// file dialog seam) restore; an incomplete capture cannot be restored. The screenshot goes to LIFEBOAT_SCREENSHOT_DIR
+// when set.
 #include "TestEnv.h"
 
 #include "models/JobListModel.h"
@@ -19,6 +21,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QGroupBox>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -57,6 +60,7 @@ class TstGuiSetRestore : public QObject {
     QString m_root;
     QString m_shots;
     QString m_setId;
+    QString m_conninfo;
     QHash<QString, QString> m_s3;
     std::unique_ptr<S3Session> m_bucket;
     std::unique_ptr<AppContext> m_ctx;
@@ -140,6 +144,8 @@ private slots:
         QVERIFY(put(QStringLiteral("app/media/logo.png"), "PNG bytes"));
         QVERIFY(put(QStringLiteral("app/media/u/1.pdf"), "PDF one"));
 
+        m_conninfo = QStringLiteral("host=%1 port=%2 user=postgres dbname=%3")
+                         .arg(pg.value(QStringLiteral("PG_HOST")), pg.value(QStringLiteral("PG_PORT")), m_db);
         const QList<QStringList> setup{
             {QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("uploads"), QStringLiteral("--s3"),
              QStringLiteral("--endpoint"), m_s3.value(QStringLiteral("S3_ENDPOINT")), QStringLiteral("--bucket"),
@@ -152,8 +158,7 @@ private slots:
             {QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("disk"), QStringLiteral("--local"),
              m_tmp.filePath(QStringLiteral("disk"))},
             {QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("shopdb"), QStringLiteral("--conninfo"),
-             QStringLiteral("host=%1 port=%2 user=postgres dbname=%3")
-                 .arg(pg.value(QStringLiteral("PG_HOST")), pg.value(QStringLiteral("PG_PORT")), m_db)},
+             m_conninfo},
             {QStringLiteral("mirror"), QStringLiteral("add"), QStringLiteral("media"), QStringLiteral("--source"),
              QStringLiteral("uploads"), QStringLiteral("--source-prefix"), QStringLiteral("media"),
              QStringLiteral("--storage"), QStringLiteral("backup")},
@@ -381,6 +386,50 @@ private slots:
         QVERIFY(restored.open(QIODevice::ReadOnly));
         QCOMPARE(restored.readAll(), QByteArray("avatar bytes"));
         QVERIFY(d->grab().save(QDir(m_shots).filePath(QStringLiteral("restore-set.png"))));
+    }
+
+    void encryptedSetNeedsItsIdentity() {
+        const QString keyFile = m_tmp.filePath(QStringLiteral("set.key"));
+        const auto key = ctl({QStringLiteral("--json"), QStringLiteral("keygen"), QStringLiteral("--out"), keyFile});
+        QVERIFY2(key.exitCode == 0, key.err.constData());
+        const QString recipient =
+            QJsonDocument::fromJson(key.out).object().value(QStringLiteral("recipient")).toString();
+        QVERIFY(recipient.startsWith(QStringLiteral("age1")));
+        for (const QStringList &args : QList<QStringList>{
+                 {QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("encdb"),
+                  QStringLiteral("--conninfo"), m_conninfo, QStringLiteral("--recipient"), recipient},
+                 {QStringLiteral("set"), QStringLiteral("add"), QStringLiteral("sealed"), QStringLiteral("--profile"),
+                  QStringLiteral("encdb"), QStringLiteral("--storage"), QStringLiteral("disk")}}) {
+            const auto r = ctl(args);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        }
+        const auto b =
+            ctl({QStringLiteral("--json"), QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("sealed")});
+        QVERIFY2(b.exitCode == 0, b.err.constData());
+        const QString setId = QJsonDocument::fromJson(b.out).object().value(QStringLiteral("setId")).toString();
+        m_ctx = std::make_unique<AppContext>(m_home);
+        QString err;
+        QVERIFY2(m_ctx->open(&err), qPrintable(err));
+
+        const QString target = m_db + QStringLiteral("_sealed");
+        m_dropDbs << target;
+        auto d = openDialog(setId);
+        QVERIFY(d->keysGroup()->isVisible());
+        d->databaseField()->setText(target);
+        // Without the identity the check refuses and says what is missing.
+        QVERIFY(!check(d.get()));
+        QVERIFY2(d->statusLabel()->text().contains(QStringLiteral("identit"), Qt::CaseInsensitive),
+                 qPrintable(d->statusLabel()->text()));
+        QVERIFY(!dbExists(target));
+        FileDialog::setNextFileName(keyFile);
+        d->identityFileButton()->click();
+        QTRY_COMPARE(d->identityFilePath(), keyFile);
+        QVERIFY2(check(d.get()), qPrintable(d->statusLabel()->text()));
+        QSignalSpy done(d.get(), &SetRestoreDialog::restoreFinished);
+        d->restoreButton()->click();
+        QVERIFY(done.wait(180000));
+        QVERIFY2(done.first().first().toBool(), qPrintable(d->statusLabel()->text()));
+        QCOMPARE(rows(target), QStringLiteral("3001"));
     }
 
     void incompleteSetCannotBeRestored() {
