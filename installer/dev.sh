@@ -50,7 +50,9 @@ deps() {
 configure_and_build() {
     local werror=OFF
     [ -n "${CI:-}" ] && werror=ON
-    cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFEBOAT_WERROR=$werror >/dev/null
+    # GUI and tests named explicitly: a build directory configured otherwise before (a CLI-only build) is corrected.
+    cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFEBOAT_WERROR=$werror \
+        -DLIFEBOAT_BUILD_GUI=ON -DLIFEBOAT_BUILD_TESTS=ON >/dev/null
     echo "== building (this takes a few minutes the first time)"
     if [ $# -gt 0 ]; then
         cmake --build "$build" -j"$(nproc)" --target "$@"
