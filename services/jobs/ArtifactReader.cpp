@@ -106,7 +106,7 @@ bool ArtifactReader::streamTo(const BackupRecord &record, ByteSink *sink, qint64
                                         .arg(tried.join(QStringLiteral("; "))));
 }
 
-bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, QString *finalPath) {
+bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, QString *finalPath, bool scratch) {
     if (!QDir().mkpath(dir))
         return fail(ExitCode::Usage, QStringLiteral("cannot create %1").arg(dir));
     const QString target = QDir(dir).filePath(QFileInfo(record.filename).fileName());
@@ -125,7 +125,7 @@ bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, 
                 m_error = {ExitCode::Usage, problem};
                 continue; // another copy may still be reachable
             }
-            const Error e = S3Download::toFile(*session, loc.path, target, record.sha256.toLatin1());
+            const Error e = S3Download::toFile(*session, loc.path, target, record.sha256.toLatin1(), nullptr, !scratch);
             if (e) {
                 m_error = e;
                 if (e.code == ExitCode::Integrity)

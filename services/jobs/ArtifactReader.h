@@ -29,7 +29,8 @@ public:
     // Streams the stored bytes (encrypted as stored) from `offset` into sink; does not finish the sink.
     bool streamTo(const BackupRecord &record, ByteSink *sink, qint64 offset = 0);
     // Copies to DIR/filename through NAME.partial; verifies the SHA-256.
-    bool downloadTo(const BackupRecord &record, const QString &dir, QString *finalPath = nullptr);
+    // scratch: a private copy for one restore, not fsynced (AtomicFileSink::setDurable).
+    bool downloadTo(const BackupRecord &record, const QString &dir, QString *finalPath = nullptr, bool scratch = false);
 
     const Error &error() const { return m_error; }
 

@@ -69,7 +69,7 @@ bool AtomicFileSink::finish() {
         return fail(ExitCode::PgTool, QStringLiteral("writing %1 failed: %2").arg(partialPath(), why));
     }
 #ifdef Q_OS_UNIX
-    if (::fsync(m_file.handle()) != 0) {
+    if (m_durable && ::fsync(m_file.handle()) != 0) {
         abort();
         return fail(ExitCode::PgTool, QStringLiteral("fsync of %1 failed").arg(partialPath()));
     }
@@ -79,7 +79,8 @@ bool AtomicFileSink::finish() {
         abort();
         return fail(ExitCode::Usage, QStringLiteral("cannot rename %1 to %2").arg(partialPath(), m_finalPath));
     }
-    syncDirectory(QFileInfo(m_finalPath).absolutePath());
+    if (m_durable)
+        syncDirectory(QFileInfo(m_finalPath).absolutePath());
     m_done = true;
     m_committed = true;
     return true;

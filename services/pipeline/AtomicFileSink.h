@@ -23,6 +23,9 @@ public:
     void abort() override;
     // Ends without finishing but leaves the partial for a later resume (an interrupted download).
     void keepPartial();
+    // A scratch copy (a restore's private download, deleted when the restore ends) need not survive a power cut:
+    // without durability finish() skips the fsync of the file and its directory — seconds for a GB-sized archive.
+    void setDurable(bool durable) { m_durable = durable; }
 
     QString finalPath() const { return m_finalPath; }
     QString partialPath() const { return m_finalPath + QStringLiteral(".partial"); }
@@ -39,6 +42,7 @@ private:
     bool m_done = false;
     bool m_committed = false;
     bool m_owned = false; // open() succeeded: the partial is this sink's to delete
+    bool m_durable = true;
 };
 
 } // namespace lifeboat

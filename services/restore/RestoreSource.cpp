@@ -187,7 +187,7 @@ bool RestoreSource::fetchRemote(const QString &dir, Error *error) {
     ArtifactReader reader(m_storages, m_cancel);
     reader.setSecretLookup(m_secretFor);
     QString path;
-    if (!reader.downloadTo(m_record, dir, &path)) {
+    if (!reader.downloadTo(m_record, dir, &path, /*scratch=*/true)) {
         *error = reader.error();
         return false;
     }

@@ -36,18 +36,20 @@ private:
 } // namespace
 
 Error S3Download::toFile(S3Session &session, const QString &key, const QString &finalPath,
-                         const QByteArray &expectedSha256Hex, Result *result) {
+                         const QByteArray &expectedSha256Hex, Result *result, bool durable) {
     S3ObjectInfo info;
     if (Error e = session.headObject(key, &info))
         return e;
 
     auto sink = std::make_unique<AtomicFileSink>(finalPath, AtomicFileSink::Mode::Append);
+    sink->setDurable(durable);
     if (!sink->open())
         return sink->error();
     if (sink->existingBytes() > info.size) {
         // The partial is longer than the object: it belongs to something else; start over.
         sink->abort();
         sink = std::make_unique<AtomicFileSink>(finalPath, AtomicFileSink::Mode::Truncate);
+        sink->setDurable(durable);
         if (!sink->open())
             return sink->error();
     }

@@ -21,8 +21,9 @@ public:
         QByteArray sha256Hex;   // of the whole file
     };
 
+    // durable: false for a private scratch copy (see AtomicFileSink::setDurable).
     static Error toFile(S3Session &session, const QString &key, const QString &finalPath,
-                        const QByteArray &expectedSha256Hex = {}, Result *result = nullptr);
+                        const QByteArray &expectedSha256Hex = {}, Result *result = nullptr, bool durable = true);
 };
 
 } // namespace lifeboat
