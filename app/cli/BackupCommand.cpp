@@ -5,6 +5,7 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "schedule/DueRunner.h"
 
 #include "jobs/BackupJob.h"
 #include "jobs/StallWatch.h"
@@ -136,7 +137,7 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
     const auto stallWatch =
         CliAutomation::watchStalls(ctx, job.get(), profile->name, QStringLiteral("backup of %1").arg(profile->name));
     const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
-    CliAutomation::notify(ctx, CliAutomation::backupNotification(profile->name, {}, r.recordId, r.error, r.details));
+    CliAutomation::notify(ctx, DueRunner::notification(profile->name, {}, r.recordId, r.error, r.details));
     if (!r.ok())
         return ctx.fail(r.error);
     if (keepDays > 0) {

@@ -6,6 +6,7 @@
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
 #include "RestoreCliSupport.h"
+#include "schedule/DueRunner.h"
 
 #include "files/FilesBackupJob.h"
 #include "files/FilesRestoreJob.h"
@@ -256,7 +257,7 @@ int FilesCommand::backup(CliContext &ctx, const QStringList &args) {
     const auto stallWatch =
         CliAutomation::watchStalls(ctx, job.get(), name, QStringLiteral("file backup of %1").arg(name));
     const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
-    CliAutomation::notify(ctx, CliAutomation::backupNotification(name, {}, r.recordId, r.error, r.details));
+    CliAutomation::notify(ctx, DueRunner::notification(name, {}, r.recordId, r.error, r.details));
     return printBackupResult(ctx, r);
 }
 

@@ -91,7 +91,7 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
         QList<RetentionItem> items;
         QHash<QString, BackupRecord> byId;
         for (const BackupRecord &r : it.value()) {
-            items << CliAutomation::itemFor(r);
+            items << RetentionPruner::itemFor(r);
             byId.insert(QString::number(r.id), r);
         }
         if (!json)

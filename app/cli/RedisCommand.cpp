@@ -6,6 +6,7 @@
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
 #include "FilesCommand.h"
+#include "schedule/DueRunner.h"
 
 #include "jobs/StallWatch.h"
 #include "redis/RedisBackupJob.h"
@@ -199,6 +200,6 @@ int RedisCommand::backup(CliContext &ctx, const QStringList &args) {
     const auto stallWatch =
         CliAutomation::watchStalls(ctx, job.get(), name, QStringLiteral("Redis backup of %1").arg(name));
     const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
-    CliAutomation::notify(ctx, CliAutomation::backupNotification(name, {}, r.recordId, r.error, r.details));
+    CliAutomation::notify(ctx, DueRunner::notification(name, {}, r.recordId, r.error, r.details));
     return FilesCommand::printBackupResult(ctx, r);
 }

@@ -3,6 +3,8 @@
 #include "ArgParser.h"
 #include "CliAutomation.h"
 #include "CliContext.h"
+#include "retention/RetentionPolicy.h"
+#include "schedule/DueRunner.h"
 
 #include "schedule/CronExpression.h"
 #include "schedule/ScheduleDue.h"
@@ -138,7 +140,7 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
         return ctx.usage(QStringLiteral("--cron: %1").arg(cron.error()));
     s.cron = cron.text();
     s.timeZone = p.value(QStringLiteral("tz"));
-    const QTimeZone tz = CliAutomation::timeZone(s.timeZone);
+    const QTimeZone tz = DueRunner::timeZone(s.timeZone);
     if (!tz.isValid())
         return ctx.usage(
             QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name such as Europe/Berlin)").arg(s.timeZone));
@@ -209,7 +211,7 @@ int ScheduleCommand::list(CliContext &ctx, const QStringList &args) {
         ctx.err() << "No schedules (add one with `lifeboatctl schedule add`)." << Qt::endl;
     for (const ScheduleRecord &s : all) {
         const CronExpression cron = CronExpression::parse(s.cron);
-        const QDateTime next = s.enabled ? cron.nextFire(now, CliAutomation::timeZone(s.timeZone)) : QDateTime();
+        const QDateTime next = s.enabled ? cron.nextFire(now, DueRunner::timeZone(s.timeZone)) : QDateTime();
         if (ctx.json()) {
             arr.append(scheduleJson(s, next));
             continue;

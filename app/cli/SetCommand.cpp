@@ -7,6 +7,7 @@
 #include "CliSecrets.h"
 #include "RestoreCliSupport.h"
 #include "SetRunDue.h"
+#include "schedule/DueRunner.h"
 
 #include "jobs/BackupDeleter.h"
 #include "notify/Notification.h"
@@ -134,7 +135,7 @@ int SetCommand::add(CliContext &ctx, const QStringList &args) {
             return ctx.usage(QStringLiteral("--cron: %1").arg(expr.error()));
     }
     s.timeZone = p.value(QStringLiteral("tz"));
-    if (!s.timeZone.isEmpty() && !CliAutomation::timeZone(s.timeZone).isValid())
+    if (!s.timeZone.isEmpty() && !DueRunner::timeZone(s.timeZone).isValid())
         return ctx.usage(QStringLiteral("--tz: unknown time zone \"%1\"").arg(s.timeZone));
     int *counts[] = {&s.keepDaily, &s.keepWeekly, &s.keepMonthly};
     const char *levels[] = {"daily", "weekly", "monthly"};

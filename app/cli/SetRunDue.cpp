@@ -5,6 +5,8 @@
 #include "CliContext.h"
 #include "CliSecrets.h"
 #include "SetCommand.h"
+#include "jobs/RetentionPruner.h"
+#include "schedule/DueRunner.h"
 
 #include "jobs/BackupDeleter.h"
 #include "retention/Promotion.h"
@@ -34,7 +36,7 @@ int SetRunDue::run(CliContext &ctx, const QStringList &args) {
             return ctx.usage(QStringLiteral("--as-of takes an ISO 8601 time, e.g. 2026-03-29T01:05:00Z"));
     }
     PromotionRule rule;
-    if (Error e = CliAutomation::promotionRule(ctx, &rule))
+    if (Error e = RetentionPruner::promotionRule(ctx.config(), &rule))
         return ctx.fail(e);
     QJsonArray out;
     int rc = 0;
@@ -43,7 +45,7 @@ int SetRunDue::run(CliContext &ctx, const QStringList &args) {
             continue;
         QJsonObject row{{QStringLiteral("set"), set.name}};
         const CronExpression expr = CronExpression::parse(set.cron);
-        const QTimeZone tz = CliAutomation::timeZone(set.timeZone);
+        const QTimeZone tz = DueRunner::timeZone(set.timeZone);
         if (!expr.isValid() || !tz.isValid()) {
             row.insert(QStringLiteral("status"), QStringLiteral("error"));
             row.insert(QStringLiteral("error"), expr.isValid() ? QStringLiteral("unknown time zone") : expr.error());

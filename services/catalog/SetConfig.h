@@ -16,7 +16,7 @@ struct SetConfig {
     QStringList storages; // where the database (and files/Redis) artifacts go; empty = the profile's defaults
     QString cron;         // empty = not scheduled
     QString timeZone;
-    QString created;       // ISO 8601 UTC; a never-captured set's schedule counts fire times from here
+    QString created;    // ISO 8601 UTC; a never-captured set's schedule counts fire times from here
     int keepDaily = -1; // -1 = the retention policy in effect
     int keepWeekly = -1;
     int keepMonthly = -1;
