@@ -19,7 +19,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql qt6-charts-dev qt6-svg-dev
     libqt6svg6 qt6-qpa-plugins libgl-dev qtkeychain-qt6-dev
     libpq-dev postgresql-15 postgresql-client-15
-    libssl-dev zlib1g-dev libarchive-dev libzstd-dev
+    libssl-dev zlib1g-dev libarchive-dev libzstd-dev zstd
     age redis-server xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick
     ca-certificates curl procps bc time
     libcurl4-openssl-dev python3-aiosmtpd
