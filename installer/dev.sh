@@ -16,7 +16,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 
 packages=(
     build-essential cmake ninja-build pkg-config git clang-format
-    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql qt6-charts-dev qt6-svg-dev
+    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql qt6-charts-dev libqt6opengl6-dev qt6-svg-dev
     libqt6svg6 qt6-qpa-plugins libgl-dev qtkeychain-qt6-dev
     libpq-dev postgresql-15 postgresql-client-15
     libssl-dev zlib1g-dev libarchive-dev libzstd-dev zstd
