@@ -1,6 +1,8 @@
 #include "retention/Retention.h"
 
 #include <QHash>
+#include <QSet>
+#include <QTimeZone>
 
 #include <algorithm>
 
@@ -11,7 +13,50 @@ namespace {
 constexpr qint64 kYoungSeconds = 24 * 3600;
 
 bool isSuccessful(const RetentionItem &item) {
-    return item.status == BackupStatus::Completed && item.hasLocation;
+    return item.status == BackupStatus::Completed && item.hasLocation && !item.verificationFailed;
+}
+
+enum class Period { Hour, Day, Week, Month, Year };
+
+// A number that identifies the calendar period holding `local`; equal numbers, same period.
+qint64 periodKey(Period period, const QDateTime &local) {
+    const QDate d = local.date();
+    switch (period) {
+    case Period::Hour:
+        return d.toJulianDay() * 24 + local.time().hour();
+    case Period::Day:
+        return d.toJulianDay();
+    case Period::Week: {
+        int isoYear = 0;
+        const int week = d.weekNumber(&isoYear);
+        return qint64(isoYear) * 100 + week;
+    }
+    case Period::Month:
+        return qint64(d.year()) * 100 + d.month();
+    case Period::Year:
+        return d.year();
+    }
+    return 0;
+}
+
+QString periodLabel(Period period, const QDateTime &local) {
+    const QDate d = local.date();
+    switch (period) {
+    case Period::Hour:
+        return local.toString(QStringLiteral("yyyy-MM-dd HH:00"));
+    case Period::Day:
+        return d.toString(Qt::ISODate);
+    case Period::Week: {
+        int isoYear = 0;
+        const int week = d.weekNumber(&isoYear);
+        return QStringLiteral("%1-W%2").arg(isoYear).arg(week, 2, 10, QLatin1Char('0'));
+    }
+    case Period::Month:
+        return d.toString(QStringLiteral("yyyy-MM"));
+    case Period::Year:
+        return QString::number(d.year());
+    }
+    return {};
 }
 
 // Newest first; the id breaks ties so the result never depends on input order.
@@ -55,6 +100,20 @@ QList<RetentionDecision> Retention::decide(const QList<RetentionItem> &items, co
         bySource[item.source].append(&item);
 
     auto indexOf = [&items](const RetentionItem *p) { return qsizetype(p - items.constData()); };
+    const QTimeZone zone = policy.zone.isValid() ? policy.zone : QTimeZone::utc();
+    struct Rule {
+        const char *name;
+        int count;
+        Period period;
+    };
+    const Rule rules[] = {{"hourly", policy.hourly, Period::Hour},
+                          {"daily", policy.daily, Period::Day},
+                          {"weekly", policy.weekly, Period::Week},
+                          {"monthly", policy.monthly, Period::Month},
+                          {"yearly", policy.yearly, Period::Year}};
+    const bool anyPeriodRule =
+        std::any_of(std::begin(rules), std::end(rules), [](const Rule &r) { return r.count > 0; });
+    const QDateTime withinSince = now.addSecs(-policy.withinSeconds);
     for (auto it = bySource.begin(); it != bySource.end(); ++it) {
         QList<const RetentionItem *> successful;
         for (const RetentionItem *p : it.value()) {
@@ -63,18 +122,41 @@ QList<RetentionDecision> Retention::decide(const QList<RetentionItem> &items, co
         }
         std::sort(successful.begin(), successful.end(), newerThan);
 
-        int daily = 0, weekly = 0, monthly = 0;
-        for (const RetentionItem *p : successful) {
-            if (p->manual)
-                continue;
-            QStringList &reasons = rankReasons[indexOf(p)];
-            const bool isDaily = p->isDaily || (!p->isWeekly && !p->isMonthly);
-            if (isDaily && ++daily <= policy.daily)
-                reasons.append(QStringLiteral("daily #%1 of %2").arg(daily).arg(policy.daily));
-            if (p->isWeekly && ++weekly <= policy.weekly)
-                reasons.append(QStringLiteral("weekly #%1 of %2").arg(weekly).arg(policy.weekly));
-            if (p->isMonthly && ++monthly <= policy.monthly)
-                reasons.append(QStringLiteral("monthly #%1 of %2").arg(monthly).arg(policy.monthly));
+        QList<QDateTime> local; // in the zone its periods are counted in, parallel to `successful`
+        if (anyPeriodRule) {
+            local.reserve(successful.size());
+            for (const RetentionItem *p : std::as_const(successful))
+                local.append(p->manual ? p->started.toUTC() : p->started.toTimeZone(zone));
+        }
+        for (qsizetype i = 0; i < successful.size() && i < policy.last; ++i)
+            rankReasons[indexOf(successful[i])].append(QStringLiteral("last (%1 of %2)").arg(i + 1).arg(policy.last));
+        for (const Rule &rule : rules) {
+            // Newest first, so the first backup seen in a period is that period's newest, and periods come in the
+            // order of their newest backups. A set (not just "the previous key") keeps this true when manual
+            // backups counted in UTC interleave with scheduled ones counted in another zone.
+            QSet<qint64> seen;
+            int filled = 0;
+            for (qsizetype i = 0; i < successful.size() && filled < rule.count; ++i) {
+                const qint64 key = periodKey(rule.period, local[i]);
+                if (seen.contains(key))
+                    continue;
+                seen.insert(key);
+                ++filled;
+                rankReasons[indexOf(successful[i])].append(QStringLiteral("%1 %2 (%3 of %4)")
+                                                               .arg(QLatin1String(rule.name))
+                                                               .arg(periodLabel(rule.period, local[i]))
+                                                               .arg(filled)
+                                                               .arg(rule.count));
+            }
+        }
+        if (policy.withinSeconds > 0) {
+            const QString within =
+                QStringLiteral("within %1").arg(RetentionPolicy::formatDuration(policy.withinSeconds));
+            for (const RetentionItem *p : std::as_const(successful)) {
+                if (p->started <= withinSince)
+                    break;
+                rankReasons[indexOf(p)].append(within);
+            }
         }
         if (!successful.isEmpty())
             rankReasons[indexOf(successful.first())].append(QStringLiteral("newest successful backup of source"));
@@ -112,6 +194,15 @@ QList<RetentionDecision> Retention::decide(const QList<RetentionItem> &items, co
         case BackupStatus::Completed:
             if (!item.hasLocation) {
                 expire.append(QStringLiteral("completed but its artifact is missing (no stored location)"));
+            } else if (item.verificationFailed) {
+                // It may be wanted for forensics: removed only when asked for explicitly.
+                if (policy.pruneFailedVerification) {
+                    expire << QStringLiteral("verification failed")
+                           << QStringLiteral("removed by prune --failed-verification");
+                } else {
+                    keep << QStringLiteral("verification failed")
+                         << QStringLiteral("kept for inspection until prune --failed-verification");
+                }
             } else if (item.manual) {
                 if (item.keepDays <= 0) {
                     keep.append(manualName(item) + QStringLiteral(", kept until deleted"));
@@ -140,15 +231,8 @@ QList<RetentionDecision> Retention::decide(const QList<RetentionItem> &items, co
             keep.append(QStringLiteral("younger than 24 h"));
 
         if (keep.isEmpty() && expire.isEmpty()) {
-            // A successful scheduled backup outside every window it belongs to.
-            QStringList windows;
-            if (item.isDaily || (!item.isWeekly && !item.isMonthly))
-                windows.append(QStringLiteral("daily %1").arg(policy.daily));
-            if (item.isWeekly)
-                windows.append(QStringLiteral("weekly %1").arg(policy.weekly));
-            if (item.isMonthly)
-                windows.append(QStringLiteral("monthly %1").arg(policy.monthly));
-            expire.append(QStringLiteral("beyond the retention windows (%1)").arg(windows.join(QStringLiteral(", "))));
+            // A successful backup that no rule keeps.
+            expire.append(QStringLiteral("beyond the retention rules (%1)").arg(policy.describe()));
         }
         d.action = keep.isEmpty() ? RetentionDecision::Action::Expire : RetentionDecision::Action::Keep;
         d.reasons = keep.isEmpty() ? expire : keep;

@@ -19,9 +19,7 @@ struct RetentionItem {
     QString source;    // profile (or file/Redis source) name; retention runs per source
     QDateTime started; // any time spec; compared as instants
     BackupStatus status = BackupStatus::Completed;
-    // Promotion recorded when the backup ran (see Promotion). A catalog type maps as DAILY -> daily,
-    // WEEKLY -> daily+weekly, MONTHLY -> daily+monthly (+weekly if also that). A scheduled item with no flag at all
-    // is treated as daily: every scheduled backup is a daily one.
+    // Promotion recorded when the backup ran (see Promotion), for display only: retention does not depend on it.
     bool isDaily = false;
     bool isWeekly = false;
     bool isMonthly = false;
@@ -29,6 +27,7 @@ struct RetentionItem {
     QString label;           // manual backups: e.g. "pre-migration"
     int keepDays = 0;        // manual backups: 0 = kept until deleted by hand, N = expires N days after it started
     bool hasLocation = true; // an artifact (local file and/or object) is recorded for it
+    bool verificationFailed = false; // its last verification failed
 };
 
 struct RetentionDecision {
@@ -43,13 +42,17 @@ struct RetentionDecision {
     QString reason() const { return reasons.join(QStringLiteral("; ")); }
 };
 
-// Grandfather-father-son retention as a pure function of (items, policy, now). Rules, per source:
-//   * A successful backup is COMPLETED with a recorded artifact. Of the successful, non-manual backups the newest
-//     `daily` flagged daily are kept ("daily #3 of 7"), likewise weekly and monthly; one kept for several
-//     reasons lists them all.
-//   * Never expired, whatever the policy: the newest successful backup of the source (manual ones included), and
-//     anything that started less than 24 h before `now` (also failed ones, so a fresh failure can be inspected).
-//   * Manual backups never count against the windows: kept until deleted, or for their keepDays.
+// Retention as a pure function of (items, policy, now), with restic `forget` semantics. Rules, per source:
+//   * A successful backup is COMPLETED with a recorded artifact and not failed at its last verification. Only
+//     successful backups (manual ones included) fill the rules' slots: `last` keeps the N newest; each period rule
+//     (hourly/daily/weekly/monthly/yearly) keeps the newest backup of each of the N most recent periods that hold
+//     one, periods counted in policy.zone (UTC for manual backups) and ISO weeks; `within` keeps every one younger
+//     than the duration. Each kept backup lists every rule that keeps it ("daily 2026-11-20 (3 of 7)").
+//   * Never expired, whatever the policy: the newest successful backup of the source, and anything that started
+//     less than 24 h before `now` (also failed ones, so a fresh failure can be inspected).
+//   * Manual backups are kept until deleted, or at least for their keepDays.
+//   * A COMPLETED backup whose verification failed is kept for inspection ("verification failed") unless
+//     policy.pruneFailedVerification; it never fills a slot nor counts as the newest successful one.
 //   * FAILED and CANCELLED records are expired once older than 24 h: they hold no usable backup (deletion removes
 //     whatever partial artifact or manifest they recorded). A COMPLETED record whose artifact is missing is
 //     expired the same way. IN_PROGRESS is always kept. EXPIRED stays expired (its deletion is still pending, so

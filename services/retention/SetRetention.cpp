@@ -32,6 +32,7 @@ QList<RetentionDecision> SetRetention::decide(const QList<SetRetentionItem> &ite
         if (m.item.started.isValid() && (!c.started.isValid() || m.item.started < c.started))
             c.started = m.item.started;
         c.hasLocation = c.hasLocation && m.item.hasLocation;
+        c.verificationFailed = c.verificationFailed || m.item.verificationFailed;
         ++t.members;
         switch (m.item.status) {
         case BackupStatus::InProgress:

@@ -16,9 +16,9 @@ QDateTime at(const char *iso) {
 // The "now" of the year scenario: Saturday 2026-11-21 12:00 UTC.
 const char *const kNow = "2026-11-21T12:00:00Z";
 
-// A year of daily 01:00 UTC backups of "prod" (2025-11-21 .. 2026-11-21), promoted like the scheduler does:
-// Sundays weekly, the 1st monthly (flags set here from the calendar, not by Promotion). Some failed, one lost its
-// artifact, three manual backups, one failed retry today.
+// A year of daily 01:00 UTC backups of "prod" (2025-11-21 .. 2026-11-21), labelled like the scheduler does:
+// Sundays weekly, the 1st monthly (labels for display only: retention counts calendar periods). Some failed, one lost
+// its artifact, three manual backups, one failed retry today.
 QList<RetentionItem> yearOfProd() {
     const QSet<QString> failed{QStringLiteral("2026-11-19"), QStringLiteral("2026-11-15"), QStringLiteral("2026-11-01"),
                                QStringLiteral("2026-06-10")};
@@ -92,36 +92,37 @@ private slots:
         const auto decisions = Retention::decide(items, RetentionPolicy{}, at(kNow));
         QCOMPARE(decisions.size(), items.size());
 
-        // Worked out by hand from the calendar: the 7 newest successful dailies skip the failed 19th and 15th and
-        // the 18th without artifact; Sundays 15th and 1st failed, so weekly are Nov 8, Oct 25, 18, 11; the 1st of
-        // November failed, so monthly are Oct 1 back to Dec 1 2025 (only 11 exist).
+        // Worked out by hand from the calendar (periods, not runs: the newest successful backup of each of the 7
+        // most recent days, 4 ISO weeks and 12 months that hold one): the 7 days skip the failed 19th and 15th and
+        // the 18th without artifact; weeks W47 (Nov 21), W46 (Nov 14, its Sunday failed), W45 (Sunday Nov 8),
+        // W44 (Nov 1 failed, so Oct 31); months: the last day of each month back to December 2025.
         const QStringList expected =
-            sorted({// daily
+            sorted({// daily (Nov 21 and 14 also weekly, Nov 21 also monthly)
                     QStringLiteral("d-2026-11-21"), QStringLiteral("d-2026-11-20"), QStringLiteral("d-2026-11-17"),
                     QStringLiteral("d-2026-11-16"), QStringLiteral("d-2026-11-14"), QStringLiteral("d-2026-11-13"),
                     QStringLiteral("d-2026-11-12"),
                     // weekly
-                    QStringLiteral("d-2026-11-08"), QStringLiteral("d-2026-10-25"), QStringLiteral("d-2026-10-18"),
-                    QStringLiteral("d-2026-10-11"),
+                    QStringLiteral("d-2026-11-08"), QStringLiteral("d-2026-10-31"),
                     // monthly
-                    QStringLiteral("d-2026-10-01"), QStringLiteral("d-2026-09-01"), QStringLiteral("d-2026-08-01"),
-                    QStringLiteral("d-2026-07-01"), QStringLiteral("d-2026-06-01"), QStringLiteral("d-2026-05-01"),
-                    QStringLiteral("d-2026-04-01"), QStringLiteral("d-2026-03-01"), QStringLiteral("d-2026-02-01"),
-                    QStringLiteral("d-2026-01-01"), QStringLiteral("d-2025-12-01"),
+                    QStringLiteral("d-2026-09-30"), QStringLiteral("d-2026-08-31"), QStringLiteral("d-2026-07-31"),
+                    QStringLiteral("d-2026-06-30"), QStringLiteral("d-2026-05-31"), QStringLiteral("d-2026-04-30"),
+                    QStringLiteral("d-2026-03-31"), QStringLiteral("d-2026-02-28"), QStringLiteral("d-2026-01-31"),
+                    QStringLiteral("d-2025-12-31"),
                     // manual kept, failed but young
                     QStringLiteral("m-pre-migration"), QStringLiteral("m-recent"), QStringLiteral("retry-2026-11-21")});
         QCOMPARE(keptIds(decisions), expected);
 
         const auto d = byId(decisions);
         auto reason = [&](const char *id) { return d.value(QString::fromLatin1(id)).reason(); };
-        QCOMPARE(reason("d-2026-11-21"), QStringLiteral("daily #1 of 7; newest successful backup of source; younger "
-                                                        "than 24 h"));
-        QCOMPARE(reason("d-2026-11-20"), QStringLiteral("daily #2 of 7"));
-        QCOMPARE(reason("d-2026-11-12"), QStringLiteral("daily #7 of 7"));
-        QCOMPARE(reason("d-2026-11-08"), QStringLiteral("weekly #1 of 4"));
-        QCOMPARE(reason("d-2026-10-11"), QStringLiteral("weekly #4 of 4"));
-        QCOMPARE(reason("d-2026-10-01"), QStringLiteral("monthly #1 of 12"));
-        QCOMPARE(reason("d-2025-12-01"), QStringLiteral("monthly #11 of 12"));
+        QCOMPARE(reason("d-2026-11-21"),
+                 QStringLiteral("daily 2026-11-21 (1 of 7); weekly 2026-W47 (1 of 4); monthly 2026-11 (1 of 12); "
+                                "newest successful backup of source; younger than 24 h"));
+        QCOMPARE(reason("d-2026-11-20"), QStringLiteral("daily 2026-11-20 (2 of 7)"));
+        QCOMPARE(reason("d-2026-11-14"), QStringLiteral("daily 2026-11-14 (5 of 7); weekly 2026-W46 (2 of 4)"));
+        QCOMPARE(reason("d-2026-11-12"), QStringLiteral("daily 2026-11-12 (7 of 7)"));
+        QCOMPARE(reason("d-2026-11-08"), QStringLiteral("weekly 2026-W45 (3 of 4)"));
+        QCOMPARE(reason("d-2026-10-31"), QStringLiteral("weekly 2026-W44 (4 of 4); monthly 2026-10 (2 of 12)"));
+        QCOMPARE(reason("d-2025-12-31"), QStringLiteral("monthly 2025-12 (12 of 12)"));
         QCOMPARE(reason("m-pre-migration"), QStringLiteral("manual backup 'pre-migration', kept until deleted"));
         QCOMPARE(reason("m-recent"),
                  QStringLiteral("manual backup 'before-upgrade', kept for 30 days (until 2026-12-10)"));
@@ -129,9 +130,10 @@ private slots:
         QCOMPARE(reason("retry-2026-11-21"), QStringLiteral("younger than 24 h"));
         QCOMPARE(reason("d-2026-11-19"), QStringLiteral("failed backup (status FAILED) holds no usable backup"));
         QCOMPARE(reason("d-2026-11-18"), QStringLiteral("completed but its artifact is missing (no stored location)"));
-        QCOMPARE(reason("d-2026-11-11"), QStringLiteral("beyond the retention windows (daily 7)"));
-        QCOMPARE(reason("d-2026-10-04"), QStringLiteral("beyond the retention windows (daily 7, weekly 4)"));
-        QCOMPARE(reason("d-2025-11-21"), QStringLiteral("beyond the retention windows (daily 7)"));
+        const QString beyond = QStringLiteral("beyond the retention rules (7 daily, 4 weekly, 12 monthly)");
+        QCOMPARE(reason("d-2026-11-11"), beyond);
+        QCOMPARE(reason("d-2026-10-01"), beyond); // a 1st-of-month run is no longer monthly by its date
+        QCOMPARE(reason("d-2025-11-21"), beyond);
         for (const auto &dec : decisions) {
             QVERIFY2(!dec.reasons.isEmpty(), qPrintable(dec.id));
             QCOMPARE(dec.source, QStringLiteral("prod"));
@@ -158,12 +160,13 @@ private slots:
         const auto decisions = Retention::decide(yearOfProd(), policy, at(kNow));
         const QStringList expected =
             sorted({QStringLiteral("d-2026-11-21"), QStringLiteral("d-2026-11-20"), QStringLiteral("d-2026-11-17"),
-                    QStringLiteral("d-2026-11-08"), QStringLiteral("d-2026-10-25"), QStringLiteral("d-2026-10-01"),
-                    QStringLiteral("m-pre-migration"), QStringLiteral("m-recent"), QStringLiteral("retry-2026-11-21")});
+                    QStringLiteral("d-2026-11-14"), QStringLiteral("m-pre-migration"), QStringLiteral("m-recent"),
+                    QStringLiteral("retry-2026-11-21")});
         QCOMPARE(keptIds(decisions), expected);
-        QCOMPARE(byId(decisions).value(QStringLiteral("d-2026-10-25")).reason(), QStringLiteral("weekly #2 of 2"));
-        QCOMPARE(byId(decisions).value(QStringLiteral("d-2026-09-01")).reason(),
-                 QStringLiteral("beyond the retention windows (daily 3, monthly 1)"));
+        QCOMPARE(byId(decisions).value(QStringLiteral("d-2026-11-14")).reason(),
+                 QStringLiteral("weekly 2026-W46 (2 of 2)"));
+        QCOMPARE(byId(decisions).value(QStringLiteral("d-2026-09-30")).reason(),
+                 QStringLiteral("beyond the retention rules (3 daily, 2 weekly, 1 monthly)"));
     }
 
     void environmentErrors() {
@@ -242,7 +245,8 @@ private slots:
         m.manual = true;
         m.label = QStringLiteral("x");
         m.keepDays = 7;
-        const auto d = Retention::decide({m}, RetentionPolicy{}, at(kNow));
+        // No rules (manual backups fill period slots like any successful backup): only the protection is left.
+        const auto d = Retention::decide({m}, RetentionPolicy{0, 0, 0}, at(kNow));
         QCOMPARE(d.size(), 1);
         QVERIFY(d[0].keep());
         QCOMPARE(d[0].reason(), QStringLiteral("newest successful backup of source"));
@@ -271,8 +275,8 @@ private slots:
         const auto d = byId(ds);
         QCOMPARE(d.value(QStringLiteral("running")).reason(), QStringLiteral("in progress"));
         QCOMPARE(d.value(QStringLiteral("first")).reason(),
-                 QStringLiteral("daily #1 of 7; weekly #1 of 4; monthly #1 "
-                                "of 12; newest successful backup of source"));
+                 QStringLiteral("daily 2026-11-01 (1 of 7); weekly 2026-W44 (1 of 4); monthly 2026-11 (1 of 12); "
+                                "newest successful backup of source"));
         QCOMPARE(d.value(QStringLiteral("expired")).reason(), QStringLiteral("already expired, deletion pending"));
         QVERIFY(!d.value(QStringLiteral("expired")).keep());
         QCOMPARE(d.value(QStringLiteral("cancelled")).reason(),

@@ -56,7 +56,8 @@ private slots:
             QCOMPARE(ds.at(i).action, ds.at(i + 1).action);
             QCOMPARE(ds.at(i).keep(), i / 2 < 3);
         }
-        QVERIFY2(ds.first().reason().contains(QStringLiteral("daily #1 of 3")), qPrintable(ds.first().reason()));
+        QVERIFY2(ds.first().reason().contains(QStringLiteral("daily 2026-06-30 (1 of 3)")),
+                 qPrintable(ds.first().reason()));
         QVERIFY(ds.first().reason().startsWith(QStringLiteral("set set-shop-")));
         // Per-member retention would have counted the mirror and the database as separate sources: the windows
         // count captures, so the same policy never keeps a database dump without its uploads.
@@ -79,9 +80,28 @@ private slots:
         QVERIFY(!ds.at(2).keep() && !ds.at(3).keep());
         QVERIFY2(ds.at(2).reason().contains(QStringLiteral("failed")), qPrintable(ds.at(2).reason()));
         QVERIFY(!ds.at(4).keep() && !ds.at(5).keep());
-        // Broken captures did not use up a daily slot: 4 days ago is daily #2.
+        // Broken captures did not use up a daily slot: 4 days ago is the second day kept.
         QVERIFY(ds.at(6).keep() && ds.at(7).keep());
-        QVERIFY2(ds.at(6).reason().contains(QStringLiteral("daily #2 of 2")), qPrintable(ds.at(6).reason()));
+        QVERIFY2(ds.at(6).reason().contains(QStringLiteral("daily 2026-06-26 (2 of 2)")),
+                 qPrintable(ds.at(6).reason()));
+    }
+
+    void failedVerificationOfOneMemberMarksTheCapture() {
+        QList<SetRetentionItem> items;
+        items += capture(m_now, 2);
+        items += capture(m_now, 3);
+        items[1].item.verificationFailed = true; // the newest capture's mirror failed its check
+        RetentionPolicy policy{1, 0, 0};
+        const auto ds = SetRetention::decide(items, policy, m_now);
+        // It fills no slot (so 3 days ago is daily 1 of 1) and is kept whole for inspection.
+        QVERIFY(ds.at(0).keep() && ds.at(1).keep());
+        QVERIFY2(ds.at(0).reason().contains(QStringLiteral("verification failed")), qPrintable(ds.at(0).reason()));
+        QVERIFY2(ds.at(2).reason().contains(QStringLiteral("daily 2026-06-27 (1 of 1)")),
+                 qPrintable(ds.at(2).reason()));
+        policy.pruneFailedVerification = true;
+        const auto pruned = SetRetention::decide(items, policy, m_now);
+        QVERIFY(!pruned.at(0).keep() && !pruned.at(1).keep());
+        QVERIFY(pruned.at(2).keep() && pruned.at(3).keep());
     }
 
     void inProgressMemberKeepsCaptureAndDeletedCapturesVanish() {
