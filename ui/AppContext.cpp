@@ -5,6 +5,7 @@
 #include "crypto/AgeRecipient.h"
 #include "jobs/BackupJob.h"
 #include "jobs/JobRunner.h"
+#include "jobs/ManifestSigner.h"
 #include "jobs/StoreFactory.h"
 #include "models/Async.h"
 #include "models/JobListModel.h"
@@ -48,6 +49,9 @@ bool AppContext::open(QString *error) {
                           .arg(Home::configPath(m_home));
         return false;
     }
+    // Restores and verifies say "signed by this installation" for this key id (the key itself is read with the
+    // other secrets when a backup starts).
+    ManifestSigner::setInstallationKeyId(m_config.option(QStringLiteral("signingKeyId")));
     m_catalog->recoverInterrupted(QSysInfo::machineHostName()); // the name BackupJob records
     // Start the catalog reader thread now, before any job thread exists (see catalogPool()).
     runAsync(
@@ -100,14 +104,19 @@ namespace {
 struct Secrets {
     QString password;
     QHash<QString, QString> storageSecrets;
+    std::shared_ptr<const ManifestSigner> signer; // null: the manifest is written unsigned
 };
 
 // Keychain reads block (D-Bus round trips, maybe an unlock prompt): only ever on a worker.
-Secrets readSecrets(bool keychain, const QString &profile, const QList<StorageConfig> &storages) {
+Secrets readSecrets(bool keychain, const QString &profile, const QList<StorageConfig> &storages,
+                    const std::shared_ptr<Catalog> &catalog, const QString &signerLabel) {
     Secrets s;
     if (!keychain)
         return s;
     KeychainCredentialStore store;
+    // The manifest signing key, created in the keychain on first use (as lifeboatctl does).
+    Error signingError;
+    s.signer = ManifestSigner::loadOrCreate(&store, catalog.get(), signerLabel, nullptr, &signingError);
     s.password = store.read(CredentialStore::profilePasswordKey(profile)).value_or(QString());
     for (const StorageConfig &sc : storages) {
         if (sc.isS3() && !sc.accessKeyId.isEmpty())
@@ -147,9 +156,20 @@ void AppContext::startBackup(const QString &profileName, const QStringList &stor
     m_preparing.insert(profileName);
     const bool keychain = m_keychainKnown && m_keychain.available();
     runAsync(
-        this, [keychain, profileName, storages] { return readSecrets(keychain, profileName, storages); },
+        this,
+        [keychain, profileName, storages, catalog = jobCatalog(),
+         label = QStringLiteral("%1:%2").arg(QSysInfo::machineHostName(), m_home)] {
+            return readSecrets(keychain, profileName, storages, catalog, label);
+        },
         [this, profile = *profile, storages, options, encryptTo, then](const Secrets &secrets) {
             m_preparing.remove(profile.name);
+            if (secrets.signer) {
+                ManifestSigner::install(secrets.signer);
+                if (m_config.option(QStringLiteral("signingKeyId")) != secrets.signer->keyId()) {
+                    const QString id = secrets.signer->keyId();
+                    updateConfig([id](ConfigStore &c) { c.setOption(QStringLiteral("signingKeyId"), id); }, nullptr);
+                }
+            }
             BackupJob::Request req;
             req.profile = profile;
             req.password = secrets.password;

@@ -5,6 +5,7 @@
 #include "CliSecrets.h"
 
 #include "catalog/Manifest.h"
+#include "jobs/ManifestVerifier.h"
 #include "jobs/StoreFactory.h"
 #include "pipeline/MemorySink.h"
 #include "storage/S3Session.h"
@@ -42,6 +43,8 @@ int CatalogCommand::run(CliContext &ctx, const QStringList &args) {
     if (args.value(0) != QLatin1String("rebuild"))
         return ctx.usage(QStringLiteral("usage: lifeboatctl catalog rebuild STORAGE"));
     ArgParser p(QStringLiteral("catalog rebuild"), QStringLiteral("STORAGE"));
+    p.flag(QStringLiteral("require-signed"),
+           QStringLiteral("Import only manifests signed by this installation or a trusted key (`keys trust`)."));
     if (auto rc = p.parse(ctx, args.mid(1), 1, 1))
         return *rc;
     const auto sc = ctx.config().storage(p.positional().first());
@@ -80,8 +83,20 @@ int CatalogCommand::run(CliContext &ctx, const QStringList &args) {
         }
     }
 
-    int added = 0, skipped = 0, broken = 0;
+    int added = 0, skipped = 0, broken = 0, refusedSignatures = 0;
+    const ManifestVerifier verifier = ManifestVerifier::fromCatalog(ctx.catalog().get());
+    const bool requireSigned = p.isSet(QStringLiteral("require-signed"));
+    QHash<QString, int> signers; // verdict status → manifests imported or already known
     for (const Found &f : std::as_const(found)) {
+        // A manifest is believed only after its signature: one that fails it (or, with --require-signed, one that
+        // is unsigned or by an unknown key) adds nothing to the catalog.
+        ManifestVerdict verdict = verifier.verify(f.json);
+        verdict.where = f.manifestPath;
+        if (const Error e = ManifestVerifier::enforce(verdict, requireSigned, f.manifestPath)) {
+            ++refusedSignatures;
+            ctx.err() << "refused " << f.manifestPath << ": " << e.message << Qt::endl;
+            continue;
+        }
         QString why;
         const Manifest m = Manifest::fromJson(f.json, &why);
         if (!why.isEmpty() || f.artifactSize < 0 || f.artifactSize != m.size) {
@@ -93,6 +108,9 @@ int CatalogCommand::run(CliContext &ctx, const QStringList &args) {
                       << Qt::endl;
             continue;
         }
+        signers[verdict.statusName()] += 1;
+        if (verdict.signer != ManifestVerdict::Signer::ThisInstallation)
+            ctx.err() << f.manifestPath << ": " << verdict.describe() << Qt::endl;
         if (ctx.catalog()->hasArtifact(m.artifact, m.sha256)) {
             ++skipped;
             continue;
@@ -104,12 +122,25 @@ int CatalogCommand::run(CliContext &ctx, const QStringList &args) {
             return ctx.usage(err);
         ++added;
     }
+    QJsonObject bySigner;
+    for (auto it = signers.cbegin(); it != signers.cend(); ++it)
+        bySigner[it.key()] = it.value();
     if (ctx.json())
         ctx.printJson(QJsonObject{{QStringLiteral("added"), added},
                                   {QStringLiteral("alreadyKnown"), skipped},
-                                  {QStringLiteral("skipped"), broken}});
+                                  {QStringLiteral("skipped"), broken},
+                                  {QStringLiteral("refusedSignatures"), refusedSignatures},
+                                  {QStringLiteral("signers"), bySigner}});
     else
         ctx.err() << "Catalog rebuilt from \"" << sc->name << "\": " << added << " added, " << skipped
-                  << " already known, " << broken << " skipped." << Qt::endl;
+                  << " already known, " << broken << " skipped"
+                  << (refusedSignatures > 0
+                          ? QStringLiteral(", %1 refused by the signature check").arg(refusedSignatures)
+                          : QString())
+                  << "." << Qt::endl;
+    // A refused signature is an integrity failure even when other manifests were fine: someone may have written
+    // to the storage.
+    if (refusedSignatures > 0)
+        return 4;
     return broken > 0 && added == 0 && skipped == 0 ? 4 : 0;
 }

@@ -116,6 +116,17 @@ QString CliSecrets::describe() {
     return store ? store->backendName() : QStringLiteral("none (%1)").arg(m_message);
 }
 
+CredentialStore *CliSecrets::persistentStore() {
+    CredentialStore *store = credentialStore();
+    if (store && !store->isPersistent()) {
+        m_message = QStringLiteral("%1 keeps nothing beyond this run").arg(store->backendName());
+        return nullptr;
+    }
+    if (!store && m_message.isEmpty())
+        m_message = QStringLiteral("no secret store is available");
+    return store;
+}
+
 QHash<QString, QString> CliSecrets::storageSecrets(const QList<StorageConfig> &storages) {
     QHash<QString, QString> out;
     for (const StorageConfig &sc : storages)

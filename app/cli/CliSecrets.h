@@ -34,6 +34,9 @@ public:
     QString lastMessage() const { return m_message; }
     // The store in effect, or why there is none: for `secrets status`.
     QString describe();
+    // The store in effect when it keeps secrets beyond this run (keychain, encrypted file), else null and
+    // lastMessage() says why: for the manifest signing key, which must never be asked for on a terminal.
+    lifeboat::CredentialStore *persistentStore();
 
 private:
     lifeboat::CredentialStore *credentialStore();

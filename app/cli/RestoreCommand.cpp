@@ -44,6 +44,9 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
     p.flag(QStringLiteral("no-acl"), QStringLiteral("Do not restore privileges (GRANT/REVOKE)."));
     p.flag(QStringLiteral("keep-owner"), QStringLiteral("Restore object ownership (default: --no-owner)."));
     p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log."));
+    p.flag(QStringLiteral("require-signed"),
+           QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
+                          "not know."));
     RestoreCliSupport::addIdentityOptions(p);
     RestoreCliSupport::addPasswordOptions(p);
     if (auto rc = p.parse(ctx, args, 1, 1))
@@ -96,6 +99,7 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
     o.terminateConnections = p.isSet(QStringLiteral("terminate-connections"));
     o.noAcl = p.isSet(QStringLiteral("no-acl"));
     o.noOwner = !p.isSet(QStringLiteral("keep-owner"));
+    o.requireSigned = p.isSet(QStringLiteral("require-signed"));
     req.password = target->password;
     req.catalog = ctx.catalog();
     req.storages = ctx.config().storages();

@@ -6,6 +6,7 @@
 
 #include "jobs/ArtifactReader.h"
 #include "jobs/BackupDeleter.h"
+#include "jobs/ManifestVerifier.h"
 #include "jobs/StoreFactory.h"
 
 #include <QFile>
@@ -24,6 +25,9 @@ std::optional<BackupRecord> recordArg(CliContext &ctx, const QString &text) {
 int TransferCommand::download(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("download"), QStringLiteral("ID --to DIR"));
     p.option(QStringLiteral("to"), QStringLiteral("Directory to copy the artifact into."), QStringLiteral("DIR"));
+    p.flag(QStringLiteral("require-signed"),
+           QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
+                          "not know."));
     if (auto rc = p.parse(ctx, args, 1, 1))
         return *rc;
     if (!p.isSet(QStringLiteral("to")))
@@ -38,14 +42,26 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
     ArtifactReader reader(ctx.config().storages());
     CliSecrets secrets(ctx);
     reader.setSecretLookup([&](const QString &storage) { return secrets.storageSecret(storage); });
+    // Who signed the manifest is settled before a byte is copied: a manifest that fails its signature stops here.
+    const ManifestVerdict signature = ManifestVerifier::fromCatalog(ctx.catalog().get())
+                                          .checkRecord(*record, ctx.config().storages(), [&](const QString &storage) {
+                                              return secrets.storageSecret(storage);
+                                          });
+    if (const Error e = ManifestVerifier::enforce(signature, p.isSet(QStringLiteral("require-signed")),
+                                                  QStringLiteral("backup #%1").arg(record->id)))
+        return ctx.fail(e);
     QString path;
     if (!reader.downloadTo(*record, p.value(QStringLiteral("to")), &path))
         return ctx.fail(reader.error());
-    if (ctx.json())
-        ctx.printJson(QJsonObject{
-            {QStringLiteral("ok"), true}, {QStringLiteral("path"), path}, {QStringLiteral("sha256"), record->sha256}});
-    else
+    if (ctx.json()) {
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true},
+                                  {QStringLiteral("path"), path},
+                                  {QStringLiteral("sha256"), record->sha256},
+                                  {QStringLiteral("manifestSignature"), signature.toJson()}});
+    } else {
+        ctx.err() << "Manifest: " << signature.describe() << Qt::endl;
         ctx.err() << "Downloaded and verified (SHA-256 " << record->sha256 << "): " << path << Qt::endl;
+    }
     return 0;
 }
 

@@ -29,6 +29,9 @@ int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
     p.flag(QStringLiteral("sandbox"),
            QStringLiteral("Verify on a throwaway local cluster (initdb) instead of a server."));
     p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log."));
+    p.flag(QStringLiteral("require-signed"),
+           QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
+                          "not know."));
     RestoreCliSupport::addIdentityOptions(p);
     RestoreCliSupport::addPasswordOptions(p);
     if (auto rc = p.parse(ctx, args, 1, 1))
@@ -76,11 +79,14 @@ int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
     req.identities = std::move(*identities);
     req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
     req.sandbox = sandbox;
+    req.requireSigned = p.isSet(QStringLiteral("require-signed"));
     const JobResult r =
         CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<VerifyJob>(std::move(req)));
 
     const QJsonObject rep = r.details;
     if (!rep.isEmpty()) {
+        if (const QString sig = rep.value(QStringLiteral("manifestSignature")).toString(); !sig.isEmpty())
+            ctx.err() << "  Manifest: " << sig << Qt::endl;
         for (const QJsonValue &v : rep.value(QStringLiteral("checks")).toArray()) {
             const QJsonObject c = v.toObject();
             ctx.err() << "  [" << c.value(QStringLiteral("outcome")).toString().leftJustified(7) << "] "

@@ -1,8 +1,10 @@
 #include "BackupCommand.h"
 #include "CatalogCommand.h"
 #include "CliContext.h"
+#include "CliSigning.h"
 #include "FilesCommand.h"
 #include "KeygenCommand.h"
+#include "KeysCommand.h"
 #include "ListCommand.h"
 #include "MirrorCommand.h"
 #include "NotifyCommand.h"
@@ -45,6 +47,7 @@ Commands:
   verify ID|FILE [--report PATH.json|PATH.html] [--identity FILE]
                                    restore into a temporary database and check it; exit 4 on any failed check
   keygen [--out FILE]              create an age identity for encrypted backups
+  keys list|export|trust|rotate    manifest signing keys: this installation's and the ones it trusts
   s3 ls|get|presign STORAGE ...    browse a bucket, fetch an object (verified), share a presigned link
   catalog rebuild STORAGE          recreate catalog records from the manifests in a storage
   schedule add|list|remove|install automatic backups (cron expressions) and the runner's systemd timer/crontab
@@ -128,6 +131,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("restore"), &RestoreCommand::run},
         {QStringLiteral("verify"), &VerifyCommand::run},
         {QStringLiteral("keygen"), &KeygenCommand::run},
+        {QStringLiteral("keys"), &KeysCommand::run},
         {QStringLiteral("s3"), &S3Command::run},
         {QStringLiteral("secrets"), &SecretsCommand::run},
         {QStringLiteral("catalog"), &CatalogCommand::run},
@@ -147,5 +151,6 @@ int main(int argc, char **argv) {
         return ctx.usage(QStringLiteral("unknown command \"%1\" (see `lifeboatctl --help`)").arg(args.first()));
     if (!ctx.open())
         return 3;
+    CliSigning::prepare(ctx, args);
     return it->second(ctx, args.mid(1));
 }

@@ -62,5 +62,13 @@ QList<NotifierRecord> Catalog::notifiers() {
 bool Catalog::removeNotifier(const QString &, QString *error) {
     return unsupported(error);
 }
+bool Catalog::addSigningKey(const SigningKeyRecord &, QString *error) {
+    if (error)
+        *error = QStringLiteral("this catalog does not keep signing keys");
+    return false;
+}
+QList<SigningKeyRecord> Catalog::signingKeys() {
+    return {};
+}
 
 } // namespace lifeboat

@@ -2,6 +2,7 @@
 
 #include "catalog/BackupRecord.h"
 #include "catalog/ScheduleRecord.h"
+#include "catalog/SigningKeyRecord.h"
 
 #include <QDateTime>
 #include <QList>
@@ -71,6 +72,11 @@ public:
     virtual bool saveNotifier(const NotifierRecord &notifier, QString *error);
     virtual QList<NotifierRecord> notifiers();
     virtual bool removeNotifier(const QString &name, QString *error);
+
+    // Manifest signing keys (schema 5), oldest first. Adding a key id that is there already with the same public
+    // key succeeds without a change; the same id with another public key is refused.
+    virtual bool addSigningKey(const SigningKeyRecord &key, QString *error);
+    virtual QList<SigningKeyRecord> signingKeys();
 };
 
 } // namespace lifeboat

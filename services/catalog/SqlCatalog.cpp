@@ -67,6 +67,9 @@ QStringList migrations(bool postgres) {
         // 4: application backup sets: the records captured together share a set id
         QStringLiteral("ALTER TABLE backups ADD COLUMN set_id TEXT"
                        ";CREATE INDEX backups_set ON backups(set_id)"),
+        // 5: public keys of manifest signers (this installation's, and others' trusted with `keys trust`)
+        QStringLiteral("CREATE TABLE signing_keys (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL,"
+                       " label TEXT, added TEXT NOT NULL)"),
     };
 }
 

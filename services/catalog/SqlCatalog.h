@@ -45,6 +45,9 @@ public:
     bool saveNotifier(const NotifierRecord &notifier, QString *error) override;
     QList<NotifierRecord> notifiers() override;
     bool removeNotifier(const QString &name, QString *error) override;
+    // Signing keys: SqlCatalogKeys.cpp
+    bool addSigningKey(const SigningKeyRecord &key, QString *error) override;
+    QList<SigningKeyRecord> signingKeys() override;
 
     bool isPostgres() const { return m_driver == QLatin1String("QPSQL"); }
 

@@ -3,6 +3,7 @@
 #include "catalog/Manifest.h"
 #include "files/ArtifactBackup.h"
 #include "files/FilesTarWriter.h"
+#include "jobs/ManifestSigner.h"
 #include "pipeline/ProgressStage.h"
 
 #include <archive.h>
@@ -149,7 +150,10 @@ JobResult FilesBackupJob::execute() {
     m.durationMs = started.msecsTo(finished);
     m.fileCount = tar.fileCount();
     m.totalBytes = tar.totalBytes();
-    if (!out.putManifests(m.toJson(), record, &err))
+    QString signNote;
+    const QByteArray manifestJson = ManifestSigner::manifestJson(m, &signNote);
+    log(signNote);
+    if (!out.putManifests(manifestJson, record, &err))
         return out.finishRecord(record, err, logFn);
     log(QStringLiteral("backup complete: %1 (%2 files, %3 of content → %4, sha256 %5)")
             .arg(record.filename)

@@ -5,6 +5,7 @@
 #include "core/ArtifactName.h"
 #include "crypto/AgeEncryptStage.h"
 #include "jobs/ChildProcess.h"
+#include "jobs/ManifestSigner.h"
 #include "jobs/PgDumpCommand.h"
 #include "pg/PgPassFile.h"
 #include "pg/PgToolLocator.h"
@@ -402,7 +403,9 @@ JobResult BackupJob::execute() {
     manifest.started = started;
     manifest.finished = finished;
     manifest.durationMs = started.msecsTo(finished);
-    const QByteArray json = manifest.toJson();
+    QString signNote;
+    const QByteArray json = ManifestSigner::manifestJson(manifest, &signNote);
+    log(signNote);
     for (BackupStore *s : stores) {
         if (!s->putManifest(json))
             return finishRecord(record, s->error(), stores);

@@ -1,5 +1,6 @@
 #include "jobs/BucketArtifacts.h"
 
+#include "jobs/ManifestVerifier.h"
 #include "pipeline/MemorySink.h"
 #include "storage/S3Session.h"
 #include "storage/S3Types.h"
@@ -27,7 +28,8 @@ QHash<QString, BucketArtifacts::Entry> BucketArtifacts::catalogued(Catalog &cata
     return out;
 }
 
-Error BucketArtifacts::readManifest(S3Session &session, const QString &artifactKey, Manifest *out, bool *found) {
+Error BucketArtifacts::readManifest(S3Session &session, const QString &artifactKey, Manifest *out, bool *found,
+                                    QByteArray *raw) {
     *found = false;
     const QString key = manifestKey(artifactKey);
     S3ObjectInfo info;
@@ -48,6 +50,8 @@ Error BucketArtifacts::readManifest(S3Session &session, const QString &artifactK
     if (!why.isEmpty())
         return {ExitCode::Integrity, QStringLiteral("%1 is not a valid manifest: %2").arg(key, why)};
     *found = true;
+    if (raw)
+        *raw = mem.data();
     return {};
 }
 
@@ -56,8 +60,17 @@ BucketArtifacts::Imported BucketArtifacts::import(S3Session &session, Catalog &c
     Imported result;
     Manifest m;
     bool found = false;
-    if ((result.error = readManifest(session, artifactKey, &m, &found)))
+    QByteArray raw;
+    if ((result.error = readManifest(session, artifactKey, &m, &found, &raw)))
         return result;
+    if (found) {
+        // Believed only after its signature, as `catalog rebuild` does.
+        ManifestVerdict verdict = ManifestVerifier::fromCatalog(&catalog).verify(raw);
+        verdict.where = manifestKey(artifactKey);
+        if ((result.error = ManifestVerifier::enforce(verdict, false, artifactKey)))
+            return result;
+        result.signer = verdict.describe();
+    }
     if (!found) {
         result.error = {ExitCode::Usage, QStringLiteral("%1 has no manifest beside it (%2), so it cannot be "
                                                         "imported: the catalog needs the manifest's description")

@@ -26,6 +26,7 @@ public:
         Error error;
         qint64 id = 0;             // the new record, or the existing one when alreadyKnown
         bool alreadyKnown = false; // the catalog had this artifact (same name and SHA-256) already
+        QString signer;            // who signed its manifest (ManifestVerdict::describe)
     };
 
     static QString manifestKey(const QString &artifactKey) { return artifactKey + QStringLiteral(".manifest.json"); }
@@ -34,11 +35,13 @@ public:
     // Object keys of `storageName`'s copies in records that are not DELETED: key → record.
     static QHash<QString, Entry> catalogued(Catalog &catalog, const QString &storageName);
 
-    // Reads KEY.manifest.json. *found is false (and no error) when there is none.
-    static Error readManifest(S3Session &session, const QString &artifactKey, Manifest *out, bool *found);
+    // Reads KEY.manifest.json. *found is false (and no error) when there is none. *raw (optional) gets its bytes.
+    static Error readManifest(S3Session &session, const QString &artifactKey, Manifest *out, bool *found,
+                              QByteArray *raw = nullptr);
 
-    // Adds a COMPLETED record for the artifact at `artifactKey` from the manifest beside it, after checking that the
-    // manifest names this artifact and that the object's size matches it. An artifact the catalog already has is
+    // Adds a COMPLETED record for the artifact at `artifactKey` from the manifest beside it, after checking its
+    // signature (one that does not verify is refused, ExitCode::Integrity), that the manifest names this artifact and
+    // that the object's size matches it. An artifact the catalog already has is
     // not added twice: its record's id comes back with alreadyKnown.
     static Imported import(S3Session &session, Catalog &catalog, const QString &storageName,
                            const QString &artifactKey);

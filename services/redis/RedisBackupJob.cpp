@@ -3,6 +3,7 @@
 #include "catalog/Manifest.h"
 #include "files/ArtifactBackup.h"
 #include "jobs/ArtifactReader.h"
+#include "jobs/ManifestSigner.h"
 #include "redis/RedisConnection.h"
 
 #include <QElapsedTimer>
@@ -256,7 +257,10 @@ JobResult RedisBackupJob::execute() {
     m.started = started;
     m.finished = finished;
     m.durationMs = started.msecsTo(finished);
-    if (!out.putManifests(m.toJson(), record, &err))
+    QString signNote;
+    const QByteArray manifestJson = ManifestSigner::manifestJson(m, &signNote);
+    log(signNote);
+    if (!out.putManifests(manifestJson, record, &err))
         return out.finishRecord(record, err, logFn);
     log(QStringLiteral("backup complete: %1 (%2, sha256 %3)")
             .arg(record.filename, QLocale::c().formattedDataSize(record.size), record.sha256));

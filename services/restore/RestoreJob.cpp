@@ -5,6 +5,7 @@
 #include "jobs/ChildProcess.h"
 #include "pg/PgPassFile.h"
 #include "pg/PgSession.h"
+#include "restore/ManifestSignatureCheck.h"
 #include "restore/RestoreEngine.h"
 
 #include <QJsonArray>
@@ -188,6 +189,10 @@ JobResult RestoreJob::execute() {
 
     // 1-2: the artifact itself.
     m_checks << engine.checkIntegrity();
+    ManifestVerdict signature;
+    m_checks << manifestSignatureCheck(engine.source(), m_req.source, m_req.catalog.get(), m_req.storages,
+                                       m_req.storageSecrets, o.requireSigned, &signature);
+    details[QStringLiteral("manifestSignature")] = signature.toJson();
     if (!blocked())
         m_checks << engine.inspectArchive();
     else

@@ -24,6 +24,9 @@ struct RestoreOptions {
     QString confirm; // must equal targetDb to restore into an existing database
     bool noSafetyBackup = false;
     bool terminateConnections = false;
+    // Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does not know; a signature
+    // that does not verify is refused either way.
+    bool requireSigned = false;
 };
 
 } // namespace lifeboat

@@ -3,6 +3,7 @@
 #include "core/ChildEnvironment.h"
 
 #include "pg/PgSession.h"
+#include "restore/ManifestSignatureCheck.h"
 #include "restore/RestoreEngine.h"
 #include "restore/RestoreJob.h"
 #include "restore/SandboxCluster.h"
@@ -268,6 +269,12 @@ JobResult VerifyJob::execute() {
 
     // The same pre-flight as a restore; a refusal here means the backup cannot be verified (exit 4 for damage).
     QList<SafetyCheck> checks{engine.checkIntegrity()};
+    if (!checks.last().refused()) {
+        ManifestVerdict signature;
+        checks << manifestSignatureCheck(engine.source(), m_req.source, m_req.catalog.get(), m_req.storages,
+                                         m_req.storageSecrets, m_req.requireSigned, &signature);
+        m_report.signature = signature.describe();
+    }
     if (!checks.last().refused())
         checks << engine.inspectArchive();
     if (!checks.last().refused())

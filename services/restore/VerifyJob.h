@@ -38,6 +38,7 @@ public:
         QString pgToolDir;
         QString workDir;
         bool sandbox = false; // verify on a throwaway local cluster (SandboxCluster) instead of serverConninfo
+        bool requireSigned = false; // refuse unsigned manifests and unknown signers (RestoreOptions::requireSigned)
     };
 
     explicit VerifyJob(Request request, QObject *parent = nullptr);

@@ -38,6 +38,7 @@ QJsonObject VerifyReport::toJson() const {
     }
     QJsonObject o{{QStringLiteral("passed"), passed()},
                   {QStringLiteral("source"), source},
+                  {QStringLiteral("manifestSignature"), signature},
                   {QStringLiteral("server"), server},
                   {QStringLiteral("database"), database},
                   {QStringLiteral("tool"), tool},
@@ -53,6 +54,7 @@ QJsonObject VerifyReport::toJson() const {
 VerifyReport VerifyReport::fromJson(const QJsonObject &o) {
     VerifyReport r;
     r.source = o.value(QStringLiteral("source")).toString();
+    r.signature = o.value(QStringLiteral("manifestSignature")).toString();
     r.server = o.value(QStringLiteral("server")).toString();
     r.database = o.value(QStringLiteral("database")).toString();
     r.tool = o.value(QStringLiteral("tool")).toString();
@@ -99,6 +101,8 @@ QString VerifyReport::toHtml() const {
                         "<tr><th>Started</th><td>%5</td></tr><tr><th>Duration</th><td>%6 ms</td></tr></table>\n")
              .arg(esc(source), esc(server), esc(database), esc(tool), esc(started.toString(Qt::ISODate)))
              .arg(started.msecsTo(finished));
+    if (!signature.isEmpty())
+        h += QStringLiteral("<p>Manifest: %1</p>\n").arg(esc(signature));
     h += QStringLiteral("<h2>Checks</h2>\n<table><tr><th>Check</th><th>Outcome</th><th>Result</th>"
                         "<th>Duration</th></tr>\n");
     for (const Check &c : checks) {
