@@ -302,10 +302,18 @@ int FilesCommand::restore(CliContext &ctx, const QStringList &args, bool verifyO
         CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<FilesRestoreJob>(std::move(req)));
     if (!r.ok())
         return ctx.fail(r.error);
-    if (ctx.json())
+    if (ctx.json()) {
         ctx.printJson(r.details);
-    else
-        ctx.err() << (verifyOnly ? "Verified: " : "Restored: ")
+        return 0;
+    }
+    if (const QJsonObject copy = r.details.value(QStringLiteral("copy")).toObject(); !copy.isEmpty()) {
+        for (const QJsonValue &s : copy.value(QStringLiteral("skipped")).toArray())
+            ctx.err() << "Copy passed over: " << s.toString() << Qt::endl;
+        ctx.err() << "Copy used: " << copy.value(QStringLiteral("kind")).toString() << " storage \""
+                  << copy.value(QStringLiteral("storage")).toString() << "\" ("
+                  << copy.value(QStringLiteral("location")).toString() << ")" << Qt::endl;
+    }
+    ctx.err() << (verifyOnly ? "Verified: " : "Restored: ")
                   << r.details.value(QStringLiteral("fileCount")).toInteger() << " files, "
                   << QLocale().formattedDataSize(r.details.value(QStringLiteral("totalBytes")).toInteger())
                   << (verifyOnly ? QString()

@@ -51,7 +51,8 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
                                                   QStringLiteral("backup #%1").arg(record->id)))
         return ctx.fail(e);
     QString path;
-    if (!reader.downloadTo(*record, p.value(QStringLiteral("to")), &path))
+    ArtifactReader::CopyUsed used;
+    if (!reader.downloadTo(*record, p.value(QStringLiteral("to")), &path, false, &used))
         return ctx.fail(reader.error());
     if (ctx.json()) {
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), true},
@@ -60,7 +61,11 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
                                   {QStringLiteral("manifestSignature"), signature.toJson()}});
     } else {
         ctx.err() << "Manifest: " << signature.describe() << Qt::endl;
-        ctx.err() << "Downloaded and verified (SHA-256 " << record->sha256 << "): " << path << Qt::endl;
+        for (const QString &s : used.skipped)
+            ctx.err() << "lifeboatctl: copy passed over: " << s << Qt::endl;
+        ctx.err() << "Downloaded and verified (SHA-256 " << record->sha256 << ") from " << used.describe() << ": "
+                  << path << Qt::endl;
+                                  {QStringLiteral("copy"), used.toJson()},
     }
     return 0;
 }

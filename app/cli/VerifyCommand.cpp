@@ -85,6 +85,8 @@ int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
 
     const QJsonObject rep = r.details;
     if (!rep.isEmpty()) {
+        if (const QString copy = rep.value(QStringLiteral("copy")).toString(); !copy.isEmpty())
+            ctx.err() << "  " << copy << Qt::endl;
         if (const QString sig = rep.value(QStringLiteral("manifestSignature")).toString(); !sig.isEmpty())
             ctx.err() << "  Manifest: " << sig << Qt::endl;
         for (const QJsonValue &v : rep.value(QStringLiteral("checks")).toArray()) {

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QLocale>
 
+#include <QTemporaryDir>
 namespace lifeboat {
 
 FilesRestoreJob::FilesRestoreJob(Request request, QObject *parent)
@@ -96,6 +97,24 @@ JobResult FilesRestoreJob::execute() {
     if (skipped)
         log(QStringLiteral("note: %1 has no recorded checksum (no catalog record or manifest); its archive structure "
                            "is still checked")
+    // One copy, the bytes that were hashed: the chosen copy is copied into private scratch with its SHA-256 checked
+    // on the way, and the extraction reads that scratch copy — never a second read of a bucket, never another copy.
+    QTemporaryDir scratch(QDir::tempPath() + QStringLiteral("/lifeboat-files-XXXXXX"));
+    if (source->needsFetch()) {
+        if (!scratch.isValid())
+            return done({ExitCode::Usage, QStringLiteral("cannot create a scratch directory in %1 (set TMPDIR)")
+                                              .arg(QDir::tempPath())},
+                        recordId, {});
+        if (!source->fetchVerified(scratch.path(), &err)) {
+            if (err.code == ExitCode::Integrity)
+                recordVerify(false);
+            return done(err, recordId, {});
+        }
+        for (const QString &s : source->copyUsed().skipped)
+            log(QStringLiteral("copy passed over: ") + s);
+        if (source->copyUsed().valid())
+            log(source->copyDescription());
+    }
                 .arg(source->displayName()));
 
     progress.phase = m_req.verifyOnly ? QStringLiteral("reading the archive") : QStringLiteral("restoring");
@@ -131,6 +150,8 @@ JobResult FilesRestoreJob::execute() {
         details[QStringLiteral("manifestTotalBytes")] = m.totalBytes;
         if (m.fileCount != r.fileCount || m.totalBytes != r.totalBytes)
             mismatch = {ExitCode::Integrity,
+    if (source->copyUsed().valid())
+        details[QStringLiteral("copy")] = source->copyUsed().toJson();
                         QStringLiteral("%1 holds %2 files (%3 bytes) but its manifest lists %4 files (%5 bytes)")
                             .arg(source->displayName())
                             .arg(r.fileCount)

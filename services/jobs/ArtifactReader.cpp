@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 
 namespace lifeboat {
 
@@ -66,105 +67,137 @@ std::shared_ptr<S3Session> ArtifactReader::sessionFor(const BackupLocation &loc,
     return nullptr;
 }
 
-bool ArtifactReader::streamTo(const BackupRecord &record, ByteSink *sink, qint64 offset) {
-    if (record.locations.isEmpty())
-        return fail(ExitCode::Usage,
-                    QStringLiteral("backup #%1 has no stored copy (status %2)").arg(record.id).arg(record.status));
-    QStringList tried;
-    for (const BackupLocation &loc : record.locations) {
-        if (loc.kind == QLatin1String("local")) {
-            if (!QFileInfo::exists(loc.path)) {
-                tried << QStringLiteral("%1: %2 is missing").arg(loc.storage, loc.path);
-                continue;
-            }
-            Error e;
-            if (!streamFile(loc.path, sink, offset, m_cancel, &e)) {
-                m_error = e;
-                return false;
-            }
-            return true;
-        }
-        if (loc.kind == QLatin1String("s3")) {
-            QString problem;
-            auto session = sessionFor(loc, &problem);
-            if (!session) {
-                tried << QStringLiteral("%1: %2").arg(loc.storage, problem);
-                continue;
-            }
-            const Error e = session->getObject(loc.path, sink, offset);
-            if (e) {
-                // Data may already have gone into the sink: no silent fall-back to another copy mid-stream.
-                m_error = e;
-                return false;
-            }
-            return true;
-        }
-        tried << QStringLiteral("%1: %2 storage is not readable here").arg(loc.storage, loc.kind);
-    }
-    return fail(ExitCode::Transfer, QStringLiteral("no copy of backup #%1 could be read (%2)")
-                                        .arg(record.id)
-                                        .arg(tried.join(QStringLiteral("; "))));
+QString ArtifactReader::CopyUsed::describe() const {
+    if (!valid())
+        return {};
+    return QStringLiteral("%1 storage \"%2\" (%3)").arg(kind == QLatin1String("s3") ? QStringLiteral("S3") : kind,
+                                                        storage, location);
 }
 
-bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, QString *finalPath, bool scratch) {
-    if (!QDir().mkpath(dir))
-        return fail(ExitCode::Usage, QStringLiteral("cannot create %1").arg(dir));
-    const QString target = QDir(dir).filePath(QFileInfo(record.filename).fileName());
-    // A copy in a bucket: S3Download resumes an interrupted download with a Range request and verifies the hash
-    // before the final name.
-    const bool hasLocal = std::any_of(record.locations.begin(), record.locations.end(), [](const BackupLocation &l) {
-        return l.kind == QLatin1String("local") && QFileInfo::exists(l.path);
-    });
-    if (!hasLocal) {
-        for (const BackupLocation &loc : record.locations) {
-            if (loc.kind != QLatin1String("s3"))
-                continue;
-            QString problem;
-            auto session = sessionFor(loc, &problem);
-            if (!session) {
-                m_error = {ExitCode::Usage, problem};
-                continue; // another copy may still be reachable
-            }
-            const Error e = S3Download::toFile(*session, loc.path, target, record.sha256.toLatin1(), nullptr, !scratch);
-            if (e) {
-                m_error = e;
-                if (e.code == ExitCode::Integrity)
-                    m_error.message =
-                        QStringLiteral("checksum mismatch for %1: the stored copy is damaged; nothing was kept (%2)")
-                            .arg(record.filename, e.message);
-                return false;
-            }
-            if (finalPath)
-                *finalPath = target;
-            return true;
-        }
-        if (m_error)
-            return false;
+QJsonObject ArtifactReader::CopyUsed::toJson() const {
+    return {{QStringLiteral("storage"), storage},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("location"), location},
+            {QStringLiteral("skipped"), QJsonArray::fromStringList(skipped)}};
+}
+
+QList<BackupLocation> ArtifactReader::preferredOrder(const QList<BackupLocation> &locations) {
+    QList<BackupLocation> out;
+    for (const BackupLocation &l : locations) {
+        if (l.kind == QLatin1String("local"))
+            out << l;
     }
+    for (const BackupLocation &l : locations) {
+        if (l.kind == QLatin1String("s3"))
+            out << l;
+    }
+    for (const BackupLocation &l : locations) {
+        if (l.kind != QLatin1String("local") && l.kind != QLatin1String("s3"))
+            out << l;
+    }
+    return out;
+}
+
+bool ArtifactReader::copyFileVerified(const QString &source, const QString &target, const QString &expectedSha256,
+                                      bool durable, const std::atomic_bool *cancel, Error *error) {
     AtomicFileSink file(target);
-    if (!file.open())
-        return fail(file.error().code, file.error().message);
+    file.setDurable(durable);
+    if (!file.open()) {
+        *error = file.error();
+        return false;
+    }
     // Hash beside the file (not in front of it), so the hash is known before the file is renamed.
     HashStage hash(nullptr);
     TeeSink tee({&hash, &file});
-    if (!streamTo(record, &tee)) {
+    if (!streamFile(source, &tee, 0, cancel, error)) {
         file.abort();
         return false;
     }
     hash.finish();
     const QString actual = QString::fromLatin1(hash.sha256Hex());
-    if (actual != record.sha256) {
+    if (!expectedSha256.isEmpty() && actual != expectedSha256) {
         file.abort();
-        return fail(ExitCode::Integrity,
-                    QStringLiteral("checksum mismatch for %1: expected %2, got %3 — the stored copy "
-                                   "is damaged; nothing was kept")
-                        .arg(record.filename, record.sha256, actual));
+        *error = {ExitCode::Integrity,
+                  QStringLiteral("checksum mismatch: expected %1, got %2").arg(expectedSha256, actual)};
+        return false;
     }
-    if (!file.finish())
-        return fail(file.error().code, file.error().message);
-    if (finalPath)
-        *finalPath = target;
+    if (!file.finish()) {
+        *error = file.error();
+        return false;
+    }
     return true;
+}
+
+bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, QString *finalPath, bool scratch,
+                                CopyUsed *used) {
+    if (record.locations.isEmpty())
+        return fail(ExitCode::Usage,
+                    QStringLiteral("backup #%1 has no stored copy (status %2)").arg(record.id).arg(record.status));
+    if (!QDir().mkpath(dir))
+        return fail(ExitCode::Usage, QStringLiteral("cannot create %1").arg(dir));
+    const QString target = QDir(dir).filePath(QFileInfo(record.filename).fileName());
+    // Each copy is read exactly once, hashed on its way into target.partial; only a copy whose hash matches gets the
+    // final name. A copy that is missing, unreadable or damaged leaves nothing behind and the next one is tried.
+    if (QFileInfo::exists(target))
+        return fail(ExitCode::Usage, QStringLiteral("%1 already exists; refusing to overwrite it").arg(target));
+    QStringList skipped;
+    bool damaged = false;
+    for (const BackupLocation &loc : preferredOrder(record.locations)) {
+        if (m_cancel && m_cancel->load())
+            return fail(ExitCode::Cancelled, QStringLiteral("cancelled"));
+        const QString where =
+            QStringLiteral("%1 storage \"%2\" (%3)")
+                .arg(loc.kind == QLatin1String("s3") ? QStringLiteral("S3") : loc.kind, loc.storage, loc.path);
+        Error e;
+        if (loc.kind == QLatin1String("local")) {
+            if (!QFileInfo::exists(loc.path)) {
+                skipped << where + QStringLiteral(": missing");
+                continue;
+            }
+            if (!copyFileVerified(loc.path, target, record.sha256, !scratch, m_cancel, &e)) {
+                // Only a problem of this copy (unreadable, damaged) moves on; the destination's is everyone's.
+                if (e.code != ExitCode::Transfer && e.code != ExitCode::Integrity)
+                    return fail(e.code, e.message);
+                damaged = damaged || e.code == ExitCode::Integrity;
+                skipped << where + QStringLiteral(": ") + e.message;
+                continue;
+            }
+        } else if (loc.kind == QLatin1String("s3")) {
+            QString problem;
+            auto session = sessionFor(loc, &problem);
+            if (!session) {
+                skipped << where + QStringLiteral(": ") + problem;
+                continue;
+            }
+            // S3Download resumes an interrupted download with a Range request and checks the hash before the final
+            // name; a private scratch copy starts from nothing, so nothing stale is resumed.
+            e = S3Download::toFile(*session, loc.path, target, record.sha256.toLatin1(), nullptr, !scratch);
+            if (e) {
+                if (e.code == ExitCode::Cancelled || (m_cancel && m_cancel->load()))
+                    return fail(ExitCode::Cancelled, QStringLiteral("cancelled"));
+                damaged = damaged || e.code == ExitCode::Integrity;
+                skipped << where + QStringLiteral(": ") + e.message;
+                continue;
+            }
+        } else {
+            skipped << where + QStringLiteral(": this kind of storage is not readable here");
+            continue;
+        }
+        if (used)
+            *used = {loc.storage, loc.kind, loc.path, skipped};
+        if (finalPath)
+            *finalPath = target;
+        return true;
+    }
+    if (damaged)
+        return fail(ExitCode::Integrity,
+                    QStringLiteral("no intact copy of %1 (backup #%2): %3 — nothing was kept")
+                        .arg(record.filename)
+                        .arg(record.id)
+                        .arg(skipped.join(QStringLiteral("; "))));
+    return fail(ExitCode::Transfer, QStringLiteral("no copy of backup #%1 could be read (%2)")
+                                        .arg(record.id)
+                                        .arg(skipped.join(QStringLiteral("; "))));
 }
 
 } // namespace lifeboat

@@ -5,7 +5,9 @@
 #include "core/ExitCode.h"
 #include "pipeline/ByteSink.h"
 
+#include <QJsonObject>
 #include <QList>
+#include <QStringList>
 
 #include <atomic>
 #include <functional>
@@ -15,22 +17,39 @@ namespace lifeboat {
 
 class S3Session;
 
-// Reads a catalogued artifact (local file or S3 object) from the first of its locations that answers, streaming into a
-// sink, and fetches verified copies: every byte goes through SHA-256 and a copy whose hash differs from the catalog's
-// is deleted (exit 4), never left under its final name.
+// Reads a catalogued artifact (local file or S3 object) and fetches verified copies: every byte goes through SHA-256
+// on its way into the copy, and a copy whose hash differs from the catalog's is deleted (exit 4), never left under its
+// final name. A fetch picks ONE stored copy — local ones first, then buckets, each in record order — and falls back
+// to the next when one is missing, unreadable or damaged; it says which one it used.
 class ArtifactReader {
 public:
+    // Which stored copy a fetch read, and why the ones before it were passed over.
+    struct CopyUsed {
+        QString storage;      // storage name
+        QString kind;         // "local" | "s3"
+        QString location;     // path or object key
+        QStringList skipped;  // "local storage \"disk\" (/x/y.dump): checksum mismatch …"
+        bool valid() const { return !kind.isEmpty(); }
+        QString describe() const; // "local storage \"disk\" (/x/y.dump)"
+        QJsonObject toJson() const;
+    };
+
     explicit ArtifactReader(QList<StorageConfig> storages, const std::atomic_bool *cancel = nullptr);
 
     // For S3 copies: the secret key of a storage that keeps one in the credential store (empty: the AWS chain).
     using SecretLookup = std::function<QString(const QString &storageName)>;
     void setSecretLookup(SecretLookup lookup) { m_secretFor = std::move(lookup); }
 
-    // Streams the stored bytes (encrypted as stored) from `offset` into sink; does not finish the sink.
-    bool streamTo(const BackupRecord &record, ByteSink *sink, qint64 offset = 0);
-    // Copies to DIR/filename through NAME.partial; verifies the SHA-256.
-    // scratch: a private copy for one restore, not fsynced (AtomicFileSink::setDurable).
-    bool downloadTo(const BackupRecord &record, const QString &dir, QString *finalPath = nullptr, bool scratch = false);
+    // Copies to DIR/filename through NAME.partial, hashing the bytes as they are written; the SHA-256 is compared
+    // before the final name exists. Tries the copies in preference order (see the class comment) and reports the one
+    // used in *used. scratch: a private copy for one restore, not fsynced (AtomicFileSink::setDurable).
+    bool downloadTo(const BackupRecord &record, const QString &dir, QString *finalPath = nullptr, bool scratch = false,
+                    CopyUsed *used = nullptr);
+    // The record's copies in the order a fetch tries them: local first, then S3, then anything else.
+    static QList<BackupLocation> preferredOrder(const QList<BackupLocation> &locations);
+    // Copies one file to target (through target.partial) hashing it; compares with expectedSha256 when not empty.
+    static bool copyFileVerified(const QString &source, const QString &target, const QString &expectedSha256,
+                                 bool durable, const std::atomic_bool *cancel, Error *error);
 
     const Error &error() const { return m_error; }
 

@@ -142,8 +142,9 @@ SafetyCheck RestoreEngine::checkIntegrity() {
     if (m_source.needsFetch()) {
         if (!ensureScratch(&e))
             return check(QStringLiteral("integrity"), title, CheckOutcome::Refused, e.message, e.code);
-        log(QStringLiteral("downloading %1 from its bucket (verified on the way)").arg(m_source.displayName()));
-        if (!m_source.fetchRemote(m_scratch->path(), &e))
+        log(QStringLiteral("copying %1 into a private scratch directory (SHA-256 checked on the way)")
+                .arg(m_source.displayName()));
+        if (!m_source.fetchVerified(m_scratch->path(), &e))
             return check(QStringLiteral("integrity"), title, CheckOutcome::Refused, e.message, e.code);
     }
     if (!m_source.verifyIntegrity(&e, &skipped, &actual))
@@ -155,8 +156,10 @@ SafetyCheck RestoreEngine::checkIntegrity() {
                                     "in full before anything is touched instead")
                          .arg(m_source.displayName()));
     m_verified = true;
-    return check(QStringLiteral("integrity"), title, CheckOutcome::Passed,
-                 QStringLiteral("SHA-256 %1 matches (%2 bytes)").arg(actual).arg(m_source.size()));
+    QString detail = QStringLiteral("SHA-256 %1 matches (%2 bytes)").arg(actual).arg(m_source.size());
+    if (m_source.copyUsed().valid())
+        detail += QStringLiteral("; ") + m_source.copyDescription();
+    return check(QStringLiteral("integrity"), title, CheckOutcome::Passed, detail);
 }
 
 SafetyCheck RestoreEngine::inspectArchive() {
@@ -175,6 +178,8 @@ SafetyCheck RestoreEngine::inspectArchive() {
     case ArchiveHeader::Kind::Custom:
         m_input = Input::Custom;
         break;
+        for (const QString &s : m_source.copyUsed().skipped)
+            log(QStringLiteral("copy passed over: ") + s);
     case ArchiveHeader::Kind::PlainSql:
         m_input = Input::PlainSql;
         break;
@@ -470,6 +475,9 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
         ChildProcess child(m_tool.path, args + QStringList{m_path}, env);
         child.setCancelFlag(m_cancel);
         child.setStderrHandler(onLine);
+        // An unencrypted archive (the verified scratch copy, or a file read in place) goes to pg_restore by path.
+        if (m_path.isEmpty())
+            m_path = m_source.localPlainPath();
         ok = child.run(nullptr);
         if (child.wasCancelled())
             out.error = {ExitCode::Cancelled, QStringLiteral("cancelled")};

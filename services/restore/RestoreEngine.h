@@ -22,15 +22,16 @@ namespace lifeboat {
 // The restore machinery that RestoreJob and VerifyJob share: it inspects a source (checksum, header, tools, TOC)
 // and runs pg_restore or psql into a database.
 //
-// Stream or temporary file — the rule:
-//  * an unencrypted local copy is handed to pg_restore by path (seekable: -j, -L and --list work directly);
+// One copy, the bytes that were hashed: checkIntegrity() copies a catalogued backup (one of its copies, local first,
+// the next when one is missing or damaged) or a file with a known checksum into a private scratch directory (0700,
+// removed afterwards), hashing on the way; every later reader reads that copy. Then — the rule for temporary files:
+//  * an unencrypted archive is handed to pg_restore by path (seekable: -j, -L and --list work directly);
 //  * an encrypted custom archive restored whole with one job is decrypted straight into pg_restore's stdin;
 //  * an encrypted archive that must be seeked — --jobs > 1, a selective restore (-L), verification (which reads
-//    the TOC and the schema more than once) or the tar formats — is decrypted once into a private temporary file
-//    (0700 scratch directory, removed afterwards);
+//    the TOC and the schema more than once) or the tar formats — is decrypted once into a private temporary file;
 //  * a directory-format backup (stored as a pax tar) is unpacked into the scratch directory, then pg_restore -j;
 //  * plain SQL (.sql, .sql.gz) always streams: [decrypt →] [gunzip →] psql stdin.
-// Remote copies (S3) arrive through RestoreSource/ArtifactReader as a stream and follow the encrypted rules.
+// A file without a known checksum is read in place (and read in full before anything is touched).
 class RestoreEngine {
 public:
     enum class Input { Unknown, Custom, PgTar, DirectoryTar, PlainSql, GzipSql };

@@ -26,8 +26,8 @@ RestoreInspector::Result RestoreInspector::inspect(const Request &req) {
         r.error = {c.code, c.detail};
         return true;
     };
-    // A bucket-only copy is downloaded (and its checksum verified) before anything reads it; a local copy's full
-    // checksum is left to the safety checks, which run it anyway.
+    // The copy to inspect is fetched into scratch (its checksum verified on the way) before anything reads it, so
+    // the TOC shown is the TOC of verified bytes.
     if (engine.source().needsFetch() && refused(engine.checkIntegrity()))
         return r;
     if (refused(engine.inspectArchive()))

@@ -199,6 +199,8 @@ JobResult RestoreJob::execute() {
         skip(QStringLiteral("archive"), QStringLiteral("Archive format"));
     if (!blocked() && !engine.hasToc() && (!o.tables.isEmpty() || o.clean || o.dataOnly || o.schemaOnly)) {
         m_checks << make(QStringLiteral("options"), QStringLiteral("Options fit the backup"), CheckOutcome::Refused,
+    if (engine.source().copyUsed().valid())
+        details[QStringLiteral("copy")] = engine.source().copyUsed().toJson();
                          QStringLiteral("a plain SQL backup restores as a whole: --tables, --clean, --data-only and "
                                         "--schema-only need a custom or directory format backup"),
                          ExitCode::Usage);

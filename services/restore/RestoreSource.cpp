@@ -174,38 +174,55 @@ QString RestoreSource::displayName() const {
 }
 
 bool RestoreSource::needsFetch() const {
-    if (!isRecord() || !m_path.isEmpty())
+    if (m_fetchedVerified)
         return false;
-    return std::none_of(m_record.locations.begin(), m_record.locations.end(), [](const BackupLocation &l) {
-        return l.kind == QLatin1String("local") && QFileInfo::exists(l.path);
-    });
+    return isRecord() || !m_expectedSha.isEmpty();
 }
 
-bool RestoreSource::fetchRemote(const QString &dir, Error *error) {
+bool RestoreSource::fetchVerified(const QString &dir, Error *error) {
     if (!needsFetch())
         return true;
-    ArtifactReader reader(m_storages, m_cancel);
-    reader.setSecretLookup(m_secretFor);
-    QString path;
-    if (!reader.downloadTo(m_record, dir, &path, /*scratch=*/true)) {
-        *error = reader.error();
-        return false;
-    }
-    m_path = path;
-    // downloadTo compared the bytes with the record's SHA-256 on the way into a private directory: verified.
-    m_fetchedVerified = !m_expectedSha.isEmpty() && m_record.sha256 == m_expectedSha;
-    return true;
-}
-
-bool RestoreSource::streamStored(ByteSink *sink, Error *error) {
-    if (isRecord() && m_path.isEmpty()) {
+    if (isRecord()) {
         ArtifactReader reader(m_storages, m_cancel);
         reader.setSecretLookup(m_secretFor);
-        if (!reader.streamTo(m_record, sink)) {
+        QString path;
+        if (!reader.downloadTo(m_record, dir, &path, /*scratch=*/true, &m_copy)) {
             *error = reader.error();
             return false;
         }
+        m_path = path;
+        m_fetchedVerified = !m_expectedSha.isEmpty();
         return true;
+    }
+    const QString target = QDir(dir).filePath(QFileInfo(m_path).fileName());
+    Error e;
+    if (!ArtifactReader::copyFileVerified(m_path, target, m_expectedSha, /*durable=*/false, m_cancel, &e)) {
+        *error = e.code == ExitCode::Integrity
+                     ? Error{ExitCode::Integrity, QStringLiteral("%1 for %2 — the file is damaged or was changed; "
+                                                                 "nothing was restored")
+                                                      .arg(e.message, displayName())}
+                     : e;
+        return false;
+    }
+    m_path = target;
+    m_fetchedVerified = true;
+    return true;
+}
+
+QString RestoreSource::copyDescription() const {
+    if (!m_copy.valid())
+        return {};
+    QString s = QStringLiteral("copy used: %1").arg(m_copy.describe());
+    if (!m_copy.skipped.isEmpty())
+        s += QStringLiteral(" — passed over: %1").arg(m_copy.skipped.join(QStringLiteral("; ")));
+    return s;
+}
+
+bool RestoreSource::streamStored(ByteSink *sink, Error *error) {
+    if (m_path.isEmpty()) {
+        // A catalogued backup is read only from its verified scratch copy, never straight from a location.
+        *error = {ExitCode::Usage, QStringLiteral("%1 has not been fetched yet").arg(displayName())};
+        return false;
     }
     return ArtifactReader::streamFile(m_path, sink, 0, m_cancel, error);
 }
@@ -272,15 +289,11 @@ QByteArray RestoreSource::peekPlain(qsizetype n, Error *error) {
 }
 
 QString RestoreSource::localPlainPath() const {
+    // m_path is a bare file without a known checksum (read in place) or the verified scratch copy; a catalogued
+    // backup's stored locations are never handed to a tool.
     if (m_encrypted)
         return {};
-    if (!m_path.isEmpty())
-        return m_path;
-    for (const BackupLocation &loc : m_record.locations) {
-        if (loc.kind == QLatin1String("local") && QFileInfo::exists(loc.path))
-            return loc.path;
-    }
-    return {};
+    return m_path;
 }
 
 QString RestoreSource::materialize(const QString &dir, Error *error) {

@@ -40,11 +40,17 @@ public:
     void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }
     void setSecretLookup(ArtifactReader::SecretLookup lookup) { m_secretFor = std::move(lookup); }
 
-    // A catalogued backup whose only copies are in a bucket is downloaded once into `dir` (a private scratch
-    // directory), its SHA-256 checked on the way, and restored from there: verified before use, and never read
-    // from the network twice. Does nothing when a local copy exists or the source is a file.
+    // The one copy every later step reads. A catalogued backup (any of its copies: local first, then buckets, the
+    // next one when a copy is missing or damaged) and a file with a known checksum are copied once into `dir` (a
+    // private scratch directory), hashed on the way; only a copy whose SHA-256 matches is kept. From then on every
+    // reader — the header peek, pg_restore, psql, tar extraction, the TOC reader — reads that scratch copy: the bytes
+    // that were hashed, and a remote object is never read twice. A file without a known checksum is read in place.
     bool needsFetch() const;
-    bool fetchRemote(const QString &dir, Error *error);
+    bool fetchVerified(const QString &dir, Error *error);
+    // Which stored copy was used (catalogued backups, after fetchVerified).
+    const ArtifactReader::CopyUsed &copyUsed() const { return m_copy; }
+    // One line for reports: the copy used and any copy passed over; the path for a file.
+    QString copyDescription() const;
 
     QString displayName() const; // "backup #42 (file.dump)" or the path
     bool isRecord() const { return m_record.id > 0; }
@@ -57,8 +63,9 @@ public:
     // The format Lifeboat recorded (custom | plain | directory), empty for unknown files.
     QString recordedFormat() const { return m_record.format; }
 
-    // Reads every stored byte through SHA-256 and compares with the catalog/manifest. Without a known checksum
-    // it returns true and sets *skipped.
+    // After fetchVerified the checksum has been compared on the way into scratch; before it (or for a file without
+    // a known checksum) it reads the stored bytes through SHA-256. Without a known checksum it returns true and sets
+    // *skipped.
     bool verifyIntegrity(Error *error, bool *skipped = nullptr, QString *actual = nullptr);
     // The first `n` plaintext bytes (decrypting as needed); a wrong key is ExitCode::Integrity.
     QByteArray peekPlain(qsizetype n, Error *error);
@@ -74,11 +81,12 @@ private:
 
     BackupRecord m_record; // id 0 for a bare file
     QList<StorageConfig> m_storages;
-    QString m_path; // bare file, or the verified download of a record's remote copy
+    QString m_path; // bare file, or the verified scratch copy (fetchVerified)
     std::optional<Manifest> m_manifest;
     QString m_expectedSha;
     bool m_encrypted = false;
     bool m_fetchedVerified = false;
+    ArtifactReader::CopyUsed m_copy;
     qint64 m_size = -1;
     std::vector<AgeIdentity> m_identities;
     const std::atomic_bool *m_cancel = nullptr;

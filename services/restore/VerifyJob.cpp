@@ -285,6 +285,7 @@ JobResult VerifyJob::execute() {
         log(QStringLiteral("check %1: %2 — %3").arg(SafetyCheck::outcomeName(c.outcome), c.title, c.detail));
     if (checks.last().refused()) {
         ExitCode code = ExitCode::Integrity;
+    m_report.copy = engine.source().copyDescription();
         const QString msg = RestoreJob::refusalMessage(checks, &code);
         return finish({code == ExitCode::Refused ? ExitCode::Integrity : code, msg});
     }

@@ -38,6 +38,7 @@ QJsonObject VerifyReport::toJson() const {
     }
     QJsonObject o{{QStringLiteral("passed"), passed()},
                   {QStringLiteral("source"), source},
+                  {QStringLiteral("copy"), copy},
                   {QStringLiteral("manifestSignature"), signature},
                   {QStringLiteral("server"), server},
                   {QStringLiteral("database"), database},
@@ -54,6 +55,7 @@ QJsonObject VerifyReport::toJson() const {
 VerifyReport VerifyReport::fromJson(const QJsonObject &o) {
     VerifyReport r;
     r.source = o.value(QStringLiteral("source")).toString();
+    r.copy = o.value(QStringLiteral("copy")).toString();
     r.signature = o.value(QStringLiteral("manifestSignature")).toString();
     r.server = o.value(QStringLiteral("server")).toString();
     r.database = o.value(QStringLiteral("database")).toString();
@@ -101,6 +103,8 @@ QString VerifyReport::toHtml() const {
                         "<tr><th>Started</th><td>%5</td></tr><tr><th>Duration</th><td>%6 ms</td></tr></table>\n")
              .arg(esc(source), esc(server), esc(database), esc(tool), esc(started.toString(Qt::ISODate)))
              .arg(started.msecsTo(finished));
+    if (!copy.isEmpty())
+        h += QStringLiteral("<p>%1</p>\n").arg(esc(copy));
     if (!signature.isEmpty())
         h += QStringLiteral("<p>Manifest: %1</p>\n").arg(esc(signature));
     h += QStringLiteral("<h2>Checks</h2>\n<table><tr><th>Check</th><th>Outcome</th><th>Result</th>"

@@ -23,6 +23,7 @@ struct VerifyReport {
     };
 
     QString source;   // "backup #12 (…)" or a path
+    QString copy;     // which stored copy was read ("copy used: S3 storage …"), empty for a file
     QString signature; // who signed the manifest ("signed by this installation (key …)", "unsigned", …)
     QString server;   // host:port
     QString database; // the temporary database

@@ -57,6 +57,32 @@ const server = new S3rver({
     .map((name) => ({ name })),
 })
 
+// Every request as one line "METHOD URL" in DATA_DIR/../requests.log (the fixture's S3_BASE), written before the
+// request is handled, so a test can count what a client sent (a restore GETs an object once).
+const path = require('node:path')
+const requestLog = path.join(dataDir, '..', 'requests.log')
+// s3rver ignores If-None-Match on writes. S3 refuses to create an object that already exists when a PutObject or
+// CompleteMultipartUpload carries "If-None-Match: *" (412 PreconditionFailed); so does this server, so tests see
+// two writers of one key fail the way they would on S3. Path-style requests only (all the tests use them).
+server.middleware.unshift(async (ctx, next) => {
+  fs.appendFileSync(requestLog, `${ctx.method} ${ctx.url}\n`)
+  const create =
+    (ctx.method === 'PUT' && ctx.query.partNumber === undefined && !ctx.get('x-amz-copy-source')) ||
+    (ctx.method === 'POST' && ctx.query.uploadId !== undefined)
+  if (create && ctx.get('if-none-match') === '*') {
+    const m = /^\/([^/]+)\/(.+)$/.exec(ctx.path)
+    if (m && (await server.store.existsObject(m[1], decodeURIComponent(m[2])))) {
+      ctx.status = 412
+      ctx.type = 'application/xml'
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of ' +
+        'the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>'
+      return
+    }
+  }
+  await next()
+})
+
 server.run().then(
   (address) => {
     process.stdout.write(`S3RVER_READY ${address.port}\n`)
