@@ -14,6 +14,8 @@
 #include "ui/RestoreSafetyPage.h"
 #include "ui/RestoreTargetPage.h"
 
+#include <QApplication>
+
 namespace lifeboat {
 
 RestoreWizard::RestoreWizard(AppContext *ctx, QWidget *parent)
@@ -68,6 +70,20 @@ void RestoreWizard::reject() {
     m_inspect->cancelWork();
     m_safety->cancelWork();
     QWizard::reject();
+}
+
+bool RestoreWizard::focusNextPrevChild(bool next) {
+    // QWizard hides its whole page area for a moment whenever it updates its buttons — on every completeChanged(),
+    // that is on every key typed into a field a page checks — and on a page switch. Hiding the focused widget asks
+    // its parents to move the focus on. In a window of its own the wizard has no other visible widget to give it
+    // to, so the focus stays and is there again when the page area reappears; embedded in the main window, Qt
+    // would hand it to the next widget of the window (the toolbar's profile switcher, the sidebar) and the next
+    // keys would land there — changing the profile or the page. Keep it where it is, as a window would; a page
+    // switch then gives the new page its focus itself.
+    const QWidget *focused = QApplication::focusWidget();
+    if (focused && isAncestorOf(focused) && !focused->isVisible() && (!currentPage() || !currentPage()->isVisible()))
+        return true;
+    return QWizard::focusNextPrevChild(next);
 }
 
 void RestoreWizard::setRunOutcome(bool ok, const QString &error, const QJsonObject &details) {

@@ -83,6 +83,9 @@ public:
 public slots:
     void reject() override;
 
+protected:
+    bool focusNextPrevChild(bool next) override;
+
 private:
     AppContext *m_ctx;
     QString m_source;

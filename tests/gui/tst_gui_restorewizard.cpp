@@ -1,3 +1,4 @@
+#include "GuiTyping.h"
 #include "TestEnv.h"
 
 #include "jobs/JobRunner.h"
@@ -118,9 +119,28 @@ private:
             return false;
         RestoreTargetPage *t = wizard()->targetPage();
         t->setServer(profile);
-        t->databaseField()->setText(db);
+        if (!typeInto(t->databaseField(), db))
+            return false;
         t->createBox()->setChecked(create);
         return t->isComplete();
+    }
+    // Types into a field of the wizard as an operator does (GuiTyping: click into it, then every key to whatever has
+    // the focus) and checks that every key arrived there and nowhere else: the field holds exactly the text, the
+    // window still shows the Restore page and the toolbar's profile is unchanged.
+    bool typeInto(QLineEdit *field, const QString &text, bool replace = true) {
+        const QString profile = m_ctx->currentProfile();
+        const QString expected = replace ? text : field->text() + text; // appending: the click puts the cursor last
+        const bool typed =
+            replace ? GuiTyping::replaceText(field, text) : GuiTyping::clickInto(field) && GuiTyping::type(text);
+        if (!typed || field->text() != expected || m_ctx->currentProfile() != profile ||
+            m_window->currentPage() != MainWindow::Restore) {
+            qWarning("typed \"%s\" into %s: it holds \"%s\"; the focus is on %s; profile \"%s\" (was \"%s\"), page %s",
+                     qPrintable(text), qPrintable(field->accessibleName()), qPrintable(field->text()),
+                     qPrintable(GuiTyping::focusDescription()), qPrintable(m_ctx->currentProfile()),
+                     qPrintable(profile), qPrintable(MainWindow::pageName(m_window->currentPage())));
+            return false;
+        }
+        return true;
     }
     bool toSafety(const QString &profile, const QString &db, bool create, qint64 id = 0) {
         if (!toTarget(profile, db, create, id))
@@ -215,9 +235,10 @@ private slots:
         QCOMPARE(c->list()->topLevelItem(1)->text(0), QString::number(m_backupId));
         QCOMPARE(c->list()->topLevelItem(1)->text(3), QStringLiteral("wiz_src"));
         QVERIFY(!w->button(QWizard::NextButton)->isEnabled()); // nothing chosen yet
-        c->filterField()->setText(QStringLiteral("no such backup"));
+        // The filter takes what is typed into it (every key: none strays to the toolbar's profile or the sidebar).
+        QVERIFY(typeInto(c->filterField(), QStringLiteral("no such backup")));
         QVERIFY(c->list()->topLevelItem(1)->isHidden());
-        c->filterField()->setText(QStringLiteral("wiz_src"));
+        QVERIFY(typeInto(c->filterField(), QStringLiteral("wiz_src")));
         QVERIFY(!c->list()->topLevelItem(1)->isHidden());
         QVERIFY(c->list()->topLevelItem(0)->isHidden());
         c->list()->setCurrentItem(c->list()->topLevelItem(1));
@@ -235,6 +256,22 @@ private slots:
         c->filterField()->clear();
         c->list()->setCurrentItem(c->list()->topLevelItem(1));
         shot(QStringLiteral("1-choose"));
+    }
+
+    void targetFieldsTakeEveryKey() {
+        // Every key typed into the target page's fields stays there: each key re-runs the page's checks, and that
+        // refresh once handed the focus to the toolbar's profile switcher ("barsdb" left "b" in the field and
+        // switched the profile or the page with the rest).
+        QVERIFY(toTarget(QStringLiteral("shop"), QStringLiteral("barsdb"), true));
+        RestoreTargetPage *t = wizard()->targetPage();
+        t->setServer(QString()); // another server, by connection URI
+        QVERIFY(t->uriField()->isEnabled());
+        QVERIFY(typeInto(t->uriField(), QStringLiteral("postgresql://lifeboat@127.0.0.1:5432/postgres")));
+        QVERIFY(typeInto(t->databaseField(), QStringLiteral("gw_existing")));
+        QVERIFY(t->isComplete());
+        QVERIFY(nextButton()->isEnabled());
+        wizard()->reject();
+        QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
     }
 
     void walkRestoresIntoNewDatabase() {
@@ -345,7 +382,7 @@ private slots:
         QVERIFY(s->connectionsList()->isVisible());
         QVERIFY(s->connectionsList()->count() >= 1);
         QVERIFY(s->terminateBox()->isVisible());
-        QTest::keyClicks(s->confirmField(), QStringLiteral("wiz_existing"));
+        QVERIFY(typeInto(s->confirmField(), QStringLiteral("wiz_existing")));
         QVERIFY(!s->isComplete()); // the name is right, but a session is still connected
         QVERIFY2(s->blocker().contains(QStringLiteral("session")), qPrintable(s->blocker()));
         s->terminateBox()->setChecked(true);
@@ -359,14 +396,15 @@ private slots:
         QVERIFY(s->confirmField()->isVisible());
         QVERIFY(!s->isComplete());
         QVERIFY(!nextButton()->isEnabled());
-        QTest::keyClicks(s->confirmField(), QStringLiteral("wiz_existin"));
+        QVERIFY(typeInto(s->confirmField(), QStringLiteral("wiz_existin")));
         QVERIFY(!s->isComplete());
         QVERIFY(!nextButton()->isEnabled());
         QVERIFY2(s->blocker().contains(QStringLiteral("does not match")), qPrintable(s->blocker()));
         // Next anyway (keyboard or a script): the page refuses to move on.
         wizard()->next();
         QCOMPARE(wizard()->currentId(), int(RestoreWizard::SafetyId));
-        QTest::keyClicks(s->confirmField(), QStringLiteral("g"));
+        QVERIFY(typeInto(s->confirmField(), QStringLiteral("g"), false));
+        QCOMPARE(s->confirmField()->text(), QStringLiteral("wiz_existing"));
         QVERIFY2(s->isComplete(), qPrintable(s->blocker()));
         QVERIFY(nextButton()->isEnabled());
         // Left without restoring: Back, and the database is as it was.
@@ -379,7 +417,7 @@ private slots:
     void productionWithoutSafetyBackupIsRefused() {
         QVERIFY(toSafety(QStringLiteral("prod"), QStringLiteral("wiz_prod"), false));
         RestoreSafetyPage *s = wizard()->safetyPage();
-        QTest::keyClicks(s->confirmField(), QStringLiteral("wiz_prod"));
+        QVERIFY(typeInto(s->confirmField(), QStringLiteral("wiz_prod")));
         QVERIFY(s->safetyBackupBox()->isVisible());
         QVERIFY(s->safetyBackupBox()->isChecked());
         // With the safety backup (the profile has a storage for it) everything passes.
@@ -398,7 +436,7 @@ private slots:
         s->confirmField()->clear();
         s->overrideBox()->setChecked(true);
         QVERIFY(!s->isComplete());
-        QTest::keyClicks(s->confirmField(), QStringLiteral("wiz_prod"));
+        QVERIFY(typeInto(s->confirmField(), QStringLiteral("wiz_prod")));
         QVERIFY2(s->isComplete(), qPrintable(s->blocker()));
         s->overrideBox()->setChecked(false);
         QVERIFY(!s->isComplete());
@@ -564,7 +602,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(in->isComplete(), 60000);
         QCOMPARE(in->detail(QStringLiteral("encrypted")), QStringLiteral("yes (age)"));
         wizard()->next();
-        wizard()->targetPage()->databaseField()->setText(QStringLiteral("wiz_enc"));
+        QVERIFY(typeInto(wizard()->targetPage()->databaseField(), QStringLiteral("wiz_enc")));
         wizard()->next();
         QTRY_VERIFY_WITH_TIMEOUT(!wizard()->safetyPage()->isChecking(), 60000);
         QVERIFY2(wizard()->safetyPage()->isComplete(), qPrintable(wizard()->safetyPage()->blocker()));
