@@ -42,8 +42,9 @@ CliJobRunner::CliJobRunner(CliContext &ctx, bool verbose)
     , m_verbose(verbose) {}
 
 JobResult CliJobRunner::run(std::unique_ptr<Job> job) {
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    // A closed terminal (SIGHUP) is a cancel like Ctrl-C and kill: the job cleans up and the run ends CANCELLED.
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(sig, onSignal);
     const bool tty = ::isatty(STDERR_FILENO);
     JobRunner runner(1);
     QEventLoop loop; // the CLI's own main thread: no GUI to freeze
@@ -80,7 +81,7 @@ JobResult CliJobRunner::run(std::unique_ptr<Job> job) {
     loop.exec();
     if (tty)
         m_ctx.err() << '\r' << QString(78, QLatin1Char(' ')) << '\r' << Qt::flush;
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(sig, SIG_DFL);
     return result;
 }

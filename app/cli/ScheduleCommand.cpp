@@ -3,6 +3,7 @@
 #include "ArgParser.h"
 #include "CliAutomation.h"
 #include "CliContext.h"
+#include "core/ParentDeath.h"
 #include "retention/RetentionPolicy.h"
 #include "schedule/DueRunner.h"
 
@@ -38,6 +39,11 @@ QJsonObject scheduleJson(const ScheduleRecord &s, const QDateTime &next) {
             {QStringLiteral("keepDaily"), s.keepDaily},
             {QStringLiteral("keepWeekly"), s.keepWeekly},
             {QStringLiteral("keepMonthly"), s.keepMonthly},
+            {QStringLiteral("keepHourly"), s.keepHourly},
+            {QStringLiteral("keepYearly"), s.keepYearly},
+            {QStringLiteral("keepLast"), s.keepLast},
+            {QStringLiteral("keepWithin"),
+             s.keepWithinSeconds < 0 ? QString() : RetentionPolicy::formatDuration(s.keepWithinSeconds)},
             {QStringLiteral("lastRun"), s.lastRun.isValid() ? s.lastRun.toString(Qt::ISODate) : QString()},
             {QStringLiteral("lastBackupId"), s.lastBackupId},
             {QStringLiteral("lastStatus"), s.lastStatus},
@@ -66,7 +72,8 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     ArgParser p(
         QStringLiteral("schedule add"),
         QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
-                       "[--missed catch-up|skip] [--tz ZONE] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] "
+                       "[--missed catch-up|skip] [--tz ZONE] [--keep-last N] [--keep-hourly N] [--keep-daily N] "
+                       "[--keep-weekly N] [--keep-monthly N] [--keep-yearly N] [--keep-within DURATION] "
                        "[--disabled] [--replace]"));
     p.option(QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P"));
     p.option(QStringLiteral("files"), QStringLiteral("The file source to back up (`lifeboatctl files add`)."),
@@ -90,6 +97,17 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
              QStringLiteral("N"));
     p.option(QStringLiteral("keep-monthly"), QStringLiteral("Retention override for this profile or source."),
              QStringLiteral("N"));
+    p.option(QStringLiteral("keep-hourly"),
+             QStringLiteral("Retention override: the newest backup of each of the N most recent hours."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-yearly"),
+             QStringLiteral("Retention override: the newest backup of each of the N most recent years."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-last"), QStringLiteral("Retention override: the N newest backups."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-within"),
+             QStringLiteral("Retention override: every backup younger than this (e.g. 7d, 36h)."),
+             QStringLiteral("DURATION"));
     p.flag(QStringLiteral("disabled"), QStringLiteral("Store it without running it."));
     p.flag(QStringLiteral("replace"), QStringLiteral("Replace a schedule of the same name."));
     if (auto rc = p.parse(ctx, args, 1, 1))
@@ -161,7 +179,10 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
         s.missedPolicy = missed;
     for (const auto &[name, field] : {std::pair{QStringLiteral("keep-daily"), &s.keepDaily},
                                       std::pair{QStringLiteral("keep-weekly"), &s.keepWeekly},
-                                      std::pair{QStringLiteral("keep-monthly"), &s.keepMonthly}}) {
+                                      std::pair{QStringLiteral("keep-monthly"), &s.keepMonthly},
+                                      std::pair{QStringLiteral("keep-hourly"), &s.keepHourly},
+                                      std::pair{QStringLiteral("keep-yearly"), &s.keepYearly},
+                                      std::pair{QStringLiteral("keep-last"), &s.keepLast}}) {
         if (!p.isSet(name))
             continue;
         bool ok = false;
@@ -170,6 +191,10 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
             return ctx.usage(
                 QStringLiteral("--%1 takes a count from 0 to %2").arg(name).arg(RetentionPolicy::kMaxCount));
     }
+    if (p.isSet(QStringLiteral("keep-within")) &&
+        !RetentionPolicy::parseDuration(p.value(QStringLiteral("keep-within")), &s.keepWithinSeconds))
+        return ctx.usage(QStringLiteral("--keep-within takes a duration such as 7d, 36h, 2w or 1d12h, not \"%1\"")
+                             .arg(p.value(QStringLiteral("keep-within"))));
     s.enabled = !p.isSet(QStringLiteral("disabled"));
     // Fire times owed start now: a new schedule does not "catch up" on the past.
     s.created = existing ? existing->created : QDateTime::currentDateTimeUtc();
@@ -272,6 +297,7 @@ int ScheduleCommand::install(CliContext &ctx, const QStringList &args) {
             return 0;
         }
         QProcess crontab;
+        dieWithParent(crontab);
         crontab.start(QStringLiteral("crontab"), {QStringLiteral("-l")});
         if (!crontab.waitForFinished(10000) && crontab.error() == QProcess::FailedToStart)
             return ctx.usage(

@@ -1,5 +1,7 @@
 #include "jobs/ChildProcess.h"
 
+#include "core/ParentDeath.h"
+
 namespace lifeboat {
 
 ChildProcess::ChildProcess(QString program, QStringList args, QProcessEnvironment env)
@@ -44,6 +46,7 @@ bool ChildProcess::run(ByteSink *sink) {
     p.setProgram(m_program);
     p.setArguments(m_args);
     p.setReadChannel(QProcess::StandardOutput);
+    dieWithParent(p); // started and waited for on this thread, as dieWithParent requires
     p.start(QIODevice::ReadWrite);
     if (!p.waitForStarted(30000)) {
         m_errorText = QStringLiteral("cannot start %1: %2").arg(m_program, p.errorString());

@@ -1,6 +1,7 @@
 #include "pg/PgToolLocator.h"
 
 #include "core/ChildEnvironment.h"
+#include "core/ParentDeath.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -58,6 +59,7 @@ QStringList PgToolLocator::searchDirs() const {
 PgVersion PgToolLocator::probeVersion(const QString &path) {
     QProcess p;
     p.setProcessEnvironment(ChildEnvironment::minimal());
+    dieWithParent(p);
     p.start(path, {QStringLiteral("--version")});
     if (!p.waitForFinished(10000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
         return {};

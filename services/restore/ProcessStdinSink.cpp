@@ -1,5 +1,7 @@
 #include "restore/ProcessStdinSink.h"
 
+#include "core/ParentDeath.h"
+
 namespace lifeboat {
 
 namespace {
@@ -22,6 +24,8 @@ bool ProcessStdinSink::start() {
     m_proc.setProcessEnvironment(m_env);
     m_proc.setProgram(m_program);
     m_proc.setArguments(m_args);
+    // The sink is started, fed and finished by the one worker thread that owns it (dieWithParent's condition).
+    dieWithParent(m_proc);
     m_proc.start(QIODevice::ReadWrite);
     if (!m_proc.waitForStarted(30000))
         return fail(ExitCode::PgTool, QStringLiteral("cannot start %1: %2").arg(m_program, m_proc.errorString()));
