@@ -11,21 +11,40 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
+#include <QTimeZone>
 
 using namespace lifeboat;
 
 int PruneCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("prune"), QStringLiteral("[--dry-run] [--profile P] [--keep-daily N] [--keep-weekly N] "
-                                                        "[--keep-monthly N] [--as-of TIME]"));
+    ArgParser p(QStringLiteral("prune"),
+                QStringLiteral("[--dry-run] [--profile P] [--keep-last N] [--keep-hourly N] [--keep-daily N] "
+                               "[--keep-weekly N] [--keep-monthly N] [--keep-yearly N] [--keep-within DURATION] "
+                               "[--failed-verification] [--as-of TIME]"));
     p.flag(QStringLiteral("dry-run"), QStringLiteral("Show what would be kept and deleted, and why; change nothing."));
     p.option(QStringLiteral("profile"), QStringLiteral("Only this profile (default: every profile)."),
              QStringLiteral("P"));
-    p.option(QStringLiteral("keep-daily"), QStringLiteral("Keep this many daily backups (default 7)."),
+    p.option(QStringLiteral("keep-last"), QStringLiteral("Keep the N newest backups (default 0)."),
              QStringLiteral("N"));
-    p.option(QStringLiteral("keep-weekly"), QStringLiteral("Keep this many weekly backups (default 4)."),
+    p.option(QStringLiteral("keep-hourly"),
+             QStringLiteral("Keep the newest backup of each of the N most recent hours that have one (default 0)."),
              QStringLiteral("N"));
-    p.option(QStringLiteral("keep-monthly"), QStringLiteral("Keep this many monthly backups (default 12)."),
+    p.option(QStringLiteral("keep-daily"),
+             QStringLiteral("Keep the newest backup of each of the N most recent days that have one (default 7)."),
              QStringLiteral("N"));
+    p.option(QStringLiteral("keep-weekly"),
+             QStringLiteral("Keep the newest backup of each of the N most recent ISO weeks (default 4)."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-monthly"),
+             QStringLiteral("Keep the newest backup of each of the N most recent months (default 12)."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-yearly"),
+             QStringLiteral("Keep the newest backup of each of the N most recent years (default 0)."),
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-within"),
+             QStringLiteral("Keep every backup younger than this, e.g. 7d, 36h, 2w (default: none)."),
+             QStringLiteral("DURATION"));
+    p.flag(QStringLiteral("failed-verification"),
+           QStringLiteral("Also delete backups whose last verification failed (otherwise kept for inspection)."));
     p.option(QStringLiteral("as-of"), QStringLiteral("Decide as if it were this time (ISO 8601)."),
              QStringLiteral("TIME"));
     if (auto rc = p.parse(ctx, args, 0, 0))
@@ -33,7 +52,8 @@ int PruneCommand::run(CliContext &ctx, const QStringList &args) {
     Overrides o;
     for (const auto &[name, field] :
          {std::pair{QStringLiteral("keep-daily"), &o.daily}, std::pair{QStringLiteral("keep-weekly"), &o.weekly},
-          std::pair{QStringLiteral("keep-monthly"), &o.monthly}}) {
+          std::pair{QStringLiteral("keep-monthly"), &o.monthly}, std::pair{QStringLiteral("keep-hourly"), &o.hourly},
+          std::pair{QStringLiteral("keep-yearly"), &o.yearly}, std::pair{QStringLiteral("keep-last"), &o.last}}) {
         if (!p.isSet(name))
             continue;
         bool ok = false;
@@ -42,6 +62,11 @@ int PruneCommand::run(CliContext &ctx, const QStringList &args) {
             return ctx.usage(
                 QStringLiteral("--%1 takes a count from 0 to %2").arg(name).arg(RetentionPolicy::kMaxCount));
     }
+    if (p.isSet(QStringLiteral("keep-within")) &&
+        !RetentionPolicy::parseDuration(p.value(QStringLiteral("keep-within")), &o.withinSeconds))
+        return ctx.usage(QStringLiteral("--keep-within takes a duration such as 7d, 36h, 2w or 1d12h, not \"%1\"")
+                             .arg(p.value(QStringLiteral("keep-within"))));
+    o.failedVerification = p.isSet(QStringLiteral("failed-verification"));
     QDateTime now = QDateTime::currentDateTimeUtc();
     if (p.isSet(QStringLiteral("as-of"))) {
         now = CliAutomation::parseTime(p.value(QStringLiteral("as-of")));
@@ -88,6 +113,15 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
             policy.weekly = overrides.weekly;
         if (overrides.monthly >= 0)
             policy.monthly = overrides.monthly;
+        if (overrides.hourly >= 0)
+            policy.hourly = overrides.hourly;
+        if (overrides.yearly >= 0)
+            policy.yearly = overrides.yearly;
+        if (overrides.last >= 0)
+            policy.last = overrides.last;
+        if (overrides.withinSeconds >= 0)
+            policy.withinSeconds = overrides.withinSeconds;
+        policy.pruneFailedVerification = overrides.failedVerification;
         QList<RetentionItem> items;
         QHash<QString, BackupRecord> byId;
         for (const BackupRecord &r : it.value()) {
@@ -97,7 +131,11 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
         if (!json)
             ctx.out() << (kind == QLatin1String("database") ? QStringLiteral("Profile ")
                                                             : QStringLiteral("%1 source ").arg(kind))
-                      << source << ": keep " << policy.describe() << Qt::endl;
+                      << source << ": keep " << policy.describe()
+                      << (policy.zone == QTimeZone::utc()
+                              ? QString()
+                              : QStringLiteral(" (periods in %1)").arg(QString::fromUtf8(policy.zone.id())))
+                      << Qt::endl;
         for (const RetentionDecision &d : Retention::decide(items, policy, now)) {
             BackupRecord rec = byId.value(d.id);
             QString outcome = d.keep() ? QStringLiteral("keep") : QStringLiteral("expire");
@@ -128,6 +166,11 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
                 ++kept;
             }
             if (json) {
+                // A decision applies to every copy of the record.
+                QStringList storages;
+                for (const BackupLocation &l : rec.locations)
+                    if (!storages.contains(l.storage))
+                        storages << l.storage;
                 json->append(QJsonObject{
                     {QStringLiteral("id"), rec.id},
                     {QStringLiteral("profile"), rec.profile},
@@ -138,6 +181,8 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
                     {QStringLiteral("action"), d.keep() ? QStringLiteral("keep") : QStringLiteral("expire")},
                     {QStringLiteral("outcome"), outcome},
                     {QStringLiteral("reasons"), QJsonArray::fromStringList(d.reasons)},
+                    {QStringLiteral("storages"), QJsonArray::fromStringList(storages)},
+                    {QStringLiteral("policy"), policy.describe()},
                     {QStringLiteral("notes"), QJsonArray::fromStringList(notes)},
                     {QStringLiteral("dryRun"), dryRun}});
             } else {

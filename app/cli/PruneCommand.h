@@ -10,7 +10,8 @@
 
 class CliContext;
 
-// lifeboatctl prune [--dry-run] [--profile P] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--as-of TIME]
+// lifeboatctl prune [--dry-run] [--profile P] [--keep-last|hourly|daily|weekly|monthly|yearly N]
+//                   [--keep-within DURATION] [--failed-verification] [--as-of TIME]
 class PruneCommand {
 public:
     static int run(CliContext &ctx, const QStringList &args);
@@ -19,6 +20,11 @@ public:
         int daily = -1;
         int weekly = -1;
         int monthly = -1;
+        int hourly = -1;
+        int yearly = -1;
+        int last = -1;
+        qint64 withinSeconds = -1;
+        bool failedVerification = false; // delete backups whose verification failed
     };
     // Applies retention to one profile (empty: every profile in the catalog). Decisions are printed (JSON objects
     // appended to *json when given); EXPIRED records are deleted through BackupDeleter unless dryRun. Returns an

@@ -45,6 +45,9 @@ struct BackupRecord {
     QDateTime verifiedAt;
     QString verifyOutcome; // PASSED | FAILED | empty
     QString setId;         // application backup set this record belongs to (empty: standalone)
+    // Scheduled backups: the fire time the run was for. Retention counts its periods by it (run-due --as-of
+    // replays land in the periods they simulate); `started` stays the real start.
+    QDateTime scheduledFor;
     QList<BackupLocation> locations;
 
     static QString statusInProgress() { return QStringLiteral("IN_PROGRESS"); }

@@ -44,6 +44,7 @@ QJsonObject RecordJson::toJson(const BackupRecord &r) {
             {QStringLiteral("verifiedAt"), iso(r.verifiedAt)},
             {QStringLiteral("verifyOutcome"), r.verifyOutcome},
             {QStringLiteral("setId"), r.setId},
+            {QStringLiteral("scheduledFor"), iso(r.scheduledFor)},
             {QStringLiteral("locations"), locations}};
 }
 

@@ -22,6 +22,10 @@ struct ScheduleRecord {
     int keepDaily = -1;
     int keepWeekly = -1;
     int keepMonthly = -1;
+    int keepHourly = -1;
+    int keepYearly = -1;
+    int keepLast = -1;
+    qint64 keepWithinSeconds = -1; // keep-within as seconds; -1: the policy from settings and environment
     QDateTime created;
     QDateTime lastCheck;
     QDateTime lastRun;

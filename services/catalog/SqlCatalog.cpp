@@ -70,6 +70,13 @@ QStringList migrations(bool postgres) {
         // 5: public keys of manifest signers (this installation's, and others' trusted with `keys trust`)
         QStringLiteral("CREATE TABLE signing_keys (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL,"
                        " label TEXT, added TEXT NOT NULL)"),
+        // 6: retention counts periods (restic forget semantics): a schedule's hourly, yearly, last and within rules,
+        // and the fire time a scheduled backup ran for (the period it belongs to)
+        QStringLiteral("ALTER TABLE backups ADD COLUMN scheduled_for TEXT"
+                       ";ALTER TABLE schedules ADD COLUMN keep_hourly INTEGER"
+                       ";ALTER TABLE schedules ADD COLUMN keep_yearly INTEGER"
+                       ";ALTER TABLE schedules ADD COLUMN keep_last INTEGER"
+                       ";ALTER TABLE schedules ADD COLUMN keep_within BIGINT"),
     };
 }
 
@@ -84,9 +91,11 @@ QVariant nullable(const QString &s) {
     return s.isNull() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
 }
 
-const char *kColumns = "id, profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
-                       "recipients, format, compression, server_version, tool_version, table_count, status, error, "
-                       "started, finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id";
+const char *kColumns =
+    "id, profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
+    "recipients, format, compression, server_version, tool_version, table_count, status, error, "
+    "started, finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, "
+    "scheduled_for";
 
 BackupRecord fromQuery(const QSqlQuery &q) {
     BackupRecord r;
@@ -120,6 +129,7 @@ BackupRecord fromQuery(const QSqlQuery &q) {
     r.verifiedAt = fromIso(q.value(i++));
     r.verifyOutcome = q.value(i++).toString();
     r.setId = q.value(i++).toString();
+    r.scheduledFor = fromIso(q.value(i++));
     return r;
 }
 
@@ -153,6 +163,7 @@ void bindRecord(QSqlQuery &q, const BackupRecord &r) {
     q.bindValue(QStringLiteral(":verified_at"), nullable(iso(r.verifiedAt)));
     q.bindValue(QStringLiteral(":verify_outcome"), nullable(r.verifyOutcome));
     q.bindValue(QStringLiteral(":set_id"), nullable(r.setId));
+    q.bindValue(QStringLiteral(":scheduled_for"), nullable(iso(r.scheduledFor)));
 }
 } // namespace
 
@@ -340,10 +351,11 @@ bool SqlCatalog::insert(BackupRecord &r, QString *error) {
     q.prepare(QStringLiteral(
         "INSERT INTO backups (profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
         "recipients, format, compression, server_version, tool_version, table_count, status, error, started, "
-        "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id) VALUES (:profile, "
+        "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, scheduled_for) VALUES "
+        "(:profile, "
         ":database_name, :kind, :type, :filename, :size, :sha256, :plain_sha256, :encrypted, :recipients, :format, "
         ":compression, :server_version, :tool_version, :table_count, :status, :error, :started, :finished, "
-        ":duration_ms, :expires, :label, :host, :pid, :verified_at, :verify_outcome, :set_id)"));
+        ":duration_ms, :expires, :label, :host, :pid, :verified_at, :verify_outcome, :set_id, :scheduled_for)"));
     bindRecord(q, r);
     if (!q.exec()) {
         if (error)
@@ -371,8 +383,9 @@ bool SqlCatalog::update(const BackupRecord &r, QString *error) {
         "recipients = :recipients, format = :format, compression = :compression, server_version = :server_version, "
         "tool_version = :tool_version, table_count = :table_count, status = :status, error = :error, started = "
         ":started, finished = :finished, duration_ms = :duration_ms, expires = :expires, label = :label, host = "
-        ":host, pid = :pid, verified_at = :verified_at, verify_outcome = :verify_outcome, set_id = :set_id WHERE id = "
-        ":id"));
+        ":host, pid = :pid, verified_at = :verified_at, verify_outcome = :verify_outcome, set_id = :set_id, "
+        "scheduled_for = "
+        ":scheduled_for WHERE id = :id"));
     bindRecord(q, r);
     q.bindValue(QStringLiteral(":id"), r.id);
     if (!q.exec() || !writeLocations(d, r, error)) {

@@ -47,7 +47,8 @@ bool failed(QString *error, const QString &what, const QSqlQuery &q) {
 
 const char *kScheduleColumns =
     "id, name, source_kind, profile, cron, time_zone, storages, enabled, missed_policy, keep_daily, keep_weekly, "
-    "keep_monthly, created, last_check, last_run, last_backup_id, last_status, lock_owner, lock_expires";
+    "keep_monthly, created, last_check, last_run, last_backup_id, last_status, lock_owner, lock_expires, keep_hourly, "
+    "keep_yearly, keep_last, keep_within";
 
 ScheduleRecord scheduleFrom(const QSqlQuery &q) {
     ScheduleRecord s;
@@ -71,6 +72,11 @@ ScheduleRecord scheduleFrom(const QSqlQuery &q) {
     s.lastStatus = q.value(i++).toString();
     s.lockOwner = q.value(i++).toString();
     s.lockExpires = timeFrom(q.value(i++));
+    s.keepHourly = countFrom(q.value(i++));
+    s.keepYearly = countFrom(q.value(i++));
+    s.keepLast = countFrom(q.value(i++));
+    s.keepWithinSeconds = q.value(i).isNull() ? -1 : q.value(i).toLongLong();
+    ++i;
     return s;
 }
 
@@ -86,16 +92,20 @@ bool SqlCatalog::saveSchedule(ScheduleRecord &s, QString *error) {
     // Editing a schedule never moves its last check: only the runners do (markScheduleChecked), and a stale copy
     // written back from an editor that was open across a run would make that run owed again.
     const bool exists = schedule(s.name).has_value();
-    q.prepare(exists ? QStringLiteral("UPDATE schedules SET source_kind = :source_kind, profile = :profile, cron = "
-                                      ":cron, time_zone = :time_zone, storages = :storages, enabled = :enabled, "
-                                      "missed_policy = :missed_policy, keep_daily = :keep_daily, keep_weekly = "
-                                      ":keep_weekly, keep_monthly = :keep_monthly, created = :created, last_check = "
-                                      "COALESCE(last_check, :last_check) WHERE name = :name")
-                     : QStringLiteral("INSERT INTO schedules (name, source_kind, profile, cron, time_zone, storages, "
-                                      "enabled, missed_policy, keep_daily, keep_weekly, keep_monthly, created, "
-                                      "last_check) VALUES (:name, :source_kind, :profile, :cron, :time_zone, "
-                                      ":storages, :enabled, :missed_policy, :keep_daily, :keep_weekly, :keep_monthly, "
-                                      ":created, :last_check)"));
+    q.prepare(
+        exists ? QStringLiteral("UPDATE schedules SET source_kind = :source_kind, profile = :profile, cron = "
+                                ":cron, time_zone = :time_zone, storages = :storages, enabled = :enabled, "
+                                "missed_policy = :missed_policy, keep_daily = :keep_daily, keep_weekly = "
+                                ":keep_weekly, keep_monthly = :keep_monthly, keep_hourly = :keep_hourly, keep_yearly = "
+                                ":keep_yearly, keep_last = :keep_last, keep_within = :keep_within, created = "
+                                ":created, last_check = "
+                                "COALESCE(last_check, :last_check) WHERE name = :name")
+               : QStringLiteral("INSERT INTO schedules (name, source_kind, profile, cron, time_zone, storages, "
+                                "enabled, missed_policy, keep_daily, keep_weekly, keep_monthly, keep_hourly, "
+                                "keep_yearly, keep_last, keep_within, created, last_check) VALUES (:name, "
+                                ":source_kind, :profile, :cron, :time_zone, :storages, :enabled, "
+                                ":missed_policy, :keep_daily, :keep_weekly, :keep_monthly, :keep_hourly, "
+                                ":keep_yearly, :keep_last, :keep_within, :created, :last_check)"));
     q.bindValue(QStringLiteral(":name"), s.name);
     q.bindValue(QStringLiteral(":source_kind"), s.sourceKind);
     q.bindValue(QStringLiteral(":profile"), s.profile);
@@ -107,6 +117,11 @@ bool SqlCatalog::saveSchedule(ScheduleRecord &s, QString *error) {
     q.bindValue(QStringLiteral(":keep_daily"), nullCount(s.keepDaily));
     q.bindValue(QStringLiteral(":keep_weekly"), nullCount(s.keepWeekly));
     q.bindValue(QStringLiteral(":keep_monthly"), nullCount(s.keepMonthly));
+    q.bindValue(QStringLiteral(":keep_hourly"), nullCount(s.keepHourly));
+    q.bindValue(QStringLiteral(":keep_yearly"), nullCount(s.keepYearly));
+    q.bindValue(QStringLiteral(":keep_last"), nullCount(s.keepLast));
+    q.bindValue(QStringLiteral(":keep_within"),
+                s.keepWithinSeconds < 0 ? QVariant(QMetaType(QMetaType::LongLong)) : QVariant(s.keepWithinSeconds));
     q.bindValue(QStringLiteral(":created"), isoTime(s.created));
     q.bindValue(QStringLiteral(":last_check"), nullText(isoTime(s.lastCheck)));
     if (!q.exec())

@@ -34,9 +34,12 @@ Error RetentionPruner::basePolicy(const ConfigStore &config, RetentionPolicy *po
         Origin Sources::*origin;
     };
     const Level levels[] = {
+        {QStringLiteral("retentionLast"), "BACKUP_RETENTION_LAST", &RetentionPolicy::last, &Sources::last},
+        {QStringLiteral("retentionHourly"), "BACKUP_RETENTION_HOURLY", &RetentionPolicy::hourly, &Sources::hourly},
         {QStringLiteral("retentionDaily"), "BACKUP_RETENTION_DAILY", &RetentionPolicy::daily, &Sources::daily},
         {QStringLiteral("retentionWeekly"), "BACKUP_RETENTION_WEEKLY", &RetentionPolicy::weekly, &Sources::weekly},
-        {QStringLiteral("retentionMonthly"), "BACKUP_RETENTION_MONTHLY", &RetentionPolicy::monthly, &Sources::monthly}};
+        {QStringLiteral("retentionMonthly"), "BACKUP_RETENTION_MONTHLY", &RetentionPolicy::monthly, &Sources::monthly},
+        {QStringLiteral("retentionYearly"), "BACKUP_RETENTION_YEARLY", &RetentionPolicy::yearly, &Sources::yearly}};
     for (const Level &l : levels) {
         bool set = false;
         if (const Error e = countSetting(config, l.key, &(p.*(l.field)), &set))
@@ -44,11 +47,21 @@ Error RetentionPruner::basePolicy(const ConfigStore &config, RetentionPolicy *po
         if (set)
             src.*(l.origin) = Origin::Setting;
     }
+    const QString within = config.option(QStringLiteral("retentionWithin")).trimmed();
+    if (!within.isEmpty()) {
+        if (!RetentionPolicy::parseDuration(within, &p.withinSeconds))
+            return {ExitCode::Usage,
+                    QStringLiteral("setting retentionWithin must be a duration such as 7d, 36h or 2w, not \"%1\"")
+                        .arg(within)};
+        src.within = Origin::Setting;
+    }
     if (const Error e = p.applyEnvironment(env))
         return e;
     for (const Level &l : levels)
         if (!env.value(QLatin1String(l.var)).trimmed().isEmpty())
             src.*(l.origin) = Origin::Environment;
+    if (!env.value(QStringLiteral("BACKUP_RETENTION_WITHIN")).trimmed().isEmpty())
+        src.within = Origin::Environment;
     *policy = p;
     if (sources)
         *sources = src;
@@ -68,20 +81,32 @@ Error RetentionPruner::policyForSource(const ConfigStore &config, const QList<Sc
     Sources src;
     if (const Error e = basePolicy(config, &p, &src, env))
         return e;
+    bool zoneSet = false;
     for (const ScheduleRecord &s : schedules) {
         if (s.profile != profile || (!kind.isEmpty() && s.sourceKind != kind))
             continue;
-        if (s.keepDaily >= 0) {
-            p.daily = s.keepDaily;
-            src.daily = Origin::Schedule;
+        // Days, weeks and months are the ones the schedule runs by; a source with several schedules uses the first.
+        const QTimeZone tz = scheduleZone(s.timeZone);
+        if (!zoneSet && tz.isValid()) {
+            p.zone = tz;
+            zoneSet = true;
         }
-        if (s.keepWeekly >= 0) {
-            p.weekly = s.keepWeekly;
-            src.weekly = Origin::Schedule;
+        const std::pair<int, std::pair<int RetentionPolicy::*, Origin Sources::*>> counts[] = {
+            {s.keepDaily, {&RetentionPolicy::daily, &Sources::daily}},
+            {s.keepWeekly, {&RetentionPolicy::weekly, &Sources::weekly}},
+            {s.keepMonthly, {&RetentionPolicy::monthly, &Sources::monthly}},
+            {s.keepHourly, {&RetentionPolicy::hourly, &Sources::hourly}},
+            {s.keepYearly, {&RetentionPolicy::yearly, &Sources::yearly}},
+            {s.keepLast, {&RetentionPolicy::last, &Sources::last}}};
+        for (const auto &[value, target] : counts) {
+            if (value >= 0) {
+                p.*(target.first) = value;
+                src.*(target.second) = Origin::Schedule;
+            }
         }
-        if (s.keepMonthly >= 0) {
-            p.monthly = s.keepMonthly;
-            src.monthly = Origin::Schedule;
+        if (s.keepWithinSeconds >= 0) {
+            p.withinSeconds = s.keepWithinSeconds;
+            src.within = Origin::Schedule;
         }
     }
     *policy = p;
@@ -90,11 +115,16 @@ Error RetentionPruner::policyForSource(const ConfigStore &config, const QList<Sc
     return {};
 }
 
+QTimeZone RetentionPruner::scheduleZone(const QString &timeZone) {
+    return timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(timeZone.toUtf8());
+}
+
 RetentionItem RetentionPruner::itemFor(const BackupRecord &r) {
     RetentionItem it;
     it.id = QString::number(r.id);
     it.source = r.profile;
-    it.started = r.started;
+    // A scheduled backup belongs to the periods of the fire time it ran for.
+    it.started = r.scheduledFor.isValid() ? r.scheduledFor : r.started;
     static const QHash<QString, BackupStatus> statuses{{BackupRecord::statusInProgress(), BackupStatus::InProgress},
                                                        {BackupRecord::statusCompleted(), BackupStatus::Completed},
                                                        {BackupRecord::statusFailed(), BackupStatus::Failed},
@@ -108,6 +138,7 @@ RetentionItem RetentionPruner::itemFor(const BackupRecord &r) {
     it.isWeekly = types.contains(QStringLiteral("WEEKLY"));
     it.isMonthly = types.contains(QStringLiteral("MONTHLY"));
     it.label = r.label;
+    it.verificationFailed = r.verifyOutcome.compare(QLatin1String("FAILED"), Qt::CaseInsensitive) == 0;
     if (it.manual && r.expires.isValid() && r.started.isValid())
         it.keepDays = std::max<qint64>(1, (r.started.secsTo(r.expires) + 86399) / 86400);
     // A record whose only copies are local files that are all gone holds no backup any more.

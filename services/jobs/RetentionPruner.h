@@ -15,6 +15,7 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <QTimeZone>
 
 namespace lifeboat {
 
@@ -38,10 +39,16 @@ public:
         Origin daily = Origin::Default;
         Origin weekly = Origin::Default;
         Origin monthly = Origin::Default;
+        Origin hourly = Origin::Default;
+        Origin yearly = Origin::Default;
+        Origin last = Origin::Default;
+        Origin within = Origin::Default;
     };
 
-    // Defaults (7/4/12) ← settings retentionDaily/Weekly/Monthly ← BACKUP_RETENTION_* ← the overrides on the
-    // profile's schedules. A Usage error when a setting or variable is not a count.
+    // Defaults (7 daily, 4 weekly, 12 monthly; 0 hourly, yearly, last; no within) ← settings retentionDaily/
+    // Weekly/Monthly/Hourly/Yearly/Last/Within ← BACKUP_RETENTION_* ← the overrides on the source's schedules. The
+    // periods are counted in the time zone of the source's (first) schedule; UTC without one. A Usage error when a
+    // setting or variable is not a count (or, for within, a duration).
     static Error policyFor(const ConfigStore &config, const QList<ScheduleRecord> &schedules, const QString &profile,
                            RetentionPolicy *policy, Sources *sources = nullptr,
                            const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
@@ -54,6 +61,8 @@ public:
                             const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
     static RetentionItem itemFor(const BackupRecord &record);
+    // The zone a schedule's periods are counted in: its own, or the system zone when it names none.
+    static QTimeZone scheduleZone(const QString &timeZone);
 
     // Settings promotionWeekDay (monday..sunday, default sunday) and promotionMonthDay (1..31, default 1).
     static Error promotionRule(const ConfigStore &config, PromotionRule *rule);

@@ -16,6 +16,9 @@ Error SetPruner::policyFor(const ConfigStore &config, const SetConfig &set, Rete
         policy->weekly = set.keepWeekly;
     if (set.keepMonthly >= 0)
         policy->monthly = set.keepMonthly;
+    // Captures are counted by the days, weeks and months of the set's own schedule.
+    if (const QTimeZone tz = RetentionPruner::scheduleZone(set.timeZone); tz.isValid())
+        policy->zone = tz;
     return {};
 }
 
