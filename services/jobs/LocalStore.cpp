@@ -25,7 +25,12 @@ bool LocalStore::begin(const QString &artifact, const QString &type, const QDate
     const QString rel = ArtifactName::s3Key(QString(), type, startedUtc, artifact);
     m_path = QDir(m_root).filePath(rel);
     const QString dir = QFileInfo(m_path).absolutePath();
-    if (!QDir().mkpath(dir) || !QFileInfo(dir).isWritable()) {
+    QString why;
+    if (!AtomicFileSink::makeDirectories(dir, &why))
+        return fail(ExitCode::Usage, QStringLiteral("storage \"%1\": %2 — check the directory and its permissions, or "
+                                                    "choose another directory")
+                                         .arg(m_name, why));
+    if (!QFileInfo(dir).isWritable()) {
         return fail(ExitCode::Usage, QStringLiteral("storage \"%1\": the directory %2 is not writable — check its "
                                                     "permissions or choose another directory")
                                          .arg(m_name, dir));
