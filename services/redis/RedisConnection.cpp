@@ -11,6 +11,13 @@ namespace lifeboat {
 namespace {
 constexpr int kSlice = 200; // ms per wait, so cancellation is noticed quickly
 constexpr qsizetype kMaxLine = 64 * 1024;
+// A length or count comes from the peer: bounded before anything is allocated for it, so a hostile or broken
+// server gets a clear error instead of making the process abort. 512 MB is Redis' own limit for one bulk string
+// (proto-max-bulk-len); 1M elements is its limit for a request (proto-max-multibulk) and far more than any reply
+// Lifeboat asks for holds.
+constexpr qint64 kMaxBulk = 512LL * 1024 * 1024;
+constexpr qint64 kMaxElements = 1024 * 1024;
+constexpr qsizetype kReadChunk = 1 << 20;
 
 QByteArray encode(const QList<QByteArray> &args) {
     QByteArray out = "*" + QByteArray::number(args.size()) + "\r\n";
@@ -137,11 +144,12 @@ bool RedisConnection::readLine(QByteArray *line, Error *error) {
 
 bool RedisConnection::readExact(qsizetype n, QByteArray *out, Error *error) {
     out->clear();
-    out->reserve(n);
+    // Grows with what actually arrives: a length the server announces but never sends costs nothing.
+    out->reserve(qMin(n, kReadChunk));
     while (out->size() < n) {
         if (!waitRead(error))
             return false;
-        out->append(m_socket->read(n - out->size()));
+        out->append(m_socket->read(qMin(n - out->size(), kReadChunk)));
     }
     return true;
 }
@@ -174,7 +182,16 @@ std::optional<RespValue> RedisConnection::readReply(Error *error, int depth) {
         v.integer = rest.toLongLong();
         return v;
     case '$': {
-        const qint64 n = rest.toLongLong();
+        bool ok = false;
+        const qint64 n = rest.toLongLong(&ok);
+        if (!ok || n < -1 || n > kMaxBulk) {
+            *error = {ExitCode::Transfer,
+                      QStringLiteral("Redis %1: invalid bulk reply length \"%2\" (at most %3 bytes) "
+                                     "— is this a Redis server?")
+                          .arg(m_peer, QString::fromLatin1(rest.left(40).toPercentEncoding()))
+                          .arg(kMaxBulk)};
+            return std::nullopt;
+        }
         if (n < 0)
             return v; // Null
         QByteArray data;
@@ -185,7 +202,15 @@ std::optional<RespValue> RedisConnection::readReply(Error *error, int depth) {
         return v;
     }
     case '*': {
-        const qint64 n = rest.toLongLong();
+        bool ok = false;
+        const qint64 n = rest.toLongLong(&ok);
+        if (!ok || n < -1 || n > kMaxElements) {
+            *error = {ExitCode::Transfer, QStringLiteral("Redis %1: invalid array reply length \"%2\" (at most %3 "
+                                                         "elements) — is this a Redis server?")
+                                              .arg(m_peer, QString::fromLatin1(rest.left(40).toPercentEncoding()))
+                                              .arg(kMaxElements)};
+            return std::nullopt;
+        }
         if (n < 0)
             return v;
         v.type = RespValue::Type::Array;
