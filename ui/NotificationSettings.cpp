@@ -175,9 +175,10 @@ void NotificationSettings::sendTest() {
         this,
         [n, keychain] {
             QString pw;
-            if (keychain && n.kind == QLatin1String("smtp") && !n.user.isEmpty()) {
+            const QString key = NotificationDispatcher::secretKey(n); // SMTP password or a stored webhook URL
+            if (keychain && !key.isEmpty()) {
                 KeychainCredentialStore store;
-                pw = store.read(NotificationDispatcher::passwordKey(n.name)).value_or(QString());
+                pw = store.read(key).value_or(QString());
             }
             return NotificationDispatcher::sendOne(n, NotificationDialog::testMessage(n.name), pw).message;
         },

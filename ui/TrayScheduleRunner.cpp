@@ -229,9 +229,8 @@ void TrayScheduleRunner::sendToChannels(const Notification &n) {
         this,
         [catalog = m_ctx->catalog(), n, keychain] {
             const QList<NotifierRecord> channels = catalog->notifiers();
-            return NotificationDispatcher::dispatch(channels, n, [keychain](const QString &name) {
-                return keychainSecret(keychain, NotificationDispatcher::passwordKey(name));
-            });
+            return NotificationDispatcher::dispatch(
+                channels, n, [keychain](const QString &key) { return keychainSecret(keychain, key); });
         },
         [this](const QStringList &problems) {
             for (const QString &p : problems)

@@ -21,9 +21,8 @@ void CliAutomation::notify(CliContext &ctx, const Notification &n) {
     if (channels.isEmpty())
         return;
     CliSecrets secrets(ctx);
-    const QStringList problems = NotificationDispatcher::dispatch(channels, n, [&](const QString &name) {
-        return secrets.secret(NotificationDispatcher::passwordKey(name), false, QString());
-    });
+    const QStringList problems = NotificationDispatcher::dispatch(
+        channels, n, [&](const QString &key) { return secrets.secret(key, false, QString()); });
     for (const QString &p : problems)
         ctx.err() << "lifeboatctl: warning: notification not delivered: " << p << Qt::endl;
 }

@@ -24,6 +24,15 @@ int KeygenCommand::run(CliContext &ctx, const QStringList &args) {
         return *rc;
     const AgeKeyPair pair = AgeIdentity::generate();
     const QByteArray contents = pair.identityFileContents();
+    // The file is opened before anything is stored, so an existing file refuses the whole command.
+    std::optional<AtomicFileSink> file;
+    if (p.isSet(QStringLiteral("out"))) {
+        file.emplace(p.value(QStringLiteral("out")));
+        file->setCreatePermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        if (!file->open())
+            return ctx.fail(ExitCode::Usage, file->error().message + QStringLiteral(" — choose a new file name for "
+                                                                                    "the identity"));
+    }
     if (p.isSet(QStringLiteral("store"))) {
         const QString name = p.value(QStringLiteral("store"));
         if (!ConfigStore::isValidName(name))
@@ -41,13 +50,9 @@ int KeygenCommand::run(CliContext &ctx, const QStringList &args) {
             return 0;
         }
     }
-    if (p.isSet(QStringLiteral("out"))) {
-        AtomicFileSink file(p.value(QStringLiteral("out")));
-        if (!file.open())
-            return ctx.fail(file.error());
-        QFile::setPermissions(file.partialPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        if (!file.write(contents) || !file.finish())
-            return ctx.fail(file.error());
+    if (file) {
+        if (!file->write(contents) || !file->finish())
+            return ctx.fail(file->error());
         if (ctx.json())
             ctx.printJson(QJsonObject{{QStringLiteral("recipient"), pair.recipient},
                                       {QStringLiteral("file"), p.value(QStringLiteral("out"))}});

@@ -29,11 +29,16 @@ int NotifyCommand::run(CliContext &ctx, const QStringList &args) {
 }
 
 int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(
-        QStringLiteral("notify add"),
-        QStringLiteral("NAME --webhook URL | --smtp URL --from ADDR --to ADDR... [--tls starttls|implicit|none] "
-                       "[--user U --password-stdin] [--ca-file PEM] [--on failure|always] [--profile P]..."));
-    p.option(QStringLiteral("webhook"), QStringLiteral("POST JSON (Slack/Teams \"text\" + fields) to this URL."),
+    ArgParser p(QStringLiteral("notify add"),
+                QStringLiteral("NAME --webhook-stdin | --webhook URL | --smtp URL --from ADDR --to ADDR... "
+                               "[--tls starttls|implicit|none] [--user U --password-stdin] [--ca-file PEM] "
+                               "[--on failure|always] [--profile P]..."));
+    p.flag(QStringLiteral("webhook-stdin"),
+           QStringLiteral("POST JSON (Slack/Teams \"text\" + fields) to the URL read from stdin; the URL is kept in "
+                          "the credential store as webhook/NAME, the catalog holds only its host."));
+    p.option(QStringLiteral("webhook"),
+             QStringLiteral("POST to this URL, kept in the catalog: only for a URL that holds no secret (a URL with "
+                            "user info or a token-like query is refused; use --webhook-stdin)."),
              QStringLiteral("URL"));
     p.option(QStringLiteral("smtp"), QStringLiteral("Send e-mail through smtp://HOST:587 or smtps://HOST:465."),
              QStringLiteral("URL"));
@@ -56,9 +61,12 @@ int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
     n.name = p.positional().first();
     if (!ConfigStore::isValidName(n.name))
         return ctx.usage(QStringLiteral("\"%1\" is not a valid notifier name (letters, digits, - and _)").arg(n.name));
-    const bool webhook = p.isSet(QStringLiteral("webhook"));
-    if (webhook == p.isSet(QStringLiteral("smtp")))
-        return ctx.usage(QStringLiteral("notify add needs exactly one of --webhook URL or --smtp URL"));
+    const bool webhookArg = p.isSet(QStringLiteral("webhook"));
+    const bool webhookStdin = p.isSet(QStringLiteral("webhook-stdin"));
+    const bool webhook = webhookArg || webhookStdin;
+    if (int(webhookArg) + int(webhookStdin) + int(p.isSet(QStringLiteral("smtp"))) != 1)
+        return ctx.usage(
+            QStringLiteral("notify add needs exactly one of --webhook-stdin, --webhook URL or --smtp URL"));
     n.on = p.isSet(QStringLiteral("on")) ? p.value(QStringLiteral("on")) : QStringLiteral("failure");
     if (n.on != QLatin1String("failure") && n.on != QLatin1String("always"))
         return ctx.usage(QStringLiteral("--on takes failure or always, not \"%1\"").arg(n.on));
@@ -66,14 +74,30 @@ int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
     for (const QString &pr : n.profiles)
         if (!ctx.config().profile(pr))
             return ctx.usage(QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(pr));
-    QString password;
+    QString secret;    // kept in the credential store under secretKey
+    QString secretKey; // (the SMTP password, or a webhook URL given on stdin)
     if (webhook) {
         n.kind = QStringLiteral("webhook");
-        n.url = p.value(QStringLiteral("webhook"));
-        const QUrl u(n.url);
+        const QString given = webhookStdin ? CliContext::readSecretFromStdin() : p.value(QStringLiteral("webhook"));
+        const QUrl u(given, QUrl::StrictMode);
         if (!u.isValid() || (u.scheme() != QLatin1String("http") && u.scheme() != QLatin1String("https")) ||
             u.host().isEmpty())
-            return ctx.usage(QStringLiteral("--webhook needs an http:// or https:// URL"));
+            return ctx.usage(webhookStdin ? QStringLiteral("--webhook-stdin: stdin holds no http:// or https:// URL")
+                                          : QStringLiteral("--webhook needs an http:// or https:// URL"));
+        if (webhookStdin) {
+            secret = u.toString(QUrl::FullyEncoded);
+            secretKey = NotificationDispatcher::webhookKey(n.name);
+            n.url = NotificationDispatcher::storedWebhookReference(u);
+        } else if (const QString why = NotificationDispatcher::secretInWebhookUrl(u); !why.isEmpty()) {
+            // Like a password in --conninfo: a command line is visible to every user, and the catalog is shareable.
+            return ctx.usage(QStringLiteral("--webhook: the URL is refused because %1; a command line is visible to "
+                                            "other users and the catalog is meant to be shareable. Give it on stdin "
+                                            "instead (kept in the credential store): lifeboatctl notify add %2 "
+                                            "--webhook-stdin < FILE")
+                                 .arg(why, n.name));
+        } else {
+            n.url = given;
+        }
     } else {
         n.kind = QStringLiteral("smtp");
         n.url = p.value(QStringLiteral("smtp"));
@@ -94,19 +118,23 @@ int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
         if (p.isSet(QStringLiteral("password-stdin"))) {
             if (n.user.isEmpty())
                 return ctx.usage(QStringLiteral("--password-stdin needs --user"));
-            password = CliContext::readSecretFromStdin();
-            if (password.isEmpty())
+            secret = CliContext::readSecretFromStdin();
+            if (secret.isEmpty())
                 return ctx.usage(QStringLiteral("--password-stdin: no password on stdin"));
+            secretKey = NotificationDispatcher::passwordKey(n.name);
         }
+    }
+    // The secret first: a notifier whose secret was dropped would fail exactly when it is needed. Refused, nothing
+    // is saved.
+    if (!secret.isEmpty()) {
+        CliSecrets secrets(ctx);
+        if (!secrets.store(secretKey, secret))
+            return ctx.fail(ExitCode::Usage,
+                            QStringLiteral("notifier \"%1\" not saved: %2").arg(n.name, secrets.lastMessage()));
     }
     QString err;
     if (!ctx.catalog()->saveNotifier(n, &err))
         return ctx.usage(err);
-    if (!password.isEmpty()) {
-        CliSecrets secrets(ctx);
-        if (!secrets.store(NotificationDispatcher::passwordKey(n.name), password))
-            ctx.err() << "lifeboatctl: warning: " << secrets.lastMessage() << Qt::endl;
-    }
     if (ctx.json())
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("name"), n.name}});
     else
@@ -122,18 +150,22 @@ int NotifyCommand::list(CliContext &ctx, const QStringList &args) {
     QJsonArray arr;
     for (const NotifierRecord &n : ctx.catalog()->notifiers()) {
         // Webhook URLs usually carry their secret in the path: show scheme and host only.
-        const QString shown = QUrl(n.url).toString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery);
+        const QString shown =
+            QUrl(n.url).toString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment);
+        const bool inStore = NotificationDispatcher::webhookInStore(n);
         if (ctx.json()) {
             arr.append(QJsonObject{{QStringLiteral("name"), n.name},
                                    {QStringLiteral("kind"), n.kind},
                                    {QStringLiteral("url"), shown},
+                                   {QStringLiteral("urlInCredentialStore"), inStore},
                                    {QStringLiteral("on"), n.on},
                                    {QStringLiteral("to"), QJsonArray::fromStringList(n.mailTo)},
                                    {QStringLiteral("profiles"), QJsonArray::fromStringList(n.profiles)}});
             continue;
         }
         ctx.out() << QStringLiteral("%1  %2  %3  on %4%5")
-                         .arg(n.name.leftJustified(16), n.kind.leftJustified(8), shown, n.on,
+                         .arg(n.name.leftJustified(16), n.kind.leftJustified(8),
+                              inStore ? shown + QStringLiteral(" (URL in the credential store)") : shown, n.on,
                               n.profiles.isEmpty() ? QString()
                                                    : QStringLiteral("  profiles: ") + n.profiles.join(QLatin1Char(',')))
                   << Qt::endl;
@@ -152,6 +184,7 @@ int NotifyCommand::remove(CliContext &ctx, const QStringList &args) {
         return ctx.usage(err);
     CliSecrets secrets(ctx);
     secrets.remove(NotificationDispatcher::passwordKey(p.positional().first()));
+    secrets.remove(NotificationDispatcher::webhookKey(p.positional().first()));
     if (!ctx.json())
         ctx.err() << "Notifier \"" << p.positional().first() << "\" removed." << Qt::endl;
     else
@@ -175,9 +208,9 @@ int NotifyCommand::test(CliContext &ctx, const QStringList &args) {
                        .arg(name);
         msg.fields = {{QStringLiteral("notifier"), name}};
         CliSecrets secrets(ctx);
-        const QString pw =
-            n.user.isEmpty() ? QString() : secrets.secret(NotificationDispatcher::passwordKey(name), false, QString());
-        if (const Error e = NotificationDispatcher::sendOne(n, msg, pw))
+        const QString key = NotificationDispatcher::secretKey(n);
+        const QString secret = key.isEmpty() ? QString() : secrets.secret(key, false, QString());
+        if (const Error e = NotificationDispatcher::sendOne(n, msg, secret))
             return ctx.fail(e);
         if (ctx.json())
             ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}});

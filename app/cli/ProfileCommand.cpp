@@ -80,9 +80,12 @@ int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
         password = CliContext::readSecretFromStdin();
     if (!password.isEmpty()) {
         CliSecrets secrets(ctx);
-        if (!secrets.store(CredentialStore::profilePasswordKey(name), password)) {
-            ctx.err() << "lifeboatctl: warning: " << secrets.lastMessage() << Qt::endl;
-        } else if (!ci.password().isEmpty()) {
+        // A password handed over is kept or refused, never dropped: a profile saved without it would fail its
+        // first scheduled backup. Nothing is saved on refusal.
+        if (!secrets.store(CredentialStore::profilePasswordKey(name), password))
+            return ctx.fail(ExitCode::Usage,
+                            QStringLiteral("profile \"%1\" not saved: %2").arg(name, secrets.lastMessage()));
+        if (!ci.password().isEmpty()) {
             ctx.err() << "The password in the connection string was moved to " << secrets.backendName() << '.'
                       << Qt::endl;
         }

@@ -85,7 +85,8 @@ int RedisCommand::add(CliContext &ctx, const QStringList &args) {
     if (!password.isEmpty()) {
         CliSecrets secrets(ctx);
         if (!secrets.store(RedisSourceConfig::passwordKey(r.name), password))
-            ctx.err() << "lifeboatctl: " << secrets.lastMessage() << Qt::endl;
+            return ctx.fail(ExitCode::Usage,
+                            QStringLiteral("Redis source \"%1\" not saved: %2").arg(r.name, secrets.lastMessage()));
     }
     ctx.config().upsertRedisSource(r);
     if (!ctx.saveConfig())

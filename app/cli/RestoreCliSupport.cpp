@@ -100,8 +100,17 @@ std::optional<RestoreCliSupport::Target> RestoreCliSupport::target(CliContext &c
         *rc = ctx.fail(err);
         return std::nullopt;
     }
+    if (!ci.password().isEmpty()) {
+        // A command line is visible to every user of the machine (ps, /proc): refused before anything runs, as a
+        // password in any other option would be.
+        *rc = ctx.usage(QStringLiteral("--target: a password inside the connection string is refused (a command "
+                                       "line is visible to other users) — remove it and give it with "
+                                       "--password-stdin or --secret-env VAR, keep it in ~/.pgpass, or add a "
+                                       "profile (`lifeboatctl profile add NAME --conninfo URI --password-stdin`) and "
+                                       "pass --target NAME"));
+        return std::nullopt;
+    }
     t.conninfo = ci.toKeywordString();
-    t.password = ci.password();
     if (stdinPw)
         t.password = CliContext::readSecretFromStdin();
     else if (!envVar.isEmpty())

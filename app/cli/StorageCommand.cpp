@@ -87,8 +87,10 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
             if (s.accessKeyId.isEmpty())
                 return ctx.usage(QStringLiteral("--secret-stdin goes with --access-key-id"));
             CliSecrets secrets(ctx);
+            // Kept or refused, never dropped (a storage without its secret fails the first backup at night).
             if (!secrets.store(CredentialStore::storageSecretKey(name), CliContext::readSecretFromStdin()))
-                ctx.err() << "lifeboatctl: warning: " << secrets.lastMessage() << Qt::endl;
+                return ctx.fail(ExitCode::Usage,
+                                QStringLiteral("storage \"%1\" not saved: %2").arg(name, secrets.lastMessage()));
         }
     }
     ctx.config().upsertStorage(s);

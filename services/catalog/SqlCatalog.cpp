@@ -3,9 +3,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutexLocker>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <QUrl>
 #include <QUuid>
 #include <QVariant>
 
@@ -188,6 +190,31 @@ QString SqlCatalog::postgresConnectOptions(const QString &uriOrConninfo) {
     return parts.join(QLatin1Char(' '));
 }
 
+QString SqlCatalog::redacted(const QString &text, const QString &uriOrConninfo) {
+    QString out = text;
+    // The value libpq would use, however it was written (quoted, percent-encoded): never shown. A very short one
+    // is left to the patterns below rather than blotting out every such letter of the message.
+    char *err = nullptr;
+    if (PQconninfoOption *opts = PQconninfoParse(uriOrConninfo.trimmed().toUtf8().constData(), &err)) {
+        for (PQconninfoOption *o = opts; o->keyword; ++o) {
+            if (qstrcmp(o->keyword, "password") == 0 && o->val && qstrlen(o->val) >= 4) {
+                const QString pw = QString::fromUtf8(o->val);
+                out.replace(QString::fromLatin1(QUrl::toPercentEncoding(pw)), QStringLiteral("<redacted>"));
+                out.replace(pw, QStringLiteral("<redacted>"));
+            }
+        }
+        PQconninfoFree(opts);
+    } else {
+        PQfreemem(err);
+    }
+    static const QRegularExpression keyword(QStringLiteral("(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|[^\\s&]+)"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression userinfo(QStringLiteral("(://[^:/@\\s]*):[^@\\s]*@"));
+    out.replace(keyword, QStringLiteral("\\1<redacted>"));
+    out.replace(userinfo, QStringLiteral("\\1:<redacted>@"));
+    return out;
+}
+
 SqlCatalog::SqlCatalog(QString driver, QString databaseName)
     : m_driver(std::move(driver))
     , m_databaseName(std::move(databaseName))
@@ -243,7 +270,8 @@ bool SqlCatalog::open(QString *error) {
     QSqlDatabase d = db();
     if (!d.isOpen()) {
         if (error)
-            *error = QStringLiteral("cannot open the catalog %1: %2").arg(m_databaseName, d.lastError().text());
+            *error = QStringLiteral("cannot open the catalog %1: %2")
+                         .arg(displayLocation(m_databaseName), redacted(d.lastError().text(), m_databaseName));
         return false;
     }
     return migrate(error);

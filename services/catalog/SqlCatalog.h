@@ -55,6 +55,10 @@ public:
     // A postgresql:// URI or key=value conninfo as QPSQL connect options (values quoted); empty for a plain name.
     static QString postgresConnectOptions(const QString &uriOrConninfo);
     static bool processAlive(qint64 pid);
+    // `text` for a message: any password (URI user info, password=, ?password=, and the password that
+    // `uriOrConninfo` holds, however it is written there) replaced. displayLocation(uri) is redacted(uri, uri).
+    static QString redacted(const QString &text, const QString &uriOrConninfo);
+    static QString displayLocation(const QString &uriOrConninfo) { return redacted(uriOrConninfo, uriOrConninfo); }
 
 private:
     QSqlDatabase db();

@@ -4,6 +4,7 @@
 #include "notify/WebhookNotifier.h"
 
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace lifeboat {
 
@@ -15,7 +16,59 @@ bool NotificationDispatcher::wants(const NotifierRecord &channel, const Notifica
     return channel.on == QLatin1String("always") || n.failure;
 }
 
-Error NotificationDispatcher::sendOne(const NotifierRecord &channel, const Notification &n, const QString &password) {
+namespace {
+const QLatin1StringView kStoreFragment{"credential-store"};
+}
+
+QString NotificationDispatcher::storedWebhookReference(const QUrl &url) {
+    QUrl ref;
+    ref.setScheme(url.scheme());
+    ref.setHost(url.host());
+    ref.setPort(url.port());
+    ref.setPath(QStringLiteral("/"));
+    ref.setFragment(kStoreFragment);
+    return ref.toString();
+}
+
+bool NotificationDispatcher::webhookInStore(const NotifierRecord &channel) {
+    return channel.kind == QLatin1String("webhook") && QUrl(channel.url).fragment() == kStoreFragment;
+}
+
+QString NotificationDispatcher::secretKey(const NotifierRecord &channel) {
+    if (channel.kind == QLatin1String("smtp") && !channel.user.isEmpty())
+        return passwordKey(channel.name);
+    if (webhookInStore(channel))
+        return webhookKey(channel.name);
+    return {};
+}
+
+QString NotificationDispatcher::secretInWebhookUrl(const QUrl &url) {
+    if (!url.userInfo().isEmpty())
+        return QStringLiteral("it carries user info (a login or password)");
+    static const QStringList kTokenish{QStringLiteral("token"),  QStringLiteral("key"),    QStringLiteral("secret"),
+                                       QStringLiteral("sig"),    QStringLiteral("pass"),   QStringLiteral("pwd"),
+                                       QStringLiteral("auth"),   QStringLiteral("code"),   QStringLiteral("credential"),
+                                       QStringLiteral("access"), QStringLiteral("session")};
+    const QUrlQuery query(url);
+    for (const auto &item : query.queryItems()) {
+        const QString key = item.first.toLower();
+        for (const QString &t : kTokenish)
+            if (key.contains(t))
+                return QStringLiteral("its query parameter \"%1\" looks like a token").arg(item.first);
+    }
+    return {};
+}
+
+Error NotificationDispatcher::sendOne(const NotifierRecord &channel, const Notification &n, const QString &secret) {
+    if (webhookInStore(channel)) {
+        if (secret.isEmpty())
+            return {ExitCode::Usage,
+                    QStringLiteral("the URL of webhook \"%1\" (%2) is kept in the credential store, which has none for "
+                                   "it here — unlock the store (see `lifeboatctl secrets status`) or add it again with "
+                                   "`lifeboatctl notify add %1 --webhook-stdin`")
+                        .arg(channel.name, QUrl(channel.url).toString(QUrl::RemovePath | QUrl::RemoveFragment))};
+        return WebhookNotifier::send(QUrl(secret), n);
+    }
     if (channel.kind == QLatin1String("webhook"))
         return WebhookNotifier::send(QUrl(channel.url), n);
     if (channel.kind == QLatin1String("smtp")) {
@@ -25,7 +78,7 @@ Error NotificationDispatcher::sendOne(const NotifierRecord &channel, const Notif
         s.from = channel.mailFrom;
         s.to = channel.mailTo;
         s.user = channel.user;
-        s.password = password;
+        s.password = secret;
         s.caFile = channel.caFile;
         return SmtpNotifier::send(s, n);
     }
@@ -33,14 +86,14 @@ Error NotificationDispatcher::sendOne(const NotifierRecord &channel, const Notif
 }
 
 QStringList NotificationDispatcher::dispatch(const QList<NotifierRecord> &channels, const Notification &n,
-                                             const PasswordLookup &passwordFor) {
+                                             const SecretLookup &secretFor) {
     QStringList problems;
     for (const NotifierRecord &c : channels) {
         if (!wants(c, n))
             continue;
-        const QString pw =
-            (c.kind == QLatin1String("smtp") && !c.user.isEmpty() && passwordFor) ? passwordFor(c.name) : QString();
-        if (const Error e = sendOne(c, n, pw))
+        const QString key = secretKey(c);
+        const QString secret = (!key.isEmpty() && secretFor) ? secretFor(key) : QString();
+        if (const Error e = sendOne(c, n, secret))
             problems << QStringLiteral("%1: %2").arg(c.name, e.message);
     }
     return problems;

@@ -16,16 +16,28 @@ namespace lifeboat {
 // failing does not stop the others.
 class NotificationDispatcher {
 public:
-    // The SMTP password of a notifier (credential store key "smtp/NAME"); empty when it has none.
-    using PasswordLookup = std::function<QString(const QString &notifierName)>;
+    // Reads one entry of the credential store by its key (secretKey() of a channel); empty when there is none.
+    using SecretLookup = std::function<QString(const QString &credentialKey)>;
 
     static bool wants(const NotifierRecord &channel, const Notification &n);
-    static Error sendOne(const NotifierRecord &channel, const Notification &n, const QString &password);
+    // `secret` is what secretKey(channel) names: the SMTP password, or the URL of a webhook kept in the store.
+    static Error sendOne(const NotifierRecord &channel, const Notification &n, const QString &secret);
     // Returns one line per channel that failed ("NAME: why").
     static QStringList dispatch(const QList<NotifierRecord> &channels, const Notification &n,
-                                const PasswordLookup &passwordFor);
+                                const SecretLookup &secretFor);
 
     static QString passwordKey(const QString &notifierName) { return QStringLiteral("smtp/") + notifierName; }
+    static QString webhookKey(const QString &notifierName) { return QStringLiteral("webhook/") + notifierName; }
+    // The credential-store key a channel needs to send; empty when it needs none.
+    static QString secretKey(const NotifierRecord &channel);
+
+    // A webhook URL usually carries its secret (a Slack/Teams path, a token in the query), and the catalog is
+    // meant to be shareable: such a URL is kept in the credential store ("webhook/NAME") and the catalog holds only
+    // a reference, "scheme://host[:port]/#credential-store", which shows where it posts and can't be used.
+    static QString storedWebhookReference(const QUrl &url);
+    static bool webhookInStore(const NotifierRecord &channel);
+    // Why a webhook URL must not come from a command line (user info, a token-like query parameter); empty if none.
+    static QString secretInWebhookUrl(const QUrl &url);
 };
 
 } // namespace lifeboat
