@@ -345,6 +345,10 @@ void S3Call::parseSuccess() {
         if (!S3Xml::parseList(m_response, &m_list))
             fail(ExitCode::Transfer, QStringLiteral("S3 ListObjectsV2 %1: unreadable answer").arg(target()));
         break;
+    case Kind::ListMultipartUploads:
+        if (!S3Xml::parseMultipartUploads(m_response, &m_uploads))
+            fail(ExitCode::Transfer, QStringLiteral("S3 ListMultipartUploads %1: unreadable answer").arg(target()));
+        break;
     case Kind::Head: {
         m_info.key = m_spec.key;
         m_info.size = rawHeader("Content-Length").toLongLong();

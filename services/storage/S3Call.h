@@ -36,7 +36,8 @@ public:
         CompleteMultipart,
         AbortMultipart,
         Delete,
-        Copy
+        Copy,
+        ListMultipartUploads
     };
 
     ~S3Call() override; // deleting an unfinished call aborts its request
@@ -51,6 +52,7 @@ public:
     QByteArray rawHeader(const QByteArray &name) const;
 
     const S3ListResult &listResult() const { return m_list; }
+    const S3UploadList &uploadList() const { return m_uploads; } // ListMultipartUploads
     const QList<S3Bucket> &buckets() const { return m_buckets; }
     const S3ObjectInfo &objectInfo() const { return m_info; } // HEAD (size, etag, type, metadata)
     QString uploadId() const { return m_uploadId; }
@@ -114,6 +116,7 @@ private:
     qint64 m_attemptBytes = 0; // body bytes of the current attempt
     qint64 m_bytesSent = 0;
     S3ListResult m_list;
+    S3UploadList m_uploads;
     QList<S3Bucket> m_buckets;
     S3ObjectInfo m_info;
     QString m_uploadId;

@@ -217,6 +217,20 @@ S3Call *S3Client::abortMultipartUpload(const QString &key, const QString &upload
     return make(S3Call::Kind::AbortMultipart, s);
 }
 
+S3Call *S3Client::listMultipartUploads(const QString &prefix, const QString &keyMarker, const QString &uploadIdMarker) {
+    S3Call::Spec s;
+    s.method = "GET";
+    s.query.append(header("uploads", ""));
+    if (!prefix.isEmpty())
+        s.query.append(header("prefix", prefix.toUtf8()));
+    if (!keyMarker.isEmpty())
+        s.query.append(header("key-marker", keyMarker.toUtf8()));
+    if (!uploadIdMarker.isEmpty())
+        s.query.append(header("upload-id-marker", uploadIdMarker.toUtf8()));
+    s.what = QStringLiteral("ListMultipartUploads");
+    return make(S3Call::Kind::ListMultipartUploads, s);
+}
+
 S3Call *S3Client::deleteObject(const QString &key) {
     S3Call::Spec s;
     s.method = "DELETE";

@@ -51,6 +51,10 @@ public:
     S3Call *completeMultipartUpload(const QString &key, const QString &uploadId, const QList<S3Part> &parts);
     // Best effort: servers without it (s3rver answers 405, some 501) are reported through logLine, not as an error.
     S3Call *abortMultipartUpload(const QString &key, const QString &uploadId);
+    // One page of the bucket's unfinished multipart uploads whose keys start with prefix (markers: from the previous
+    // page's nextKeyMarker/nextUploadIdMarker).
+    S3Call *listMultipartUploads(const QString &prefix, const QString &keyMarker = {},
+                                 const QString &uploadIdMarker = {});
     S3Call *deleteObject(const QString &key);
     // Server-side copy within the bucket with the REPLACE metadata directive (the way to set metadata on an object
     // that already exists, e.g. after a multipart upload). Objects up to 5 GiB.

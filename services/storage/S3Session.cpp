@@ -143,6 +143,37 @@ Error S3Session::deleteObject(const QString &key) {
     return run([=](S3Client *c) { return c->deleteObject(key); });
 }
 
+Error S3Session::listMultipartUploads(const QString &prefix, QList<S3MultipartUpload> *out) {
+    QString keyMarker;
+    QString uploadIdMarker;
+    for (;;) {
+        S3UploadList page;
+        if (Error e = run([=](S3Client *c) { return c->listMultipartUploads(prefix, keyMarker, uploadIdMarker); },
+                          [&page](S3Call *call) { page = call->uploadList(); }))
+            return e;
+        *out += page.uploads;
+        if (!page.truncated)
+            return {};
+        if (page.nextKeyMarker.isEmpty() ||
+            (page.nextKeyMarker == keyMarker && page.nextUploadIdMarker == uploadIdMarker))
+            return {ExitCode::Transfer, QStringLiteral("S3 listing of the multipart uploads under %1 is truncated but "
+                                                       "does not say where to go on")
+                                            .arg(prefix)};
+        keyMarker = page.nextKeyMarker;
+        uploadIdMarker = page.nextUploadIdMarker;
+    }
+}
+
+Error S3Session::abortMultipartUpload(const QString &key, const QString &uploadId) {
+    int status = 0;
+    Error e = run([=](S3Client *c) { return c->abortMultipartUpload(key, uploadId); },
+                  [&status](S3Call *call) { status = call->httpStatus(); });
+    if (!e && (status == 405 || status == 501))
+        e = {ExitCode::Transfer,
+             QStringLiteral("the server does not support AbortMultipartUpload (HTTP %1)").arg(status)};
+    return e;
+}
+
 Error S3Session::copyObject(const QString &sourceKey, const QString &destKey, const QMap<QString, QString> &metadata) {
     return run([=](S3Client *c) { return c->copyObject(sourceKey, destKey, metadata); });
 }

@@ -45,6 +45,11 @@ public:
                     qint64 *bytesReceived = nullptr);
     Error putObject(const QString &key, const QByteArray &data, const QMap<QString, QString> &metadata = {});
     Error deleteObject(const QString &key);
+    // Every unfinished multipart upload whose key starts with prefix (all pages).
+    Error listMultipartUploads(const QString &prefix, QList<S3MultipartUpload> *out);
+    // Unlike S3Client's best effort, a server that lacks AbortMultipartUpload (405/501) is an error here: the
+    // caller wants to know the upload is gone.
+    Error abortMultipartUpload(const QString &key, const QString &uploadId);
     Error copyObject(const QString &sourceKey, const QString &destKey, const QMap<QString, QString> &metadata);
     // Pure computation, no network; default 900 s, at most 604800 s (7 days).
     std::optional<QUrl> presignGet(const QString &key, qint64 expiresSeconds, Error *error) const;

@@ -36,4 +36,19 @@ struct S3Part {
     QString etag; // as returned (with quotes)
 };
 
+// An unfinished multipart upload (ListMultipartUploads): its parts are stored, and billed, until it is completed
+// or aborted.
+struct S3MultipartUpload {
+    QString key;
+    QString uploadId;
+    QDateTime initiated;
+};
+
+struct S3UploadList {
+    QList<S3MultipartUpload> uploads;
+    bool truncated = false;
+    QString nextKeyMarker;
+    QString nextUploadIdMarker;
+};
+
 } // namespace lifeboat

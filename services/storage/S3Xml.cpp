@@ -102,6 +102,42 @@ QString S3Xml::parseUploadId(const QByteArray &xml) {
     return {};
 }
 
+bool S3Xml::parseMultipartUploads(const QByteArray &xml, S3UploadList *out) {
+    QXmlStreamReader r(xml);
+    bool sawRoot = false;
+    bool inUpload = false;
+    S3MultipartUpload upload;
+    while (!r.atEnd()) {
+        r.readNext();
+        if (r.isStartElement()) {
+            const auto name = r.name();
+            if (name == QLatin1String("ListMultipartUploadsResult")) {
+                sawRoot = true;
+            } else if (name == QLatin1String("Upload")) {
+                inUpload = true;
+                upload = {};
+            } else if (inUpload) {
+                if (name == QLatin1String("Key"))
+                    upload.key = r.readElementText();
+                else if (name == QLatin1String("UploadId"))
+                    upload.uploadId = r.readElementText();
+                else if (name == QLatin1String("Initiated"))
+                    upload.initiated = parseTime(r.readElementText());
+            } else if (name == QLatin1String("IsTruncated")) {
+                out->truncated = r.readElementText().trimmed() == QLatin1String("true");
+            } else if (name == QLatin1String("NextKeyMarker")) {
+                out->nextKeyMarker = r.readElementText();
+            } else if (name == QLatin1String("NextUploadIdMarker")) {
+                out->nextUploadIdMarker = r.readElementText();
+            }
+        } else if (r.isEndElement() && r.name() == QLatin1String("Upload")) {
+            inUpload = false;
+            out->uploads.append(upload);
+        }
+    }
+    return sawRoot && !r.hasError();
+}
+
 S3Xml::ErrorInfo S3Xml::parseError(const QByteArray &xml) {
     ErrorInfo e;
     QXmlStreamReader r(xml);

@@ -19,6 +19,7 @@ public:
     static bool parseBuckets(const QByteArray &xml, QList<S3Bucket> *out);
     static bool parseList(const QByteArray &xml, S3ListResult *out);
     static QString parseUploadId(const QByteArray &xml);
+    static bool parseMultipartUploads(const QByteArray &xml, S3UploadList *out);
     // An <Error> document (also sent with 200 by CompleteMultipartUpload/CopyObject when they fail late).
     static ErrorInfo parseError(const QByteArray &xml);
     static QByteArray completeMultipartBody(const QList<S3Part> &parts);

@@ -83,6 +83,109 @@ server.middleware.unshift(async (ctx, next) => {
   await next()
 })
 
+// ListMultipartUploads (GET /BUCKET?uploads) and AbortMultipartUpload (DELETE /BUCKET/KEY?uploadId=ID): s3rver 5
+// answers NotImplemented and 405 to them. Lifeboat's start-up recovery lists and aborts the uploads a killed run left
+// open, so the fixture serves both from s3rver's own record of open uploads (DATA_DIR/BUCKET/._S3rver_uploads/ID/
+// holding `key`, `metadata` and the parts), after s3rver's own signature check (SigV4 verified; unsigned requests
+// are refused). The middleware runs just before s3rver's router.
+const fsp = require('node:fs/promises')
+const uploadPath = require('node:path') // named apart: the request log above has its own `path`
+const authenticate = require('@20minutes/s3rver/lib/middleware/authentication')()
+const S3Error = require('@20minutes/s3rver/lib/models/error')
+
+async function openUploads(store, bucket) {
+  const root = store.getResourcePath(bucket, undefined, 'uploads')
+  let entries = []
+  try {
+    entries = await fsp.readdir(root, { withFileTypes: true })
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err
+  }
+  const uploads = []
+  for (const e of entries) {
+    if (!e.isDirectory()) continue
+    const dir = uploadPath.join(root, e.name)
+    try {
+      const [key, stat] = await Promise.all([fsp.readFile(uploadPath.join(dir, 'key'), 'utf8'), fsp.stat(dir)])
+      uploads.push({ key, uploadId: e.name, initiated: stat.birthtime.getTime() ? stat.birthtime : stat.mtime, dir })
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err // completed or aborted meanwhile
+    }
+  }
+  uploads.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.initiated - b.initiated))
+  return uploads
+}
+
+function multipartUploads() {
+  return async function multipartUploads(ctx, next) {
+    const listing = ctx.method === 'GET' && 'uploads' in ctx.query
+    const aborting = ctx.method === 'DELETE' && 'uploadId' in ctx.query
+    if (!listing && !aborting) return next()
+    let segments
+    try {
+      segments = ctx.path.split('/').slice(1).map(decodeURIComponent)
+    } catch {
+      return next()
+    }
+    const bucket = segments[0] || ''
+    const key = segments.slice(1).join('/')
+    if (!bucket || (listing && key) || (aborting && !key)) return next()
+    ctx.params = { ...(ctx.params || {}), bucket, ...(key ? { key } : {}) }
+    await authenticate(ctx, async () => {})
+    if (!ctx.state.account) throw new S3Error('AccessDenied', 'Access Denied (this fixture wants signed requests)')
+    if (!(await ctx.store.getBucket(bucket))) {
+      throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket })
+    }
+    const uploads = await openUploads(ctx.store, bucket)
+    if (aborting) {
+      const found = uploads.find((u) => u.uploadId === ctx.query.uploadId && u.key === key)
+      if (!found) {
+        throw new S3Error(
+          'NoSuchUpload',
+          'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or ' +
+            'completed.',
+          { UploadId: String(ctx.query.uploadId) }
+        )
+      }
+      await fsp.rm(found.dir, { recursive: true, force: true })
+      ctx.status = 204
+      return
+    }
+    const prefix = ctx.query.prefix || ''
+    const keyMarker = ctx.query['key-marker'] || ''
+    const uploadIdMarker = ctx.query['upload-id-marker'] || ''
+    const maxUploads = Math.max(1, Math.min(1000, Number(ctx.query['max-uploads']) || 1000))
+    const after = (u) =>
+      !keyMarker || u.key > keyMarker || (u.key === keyMarker && uploadIdMarker !== '' && u.uploadId > uploadIdMarker)
+    const matching = uploads.filter((u) => u.key.startsWith(prefix) && after(u))
+    const page = matching.slice(0, maxUploads)
+    const truncated = matching.length > page.length
+    const last = page[page.length - 1]
+    ctx.body = {
+      ListMultipartUploadsResult: {
+        '@': { xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' },
+        Bucket: bucket,
+        KeyMarker: keyMarker,
+        UploadIdMarker: uploadIdMarker,
+        ...(truncated ? { NextKeyMarker: last.key, NextUploadIdMarker: last.uploadId } : {}),
+        Prefix: prefix,
+        MaxUploads: maxUploads,
+        IsTruncated: truncated,
+        Upload: page.map((u) => ({
+          Key: u.key,
+          UploadId: u.uploadId,
+          Initiator: { ID: 'S3RVER', DisplayName: 'S3RVER' },
+          Owner: { ID: 'S3RVER', DisplayName: 'S3RVER' },
+          StorageClass: 'STANDARD',
+          Initiated: u.initiated.toISOString(),
+        })),
+      },
+    }
+  }
+}
+// Koa composes server.middleware when the server starts listening: the router is the last entry.
+server.middleware.splice(server.middleware.length - 1, 0, multipartUploads())
+
 server.run().then(
   (address) => {
     process.stdout.write(`S3RVER_READY ${address.port}\n`)
