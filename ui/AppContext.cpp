@@ -2,10 +2,13 @@
 
 #include "catalog/CatalogFactory.h"
 #include "core/Home.h"
+#include "core/ScratchSweeper.h"
 #include "crypto/AgeRecipient.h"
 #include "jobs/BackupJob.h"
 #include "jobs/JobRunner.h"
 #include "jobs/ManifestSigner.h"
+#include "jobs/StartupRecovery.h"
+#include "jobs/StartupRecoveryJob.h"
 #include "jobs/StoreFactory.h"
 #include "models/Async.h"
 #include "models/JobListModel.h"
@@ -13,9 +16,12 @@
 #include "secrets/KeychainCredentialStore.h"
 
 #include <QHash>
+#include <QLoggingCategory>
 #include <QSysInfo>
 
 namespace lifeboat {
+
+Q_LOGGING_CATEGORY(lcRecovery, "lifeboat.recovery")
 
 AppContext::AppContext(QString home, QObject *parent)
     : QObject(parent)
@@ -52,13 +58,48 @@ bool AppContext::open(QString *error) {
     // Restores and verifies say "signed by this installation" for this key id (the key itself is read with the
     // other secrets when a backup starts).
     ManifestSigner::setInstallationKeyId(m_config.option(QStringLiteral("signingKeyId")));
-    m_catalog->recoverInterrupted(QSysInfo::machineHostName()); // the name BackupJob records
+    recoverInterruptedRuns();
     // Start the catalog reader thread now, before any job thread exists (see catalogPool()).
     runAsync(
         this, [catalog = m_catalog] { return catalog->schemaVersion(); }, [](int) {}, catalogPool());
     if (!m_config.profiles().isEmpty())
         m_currentProfile = m_config.profiles().first().name;
     return true;
+}
+
+void AppContext::recoverInterruptedRuns() {
+    // A run of this host that died (crash, kill, power loss) left an IN_PROGRESS record and maybe partial files, an
+    // open multipart upload, scratch: a job on the Jobs page cleans them (S3 calls and keychain reads block, so on a
+    // worker) and its log lists every item. Without such a record, scratch of dead processes is swept quietly on a
+    // worker, each item logged (lifeboat.recovery).
+    StartupRecovery probe(*m_catalog, m_config.storages());
+    if (!probe.interruptedRecords().isEmpty()) {
+        const QList<StorageConfig> storages = m_config.storages();
+        auto secretFor = [storages](const QString &storage) {
+            for (const StorageConfig &sc : storages) {
+                if (sc.name == storage && sc.isS3() && !sc.accessKeyId.isEmpty() && KeychainProbe::detect().available())
+                    return KeychainCredentialStore()
+                        .read(CredentialStore::storageSecretKey(storage))
+                        .value_or(QString());
+            }
+            return QString(); // the AWS chain (environment, ~/.aws) applies
+        };
+        submitJob(std::make_unique<StartupRecoveryJob>(jobCatalog(), storages, secretFor), QString());
+        return;
+    }
+    runAsync(
+        this,
+        [] {
+            int swept = 0;
+            for (const ScratchSweeper::Item &item : ScratchSweeper::sweep()) {
+                qCInfo(lcRecovery).noquote()
+                    << (item.removed ? QStringLiteral("removed %1: %2").arg(item.what, item.path)
+                                     : QStringLiteral("left %1: %2 — %3").arg(item.what, item.path, item.problem));
+                swept += item.removed ? 1 : 0;
+            }
+            return swept;
+        },
+        [](int) {});
 }
 
 bool AppContext::updateConfig(const std::function<void(ConfigStore &)> &change, QString *error) {

@@ -75,6 +75,8 @@ signals:
     void catalogChanged(); // a job finished or a record changed: views reload
 
 private:
+    void recoverInterruptedRuns();
+
     QString m_home;
     ConfigStore m_config;
     std::shared_ptr<SqlCatalog> m_catalog;

@@ -1,18 +1,43 @@
 #include "CliContext.h"
 
+#include "CliSecrets.h"
+
 #include "catalog/CatalogFactory.h"
 #include "core/ChildEnvironment.h"
 #include "core/Home.h"
+#include "jobs/StartupRecovery.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSysInfo>
 
 #include <cstdio>
 
 using namespace lifeboat;
+
+namespace {
+// What a crashed or killed run left behind — its IN_PROGRESS record, .partial files, open multipart uploads,
+// password files, scratch and sandbox clusters — is cleaned before any command runs (StartupRecovery). S3
+// credentials are looked up as every command does, and only when a dead run was writing to a bucket. Each item is
+// a line with --verbose (of the command that happens to run), otherwise one summary line; the record's error says
+// what became of its copies.
+void recoverInterruptedRuns(CliContext &ctx, Catalog &catalog) {
+    StartupRecovery recovery(catalog, ctx.config().storages(),
+                             [&ctx](const QString &storage) { return CliSecrets(ctx).storageSecret(storage); });
+    const StartupRecovery::Report report = recovery.run();
+    if (report.isEmpty())
+        return;
+    if (QCoreApplication::arguments().contains(QStringLiteral("--verbose"))) {
+        for (const QString &line : report.lines)
+            ctx.err() << "lifeboatctl: recovery: " << line << Qt::endl;
+    } else {
+        ctx.err() << "lifeboatctl: cleaned up after an interrupted run: " << report.summary()
+                  << " (--verbose lists each item)" << Qt::endl;
+    }
+}
+} // namespace
 
 CliContext::CliContext(QString home, bool json)
     : m_home(std::move(home))
@@ -32,8 +57,8 @@ bool CliContext::open() {
         fail(ExitCode::Usage, error);
         return false;
     }
-    catalog->recoverInterrupted(QSysInfo::machineHostName());
     m_catalog = catalog;
+    recoverInterruptedRuns(*this, *catalog);
     return true;
 }
 

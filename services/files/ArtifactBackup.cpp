@@ -88,6 +88,10 @@ bool ArtifactBackup::begin(BackupRecord &record, qint64 sizeHint, Error *error) 
     record.compression = compressionLabel();
     record.host = QSysInfo::machineHostName();
     record.pid = QCoreApplication::applicationPid();
+    // Where the copies are being written, for the start-up recovery after a crash (see BackupJob).
+    record.locations.clear();
+    for (BackupStore *s : std::as_const(m_begun))
+        record.locations.append(s->location());
     QString catalogError;
     if (m_setup.catalog && !m_setup.catalog->insert(record, &catalogError)) {
         m_head->abort();
@@ -111,6 +115,7 @@ bool ArtifactBackup::finishStream(BackupRecord &record, Error *error) {
 }
 
 bool ArtifactBackup::putManifests(const QByteArray &json, BackupRecord &record, Error *error) {
+    record.locations.clear(); // the planned copies (see begin) become the finished ones
     for (BackupStore *s : std::as_const(m_begun)) {
         if (!s->putManifest(json)) {
             *error = s->error();

@@ -3,6 +3,7 @@
 #include "core/ChildEnvironment.h"
 
 #include "core/ArtifactName.h"
+#include "core/ScratchName.h"
 #include "crypto/AgeEncryptStage.h"
 #include "jobs/ChildProcess.h"
 #include "jobs/ManifestSigner.h"
@@ -198,8 +199,7 @@ JobResult BackupJob::execute() {
     if (!resolveTables(session, tables, err))
         return failBeforeRecord(err);
 
-    QTemporaryDir scratch(m_req.workDir.isEmpty() ? QDir::tempPath() + QStringLiteral("/lifeboat-XXXXXX")
-                                                  : m_req.workDir + QStringLiteral("/lifeboat-XXXXXX"));
+    QTemporaryDir scratch(ScratchName::templatePath(QStringLiteral("dump"), m_req.workDir));
     const QString dumpDir = scratch.path() + QStringLiteral("/dump");
     const QString conninfo = ci.withDatabase(database).toKeywordString();
     PgDumpCommand::Plan plan = PgDumpCommand::build(m_req.options, pgDump.version, conninfo, {}, dumpDir, &err);
@@ -283,6 +283,10 @@ JobResult BackupJob::execute() {
     record.host = QSysInfo::machineHostName();
     record.pid = QCoreApplication::applicationPid();
     record.tableCount = static_cast<int>(tables.size());
+    // Where the copies are being written: if this process dies, the start-up recovery of the next run removes
+    // exactly these partial files and aborts these uploads (StartupRecovery). Replaced by the finished copies below.
+    for (BackupStore *s : stores)
+        record.locations.append(s->location());
     QString catalogError;
     if (m_req.catalog && !m_req.catalog->insert(record, &catalogError))
         return failBeforeRecord({ExitCode::Usage, QStringLiteral("catalog: %1").arg(catalogError)});
@@ -406,6 +410,7 @@ JobResult BackupJob::execute() {
     QString signNote;
     const QByteArray json = ManifestSigner::manifestJson(manifest, &signNote);
     log(signNote);
+    record.locations.clear(); // the planned copies become the finished ones, one by one
     for (BackupStore *s : stores) {
         if (!s->putManifest(json))
             return finishRecord(record, s->error(), stores);

@@ -1,5 +1,7 @@
 #include "pg/PgPassFile.h"
 
+#include "core/ScratchName.h"
+
 #include <QDir>
 
 namespace lifeboat {
@@ -12,7 +14,9 @@ QString PgPassFile::escape(const QString &field) {
 }
 
 bool PgPassFile::create(const QString &password) {
-    auto file = std::make_unique<QTemporaryFile>(QDir::tempPath() + QStringLiteral("/lifeboat-pgpass-XXXXXX"));
+    // The name carries this process's identity, so the next start removes the file if this process is killed
+    // before it can (ScratchName, ScratchSweeper).
+    auto file = std::make_unique<QTemporaryFile>(ScratchName::templatePath(QStringLiteral("pgpass")));
     // QTemporaryFile creates the file 0600 before anything is written.
     if (!file->open())
         return false;

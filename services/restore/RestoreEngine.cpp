@@ -11,6 +11,8 @@
 #include "restore/ProcessStdinSink.h"
 #include "restore/TarExtractor.h"
 
+#include "core/ScratchName.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -94,7 +96,7 @@ bool RestoreEngine::ensureScratch(Error *error) {
     if (m_scratch)
         return true;
     const QString base = m_workDir.isEmpty() ? QDir::tempPath() : m_workDir;
-    m_scratch = std::make_unique<QTemporaryDir>(base + QStringLiteral("/lifeboat-restore-XXXXXX"));
+    m_scratch = std::make_unique<QTemporaryDir>(ScratchName::templatePath(QStringLiteral("restore"), base));
     if (!m_scratch->isValid()) {
         *error = {ExitCode::Usage, QStringLiteral("cannot create a scratch directory in %1").arg(base)};
         m_scratch.reset();
