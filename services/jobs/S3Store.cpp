@@ -36,7 +36,8 @@ bool S3Store::begin(const QString &artifact, const QString &type, const QDateTim
 
 bool S3Store::putManifest(const QByteArray &json) {
     const Error e = m_session->putObject(m_key + QStringLiteral(".manifest.json"), json,
-                                         {{QStringLiteral("content-type"), QStringLiteral("application/json")}});
+                                         {{QStringLiteral("content-type"), QStringLiteral("application/json")}},
+                                         /*createOnly=*/true);
     if (e)
         return fail(e.code, QStringLiteral("storage \"%1\": uploading the manifest failed: %2").arg(m_name, e.message));
     m_manifestWritten = true;

@@ -4,12 +4,14 @@
 #include "mirror/MirrorJob.h"
 #include "mirror/MirrorStore.h"
 #include "pipeline/HashStage.h"
+#include "pipeline/TeeSink.h"
 #include "storage/S3Session.h"
 #include "storage/S3UploadSink.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLocale>
+#include <QRandomGenerator>
 
 namespace lifeboat {
 
@@ -137,6 +139,75 @@ Error MirrorRestoreJob::check(Check *out) {
     return {};
 }
 
+Error MirrorRestoreJob::writeObject(const MirrorEntry &entry, const QString &targetKey, bool createOnly,
+                                    QString *md5Hex) {
+    S3UploadSink::Options o;
+    o.expectedSize = entry.size;
+    o.partSize = MirrorStore::kPartSize;
+    o.createOnly = createOnly;
+    S3UploadSink upload(m_target.get(), targetKey, o);
+    // The hash sits beside the upload, not in front of it: it is compared before the upload is completed, so bytes
+    // the object list does not vouch for never become an object.
+    HashStage hash(nullptr);
+    TeeSink tee({&hash, &upload});
+    Error e = m_store->read(entry.storedKey, &tee);
+    if (e) {
+        upload.abort();
+        return e;
+    }
+    hash.finish();
+    if (!entry.sha256.isEmpty() && QString::fromLatin1(hash.sha256Hex()) != entry.sha256) {
+        upload.abort();
+        return {ExitCode::Integrity, QStringLiteral("the mirror copy (%1) does not match its recorded SHA-256; the "
+                                                    "object was not written")
+                                         .arg(m_store->fullPath(entry.storedKey))};
+    }
+    if (!upload.finish())
+        return upload.error();
+    if (md5Hex)
+        *md5Hex = upload.md5Hex();
+    return {};
+}
+
+Error MirrorRestoreJob::replaceObject(const MirrorEntry &entry, const QString &targetKey) {
+    const QString temp = targetKey + QStringLiteral(".lifeboat-restore-") +
+                         QString::number(QRandomGenerator::global()->generate64(), 36);
+    QString md5;
+    if (Error e = writeObject(entry, temp, true, &md5))
+        return e; // the original is untouched
+    if (entry.size > S3UploadSink::kMaxPartSize) {
+        // S3 copies at most 5 GiB in one request. The verified temporary copy proves the bytes; the original is
+        // then replaced by a second upload that is completed only after its own hash matched (S3 swaps an object
+        // only when its upload completes), so the original is still never gone before a verified replacement.
+        Error e = writeObject(entry, targetKey, false);
+        m_target->deleteObject(temp);
+        return e;
+    }
+    QMap<QString, QString> metadata;
+    if (!entry.sha256.isEmpty())
+        metadata.insert(QStringLiteral("sha256"), entry.sha256);
+    if (Error e = m_target->copyObject(temp, targetKey, metadata)) {
+        m_target->deleteObject(temp);
+        return e;
+    }
+    S3ObjectInfo info;
+    Error e = m_target->headObject(targetKey, &info);
+    const bool md5Etag = !info.serverSideEncryption.startsWith(QLatin1String("aws:kms")) &&
+                         info.serverSideEncryption != QLatin1String("SSE-C");
+    if (!e && (info.size != entry.size || (md5Etag && info.etag.toLower() != md5)))
+        e = {ExitCode::Transfer, QStringLiteral("after replacing %1 from its verified temporary copy %2, the server "
+                                                "reports %3 bytes and ETag %4 (expected %5 bytes, %6); the temporary "
+                                                "copy was kept")
+                                     .arg(targetKey, temp)
+                                     .arg(info.size)
+                                     .arg(info.etag)
+                                     .arg(entry.size)
+                                     .arg(md5)};
+    if (!e)
+        m_target->deleteObject(temp);
+    return e;
+}
+
 JobResult MirrorRestoreJob::execute() {
     JobProgress progress;
     progress.phase = QStringLiteral("checking");
@@ -158,28 +229,14 @@ JobResult MirrorRestoreJob::execute() {
         const QString targetKey = plan.targetPrefix + key;
         progress.currentItem = key;
         reportProgress(progress);
-        S3UploadSink::Options o;
-        o.expectedSize = entry.size;
-        o.partSize = MirrorStore::kPartSize;
-        S3UploadSink upload(m_target.get(), targetKey, o);
-        HashStage hash(&upload);
-        Error e = m_store->read(entry.storedKey, &hash);
-        if (!e && !hash.finish())
-            e = hash.error();
-        if (e) {
-            upload.abort();
+        // A key that exists (a conflict, with --overwrite) is never written to directly: the copy goes to a
+        // temporary key first, is verified there, and only then replaces the original — which stays in place until
+        // its replacement is known good. A free key is created conditionally (If-None-Match: *).
+        const bool replace = plan.conflicts.contains(key);
+        if (Error e = replace ? replaceObject(entry, targetKey) : writeObject(entry, targetKey, true)) {
             e.message = QStringLiteral("restoring \"%1\": %2").arg(key, e.message);
             log(e.message);
             return {e, m_req.record.id, {}};
-        }
-        if (!entry.sha256.isEmpty() && QString::fromLatin1(hash.sha256Hex()) != entry.sha256) {
-            m_target->deleteObject(targetKey); // never leave bytes the list does not vouch for
-            const Error bad{ExitCode::Integrity,
-                            QStringLiteral("the mirror copy of \"%1\" (%2) does not match its recorded SHA-256; "
-                                           "the object was not restored")
-                                .arg(key, m_store->fullPath(entry.storedKey))};
-            log(bad.message);
-            return {bad, m_req.record.id, {}};
         }
         progress.bytes += entry.size;
         ++progress.itemsDone;

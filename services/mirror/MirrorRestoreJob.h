@@ -53,6 +53,10 @@ protected:
 private:
     Error open();
     Error sameContent(const MirrorEntry &entry, const QString &targetKey, bool *identical);
+    // Streams the entry's mirror copy to targetKey; the SHA-256 is compared before the upload completes.
+    Error writeObject(const MirrorEntry &entry, const QString &targetKey, bool createOnly, QString *md5Hex = nullptr);
+    // --overwrite of an existing key: temporary key, verified, then copied over the original (see execute()).
+    Error replaceObject(const MirrorEntry &entry, const QString &targetKey);
 
     Request m_req;
     std::unique_ptr<MirrorStore> m_store;

@@ -276,6 +276,16 @@ void S3Call::onReplyFinished() {
                                      .arg(m_spec.what, target(), xmlError.code));
         return;
     }
+    if (m_status == 412 && std::any_of(m_spec.headers.cbegin(), m_spec.headers.cend(), [](const auto &h) {
+            return h.first.compare("If-None-Match", Qt::CaseInsensitive) == 0;
+        })) {
+        fail(ExitCode::Transfer,
+             QStringLiteral("S3 %1 %2: the key already holds an object, which was left as it is (conditional create, "
+                            "If-None-Match: *) — another writer stored it first, or an earlier attempt of this request "
+                            "succeeded without its answer arriving")
+                 .arg(m_spec.what, target()));
+        return;
+    }
     if (m_status == 404 && !xmlError.isError()) // HEAD answers carry no body
         why += QStringLiteral(" Not Found — no such object");
     if (m_status == 403 && !xmlError.isError()) // HEAD answers carry no body to tell which

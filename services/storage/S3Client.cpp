@@ -160,11 +160,13 @@ S3Call *S3Client::getObject(const QString &key, ByteSink *sink, qint64 rangeStar
 }
 
 S3Call *S3Client::putObject(const QString &key, const QByteArray &data, const QMap<QString, QString> &metadata,
-                            const QByteArray &sha256Hex) {
+                            const QByteArray &sha256Hex, bool createOnly) {
     S3Call::Spec s;
     s.method = "PUT";
     s.key = key;
     s.headers = metadataHeaders(metadata);
+    if (createOnly)
+        s.headers.append(header("If-None-Match", "*"));
     s.headers.append(header("Content-Type", "application/octet-stream"));
     s.body = data;
     s.bodySha256 = sha256Hex;
@@ -197,12 +199,15 @@ S3Call *S3Client::uploadPart(const QString &key, const QString &uploadId, int pa
     return make(S3Call::Kind::UploadPart, s);
 }
 
-S3Call *S3Client::completeMultipartUpload(const QString &key, const QString &uploadId, const QList<S3Part> &parts) {
+S3Call *S3Client::completeMultipartUpload(const QString &key, const QString &uploadId, const QList<S3Part> &parts,
+                                          bool createOnly) {
     S3Call::Spec s;
     s.method = "POST";
     s.key = key;
     s.query.append(header("uploadId", uploadId.toUtf8()));
     s.headers.append(header("Content-Type", "application/xml"));
+    if (createOnly)
+        s.headers.append(header("If-None-Match", "*"));
     s.body = S3Xml::completeMultipartBody(parts);
     s.what = QStringLiteral("CompleteMultipartUpload");
     return make(S3Call::Kind::CompleteMultipart, s);

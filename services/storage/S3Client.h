@@ -43,12 +43,15 @@ public:
     // Streams the body into sink (not finished by the call: the caller decides). rangeEnd is inclusive, -1 = end.
     S3Call *getObject(const QString &key, ByteSink *sink, qint64 rangeStart = 0, qint64 rangeEnd = -1);
     // metadata: names without "x-amz-meta-" (stored lower-case). sha256Hex of data is computed when empty.
+    // createOnly: "If-None-Match: *" — the server refuses (412) to replace an object that already exists, so two
+    // writers can never overwrite one key.
     S3Call *putObject(const QString &key, const QByteArray &data, const QMap<QString, QString> &metadata = {},
-                      const QByteArray &sha256Hex = {});
+                      const QByteArray &sha256Hex = {}, bool createOnly = false);
     S3Call *createMultipartUpload(const QString &key, const QMap<QString, QString> &metadata = {});
     S3Call *uploadPart(const QString &key, const QString &uploadId, int partNumber, const QByteArray &data,
                        const QByteArray &sha256Hex = {});
-    S3Call *completeMultipartUpload(const QString &key, const QString &uploadId, const QList<S3Part> &parts);
+    S3Call *completeMultipartUpload(const QString &key, const QString &uploadId, const QList<S3Part> &parts,
+                                    bool createOnly = false);
     // Best effort: servers without it (s3rver answers 405, some 501) are reported through logLine, not as an error.
     S3Call *abortMultipartUpload(const QString &key, const QString &uploadId);
     // One page of the bucket's unfinished multipart uploads whose keys start with prefix (markers: from the previous

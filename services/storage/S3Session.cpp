@@ -135,8 +135,9 @@ Error S3Session::getObject(const QString &key, ByteSink *sink, qint64 rangeStart
                });
 }
 
-Error S3Session::putObject(const QString &key, const QByteArray &data, const QMap<QString, QString> &metadata) {
-    return run([=](S3Client *c) { return c->putObject(key, data, metadata); });
+Error S3Session::putObject(const QString &key, const QByteArray &data, const QMap<QString, QString> &metadata,
+                           bool createOnly) {
+    return run([=](S3Client *c) { return c->putObject(key, data, metadata, {}, createOnly); });
 }
 
 Error S3Session::deleteObject(const QString &key) {

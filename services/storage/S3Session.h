@@ -43,7 +43,9 @@ public:
     // to the caller). Resumes from rangeStart; rangeEnd inclusive, -1 = to the end.
     Error getObject(const QString &key, ByteSink *sink, qint64 rangeStart = 0, qint64 rangeEnd = -1,
                     qint64 *bytesReceived = nullptr);
-    Error putObject(const QString &key, const QByteArray &data, const QMap<QString, QString> &metadata = {});
+    // createOnly: refused (412, exit 2) when the key already holds an object (S3Client::putObject).
+    Error putObject(const QString &key, const QByteArray &data, const QMap<QString, QString> &metadata = {},
+                    bool createOnly = false);
     Error deleteObject(const QString &key);
     // Every unfinished multipart upload whose key starts with prefix (all pages).
     Error listMultipartUploads(const QString &prefix, QList<S3MultipartUpload> *out);

@@ -22,6 +22,7 @@ struct S3ObjectInfo {
     QString storageClass;            // from listings
     QString contentType;             // from HEAD
     QMap<QString, QString> metadata; // x-amz-meta-* (names lower-case, without the prefix), from HEAD
+    QString serverSideEncryption;    // from HEAD: "AES256", "aws:kms", …; "SSE-C" for customer-provided keys
 };
 
 struct S3ListResult {

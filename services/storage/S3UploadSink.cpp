@@ -131,6 +131,8 @@ bool S3UploadSink::dispatchPart() {
     const QByteArray part = std::move(m_buffer);
     m_buffer = QByteArray();
     m_sha.add(part);
+    m_md5.addData(part);
+    m_partMd5s.append(QCryptographicHash::hash(part, QCryptographicHash::Md5));
     const QByteArray partSha = Sha256::hex(part);
     const int number = ++m_partNumber;
     const qint64 size = part.size();
@@ -177,10 +179,12 @@ bool S3UploadSink::finish() {
         const QByteArray data = std::move(m_buffer);
         m_buffer = QByteArray();
         m_sha.add(data);
+        m_md5.addData(data);
         m_sha256Hex = m_sha.finalHex();
         const QMap<QString, QString> metadata = finalMetadata();
         const QByteArray sha = m_sha256Hex;
-        if (Error e = m_session->run([=](S3Client *c) { return c->putObject(key, data, metadata, sha); }))
+        const bool createOnly = m_options.createOnly;
+        if (Error e = m_session->run([=](S3Client *c) { return c->putObject(key, data, metadata, sha, createOnly); }))
             return failAndAbort(e);
         m_shared->uploaded += data.size();
     } else {
@@ -201,22 +205,11 @@ bool S3UploadSink::finish() {
                                                          .arg(parts.size())
                                                          .arg(m_partNumber)});
         const QString uploadId = m_uploadId;
-        if (Error e = m_session->run([=](S3Client *c) { return c->completeMultipartUpload(key, uploadId, parts); }))
+        const bool createOnly = m_options.createOnly;
+        if (Error e = m_session->run(
+                [=](S3Client *c) { return c->completeMultipartUpload(key, uploadId, parts, createOnly); }))
             return failAndAbort(e);
         m_uploadId.clear(); // completed: nothing left to abort
-        if (m_options.sha256Metadata) {
-            if (m_written <= kMaxPartSize) {
-                const QMap<QString, QString> metadata = finalMetadata();
-                if (Error e = m_session->run([=](S3Client *c) { return c->copyObject(key, key, metadata); })) {
-                    m_session->deleteObject(key);
-                    m_done = true;
-                    return fail(e.code, e.message);
-                }
-            } else {
-                qCWarning(lcS3Upload).noquote()
-                    << "object" << m_key << "is larger than 5 GiB; x-amz-meta-sha256 not set (the manifest has it)";
-            }
-        }
     }
 
     // Confirm what the server stored before anyone records the backup as complete.
@@ -235,7 +228,28 @@ bool S3UploadSink::finish() {
                                             .arg(info.size)
                                             .arg(m_written));
     }
+    const QString wholeMd5 = m_md5Hex = QString::fromLatin1(m_md5.result().toHex());
+    const QString etag = info.etag.toLower();
+    const bool encryptedEtag = info.serverSideEncryption.startsWith(QLatin1String("aws:kms")) ||
+                               info.serverSideEncryption == QLatin1String("SSE-C");
+    if (encryptedEtag) {
+        qCInfo(lcS3Upload).noquote() << "object" << m_key << "is stored with" << info.serverSideEncryption
+                                     << "— its ETag is no MD5, so only the size was compared";
+    } else if (etag != wholeMd5 && (!m_multipart || etag != multipartEtag(m_partMd5s))) {
+        m_session->deleteObject(key);
+        return fail(ExitCode::Transfer,
+                    QStringLiteral("S3 upload of %1: the stored object's ETag %2 does not match what was sent (%3); "
+                                   "the object was deleted")
+                        .arg(m_key, info.etag, m_multipart ? multipartEtag(m_partMd5s) : wholeMd5));
+    }
     return true;
+}
+
+QString S3UploadSink::multipartEtag(const QList<QByteArray> &partMd5s) {
+    QCryptographicHash md5(QCryptographicHash::Md5);
+    for (const QByteArray &p : partMd5s)
+        md5.addData(p);
+    return QString::fromLatin1(md5.result().toHex()) + QLatin1Char('-') + QString::number(partMd5s.size());
 }
 
 void S3UploadSink::abort() {

@@ -231,6 +231,28 @@ private slots:
         QCOMPARE(get(QStringLiteral("restored/out/a.txt")), QByteArray("version two of a"));
         QCOMPARE(get(QStringLiteral("restored/out/new.txt")), QByteArray("added later"));
 
+        // --overwrite never loses the original (issue 14): the copy goes to a temporary key and is verified there;
+        // a damaged mirror copy fails (exit 4) while the object in the way stays exactly as it was, and no
+        // temporary key is left behind.
+        put(QStringLiteral("restored/out/a.txt"), "someone else's a!");
+        const QString copyA = QStringLiteral("backup/mirror/uploads-m/objects/%1/a.txt").arg(runId2);
+        put(copyA, "version 2 of a!!"); // same size, other bytes
+        r = ctl({QStringLiteral("mirror"), QStringLiteral("restore"), QString::number(id2), QStringLiteral("--to"),
+                 QStringLiteral("restored"), QStringLiteral("--prefix"), QStringLiteral("out"),
+                 QStringLiteral("--overwrite")});
+        QCOMPARE(r.exitCode, 4);
+        QCOMPARE(get(QStringLiteral("restored/out/a.txt")), QByteArray("someone else's a!"));
+        for (const QString &k : tree(QStringLiteral("restored/out/")).keys())
+            QVERIFY2(!k.contains(QLatin1String("lifeboat-restore-")), qPrintable(k));
+        put(copyA, "version two of a"); // repaired
+        restored = json({QStringLiteral("mirror"), QStringLiteral("restore"), QString::number(id2),
+                         QStringLiteral("--to"), QStringLiteral("restored"), QStringLiteral("--prefix"),
+                         QStringLiteral("out"), QStringLiteral("--overwrite")});
+        QCOMPARE(restored.value(QStringLiteral("overwritten")).toInt(), 1);
+        QCOMPARE(get(QStringLiteral("restored/out/a.txt")), QByteArray("version two of a"));
+        for (const QString &k : tree(QStringLiteral("restored/out/")).keys())
+            QVERIFY2(!k.contains(QLatin1String("lifeboat-restore-")), qPrintable(k));
+
         // A third run with no change copies nothing and drops the deletion from the list.
         QTest::qWait(1100);
         const QJsonObject run3 = json({QStringLiteral("mirror"), QStringLiteral("run"), QStringLiteral("uploads-m")});

@@ -187,6 +187,7 @@ private slots:
         opt.metadata = {{QStringLiteral("lifeboat-kind"), QStringLiteral("test")}};
         DataGenerator gen;
         Sha256 expected;
+        QByteArray expectedSha;
 
         QVERIFY(resetPeakRss());
         const qint64 before = peakRssBytes();
@@ -206,10 +207,25 @@ private slots:
             QCOMPARE(sink.partCount(), int((total + opt.partSize - 1) / opt.partSize));
             QCOMPARE(sink.bytesUploaded(), total);
             QCOMPARE(sink.objectInfo().size, total);
-            const QByteArray sha = expected.finalHex();
+            const QByteArray sha = expectedSha = expected.finalHex();
             QCOMPARE(sink.sha256Hex(), sha);
-            QCOMPARE(sink.objectInfo().metadata.value(QStringLiteral("sha256")), QString::fromLatin1(sha));
+            // No sha256 metadata on a multipart object: setting it would take a self-copy, a second version on a
+            // versioned bucket (issue 14); the manifest records the hash. Metadata given up front is kept.
+            QVERIFY(!sink.objectInfo().metadata.contains(QStringLiteral("sha256")));
             QCOMPARE(sink.objectInfo().metadata.value(QStringLiteral("lifeboat-kind")), QStringLiteral("test"));
+            // The ETag was checked against what was sent; s3rver gives the whole body's MD5.
+            QCOMPARE(sink.objectInfo().etag, sink.md5Hex());
+        }
+        // No request wrote the key after its CompleteMultipartUpload (no CopyObject onto itself).
+        {
+            QFile log(TestEnv::fixtureValue(QStringLiteral("s3"), QStringLiteral("S3_BASE")) +
+                      QStringLiteral("/requests.log"));
+            QVERIFY(log.open(QIODevice::ReadOnly));
+            const QByteArray path = "/" + fixtureConfig().bucket.toUtf8() + "/" + key.toUtf8();
+            int plainPuts = 0;
+            for (const QByteArray &line : log.readAll().split('\n'))
+                plainPuts += line == "PUT " + path ? 1 : 0;
+            QCOMPARE(plainPuts, 0);
         }
         const qint64 elapsed = clock.elapsed();
         const qint64 peakGrowth = peakRssBytes() - before;
@@ -224,8 +240,7 @@ private slots:
         S3ObjectInfo info;
         QVERIFY(!m_session->headObject(key, &info));
         S3Download::Result result;
-        const Error e = S3Download::toFile(*m_session, key, path,
-                                           info.metadata.value(QStringLiteral("sha256")).toLatin1(), &result);
+        const Error e = S3Download::toFile(*m_session, key, path, expectedSha, &result);
         QVERIFY2(!e, qPrintable(e.message));
         QCOMPARE(result.bytes, total);
         QCOMPARE(QFileInfo(path).size(), total);
@@ -249,6 +264,51 @@ private slots:
             QCOMPARE(back.data(), data);
             QVERIFY(!m_session->deleteObject(key));
         }
+    }
+
+    // Conditional create (If-None-Match: *): a second writer of a key fails and the first object stays as it was,
+    // for a single PUT and for a multipart upload; an explicit replace (createOnly = false) still works.
+    void secondWriterOfAKeyIsRefused() {
+        const QString key = m_run + QStringLiteral("conditional/object.bin");
+        DataGenerator gen;
+        const QByteArray first = gen.chunk(21, 1000);
+        {
+            S3UploadSink sink(m_session.get(), key);
+            QVERIFY(sink.write(first));
+            QVERIFY2(sink.finish(), qPrintable(sink.error().message));
+        }
+        {
+            S3UploadSink sink(m_session.get(), key);
+            QVERIFY(sink.write(gen.chunk(22, 1000)));
+            QVERIFY(!sink.finish());
+            QVERIFY2(sink.error().message.contains(QLatin1String("already holds an object")),
+                     qPrintable(sink.error().message));
+        }
+        {
+            S3UploadSink::Options opt;
+            opt.partSize = 5 * MiB;
+            S3UploadSink sink(m_session.get(), key, opt);
+            for (int i = 0; i < 11; ++i)
+                QVERIFY(sink.write(gen.chunk(30 + i, MiB)));
+            QVERIFY(!sink.finish());
+            QVERIFY2(sink.error().message.contains(QLatin1String("already holds an object")),
+                     qPrintable(sink.error().message));
+        }
+        MemorySink back;
+        QVERIFY(!m_session->getObject(key, &back));
+        QCOMPARE(back.data(), first);
+        QVERIFY(m_session->putObject(key, "manifest", {}, /*createOnly=*/true));
+        {
+            S3UploadSink::Options opt;
+            opt.createOnly = false;
+            S3UploadSink sink(m_session.get(), key, opt);
+            QVERIFY(sink.write("replaced on purpose"));
+            QVERIFY2(sink.finish(), qPrintable(sink.error().message));
+        }
+        MemorySink again;
+        QVERIFY(!m_session->getObject(key, &again));
+        QCOMPARE(again.data(), QByteArray("replaced on purpose"));
+        QVERIFY(!m_session->deleteObject(key));
     }
 
     void abortedSinkLeavesNothing() {

@@ -141,6 +141,14 @@ private slots:
         QCOMPARE(p % MiB, 0);
         QCOMPARE(S3UploadSink::choosePartSize(16 * MiB, 100000LL * 1024 * 1024 * MiB), S3UploadSink::kMaxPartSize);
     }
+
+    // The multipart ETag an upload is checked against: MD5 over the parts' binary MD5s, "-", the part count
+    // (expected value computed independently with Python's hashlib).
+    void multipartEtag() {
+        const QList<QByteArray> parts{QCryptographicHash::hash("hello", QCryptographicHash::Md5),
+                                      QCryptographicHash::hash("world", QCryptographicHash::Md5)};
+        QCOMPARE(S3UploadSink::multipartEtag(parts), QStringLiteral("065947336a2f2a95ba8899f3675c3be6-2"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstS3Offline)

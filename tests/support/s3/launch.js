@@ -64,6 +64,15 @@ const requestLog = path.join(dataDir, '..', 'requests.log')
 // s3rver ignores If-None-Match on writes. S3 refuses to create an object that already exists when a PutObject or
 // CompleteMultipartUpload carries "If-None-Match: *" (412 PreconditionFailed); so does this server, so tests see
 // two writers of one key fail the way they would on S3. Path-style requests only (all the tests use them).
+// s3rver keeps the destination's old .md5 file (its ETag) when a CopyObject replaces the metadata
+// (x-amz-metadata-directive: REPLACE); S3 gives the copy the MD5 of its content. Drop the stale file first, so
+// s3rver computes it again from the copied object.
+const copyObject = server.store.copyObject.bind(server.store)
+server.store.copyObject = async (srcBucket, srcKey, destBucket, destKey, replacementMetadata) => {
+  if (replacementMetadata && (srcBucket !== destBucket || srcKey !== destKey))
+    await fs.promises.rm(server.store.getResourcePath(destBucket, destKey, 'object.md5'), { force: true })
+  return copyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata)
+}
 server.middleware.unshift(async (ctx, next) => {
   fs.appendFileSync(requestLog, `${ctx.method} ${ctx.url}\n`)
   const create =
