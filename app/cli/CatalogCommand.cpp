@@ -101,7 +101,8 @@ int CatalogCommand::run(CliContext &ctx, const QStringList &args) {
         const Manifest m = Manifest::fromJson(f.json, &why);
         // As the desktop app's import does (BucketArtifacts): a manifest describes the artifact beside it, by name —
         // one copied next to another artifact would otherwise make the catalog claim that artifact's checksum.
-        const QString artifactName = f.manifestPath.chopped(int(qstrlen(".manifest.json"))).section(QLatin1Char('/'), -1);
+        const QString artifactName =
+            f.manifestPath.chopped(int(qstrlen(".manifest.json"))).section(QLatin1Char('/'), -1);
         if (why.isEmpty() && m.artifact != artifactName)
             why = QStringLiteral("it describes another artifact (%1), not %2").arg(m.artifact, artifactName);
         if (!why.isEmpty() || f.artifactSize < 0 || f.artifactSize != m.size) {

@@ -70,8 +70,8 @@ std::shared_ptr<S3Session> ArtifactReader::sessionFor(const BackupLocation &loc,
 QString ArtifactReader::CopyUsed::describe() const {
     if (!valid())
         return {};
-    return QStringLiteral("%1 storage \"%2\" (%3)").arg(kind == QLatin1String("s3") ? QStringLiteral("S3") : kind,
-                                                        storage, location);
+    return QStringLiteral("%1 storage \"%2\" (%3)")
+        .arg(kind == QLatin1String("s3") ? QStringLiteral("S3") : kind, storage, location);
 }
 
 QJsonObject ArtifactReader::CopyUsed::toJson() const {
@@ -190,11 +190,10 @@ bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, 
         return true;
     }
     if (damaged)
-        return fail(ExitCode::Integrity,
-                    QStringLiteral("no intact copy of %1 (backup #%2): %3 — nothing was kept")
-                        .arg(record.filename)
-                        .arg(record.id)
-                        .arg(skipped.join(QStringLiteral("; "))));
+        return fail(ExitCode::Integrity, QStringLiteral("no intact copy of %1 (backup #%2): %3 — nothing was kept")
+                                             .arg(record.filename)
+                                             .arg(record.id)
+                                             .arg(skipped.join(QStringLiteral("; "))));
     return fail(ExitCode::Transfer, QStringLiteral("no copy of backup #%1 could be read (%2)")
                                         .arg(record.id)
                                         .arg(skipped.join(QStringLiteral("; "))));

@@ -25,10 +25,10 @@ class ArtifactReader {
 public:
     // Which stored copy a fetch read, and why the ones before it were passed over.
     struct CopyUsed {
-        QString storage;      // storage name
-        QString kind;         // "local" | "s3"
-        QString location;     // path or object key
-        QStringList skipped;  // "local storage \"disk\" (/x/y.dump): checksum mismatch …"
+        QString storage;     // storage name
+        QString kind;        // "local" | "s3"
+        QString location;    // path or object key
+        QStringList skipped; // "local storage \"disk\" (/x/y.dump): checksum mismatch …"
         bool valid() const { return !kind.isEmpty(); }
         QString describe() const; // "local storage \"disk\" (/x/y.dump)"
         QJsonObject toJson() const;
