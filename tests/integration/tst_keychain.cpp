@@ -90,13 +90,15 @@ private slots:
         // Callers are worker threads: several at once, each blocking on its own request.
         QList<QThread *> threads;
         QList<bool> ok(4, false);
+        QStringList why(4);
         for (int i = 0; i < 4; ++i) {
-            threads.append(QThread::create([i, &ok] {
+            threads.append(QThread::create([i, &ok, &why] {
                 KeychainCredentialStore store;
                 const QString key = uniqueKey("thread");
                 const QString value = QStringLiteral("value-%1").arg(i);
                 ok[i] = store.write(key, value) && store.read(key) == std::optional<QString>(value) &&
                         store.remove(key) && !store.read(key);
+                why[i] = store.error().message; // says which step failed and why, should it fail
             }));
             threads.last()->start();
         }
@@ -105,7 +107,7 @@ private slots:
             delete t;
         }
         for (int i = 0; i < 4; ++i)
-            QVERIFY2(ok[i], qPrintable(QStringLiteral("thread %1").arg(i)));
+            QVERIFY2(ok[i], qPrintable(QStringLiteral("thread %1: %2").arg(i).arg(why[i])));
     }
 
     void noPlaintextOnDisk() {
