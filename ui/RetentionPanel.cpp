@@ -193,7 +193,9 @@ void RetentionPanel::loadCounts() {
             m_apply->setEnabled(r.hasSchedule);
             QStringList env;
             const QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-            for (const char *var : {"BACKUP_RETENTION_DAILY", "BACKUP_RETENTION_WEEKLY", "BACKUP_RETENTION_MONTHLY"})
+            for (const char *var : {"BACKUP_RETENTION_DAILY", "BACKUP_RETENTION_WEEKLY", "BACKUP_RETENTION_MONTHLY",
+                                    "BACKUP_RETENTION_HOURLY", "BACKUP_RETENTION_YEARLY", "BACKUP_RETENTION_LAST",
+                                    "BACKUP_RETENTION_WITHIN"})
                 if (!e.value(QLatin1String(var)).trimmed().isEmpty())
                     env << QStringLiteral("%1=%2").arg(QLatin1String(var), e.value(QLatin1String(var)).trimmed());
             QString text = tr("In effect: %1 daily (%2), %3 weekly (%4), %5 monthly (%6).")
@@ -203,6 +205,22 @@ void RetentionPanel::loadCounts() {
                                .arg(originText(r.sources.weekly))
                                .arg(r.policy.monthly)
                                .arg(originText(r.sources.monthly));
+            // The rules without a field here (set with `schedule add --keep-hourly` … or settings) are listed too.
+            QStringList more;
+            if (r.policy.hourly > 0)
+                more << tr("%1 hourly (%2)").arg(r.policy.hourly).arg(originText(r.sources.hourly));
+            if (r.policy.yearly > 0)
+                more << tr("%1 yearly (%2)").arg(r.policy.yearly).arg(originText(r.sources.yearly));
+            if (r.policy.last > 0)
+                more << tr("the last %1 (%2)").arg(r.policy.last).arg(originText(r.sources.last));
+            if (r.policy.withinSeconds > 0)
+                more << tr("all within %1 (%2)")
+                            .arg(RetentionPolicy::formatDuration(r.policy.withinSeconds), originText(r.sources.within));
+            if (!more.isEmpty())
+                text += QLatin1Char(' ') + tr("Also kept: %1.").arg(more.join(QStringLiteral(", ")));
+            text += QLatin1Char(' ') + tr("Each count is of days, weeks or months that have a backup (the newest of "
+                                          "each is kept), in %1.")
+                                           .arg(QString::fromUtf8(r.policy.zone.id()));
             if (!env.isEmpty())
                 text += QLatin1Char(' ') +
                         tr("The environment sets %1: it replaces the defaults, but counts set here for this profile "

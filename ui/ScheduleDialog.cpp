@@ -3,6 +3,7 @@
 #include "catalog/ConfigStore.h"
 #include "models/Async.h"
 #include "models/ScheduleListModel.h"
+#include "retention/RetentionPolicy.h"
 #include "schedule/CronExpression.h"
 #include "ui/AppContext.h"
 #include "ui/CronEditorDialog.h"
@@ -105,6 +106,29 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
     m_enabled = new QCheckBox(tr("Enabled"), this);
     m_enabled->setChecked(existing.enabled);
     form->addRow(QString(), m_enabled);
+
+    // The schedule's own retention rules (kept as they are when it is saved); the counts are edited in the
+    // Retention panel, the other rules with `lifeboatctl schedule add --keep-hourly …`.
+    QStringList rules;
+    const std::pair<int, QString> counts[] = {
+        {existing.keepLast, tr("last %1")},       {existing.keepHourly, tr("%1 hourly")},
+        {existing.keepDaily, tr("%1 daily")},     {existing.keepWeekly, tr("%1 weekly")},
+        {existing.keepMonthly, tr("%1 monthly")}, {existing.keepYearly, tr("%1 yearly")}};
+    for (const auto &[n, text] : counts)
+        if (n >= 0)
+            rules << text.arg(n);
+    if (existing.keepWithinSeconds >= 0)
+        rules << tr("all within %1").arg(RetentionPolicy::formatDuration(existing.keepWithinSeconds));
+    auto *retention = new QLabel(
+        rules.isEmpty() ? tr("The policy in effect (settings, environment); set counts in the Retention panel.")
+                        : tr("Keeps %1 (newest backup of each hour, day, week, month or year in this time zone); "
+                             "other rules from the policy in effect.")
+                              .arg(rules.join(QStringLiteral(", "))),
+        this);
+    retention->setWordWrap(true);
+    retention->setObjectName(QStringLiteral("scheduleRetention"));
+    retention->setAccessibleName(tr("Retention rules of this schedule"));
+    form->addRow(tr("Retention:"), retention);
     layout->addLayout(form);
 
     m_error = new QLabel(this);

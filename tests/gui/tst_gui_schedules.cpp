@@ -250,6 +250,38 @@ private slots:
         QVERIFY(!next.data().toString().isEmpty());
     }
 
+    void scheduleEditorShowsAndKeepsRetentionRules() {
+        // Rules set with `schedule add --keep-hourly …` are shown in the editor and survive saving it.
+        ScheduleRecord s;
+        s.name = QStringLiteral("shop-hourly");
+        s.profile = QStringLiteral("shop");
+        s.cron = QStringLiteral("0 * * * *");
+        s.keepHourly = 48;
+        s.keepDaily = 14;
+        s.keepYearly = 7;
+        s.keepWithinSeconds = 7 * 86400;
+        QString err;
+        QVERIFY2(m_ctx->catalog()->saveSchedule(s, &err), qPrintable(err));
+        {
+            ScheduleDialog d(m_ctx.get(), *reopenCatalog()->schedule(s.name), {s.name});
+            d.show();
+            auto *rules = d.findChild<QLabel *>(QStringLiteral("scheduleRetention"));
+            QVERIFY(rules);
+            QVERIFY2(rules->text().contains(QStringLiteral("48 hourly, 14 daily, 7 yearly, all within 7d")),
+                     qPrintable(rules->text()));
+            d.cronField()->setText(QStringLiteral("30 * * * *"));
+            QSignalSpy saved(&d, &ScheduleDialog::saved);
+            d.accept();
+            QTRY_COMPARE(saved.size(), 1);
+        }
+        const auto stored = reopenCatalog()->schedule(s.name);
+        QCOMPARE(stored->cron, QStringLiteral("30 * * * *"));
+        QCOMPARE(stored->keepHourly, 48);
+        QCOMPARE(stored->keepYearly, 7);
+        QCOMPARE(stored->keepWithinSeconds, qint64(7 * 86400));
+        QVERIFY(m_ctx->catalog()->removeSchedule(s.name, &err)); // the tests below count the schedules
+    }
+
     void runNowMakesARealBackupOfTheScheduledType() {
         SchedulesPage page(m_ctx.get());
         page.show();
@@ -340,7 +372,7 @@ private slots:
         manual.type = QStringLiteral("MANUAL");
         manual.label = QStringLiteral("pre-migration");
         QVERIFY(catalog->update(manual, &err));
-        // The profile's own counts live on its schedule: keep 3 daily, 1 weekly, no monthly.
+        // The profile's own counts live on its schedule: keep 3 daily, 2 weekly, no monthly.
         ScheduleRecord s;
         s.name = QStringLiteral("lake-nightly");
         s.profile = QStringLiteral("lake");
@@ -356,7 +388,7 @@ private slots:
         QTRY_VERIFY(panel->policyLabel()->text().contains(QStringLiteral("7 daily (default)")));
         QVERIFY(panel->applyButton()->isEnabled());
         panel->dailyField()->setValue(3);
-        panel->weeklyField()->setValue(1);
+        panel->weeklyField()->setValue(2);
         panel->monthlyField()->setValue(0);
         QTest::mouseClick(panel->applyButton(), Qt::LeftButton);
         QTRY_COMPARE(reopenCatalog()->schedule(QStringLiteral("lake-nightly"))->keepDaily, 3);
@@ -374,18 +406,19 @@ private slots:
         auto keeps = [m](qint64 id) {
             return m->index(m->rowOf(id), 0).data(ScheduleRetentionModel::KeepRole).toBool();
         };
-        // Newest three daily kept with their rank; the Sunday one (day 6, 14 June) kept as the weekly.
-        QVERIFY(keeps(idOfDay[1]) && reasonOf(idOfDay[1]).contains(QStringLiteral("daily #1 of 3")));
+        // The newest of the three most recent days kept with their period; the newest of this ISO week is day 1,
+        // of the week before the Sunday (day 6, 14 June).
+        QVERIFY(keeps(idOfDay[1]) && reasonOf(idOfDay[1]).contains(QStringLiteral("daily 2026-06-19 (1 of 3)")));
         QVERIFY(reasonOf(idOfDay[1]).contains(QStringLiteral("newest successful backup")));
-        QVERIFY(keeps(idOfDay[3]) && reasonOf(idOfDay[3]).contains(QStringLiteral("daily #3 of 3")));
+        QVERIFY(keeps(idOfDay[3]) && reasonOf(idOfDay[3]).contains(QStringLiteral("daily 2026-06-17 (3 of 3)")));
         QCOMPARE(now.addDays(-6).date().dayOfWeek(), int(Qt::Sunday));
-        QVERIFY(keeps(idOfDay[6]) && reasonOf(idOfDay[6]).contains(QStringLiteral("weekly #1 of 1")));
+        QVERIFY(keeps(idOfDay[6]) && reasonOf(idOfDay[6]).contains(QStringLiteral("weekly 2026-W24 (2 of 2)")));
         QVERIFY(keeps(manual.id) && reasonOf(manual.id).contains(QStringLiteral("pre-migration")));
         QVERIFY(!keeps(failed.id) && reasonOf(failed.id).contains(QStringLiteral("failed backup")));
         QList<qint64> expired;
         for (int day : {4, 5, 7, 8, 9, 10}) {
             QVERIFY2(!keeps(idOfDay[day]), qPrintable(reasonOf(idOfDay[day])));
-            QVERIFY(reasonOf(idOfDay[day]).contains(QStringLiteral("beyond the retention windows")));
+            QVERIFY(reasonOf(idOfDay[day]).contains(QStringLiteral("beyond the retention rules")));
             QCOMPARE(m->index(m->rowOf(idOfDay[day]), ScheduleRetentionModel::ActionColumn).data().toString(),
                      QStringLiteral("Delete"));
             expired << idOfDay[day];
