@@ -27,9 +27,9 @@ bool LocalStore::begin(const QString &artifact, const QString &type, const QDate
     const QString dir = QFileInfo(m_path).absolutePath();
     QString why;
     if (!AtomicFileSink::makeDirectories(dir, &why))
-        return fail(ExitCode::Usage, QStringLiteral("storage \"%1\": %2 — check the directory and its permissions, or "
-                                                    "choose another directory")
-                                         .arg(m_name, why));
+        return fail(ExitCode::Usage, QStringLiteral("storage \"%1\": the directory %2 is not writable (%3) — check its "
+                                                    "permissions or choose another directory")
+                                         .arg(m_name, dir, why));
     if (!QFileInfo(dir).isWritable()) {
         return fail(ExitCode::Usage, QStringLiteral("storage \"%1\": the directory %2 is not writable — check its "
                                                     "permissions or choose another directory")
