@@ -4,6 +4,7 @@
 #include "CliContext.h"
 #include "CliSecrets.h"
 
+#include "catalog/LeaseGuard.h"
 #include "jobs/ArtifactReader.h"
 #include "jobs/BackupDeleter.h"
 #include "jobs/ManifestVerifier.h"
@@ -39,6 +40,9 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
         return ctx.usage(QStringLiteral("backup #%1 is %2; only completed backups can be downloaded")
                              .arg(record->id)
                              .arg(record->status));
+    LeaseGuard lease; // the backup is not deleted (delete, prune) while it is downloaded
+    if (const Error e = LeaseGuard::acquire(ctx.catalog().get(), record->id, QStringLiteral("download"), &lease))
+        return ctx.fail(e);
     ArtifactReader reader(ctx.config().storages());
     CliSecrets secrets(ctx);
     reader.setSecretLookup([&](const QString &storage) { return secrets.storageSecret(storage); });
@@ -58,6 +62,7 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), true},
                                   {QStringLiteral("path"), path},
                                   {QStringLiteral("sha256"), record->sha256},
+                                  {QStringLiteral("copy"), used.toJson()},
                                   {QStringLiteral("manifestSignature"), signature.toJson()}});
     } else {
         ctx.err() << "Manifest: " << signature.describe() << Qt::endl;
@@ -65,7 +70,6 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
             ctx.err() << "lifeboatctl: copy passed over: " << s << Qt::endl;
         ctx.err() << "Downloaded and verified (SHA-256 " << record->sha256 << ") from " << used.describe() << ": "
                   << path << Qt::endl;
-                                  {QStringLiteral("copy"), used.toJson()},
     }
     return 0;
 }

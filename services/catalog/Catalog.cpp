@@ -53,6 +53,13 @@ bool Catalog::tryLockSchedule(const QString &, const QString &, int, QString *er
     return unsupported(error);
 }
 void Catalog::unlockSchedule(const QString &, const QString &) {}
+qint64 Catalog::acquireLease(qint64, const QString &, int, QString *) {
+    return -1; // a catalog without leases: nothing to coordinate with, and nothing to refuse
+}
+void Catalog::releaseLease(qint64) {}
+QList<BackupLease> Catalog::otherLeases(qint64, qint64) {
+    return {};
+}
 bool Catalog::saveNotifier(const NotifierRecord &, QString *error) {
     return unsupported(error);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "catalog/BackupLease.h"
 #include "catalog/BackupRecord.h"
 #include "catalog/ScheduleRecord.h"
 #include "catalog/SigningKeyRecord.h"
@@ -67,6 +68,14 @@ public:
     // owner holds it (or on error, with *error set). A lock older than `ttlSeconds` counts as abandoned.
     virtual bool tryLockSchedule(const QString &name, const QString &owner, int ttlSeconds, QString *error);
     virtual void unlockSchedule(const QString &name, const QString &owner);
+
+    // Backup leases (schema 7, see BackupLease). acquireLease records the lease and returns its id (0 on error, with
+    // *error set); it does not look at other leases — callers check otherLeases() after acquiring, so of two
+    // conflicting operations started at once at least one sees the other. otherLeases: the live leases on the
+    // backup except `exceptId` (a same-host lease whose process is gone, or an expired one, is dropped on the way).
+    virtual qint64 acquireLease(qint64 backupId, const QString &operation, int ttlSeconds, QString *error);
+    virtual void releaseLease(qint64 leaseId);
+    virtual QList<BackupLease> otherLeases(qint64 backupId, qint64 exceptId);
 
     // Notification channels (schema 2).
     virtual bool saveNotifier(const NotifierRecord &notifier, QString *error);

@@ -79,6 +79,11 @@ QStringList migrations(bool postgres) {
                        ";ALTER TABLE schedules ADD COLUMN keep_yearly INTEGER"
                        ";ALTER TABLE schedules ADD COLUMN keep_last INTEGER"
                        ";ALTER TABLE schedules ADD COLUMN keep_within BIGINT"),
+        // 7: leases of operations reading or deleting a backup (BackupLease): delete/prune refuse a backup in use
+        QStringLiteral("CREATE TABLE backup_leases (id %1, backup_id BIGINT NOT NULL, operation TEXT NOT NULL,"
+                       " host TEXT NOT NULL, pid BIGINT NOT NULL, started TEXT NOT NULL, expires TEXT NOT NULL)"
+                       ";CREATE INDEX backup_leases_backup ON backup_leases(backup_id)")
+            .arg(idType),
     };
 }
 

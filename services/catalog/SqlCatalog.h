@@ -45,6 +45,10 @@ public:
     bool saveNotifier(const NotifierRecord &notifier, QString *error) override;
     QList<NotifierRecord> notifiers() override;
     bool removeNotifier(const QString &name, QString *error) override;
+    // Backup leases: SqlCatalogLeases.cpp
+    qint64 acquireLease(qint64 backupId, const QString &operation, int ttlSeconds, QString *error) override;
+    void releaseLease(qint64 leaseId) override;
+    QList<BackupLease> otherLeases(qint64 backupId, qint64 exceptId) override;
     // Signing keys: SqlCatalogKeys.cpp
     bool addSigningKey(const SigningKeyRecord &key, QString *error) override;
     QList<SigningKeyRecord> signingKeys() override;

@@ -1,13 +1,14 @@
 #include "files/FilesRestoreJob.h"
 
+#include "catalog/LeaseGuard.h"
 #include "files/FilesExtractor.h"
 #include "restore/RestoreSource.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
-
 #include <QTemporaryDir>
+
 namespace lifeboat {
 
 FilesRestoreJob::FilesRestoreJob(Request request, QObject *parent)
@@ -52,6 +53,13 @@ JobResult FilesRestoreJob::execute() {
                                                                                  : QStringLiteral("--help"))},
                     recordId, {});
 
+    LeaseGuard lease; // not deleted while it is restored or verified (see RestoreJob)
+    if (source->isRecord())
+        if (const Error e = LeaseGuard::acquire(
+                m_req.catalog.get(), recordId,
+                m_req.verifyOnly ? QStringLiteral("files verify") : QStringLiteral("files restore"), &lease))
+            return done(e, recordId, {});
+
     QString target;
     if (!m_req.verifyOnly) {
         const QFileInfo t(m_req.targetDir);
@@ -88,22 +96,13 @@ JobResult FilesRestoreJob::execute() {
         if (!m_req.catalog->update(rec, &ce))
             log(QStringLiteral("warning: could not record the verify outcome: %1").arg(ce));
     };
-    bool skipped = false;
-    if (!source->verifyIntegrity(&err, &skipped)) {
-        if (err.code == ExitCode::Integrity)
-            recordVerify(false);
-        return done(err, recordId, {});
-    }
-    if (skipped)
-        log(QStringLiteral("note: %1 has no recorded checksum (no catalog record or manifest); its archive structure "
-                           "is still checked")
     // One copy, the bytes that were hashed: the chosen copy is copied into private scratch with its SHA-256 checked
     // on the way, and the extraction reads that scratch copy — never a second read of a bucket, never another copy.
     QTemporaryDir scratch(QDir::tempPath() + QStringLiteral("/lifeboat-files-XXXXXX"));
     if (source->needsFetch()) {
         if (!scratch.isValid())
-            return done({ExitCode::Usage, QStringLiteral("cannot create a scratch directory in %1 (set TMPDIR)")
-                                              .arg(QDir::tempPath())},
+            return done({ExitCode::Usage,
+                         QStringLiteral("cannot create a scratch directory in %1 (set TMPDIR)").arg(QDir::tempPath())},
                         recordId, {});
         if (!source->fetchVerified(scratch.path(), &err)) {
             if (err.code == ExitCode::Integrity)
@@ -115,6 +114,15 @@ JobResult FilesRestoreJob::execute() {
         if (source->copyUsed().valid())
             log(source->copyDescription());
     }
+    bool skipped = false;
+    if (!source->verifyIntegrity(&err, &skipped)) {
+        if (err.code == ExitCode::Integrity)
+            recordVerify(false);
+        return done(err, recordId, {});
+    }
+    if (skipped)
+        log(QStringLiteral("note: %1 has no recorded checksum (no catalog record or manifest); its archive structure "
+                           "is still checked")
                 .arg(source->displayName()));
 
     progress.phase = m_req.verifyOnly ? QStringLiteral("reading the archive") : QStringLiteral("restoring");
@@ -141,6 +149,8 @@ JobResult FilesRestoreJob::execute() {
                         {QStringLiteral("directories"), r.dirCount},
                         {QStringLiteral("symlinks"), r.symlinkCount},
                         {QStringLiteral("checksum"), skipped ? QStringLiteral("unknown") : QStringLiteral("match")}};
+    if (source->copyUsed().valid())
+        details[QStringLiteral("copy")] = source->copyUsed().toJson();
     if (!target.isEmpty())
         details[QStringLiteral("target")] = target;
     Error mismatch;
@@ -150,8 +160,6 @@ JobResult FilesRestoreJob::execute() {
         details[QStringLiteral("manifestTotalBytes")] = m.totalBytes;
         if (m.fileCount != r.fileCount || m.totalBytes != r.totalBytes)
             mismatch = {ExitCode::Integrity,
-    if (source->copyUsed().valid())
-        details[QStringLiteral("copy")] = source->copyUsed().toJson();
                         QStringLiteral("%1 holds %2 files (%3 bytes) but its manifest lists %4 files (%5 bytes)")
                             .arg(source->displayName())
                             .arg(r.fileCount)

@@ -1,5 +1,7 @@
 #include "jobs/BackupDeleter.h"
 
+#include "catalog/LeaseGuard.h"
+
 #include "jobs/StoreFactory.h"
 #include "storage/S3Session.h"
 #include "storage/S3Types.h"
@@ -88,6 +90,14 @@ BackupDeleter::Outcome BackupDeleter::removeCopies(const BackupRecord &record) {
 }
 
 BackupDeleter::Outcome BackupDeleter::deleteBackup(Catalog &catalog, BackupRecord &record) {
+    // Never while a restore, verify or download of it runs (on any machine sharing the catalog).
+    LeaseGuard lease;
+    if (Error e = LeaseGuard::acquire(&catalog, record.id, QStringLiteral("delete"), &lease)) {
+        Outcome refused;
+        refused.error = e;
+        refused.problems << e.message;
+        return refused;
+    }
     Outcome o = removeCopies(record);
     if (o.error)
         return o;

@@ -31,7 +31,8 @@ public:
 
     // Removes the copies; does not touch the catalog.
     Outcome removeCopies(const BackupRecord &record);
-    // removeCopies, then the record becomes DELETED in `catalog` (when every copy is gone).
+    // removeCopies, then the record becomes DELETED in `catalog` (when every copy is gone). Refused (ExitCode::Refused,
+    // nothing removed) while another operation holds a lease on the backup (LeaseGuard).
     Outcome deleteBackup(Catalog &catalog, BackupRecord &record);
 
 private:

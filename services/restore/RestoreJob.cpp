@@ -1,5 +1,7 @@
 #include "restore/RestoreJob.h"
 
+#include "catalog/LeaseGuard.h"
+
 #include "core/ChildEnvironment.h"
 
 #include "jobs/ChildProcess.h"
@@ -177,6 +179,11 @@ JobResult RestoreJob::execute() {
     ChildEnvironment::registerSecret(m_req.password);
     src->setIdentities(m_req.identities);
     src->setSecretLookup([secrets = m_req.storageSecrets](const QString &storage) { return secrets.value(storage); });
+    // The backup is not deleted (delete, prune) while this restore runs; one being deleted is not restored.
+    LeaseGuard lease;
+    const qint64 leaseId = src->isRecord() ? src->record().id : 0;
+    if (const Error e = LeaseGuard::acquire(m_req.catalog.get(), leaseId, QStringLiteral("restore"), &lease))
+        return {e, 0, details};
     RestoreEngine engine(std::move(*src), m_req.pgToolDir, m_req.workDir, cancelFlag());
     engine.setLog([this](const QString &l) { log(l); });
 

@@ -1,5 +1,7 @@
 #include "restore/VerifyJob.h"
 
+#include "catalog/LeaseGuard.h"
+
 #include "core/ChildEnvironment.h"
 
 #include "pg/PgSession.h"
@@ -244,6 +246,10 @@ JobResult VerifyJob::execute() {
 
     std::unique_ptr<SandboxCluster> sandbox;
     QString serverConninfo = m_req.serverConninfo;
+    LeaseGuard lease; // not deleted while it is verified (see RestoreJob)
+    const qint64 leaseId = src->isRecord() ? src->record().id : 0;
+    if (const Error e = LeaseGuard::acquire(m_req.catalog.get(), leaseId, QStringLiteral("verify"), &lease))
+        return {e, 0, {}};
     QString password = m_req.password;
     if (m_req.sandbox) {
         progress.phase = QStringLiteral("starting sandbox");

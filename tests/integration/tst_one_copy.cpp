@@ -15,7 +15,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -118,11 +121,11 @@ private slots:
                       QStringLiteral("--local"), m_tmp.filePath(QStringLiteral("disk"))})
                      .exitCode,
                  0);
-        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("src"),
-                      QStringLiteral("--conninfo"), TestEnv::pgConninfo(m_src), QStringLiteral("--storage"),
-                      QStringLiteral("disk")})
-                     .exitCode,
-                 0);
+        QCOMPARE(
+            ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("src"), QStringLiteral("--conninfo"),
+                 TestEnv::pgConninfo(m_src), QStringLiteral("--storage"), QStringLiteral("disk")})
+                .exitCode,
+            0);
         // As measured: the bucket first in record order, the local copy second.
         QVERIFY(backup({QStringLiteral("bucket"), QStringLiteral("disk")}, &m_id, &m_localPath, &m_key));
         QVERIFY(!m_localPath.isEmpty() && !m_key.isEmpty());
@@ -139,9 +142,9 @@ private slots:
         QCOMPARE(rows(db), rows(m_src));
         // The text report names the copy, too.
         const QString db2 = newDbName(QStringLiteral("text"));
-        const TestEnv::Run t = ctl({QStringLiteral("restore"), QString::number(m_id), QStringLiteral("--target"),
-                                    QStringLiteral("src"), QStringLiteral("--target-db"), db2,
-                                    QStringLiteral("--create")});
+        const TestEnv::Run t =
+            ctl({QStringLiteral("restore"), QString::number(m_id), QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), db2, QStringLiteral("--create")});
         QVERIFY2(t.exitCode == 0, t.err.constData());
         QVERIFY2(t.err.contains("copy used: S3 storage \"bucket\""), t.err.constData());
     }
@@ -149,8 +152,8 @@ private slots:
     void parallelRestoreUsesTheIntactCopy() {
         const QString db = newDbName(QStringLiteral("jobs"));
         const TestEnv::Run r = ctl({QStringLiteral("--json"), QStringLiteral("restore"), QString::number(m_id),
-                                    QStringLiteral("--target"), QStringLiteral("src"), QStringLiteral("--target-db"), db,
-                                    QStringLiteral("--create"), QStringLiteral("--jobs"), QStringLiteral("2")});
+                                    QStringLiteral("--target"), QStringLiteral("src"), QStringLiteral("--target-db"),
+                                    db, QStringLiteral("--create"), QStringLiteral("--jobs"), QStringLiteral("2")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         checkUsedBucket(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("copy")).toObject());
         QCOMPARE(rows(db), rows(m_src));
@@ -158,10 +161,10 @@ private slots:
 
     void tablesRestoreUsesTheIntactCopy() {
         const QString db = newDbName(QStringLiteral("tables"));
-        const TestEnv::Run r = ctl({QStringLiteral("--json"), QStringLiteral("restore"), QString::number(m_id),
-                                    QStringLiteral("--target"), QStringLiteral("src"), QStringLiteral("--target-db"), db,
-                                    QStringLiteral("--create"), QStringLiteral("--tables"),
-                                    QStringLiteral("public.payload")});
+        const TestEnv::Run r =
+            ctl({QStringLiteral("--json"), QStringLiteral("restore"), QString::number(m_id), QStringLiteral("--target"),
+                 QStringLiteral("src"), QStringLiteral("--target-db"), db, QStringLiteral("--create"),
+                 QStringLiteral("--tables"), QStringLiteral("public.payload")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         checkUsedBucket(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("copy")).toObject());
         QCOMPARE(rows(db), rows(m_src));
@@ -178,8 +181,8 @@ private slots:
 
     void downloadUsesTheIntactCopy() {
         const QString dir = m_tmp.filePath(QStringLiteral("dl"));
-        const TestEnv::Run r = ctl({QStringLiteral("--json"), QStringLiteral("download"), QString::number(m_id),
-                                    QStringLiteral("--to"), dir});
+        const TestEnv::Run r = ctl(
+            {QStringLiteral("--json"), QStringLiteral("download"), QString::number(m_id), QStringLiteral("--to"), dir});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         checkUsedBucket(o.value(QStringLiteral("copy")).toObject());
@@ -195,8 +198,9 @@ private slots:
         QVERIFY(zeroMiddle(local));
         QVERIFY(zeroMiddle(objectFile(key)));
         const QString db = newDbName(QStringLiteral("bad"));
-        const TestEnv::Run r = ctl({QStringLiteral("restore"), QString::number(id), QStringLiteral("--target"),
-                                    QStringLiteral("src"), QStringLiteral("--target-db"), db, QStringLiteral("--create")});
+        const TestEnv::Run r =
+            ctl({QStringLiteral("restore"), QString::number(id), QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), db, QStringLiteral("--create")});
         QCOMPARE(r.exitCode, 4);
         QVERIFY2(r.err.contains("no intact copy"), r.err.constData());
         QCOMPARE(TestEnv::psql(QStringLiteral("postgres"),
@@ -219,8 +223,9 @@ private slots:
         QVERIFY2(log.exists(), "the s3 fixture writes no request log");
         const qint64 before = log.size();
         const QString db = newDbName(QStringLiteral("once"));
-        const TestEnv::Run r = ctl({QStringLiteral("restore"), QString::number(id), QStringLiteral("--target"),
-                                    QStringLiteral("src"), QStringLiteral("--target-db"), db, QStringLiteral("--create")});
+        const TestEnv::Run r =
+            ctl({QStringLiteral("restore"), QString::number(id), QStringLiteral("--target"), QStringLiteral("src"),
+                 QStringLiteral("--target-db"), db, QStringLiteral("--create")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(rows(db), rows(m_src));
         QVERIFY(log.open(QIODevice::ReadOnly));
@@ -244,9 +249,10 @@ private slots:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(data);
         }
-        const TestEnv::Run b = ctl({QStringLiteral("--json"), QStringLiteral("files"), QStringLiteral("backup"),
-                                    QStringLiteral("assets"), QStringLiteral("--path"), src, QStringLiteral("--storage"),
-                                    QStringLiteral("bucket"), QStringLiteral("--storage"), QStringLiteral("disk")});
+        const TestEnv::Run b =
+            ctl({QStringLiteral("--json"), QStringLiteral("files"), QStringLiteral("backup"), QStringLiteral("assets"),
+                 QStringLiteral("--path"), src, QStringLiteral("--storage"), QStringLiteral("bucket"),
+                 QStringLiteral("--storage"), QStringLiteral("disk")});
         QVERIFY2(b.exitCode == 0, b.err.constData());
         const QJsonObject res = QJsonDocument::fromJson(b.out).object();
         QString local, key;
@@ -291,22 +297,100 @@ private slots:
 
         const QString fresh = m_tmp.filePath(QStringLiteral("fresh-home"));
         auto freshCtl = [&](const QStringList &args) { return TestEnv::ctl(fresh, args, {}, m_env); };
-        QCOMPARE(freshCtl({QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("bucket"),
-                           QStringLiteral("--s3"), QStringLiteral("--endpoint"),
-                           m_s3.value(QStringLiteral("S3_ENDPOINT")), QStringLiteral("--bucket"),
-                           m_s3.value(QStringLiteral("S3_BUCKET")), QStringLiteral("--path-style"),
-                           QStringLiteral("--prefix"), m_prefix})
-                     .exitCode,
-                 0);
-        const TestEnv::Run r = freshCtl({QStringLiteral("catalog"), QStringLiteral("rebuild"), QStringLiteral("bucket")});
+        QCOMPARE(
+            freshCtl({QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("bucket"),
+                      QStringLiteral("--s3"), QStringLiteral("--endpoint"), m_s3.value(QStringLiteral("S3_ENDPOINT")),
+                      QStringLiteral("--bucket"), m_s3.value(QStringLiteral("S3_BUCKET")),
+                      QStringLiteral("--path-style"), QStringLiteral("--prefix"), m_prefix})
+                .exitCode,
+            0);
+        const TestEnv::Run r =
+            freshCtl({QStringLiteral("catalog"), QStringLiteral("rebuild"), QStringLiteral("bucket")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.err.contains("other.dump.manifest.json") && r.err.contains("describes another artifact"),
                  r.err.constData());
-        const TestEnv::Run l = freshCtl({QStringLiteral("--json"), QStringLiteral("list"), QStringLiteral("--limit"),
-                                         QStringLiteral("100")});
+        const TestEnv::Run l = freshCtl(
+            {QStringLiteral("--json"), QStringLiteral("list"), QStringLiteral("--limit"), QStringLiteral("100")});
         QCOMPARE(l.exitCode, 0);
         QVERIFY2(!l.out.contains("aaa/other.dump"), l.out.constData());
         QVERIFY2(l.out.contains(m_key.toUtf8()), l.out.constData());
+    }
+
+    // Issue 14: `delete` (and prune, through the same BackupDeleter) never removes a backup while a restore of it
+    // runs: the restore holds a lease in the catalog; delete refuses with exit 6 naming it; afterwards delete works.
+    // The restore is made slow for real: a CHECK constraint calling a function that sleeps, evaluated per row.
+    // On the SQLite catalog and on a PostgreSQL team catalog (the lease is a row both understand).
+    void deleteWaitsForARunningRestore_data() {
+        QTest::addColumn<bool>("teamCatalog");
+        QTest::newRow("sqlite") << false;
+        QTest::newRow("postgresql") << true;
+    }
+    void deleteWaitsForARunningRestore() {
+        QFETCH(bool, teamCatalog);
+        const QString tag = teamCatalog ? QStringLiteral("pg") : QStringLiteral("lite");
+        QStringList globals{QStringLiteral("--home"), m_home};
+        QString catalogDb;
+        if (teamCatalog) {
+            catalogDb = newDbName(QStringLiteral("catalog"));
+            TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(catalogDb));
+            globals << QStringLiteral("--catalog") << TestEnv::pgConninfo(catalogDb);
+        }
+        auto run = [&](const QStringList &args) {
+            return TestEnv::run(TestEnv::lifeboatctl(), globals + args, {}, m_env);
+        };
+        const QString slowDb = newDbName(QStringLiteral("slowsrc"));
+        TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(slowDb));
+        TestEnv::psql(
+            slowDb,
+            QStringLiteral("CREATE FUNCTION public.slow_ok(int) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$;"
+                           "CREATE TABLE public.slow (id int CHECK (public.slow_ok(id)));"
+                           "INSERT INTO public.slow SELECT generate_series(1, 30);"
+                           "CREATE OR REPLACE FUNCTION public.slow_ok(int) RETURNS boolean LANGUAGE sql AS "
+                           "$$ SELECT pg_sleep(0.3) IS NOT NULL $$"));
+        const QString profile = QStringLiteral("slow") + tag;
+        QCOMPARE(run({QStringLiteral("profile"), QStringLiteral("add"), profile, QStringLiteral("--conninfo"),
+                      TestEnv::pgConninfo(slowDb), QStringLiteral("--storage"), QStringLiteral("disk")})
+                     .exitCode,
+                 0);
+        const TestEnv::Run b = run({QStringLiteral("backup"), profile});
+        QVERIFY2(b.exitCode == 0, b.err.constData());
+        const QString id = QString::fromUtf8(b.out).trimmed();
+
+        QProcess restore;
+        restore.setProcessEnvironment(m_env);
+        restore.start(TestEnv::lifeboatctl(),
+                      globals + QStringList{QStringLiteral("restore"), id, QStringLiteral("--target"), profile,
+                                            QStringLiteral("--target-db"), newDbName(QStringLiteral("slowdst")),
+                                            QStringLiteral("--create")});
+        QVERIFY(restore.waitForStarted());
+        // Wait until the restore's lease is in the catalog.
+        const QString count = QStringLiteral("SELECT count(*) FROM backup_leases WHERE backup_id = %1").arg(id);
+        bool held = false;
+        for (int i = 0; i < 200 && !held && restore.state() == QProcess::Running; ++i) {
+            if (teamCatalog) {
+                held = TestEnv::psql(catalogDb, count) == QLatin1String("1");
+            } else {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("leases"));
+                db.setDatabaseName(m_home + QStringLiteral("/catalog.sqlite"));
+                if (db.open()) {
+                    QSqlQuery q(db);
+                    held = q.exec(count) && q.next() && q.value(0).toInt() == 1;
+                }
+                db.close();
+            }
+            if (!held)
+                QTest::qWait(100);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("leases"));
+        QVERIFY2(held, "the restore never held a lease");
+        const TestEnv::Run refused = run({QStringLiteral("delete"), id, QStringLiteral("--force")});
+        QCOMPARE(refused.exitCode, 6);
+        QVERIFY2(refused.err.contains("restore on host"), refused.err.constData());
+        QVERIFY2(restore.state() == QProcess::Running, "the restore ended before delete was tried: too fast a test");
+        QVERIFY(restore.waitForFinished(120000));
+        QVERIFY2(restore.exitCode() == 0, restore.readAllStandardError().constData());
+        const TestEnv::Run deleted = run({QStringLiteral("delete"), id, QStringLiteral("--force")});
+        QVERIFY2(deleted.exitCode == 0, deleted.err.constData());
     }
 
     void cleanupTestCase() {
