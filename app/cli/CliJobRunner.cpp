@@ -51,6 +51,7 @@ JobResult CliJobRunner::run(std::unique_ptr<Job> job) {
     JobResult result;
     Job *j = runner.submit(std::move(job));
     qint64 lastLine = 0;
+    QString lastPhase;
     QObject::connect(j, &Job::progress, &loop, [&](const JobProgress &p) {
         if (m_ctx.json() && !tty)
             return;
@@ -58,8 +59,11 @@ JobResult CliJobRunner::run(std::unique_ptr<Job> job) {
             m_ctx.err() << '\r' << progressLine(p).leftJustified(78) << Qt::flush;
         } else {
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            if (now - lastLine >= 5000) { // a log file gets a line every few seconds, not a flood
+            // A log file gets a line every few seconds, not a flood — and every new step (e.g. the safety backup)
+            // at once.
+            if (now - lastLine >= 5000 || p.phase != lastPhase) {
                 lastLine = now;
+                lastPhase = p.phase;
                 m_ctx.err() << progressLine(p) << Qt::endl;
             }
         }

@@ -114,6 +114,23 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
                                                  ctx.catalog(), req.pgToolDir);
     }
 
+    // A target that reaches a production profile's server — however it is spelled — gets production treatment:
+    // the job compares server identities (system identifier and port) and takes that profile's safety backup.
+    for (const Profile &prod : ctx.config().profiles()) {
+        if (!prod.production || prod.name == target->profile)
+            continue;
+        RestoreJob::Request::ProductionServer ps;
+        ps.profile = prod.name;
+        ps.conninfo = prod.conninfo;
+        // Never asked for on a terminal: only a stored password (else libpq's own sources).
+        if (CredentialStore *store = secrets.persistentStore())
+            ps.password = store->read(CredentialStore::profilePasswordKey(prod.name)).value_or(QString());
+        ps.safetyBackup = SafetyBackup::factory(prod, ps.password, req.storages, req.storageSecrets, ctx.catalog(),
+                                                req.pgToolDir);
+        req.productionServers << ps;
+    }
+    o.checkRowCounts = true;
+
     const RestoreOptions opts = o; // req is moved into the job
     const JobResult r =
         CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<RestoreJob>(std::move(req)));
@@ -130,10 +147,17 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
     }
     const QJsonArray warnings = restore.value(QStringLiteral("warnings")).toArray();
     if (!warnings.isEmpty()) {
-        ctx.err() << "Warnings (" << warnings.size()
-                  << ", known-benign with --clean on partitioned tables):" << Qt::endl;
+        // Known-benign --clean errors on partitioned tables, and what the script filter skipped or redirected.
+        ctx.err() << "Warnings (" << warnings.size() << "):" << Qt::endl;
         for (const QJsonValue &w : warnings)
             ctx.err() << "  " << w.toString() << Qt::endl;
+    }
+    const QJsonObject rowCounts = r.details.value(QStringLiteral("rowCounts")).toObject();
+    if (!rowCounts.isEmpty() && !ctx.json()) {
+        ctx.err() << "Row counts against the manifest: " << rowCounts.value(QStringLiteral("summary")).toString()
+                  << Qt::endl;
+        for (const QJsonValue &f : rowCounts.value(QStringLiteral("failures")).toArray())
+            ctx.err() << "  " << f.toString() << Qt::endl;
     }
     if (!r.ok()) {
         if (ctx.json()) {

@@ -201,7 +201,10 @@ JobResult BackupJob::execute() {
 
     QTemporaryDir scratch(ScratchName::templatePath(QStringLiteral("dump"), m_req.workDir));
     const QString dumpDir = scratch.path() + QStringLiteral("/dump");
-    const QString conninfo = ci.withDatabase(database).toKeywordString();
+    // Every connection parameter explicit, as libpq resolved them for this session: pg_dump reaches the server
+    // that was counted (and its --snapshot import would fail anywhere else), whatever its environment lost.
+    const Conninfo target = session.effective();
+    const QString conninfo = target.toKeywordString();
     PgDumpCommand::Plan plan = PgDumpCommand::build(m_req.options, pgDump.version, conninfo, {}, dumpDir, &err);
     if (err)
         return failBeforeRecord(err);
@@ -326,7 +329,7 @@ JobResult BackupJob::execute() {
     }
 
     PgPassFile passFile;
-    if (!password.isEmpty() && !passFile.create(password)) {
+    if (!password.isEmpty() && !passFile.create(password, target)) {
         head->abort();
         return finishRecord(record, {ExitCode::Usage, QStringLiteral("cannot create a temporary password file")},
                             stores);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "pg/Conninfo.h"
+
 #include <QString>
 #include <QTemporaryFile>
 
@@ -12,11 +14,14 @@ namespace lifeboat {
 class PgPassFile {
 public:
     PgPassFile() = default;
-    bool create(const QString &password);
+    // One line for exactly this target (host, port, database, user — libpq's defaults where the conninfo leaves
+    // one out), so libpq offers the password to no other server or database.
+    bool create(const QString &password, const Conninfo &target);
     QString path() const { return m_file ? m_file->fileName() : QString(); }
     bool isActive() const { return m_file != nullptr; }
 
     static QString escape(const QString &field);
+    static QString lineFor(const QString &password, const Conninfo &target);
 
 private:
     std::unique_ptr<QTemporaryFile> m_file;

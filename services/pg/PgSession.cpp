@@ -64,6 +64,29 @@ PgVersion PgSession::serverVersion() const {
     return m_conn ? PgVersion::fromVersionNum(PQserverVersion(m_conn)) : PgVersion{};
 }
 
+Conninfo PgSession::effective() const {
+    Conninfo c = m_info;
+    if (!m_conn)
+        return c;
+    // With hostaddr, libpq connects to that address and uses host for pgpass/TLS only; both stay as given.
+    if (m_info.value(QStringLiteral("hostaddr")).isEmpty())
+        c.setValue(QStringLiteral("host"), QString::fromUtf8(PQhost(m_conn)));
+    c.setValue(QStringLiteral("port"), QString::fromUtf8(PQport(m_conn)));
+    c.setValue(QStringLiteral("user"), QString::fromUtf8(PQuser(m_conn)));
+    c.setValue(QStringLiteral("dbname"), QString::fromUtf8(PQdb(m_conn)));
+    return c;
+}
+
+QString PgSession::serverIdentity() {
+    Rows rows;
+    if (!exec(QStringLiteral("SELECT system_identifier::text || ':' || current_setting('port') FROM "
+                             "pg_control_system()"),
+              {}, &rows) ||
+        rows.isEmpty())
+        return {};
+    return rows.first().value(0);
+}
+
 QString PgSession::currentDatabase() {
     return m_conn ? QString::fromUtf8(PQdb(m_conn)) : QString();
 }

@@ -48,6 +48,14 @@ public:
     const Error &error() const { return m_error; }
 
     PgVersion serverVersion() const;
+    // The connection string of the connection libpq actually made: host (or socket directory), port, user and
+    // database as libpq resolved them from the string, PG* variables and service files. Children get this, every
+    // parameter explicit, so they reach the server this session checked whatever their environment says.
+    Conninfo effective() const;
+    // What the server says about itself: pg_control_system()'s system_identifier and the port it listens on
+    // ("7315…:5432"). Two spellings of one server (localhost, 127.0.0.1, a DNS name) give the same identity.
+    // Empty when it cannot be read.
+    QString serverIdentity();
     QString currentDatabase();
 
     // Runs SQL with text parameters; rows as text (NULL as a null QString).

@@ -9,6 +9,7 @@
 #include "pipeline/MemorySink.h"
 #include "pipeline/ProgressStage.h"
 #include "restore/ProcessStdinSink.h"
+#include "restore/PsqlScriptFilter.h"
 #include "restore/TarExtractor.h"
 
 #include "core/ScratchName.h"
@@ -17,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 
 namespace lifeboat {
@@ -77,6 +79,32 @@ private:
     bool m_parallel = false;
 };
 } // namespace
+
+bool RestoreEngine::psqlHasRestrict(const PgVersion &v) {
+    switch (v.major) {
+    case 13:
+        return v.minor >= 22;
+    case 14:
+        return v.minor >= 19;
+    case 15:
+        return v.minor >= 14;
+    case 16:
+        return v.minor >= 10;
+    case 17:
+        return v.minor >= 6;
+    default:
+        return v.major >= 18;
+    }
+}
+
+QByteArray RestoreEngine::restrictKey() {
+    // psql accepts an alphanumeric key; 43 characters from the system CSPRNG, fresh for every run.
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    QByteArray key;
+    for (int i = 0; i < 43; ++i)
+        key += alphabet[QRandomGenerator::system()->bounded(int(sizeof(alphabet) - 1))];
+    return key;
+}
 
 RestoreEngine::RestoreEngine(RestoreSource source, QString pgToolDir, QString workDir, const std::atomic_bool *cancel)
     : m_source(std::move(source))
@@ -385,7 +413,7 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
     QElapsedTimer clock;
     clock.start();
     PgPassFile passFile;
-    if (!password.isEmpty() && !passFile.create(password)) {
+    if (!password.isEmpty() && !passFile.create(password, target.withDatabase(o.targetDb))) {
         out.error = {ExitCode::Usage, QStringLiteral("cannot create a temporary password file")};
         return out;
     }
@@ -494,17 +522,58 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
             parser.bump(); // psql echoes one command tag per statement
         });
         ProgressStage counted(&child, [&](qint64 bytes) { emitProgress(bytes); });
+        // No meta-command of the script reaches psql (PsqlScriptFilter), and psql itself runs restricted under a
+        // key the script cannot know, so a command the filter missed would be refused by psql too.
+        PsqlScriptFilter filter(&counted, o.targetDb);
+        filter.setLog([this](const QString &l) { log(l); });
         std::unique_ptr<GunzipStage> gunzip;
-        ByteSink *head = &counted;
+        // The stream feeds pg_restore (an encrypted custom archive) or psql (plain SQL): only psql gets the filter,
+        // the restricted mode and the server check.
+        const bool psql = !hasToc();
+        ByteSink *head = psql ? static_cast<ByteSink *>(&filter) : &counted;
         if (m_input == Input::GzipSql) {
-            gunzip = std::make_unique<GunzipStage>(&counted);
+            gunzip = std::make_unique<GunzipStage>(&filter);
             head = gunzip.get();
         }
         if (!child.start()) {
             out.error = child.error();
             return out;
         }
+        if (psql && psqlHasRestrict(m_tool.version)) {
+            const QByteArray key = restrictKey();
+            if (!child.write(QByteArray("\\restrict ") + key + '\n')) {
+                out.error = child.error();
+                return out;
+            }
+        }
+        static const QRegularExpression identityForm(QStringLiteral("^[0-9]+:[0-9]+$"));
+        if (psql && identityForm.match(o.expectedServerIdentity).hasMatch()) {
+            // psql checks it reached the server the safety checks ran on before the script's first statement.
+            const QByteArray guard =
+                QStringLiteral("DO $lifeboat$ BEGIN IF (SELECT system_identifier::text || ':' || "
+                               "current_setting('port') FROM pg_control_system()) IS DISTINCT FROM '%1' THEN RAISE "
+                               "EXCEPTION 'lifeboat: psql reached another server than the one checked (%1)'; END IF; "
+                               "END $lifeboat$;\n")
+                    .arg(o.expectedServerIdentity)
+                    .toUtf8();
+            if (!child.write(guard)) {
+                out.error = child.error();
+                return out;
+            }
+        }
+        if (psql && !psqlHasRestrict(m_tool.version)) {
+            log(QStringLiteral("%1 has no \\restrict (added in 13.22, 14.19, 15.14, 16.10, 17.6): meta-commands are "
+                               "refused by Lifeboat's script filter alone")
+                    .arg(out.command));
+        }
         ok = m_source.streamPlain(head, &e) && head->finish();
+        out.warnings << filter.notes();
+        if (!ok && psql && filter.error()) {
+            head->abort();
+            out.error = filter.error();
+            out.durationMs = clock.elapsed();
+            return out;
+        }
         if (!ok) {
             head->abort();
             if (child.cancelled() || e.code == ExitCode::Cancelled)

@@ -83,6 +83,10 @@ public:
     // Environment for a child that connects with `password`: secret-free (ChildEnvironment::forPgTool),
     // the password reaching it through PGPASSFILE only.
     static QProcessEnvironment childEnv(const QString &password, const QString &passFilePath);
+    // psql's \restrict (restricted mode: every meta-command refused until \unrestrict KEY) exists from these
+    // minor releases on; plain scripts run under a fresh key where it does.
+    static bool psqlHasRestrict(const PgVersion &version);
+    static QByteArray restrictKey();
 
 private:
     bool ensureScratch(Error *error);

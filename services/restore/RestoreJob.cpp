@@ -4,14 +4,17 @@
 
 #include "core/ChildEnvironment.h"
 
+#include "jobs/CancelForwarder.h"
 #include "jobs/ChildProcess.h"
 #include "pg/PgPassFile.h"
 #include "pg/PgSession.h"
 #include "restore/ManifestSignatureCheck.h"
 #include "restore/RestoreEngine.h"
+#include "restore/RestoredTargetCheck.h"
 
 #include <QJsonArray>
 #include <QLocale>
+#include <QRegularExpression>
 
 namespace lifeboat {
 
@@ -124,11 +127,11 @@ bool RestoreJob::runPostRestore(QJsonObject *details, Error *error) {
     if (cmd.isEmpty())
         return true;
     log(QStringLiteral("post-restore: running `%1`").arg(cmd));
-    Error e;
-    const Conninfo ci = Conninfo::parse(m_req.options.targetConninfo, &e);
+    // The server the checks and the restore reached, every connection parameter explicit.
+    const Conninfo ci = m_target;
     PgPassFile passFile;
     if (!m_req.password.isEmpty())
-        passFile.create(m_req.password);
+        passFile.create(m_req.password, m_target.withDatabase(m_req.options.targetDb));
     QProcessEnvironment env = RestoreEngine::childEnv(m_req.password, passFile.path());
     // The command connects like the restore did: libpq variables, never a password in its environment.
     if (!ci.host().isEmpty())
@@ -226,11 +229,17 @@ JobResult RestoreJob::execute() {
         reachable = session.connect(ci.withDatabase(maintenance), m_req.password);
         if (!reachable && maintenance != QLatin1String("template1"))
             reachable = session.connect(ci.withDatabase(QStringLiteral("template1")), m_req.password);
-        if (reachable)
+        if (reachable) {
+            // Children (pg_restore, psql, the post-restore command) get exactly what this session reached.
+            m_target = session.effective();
+            static const QRegularExpression identityForm(QStringLiteral("^[0-9]+:[0-9]+$"));
+            const QString identity = session.serverIdentity();
+            m_req.options.expectedServerIdentity = identityForm.match(identity).hasMatch() ? identity : QString();
             m_checks << make(
                 QStringLiteral("target"), targetTitle, CheckOutcome::Passed,
                 QStringLiteral("%1, PostgreSQL %2").arg(ci.hostPort(), session.serverVersion().toString()));
-        else
+            productionGuard();
+        } else
             m_checks << make(QStringLiteral("target"), targetTitle, CheckOutcome::Refused, session.error().message);
     }
 
@@ -374,7 +383,20 @@ JobResult RestoreJob::execute() {
         connect(
             safetyJob.get(), &Job::logLine, this,
             [this](const QString &l) { log(QStringLiteral("safety backup: ") + l); }, Qt::DirectConnection);
-        const JobResult r = safetyJob->run();
+        JobResult r;
+        {
+            // A cancel (GUI, Ctrl-C, SIGTERM) reaches the running safety backup at once, and nothing after it runs.
+            CancelForwarder forward(this);
+            forward.setRunning(safetyJob.get());
+            r = safetyJob->run();
+            forward.setRunning(nullptr);
+        }
+        if (isCancelled() || r.error.code == ExitCode::Cancelled) {
+            log(QStringLiteral("cancelled during the safety backup: nothing was restored, no connection ended"));
+            JobResult c = cancelledResult();
+            c.details = details;
+            return c;
+        }
         if (!r.ok())
             return {{r.error.code, QStringLiteral("the safety backup of \"%1\" failed, so nothing was restored: %2")
                                        .arg(o.targetDb, r.error.message)},
@@ -383,6 +405,8 @@ JobResult RestoreJob::execute() {
         details[QStringLiteral("safetyBackupId")] = r.recordId;
         log(QStringLiteral("safety backup #%1 taken").arg(r.recordId));
     }
+    if (isCancelled())
+        return cancelledResult();
     if (o.create) {
         if (!session.createDatabase(o.targetDb))
             return {{ExitCode::PgTool,
@@ -402,7 +426,7 @@ JobResult RestoreJob::execute() {
         session.close();
 
     const RestoreEngine::Outcome out =
-        engine.restore(ci, m_req.password, o, [this](const JobProgress &p) { reportProgress(p); });
+        engine.restore(m_target, m_req.password, o, [this](const JobProgress &p) { reportProgress(p); });
     QJsonObject r{{QStringLiteral("itemsDone"), out.itemsDone},
                   {QStringLiteral("itemsTotal"), out.itemsTotal},
                   {QStringLiteral("bytes"), out.bytes},
@@ -428,9 +452,91 @@ JobResult RestoreJob::execute() {
             .arg(o.targetDb)
             .arg(out.itemsDone)
             .arg(QLocale::c().formattedDataSize(out.bytes)));
+    if (o.checkRowCounts) {
+        // Before the post-restore command, which may change data on purpose.
+        RestoredTargetCheck::Request check;
+        check.conninfo = m_target.toKeywordString();
+        check.password = m_req.password;
+        check.database = o.targetDb;
+        check.source = m_req.source;
+        check.manifest = engine.source().manifest();
+        check.tables = o.tables;
+        check.schemaOnly = o.schemaOnly;
+        check.restoreDetails = details;
+        check.restoreOk = true;
+        const VerifyReport report = RestoredTargetCheck::run(check);
+        const auto rows = std::find_if(report.checks.cbegin(), report.checks.cend(), [](const VerifyReport::Check &c) {
+            return c.id == QLatin1String("row-counts");
+        });
+        if (rows != report.checks.cend()) {
+            details[QStringLiteral("rowCounts")] =
+                QJsonObject{{QStringLiteral("passed"), rows->passed},
+                            {QStringLiteral("skipped"), rows->skipped},
+                            {QStringLiteral("summary"), rows->summary},
+                            {QStringLiteral("tables"), rows->rows},
+                            {QStringLiteral("failures"), QJsonArray::fromStringList(rows->failures)}};
+            log(QStringLiteral("row counts: %1").arg(rows->summary));
+            if (!rows->skipped && !rows->passed) {
+                const QString msg = QStringLiteral("the restore into \"%1\" completed, but its row counts differ from "
+                                                   "the backup's manifest: %2 — the database is left as restored for "
+                                                   "inspection; the post-restore command was not run")
+                                        .arg(o.targetDb, rows->failures.join(QStringLiteral("; ")));
+                details[QStringLiteral("error")] = msg;
+                return {{ExitCode::Integrity, msg}, 0, details};
+            }
+        }
+    }
     if (!runPostRestore(&details, &err))
         return {err, 0, details};
     return {{}, 0, details};
+}
+
+void RestoreJob::productionGuard() {
+    RestoreOptions &o = m_req.options;
+    if (o.targetProduction || m_req.productionServers.isEmpty())
+        return;
+    const QString title = QStringLiteral("Production guard");
+    const QString identity = o.expectedServerIdentity;
+    if (identity.isEmpty()) {
+        m_checks << make(QStringLiteral("production"), title, CheckOutcome::Warning,
+                         QStringLiteral("the target does not say which server it is (pg_control_system()), so it "
+                                        "cannot be compared with the production profiles"));
+        return;
+    }
+    QStringList unreachable;
+    for (const Request::ProductionServer &ps : std::as_const(m_req.productionServers)) {
+        Error e;
+        const Conninfo pci = Conninfo::parse(ps.conninfo, &e);
+        PgSession probe;
+        const QString password = ps.password.isEmpty() && ps.passwordLookup ? ps.passwordLookup() : ps.password;
+        if (!password.isEmpty())
+            ChildEnvironment::registerSecret(password);
+        if (!pci.isValid() || !probe.connect(pci, password, 5)) {
+            unreachable << QStringLiteral("\"%1\"").arg(ps.profile);
+            continue;
+        }
+        if (probe.serverIdentity() != identity)
+            continue;
+        // The same server as a production profile, however the target was spelled: production rules apply, with
+        // that profile's safety backup.
+        o.targetProduction = true;
+        o.targetProfile = ps.profile;
+        m_req.safetyBackup = ps.safetyBackup;
+        m_checks << make(QStringLiteral("production"), title, CheckOutcome::Warning,
+                         QStringLiteral("the target is the server of production profile \"%1\" (system identifier "
+                                        "and port %2): a typed confirmation and a safety backup are required")
+                             .arg(ps.profile, identity));
+        return;
+    }
+    m_checks << make(QStringLiteral("production"), title,
+                     unreachable.isEmpty() ? CheckOutcome::Passed : CheckOutcome::Warning,
+                     unreachable.isEmpty()
+                         ? QStringLiteral("not the server of any production profile (%1 compared by system "
+                                          "identifier and port)")
+                               .arg(m_req.productionServers.size())
+                         : QStringLiteral("not the server of the reachable production profiles; %1 could not be "
+                                          "reached to compare")
+                               .arg(unreachable.join(QStringLiteral(", "))));
 }
 
 QString RestoreJob::dropCreatedDatabase(PgSession &session, const QString &db, QJsonObject *details) {

@@ -6,6 +6,7 @@
 #include "catalog/StorageConfig.h"
 #include "crypto/AgeIdentity.h"
 #include "jobs/Job.h"
+#include "pg/Conninfo.h"
 #include "restore/RestoreOptions.h"
 #include "restore/SafetyCheck.h"
 
@@ -43,6 +44,17 @@ public:
         QString pgToolDir;
         QString workDir;
         SafetyBackupFactory safetyBackup;
+        // Every production profile (other than the target's own): a target that reaches the same server as one of
+        // them — same system identifier and port, however the host is spelled — gets production treatment, with
+        // that profile's safety backup.
+        struct ProductionServer {
+            QString profile;
+            QString conninfo; // no password
+            QString password;
+            std::function<QString()> passwordLookup; // when password is empty: read on the job's thread
+            SafetyBackupFactory safetyBackup;
+        };
+        QList<ProductionServer> productionServers;
     };
 
     explicit RestoreJob(Request request, QObject *parent = nullptr);
@@ -62,11 +74,14 @@ private:
     JobResult refuse(const QJsonObject &details);
     QJsonObject planJson(RestoreEngine &engine) const;
     bool runPostRestore(QJsonObject *details, Error *error);
+    // Compares the target's server identity with every production profile's (Request::productionServers).
+    void productionGuard();
     // Drops the database this run created after a failed or cancelled restore; returns the note for the error.
     QString dropCreatedDatabase(PgSession &session, const QString &db, QJsonObject *details);
 
     Request m_req;
     QList<SafetyCheck> m_checks;
+    Conninfo m_target; // the target as the checks' session reached it, every parameter explicit
 };
 
 } // namespace lifeboat

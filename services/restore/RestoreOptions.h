@@ -24,6 +24,13 @@ struct RestoreOptions {
     QString confirm; // must equal targetDb to restore into an existing database
     bool noSafetyBackup = false;
     bool terminateConnections = false;
+    // Set by the job, not the caller: the identity (PgSession::serverIdentity) of the server the checks ran on. A
+    // plain script's psql verifies it reached that server before the script's first statement.
+    QString expectedServerIdentity;
+    // After a successful restore, count every restored table's rows in the target against the manifest
+    // (RestoredTargetCheck); a mismatch fails the job with ExitCode::Integrity. `lifeboatctl restore` sets it; the
+    // wizard runs the same check on its report page.
+    bool checkRowCounts = false;
     // Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does not know; a signature
     // that does not verify is refused either way.
     bool requireSigned = false;

@@ -20,6 +20,10 @@ RestoreJob::SafetyBackupFactory SafetyBackup::factory(Profile profile, QString p
         b.profile = profile;
         Error e;
         b.profile.conninfo = Conninfo::parse(profile.conninfo, &e).withDatabase(db).toKeywordString();
+        // Every table of the target: the profile's always-excluded tables are still part of the database a
+        // restore (--clean) may overwrite, and their contents are in no other backup.
+        b.profile.excludeTables.clear();
+        b.options.excludeTables.clear();
         b.password = password;
         b.options.label = QStringLiteral("pre-restore safety backup");
         for (const QString &r : profile.recipients) {

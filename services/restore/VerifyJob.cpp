@@ -11,6 +11,8 @@
 #include "restore/SandboxCluster.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 
 namespace lifeboat {
@@ -98,7 +100,7 @@ VerifyReport::Check VerifyJob::checkForeignKeys(PgSession &db) {
     c.title = QStringLiteral("No orphan rows behind foreign keys");
     PgSession::Rows fks;
     const QString colList = QStringLiteral(
-        "(SELECT string_agg(quote_ident(a.attname), chr(1) ORDER BY k.ord) FROM unnest(c.%1) WITH ORDINALITY "
+        "(SELECT json_agg(a.attname ORDER BY k.ord)::text FROM unnest(c.%1) WITH ORDINALITY "
         "k(attnum, ord) JOIN pg_attribute a ON a.attrelid = c.%2 AND a.attnum = k.attnum)");
     if (!db.exec(
             QStringLiteral("SELECT c.conname, cn.nspname, cl.relname, fn.nspname, fl.relname, %1, %2, "
@@ -117,8 +119,16 @@ VerifyReport::Check VerifyJob::checkForeignKeys(PgSession &db) {
     for (const QStringList &fk : fks) {
         const QString child = db.quoteQualified(fk.at(1), fk.at(2));
         const QString parent = db.quoteQualified(fk.at(3), fk.at(4));
-        const QStringList cols = fk.at(5).split(QChar(1));
-        const QStringList refs = fk.at(6).split(QChar(1));
+        // Column names arrive as a JSON array (any character survives: \x01, quotes, backslashes, newlines) and are
+        // quoted here, one by one, with PQescapeIdentifier.
+        auto quotedNames = [&db](const QString &json) {
+            QStringList out;
+            for (const QJsonValue &v : QJsonDocument::fromJson(json.toUtf8()).array())
+                out << db.quoteIdent(v.toString());
+            return out;
+        };
+        const QStringList cols = quotedNames(fk.at(5));
+        const QStringList refs = quotedNames(fk.at(6));
         const qint64 rows = db.scalar(QStringLiteral("SELECT count(*) FROM %1").arg(child)).toLongLong();
         QStringList notNull, match;
         for (int i = 0; i < cols.size() && i < refs.size(); ++i) {
@@ -322,8 +332,10 @@ JobResult VerifyJob::execute() {
     reportProgress(progress, true);
     QElapsedTimer t;
     t.start();
+    // The server the checks reached, every parameter explicit (the child's environment may have lost PGHOST etc.).
+    o.expectedServerIdentity = admin.serverIdentity();
     const RestoreEngine::Outcome out =
-        engine.restore(ci, password, o, [this](const JobProgress &p) { reportProgress(p); });
+        engine.restore(admin.effective(), password, o, [this](const JobProgress &p) { reportProgress(p); });
     VerifyReport::Check restoreCheck;
     restoreCheck.id = QStringLiteral("restore");
     restoreCheck.title = QStringLiteral("Backup restores without errors");
@@ -343,7 +355,7 @@ JobResult VerifyJob::execute() {
     }
 
     PgSession db;
-    if (!db.connect(ci.withDatabase(tempDb), password)) {
+    if (!db.connect(admin.effective().withDatabase(tempDb), password)) {
         dropTemp();
         return finish(db.error());
     }

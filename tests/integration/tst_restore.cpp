@@ -280,6 +280,10 @@ private slots:
         QCOMPARE(
             TestEnv::psql(safetyTarget, QStringLiteral("SELECT count(*) FROM inventory.audit WHERE what = 'marker'")),
             QStringLiteral("1"));
+        // The production guard compares servers, not spellings: while these profiles exist, every database of the
+        // fixture's server is production. The later tests restore into scratch databases.
+        for (const QString &name : {QStringLiteral("prod"), QStringLiteral("prod2")})
+            QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("remove"), name}).exitCode, 0);
     }
 
     void damagedArchivesRefused() {

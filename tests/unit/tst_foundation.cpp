@@ -164,11 +164,20 @@ private slots:
 
     void pgPassFileIsPrivateAndEscaped() {
         PgPassFile f;
-        QVERIFY(f.create(QStringLiteral("a:b\\c")));
+        Error err;
+        const Conninfo target = Conninfo::parse(QStringLiteral("host=db.example port=5433 user=ops dbname=a:b"), &err);
+        QVERIFY(f.create(QStringLiteral("a:b\\c"), target));
         QFile file(f.path());
         QCOMPARE(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
         QVERIFY(file.open(QIODevice::ReadOnly));
-        QCOMPARE(file.readAll(), QByteArray("*:*:*:*:a\\:b\\\\c\n"));
+        // Exactly the target's host, port, database and user — never a wildcard.
+        QCOMPARE(file.readAll(), QByteArray("db.example:5433:a\\:b:ops:a\\:b\\\\c\n"));
+        // The default socket directory is also looked up as "localhost" by libpq.
+        QCOMPARE(PgPassFile::lineFor(QStringLiteral("pw"),
+                                     Conninfo::parse(QStringLiteral("host=/var/run/postgresql port=5432 user=u "
+                                                                    "dbname=d"),
+                                                     &err)),
+                 QStringLiteral("/var/run/postgresql:5432:d:u:pw\nlocalhost:5432:d:u:pw\n"));
         const QString path = f.path();
         { PgPassFile moved = std::move(f); }
         QVERIFY(!QFile::exists(path));

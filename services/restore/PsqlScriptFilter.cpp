@@ -1,0 +1,483 @@
+#include "restore/PsqlScriptFilter.h"
+
+#include <QRegularExpression>
+
+namespace lifeboat {
+
+namespace {
+constexpr qsizetype kHeadLimit = 64 * 1024;
+constexpr qsizetype kCopyChunk = 1 << 20;
+
+bool isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+// psql's ident_cont: letters, digits, '_', '$' and every non-ASCII byte.
+bool isIdentChar(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           u >= 0x80;
+}
+bool isTagStart(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || u >= 0x80;
+}
+QByteArray chomp(QByteArray s) {
+    while (!s.isEmpty() && (s.endsWith('\n') || s.endsWith('\r')))
+        s.chop(1);
+    return s;
+}
+QString snippet(const QByteArray &line) {
+    QString s = QString::fromUtf8(chomp(line)).trimmed();
+    if (s.size() > 80)
+        s = s.left(77) + QStringLiteral("...");
+    return s;
+}
+
+// The name after "DATABASE " at `at`: a "quoted" identifier or a bare one (folded to lower case), and its length.
+QString identAt(const QString &text, qsizetype at, qsizetype *length) {
+    if (at < text.size() && text.at(at) == QLatin1Char('"')) {
+        QString name;
+        qsizetype i = at + 1;
+        while (i < text.size()) {
+            if (text.at(i) == QLatin1Char('"')) {
+                if (i + 1 < text.size() && text.at(i + 1) == QLatin1Char('"')) {
+                    name += QLatin1Char('"');
+                    i += 2;
+                    continue;
+                }
+                *length = i + 1 - at;
+                return name;
+            }
+            name += text.at(i++);
+        }
+        *length = 0;
+        return {};
+    }
+    qsizetype i = at;
+    while (i < text.size() &&
+           (text.at(i).isLetterOrNumber() || text.at(i) == QLatin1Char('_') || text.at(i) == QLatin1Char('$')))
+        ++i;
+    *length = i - at;
+    return text.mid(at, i - at).toLower();
+}
+
+// psql's argument splitting for \connect: whitespace-separated, "…" (with "") and '…' (with '' or \') quoting.
+QStringList splitArgs(const QByteArray &bytes, bool *ok) {
+    const QString s = QString::fromUtf8(bytes);
+    QStringList out;
+    qsizetype i = 0;
+    *ok = true;
+    while (i < s.size()) {
+        while (i < s.size() && s.at(i).isSpace())
+            ++i;
+        if (i >= s.size())
+            break;
+        QString tok;
+        while (i < s.size() && !s.at(i).isSpace()) {
+            const QChar q = s.at(i);
+            if (q == QLatin1Char('"') || q == QLatin1Char('\'')) {
+                ++i;
+                bool closed = false;
+                while (i < s.size()) {
+                    if (q == QLatin1Char('\'') && s.at(i) == QLatin1Char('\\') && i + 1 < s.size()) {
+                        tok += s.at(i + 1);
+                        i += 2;
+                        continue;
+                    }
+                    if (s.at(i) == q) {
+                        if (i + 1 < s.size() && s.at(i + 1) == q) {
+                            tok += q;
+                            i += 2;
+                            continue;
+                        }
+                        ++i;
+                        closed = true;
+                        break;
+                    }
+                    tok += s.at(i++);
+                }
+                if (!closed)
+                    *ok = false;
+            } else {
+                tok += s.at(i++);
+            }
+        }
+        out << tok;
+    }
+    return out;
+}
+} // namespace
+
+PsqlScriptFilter::PsqlScriptFilter(ByteSink *next, QString targetDatabase)
+    : m_next(next)
+    , m_target(std::move(targetDatabase)) {}
+
+QString PsqlScriptFilter::quoteIdent(const QString &name) {
+    QString out = name;
+    out.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + out + QLatin1Char('"');
+}
+
+void PsqlScriptFilter::note(const QString &text) {
+    m_notes << text;
+    if (m_log)
+        m_log(text);
+}
+
+bool PsqlScriptFilter::refuse(const QString &message) {
+    m_failed = true;
+    return fail(ExitCode::Refused, message);
+}
+
+bool PsqlScriptFilter::forward(const QByteArray &bytes) {
+    if (bytes.isEmpty())
+        return true;
+    if (!m_next->write(bytes)) {
+        m_failed = true;
+        return failFrom(*m_next);
+    }
+    return true;
+}
+
+bool PsqlScriptFilter::write(QByteArrayView data) {
+    if (m_failed || error())
+        return false;
+    qsizetype pos = 0;
+    while (pos < data.size()) {
+        const qsizetype nl = data.indexOf('\n', pos);
+        if (nl < 0) {
+            m_line.append(data.data() + pos, data.size() - pos);
+            // COPY data can hold very long lines; only a line's start matters there, so stream the bulk.
+            if (m_state == State::CopyData && m_line.size() > kCopyChunk) {
+                const QByteArray part = m_line.left(m_line.size() - 2); // keep the tail: it may become "\."+"\r"
+                m_line.remove(0, part.size());
+                m_copyMidLine = true;
+                if (!forward(part))
+                    return false;
+            }
+            return true;
+        }
+        m_line.append(data.data() + pos, nl + 1 - pos);
+        pos = nl + 1;
+        const QByteArray line = std::exchange(m_line, QByteArray());
+        if (!processLine(line))
+            return false;
+    }
+    return true;
+}
+
+bool PsqlScriptFilter::finish() {
+    if (m_failed || error())
+        return false;
+    if (!m_line.isEmpty() && !processLine(std::exchange(m_line, QByteArray())))
+        return false;
+    if (m_holding) {
+        m_holding = false;
+        m_held.append({std::exchange(m_holdBuf, QByteArray()), m_holdLine});
+    }
+    if (!flushHeld())
+        return false;
+    if (!m_next->finish())
+        return failFrom(*m_next);
+    return true;
+}
+
+void PsqlScriptFilter::abort() {
+    m_next->abort();
+}
+
+bool PsqlScriptFilter::flushHeld() {
+    const QList<Held> held = std::exchange(m_held, {});
+    for (const Held &h : held) {
+        if (!forward(h.text))
+            return false;
+    }
+    return true;
+}
+
+bool PsqlScriptFilter::resolveHeld(const Held &h) {
+    static const QRegularExpression dbStmt(QStringLiteral(R"(^\s*(?:(CREATE)|ALTER|COMMENT\s+ON)\s+DATABASE\s+)"),
+                                           QRegularExpression::CaseInsensitiveOption);
+    const QString text = QString::fromUtf8(h.text);
+    const auto m = dbStmt.match(text);
+    if (!m.hasMatch() || m_connectedTo.isEmpty())
+        return forward(h.text);
+    qsizetype len = 0;
+    const QString name = identAt(text, m.capturedEnd(0), &len);
+    if (len == 0 || name != m_connectedTo)
+        return forward(h.text);
+    if (!m.captured(1).isEmpty()) {
+        note(QStringLiteral("line %1: the script's CREATE DATABASE %2 is skipped — it runs in the confirmed target "
+                            "\"%3\"")
+                 .arg(h.line)
+                 .arg(name, m_target));
+        return true;
+    }
+    const QString rewritten = text.left(m.capturedEnd(0)) + quoteIdent(m_target) + text.mid(m.capturedEnd(0) + len);
+    note(QStringLiteral("line %1: the script's database-level statement for \"%2\" applies to the target \"%3\"")
+             .arg(h.line)
+             .arg(name, m_target));
+    return forward(rewritten.toUtf8());
+}
+
+bool PsqlScriptFilter::handleConnect(const QByteArray &args) {
+    bool ok = false;
+    const QStringList a = splitArgs(args, &ok);
+    QString name;
+    auto isConninfo = [](const QString &s) {
+        return s.contains(QLatin1Char('=')) || s.startsWith(QLatin1String("postgresql://")) ||
+               s.startsWith(QLatin1String("postgres://"));
+    };
+    if (ok && a.size() == 1 && !a.first().startsWith(QLatin1Char('-')) && !isConninfo(a.first())) {
+        name = a.first();
+    } else if (ok && a.size() == 2 && a.first() == QLatin1String("-reuse-previous=on")) {
+        // pg_dump's form for a name that needs quoting: a conninfo holding dbname only.
+        static const QRegularExpression onlyDb(QStringLiteral(R"(^dbname='((?:[^'\\]|\\.)*)'$)"));
+        const auto m = onlyDb.match(a.at(1));
+        if (m.hasMatch()) {
+            name = m.captured(1);
+            name.replace(QStringLiteral("\\'"), QStringLiteral("'"));
+            name.replace(QStringLiteral("\\\\"), QStringLiteral("\\"));
+        }
+    }
+    const QString shown = QString::fromUtf8(chomp(args)).trimmed();
+    if (name.isEmpty())
+        return refuse(QStringLiteral("the script's \\connect %1 (line %2) names a host, user or connection string — "
+                                     "Lifeboat runs a script only in the confirmed target database, so it refuses "
+                                     "it; nothing was kept")
+                          .arg(shown)
+                          .arg(m_lineNo));
+    if (m_connectedTo.isEmpty()) {
+        m_connectedTo = name;
+        note(QStringLiteral("line %1: the script's \\connect %2 is not followed — the session stays in the confirmed "
+                            "target \"%3\"")
+                 .arg(m_lineNo)
+                 .arg(name, m_target));
+        const QList<Held> held = std::exchange(m_held, {});
+        for (const Held &h : held) {
+            if (!resolveHeld(h))
+                return false;
+        }
+        return true;
+    }
+    if (name == m_connectedTo)
+        return true; // pg_dump reconnects to the same database between sections
+    return refuse(QStringLiteral("the script connects to a second database \"%1\" (line %2) after \"%3\" — a script "
+                                 "of several databases (pg_dumpall?) cannot be restored into one target; restore "
+                                 "each database from its own backup. Nothing was kept")
+                      .arg(name)
+                      .arg(m_lineNo)
+                      .arg(m_connectedTo));
+}
+
+bool PsqlScriptFilter::metaCommand(const QByteArray &line, qsizetype at, bool lineStart) {
+    qsizetype j = at + 1;
+    while (j < line.size() && !isSpace(line.at(j)) && line.at(j) != '\\')
+        ++j;
+    if (j == at + 1 && j < line.size() && line.at(j) == '\\')
+        ++j; // "\\", psql's separator
+    const QByteArray name = line.mid(at + 1, j - at - 1);
+    if (lineStart) {
+        if (name == "restrict" || name == "unrestrict")
+            return true; // pg_dump's own guard; Lifeboat's key is in force instead
+        if (name == "connect" || name == "c")
+            return handleConnect(line.mid(j));
+    }
+    return refuse(QStringLiteral("the script carries the psql meta-command \\%1 at line %2 (\"%3\") — a backup never "
+                                 "runs client commands on this machine, so Lifeboat stopped psql before its "
+                                 "transaction committed; nothing was kept. Inspect the file: it was not written by "
+                                 "pg_dump as-is")
+                      .arg(QString::fromUtf8(name))
+                      .arg(m_lineNo)
+                      .arg(snippet(line)));
+}
+
+bool PsqlScriptFilter::statementEnded() {
+    static const QRegularExpression copyIn(QStringLiteral(R"(^COPY\s.*\sFROM\s+STDIN\b)"),
+                                           QRegularExpression::CaseInsensitiveOption |
+                                               QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression scs(
+        QStringLiteral(R"(^SET\s+(?:SESSION\s+|LOCAL\s+)?standard_conforming_strings\s*(?:=|TO)\s*'?(\w+)'?)"),
+        QRegularExpression::CaseInsensitiveOption);
+    const QString bare = QString::fromUtf8(m_bare).trimmed();
+    if (copyIn.match(bare).hasMatch())
+        m_copyNext = true;
+    if (const auto m = scs.match(QString::fromUtf8(m_head).trimmed()); m.hasMatch()) {
+        const QString v = m.captured(1).toLower();
+        m_stdStrings = !(v == QLatin1String("off") || v == QLatin1String("false") || v == QLatin1String("0"));
+    }
+    m_inStatement = false;
+    return true;
+}
+
+bool PsqlScriptFilter::processLine(const QByteArray &line) {
+    ++m_lineNo;
+    if (m_state == State::CopyData) {
+        const bool wasMid = std::exchange(m_copyMidLine, false);
+        if (!wasMid && chomp(line) == "\\.")
+            m_state = State::Normal;
+        return forward(line);
+    }
+
+    const bool lineStartsClean = m_state == State::Normal && !m_inStatement;
+    int startsHere = 0;
+    bool firstAtLineStart = false;
+    bool firstEnded = false;
+    QByteArray firstHead;
+    const qsizetype n = line.size();
+    auto addHead = [&](char c, bool bare) {
+        if (m_head.size() >= kHeadLimit)
+            return;
+        const char ch = isSpace(c) ? ' ' : c;
+        if (ch == ' ' && m_head.endsWith(' '))
+            return;
+        m_head.append(ch);
+        if (bare)
+            m_bare.append(ch);
+    };
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = line.at(i);
+        const char next = i + 1 < n ? line.at(i + 1) : '\0';
+        switch (m_state) {
+        case State::Normal:
+            if (c == '-' && next == '-') {
+                i = n; // the rest of the line is a comment
+                break;
+            }
+            if (c == '/' && next == '*') {
+                m_state = State::BlockComment;
+                m_commentDepth = 1;
+                ++i;
+                break;
+            }
+            if (c == '\\') {
+                bool onlySpaceBefore = true;
+                for (qsizetype k = 0; k < i; ++k)
+                    onlySpaceBefore = onlySpaceBefore && isSpace(line.at(k));
+                // A line-level command drops its whole line (psql reads its arguments to the end of the line).
+                return metaCommand(line, i, lineStartsClean && startsHere == 0 && onlySpaceBefore);
+            }
+            if (!isSpace(c) && !m_inStatement) {
+                m_inStatement = true;
+                m_head.clear();
+                m_bare.clear();
+                ++startsHere;
+                if (startsHere == 1) {
+                    bool onlySpaceBefore = true;
+                    for (qsizetype k = 0; k < i; ++k)
+                        onlySpaceBefore = onlySpaceBefore && isSpace(line.at(k));
+                    firstAtLineStart = lineStartsClean && onlySpaceBefore;
+                }
+            }
+            if (m_inStatement)
+                addHead(c, true);
+            if (c == '\'') {
+                const bool ePrefix = i > 0 && (line.at(i - 1) == 'E' || line.at(i - 1) == 'e') &&
+                                     (i < 2 || !isIdentChar(line.at(i - 2)));
+                m_escapeString = ePrefix || !m_stdStrings;
+                m_state = State::SingleQuote;
+            } else if (c == '"') {
+                m_state = State::DoubleQuote;
+            } else if (c == '$' && (i == 0 || !isIdentChar(line.at(i - 1)))) {
+                qsizetype k = i + 1;
+                if (k < n && isTagStart(line.at(k))) {
+                    ++k;
+                    while (k < n && isIdentChar(line.at(k)) && line.at(k) != '$')
+                        ++k;
+                }
+                if (k < n && line.at(k) == '$') {
+                    m_dollarTag = line.mid(i, k + 1 - i);
+                    for (qsizetype t = i + 1; t <= k; ++t)
+                        addHead(line.at(t), true);
+                    m_state = State::Dollar;
+                    i = k;
+                }
+            } else if (c == '(') {
+                ++m_parenDepth;
+            } else if (c == ')') {
+                m_parenDepth = qMax(0, m_parenDepth - 1);
+            } else if (c == ';' && m_parenDepth == 0 && m_inStatement) {
+                if (startsHere == 1 && !firstEnded) {
+                    firstEnded = true;
+                    firstHead = m_head;
+                }
+                statementEnded();
+            }
+            break;
+        case State::SingleQuote:
+            addHead(c, false);
+            if (m_escapeString && c == '\\' && i + 1 < n) {
+                addHead(next, false);
+                ++i;
+            } else if (c == '\'') {
+                if (next == '\'') {
+                    addHead(next, false);
+                    ++i;
+                } else {
+                    m_bare.append('\'');
+                    m_state = State::Normal;
+                }
+            }
+            break;
+        case State::DoubleQuote:
+            addHead(c, false);
+            if (c == '"') {
+                m_bare.append('"');
+                m_state = State::Normal;
+            }
+            break;
+        case State::Dollar:
+            if (c == '$' && line.mid(i, m_dollarTag.size()) == m_dollarTag) {
+                for (char t : m_dollarTag)
+                    addHead(t, true);
+                i += m_dollarTag.size() - 1;
+                m_state = State::Normal;
+            }
+            break;
+        case State::BlockComment:
+            if (c == '/' && next == '*') {
+                ++m_commentDepth;
+                ++i;
+            } else if (c == '*' && next == '/') {
+                ++i;
+                if (--m_commentDepth == 0)
+                    m_state = State::Normal;
+            }
+            break;
+        case State::CopyData:
+            break;
+        }
+    }
+    if (startsHere == 1 && !firstEnded)
+        firstHead = m_head;
+    const bool copyStarts = std::exchange(m_copyNext, false);
+
+    if (m_holding) {
+        m_holdBuf += line;
+        if (m_inStatement || m_state != State::Normal)
+            return true;
+        m_holding = false;
+        const Held h{std::exchange(m_holdBuf, QByteArray()), m_holdLine};
+        return m_connectedTo.isEmpty() ? (m_held.append(h), true) : resolveHeld(h);
+    }
+    static const QRegularExpression dbStmt(QStringLiteral(R"(^(?:CREATE|ALTER|COMMENT ON) DATABASE )"),
+                                           QRegularExpression::CaseInsensitiveOption);
+    if (startsHere == 1 && firstAtLineStart && !copyStarts && dbStmt.match(QString::fromUtf8(firstHead)).hasMatch()) {
+        if (m_inStatement || m_state != State::Normal) {
+            m_holding = true;
+            m_holdBuf = line;
+            m_holdLine = m_lineNo;
+            return true;
+        }
+        const Held h{line, m_lineNo};
+        return m_connectedTo.isEmpty() ? (m_held.append(h), true) : resolveHeld(h);
+    }
+    // Held database statements not followed by a \connect go out unchanged, in order, before the next statement.
+    if (startsHere > 0 && !m_held.isEmpty() && !flushHeld())
+        return false;
+    if (copyStarts)
+        m_state = State::CopyData;
+    return forward(line);
+}
+
+} // namespace lifeboat
