@@ -315,7 +315,9 @@ private slots:
                      [&] {
                          postmasters.clear();
                          for (qint64 pid : processesUsing(m_scratch.path()))
-                             if (procFile(pid, "comm").startsWith("postgres"))
+                             // The server (started with -k SOCKETDIR), not initdb's bootstrap backend.
+                             if (procFile(pid, "comm").startsWith("postgres") &&
+                                 procFile(pid, "cmdline").contains(QByteArray("\0-k\0", 4)))
                                  postmasters << pid;
                          return !postmasters.isEmpty();
                      },
