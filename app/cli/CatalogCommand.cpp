@@ -92,7 +92,8 @@ int CatalogCommand::run(CliContext &ctx, const QStringList &args) {
         // is unsigned or by an unknown key) adds nothing to the catalog.
         ManifestVerdict verdict = verifier.verify(f.json);
         verdict.where = f.manifestPath;
-        if (const Error e = ManifestVerifier::enforce(verdict, requireSigned, f.manifestPath)) {
+        if (const Error e = ManifestVerifier::enforce(verdict, requireSigned,
+                                                      f.manifestPath.chopped(int(qstrlen(".manifest.json"))))) {
             ++refusedSignatures;
             ctx.err() << "refused " << f.manifestPath << ": " << e.message << Qt::endl;
             continue;
