@@ -15,6 +15,8 @@
 #include "models/PinnedCatalog.h"
 #include "secrets/KeychainCredentialStore.h"
 
+#include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QHash>
 #include <QLoggingCategory>
 #include <QSysInfo>
@@ -30,6 +32,9 @@ AppContext::AppContext(QString home, QObject *parent)
     , m_runner(new JobRunner(2, this))
     , m_jobs(new JobListModel(m_runner, this)) {
     connect(m_jobs, &JobListModel::jobEnded, this, [this] { emit catalogChanged(); });
+    m_configReload.setSingleShot(true);
+    m_configReload.setInterval(100);
+    connect(&m_configReload, &QTimer::timeout, this, &AppContext::reloadConfig);
 }
 
 AppContext::~AppContext() {
@@ -64,7 +69,31 @@ bool AppContext::open(QString *error) {
         this, [catalog = m_catalog] { return catalog->schemaVersion(); }, [](int) {}, catalogPool());
     if (!m_config.profiles().isEmpty())
         m_currentProfile = m_config.profiles().first().name;
+    // lifeboatctl writes the same file. Its saves replace it (write a temporary file, rename it over), which ends
+    // a watch on the old file: the home directory is watched too, and the file is watched again after each change.
+    m_configWatcher = new QFileSystemWatcher(this);
+    m_configWatcher->addPath(m_home);
+    if (QFileInfo::exists(m_config.path()))
+        m_configWatcher->addPath(m_config.path());
+    connect(m_configWatcher, &QFileSystemWatcher::fileChanged, &m_configReload, qOverload<>(&QTimer::start));
+    connect(m_configWatcher, &QFileSystemWatcher::directoryChanged, &m_configReload, qOverload<>(&QTimer::start));
     return true;
+}
+
+void AppContext::reloadConfig() {
+    if (m_configWatcher && QFileInfo::exists(m_config.path()) && !m_configWatcher->files().contains(m_config.path()))
+        m_configWatcher->addPath(m_config.path());
+    ConfigStore fresh(m_config.path());
+    if (!fresh.load(nullptr))
+        return; // unreadable (hand-edited mid-way?): keep what we have; a save says what is wrong
+    if (fresh.toJson() == m_config.toJson())
+        return; // our own save, or a change that changed nothing
+    m_config = fresh;
+    if (!m_currentProfile.isEmpty() && !m_config.profile(m_currentProfile))
+        setCurrentProfile(m_config.profiles().isEmpty() ? QString() : m_config.profiles().first().name);
+    else if (m_currentProfile.isEmpty() && !m_config.profiles().isEmpty())
+        setCurrentProfile(m_config.profiles().first().name);
+    emit configChanged();
 }
 
 void AppContext::recoverInterruptedRuns() {

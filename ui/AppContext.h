@@ -9,9 +9,12 @@
 #include <QObject>
 #include <QSet>
 #include <QString>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
+
+class QFileSystemWatcher;
 
 namespace lifeboat {
 
@@ -32,8 +35,12 @@ public:
 
     QString home() const { return m_home; }
     const ConfigStore &config() const { return m_config; }
-    // Applies `change` to the settings and saves them atomically; emits configChanged() on success.
+    // Applies `change` to the settings and saves them atomically; emits configChanged() on success. The save
+    // merges with changes another process (lifeboatctl) made to config.json meanwhile (see ConfigStore::save).
     bool updateConfig(const std::function<void(ConfigStore &)> &change, QString *error);
+    // Re-reads config.json now; emits configChanged() when another process changed it. open() watches the file
+    // and calls this on every change, so settings written by lifeboatctl show at once.
+    void reloadConfig();
     bool isConfigured() const { return !m_config.profiles().isEmpty() && !m_config.storages().isEmpty(); }
 
     std::shared_ptr<Catalog> catalog() const { return m_catalog; }
@@ -87,6 +94,8 @@ private:
     bool m_keychainKnown = false;
     bool m_probing = false;
     QSet<QString> m_preparing;
+    QFileSystemWatcher *m_configWatcher = nullptr;
+    QTimer m_configReload; // coalesces the watcher's bursts (a rename is a delete and a create)
 };
 
 } // namespace lifeboat

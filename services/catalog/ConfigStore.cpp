@@ -1,8 +1,10 @@
 #include "catalog/ConfigStore.h"
 
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLockFile>
 #include <QRegularExpression>
 #include <QSaveFile>
 
@@ -177,6 +179,68 @@ template <typename T> void upsertNamed(QList<T> &list, const T &item) {
     }
     list.append(item);
 }
+
+// Three-way merge of one list of named items (profiles, storages, …): `mine` is this copy's list, `base` what it
+// was when this copy last read or wrote the file, `disk` what the file holds now. An item this copy did not
+// change keeps its state on disk (added, edited or removed by the other writer); an item it changed, added or
+// removed takes this copy's state. Order: the file's, then this copy's additions.
+QJsonArray mergeNamed(const QJsonArray &base, const QJsonArray &mine, const QJsonArray &disk) {
+    auto byName = [](const QJsonArray &a) {
+        QHash<QString, QJsonObject> h;
+        for (const auto &v : a)
+            h.insert(v.toObject().value(QStringLiteral("name")).toString(), v.toObject());
+        return h;
+    };
+    const auto b = byName(base), m = byName(mine), d = byName(disk);
+    QJsonArray out;
+    for (const auto &v : disk) {
+        const QString name = v.toObject().value(QStringLiteral("name")).toString();
+        const bool changedHere = b.contains(name) != m.contains(name) || b.value(name) != m.value(name);
+        if (!changedHere)
+            out.append(v);
+        else if (m.contains(name))
+            out.append(m.value(name));
+    }
+    for (const auto &v : mine) {
+        const QString name = v.toObject().value(QStringLiteral("name")).toString();
+        if (d.contains(name))
+            continue;
+        // Not on disk: new here, or removed by the other writer (kept only if this copy changed it since).
+        if (!b.contains(name) || b.value(name) != v.toObject())
+            out.append(v);
+    }
+    return out;
+}
+
+// The same for the free-form options, key by key.
+QJsonObject mergeOptions(const QJsonObject &base, const QJsonObject &mine, const QJsonObject &disk) {
+    QJsonObject out = disk;
+    QStringList keys = base.keys() + mine.keys();
+    keys.removeDuplicates();
+    for (const QString &k : keys) {
+        if (base.contains(k) == mine.contains(k) && base.value(k) == mine.value(k))
+            continue; // not changed here
+        if (mine.contains(k))
+            out.insert(k, mine.value(k));
+        else
+            out.remove(k);
+    }
+    return out;
+}
+
+QJsonObject mergeSettings(const QJsonObject &base, const QJsonObject &mine, const QJsonObject &disk) {
+    QJsonObject out = disk; // keys this version does not know survive
+    for (auto it = mine.begin(); it != mine.end(); ++it) {
+        const QString &key = it.key();
+        if (it->isArray()) // lists of named items
+            out.insert(key, mergeNamed(base.value(key).toArray(), it->toArray(), disk.value(key).toArray()));
+        else if (it->isObject()) // options
+            out.insert(key, mergeOptions(base.value(key).toObject(), it->toObject(), disk.value(key).toObject()));
+        else if (base.value(key) != *it)
+            out.insert(key, *it);
+    }
+    return out;
+}
 } // namespace
 
 ConfigStore::ConfigStore(QString path)
@@ -188,13 +252,8 @@ bool ConfigStore::isValidName(const QString &name) {
 }
 
 bool ConfigStore::load(QString *error) {
-    m_profiles.clear();
-    m_storages.clear();
-    m_mirrors.clear();
-    m_sets.clear();
-    m_fileSources.clear();
-    m_redisSources.clear();
-    m_options = {};
+    fromJson({});
+    m_base = {};
     QFile f(m_path);
     if (!f.exists())
         return true;
@@ -210,7 +269,18 @@ bool ConfigStore::load(QString *error) {
             *error = QStringLiteral("%1 is not valid JSON (%2); fix or remove it").arg(m_path, pe.errorString());
         return false;
     }
-    const QJsonObject root = doc.object();
+    m_base = doc.object();
+    fromJson(m_base);
+    return true;
+}
+
+void ConfigStore::fromJson(const QJsonObject &root) {
+    m_profiles.clear();
+    m_storages.clear();
+    m_mirrors.clear();
+    m_sets.clear();
+    m_fileSources.clear();
+    m_redisSources.clear();
     for (const auto &v : root.value(QStringLiteral("profiles")).toArray())
         m_profiles.append(profileFromJson(v.toObject()));
     for (const auto &v : root.value(QStringLiteral("storages")).toArray())
@@ -224,10 +294,9 @@ bool ConfigStore::load(QString *error) {
     for (const auto &v : root.value(QStringLiteral("redisSources")).toArray())
         m_redisSources.append(redisSourceFromJson(v.toObject()));
     m_options = root.value(QStringLiteral("options")).toObject();
-    return true;
 }
 
-bool ConfigStore::save(QString *error) const {
+QJsonObject ConfigStore::toJson() const {
     QJsonArray profiles, storages;
     for (const auto &p : m_profiles)
         profiles.append(profileToJson(p));
@@ -251,6 +320,42 @@ bool ConfigStore::save(QString *error) const {
         redisSources.append(redisSourceToJson(r));
     root.insert(QStringLiteral("fileSources"), fileSources);
     root.insert(QStringLiteral("redisSources"), redisSources);
+    return root;
+}
+
+bool ConfigStore::save(QString *error) {
+    // One writer at a time: between re-reading the file and renaming the new one over it, nobody else may write.
+    QLockFile lock(m_path + QStringLiteral(".lock"));
+    lock.setStaleLockTime(30000);
+    if (!lock.tryLock(10000)) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: another Lifeboat process holds %1.lock — try again; if no "
+                                    "lifeboat or lifeboatctl is running, delete the lock file")
+                         .arg(m_path);
+        return false;
+    }
+    QJsonObject root = toJson();
+    QFile current(m_path);
+    if (current.exists()) {
+        if (!current.open(QIODevice::ReadOnly)) {
+            if (error)
+                *error = QStringLiteral("cannot read %1: %2").arg(m_path, current.errorString());
+            return false;
+        }
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(current.readAll(), &pe);
+        current.close();
+        if (!doc.isObject()) {
+            // Never replace a file we cannot read: it may hold settings someone is editing by hand.
+            if (error)
+                *error = QStringLiteral("%1 is not valid JSON (%2); fix or remove it — nothing was saved")
+                             .arg(m_path, pe.errorString());
+            return false;
+        }
+        const QJsonObject disk = doc.object();
+        if (disk != m_base)
+            root = mergeSettings(m_base, root, disk);
+    }
     QSaveFile f(m_path);
     if (!f.open(QIODevice::WriteOnly)) {
         if (error)
@@ -264,6 +369,8 @@ bool ConfigStore::save(QString *error) const {
             *error = QStringLiteral("cannot write %1: %2").arg(m_path, f.errorString());
         return false;
     }
+    m_base = root;
+    fromJson(root);
     return true;
 }
 

@@ -17,12 +17,21 @@ namespace lifeboat {
 
 // Settings in LIFEBOAT_HOME/config.json: profiles, storages and general options. Written atomically (QSaveFile),
 // mode 0600; holds no secrets.
+//
+// The desktop app and lifeboatctl (and several lifeboatctl at once) share the file, each holding its own copy in
+// memory. save() therefore never writes a stale copy over someone else's change: under a lock file it re-reads
+// the file and, if it changed since this copy was loaded or saved, merges — every named item (profile, storage,
+// …) and option this copy changed, added or removed is applied to what is on disk; everything else stays as the
+// other writer left it. Afterwards this copy holds the merged settings.
 class ConfigStore {
 public:
     explicit ConfigStore(QString path);
 
     bool load(QString *error);
-    bool save(QString *error) const;
+    bool save(QString *error);
+    QString path() const { return m_path; }
+    // The settings as config.json holds them (the document save() writes).
+    QJsonObject toJson() const;
 
     const QList<Profile> &profiles() const { return m_profiles; }
     std::optional<Profile> profile(const QString &name) const;
@@ -61,7 +70,10 @@ public:
     static bool isValidName(const QString &name);
 
 private:
+    void fromJson(const QJsonObject &root);
+
     QString m_path;
+    QJsonObject m_base; // the file's content when this copy last loaded or saved it: what "changed" is measured by
     QList<Profile> m_profiles;
     QList<StorageConfig> m_storages;
     QList<MirrorConfig> m_mirrors;
