@@ -6,6 +6,7 @@
 #include "core/ScratchName.h"
 #include "crypto/AgeEncryptStage.h"
 #include "jobs/ChildProcess.h"
+#include "jobs/FailedAttempt.h"
 #include "jobs/ManifestSigner.h"
 #include "jobs/PgDumpCommand.h"
 #include "pg/PgPassFile.h"
@@ -53,7 +54,21 @@ JobResult BackupJob::failBeforeRecord(const Error &e) {
     for (auto &s : m_req.stores)
         s->discard();
     log(e.message);
-    return {e, 0, {}};
+    // Refused or failed before writing: still an attempt, recorded with its error (see FailedAttempt).
+    BackupRecord attempt;
+    attempt.profile = m_req.profile.name;
+    attempt.database = m_database;
+    attempt.kind = QStringLiteral("database");
+    attempt.type = m_req.options.type;
+    attempt.label = m_req.options.label;
+    attempt.setId = m_req.options.setId;
+    attempt.format = m_req.options.format;
+    attempt.started = m_started;
+    QString catalogError;
+    const qint64 id = FailedAttempt::record(m_req.catalog.get(), attempt, e, &catalogError);
+    if (m_req.catalog && id == 0)
+        log(QStringLiteral("warning: the failed attempt could not be recorded in the catalog: %1").arg(catalogError));
+    return {e, id, id ? FailedAttempt::details(id, e) : QJsonObject{}};
 }
 
 bool BackupJob::resolveTables(PgSession &session, QList<PgSession::TableInfo> &tables, Error &error) {
@@ -164,6 +179,7 @@ JobResult BackupJob::finishRecord(BackupRecord &record, const Error &e, const QL
 
 JobResult BackupJob::execute() {
     const QDateTime started = QDateTime::currentDateTimeUtc();
+    m_started = started;
     // The profile's always-excluded tables (e.g. _prisma_migrations) join this run's exclusions, for the counts
     // and for pg_dump alike.
     for (const QString &t : std::as_const(m_req.profile.excludeTables)) {
@@ -177,6 +193,7 @@ JobResult BackupJob::execute() {
     const Conninfo ci = Conninfo::parse(m_req.profile.conninfo, &err);
     if (!ci.isValid())
         return failBeforeRecord(err);
+    m_database = ci.dbname(); // until the server says which database the connection reached
     QString password = m_req.password;
     if (password.isEmpty())
         password = ci.password();
@@ -188,6 +205,7 @@ JobResult BackupJob::execute() {
     if (!session.connect(ci, password))
         return failBeforeRecord(session.error());
     const QString database = session.currentDatabase();
+    m_database = database;
     const PgVersion server = session.serverVersion();
     const PgToolLocator::Tool pgDump = PgToolLocator(m_req.pgToolDir).choose(QStringLiteral("pg_dump"), server, &err);
     if (err)

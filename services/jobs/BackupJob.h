@@ -52,6 +52,8 @@ private:
     QHash<QString, qint64> m_tableBytes;
     qint64 m_totalTableBytes = 0;
     qint64 m_doneTableBytes = 0;
+    QDateTime m_started;
+    QString m_database; // as far as known: the conninfo's, then the server's
 };
 
 } // namespace lifeboat
