@@ -144,6 +144,29 @@ std::unique_ptr<RestoreJob> RestoreWizard::makeJob(const RestoreOptions &o, cons
             req.safetyBackup = SafetyBackup::factory(*profile, secrets.targetPassword, req.storages,
                                                      secrets.storageSecrets, req.catalog, req.pgToolDir);
     }
+    // A typed connection string (or another profile) that reaches a production profile's server gets that
+    // profile's production treatment; the job compares server identities. Its password is read from the keychain
+    // on the job's thread (a blocking read never runs here).
+    const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
+    for (const Profile &prod : m_ctx->config().profiles()) {
+        if (!prod.production || prod.name == o.targetProfile)
+            continue;
+        RestoreJob::Request::ProductionServer ps;
+        ps.profile = prod.name;
+        ps.conninfo = prod.conninfo;
+        auto lookup = [keychain, name = prod.name] {
+            if (!keychain)
+                return QString();
+            KeychainCredentialStore store;
+            return store.read(CredentialStore::profilePasswordKey(name)).value_or(QString());
+        };
+        ps.passwordLookup = lookup;
+        ps.safetyBackup = [prod, lookup, storages = req.storages, storageSecrets = secrets.storageSecrets,
+                           catalog = req.catalog, pgToolDir = req.pgToolDir](const QString &db, Error *why) {
+            return SafetyBackup::factory(prod, lookup(), storages, storageSecrets, catalog, pgToolDir)(db, why);
+        };
+        req.productionServers << ps;
+    }
     return std::make_unique<RestoreJob>(std::move(req));
 }
 
