@@ -21,6 +21,9 @@ std::atomic_bool g_interrupted{false};
 extern "C" void onSignal(int) {
     g_interrupted.store(true);
 }
+// Caught rather than SIG_IGN: an ignored disposition would be inherited by pg_dump & co. across exec, a caught
+// one is reset to the default there.
+extern "C" void onBrokenPipe(int) {}
 
 QString progressLine(const JobProgress &p) {
     const QLocale c = QLocale::c();
@@ -41,10 +44,19 @@ CliJobRunner::CliJobRunner(CliContext &ctx, bool verbose)
     : m_ctx(ctx)
     , m_verbose(verbose) {}
 
+void CliJobRunner::surviveLostReader() {
+    struct sigaction pipeAction {};
+    pipeAction.sa_handler = onBrokenPipe;
+    sigemptyset(&pipeAction.sa_mask);
+    pipeAction.sa_flags = SA_RESTART;
+    ::sigaction(SIGPIPE, &pipeAction, nullptr);
+}
+
 JobResult CliJobRunner::run(std::unique_ptr<Job> job) {
     // A closed terminal (SIGHUP) is a cancel like Ctrl-C and kill: the job cleans up and the run ends CANCELLED.
     for (int sig : {SIGINT, SIGTERM, SIGHUP})
         std::signal(sig, onSignal);
+    surviveLostReader(); // main() did already; a job must never run without it
     const bool tty = ::isatty(STDERR_FILENO);
     JobRunner runner(1);
     QEventLoop loop; // the CLI's own main thread: no GUI to freeze

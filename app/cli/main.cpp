@@ -1,6 +1,7 @@
 #include "BackupCommand.h"
 #include "CatalogCommand.h"
 #include "CliContext.h"
+#include "CliJobRunner.h"
 #include "CliSigning.h"
 #include "FilesCommand.h"
 #include "KeygenCommand.h"
@@ -78,6 +79,7 @@ Exit codes: 0 success, 1 pg tool failure, 2 transfer/storage failure, 3 usage or
 
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
+    CliJobRunner::surviveLostReader();
     QCoreApplication::setApplicationName(QStringLiteral("lifeboatctl"));
     QCoreApplication::setOrganizationName(QStringLiteral("Lifeboat"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIFEBOAT_VERSION));
