@@ -19,6 +19,7 @@
 #include "ui/StorageDialog.h"
 #include "ui/TrayController.h"
 #include "ui/TrayScheduleRunner.h"
+#include "ui/WheelGuard.h"
 
 #include <QAction>
 #include <QApplication>
@@ -74,6 +75,8 @@ MainWindow::MainWindow(AppContext *ctx, QWidget *parent)
     : QMainWindow(parent)
     , m_ctx(ctx) {
     initLifeboatResources();
+    // Before any page exists, so every spin box and combo box is polished with it (see WheelGuard).
+    qApp->installEventFilter(new WheelGuard(this));
     setWindowTitle(tr("Lifeboat"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/lifeboat.svg")));
     setObjectName(QStringLiteral("mainWindow"));
