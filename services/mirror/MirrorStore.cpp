@@ -54,19 +54,20 @@ std::unique_ptr<ByteSink> MirrorStore::writer(const QString &relative, qint64 ex
         return std::make_unique<S3UploadSink>(m_session.get(), fullPath(relative), o);
     }
     // Keys come from the source bucket: untrusted, so they must stay inside the mirror directory.
-    if (!QDir().mkpath(m_root)) {
-        *error = {ExitCode::Transfer, QStringLiteral("cannot create the mirror directory %1").arg(m_root)};
+    // Each new directory is fsynced into its parent: a mirrored file in a directory whose entry was lost is lost.
+    QString why;
+    if (!AtomicFileSink::makeDirectories(m_root, &why)) {
+        *error = {ExitCode::Transfer, QStringLiteral("cannot create the mirror directory %1: %2").arg(m_root, why)};
         return nullptr;
     }
-    QString why;
     const auto path = S3KeyPaths::safeLocalPath(m_root, relative, &why);
     if (!path) {
         *error = {ExitCode::Refused,
                   QStringLiteral("the object \"%1\" cannot be stored in a local directory: %2").arg(relative, why)};
         return nullptr;
     }
-    if (!QDir().mkpath(QFileInfo(*path).absolutePath())) {
-        *error = {ExitCode::Transfer, QStringLiteral("cannot create the directory for %1").arg(*path)};
+    if (!AtomicFileSink::makeDirectories(QFileInfo(*path).absolutePath(), &why)) {
+        *error = {ExitCode::Transfer, QStringLiteral("cannot create the directory for %1: %2").arg(*path, why)};
         return nullptr;
     }
     auto sink = std::make_unique<AtomicFileSink>(*path);
