@@ -366,6 +366,8 @@ void SqlCatalog::loadLocations(QSqlDatabase &d, BackupRecord &r) {
     QSqlQuery q(d);
     q.prepare(QStringLiteral("SELECT storage, kind, path, manifest_path FROM backup_locations WHERE backup_id = ? "
                              "ORDER BY rowid"));
+    // PostgreSQL has no insertion order to return rows in: order them the way a fetch prefers them (local copies,
+    // then buckets) and then by name, so every reader of the team catalog sees the same order.
     if (m_driver == QLatin1String("QPSQL"))
         q.prepare(QStringLiteral("SELECT storage, kind, path, manifest_path FROM backup_locations WHERE backup_id = ? "
                                  "ORDER BY CASE kind WHEN 'local' THEN 0 WHEN 's3' THEN 1 ELSE 2 END, storage, path"));
@@ -411,8 +413,6 @@ bool SqlCatalog::update(const BackupRecord &r, QString *error) {
     q.prepare(QStringLiteral(
         "UPDATE backups SET profile = :profile, database_name = :database_name, kind = :kind, type = :type, "
         "filename = :filename, size = :size, sha256 = :sha256, plain_sha256 = :plain_sha256, encrypted = :encrypted, "
-    // PostgreSQL has no insertion order to return rows in: order them the way a fetch prefers them (local copies,
-    // then buckets) and then by name, so every reader of the team catalog sees the same order.
         "recipients = :recipients, format = :format, compression = :compression, server_version = :server_version, "
         "tool_version = :tool_version, table_count = :table_count, status = :status, error = :error, started = "
         ":started, finished = :finished, duration_ms = :duration_ms, expires = :expires, label = :label, host = "

@@ -176,6 +176,8 @@ SafetyCheck RestoreEngine::checkIntegrity() {
                 .arg(m_source.displayName()));
         if (!m_source.fetchVerified(m_scratch->path(), &e))
             return check(QStringLiteral("integrity"), title, CheckOutcome::Refused, e.message, e.code);
+        for (const QString &s : m_source.copyUsed().skipped)
+            log(QStringLiteral("copy passed over: ") + s);
     }
     if (!m_source.verifyIntegrity(&e, &skipped, &actual))
         return check(QStringLiteral("integrity"), title, CheckOutcome::Refused, e.message,
@@ -208,8 +210,6 @@ SafetyCheck RestoreEngine::inspectArchive() {
     case ArchiveHeader::Kind::Custom:
         m_input = Input::Custom;
         break;
-        for (const QString &s : m_source.copyUsed().skipped)
-            log(QStringLiteral("copy passed over: ") + s);
     case ArchiveHeader::Kind::PlainSql:
         m_input = Input::PlainSql;
         break;
@@ -475,6 +475,9 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
             out.error = e;
             return out;
         }
+        // An unencrypted archive (the verified scratch copy, or a file read in place) goes to pg_restore by path.
+        if (m_path.isEmpty())
+            m_path = m_source.localPlainPath();
         if (!o.tables.isEmpty()) {
             if (!ensureScratch(&e)) {
                 out.error = e;
@@ -505,9 +508,6 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
         ChildProcess child(m_tool.path, args + QStringList{m_path}, env);
         child.setCancelFlag(m_cancel);
         child.setStderrHandler(onLine);
-        // An unencrypted archive (the verified scratch copy, or a file read in place) goes to pg_restore by path.
-        if (m_path.isEmpty())
-            m_path = m_source.localPlainPath();
         ok = child.run(nullptr);
         if (child.wasCancelled())
             out.error = {ExitCode::Cancelled, QStringLiteral("cancelled")};

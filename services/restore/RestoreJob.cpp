@@ -179,14 +179,14 @@ JobResult RestoreJob::execute() {
         return {err, 0, details};
     if (const Error e = src->requireDatabase())
         return {e, 0, details};
-    ChildEnvironment::registerSecret(m_req.password);
-    src->setIdentities(m_req.identities);
-    src->setSecretLookup([secrets = m_req.storageSecrets](const QString &storage) { return secrets.value(storage); });
     // The backup is not deleted (delete, prune) while this restore runs; one being deleted is not restored.
     LeaseGuard lease;
     const qint64 leaseId = src->isRecord() ? src->record().id : 0;
     if (const Error e = LeaseGuard::acquire(m_req.catalog.get(), leaseId, QStringLiteral("restore"), &lease))
         return {e, 0, details};
+    ChildEnvironment::registerSecret(m_req.password);
+    src->setIdentities(m_req.identities);
+    src->setSecretLookup([secrets = m_req.storageSecrets](const QString &storage) { return secrets.value(storage); });
     RestoreEngine engine(std::move(*src), m_req.pgToolDir, m_req.workDir, cancelFlag());
     engine.setLog([this](const QString &l) { log(l); });
 
@@ -199,6 +199,8 @@ JobResult RestoreJob::execute() {
 
     // 1-2: the artifact itself.
     m_checks << engine.checkIntegrity();
+    if (engine.source().copyUsed().valid())
+        details[QStringLiteral("copy")] = engine.source().copyUsed().toJson();
     ManifestVerdict signature;
     m_checks << manifestSignatureCheck(engine.source(), m_req.source, m_req.catalog.get(), m_req.storages,
                                        m_req.storageSecrets, o.requireSigned, &signature);
@@ -209,8 +211,6 @@ JobResult RestoreJob::execute() {
         skip(QStringLiteral("archive"), QStringLiteral("Archive format"));
     if (!blocked() && !engine.hasToc() && (!o.tables.isEmpty() || o.clean || o.dataOnly || o.schemaOnly)) {
         m_checks << make(QStringLiteral("options"), QStringLiteral("Options fit the backup"), CheckOutcome::Refused,
-    if (engine.source().copyUsed().valid())
-        details[QStringLiteral("copy")] = engine.source().copyUsed().toJson();
                          QStringLiteral("a plain SQL backup restores as a whole: --tables, --clean, --data-only and "
                                         "--schema-only need a custom or directory format backup"),
                          ExitCode::Usage);

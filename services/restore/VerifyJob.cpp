@@ -246,6 +246,10 @@ JobResult VerifyJob::execute() {
         return {err, 0, {}};
     if (const Error e = src->requireDatabase(QStringLiteral("verify")))
         return {e, 0, {}};
+    LeaseGuard lease; // not deleted while it is verified (see RestoreJob)
+    const qint64 leaseId = src->isRecord() ? src->record().id : 0;
+    if (const Error e = LeaseGuard::acquire(m_req.catalog.get(), leaseId, QStringLiteral("verify"), &lease))
+        return {e, 0, {}};
     ChildEnvironment::registerSecret(m_req.password);
     src->setIdentities(m_req.identities);
     src->setSecretLookup([secrets = m_req.storageSecrets](const QString &storage) { return secrets.value(storage); });
@@ -256,10 +260,6 @@ JobResult VerifyJob::execute() {
 
     std::unique_ptr<SandboxCluster> sandbox;
     QString serverConninfo = m_req.serverConninfo;
-    LeaseGuard lease; // not deleted while it is verified (see RestoreJob)
-    const qint64 leaseId = src->isRecord() ? src->record().id : 0;
-    if (const Error e = LeaseGuard::acquire(m_req.catalog.get(), leaseId, QStringLiteral("verify"), &lease))
-        return {e, 0, {}};
     QString password = m_req.password;
     if (m_req.sandbox) {
         progress.phase = QStringLiteral("starting sandbox");
@@ -285,6 +285,7 @@ JobResult VerifyJob::execute() {
 
     // The same pre-flight as a restore; a refusal here means the backup cannot be verified (exit 4 for damage).
     QList<SafetyCheck> checks{engine.checkIntegrity()};
+    m_report.copy = engine.source().copyDescription();
     if (!checks.last().refused()) {
         ManifestVerdict signature;
         checks << manifestSignatureCheck(engine.source(), m_req.source, m_req.catalog.get(), m_req.storages,
@@ -301,7 +302,6 @@ JobResult VerifyJob::execute() {
         log(QStringLiteral("check %1: %2 — %3").arg(SafetyCheck::outcomeName(c.outcome), c.title, c.detail));
     if (checks.last().refused()) {
         ExitCode code = ExitCode::Integrity;
-    m_report.copy = engine.source().copyDescription();
         const QString msg = RestoreJob::refusalMessage(checks, &code);
         return finish({code == ExitCode::Refused ? ExitCode::Integrity : code, msg});
     }

@@ -365,6 +365,9 @@ void S3Call::parseSuccess() {
         m_info.etag = QString::fromUtf8(rawHeader("ETag")).remove(QLatin1Char('"'));
         m_info.contentType = QString::fromUtf8(rawHeader("Content-Type"));
         m_info.lastModified = httpDate(rawHeader("Last-Modified"));
+        m_info.serverSideEncryption = QString::fromUtf8(rawHeader("x-amz-server-side-encryption"));
+        if (!rawHeader("x-amz-server-side-encryption-customer-algorithm").isEmpty())
+            m_info.serverSideEncryption = QStringLiteral("SSE-C");
         for (const auto &[name, value] : m_headers) {
             if (name.toLower().startsWith("x-amz-meta-"))
                 m_info.metadata.insert(QString::fromUtf8(name.mid(11).toLower()), QString::fromUtf8(value));

@@ -393,6 +393,9 @@ private slots:
         }
         QVERIFY(changed);
         m[QStringLiteral("tables")] = tables;
+        // A signed manifest that was edited is refused before any restore (tst_manifest_signing); this lie comes
+        // from an unsigned manifest, as an older Lifeboat wrote, so the row-count comparison is what catches it.
+        m.remove(QStringLiteral("signature"));
         QFile out(copy + QStringLiteral(".manifest.json"));
         QVERIFY(out.open(QIODevice::WriteOnly));
         out.write(QJsonDocument(m).toJson());

@@ -1,9 +1,10 @@
 // Application backup sets end to end with real parts: a PostgreSQL database (pg fixture) and a bucket mirror on
-// the S3 fixture, captured by `lifeboatctl set backup` under one set id into a shared PostgreSQL catalog (schema
-// 4 on PostgreSQL), restored by `set restore` into a new database and prefix, refused as a whole when any
+// the S3 fixture, captured by `lifeboatctl set backup` under one set id into a shared PostgreSQL catalog (migrated
+// to the latest schema), restored by `set restore` into a new database and prefix, refused as a whole when any
 // member's safety check fails, and a failing member marking the whole set failed.
 #include "TestEnv.h"
 
+#include "catalog/SqlCatalog.h"
 #include "pipeline/MemorySink.h"
 #include "storage/S3Session.h"
 
@@ -139,7 +140,7 @@ private slots:
                      .exitCode,
                  0);
         QCOMPARE(TestEnv::psql(m_catalogDb, QStringLiteral("SELECT max(version) FROM schema_version")).trimmed(),
-                 QStringLiteral("4"));
+                 QString::number(SqlCatalog::latestSchemaVersion()));
         const QString conn =
             QStringLiteral("host=%1 port=%2 user=postgres dbname=%3")
                 .arg(m_pg.value(QStringLiteral("PG_HOST")), m_pg.value(QStringLiteral("PG_PORT")), m_db);
