@@ -123,8 +123,11 @@ RetentionItem RetentionPruner::itemFor(const BackupRecord &r) {
     RetentionItem it;
     it.id = QString::number(r.id);
     it.source = r.profile;
-    // A scheduled backup belongs to the periods of the fire time it ran for.
-    it.started = r.scheduledFor.isValid() ? r.scheduledFor : r.started;
+    // Ages and order go by the real start. A fire time after it only comes from a `run-due --as-of` replay of
+    // future fires, whose simulated time is then the one that counts.
+    it.started = r.scheduledFor.isValid() && r.scheduledFor > r.started ? r.scheduledFor : r.started;
+    // A scheduled backup fills the periods of the fire time it ran for (a catch-up run starts later).
+    it.periodTime = r.scheduledFor;
     static const QHash<QString, BackupStatus> statuses{{BackupRecord::statusInProgress(), BackupStatus::InProgress},
                                                        {BackupRecord::statusCompleted(), BackupStatus::Completed},
                                                        {BackupRecord::statusFailed(), BackupStatus::Failed},

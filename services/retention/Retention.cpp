@@ -125,8 +125,10 @@ QList<RetentionDecision> Retention::decide(const QList<RetentionItem> &items, co
         QList<QDateTime> local; // in the zone its periods are counted in, parallel to `successful`
         if (anyPeriodRule) {
             local.reserve(successful.size());
-            for (const RetentionItem *p : std::as_const(successful))
-                local.append(p->manual ? p->started.toUTC() : p->started.toTimeZone(zone));
+            for (const RetentionItem *p : std::as_const(successful)) {
+                const QDateTime &t = p->periodTime.isValid() ? p->periodTime : p->started;
+                local.append(p->manual ? t.toUTC() : t.toTimeZone(zone));
+            }
         }
         for (qsizetype i = 0; i < successful.size() && i < policy.last; ++i)
             rankReasons[indexOf(successful[i])].append(QStringLiteral("last (%1 of %2)").arg(i + 1).arg(policy.last));

@@ -18,6 +18,10 @@ struct RetentionItem {
     QString id;
     QString source;    // profile (or file/Redis source) name; retention runs per source
     QDateTime started; // any time spec; compared as instants
+    // The time whose periods the backup fills: a scheduled run's fire time (a catch-up run can start days after
+    // it), else invalid, meaning `started`. Only period keys use it; the 24 h rule, within, keepDays and the
+    // newest-first order go by `started`, when the backup really ran.
+    QDateTime periodTime;
     BackupStatus status = BackupStatus::Completed;
     // Promotion recorded when the backup ran (see Promotion), for display only: retention does not depend on it.
     bool isDaily = false;

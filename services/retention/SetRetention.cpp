@@ -31,6 +31,8 @@ QList<RetentionDecision> SetRetention::decide(const QList<SetRetentionItem> &ite
         Tally &t = tallies[*found];
         if (m.item.started.isValid() && (!c.started.isValid() || m.item.started < c.started))
             c.started = m.item.started;
+        if (m.item.periodTime.isValid() && (!c.periodTime.isValid() || m.item.periodTime < c.periodTime))
+            c.periodTime = m.item.periodTime;
         c.hasLocation = c.hasLocation && m.item.hasLocation;
         c.verificationFailed = c.verificationFailed || m.item.verificationFailed;
         ++t.members;

@@ -18,10 +18,10 @@ struct SetRetentionItem {
 // Retention for application backup sets: a set capture is kept or expired as a whole, never member by member, so
 // a restore of any kept set id always finds every member. Each capture becomes one item for Retention::decide
 // (source = set name): successful only when every member is COMPLETED with an artifact and the capture did not
-// stop part-way (a member that failed verification marks the whole capture so); started = its earliest member;
-// promotion flags, manual/label/keepDays from its first member (all members of a capture share them). IN_PROGRESS in
-// any member keeps the whole capture. Every member gets the capture's decision, its reasons prefixed with the set id.
-// Decisions come back in the order of `items`.
+// stop part-way (a member that failed verification marks the whole capture so); started (and periodTime) = its earliest
+// member's; promotion flags, manual/label/keepDays from its first member (all members of a capture share them).
+// IN_PROGRESS in any member keeps the whole capture. Every member gets the capture's decision, its reasons prefixed
+// with the set id. Decisions come back in the order of `items`.
 class SetRetention {
 public:
     static QList<RetentionDecision> decide(const QList<SetRetentionItem> &items, const RetentionPolicy &policy,

@@ -1,0 +1,1 @@
+lifeboat_add_test(tst_retention_catchup SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_retention_catchup.cpp LIBS lifeboat_jobs lifeboat_retention LABELS unit)
