@@ -30,7 +30,8 @@ namespace lifeboat {
 NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &existing, QWidget *parent)
     : QDialog(parent)
     , m_ctx(ctx)
-    , m_originalName(existing.name) {
+    , m_originalName(existing.name)
+    , m_existing(existing) {
     setWindowTitle(existing.name.isEmpty() ? tr("Add a notification channel")
                                            : tr("Edit notification channel “%1”").arg(existing.name));
     setObjectName(QStringLiteral("notificationDialog"));
@@ -52,9 +53,18 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
     auto *hook = new QWidget(m_pages);
     auto *hf = new QFormLayout(hook);
     hf->setContentsMargins(0, 0, 0, 0);
-    m_url = new QLineEdit(existing.kind == QLatin1String("webhook") ? existing.url : QString(), hook);
+    // A webhook URL usually is its own secret (the Slack/Teams path): it is never shown again once saved, like the
+    // SMTP password; left empty, the channel keeps the URL it has (in the credential store or, for a channel saved
+    // before, in the catalog).
+    m_url = new QLineEdit(hook);
     m_url->setAccessibleName(tr("Webhook URL"));
-    m_url->setPlaceholderText(QStringLiteral("https://hooks.slack.com/services/…"));
+    if (existing.kind == QLatin1String("webhook") && !existing.url.isEmpty())
+        m_url->setPlaceholderText(tr("unchanged: %1…")
+                                      .arg(QUrl(existing.url)
+                                               .toString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery |
+                                                         QUrl::RemoveFragment)));
+    else
+        m_url->setPlaceholderText(QStringLiteral("https://hooks.slack.com/services/…"));
     m_url->setMinimumWidth(380);
     hf->addRow(tr("&URL:"), m_url);
     m_pages->addWidget(hook);
@@ -201,11 +211,17 @@ NotifierRecord NotificationDialog::notifier(QString *error) const {
         return n;
     }
     if (n.kind == QLatin1String("webhook")) {
-        n.url = m_url->text().trimmed();
-        const QUrl u(n.url);
+        const QString typed = m_url->text().trimmed();
+        if (typed.isEmpty() && keepsExistingUrl()) {
+            n.url = m_existing.url;
+            return n;
+        }
+        const QUrl u(typed, QUrl::StrictMode);
         if (!u.isValid() || (u.scheme() != QLatin1String("http") && u.scheme() != QLatin1String("https")) ||
             u.host().isEmpty())
             *error = tr("The webhook needs an http:// or https:// URL.");
+        else // the URL itself goes to the credential store (webhookUrl()), as with lifeboatctl --webhook-stdin
+            n.url = NotificationDispatcher::storedWebhookReference(u);
         return n;
     }
     n.tls = m_tls->currentData().toString();
@@ -227,6 +243,24 @@ NotifierRecord NotificationDialog::notifier(QString *error) const {
     return n;
 }
 
+bool NotificationDialog::keepsExistingUrl() const {
+    return !m_originalName.isEmpty() && m_existing.kind == QLatin1String("webhook") && !m_existing.url.isEmpty();
+}
+
+QString NotificationDialog::webhookUrl() const {
+    const QString typed = m_url->text().trimmed();
+    return typed.isEmpty() ? QString() : QUrl(typed, QUrl::StrictMode).toString(QUrl::FullyEncoded);
+}
+
+QString NotificationDialog::noCredentialStoreMessage() const {
+    return tr("No credential store is available (%1), so the webhook was not saved: its URL usually carries its "
+              "secret, and Lifeboat keeps it only in the credential store, never in the catalog. Unlock or start "
+              "the keychain (Secret Service) and try again, or add it with `lifeboatctl notify add %2 "
+              "--webhook-stdin` after choosing a store with `lifeboatctl secrets use keychain|file`.")
+        .arg(m_ctx->keychainKnown() ? m_ctx->keychain().message : tr("not checked yet"),
+             m_name->text().trimmed().isEmpty() ? QStringLiteral("NAME") : m_name->text().trimmed());
+}
+
 void NotificationDialog::sendTest() {
     if (m_testing)
         return;
@@ -242,15 +276,23 @@ void NotificationDialog::sendTest() {
     m_test->setEnabled(false);
     m_result->setStyleSheet(QString());
     m_result->setText(tr("Sending…"));
-    const QString typed = m_password->text();
-    // A stored password is read only when none was typed and the channel logs in (on the worker: keychain calls
-    // block).
-    const bool readStored = typed.isEmpty() && !n.user.isEmpty() && !m_originalName.isEmpty() &&
-                            m_ctx->keychainKnown() && m_ctx->keychain().available();
-    const QString storedKey = NotificationDispatcher::passwordKey(m_originalName);
+    const bool hook = n.kind == QLatin1String("webhook");
+    const QString typedUrl = hook ? webhookUrl() : QString();
+    NotifierRecord target = n;
+    if (!typedUrl.isEmpty())
+        target.url = typedUrl; // sent directly, nothing stored yet
+    const QString typed = hook ? QString() : m_password->text();
+    // A stored secret (password, or a webhook URL kept in the store) is read only when none was typed and the
+    // channel needs one (on the worker: keychain calls block).
+    const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
+    const bool readStored =
+        !m_originalName.isEmpty() && keychain &&
+        (hook ? typedUrl.isEmpty() && NotificationDispatcher::webhookInStore(n) : typed.isEmpty() && !n.user.isEmpty());
+    const QString storedKey =
+        hook ? NotificationDispatcher::webhookKey(m_originalName) : NotificationDispatcher::passwordKey(m_originalName);
     runAsync(
         this,
-        [n, typed, readStored, storedKey] {
+        [n = target, typed, readStored, storedKey] {
             QString pw = typed;
             if (readStored) {
                 KeychainCredentialStore store;
@@ -279,17 +321,49 @@ void NotificationDialog::accept() {
         m_error->show();
         return;
     }
-    m_saving = true;
     const QString oldName = m_originalName;
     const QString password = m_password->text();
+    // A webhook URL goes to the credential store first (webhook/NAME) and the catalog gets only its reference, as
+    // with `lifeboatctl notify add --webhook-stdin`; a renamed channel's stored URL moves with it. Without a store
+    // nothing is saved: a channel whose URL was dropped would fail exactly when it is needed.
+    const bool hook = n.kind == QLatin1String("webhook");
+    const QString url = hook ? webhookUrl() : QString();
+    const bool moveStored =
+        hook && url.isEmpty() && NotificationDispatcher::webhookInStore(n) && !oldName.isEmpty() && oldName != n.name;
+    if ((!url.isEmpty() || moveStored) && !(m_ctx->keychainKnown() && m_ctx->keychain().available())) {
+        MessageBox::warning(this, tr("Webhook not saved"), noCredentialStoreMessage());
+        return;
+    }
+    m_saving = true;
     runAsync(
         this,
-        [catalog = m_ctx->catalog(), n, oldName] {
+        [catalog = m_ctx->catalog(), n, oldName, url, moveStored] {
             QString err;
+            const QString key = NotificationDispatcher::webhookKey(n.name);
+            const QString oldKey = NotificationDispatcher::webhookKey(oldName);
+            if (!url.isEmpty() || moveStored) {
+                KeychainCredentialStore store;
+                QString secret = url;
+                if (moveStored) {
+                    secret = store.read(oldKey).value_or(QString());
+                    if (secret.isEmpty())
+                        return QStringLiteral("the credential store has no URL for “%1” to move: type the URL "
+                                              "again")
+                            .arg(oldName);
+                }
+                if (!store.write(key, secret))
+                    return QStringLiteral("the credential store did not keep the URL (%1)").arg(store.error().message);
+            }
             if (!catalog->saveNotifier(n, &err))
                 return err.isEmpty() ? QStringLiteral("the catalog refused the channel") : err;
-            if (!oldName.isEmpty() && oldName != n.name && !catalog->removeNotifier(oldName, &err))
-                return err;
+            if (!oldName.isEmpty() && oldName != n.name) {
+                if (!catalog->removeNotifier(oldName, &err))
+                    return err;
+                if (moveStored || !url.isEmpty()) {
+                    KeychainCredentialStore store;
+                    store.remove(oldKey);
+                }
+            }
             return QString();
         },
         [this, n, password](const QString &err) {

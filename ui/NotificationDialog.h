@@ -20,7 +20,9 @@ class AppContext;
 
 // Adds or edits a notification channel: a webhook (JSON POST, Slack/Teams "text") or e-mail over SMTP (host,
 // port, STARTTLS / implicit TLS / none, login), when to speak (failures only or always) and about which sources.
-// The SMTP password goes to the credential store (key smtp/NAME), never to the settings or the catalog. "Send
+// The SMTP password goes to the credential store (key smtp/NAME), never to the settings or the catalog; so does a
+// webhook URL (key webhook/NAME, the catalog keeps only "scheme://host/#credential-store", like lifeboatctl's
+// --webhook-stdin), and without a usable store the dialog refuses to save it. "Send
 // test" really sends, on a worker, and shows the outcome under the button.
 class NotificationDialog : public QDialog {
     Q_OBJECT
@@ -58,8 +60,15 @@ signals:
     void testFinished(bool ok, const QString &message);
 
 private:
+    // Editing a webhook whose URL field was left empty keeps the URL it has.
+    bool keepsExistingUrl() const;
+    // The typed webhook URL (fully encoded), empty when none was typed.
+    QString webhookUrl() const;
+    QString noCredentialStoreMessage() const;
+
     AppContext *m_ctx;
     QString m_originalName;
+    NotifierRecord m_existing;
     QLineEdit *m_name;
     QComboBox *m_kind;
     QStackedWidget *m_pages;

@@ -86,8 +86,12 @@ void NotificationSettings::reload() {
             m_channels = channels;
             m_list->clear();
             for (const NotifierRecord &n : channels) {
-                // Webhook URLs usually carry their secret in the path: show scheme and host only.
-                const QString shown = QUrl(n.url).toString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery);
+                // Webhook URLs usually carry their secret in the path: show scheme and host only (also of a URL
+                // kept in the catalog before the credential store held them).
+                QString shown = QUrl(n.url).toString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery |
+                                                     QUrl::RemoveFragment);
+                if (NotificationDispatcher::webhookInStore(n))
+                    shown += tr(" (URL in the credential store)");
                 const QString about = n.profiles.isEmpty() ? tr("every source") : n.profiles.join(QStringLiteral(", "));
                 auto *item = new QListWidgetItem(
                     tr("%1 — %2 %3, %4, about %5")
@@ -138,10 +142,12 @@ void NotificationSettings::removeChannel() {
     if (!n)
         return;
     const QString name = n->name;
-    const bool hasPassword = n->kind == QLatin1String("smtp") && !n->user.isEmpty();
+    // The SMTP password or the webhook URL the channel keeps in the credential store.
+    const QString secretKey = NotificationDispatcher::secretKey(*n);
+    const bool hasPassword = !secretKey.isEmpty();
     MessageBox::question(this, tr("Remove notification channel"),
                          tr("Remove “%1”? Nobody will be told about backups through it any more.").arg(name),
-                         [this, name, hasPassword](bool yes) {
+                         [this, name, hasPassword, secretKey](bool yes) {
                              if (!yes)
                                  return;
                              runAsync(
@@ -150,12 +156,11 @@ void NotificationSettings::removeChannel() {
                                      QString err;
                                      return catalog->removeNotifier(name, &err) ? QString() : err;
                                  },
-                                 [this, name, hasPassword](const QString &err) {
+                                 [this, hasPassword, secretKey](const QString &err) {
                                      if (!err.isEmpty())
                                          MessageBox::critical(this, tr("Not removed"), err);
                                      else if (hasPassword && m_ctx->keychainKnown() && m_ctx->keychain().available())
-                                         m_ctx->storeSecret(NotificationDispatcher::passwordKey(name), QString(),
-                                                            [](const QString &) {});
+                                         m_ctx->storeSecret(secretKey, QString(), [](const QString &) {});
                                      reload();
                                  },
                                  catalogPool());
