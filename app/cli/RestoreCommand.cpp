@@ -125,8 +125,10 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
         // Never asked for on a terminal: only a stored password (else libpq's own sources).
         if (CredentialStore *store = secrets.persistentStore())
             ps.password = store->read(CredentialStore::profilePasswordKey(prod.name)).value_or(QString());
-        ps.safetyBackup = SafetyBackup::factory(prod, ps.password, req.storages, req.storageSecrets, ctx.catalog(),
-                                                req.pgToolDir);
+        ps.safetyBackup =
+            SafetyBackup::factory(prod, ps.password, req.storages, req.storageSecrets, ctx.catalog(), req.pgToolDir);
+        ps.safetyBackupOf =
+            SafetyBackup::factoryOf(prod, req.storages, req.storageSecrets, ctx.catalog(), req.pgToolDir);
         req.productionServers << ps;
     }
     o.checkRowCounts = true;

@@ -426,7 +426,10 @@ JobResult RestoreJob::execute() {
         session.close();
 
     const RestoreEngine::Outcome out =
-        engine.restore(m_target, m_req.password, o, [this](const JobProgress &p) { reportProgress(p); });
+        engine.restore(m_target, m_req.password, o, [this, &lease](const JobProgress &p) {
+            lease.renewIfDue(); // a restore running past the lease's expiry keeps it
+            reportProgress(p);
+        });
     QJsonObject r{{QStringLiteral("itemsDone"), out.itemsDone},
                   {QStringLiteral("itemsTotal"), out.itemsTotal},
                   {QStringLiteral("bytes"), out.bytes},
@@ -496,14 +499,27 @@ void RestoreJob::productionGuard() {
     if (o.targetProduction || m_req.productionServers.isEmpty())
         return;
     const QString title = QStringLiteral("Production guard");
+    // Fail closed: a production server the target cannot be proved not to be is treated as the target's server. Its
+    // safety backup is of the target itself (what the restore overwrites), kept like that profile's backups.
+    auto treatAsProduction = [&](const Request::ProductionServer &ps, const QString &why) {
+        o.targetProduction = true;
+        o.targetProfile = ps.profile;
+        m_req.safetyBackup =
+            ps.safetyBackupOf ? ps.safetyBackupOf(m_target.toKeywordString(), m_req.password) : ps.safetyBackup;
+        m_checks << make(QStringLiteral("production"), title, CheckOutcome::Warning,
+                         QStringLiteral("could not prove this is not production server \"%1\": %2 — treated as "
+                                        "production: a typed confirmation and a safety backup of the target are "
+                                        "required")
+                             .arg(ps.profile, why));
+    };
     const QString identity = o.expectedServerIdentity;
     if (identity.isEmpty()) {
-        m_checks << make(QStringLiteral("production"), title, CheckOutcome::Warning,
-                         QStringLiteral("the target does not say which server it is (pg_control_system()), so it "
-                                        "cannot be compared with the production profiles"));
+        treatAsProduction(m_req.productionServers.first(),
+                          QStringLiteral("the target does not say which server it is (pg_control_system() gave "
+                                         "nothing: no privilege, or a managed service)"));
         return;
     }
-    QStringList unreachable;
+    QList<const Request::ProductionServer *> unreachable;
     for (const Request::ProductionServer &ps : std::as_const(m_req.productionServers)) {
         Error e;
         const Conninfo pci = Conninfo::parse(ps.conninfo, &e);
@@ -511,11 +527,14 @@ void RestoreJob::productionGuard() {
         const QString password = ps.password.isEmpty() && ps.passwordLookup ? ps.passwordLookup() : ps.password;
         if (!password.isEmpty())
             ChildEnvironment::registerSecret(password);
-        if (!pci.isValid() || !probe.connect(pci, password, 5)) {
-            unreachable << QStringLiteral("\"%1\"").arg(ps.profile);
+        QString other;
+        if (pci.isValid() && probe.connect(pci, password, 5))
+            other = probe.serverIdentity();
+        if (other.isEmpty()) {
+            unreachable << &ps;
             continue;
         }
-        if (probe.serverIdentity() != identity)
+        if (other != identity)
             continue;
         // The same server as a production profile, however the target was spelled: production rules apply, with
         // that profile's safety backup.
@@ -528,15 +547,21 @@ void RestoreJob::productionGuard() {
                              .arg(ps.profile, identity));
         return;
     }
-    m_checks << make(QStringLiteral("production"), title,
-                     unreachable.isEmpty() ? CheckOutcome::Passed : CheckOutcome::Warning,
-                     unreachable.isEmpty()
-                         ? QStringLiteral("not the server of any production profile (%1 compared by system "
-                                          "identifier and port)")
-                               .arg(m_req.productionServers.size())
-                         : QStringLiteral("not the server of the reachable production profiles; %1 could not be "
-                                          "reached to compare")
-                               .arg(unreachable.join(QStringLiteral(", "))));
+    if (!unreachable.isEmpty()) {
+        QStringList names;
+        for (const Request::ProductionServer *ps : std::as_const(unreachable))
+            names << QStringLiteral("\"%1\"").arg(ps->profile);
+        treatAsProduction(*unreachable.first(),
+                          QStringLiteral("production profile(s) %1 could not be reached, or did not say which server "
+                                         "they are, to compare (a password not stored in the keychain is not asked "
+                                         "for)")
+                              .arg(names.join(QStringLiteral(", "))));
+        return;
+    }
+    m_checks << make(QStringLiteral("production"), title, CheckOutcome::Passed,
+                     QStringLiteral("not the server of any production profile (%1 compared by system identifier and "
+                                    "port)")
+                         .arg(m_req.productionServers.size()));
 }
 
 QString RestoreJob::dropCreatedDatabase(PgSession &session, const QString &db, QJsonObject *details) {

@@ -53,6 +53,10 @@ public:
             QString password;
             std::function<QString()> passwordLookup; // when password is empty: read on the job's thread
             SafetyBackupFactory safetyBackup;
+            // This profile's safety backup (its storages, recipients) pointed at another server: used when the
+            // target cannot be told apart from this profile's server, so what the restore overwrites is backed up.
+            // Unset: safetyBackup.
+            std::function<SafetyBackupFactory(const QString &conninfo, const QString &password)> safetyBackupOf;
         };
         QList<ProductionServer> productionServers;
     };
@@ -74,7 +78,9 @@ private:
     JobResult refuse(const QJsonObject &details);
     QJsonObject planJson(RestoreEngine &engine) const;
     bool runPostRestore(QJsonObject *details, Error *error);
-    // Compares the target's server identity with every production profile's (Request::productionServers).
+    // Compares the target's server identity with every production profile's (Request::productionServers). Fails
+    // closed: a target whose identity is unknown, or a production profile that could not be probed, makes the target
+    // production (typed confirmation and safety backup), since it cannot be proved not to be that server.
     void productionGuard();
     // Drops the database this run created after a failed or cancelled restore; returns the note for the error.
     QString dropCreatedDatabase(PgSession &session, const QString &db, QJsonObject *details);

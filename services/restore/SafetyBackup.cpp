@@ -53,4 +53,14 @@ RestoreJob::SafetyBackupFactory SafetyBackup::factory(Profile profile, QString p
     };
 }
 
+std::function<RestoreJob::SafetyBackupFactory(const QString &, const QString &)>
+SafetyBackup::factoryOf(Profile profile, QList<StorageConfig> storages, QHash<QString, QString> storageSecrets,
+                        std::shared_ptr<Catalog> catalog, QString pgToolDir) {
+    return [=](const QString &conninfo, const QString &password) {
+        Profile p = profile;
+        p.conninfo = conninfo;
+        return factory(p, password, storages, storageSecrets, catalog, pgToolDir);
+    };
+}
+
 } // namespace lifeboat

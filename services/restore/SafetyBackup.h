@@ -23,6 +23,11 @@ public:
     static RestoreJob::SafetyBackupFactory factory(Profile profile, QString password, QList<StorageConfig> storages,
                                                    QHash<QString, QString> storageSecrets,
                                                    std::shared_ptr<Catalog> catalog, QString pgToolDir);
+    // The same, pointed at another server (conninfo, password) chosen later: the production guard's backup of a
+    // target it could not tell apart from this profile's server (RestoreJob::Request::ProductionServer).
+    static std::function<RestoreJob::SafetyBackupFactory(const QString &conninfo, const QString &password)>
+    factoryOf(Profile profile, QList<StorageConfig> storages, QHash<QString, QString> storageSecrets,
+              std::shared_ptr<Catalog> catalog, QString pgToolDir);
 };
 
 } // namespace lifeboat

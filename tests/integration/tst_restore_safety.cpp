@@ -394,6 +394,61 @@ CREATE TABLE "odd
         QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("prodg")}).exitCode, 0);
     }
 
+    // The guard fails closed: a production profile whose password is not stored cannot be probed, so a URI target
+    // on the same server cannot be proved not to be it. Production rules apply: a typed confirmation, and a safety
+    // backup of the target (before the fix: a warning, no safety backup, no confirmation beyond the usual).
+    void productionGuardFailsClosed() {
+        QVERIFY(ensureLocalStorage());
+        // Owned by the user the target connects as, who backs it up and restores into it.
+        const QString prod = newDb(QStringLiteral("closed"));
+        sql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1 OWNER lifeboat_user").arg(prod));
+        sql(prod, QStringLiteral("SET ROLE lifeboat_user; CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), "
+                                 "(2), (3)"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("PGPASSWORD"));
+        env.remove(QStringLiteral("PGPASSFILE"));
+        env.insert(QStringLiteral("HC_DB_PASSWORD"),
+                   TestEnv::fixtureValue(QStringLiteral("pg"), QStringLiteral("PG_PASSWORD")));
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("produ"),
+                      QStringLiteral("--conninfo"),
+                      QStringLiteral("host=127.0.0.1 port=%1 user=lifeboat_user dbname=%2").arg(port(), prod),
+                      QStringLiteral("--production"), QStringLiteral("--storage"), QStringLiteral("local")},
+                     {}, env)
+                     .exitCode,
+                 0);
+        const QString script = writeScript(QStringLiteral("closed.sql"), "CREATE TABLE from_script (a int);\n");
+        const QString uri = QStringLiteral("postgresql://lifeboat_user@localhost:%1/postgres").arg(port());
+        const QStringList base{QStringLiteral("restore"),      script,
+                               QStringLiteral("--target"),     uri,
+                               QStringLiteral("--secret-env"), QStringLiteral("HC_DB_PASSWORD"),
+                               QStringLiteral("--target-db"),  prod};
+        // Skipping the safety backup without the typed confirmation: refused, saying why.
+        const TestEnv::Run refused = ctl(base + QStringList{QStringLiteral("--no-safety-backup")}, {}, env);
+        QCOMPARE(refused.exitCode, 6);
+        QVERIFY2(refused.err.contains("could not prove this is not production server \"produ\""),
+                 refused.err.constData());
+        QCOMPARE(TestEnv::psql(prod, QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = 'from_script'")),
+                 QStringLiteral("0"));
+        // Confirmed: the target is backed up first, then restored.
+        const TestEnv::Run r =
+            ctl(QStringList{QStringLiteral("--json")} + base + QStringList{QStringLiteral("--confirm"), prod}, {}, env);
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject out = json(r);
+        QVERIFY2(out.contains(QStringLiteral("safetyBackupId")), r.out.constData());
+        QVERIFY2(r.out.contains("could not prove this is not production server"), r.out.constData());
+        const QString sbId = QString::number(out.value(QStringLiteral("safetyBackupId")).toInteger());
+        const QString back = newDb(QStringLiteral("closedback"));
+        QCOMPARE(ctl({QStringLiteral("restore"), sbId, QStringLiteral("--target"),
+                      TestEnv::pgConninfo(QStringLiteral("postgres")), QStringLiteral("--target-db"), back,
+                      QStringLiteral("--create")})
+                     .exitCode,
+                 0);
+        QCOMPARE(TestEnv::psql(back, QStringLiteral("SELECT count(*) FROM orders")), QStringLiteral("3"));
+        QCOMPARE(TestEnv::psql(prod, QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = 'from_script'")),
+                 QStringLiteral("1"));
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("produ")}).exitCode, 0);
+    }
+
     // SIGTERM while the job shows the safety-backup step: the backup stops, and nothing after it happens — no
     // connection ended, no restore.
     void cancelDuringSafetyBackupStopsEverything() {
