@@ -57,6 +57,9 @@ qint64 Catalog::acquireLease(qint64, const QString &, int, QString *) {
     return -1; // a catalog without leases: nothing to coordinate with, and nothing to refuse
 }
 void Catalog::releaseLease(qint64) {}
+bool Catalog::renewLease(qint64, int) {
+    return true;
+}
 QList<BackupLease> Catalog::otherLeases(qint64, qint64) {
     return {};
 }

@@ -75,6 +75,8 @@ public:
     // backup except `exceptId` (a same-host lease whose process is gone, or an expired one, is dropped on the way).
     virtual qint64 acquireLease(qint64 backupId, const QString &operation, int ttlSeconds, QString *error);
     virtual void releaseLease(qint64 leaseId);
+    // Moves the lease's expiry to now + ttlSeconds (a long operation keeps its lease); false if it is gone.
+    virtual bool renewLease(qint64 leaseId, int ttlSeconds);
     virtual QList<BackupLease> otherLeases(qint64 backupId, qint64 exceptId);
 
     // Notification channels (schema 2).

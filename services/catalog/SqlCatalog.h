@@ -48,6 +48,7 @@ public:
     // Backup leases: SqlCatalogLeases.cpp
     qint64 acquireLease(qint64 backupId, const QString &operation, int ttlSeconds, QString *error) override;
     void releaseLease(qint64 leaseId) override;
+    bool renewLease(qint64 leaseId, int ttlSeconds) override;
     QList<BackupLease> otherLeases(qint64 backupId, qint64 exceptId) override;
     // Signing keys: SqlCatalogKeys.cpp
     bool addSigningKey(const SigningKeyRecord &key, QString *error) override;

@@ -51,6 +51,17 @@ void SqlCatalog::releaseLease(qint64 leaseId) {
     q.exec();
 }
 
+bool SqlCatalog::renewLease(qint64 leaseId, int ttlSeconds) {
+    if (leaseId <= 0)
+        return false;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("UPDATE backup_leases SET expires = ? WHERE id = ?"));
+    q.addBindValue(leaseTime(QDateTime::currentDateTimeUtc().addSecs(ttlSeconds)));
+    q.addBindValue(leaseId);
+    return q.exec() && q.numRowsAffected() == 1;
+}
+
 QList<BackupLease> SqlCatalog::otherLeases(qint64 backupId, qint64 exceptId) {
     QSqlDatabase d = db();
     QSqlQuery q(d);

@@ -99,9 +99,9 @@ VerifyReport::Check VerifyJob::checkForeignKeys(PgSession &db) {
     c.id = QStringLiteral("foreign-keys");
     c.title = QStringLiteral("No orphan rows behind foreign keys");
     PgSession::Rows fks;
-    const QString colList = QStringLiteral(
-        "(SELECT json_agg(a.attname ORDER BY k.ord)::text FROM unnest(c.%1) WITH ORDINALITY "
-        "k(attnum, ord) JOIN pg_attribute a ON a.attrelid = c.%2 AND a.attnum = k.attnum)");
+    const QString colList =
+        QStringLiteral("(SELECT json_agg(a.attname ORDER BY k.ord)::text FROM unnest(c.%1) WITH ORDINALITY "
+                       "k(attnum, ord) JOIN pg_attribute a ON a.attrelid = c.%2 AND a.attnum = k.attnum)");
     if (!db.exec(
             QStringLiteral("SELECT c.conname, cn.nspname, cl.relname, fn.nspname, fl.relname, %1, %2, "
                            "GREATEST(cl.reltuples, 0)::bigint FROM pg_constraint c "
@@ -335,7 +335,10 @@ JobResult VerifyJob::execute() {
     // The server the checks reached, every parameter explicit (the child's environment may have lost PGHOST etc.).
     o.expectedServerIdentity = admin.serverIdentity();
     const RestoreEngine::Outcome out =
-        engine.restore(admin.effective(), password, o, [this](const JobProgress &p) { reportProgress(p); });
+        engine.restore(admin.effective(), password, o, [this, &lease](const JobProgress &p) {
+            lease.renewIfDue(); // a verify running past the lease's expiry keeps it
+            reportProgress(p);
+        });
     VerifyReport::Check restoreCheck;
     restoreCheck.id = QStringLiteral("restore");
     restoreCheck.title = QStringLiteral("Backup restores without errors");
