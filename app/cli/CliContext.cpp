@@ -6,6 +6,9 @@
 #include "core/ChildEnvironment.h"
 #include "core/Home.h"
 #include "jobs/StartupRecovery.h"
+#include "secrets/EncryptedFileCredentialStore.h"
+#include "secrets/KeychainCredentialStore.h"
+#include "secrets/KeychainProbe.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -24,8 +27,30 @@ namespace {
 // a line with --verbose (of the command that happens to run), otherwise one summary line; the record's error says
 // what became of its copies.
 void recoverInterruptedRuns(CliContext &ctx, Catalog &catalog) {
-    StartupRecovery recovery(catalog, ctx.config().storages(),
-                             [&ctx](const QString &storage) { return CliSecrets(ctx).storageSecret(storage); });
+    // Recovery runs before every command, maybe on a terminal that expects no question (`lifeboatctl list`): the
+    // S3 secret comes from the keychain or the secrets file's passphrase variable only, never from a prompt; without
+    // it the cleanup stays pending on the record.
+    const auto secretFor = [&ctx](const QString &storage) -> QString {
+        const auto sc = ctx.config().storage(storage);
+        if (!sc || !sc->isS3() || sc->accessKeyId.isEmpty())
+            return {};
+        const QString key = CredentialStore::storageSecretKey(storage);
+        std::unique_ptr<CredentialStore> store;
+        if (ctx.config().option(QStringLiteral("secretsBackend"), QStringLiteral("auto")) == QLatin1String("file")) {
+            const QString var = ctx.config().option(QStringLiteral("secretsPassphraseEnv"),
+                                                    QStringLiteral("LIFEBOAT_SECRETS_PASSPHRASE"));
+            const QByteArray pass = qgetenv(var.toLocal8Bit().constData());
+            if (!pass.isEmpty())
+                store =
+                    std::make_unique<EncryptedFileCredentialStore>(ctx.home() + QStringLiteral("/secrets.age"), pass);
+        } else if (KeychainProbe::detect().available()) {
+            store = std::make_unique<KeychainCredentialStore>();
+        }
+        const QString value = store ? store->read(key).value_or(QString()) : QString();
+        ChildEnvironment::registerSecret(value);
+        return value;
+    };
+    StartupRecovery recovery(catalog, ctx.config().storages(), secretFor);
     const StartupRecovery::Report report = recovery.run();
     if (report.isEmpty())
         return;

@@ -42,6 +42,8 @@ struct BackupRecord {
     QString label;
     QString host; // workstation that ran the job (stale IN_PROGRESS detection)
     qint64 pid = 0;
+    // Exact identity of the running process (ProcessIdentity::ownerIdentity); empty in records of older versions.
+    QString owner;
     QDateTime verifiedAt;
     QString verifyOutcome; // PASSED | FAILED | empty
     QString setId;         // application backup set this record belongs to (empty: standalone)

@@ -84,6 +84,10 @@ QStringList migrations(bool postgres) {
                        " host TEXT NOT NULL, pid BIGINT NOT NULL, started TEXT NOT NULL, expires TEXT NOT NULL)"
                        ";CREATE INDEX backup_leases_backup ON backup_leases(backup_id)")
             .arg(idType),
+        // 8: the exact identity of the process running a backup (ProcessIdentity::ownerIdentity: machine-id, boot
+        // id, pid namespace, pid, start ticks), so start-up recovery tells a dead run from a live one without
+        // comparing wall clocks
+        QStringLiteral("ALTER TABLE backups ADD COLUMN owner TEXT"),
     };
 }
 
@@ -102,7 +106,7 @@ const char *kColumns =
     "id, profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
     "recipients, format, compression, server_version, tool_version, table_count, status, error, "
     "started, finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, "
-    "scheduled_for";
+    "scheduled_for, owner";
 
 BackupRecord fromQuery(const QSqlQuery &q) {
     BackupRecord r;
@@ -137,6 +141,7 @@ BackupRecord fromQuery(const QSqlQuery &q) {
     r.verifyOutcome = q.value(i++).toString();
     r.setId = q.value(i++).toString();
     r.scheduledFor = fromIso(q.value(i++));
+    r.owner = q.value(i++).toString();
     return r;
 }
 
@@ -171,6 +176,7 @@ void bindRecord(QSqlQuery &q, const BackupRecord &r) {
     q.bindValue(QStringLiteral(":verify_outcome"), nullable(r.verifyOutcome));
     q.bindValue(QStringLiteral(":set_id"), nullable(r.setId));
     q.bindValue(QStringLiteral(":scheduled_for"), nullable(iso(r.scheduledFor)));
+    q.bindValue(QStringLiteral(":owner"), nullable(r.owner));
 }
 } // namespace
 
@@ -386,11 +392,13 @@ bool SqlCatalog::insert(BackupRecord &r, QString *error) {
     q.prepare(QStringLiteral(
         "INSERT INTO backups (profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
         "recipients, format, compression, server_version, tool_version, table_count, status, error, started, "
-        "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, scheduled_for) VALUES "
+        "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, scheduled_for, owner) "
+        "VALUES "
         "(:profile, "
         ":database_name, :kind, :type, :filename, :size, :sha256, :plain_sha256, :encrypted, :recipients, :format, "
         ":compression, :server_version, :tool_version, :table_count, :status, :error, :started, :finished, "
-        ":duration_ms, :expires, :label, :host, :pid, :verified_at, :verify_outcome, :set_id, :scheduled_for)"));
+        ":duration_ms, :expires, :label, :host, :pid, :verified_at, :verify_outcome, :set_id, :scheduled_for, "
+        ":owner)"));
     bindRecord(q, r);
     if (!q.exec()) {
         if (error)
@@ -417,8 +425,7 @@ bool SqlCatalog::update(const BackupRecord &r, QString *error) {
         "tool_version = :tool_version, table_count = :table_count, status = :status, error = :error, started = "
         ":started, finished = :finished, duration_ms = :duration_ms, expires = :expires, label = :label, host = "
         ":host, pid = :pid, verified_at = :verified_at, verify_outcome = :verify_outcome, set_id = :set_id, "
-        "scheduled_for = "
-        ":scheduled_for WHERE id = :id"));
+        "scheduled_for = :scheduled_for, owner = :owner WHERE id = :id"));
     bindRecord(q, r);
     q.bindValue(QStringLiteral(":id"), r.id);
     if (!q.exec() || !writeLocations(d, r, error)) {

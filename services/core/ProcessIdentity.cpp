@@ -1,5 +1,6 @@
 #include "core/ProcessIdentity.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QSysInfo>
@@ -50,7 +51,48 @@ qint64 bootTimeSecs() {
     }
     return 0;
 }
+
+QByteArray readTrimmed(const QString &path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll().trimmed();
+}
 #endif
+
+QByteArray machineId() {
+#ifdef Q_OS_LINUX
+    QByteArray id = readTrimmed(QStringLiteral("/etc/machine-id"));
+    if (id.isEmpty())
+        id = readTrimmed(QStringLiteral("/var/lib/dbus/machine-id"));
+    return id;
+#else
+    return {};
+#endif
+}
+
+QByteArray bootId() {
+#ifdef Q_OS_LINUX
+    return readTrimmed(QStringLiteral("/proc/sys/kernel/random/boot_id"));
+#else
+    return {};
+#endif
+}
+
+// "pid:[4026531836]" -> "4026531836": the inode names the pid namespace, so pids of two containers on one machine
+// are never compared with each other.
+QByteArray pidNamespace() {
+#ifdef Q_OS_LINUX
+    const QString link = QFile::symLinkTarget(QStringLiteral("/proc/self/ns/pid"));
+    const qsizetype open = link.indexOf(QLatin1Char('['));
+    const qsizetype close = link.indexOf(QLatin1Char(']'));
+    if (open < 0 || close <= open)
+        return {};
+    return link.mid(open + 1, close - open - 1).toLatin1();
+#else
+    return {};
+#endif
+}
 
 } // namespace
 
@@ -110,8 +152,52 @@ bool ProcessIdentity::runningSince(qint64 pid, const QDateTime &since) {
 }
 
 QString ProcessIdentity::hostTag() {
-    const QByteArray h = QCryptographicHash::hash(QSysInfo::machineHostName().toUtf8(), QCryptographicHash::Sha256);
+    const QByteArray h = QCryptographicHash::hash(
+        QSysInfo::machineHostName().toUtf8() + '\n' + machineId() + '\n' + pidNamespace(), QCryptographicHash::Sha256);
     return QString::fromLatin1(h.toHex().left(8));
+}
+
+QString ProcessIdentity::ownerIdentity() {
+    const qint64 pid = QCoreApplication::applicationPid();
+    const QByteArray machine = machineId();
+    const QByteArray boot = bootId();
+    const QByteArray ns = pidNamespace();
+    const quint64 ticks = startTicks(pid);
+    if (machine.isEmpty() || boot.isEmpty() || ns.isEmpty() || ticks == 0)
+        return {};
+    return QStringLiteral("v1:%1:%2:%3:%4:%5")
+        .arg(QString::fromLatin1(machine), QString::fromLatin1(boot), QString::fromLatin1(ns))
+        .arg(pid)
+        .arg(ticks);
+}
+
+ProcessIdentity::OwnerState ProcessIdentity::ownerState(const QString &identity) {
+    const QStringList p = identity.split(QLatin1Char(':'));
+    if (p.size() != 6 || p.at(0) != QLatin1String("v1"))
+        return OwnerState::Unknown;
+    bool pidOk = false;
+    bool ticksOk = false;
+    const qint64 pid = p.at(4).toLongLong(&pidOk);
+    const quint64 ticks = p.at(5).toULongLong(&ticksOk);
+    if (!pidOk || !ticksOk || pid <= 0 || ticks == 0)
+        return OwnerState::Unknown;
+    const QByteArray machine = machineId();
+    const QByteArray ns = pidNamespace();
+    if (machine.isEmpty() || ns.isEmpty())
+        return OwnerState::Alive; // cannot tell where we are: never declare anything dead
+    if (p.at(1).toLatin1() != machine || p.at(3).toLatin1() != ns)
+        return OwnerState::Foreign;
+    const QByteArray boot = bootId();
+    if (boot.isEmpty())
+        return OwnerState::Alive;
+    if (p.at(2).toLatin1() != boot)
+        return OwnerState::Dead; // this machine rebooted since: every process of that boot is gone
+    if (!isRunning(pid))
+        return OwnerState::Dead;
+    const quint64 now = startTicks(pid);
+    if (now == 0)
+        return OwnerState::Alive; // a process with that pid runs, but /proc does not say which one
+    return now == ticks ? OwnerState::Alive : OwnerState::Dead;
 }
 
 } // namespace lifeboat

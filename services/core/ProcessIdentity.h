@@ -19,9 +19,25 @@ public:
     // True when pid runs now and started no later than `since` (a record of a backup started at `since` by pid is
     // then still owned by that process). A pid that started after `since` was recycled.
     static bool runningSince(qint64 pid, const QDateTime &since);
-    // A short, filename-safe tag of this machine's host name (the first 8 hex digits of its SHA-256), so names of
-    // scratch files say which host made them without exposing the name or growing socket paths.
+    // A short, filename-safe tag of this machine and pid namespace (the first 8 hex digits of the SHA-256 of host
+    // name, machine-id and pid-namespace inode), so names of scratch files say whose they are without exposing the
+    // name or growing socket paths. Cloned VMs or a container sharing the host name get different tags, so neither
+    // sweeps the other's scratch.
     static QString hostTag();
+
+    // The exact identity of this process, recorded with an IN_PROGRESS record:
+    // "v1:MACHINE_ID:BOOT_ID:PIDNS_INODE:PID:START_TICKS". Empty when any part is unknown (not Linux).
+    static QString ownerIdentity();
+
+    enum class OwnerState {
+        Alive,   // the owner runs here, or it cannot be told: leave its things alone
+        Dead,    // the owner ran on this machine and pid namespace and is certainly gone
+        Foreign, // another machine or pid namespace: never touched from here
+        Unknown, // no (parsable) identity: an older record
+    };
+    // What became of the process an ownerIdentity() string names. Start ticks are compared exactly, never a wall
+    // clock: a clock step (VM resume, NTP catch-up) must not make a live owner look recycled.
+    static OwnerState ownerState(const QString &identity);
 };
 
 } // namespace lifeboat

@@ -37,6 +37,8 @@ QString describeKind(const QString &kind) {
         return QStringLiteral("dump scratch directory");
     if (kind == QLatin1String("sandbox"))
         return QStringLiteral("sandbox cluster");
+    if (kind == QLatin1String("files"))
+        return QStringLiteral("files restore scratch directory");
     return QStringLiteral("scratch entry");
 }
 

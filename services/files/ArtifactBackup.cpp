@@ -1,6 +1,7 @@
 #include "files/ArtifactBackup.h"
 
 #include "core/ArtifactName.h"
+#include "core/ProcessIdentity.h"
 #include "crypto/AgeEncryptStage.h"
 #include "pipeline/GzipStage.h"
 #include "pipeline/HashStage.h"
@@ -88,6 +89,7 @@ bool ArtifactBackup::begin(BackupRecord &record, qint64 sizeHint, Error *error) 
     record.compression = compressionLabel();
     record.host = QSysInfo::machineHostName();
     record.pid = QCoreApplication::applicationPid();
+    record.owner = ProcessIdentity::ownerIdentity(); // start-up recovery tells a live run by it
     // Where the copies are being written, for the start-up recovery after a crash (see BackupJob).
     record.locations.clear();
     for (BackupStore *s : std::as_const(m_begun))

@@ -4,6 +4,8 @@
 #include "files/FilesExtractor.h"
 #include "restore/RestoreSource.h"
 
+#include "core/ScratchName.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
@@ -98,7 +100,7 @@ JobResult FilesRestoreJob::execute() {
     };
     // One copy, the bytes that were hashed: the chosen copy is copied into private scratch with its SHA-256 checked
     // on the way, and the extraction reads that scratch copy — never a second read of a bucket, never another copy.
-    QTemporaryDir scratch(QDir::tempPath() + QStringLiteral("/lifeboat-files-XXXXXX"));
+    QTemporaryDir scratch(ScratchName::templatePath(QStringLiteral("files")));
     if (source->needsFetch()) {
         if (!scratch.isValid())
             return done({ExitCode::Usage,

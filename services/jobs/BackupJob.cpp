@@ -3,6 +3,7 @@
 #include "core/ChildEnvironment.h"
 
 #include "core/ArtifactName.h"
+#include "core/ProcessIdentity.h"
 #include "core/ScratchName.h"
 #include "crypto/AgeEncryptStage.h"
 #include "jobs/ChildProcess.h"
@@ -303,6 +304,7 @@ JobResult BackupJob::execute() {
     record.started = started;
     record.host = QSysInfo::machineHostName();
     record.pid = QCoreApplication::applicationPid();
+    record.owner = ProcessIdentity::ownerIdentity(); // start-up recovery tells a live run by it
     record.tableCount = static_cast<int>(tables.size());
     // Where the copies are being written: if this process dies, the start-up recovery of the next run removes
     // exactly these partial files and aborts these uploads (StartupRecovery). Replaced by the finished copies below.

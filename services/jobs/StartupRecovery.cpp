@@ -51,9 +51,16 @@ QList<BackupRecord> StartupRecovery::interruptedRecords() {
     const QString host = QSysInfo::machineHostName(); // the name the jobs record
     QList<BackupRecord> out;
     for (const BackupRecord &r : m_catalog.list(f)) {
-        // Another host's run may be alive there; a live process here (with the pid it had when the record was
-        // made, not a recycled one) is still writing.
-        if (r.host != host || ProcessIdentity::runningSince(r.pid, r.started))
+        if (!r.owner.isEmpty()) {
+            // The exact owner (machine, boot, pid namespace, pid, start ticks): dead only when it certainly is.
+            // Another machine's or pid namespace's run may be alive there, whatever its host name.
+            if (ProcessIdentity::ownerState(r.owner) == ProcessIdentity::OwnerState::Dead)
+                out << r;
+            continue;
+        }
+        // A record of an older version, with only host name and pid: marked FAILED when no process has that pid,
+        // but its files are left alone (recover()), since a host name does not say which machine wrote them.
+        if (r.host != host || ProcessIdentity::isRunning(r.pid))
             continue;
         out << r;
     }
@@ -64,6 +71,7 @@ StartupRecovery::Report StartupRecovery::run() {
     Report report;
     for (const BackupRecord &r : interruptedRecords())
         recover(r, report);
+    retryPending(report);
     for (const ScratchSweeper::Item &item : ScratchSweeper::sweep(m_scratchDir)) {
         if (item.removed) {
             ++report.scratch;
@@ -77,8 +85,19 @@ StartupRecovery::Report StartupRecovery::run() {
 }
 
 void StartupRecovery::recover(BackupRecord record, Report &report) {
-    QStringList notes; // what the record's error says beyond "interrupted"
+    QStringList notes;             // what the record's error says beyond "interrupted"
+    QList<BackupLocation> pending; // locations whose cleanup did not happen: kept so the next start retries
+    const bool exactOwner = !record.owner.isEmpty();
+    if (!exactOwner && !record.locations.isEmpty()) {
+        const QString why =
+            QStringLiteral("the record names no exact owner (made by an older version), so what the run left at its "
+                           "locations was not touched: remove any .partial file or unfinished upload by hand");
+        report.lines << QStringLiteral("%1: %2").arg(runName(record), why);
+        notes << why;
+    }
     for (const BackupLocation &loc : std::as_const(record.locations)) {
+        if (!exactOwner)
+            break;
         const StorageConfig *sc = nullptr;
         for (const StorageConfig &s : std::as_const(m_storages))
             if (s.name == loc.storage)
@@ -86,21 +105,28 @@ void StartupRecovery::recover(BackupRecord record, Report &report) {
         if (!sc || sc->kind != loc.kind) {
             ++report.problems;
             const QString why = QStringLiteral("storage \"%1\" is not configured here as %2: whatever the run left "
-                                               "there (%3) was not cleaned")
+                                               "there (%3) was not cleaned; cleanup is pending and is retried at the "
+                                               "next start")
                                     .arg(loc.storage, loc.kind, loc.path);
             report.lines << QStringLiteral("%1: %2").arg(runName(record), why);
             notes << why;
+            pending << loc;
             continue;
         }
-        notes +=
-            loc.kind == QLatin1String("s3") ? cleanS3(record, loc, *sc, report) : cleanLocal(record, loc, *sc, report);
+        bool done = true;
+        notes += loc.kind == QLatin1String("s3") ? cleanS3(record, loc, *sc, report, &done)
+                                                 : cleanLocal(record, loc, *sc, report, &done);
+        if (!done)
+            pending << loc;
     }
     record.status = BackupRecord::statusFailed();
     record.error = QStringLiteral("interrupted: the process that ran this backup (pid %1) is gone").arg(record.pid);
     if (!notes.isEmpty())
         record.error += QStringLiteral("; ") + notes.join(QStringLiteral("; "));
     record.finished = QDateTime::currentDateTimeUtc();
-    record.locations.clear(); // no copy of an interrupted run is a backup
+    // No copy of an interrupted run is a backup; a location whose cleanup failed stays on the FAILED record so the
+    // next start can retry it (retryPending()).
+    record.locations = pending;
     QString err;
     if (m_catalog.update(record, &err)) {
         ++report.records;
@@ -111,9 +137,49 @@ void StartupRecovery::recover(BackupRecord record, Report &report) {
     }
 }
 
+void StartupRecovery::retryPending(Report &report) {
+    // FAILED records of a dead run that still carry locations: an earlier recovery could not clean them (no secret,
+    // storage not configured). Only records with an exact owner ever keep locations this way.
+    CatalogFilter f;
+    f.status = BackupRecord::statusFailed();
+    for (BackupRecord r : m_catalog.list(f)) {
+        if (r.owner.isEmpty() || r.locations.isEmpty() || !r.error.startsWith(QLatin1String("interrupted:")) ||
+            ProcessIdentity::ownerState(r.owner) != ProcessIdentity::OwnerState::Dead)
+            continue;
+        QList<BackupLocation> pending;
+        QStringList notes;
+        for (const BackupLocation &loc : std::as_const(r.locations)) {
+            const StorageConfig *sc = nullptr;
+            for (const StorageConfig &s : std::as_const(m_storages))
+                if (s.name == loc.storage)
+                    sc = &s;
+            bool done = false;
+            if (sc && sc->kind == loc.kind)
+                notes += loc.kind == QLatin1String("s3") ? cleanS3(r, loc, *sc, report, &done)
+                                                         : cleanLocal(r, loc, *sc, report, &done);
+            if (!done)
+                pending << loc;
+        }
+        if (pending.size() == r.locations.size())
+            continue; // nothing changed
+        r.locations = pending;
+        r.error = QStringLiteral("interrupted: the process that ran this backup (pid %1) is gone").arg(r.pid);
+        if (!notes.isEmpty())
+            r.error += QStringLiteral("; ") + notes.join(QStringLiteral("; "));
+        if (!pending.isEmpty())
+            r.error += QStringLiteral("; cleanup of %1 location(s) is still pending").arg(pending.size());
+        QString err;
+        if (!m_catalog.update(r, &err)) {
+            ++report.problems;
+            report.lines << QStringLiteral("%1: cannot update it: %2").arg(runName(r), err);
+        }
+    }
+}
+
 QStringList StartupRecovery::cleanLocal(const BackupRecord &record, const BackupLocation &loc, const StorageConfig &sc,
-                                        Report &report) {
+                                        Report &report, bool *done) {
     QStringList notes;
+    *done = true;
     // A catalog row is data: only ever remove inside the storage it names.
     const QString root = QFileInfo(sc.localDir).canonicalFilePath();
     const auto inside = [&root](const QString &file) {
@@ -138,7 +204,8 @@ QStringList StartupRecovery::cleanLocal(const BackupRecord &record, const Backup
         if (!problem.isEmpty()) {
             ++report.problems;
             report.lines << QStringLiteral("%1: %2").arg(runName(record), problem);
-            notes << problem;
+            notes << problem + QStringLiteral(" (cleanup is pending and is retried at the next start)");
+            *done = false;
             continue;
         }
         ++report.partials;
@@ -158,20 +225,30 @@ QStringList StartupRecovery::cleanLocal(const BackupRecord &record, const Backup
 }
 
 QStringList StartupRecovery::cleanS3(const BackupRecord &record, const BackupLocation &loc, const StorageConfig &sc,
-                                     Report &report) {
+                                     Report &report, bool *done) {
     QStringList notes;
+    *done = true;
     const auto problem = [&](const QString &why) {
+        *done = false;
         const QString text = QStringLiteral("the unfinished upload of %1:%2 was not aborted (%3) — its parts are "
-                                            "stored and billed until it is; a bucket lifecycle rule "
-                                            "(AbortIncompleteMultipartUpload) removes such uploads")
+                                            "stored and billed until it is; cleanup is pending and is retried at "
+                                            "the next start; a bucket lifecycle rule "
+                                            "(AbortIncompleteMultipartUpload) also removes such uploads")
                                  .arg(sc.name, loc.path, why);
         ++report.problems;
         report.lines << QStringLiteral("%1: %2").arg(runName(record), text);
         notes << text;
         return notes;
     };
+    // Recovery never asks for a secret (it runs before any command, maybe on a terminal): the lookup reads the
+    // keychain only. A storage with an access key id keeps its secret there; without it, the cleanup waits.
+    const QString secret = m_secretFor ? m_secretFor(sc.name) : QString();
+    if (!sc.accessKeyId.isEmpty() && secret.isEmpty())
+        return problem(QStringLiteral("the secret key of storage \"%1\" is not available without asking for it "
+                                      "(no unlocked keychain)")
+                           .arg(sc.name));
     Error e;
-    auto session = StoreFactory::s3Session(sc, m_secretFor ? m_secretFor(sc.name) : QString(), &e);
+    auto session = StoreFactory::s3Session(sc, secret, &e);
     if (!session)
         return problem(e.message);
     QString prefix = session->config().keyFor(QString());

@@ -14,8 +14,11 @@ namespace lifeboat {
 
 // What the next start does after a crash, `kill -9` or power loss of a Lifeboat process (lifeboatctl and the
 // desktop app both run it when they open the catalog):
-// - a record of this host still IN_PROGRESS whose process is gone (a recycled pid is told apart by the process's
-//   start time) becomes FAILED with an honest error;
+// - an IN_PROGRESS record whose exact owner (BackupRecord::owner: machine-id, boot id, pid namespace, pid, start
+//   ticks) is certainly gone becomes FAILED with an honest error; another machine's or pid namespace's record is
+//   never touched. An older record without an owner is marked FAILED when its pid is gone, its files left alone;
+// - a location whose cleanup failed (no secret without asking, storage not configured) stays on the FAILED record
+//   and is retried at the next start;
 // - before that, what the dead run was writing is cleaned up: the `.partial` files at the record's planned local
 //   locations (inside the configured storage only) and the open multipart uploads of its S3 keys
 //   (ListMultipartUploads on the key, AbortMultipartUpload). A complete copy (the run died after the rename or the
@@ -25,6 +28,7 @@ namespace lifeboat {
 // Records of other hosts and of live processes are never touched. Every item becomes one line of the report.
 class StartupRecovery {
 public:
+    // Must never prompt (keychain only); empty when the secret is not available.
     using SecretLookup = std::function<QString(const QString &storageName)>;
 
     struct Report {
@@ -49,9 +53,12 @@ public:
 
 private:
     void recover(BackupRecord record, Report &report);
+    void retryPending(Report &report);
+    // *done is false when the location could not be cleaned (it stays on the record for the next start).
     QStringList cleanLocal(const BackupRecord &record, const BackupLocation &loc, const StorageConfig &sc,
-                           Report &report);
-    QStringList cleanS3(const BackupRecord &record, const BackupLocation &loc, const StorageConfig &sc, Report &report);
+                           Report &report, bool *done);
+    QStringList cleanS3(const BackupRecord &record, const BackupLocation &loc, const StorageConfig &sc, Report &report,
+                        bool *done);
 
     Catalog &m_catalog;
     QList<StorageConfig> m_storages;

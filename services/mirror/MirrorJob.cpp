@@ -1,6 +1,7 @@
 #include "mirror/MirrorJob.h"
 
 #include "core/ArtifactName.h"
+#include "core/ProcessIdentity.h"
 #include "jobs/StoreFactory.h"
 #include "mirror/MirrorStore.h"
 #include "pipeline/HashStage.h"
@@ -175,6 +176,7 @@ JobResult MirrorJob::execute() {
     record.started = started;
     record.host = QSysInfo::machineHostName();
     record.pid = QCoreApplication::applicationPid();
+    record.owner = ProcessIdentity::ownerIdentity(); // start-up recovery tells a live run by it
     QString catalogError;
     if (!m_req.catalog->insert(record, &catalogError))
         return {{ExitCode::Usage, QStringLiteral("catalog: %1").arg(catalogError)}, 0, {}};

@@ -12,6 +12,7 @@
 #include "core/ProcessIdentity.h"
 #include "storage/S3Session.h"
 
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QDirIterator>
@@ -22,6 +23,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -138,6 +140,17 @@ class TstCrashRecovery : public QObject {
                 return v.toObject();
         }
         return {};
+    }
+
+    // SQL on the catalog of m_home (the sqlite3 tool): to set up records as another machine, or a clock step, leaves
+    // them.
+    QByteArray catalogSql(const QString &sql) {
+        QProcess p;
+        p.start(QStringLiteral("sqlite3"), {QStringLiteral("-cmd"), QStringLiteral(".timeout 10000"),
+                                            m_home + QStringLiteral("/catalog.sqlite"), sql});
+        if (!p.waitForFinished(20000) || p.exitCode() != 0)
+            qWarning("sqlite3 failed: %s", p.readAllStandardError().constData());
+        return p.readAllStandardOutput().trimmed();
     }
 
     // The pid of a process that has exited: it names a dead owner.
@@ -374,6 +387,89 @@ private slots:
         QVERIFY2(waitFor([&] { return processesUsing(dir).isEmpty(); }, 15000), "the abandoned postmaster still runs");
         QVERIFY(!QFileInfo::exists(dir));
         QVERIFY2(next.err.contains("cleaned up after an interrupted run"), next.err.constData());
+    }
+
+    // A second command while a backup runs must not take the live run for a dead one, even when the wall clock
+    // jumped forward since the record was written (VM resume, NTP): its record says it started an hour before the
+    // process did. Its partial file and IN_PROGRESS record stay, and the backup completes.
+    void liveRunSurvivesASecondCommandAfterAClockJump() {
+        QProcess proc;
+        start(proc, {QStringLiteral("backup"), QStringLiteral("big"), QStringLiteral("--storage"),
+                     QStringLiteral("disk"), QStringLiteral("--secret-env"), QStringLiteral("LB_CRASH_PW")});
+        QVERIFY2(waitFor(
+                     [&] {
+                         const QStringList partials = filesBelow(m_store, QStringLiteral(".partial"));
+                         return !partials.isEmpty() && QFileInfo(partials.first()).size() > 256 * 1024;
+                     },
+                     60000),
+                 "the backup never wrote a partial file");
+        const QString earlier = QDateTime::currentDateTimeUtc().addSecs(-3600).toString(Qt::ISODateWithMs);
+        catalogSql(QStringLiteral("UPDATE backups SET started = '%1' WHERE status = 'IN_PROGRESS' AND pid = %2")
+                       .arg(earlier)
+                       .arg(proc.processId()));
+        QCOMPARE(catalogSql(QStringLiteral("SELECT started FROM backups WHERE status = 'IN_PROGRESS'")),
+                 earlier.toUtf8());
+        const QStringList partials = filesBelow(m_store, QStringLiteral(".partial"));
+        const auto other = ctl({QStringLiteral("list")});
+        QVERIFY2(other.exitCode == 0, other.err.constData());
+        QVERIFY2(!other.err.contains("interrupted run"), other.err.constData());
+        QCOMPARE(filesBelow(m_store, QStringLiteral(".partial")), partials);
+        QCOMPARE(records({QStringLiteral("--status"), QStringLiteral("IN_PROGRESS")}).size(), 1);
+        QVERIFY(proc.waitForFinished(300000));
+        QVERIFY2(proc.exitCode() == 0, proc.readAllStandardError().constData());
+        const QJsonArray done = records({QStringLiteral("--profile"), QStringLiteral("big"), QStringLiteral("--status"),
+                                         QStringLiteral("COMPLETED")});
+        QCOMPARE(done.size(), 1);
+        // Clean up for the later cases: only their own files in the store.
+        const auto del = ctl({QStringLiteral("delete"),
+                              QString::number(done.first().toObject().value(QStringLiteral("id")).toInteger()),
+                              QStringLiteral("--force")});
+        QVERIFY2(del.exitCode == 0, del.err.constData());
+    }
+
+    // A record whose owner is another machine (cloned VM, container with the host's UTS name) or another pid
+    // namespace is never touched here, though its host name is ours and its pid is gone here.
+    void otherMachinesRecordIsLeftAlone() {
+        const qint64 gonePid = exitedPid();
+        QVERIFY(gonePid > 0);
+        const QString dir = m_store + QStringLiteral("/foreign");
+        QVERIFY(QDir().mkpath(dir));
+        const QString path = dir + QStringLiteral("/foreign.dump");
+        QFile partial(path + QStringLiteral(".partial"));
+        QVERIFY(partial.open(QIODevice::WriteOnly));
+        partial.write("half a dump");
+        partial.close();
+        const QString host = QSysInfo::machineHostName();
+        const QString owner = ProcessIdentity::ownerIdentity();
+        QVERIFY2(!owner.isEmpty(), "this process has an exact identity");
+        QStringList other = owner.split(QLatin1Char(':'));
+        other[1] = QStringLiteral("0123456789abcdef0123456789abcdef"); // another machine-id
+        other[4] = QString::number(gonePid);
+        QStringList otherNs = owner.split(QLatin1Char(':'));
+        otherNs[3] = QStringLiteral("1"); // another pid namespace on this machine
+        otherNs[4] = QString::number(gonePid);
+        for (const QString &o : {other.join(QLatin1Char(':')), otherNs.join(QLatin1Char(':'))}) {
+            catalogSql(QStringLiteral("INSERT INTO backups (profile, database_name, kind, type, filename, status, "
+                                      "started, host, pid, owner) VALUES ('foreign', 'db', 'postgres', 'full', "
+                                      "'foreign.dump', 'IN_PROGRESS', '%1', '%2', %3, '%4');"
+                                      "INSERT INTO backup_locations (backup_id, storage, kind, path) VALUES "
+                                      "(last_insert_rowid(), 'disk', 'local', '%5')")
+                           .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), host)
+                           .arg(gonePid)
+                           .arg(o, path));
+        }
+        QCOMPARE(catalogSql(QStringLiteral("SELECT COUNT(*) FROM backups WHERE profile = 'foreign'")), QByteArray("2"));
+        const auto next = ctl({QStringLiteral("list")});
+        QVERIFY2(next.exitCode == 0, next.err.constData());
+        QVERIFY2(!next.err.contains("interrupted run"), next.err.constData());
+        QCOMPARE(catalogSql(QStringLiteral("SELECT COUNT(*) FROM backups WHERE profile = 'foreign' AND status = "
+                                           "'IN_PROGRESS'")),
+                 QByteArray("2"));
+        QVERIFY(QFileInfo::exists(path + QStringLiteral(".partial")));
+        // Cleanup for the later cases.
+        catalogSql(QStringLiteral("DELETE FROM backup_locations WHERE backup_id IN (SELECT id FROM backups WHERE "
+                                  "profile = 'foreign'); DELETE FROM backups WHERE profile = 'foreign'"));
+        QDir(dir).removeRecursively();
     }
 
     // Leftovers of live processes, of other hosts and names Lifeboat did not make are never touched.
