@@ -1,6 +1,7 @@
 #include "restore/PsqlScriptFilter.h"
 
 #include <QRegularExpression>
+#include <QSet>
 
 namespace lifeboat {
 
@@ -293,20 +294,84 @@ bool PsqlScriptFilter::metaCommand(const QByteArray &line, qsizetype at, bool li
 }
 
 bool PsqlScriptFilter::statementEnded() {
-    static const QRegularExpression copyIn(QStringLiteral(R"(^COPY\s.*\sFROM\s+STDIN\b)"),
+    // The server, not psql, decides that a statement is COPY FROM STDIN, and psql then reads the following lines as
+    // data; so the filter's idea of it must not be narrower or wider than the server's. Quotes and comments separate
+    // words as whitespace does (COPY"t"FROM STDIN); the part before FROM may hold one level of parentheses (a column
+    // list), never a query (COPY (SELECT … FROM stdin) TO STDOUT is no data block). Any other COPY naming STDIN is
+    // refused rather than guessed.
+    static const QRegularExpression copyIn(QStringLiteral(R"(^COPY\b(?:[^()]|\([^()]*\))*?\bFROM\s+STDIN\b)"),
                                            QRegularExpression::CaseInsensitiveOption |
                                                QRegularExpression::DotMatchesEverythingOption);
-    static const QRegularExpression scs(
-        QStringLiteral(R"(^SET\s+(?:SESSION\s+|LOCAL\s+)?standard_conforming_strings\s*(?:=|TO)\s*'?(\w+)'?)"),
-        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression copyAny(QStringLiteral(R"(^COPY\b)"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression stdinWord(QStringLiteral(R"(\bSTDIN\b)"),
+                                              QRegularExpression::CaseInsensitiveOption);
     const QString bare = QString::fromUtf8(m_bare).trimmed();
-    if (copyIn.match(bare).hasMatch())
-        m_copyNext = true;
-    if (const auto m = scs.match(QString::fromUtf8(m_head).trimmed()); m.hasMatch()) {
-        const QString v = m.captured(1).toLower();
-        m_stdStrings = !(v == QLatin1String("off") || v == QLatin1String("false") || v == QLatin1String("0"));
-    }
     m_inStatement = false;
+    if (copyAny.match(bare).hasMatch()) {
+        if (m_headOverflow)
+            return refuse(QStringLiteral("the COPY statement ending at line %1 is longer than %2 KiB before its data "
+                                         "— too long for Lifeboat to tell whether psql reads data after it, so it "
+                                         "refuses the script; nothing was kept")
+                              .arg(m_lineNo)
+                              .arg(kHeadLimit / 1024));
+        if (copyIn.match(bare).hasMatch())
+            m_copyNext = true;
+        else if (stdinWord.match(bare).hasMatch())
+            return refuse(QStringLiteral("the COPY statement ending at line %1 (\"%2\") names STDIN in a form pg_dump "
+                                         "never writes — Lifeboat cannot tell where its data would end, so it "
+                                         "refuses the script; nothing was kept")
+                              .arg(m_lineNo)
+                              .arg(QString::fromUtf8(m_head.left(80))));
+    }
+    return true;
+}
+
+bool PsqlScriptFilter::checkSettings(const QByteArray &line, bool lineStartsClean) {
+    // psql scans string literals by standard_conforming_strings and splits multibyte characters by the client
+    // encoding; a script that changes either where the filter could read it differently is refused.
+    const QByteArray lower = line.toLower();
+    if (lower.contains("standard_conforming_strings")) {
+        const QByteArray exact = chomp(line);
+        if (exact == "SET standard_conforming_strings = on;" || exact == "SET standard_conforming_strings = off;") {
+            if (lineStartsClean)
+                m_stdStringsNext = exact.endsWith("on;") ? 1 : 0;
+        } else {
+            return refuse(QStringLiteral("line %1 (\"%2\") changes or names standard_conforming_strings other than "
+                                         "pg_dump's own line \"SET standard_conforming_strings = on|off;\" — it "
+                                         "decides how psql reads backslashes in strings, so Lifeboat refuses the "
+                                         "script; nothing was kept")
+                              .arg(m_lineNo)
+                              .arg(snippet(line)));
+        }
+    }
+    static const QRegularExpression setNames(QStringLiteral(R"(\bSET\s+(?:SESSION\s+|LOCAL\s+)?NAMES\b)"),
+                                             QRegularExpression::CaseInsensitiveOption);
+    if (lower.contains("client_encoding") || setNames.match(QString::fromLatin1(line)).hasMatch()) {
+        // Encodings psql accepts for the client only: their second byte can be 0x5C ('\\') or a quote. Names are
+        // compared as PostgreSQL does (lower case, alphanumerics only), aliases included.
+        static const QSet<QByteArray> clientOnly{"sjis",         "shiftjis",   "mskanji", "win932",     "windows932",
+                                                 "shiftjis2004", "big5",       "win950",  "windows950", "gbk",
+                                                 "win936",       "windows936", "cp936",   "uhc",        "win949",
+                                                 "windows949",   "gb18030",    "johab"};
+        QByteArray word;
+        for (qsizetype i = 0; i <= lower.size(); ++i) {
+            const char c = i < lower.size() ? lower.at(i) : ' ';
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                word += c;
+            } else if (c == '_' || c == '-') {
+                continue; // part of the name, dropped like PostgreSQL's clean_encoding_name
+            } else {
+                if (clientOnly.contains(word))
+                    return refuse(QStringLiteral("line %1 (\"%2\") sets the client encoding to %3, a client-only "
+                                                 "encoding whose multibyte characters can hide a backslash from "
+                                                 "Lifeboat's check — make the dump in UTF8 (pg_dump -E UTF8); "
+                                                 "nothing was kept")
+                                      .arg(m_lineNo)
+                                      .arg(snippet(line), QString::fromLatin1(word.toUpper())));
+                word.clear();
+            }
+        }
+    }
     return true;
 }
 
@@ -320,14 +385,23 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
     }
 
     const bool lineStartsClean = m_state == State::Normal && !m_inStatement;
+    if (line.contains('\0'))
+        return refuse(QStringLiteral("line %1 holds a NUL byte outside COPY data — psql and Lifeboat's check could "
+                                     "read such a line differently, and pg_dump never writes one; nothing was kept")
+                          .arg(m_lineNo));
+    if (!checkSettings(line, lineStartsClean))
+        return false;
     int startsHere = 0;
     bool firstAtLineStart = false;
     bool firstEnded = false;
     QByteArray firstHead;
+    qsizetype copyEnd = -1; // where a COPY … FROM STDIN statement ended on this line
     const qsizetype n = line.size();
     auto addHead = [&](char c, bool bare) {
-        if (m_head.size() >= kHeadLimit)
+        if (m_head.size() >= kHeadLimit) {
+            m_headOverflow = true;
             return;
+        }
         const char ch = isSpace(c) ? ' ' : c;
         if (ch == ' ' && m_head.endsWith(' '))
             return;
@@ -342,9 +416,13 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
         case State::Normal:
             if (c == '-' && next == '-') {
                 i = n; // the rest of the line is a comment
+                if (m_inStatement)
+                    addHead(' ', true); // a comment separates words, as whitespace does
                 break;
             }
             if (c == '/' && next == '*') {
+                if (m_inStatement)
+                    addHead(' ', true);
                 m_state = State::BlockComment;
                 m_commentDepth = 1;
                 ++i;
@@ -361,6 +439,7 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
                 m_inStatement = true;
                 m_head.clear();
                 m_bare.clear();
+                m_headOverflow = false;
                 ++startsHere;
                 if (startsHere == 1) {
                     bool onlySpaceBefore = true;
@@ -401,7 +480,10 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
                     firstEnded = true;
                     firstHead = m_head;
                 }
-                statementEnded();
+                if (!statementEnded())
+                    return false;
+                if (m_copyNext)
+                    copyEnd = i;
             }
             break;
         case State::SingleQuote:
@@ -451,6 +533,21 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
     if (startsHere == 1 && !firstEnded)
         firstHead = m_head;
     const bool copyStarts = std::exchange(m_copyNext, false);
+    if (copyStarts) {
+        // psql reads COPY data from the line after the statement's; pg_dump writes `COPY … FROM stdin;` alone on
+        // one line, and anything else around it is where psql and this filter could part ways.
+        bool alone = startsHere == 1 && firstAtLineStart && m_state == State::Normal && !m_inStatement;
+        for (qsizetype k = copyEnd + 1; alone && k < n; ++k)
+            alone = isSpace(line.at(k));
+        if (!alone)
+            return refuse(QStringLiteral("the COPY … FROM STDIN at line %1 (\"%2\") is not alone on its line — "
+                                         "pg_dump always writes it so, and Lifeboat cannot tell where psql would "
+                                         "read its data from; nothing was kept")
+                              .arg(m_lineNo)
+                              .arg(snippet(line)));
+    }
+    if (m_stdStringsNext >= 0)
+        m_stdStrings = std::exchange(m_stdStringsNext, -1) == 1;
 
     if (m_holding) {
         m_holdBuf += line;

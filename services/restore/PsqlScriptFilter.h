@@ -61,6 +61,7 @@ private:
     bool metaCommand(const QByteArray &line, qsizetype at, bool lineStart);
     bool handleConnect(const QByteArray &args);
     bool statementEnded();
+    bool checkSettings(const QByteArray &line, bool lineStartsClean);
     bool forward(const QByteArray &bytes);
     bool flushHeld();
     bool resolveHeld(const Held &h);
@@ -81,6 +82,8 @@ private:
     QByteArray m_head; // the current statement's text so far (bounded), outside comments
     QByteArray m_bare; // the same without the contents of quoted strings and identifiers
     bool m_inStatement = false;
+    bool m_headOverflow = false; // the current statement's head outgrew kHeadLimit
+    int m_stdStringsNext = -1;   // pg_dump's SET standard_conforming_strings line, applied from the next line
     bool m_copyNext = false;
     bool m_copyMidLine = false; // part of a long COPY data line was already forwarded
     bool m_holding = false;     // the current statement is a database-level one held back

@@ -97,6 +97,19 @@ bool RestoreEngine::psqlHasRestrict(const PgVersion &v) {
     }
 }
 
+QString RestoreEngine::plainScriptRefusal(const PgToolLocator::Tool &psql) {
+    if (psqlHasRestrict(psql.version))
+        return {};
+    // The script filter alone is not trusted with a script: where its lexer and psql's could disagree, only psql's
+    // restricted mode stops a meta-command, so a psql without it is refused before anything is touched.
+    return QStringLiteral("%1 %2 has no restricted mode (\\restrict), which Lifeboat needs to run a plain SQL script "
+                          "safely — update the PostgreSQL client to 13.22, 14.19, 15.14, 16.10, 17.6 or newer "
+                          "(Debian: apt install --only-upgrade postgresql-client-%3, or the PGDG "
+                          "postgresql-client-%3), or point pg_tool_dir at such a client; nothing was touched")
+        .arg(psql.path.isEmpty() ? QStringLiteral("psql") : psql.path, psql.version.toString())
+        .arg(psql.version.major);
+}
+
 QByteArray RestoreEngine::restrictKey() {
     // psql accepts an alphanumeric key; 43 characters from the system CSPRNG, fresh for every run.
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -293,6 +306,11 @@ SafetyCheck RestoreEngine::chooseTool(const PgVersion &server) {
             tool = newer;
         }
     }
+    if (!hasToc()) {
+        const QString why = plainScriptRefusal(tool);
+        if (!why.isEmpty())
+            return check(id, title, CheckOutcome::Refused, why);
+    }
     m_tool = tool;
     QString detail =
         QStringLiteral("%1 %2 (%3) for server %4").arg(name, tool.version.toString(), tool.path, server.toString());
@@ -335,17 +353,37 @@ SafetyCheck RestoreEngine::checkReadable(bool needSeekable, bool needDefinitions
     const QString title = QStringLiteral("Archive readable");
     Error e;
     if (!hasToc()) {
-        if (fullRead && m_input == Input::GzipSql) {
-            HashStage null(nullptr);
-            GunzipStage gunzip(&null);
-            if (!m_source.streamPlain(&gunzip, &e) || !gunzip.finish())
+        // The whole script passes the meta-command filter (into a null sink) before anything touches the target:
+        // psql's --single-transaction does not hold a script that says COMMIT itself, so a refusal at its last line
+        // must come before its first statement runs. The restore streams the same bytes through the filter again.
+        (void)fullRead; // a plain script is always read in full here
+        HashStage null(nullptr);
+        PsqlScriptFilter filter(&null, QString());
+        std::unique_ptr<GunzipStage> gunzip;
+        ByteSink *head = &filter;
+        if (m_input == Input::GzipSql) {
+            gunzip = std::make_unique<GunzipStage>(&filter);
+            head = gunzip.get();
+        }
+        if (!m_source.streamPlain(head, &e) || !head->finish()) {
+            head->abort();
+            if (filter.error())
                 return check(id, title, CheckOutcome::Refused,
-                             QStringLiteral("the compressed SQL script is damaged or truncated: %1")
-                                 .arg(e ? e.message : gunzip.error().message),
-                             ExitCode::Integrity);
+                             QStringLiteral("safety scan of the whole script, before anything was touched: %1")
+                                 .arg(filter.error().message),
+                             filter.error().code);
+            if (e.code == ExitCode::Cancelled)
+                return check(id, title, CheckOutcome::Refused, QStringLiteral("cancelled"), ExitCode::Cancelled);
+            return check(
+                id, title, CheckOutcome::Refused,
+                QStringLiteral("the SQL script is damaged or truncated: %1").arg(e ? e.message : head->error().message),
+                ExitCode::Integrity);
         }
         return check(id, title, CheckOutcome::Passed,
-                     QStringLiteral("%1; its statements run in one transaction").arg(inputDescription()));
+                     QStringLiteral("%1, %2 lines scanned, no psql meta-command; its statements run in one "
+                                    "transaction")
+                         .arg(inputDescription())
+                         .arg(filter.linesSeen()));
     }
     if ((needSeekable || needDefinitions || m_input != Input::Custom) && !ensureSeekable(&e))
         return check(id, title, CheckOutcome::Refused, e.message,
@@ -535,11 +573,16 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
             gunzip = std::make_unique<GunzipStage>(&filter);
             head = gunzip.get();
         }
+        if (psql && !psqlHasRestrict(m_tool.version)) {
+            // chooseTool refuses such a psql; this holds the line should a caller skip it.
+            out.error = {ExitCode::Refused, plainScriptRefusal(m_tool)};
+            return out;
+        }
         if (!child.start()) {
             out.error = child.error();
             return out;
         }
-        if (psql && psqlHasRestrict(m_tool.version)) {
+        if (psql) {
             const QByteArray key = restrictKey();
             if (!child.write(QByteArray("\\restrict ") + key + '\n')) {
                 out.error = child.error();
@@ -560,11 +603,6 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
                 out.error = child.error();
                 return out;
             }
-        }
-        if (psql && !psqlHasRestrict(m_tool.version)) {
-            log(QStringLiteral("%1 has no \\restrict (added in 13.22, 14.19, 15.14, 16.10, 17.6): meta-commands are "
-                               "refused by Lifeboat's script filter alone")
-                    .arg(out.command));
         }
         ok = m_source.streamPlain(head, &e) && head->finish();
         out.warnings << filter.notes();

@@ -86,6 +86,9 @@ public:
     // psql's \restrict (restricted mode: every meta-command refused until \unrestrict KEY) exists from these
     // minor releases on; plain scripts run under a fresh key where it does.
     static bool psqlHasRestrict(const PgVersion &version);
+    // Why this psql may not run a plain script (it lacks \restrict), with the minimum releases and the package to
+    // update; empty when it may.
+    static QString plainScriptRefusal(const PgToolLocator::Tool &psql);
     static QByteArray restrictKey();
 
 private:
