@@ -105,7 +105,8 @@ QString RestoreEngine::plainScriptRefusal(const PgToolLocator::Tool &psql) {
     return QStringLiteral("%1 %2 has no restricted mode (\\restrict), which Lifeboat needs to run a plain SQL script "
                           "safely — update the PostgreSQL client to 13.22, 14.19, 15.14, 16.10, 17.6 or newer "
                           "(Debian: apt install --only-upgrade postgresql-client-%3, or the PGDG "
-                          "postgresql-client-%3), or point pg_tool_dir at such a client; nothing was touched")
+                          "postgresql-client-%3), or set the pgToolDir option to such a client's bin directory; "
+                          "nothing was touched")
         .arg(psql.path.isEmpty() ? QStringLiteral("psql") : psql.path, psql.version.toString())
         .arg(psql.version.major);
 }
