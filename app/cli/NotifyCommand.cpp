@@ -38,7 +38,7 @@ int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
                           "the credential store as webhook/NAME, the catalog holds only its host."));
     p.option(QStringLiteral("webhook"),
              QStringLiteral("POST to this URL, kept in the catalog: only for a URL that holds no secret (a URL with "
-                            "user info or a token-like query is refused; use --webhook-stdin)."),
+                            "user info, a path other than / or a query is refused; use --webhook-stdin)."),
              QStringLiteral("URL"));
     p.option(QStringLiteral("smtp"), QStringLiteral("Send e-mail through smtp://HOST:587 or smtps://HOST:465."),
              QStringLiteral("URL"));

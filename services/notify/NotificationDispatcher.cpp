@@ -4,7 +4,6 @@
 #include "notify/WebhookNotifier.h"
 
 #include <QUrl>
-#include <QUrlQuery>
 
 namespace lifeboat {
 
@@ -45,17 +44,13 @@ QString NotificationDispatcher::secretKey(const NotifierRecord &channel) {
 QString NotificationDispatcher::secretInWebhookUrl(const QUrl &url) {
     if (!url.userInfo().isEmpty())
         return QStringLiteral("it carries user info (a login or password)");
-    static const QStringList kTokenish{QStringLiteral("token"),  QStringLiteral("key"),    QStringLiteral("secret"),
-                                       QStringLiteral("sig"),    QStringLiteral("pass"),   QStringLiteral("pwd"),
-                                       QStringLiteral("auth"),   QStringLiteral("code"),   QStringLiteral("credential"),
-                                       QStringLiteral("access"), QStringLiteral("session")};
-    const QUrlQuery query(url);
-    for (const auto &item : query.queryItems()) {
-        const QString key = item.first.toLower();
-        for (const QString &t : kTokenish)
-            if (key.contains(t))
-                return QStringLiteral("its query parameter \"%1\" looks like a token").arg(item.first);
-    }
+    // Slack, Teams and Discord put the secret in the path, and a query can hold one under any name: only a bare
+    // scheme://host[:port][/] is known to hold none.
+    const QString path = url.path(QUrl::FullyEncoded);
+    if (!path.isEmpty() && path != QLatin1String("/"))
+        return QStringLiteral("it has a path, where webhooks keep their secret (Slack, Teams, Discord)");
+    if (url.hasQuery())
+        return QStringLiteral("it has a query, which may hold a token");
     return {};
 }
 

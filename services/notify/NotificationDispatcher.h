@@ -36,7 +36,8 @@ public:
     // a reference, "scheme://host[:port]/#credential-store", which shows where it posts and can't be used.
     static QString storedWebhookReference(const QUrl &url);
     static bool webhookInStore(const NotifierRecord &channel);
-    // Why a webhook URL must not come from a command line (user info, a token-like query parameter); empty if none.
+    // Why a webhook URL must not come from a command line (user info, a path other than "/", a query); empty if
+    // none. Webhooks already in the catalog are not checked again.
     static QString secretInWebhookUrl(const QUrl &url);
 };
 

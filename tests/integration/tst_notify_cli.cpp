@@ -93,7 +93,7 @@ class TstNotifyCli : public QObject {
     int m_smtpPort = 0;
 
     // Runs lifeboatctl while this thread's event loop keeps serving the HTTP sink.
-    TestEnv::Run ctl(const QStringList &args) {
+    TestEnv::Run ctl(const QStringList &args, const QByteArray &stdinData = {}) {
         if (args.contains(QStringLiteral("backup")))
             QTest::qWait(1100); // artifact names are unique to the second
         QProcess p;
@@ -106,12 +106,23 @@ class TstNotifyCli : public QObject {
         connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
         QTimer::singleShot(120000, &loop, &QEventLoop::quit);
         p.start();
+        if (!stdinData.isEmpty())
+            p.write(stdinData);
+        p.closeWriteChannel();
         loop.exec();
         if (p.state() != QProcess::NotRunning) {
             p.kill();
             p.waitForFinished();
         }
         return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    }
+    // A webhook URL with a path holds its secret: it goes on stdin into the credential store, never on argv.
+    int addWebhook(const QString &name, const QString &url, const QStringList &more = {}) {
+        return ctl(QStringList{QStringLiteral("notify"), QStringLiteral("add"), name,
+                               QStringLiteral("--webhook-stdin")} +
+                       more,
+                   url.toUtf8() + '\n')
+            .exitCode;
     }
     bool waitForMail(const QByteArray &needle, int ms) {
         QElapsedTimer t;
@@ -131,6 +142,7 @@ private slots:
         QVERIFY2(!m_pg.isEmpty(), "the pg fixture is not running");
         QVERIFY(m_sink.listen());
         m_home = m_tmp.filePath(QStringLiteral("home"));
+        QCOMPARE(ctl({QStringLiteral("secrets"), QStringLiteral("use"), QStringLiteral("file")}).exitCode, 0);
         m_db = QStringLiteral("lb_notify_%1").arg(QRandomGenerator::global()->bounded(1000000));
         TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(m_db));
         TestEnv::psql(m_db, QStringLiteral("CREATE TABLE t AS SELECT g FROM generate_series(1, 100) g"));
@@ -157,11 +169,9 @@ private slots:
 
     void webhookTestMessageIsSlackCompatibleJson() {
         const QString url = QStringLiteral("http://127.0.0.1:%1/services/T000/SECRETPATH").arg(m_sink.port());
-        auto r = ctl({QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("hook"),
-                      QStringLiteral("--webhook"), url, QStringLiteral("--on"), QStringLiteral("always")});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(addWebhook(QStringLiteral("hook"), url, {QStringLiteral("--on"), QStringLiteral("always")}), 0);
+        auto r = ctl({QStringLiteral("notify"), QStringLiteral("list")});
         // The listing never shows the secret path.
-        r = ctl({QStringLiteral("notify"), QStringLiteral("list")});
         QVERIFY(r.out.contains("hook") && !r.out.contains("SECRETPATH"));
 
         m_sink.requests.clear();
@@ -193,10 +203,8 @@ private slots:
                  QJsonDocument::fromJson(r.out).object().value(QStringLiteral("id")).toInteger());
 
         // "failure" only: a success is not announced, a failure is, with its error.
-        QCOMPARE(ctl({QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("hook"),
-                      QStringLiteral("--webhook"), QStringLiteral("http://127.0.0.1:%1/hook").arg(m_sink.port()),
-                      QStringLiteral("--on"), QStringLiteral("failure")})
-                     .exitCode,
+        QCOMPARE(addWebhook(QStringLiteral("hook"), QStringLiteral("http://127.0.0.1:%1/hook").arg(m_sink.port()),
+                            {QStringLiteral("--on"), QStringLiteral("failure")}),
                  0);
         m_sink.requests.clear();
         QCOMPARE(ctl({QStringLiteral("backup"), QStringLiteral("good")}).exitCode, 0);
@@ -214,11 +222,9 @@ private slots:
     }
 
     void webhookServerErrorIsReportedWithoutTheSecretPath() {
-        QCOMPARE(
-            ctl({QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("hook500"),
-                 QStringLiteral("--webhook"), QStringLiteral("http://127.0.0.1:%1/T/SECRETPATH").arg(m_sink.port())})
-                .exitCode,
-            0);
+        QCOMPARE(addWebhook(QStringLiteral("hook500"),
+                            QStringLiteral("http://127.0.0.1:%1/T/SECRETPATH").arg(m_sink.port())),
+                 0);
         m_sink.status = 500;
         const auto r = ctl({QStringLiteral("notify"), QStringLiteral("test"), QStringLiteral("hook500")});
         m_sink.status = 200;
@@ -230,10 +236,8 @@ private slots:
     }
 
     void runDueReportsAFailedScheduledBackup() {
-        QCOMPARE(ctl({QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("pager"),
-                      QStringLiteral("--webhook"), QStringLiteral("http://127.0.0.1:%1/pager").arg(m_sink.port()),
-                      QStringLiteral("--profile"), QStringLiteral("broken")})
-                     .exitCode,
+        QCOMPARE(addWebhook(QStringLiteral("pager"), QStringLiteral("http://127.0.0.1:%1/pager").arg(m_sink.port()),
+                            {QStringLiteral("--profile"), QStringLiteral("broken")}),
                  0);
         QCOMPARE(
             ctl({QStringLiteral("schedule"), QStringLiteral("add"), QStringLiteral("nightly-broken"),
@@ -254,12 +258,10 @@ private slots:
         QVERIFY(
             body.value(QStringLiteral("text")).toString().contains(QStringLiteral("Scheduled backup nightly-broken")));
         // A notifier limited to a profile stays quiet about the others, even when set to "always".
-        QCOMPARE(
-            ctl({QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("pager"), QStringLiteral("--webhook"),
-                 QStringLiteral("http://127.0.0.1:%1/pager").arg(m_sink.port()), QStringLiteral("--profile"),
-                 QStringLiteral("broken"), QStringLiteral("--on"), QStringLiteral("always")})
-                .exitCode,
-            0);
+        QCOMPARE(addWebhook(QStringLiteral("pager"), QStringLiteral("http://127.0.0.1:%1/pager").arg(m_sink.port()),
+                            {QStringLiteral("--profile"), QStringLiteral("broken"), QStringLiteral("--on"),
+                             QStringLiteral("always")}),
+                 0);
         m_sink.requests.clear();
         QCOMPARE(ctl({QStringLiteral("backup"), QStringLiteral("good")}).exitCode, 0);
         QCOMPARE(ctl({QStringLiteral("schedule"), QStringLiteral("remove"), QStringLiteral("nightly-broken")}).exitCode,

@@ -4,6 +4,7 @@
 // credential store and a token-carrying URL is refused on argv; a password in a --target URI is refused; a password
 // in the catalog URI never reaches an error message. No database is needed: every refusal happens before one.
 #include "TestEnv.h"
+#include "catalog/SqlCatalog.h"
 
 #include <QDir>
 #include <QFile>
@@ -245,7 +246,10 @@ private slots:
         const QString home = newHome();
         for (const QString &url : {QStringLiteral("https://hooks.example.com/in?token=tok-6621"),
                                    QStringLiteral("https://hooks.example.com/in?code=tok-6621&x=1"),
-                                   QStringLiteral("https://bot:tok-6621@hooks.example.com/in")}) {
+                                   QStringLiteral("https://bot:tok-6621@hooks.example.com/in"),
+                                   // Slack, Teams and Discord carry the secret in the path.
+                                   QStringLiteral("https://hooks.slack.com/services/T0/B0/tok-6621"),
+                                   QStringLiteral("https://hooks.example.com/in?x=tok-6621")}) {
             const auto r = ctl(home, {QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("team"),
                                       QStringLiteral("--webhook"), url});
             QVERIFY2(r.exitCode == 3, qPrintable(url));
@@ -293,11 +297,18 @@ private slots:
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains("credential store") && !r.err.contains("SECRETPATH77"), r.err.constData());
 
-        // A webhook kept in the catalog the old way still works next to it.
-        r = ctl(home,
-                {QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("plain"), QStringLiteral("--webhook"),
-                 QStringLiteral("http://127.0.0.1:%1/plain-hook").arg(m_sink.port())});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        // A webhook with a path kept in the catalog the old way (`--webhook URL` accepted it before paths were
+        // refused) still works next to it.
+        {
+            lifeboat::SqlCatalog cat(QStringLiteral("QSQLITE"), home + QStringLiteral("/catalog.sqlite"));
+            QString err;
+            QVERIFY2(cat.open(&err), qPrintable(err));
+            lifeboat::NotifierRecord plain;
+            plain.name = QStringLiteral("plain");
+            plain.kind = QStringLiteral("webhook");
+            plain.url = QStringLiteral("http://127.0.0.1:%1/plain-hook").arg(m_sink.port());
+            QVERIFY2(cat.saveNotifier(plain, &err), qPrintable(err));
+        }
         m_sink.requests.clear();
         r = ctl(home, {QStringLiteral("notify"), QStringLiteral("test"), QStringLiteral("plain")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
