@@ -37,6 +37,9 @@ public:
 
     virtual bool insert(BackupRecord &record, QString *error) = 0; // sets record.id
     virtual bool update(const BackupRecord &record, QString *error) = 0;
+    // Only the fire time a scheduled backup ran for: a whole-record update here could overwrite a concurrent
+    // change to the record (a verification outcome, an expiry).
+    virtual bool setScheduledFor(qint64 id, const QDateTime &fireTime, QString *error) = 0;
     virtual std::optional<BackupRecord> get(qint64 id) = 0;
     virtual QList<BackupRecord> list(const CatalogFilter &filter) = 0;
     virtual int count(const CatalogFilter &filter) = 0;

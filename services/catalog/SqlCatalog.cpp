@@ -437,6 +437,19 @@ bool SqlCatalog::update(const BackupRecord &r, QString *error) {
     return d.commit();
 }
 
+bool SqlCatalog::setScheduledFor(qint64 id, const QDateTime &fireTime, QString *error) {
+    QSqlQuery q(db());
+    q.prepare(QStringLiteral("UPDATE backups SET scheduled_for = :scheduled_for WHERE id = :id"));
+    q.bindValue(QStringLiteral(":scheduled_for"), nullable(iso(fireTime)));
+    q.bindValue(QStringLiteral(":id"), id);
+    if (!q.exec()) {
+        if (error)
+            *error = QStringLiteral("catalog update failed: %1").arg(q.lastError().text());
+        return false;
+    }
+    return true;
+}
+
 std::optional<BackupRecord> SqlCatalog::get(qint64 id) {
     QSqlDatabase d = db();
     QSqlQuery q(d);

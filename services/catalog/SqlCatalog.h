@@ -25,6 +25,7 @@ public:
     int schemaVersion() override;
     bool insert(BackupRecord &record, QString *error) override;
     bool update(const BackupRecord &record, QString *error) override;
+    bool setScheduledFor(qint64 id, const QDateTime &fireTime, QString *error) override;
     std::optional<BackupRecord> get(qint64 id) override;
     QList<BackupRecord> list(const CatalogFilter &filter) override;
     int count(const CatalogFilter &filter) override;

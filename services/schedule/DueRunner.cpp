@@ -299,13 +299,9 @@ DueRunner::Run DueRunner::finish(const Claim &claim, const JobResult &result, co
     r.message = result.ok() ? QStringLiteral("backup #%1 completed").arg(result.recordId) : result.error.message;
     QString err;
     // The period a scheduled backup belongs to is its fire time's (also under run-due --as-of replays).
-    if (result.recordId > 0 && claim.fireTime.isValid()) {
-        if (auto rec = m_catalog->get(result.recordId)) {
-            rec->scheduledFor = claim.fireTime;
-            if (!m_catalog->update(*rec, &err))
-                r.warning = err;
-        }
-    }
+    if (result.recordId > 0 && claim.fireTime.isValid() &&
+        !m_catalog->setScheduledFor(result.recordId, claim.fireTime, &err))
+        r.warning = err;
     if (!m_catalog->markScheduleChecked(claim.schedule.name, now, now, result.recordId, r.status, &err))
         r.warning = err;
     m_catalog->unlockSchedule(claim.schedule.name, m_owner);
