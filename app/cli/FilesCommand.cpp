@@ -313,11 +313,10 @@ int FilesCommand::restore(CliContext &ctx, const QStringList &args, bool verifyO
                   << copy.value(QStringLiteral("storage")).toString() << "\" ("
                   << copy.value(QStringLiteral("location")).toString() << ")" << Qt::endl;
     }
-    ctx.err() << (verifyOnly ? "Verified: " : "Restored: ")
-                  << r.details.value(QStringLiteral("fileCount")).toInteger() << " files, "
-                  << QLocale().formattedDataSize(r.details.value(QStringLiteral("totalBytes")).toInteger())
-                  << (verifyOnly ? QString()
-                                 : QStringLiteral(" into ") + r.details.value(QStringLiteral("target")).toString())
-                  << Qt::endl;
+    ctx.err() << (verifyOnly ? "Verified: " : "Restored: ") << r.details.value(QStringLiteral("fileCount")).toInteger()
+              << " files, " << QLocale().formattedDataSize(r.details.value(QStringLiteral("totalBytes")).toInteger())
+              << (verifyOnly ? QString()
+                             : QStringLiteral(" into ") + r.details.value(QStringLiteral("target")).toString())
+              << Qt::endl;
     return 0;
 }

@@ -122,6 +122,8 @@ int main(int argc, char **argv) {
     }
 
     using Handler = std::function<int(CliContext &, const QStringList &)>;
+    // One command a line: it reads as the table it is.
+    // clang-format off
     const std::map<QString, Handler> commands{
         {QStringLiteral("profile"), &ProfileCommand::run},
         {QStringLiteral("storage"), &StorageCommand::run},
@@ -146,6 +148,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("files"), &FilesCommand::run},
         {QStringLiteral("redis"), &RedisCommand::run},
     };
+    // clang-format on
     const auto it = commands.find(args.first());
     CliContext ctx(lifeboat::Home::resolve(home), json);
     ctx.setCatalogUri(catalogUri);

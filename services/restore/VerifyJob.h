@@ -37,7 +37,7 @@ public:
         std::vector<AgeIdentity> identities;
         QString pgToolDir;
         QString workDir;
-        bool sandbox = false; // verify on a throwaway local cluster (SandboxCluster) instead of serverConninfo
+        bool sandbox = false;       // verify on a throwaway local cluster (SandboxCluster) instead of serverConninfo
         bool requireSigned = false; // refuse unsigned manifests and unknown signers (RestoreOptions::requireSigned)
     };
 

@@ -22,11 +22,11 @@ struct VerifyReport {
         qint64 durationMs = 0;
     };
 
-    QString source;   // "backup #12 (…)" or a path
-    QString copy;     // which stored copy was read ("copy used: S3 storage …"), empty for a file
+    QString source;    // "backup #12 (…)" or a path
+    QString copy;      // which stored copy was read ("copy used: S3 storage …"), empty for a file
     QString signature; // who signed the manifest ("signed by this installation (key …)", "unsigned", …)
-    QString server;   // host:port
-    QString database; // the temporary database
+    QString server;    // host:port
+    QString database;  // the temporary database
     QString tool;
     QDateTime started;
     QDateTime finished;

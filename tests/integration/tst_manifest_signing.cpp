@@ -448,9 +448,9 @@ private slots:
         QCOMPARE(keys.size(), 2);
         QCOMPARE(TestEnv::psql(catalogDb, QStringLiteral("SELECT count(*) FROM signing_keys")).trimmed(),
                  QStringLiteral("2"));
-        QCOMPARE(TestEnv::psql(catalogDb, QStringLiteral("SELECT count(*) FROM schema_version WHERE version = 5"))
-                     .trimmed(),
-                 QStringLiteral("1"));
+        QCOMPARE(
+            TestEnv::psql(catalogDb, QStringLiteral("SELECT count(*) FROM schema_version WHERE version = 5")).trimmed(),
+            QStringLiteral("1"));
     }
 };
 
