@@ -55,4 +55,37 @@ bool PinnedCatalog::hasFilename(const QString &filename) {
     return onCatalogThread([this, &filename] { return m_inner->hasFilename(filename); });
 }
 
+bool PinnedCatalog::setScheduledFor(qint64 id, const QDateTime &fireTime, QString *error) {
+    return onCatalogThread([this, id, &fireTime, error] { return m_inner->setScheduledFor(id, fireTime, error); });
+}
+
+qint64 PinnedCatalog::acquireLease(qint64 backupId, const QString &operation, int ttlSeconds, QString *error) {
+    return onCatalogThread([this, backupId, &operation, ttlSeconds, error] {
+        return m_inner->acquireLease(backupId, operation, ttlSeconds, error);
+    });
+}
+
+void PinnedCatalog::releaseLease(qint64 leaseId) {
+    onCatalogThread([this, leaseId] {
+        m_inner->releaseLease(leaseId);
+        return true;
+    });
+}
+
+bool PinnedCatalog::renewLease(qint64 leaseId, int ttlSeconds) {
+    return onCatalogThread([this, leaseId, ttlSeconds] { return m_inner->renewLease(leaseId, ttlSeconds); });
+}
+
+QList<BackupLease> PinnedCatalog::otherLeases(qint64 backupId, qint64 exceptId) {
+    return onCatalogThread([this, backupId, exceptId] { return m_inner->otherLeases(backupId, exceptId); });
+}
+
+bool PinnedCatalog::addSigningKey(const SigningKeyRecord &key, QString *error) {
+    return onCatalogThread([this, &key, error] { return m_inner->addSigningKey(key, error); });
+}
+
+QList<SigningKeyRecord> PinnedCatalog::signingKeys() {
+    return onCatalogThread([this] { return m_inner->signingKeys(); });
+}
+
 } // namespace lifeboat

@@ -25,6 +25,15 @@ public:
     int recoverInterrupted(const QString &host) override;
     bool hasArtifact(const QString &filename, const QString &sha256) override;
     bool hasFilename(const QString &filename) override;
+    bool setScheduledFor(qint64 id, const QDateTime &fireTime, QString *error) override;
+    // Leases and signing keys go to the real catalog too: the defaults would make the desktop app's restores hold
+    // no lease and its manifests' keys unknown.
+    qint64 acquireLease(qint64 backupId, const QString &operation, int ttlSeconds, QString *error) override;
+    void releaseLease(qint64 leaseId) override;
+    bool renewLease(qint64 leaseId, int ttlSeconds) override;
+    QList<BackupLease> otherLeases(qint64 backupId, qint64 exceptId) override;
+    bool addSigningKey(const SigningKeyRecord &key, QString *error) override;
+    QList<SigningKeyRecord> signingKeys() override;
 
 private:
     std::shared_ptr<Catalog> m_inner;
