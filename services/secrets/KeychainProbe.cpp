@@ -1,20 +1,25 @@
 #include "secrets/KeychainProbe.h"
 
+#include <QCoreApplication>
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
 #include <QDBusMessage>
 #include <QDBusObjectPath>
 #include <QDBusReply>
 #include <QDBusVariant>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QThread>
 #include <QUuid>
 
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
-#include <thread>
+#include <mutex>
+#include <vector>
 
 namespace lifeboat {
 
@@ -125,6 +130,66 @@ KeychainStatus probe(int timeoutMs) {
     return result;
 }
 
+// Probe threads are QThreads the process keeps track of, not detached std::threads: a detached thread still inside
+// QtDBus (or tearing down its adopted-thread data) while main() returns races the global destructors of Qt and
+// libdbus, a heap corruption that showed up once in CI as "double free or corruption" at the end of a
+// `lifeboatctl set backup`. Finished threads are reaped at the next probe; the application's post routine waits
+// for the rest (bounded: each D-Bus call inside is bounded by its own timeout).
+class ProbeThreads {
+public:
+    static ProbeThreads &instance() {
+        static ProbeThreads *self = new ProbeThreads; // intentionally never destroyed: used from the post routine
+        return *self;
+    }
+
+    void start(std::function<void()> work) {
+        QThread *t = QThread::create(std::move(work));
+        t->setObjectName(QStringLiteral("lifeboat-keychain-probe"));
+        std::lock_guard lock(m_mutex);
+        reapFinishedLocked();
+        if (!m_hooked && QCoreApplication::instance()) {
+            qAddPostRoutine(&ProbeThreads::joinAll);
+            m_hooked = true;
+        }
+        m_threads.push_back(t);
+        t->start();
+    }
+
+private:
+    void reapFinishedLocked() {
+        for (auto it = m_threads.begin(); it != m_threads.end();) {
+            if ((*it)->isFinished()) {
+                (*it)->wait();
+                delete *it;
+                it = m_threads.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+
+    static void joinAll() {
+        ProbeThreads &self = instance();
+        std::lock_guard lock(self.m_mutex);
+        // libdbus's own default timeout is 25 s; a probe that is still stuck after that is left running (the
+        // process may then exit under it, as before), everything else is joined.
+        QDeadlineTimer deadline(30000);
+        for (auto it = self.m_threads.begin(); it != self.m_threads.end();) {
+            if ((*it)->wait(deadline)) {
+                delete *it;
+                it = self.m_threads.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        self.m_hooked = false;
+    }
+
+    std::mutex m_mutex;
+    std::vector<QThread *> m_threads;
+    bool m_hooked = false;
+};
+
 } // namespace
 
 KeychainStatus KeychainProbe::detect(int timeoutMs) {
@@ -132,7 +197,7 @@ KeychainStatus KeychainProbe::detect(int timeoutMs) {
     // drops the answer.
     auto promise = std::make_shared<std::promise<KeychainStatus>>();
     std::future<KeychainStatus> answer = promise->get_future();
-    std::thread([promise, timeoutMs] { promise->set_value(probe(timeoutMs)); }).detach();
+    ProbeThreads::instance().start([promise, timeoutMs] { promise->set_value(probe(timeoutMs)); });
     if (answer.wait_for(std::chrono::milliseconds(timeoutMs)) != std::future_status::ready)
         return make(KeychainStatus::State::NotResponding,
                     QStringLiteral("no keychain: the D-Bus session bus or the Secret Service did not answer within "

@@ -25,10 +25,12 @@ struct KeychainStatus {
 // will have to be given each time. Talks D-Bus directly (org.freedesktop.Secret.Service) rather than through
 // QtKeychain, because QtKeychain 0.13 cannot tell "no backend" apart from other failures and has no availability
 // check. The whole probe runs on a helper thread and is abandoned after `timeoutMs`, so a wedged bus or a service
-// that never finishes activating cannot hang the caller. Safe from any thread; blocks the caller up to timeoutMs.
-// Known limit: with a bus that accepts the connection but never answers, QtDBus's own connection thread stays
-// blocked in libdbus's 25 s default timeout, which can delay process exit by up to that long (the answer itself
-// still comes after timeoutMs). No bus at all, or no Secret Service on it, answers within milliseconds.
+// that never finishes activating cannot hang the caller; the QCoreApplication's destructor joins the helper threads
+// still running (up to 30 s), so none of them is inside QtDBus while the process tears down. Safe from any thread;
+// blocks the caller up to timeoutMs. Known limit: with a bus that accepts the connection but never answers,
+// QtDBus's own connection thread stays blocked in libdbus's 25 s default timeout, which can delay process exit by
+// up to that long (the answer itself still comes after timeoutMs). No bus at all, or no Secret Service on it,
+// answers within milliseconds.
 class KeychainProbe {
 public:
     static KeychainStatus detect(int timeoutMs = 3000);
