@@ -8,6 +8,7 @@
 #include "storage/S3Session.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 
 namespace lifeboat {
 
@@ -35,6 +36,38 @@ BucketOperations::Resolved BucketOperations::resolve(const StorageConfig &storag
     const QString secret = storage.accessKeyId.isEmpty() ? QString() : secretLookup(keychain)(storage.name);
     r.config = StoreFactory::s3Config(storage, secret, &r.error);
     return r;
+}
+
+Error BucketOperations::testStorage(const StorageConfig &storage, const QString &secret, const QString &keychainName,
+                                    bool keychain, QString *summary) {
+    if (storage.isLocal()) {
+        // The folder is created by the first backup: its nearest existing ancestor must take new entries.
+        QFileInfo dir(storage.localDir);
+        while (!dir.exists() && dir.absolutePath() != dir.absoluteFilePath())
+            dir = QFileInfo(dir.absolutePath());
+        if (!dir.isDir())
+            return {ExitCode::Usage, tr("%1 is not a folder").arg(dir.absoluteFilePath())};
+        if (!dir.isWritable())
+            return {ExitCode::Usage, tr("%1 is not writable by this user").arg(dir.absoluteFilePath())};
+        *summary = dir.absoluteFilePath() == QFileInfo(storage.localDir).absoluteFilePath()
+                       ? tr("The folder exists and is writable.")
+                       : tr("The folder does not exist yet; %1 is writable, so the first backup creates it.")
+                             .arg(dir.absoluteFilePath());
+        return {};
+    }
+    QString key = secret;
+    if (key.isEmpty() && !storage.accessKeyId.isEmpty() && !keychainName.isEmpty())
+        key = secretLookup(keychain)(keychainName);
+    Error e;
+    const auto config = StoreFactory::s3Config(storage, key, &e);
+    if (!config)
+        return e;
+    S3Session session(*config);
+    S3ListResult page;
+    if (Error listed = session.listObjects(config->keyFor(QString()), QStringLiteral("/"), {}, 1, &page))
+        return listed;
+    *summary = tr("Bucket %1 answered: listing with these credentials works.").arg(storage.bucket);
+    return {};
 }
 
 QHash<QString, qint64> BucketOperations::catalogIndex(Catalog &catalog, const QString &storageName) {

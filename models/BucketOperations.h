@@ -35,6 +35,11 @@ public:
 
     // Connection settings of an S3 storage: its keychain secret, or the AWS credential chain.
     static Resolved resolve(const StorageConfig &storage, bool keychain);
+    // The storage editor's Test: can these settings be used as they stand? S3: one listing of the bucket under the
+    // prefix with `secret` (empty: the keychain's copy under `keychainName`, or the AWS chain); local: the folder
+    // exists (or its parent does) and is writable. Empty message: it works; `*summary` says what was checked.
+    static Error testStorage(const StorageConfig &storage, const QString &secret, const QString &keychainName,
+                             bool keychain, QString *summary);
     // Object key → record id of the storage's catalogued copies.
     static QHash<QString, qint64> catalogIndex(Catalog &catalog, const QString &storageName);
     // plainKeys: objects the catalog does not know (deleted with their manifest). recordIds: catalogued backups,

@@ -285,7 +285,11 @@ void AppContext::storeSecret(const QString &key, const QString &secret, std::fun
             const bool ok = secret.isEmpty() ? store.remove(key) : store.write(key, secret);
             return ok ? QString() : store.error().message;
         },
-        [then](const QString &error) { then(error); });
+        [this, key, then](const QString &error) {
+            if (error.isEmpty())
+                emit secretChanged(key); // connections made with the old secret reconnect
+            then(error);
+        });
 }
 
 } // namespace lifeboat

@@ -79,6 +79,7 @@ signals:
     void restoreRequested(const QString &spec);
     void currentProfileChanged(const QString &profile);
     void keychainChanged();
+    void secretChanged(const QString &key); // storeSecret wrote (or removed) this credential-store entry
     void catalogChanged(); // a job finished or a record changed: views reload
 
 private:

@@ -1,5 +1,6 @@
 #include "ui/BucketsPage.h"
 
+#include "core/CredentialStore.h"
 #include "jobs/BucketArtifacts.h"
 #include "models/Async.h"
 #include "models/BucketModel.h"
@@ -146,6 +147,11 @@ BucketsPage::BucketsPage(AppContext *ctx, QWidget *parent)
         if (!m_model && !m_storageName.isEmpty())
             openStorage(m_storageName);
     });
+    // The connection holds the secret it was made with: a secret changed in the storage editor reconnects.
+    connect(m_ctx, &AppContext::secretChanged, this, [this](const QString &key) {
+        if (!m_storageName.isEmpty() && key == CredentialStore::storageSecretKey(m_storageName))
+            openStorage(m_storageName, currentPrefix());
+    });
     reloadStorages();
     updateActions();
 }
@@ -209,12 +215,10 @@ void BucketsPage::buildActions() {
     m_link->setMenu(expiry);
 
     connect(m_up, &QAction::triggered, this, &BucketsPage::goUp);
+    // Refresh connects anew, so a secret corrected (or broken) since the last listing is the one used.
     connect(m_refresh, &QAction::triggered, this, [this] {
-        if (!m_model)
-            return openStorage(m_storage->currentData().toString());
-        m_bar->dismiss();
-        setPrefix(currentPrefix());
-        loadCatalogIndex();
+        const QString name = m_storage->currentData().toString();
+        openStorage(name, name == m_storageName ? currentPrefix() : QString());
     });
     connect(m_loadAll, &QAction::triggered, this, [this] {
         m_fetchAll = true;
@@ -249,7 +253,7 @@ void BucketsPage::reloadStorages() {
         openStorage(chosen);
 }
 
-void BucketsPage::openStorage(const QString &name) {
+void BucketsPage::openStorage(const QString &name, const QString &prefix) {
     ++m_generation;
     m_proxy->setSourceModel(nullptr);
     delete m_model;
@@ -267,12 +271,18 @@ void BucketsPage::openStorage(const QString &name) {
                               "(Local storages are ordinary folders and are not browsed here.)"));
         return;
     }
+    if (!sc->accessKeyId.isEmpty() && !m_ctx->keychainKnown()) {
+        // Its secret is in the keychain, which has not answered yet: keychainChanged opens it then. Resolving now
+        // would claim the storage has no credentials.
+        m_summary->setText(tr("Reading the secret of “%1” from the keychain…").arg(name));
+        return;
+    }
     m_summary->setText(tr("Connecting to “%1”…").arg(name));
     const quint64 generation = m_generation;
     const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
     runAsync(
         this, [sc = *sc, keychain] { return BucketOperations::resolve(sc, keychain); },
-        [this, generation, name](const BucketOperations::Resolved &r) {
+        [this, generation, name, prefix](const BucketOperations::Resolved &r) {
             if (generation != m_generation)
                 return;
             if (!r.config) {
@@ -287,6 +297,7 @@ void BucketsPage::openStorage(const QString &name) {
             m_model->setIcons(style()->standardIcon(QStyle::SP_DirIcon), style()->standardIcon(QStyle::SP_FileIcon));
             connect(m_model, &BucketModel::loadFailed, this, [this](const QString &prefix, const QString &message) {
                 m_fetchAll = false;
+                m_listFailed = true;
                 m_bar->showError(tr("Listing “%1” in bucket %2 failed. Refresh to try again.")
                                      .arg(prefix.isEmpty() ? QStringLiteral("/") : prefix, m_config.bucket),
                                  message);
@@ -309,7 +320,7 @@ void BucketsPage::openStorage(const QString &name) {
             m_base = m_config.keyFor(QString());
             if (!m_base.isEmpty() && !m_base.endsWith(QLatin1Char('/')))
                 m_base += QLatin1Char('/');
-            setPrefix(m_base);
+            setPrefix(prefix.isEmpty() ? m_base : prefix);
             loadCatalogIndex();
             emit storageReady(name);
         });
@@ -340,6 +351,7 @@ void BucketsPage::setPrefix(const QString &prefix) {
     if (!m_model)
         return;
     m_fetchAll = false;
+    m_listFailed = false;
     const QString p = prefix.startsWith(m_base) ? prefix : m_base;
     {
         QSignalBlocker block(m_filter);
@@ -451,7 +463,8 @@ void BucketsPage::updateSummary() {
     else if (m_model->canFetchMore({}))
         text += QStringLiteral(" · ") + tr("more in the bucket: scroll down or “Load all”");
     else if (folders + objects == 0)
-        text = tr("This folder is empty.");
+        text = m_listFailed ? tr("Nothing listed: the listing failed (see the message above).")
+                            : tr("This folder is empty.");
     m_summary->setText(text);
     const bool more = m_model->canFetchMore({}) || (m_fetchAll && m_model->isLoading());
     m_loadAll->setVisible(more);

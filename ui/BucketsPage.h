@@ -76,7 +76,8 @@ signals:
 private:
     void buildActions();
     void reloadStorages();
-    void openStorage(const QString &name);
+    // Connects anew (credentials re-read from the keychain); `prefix` is the folder to show, empty: the root.
+    void openStorage(const QString &name, const QString &prefix = {});
     void loadCatalogIndex();
     void goUp();
     void activate(const QModelIndex &proxyIndex);
@@ -120,7 +121,8 @@ private:
     QString m_base;         // the storage's own prefix: the breadcrumb's root
     quint64 m_generation = 0;
     bool m_fetchAll = false;
-    int m_busy = 0; // import/delete workers in flight
+    bool m_listFailed = false; // the last listing of this folder failed: it is not "empty"
+    int m_busy = 0;            // import/delete workers in flight
     qint64 m_linkExpiry = 3600;
 };
 

@@ -3,6 +3,8 @@
 #include "catalog/ConfigStore.h"
 #include "core/CredentialStore.h"
 #include "core/Home.h"
+#include "models/Async.h"
+#include "models/BucketOperations.h"
 #include "ui/AppContext.h"
 #include "ui/FileDialog.h"
 #include "ui/MessageBox.h"
@@ -55,7 +57,10 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     auto *browse = new QPushButton(tr("&Browse…"), local);
     dirRow->addWidget(m_dir, 1);
     dirRow->addWidget(browse);
-    lf->addRow(tr("&Folder:"), dirRow);
+    // A row given a layout gets a label without a buddy, which would show the '&' literally.
+    auto *dirLabel = new QLabel(tr("&Folder:"), local);
+    dirLabel->setBuddy(m_dir);
+    lf->addRow(dirLabel, dirRow);
     m_pages->addWidget(local);
 
     auto *s3 = new QWidget(m_pages);
@@ -89,8 +94,23 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     p.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
     m_error->setPalette(p);
     layout->addWidget(m_error);
+    m_testResult = new QLabel(this);
+    m_testResult->setWordWrap(true);
+    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_testResult->setAccessibleName(tr("Test result"));
+    layout->addWidget(m_testResult);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    m_test = buttons->addButton(tr("&Test"), QDialogButtonBox::ActionRole);
+    m_test->setToolTip(tr("Try these settings now: list the bucket with these credentials, or check the folder is "
+                          "writable. Nothing is saved."));
     layout->addWidget(buttons);
+    connect(m_test, &QPushButton::clicked, this, &StorageDialog::test);
+    // A result describes the settings it tried: an edit makes it stale.
+    for (QLineEdit *e : {m_name, m_dir, m_endpoint, m_bucket, m_region, m_prefix, m_accessKey, m_secret, m_awsProfile})
+        connect(e, &QLineEdit::textEdited, this, [this] {
+            ++m_testGeneration;
+            m_testResult->clear();
+        });
 
     connect(m_kind, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -101,6 +121,40 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     });
     connect(buttons, &QDialogButtonBox::accepted, this, &StorageDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &StorageDialog::reject);
+}
+
+void StorageDialog::test() {
+    const StorageConfig s = storage();
+    if (s.isS3() && s.bucket.isEmpty()) {
+        m_testResult->setText(tr("Enter the bucket name first."));
+        return;
+    }
+    const quint64 generation = ++m_testGeneration;
+    m_test->setEnabled(false);
+    m_testResult->setText(s.isS3() ? tr("Connecting to bucket %1…").arg(s.bucket) : tr("Checking the folder…"));
+    const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
+    struct Outcome {
+        Error error;
+        QString summary;
+    };
+    runAsync(
+        this,
+        [s, secret = m_secret->text(), stored = m_originalName, keychain] {
+            Outcome o;
+            o.error = BucketOperations::testStorage(s, secret, stored, keychain, &o.summary);
+            return o;
+        },
+        [this, generation](const Outcome &o) {
+            m_test->setEnabled(true);
+            if (generation != m_testGeneration)
+                return;
+            QPalette p = m_testResult->palette();
+            p.setColor(QPalette::WindowText, o.error ? QColor(0xc6, 0x28, 0x28) : QColor(0x2e, 0x7d, 0x32));
+            m_testResult->setPalette(p);
+            m_testResult->setText(o.error ? tr("Test failed: %1").arg(o.error.message.simplified())
+                                          : tr("Test passed. %1").arg(o.summary));
+            emit tested(!o.error);
+        });
 }
 
 StorageConfig StorageDialog::storage() const {

@@ -8,6 +8,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QStackedWidget;
 
 namespace lifeboat {
@@ -24,6 +25,10 @@ public:
     QLineEdit *nameField() const { return m_name; }
     QComboBox *kindField() const { return m_kind; }
     QLineEdit *dirField() const { return m_dir; }
+    QLineEdit *bucketField() const { return m_bucket; }
+    QLineEdit *secretField() const { return m_secret; }
+    QPushButton *testButton() const { return m_test; }
+    QLabel *testResult() const { return m_testResult; }
 
     StorageConfig storage() const;
 
@@ -32,6 +37,11 @@ public slots:
 
 signals:
     void saved(const QString &name);
+    void tested(bool ok); // a Test finished; testResult() says what it found
+
+private:
+    // Tries the settings as they stand in the fields (typed secret, else the stored one) on a worker.
+    void test();
 
 private:
     AppContext *m_ctx;
@@ -50,6 +60,9 @@ private:
     QLineEdit *m_secret;
     QLineEdit *m_awsProfile;
     QLabel *m_error;
+    QPushButton *m_test;
+    QLabel *m_testResult;
+    quint64 m_testGeneration = 0; // a result of settings changed since is dropped
 };
 
 } // namespace lifeboat
