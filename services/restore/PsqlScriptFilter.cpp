@@ -34,32 +34,147 @@ QString snippet(const QByteArray &line) {
     return s;
 }
 
-// The name after "DATABASE " at `at`: a "quoted" identifier or a bare one (folded to lower case), and its length.
-QString identAt(const QString &text, qsizetype at, qsizetype *length) {
-    if (at < text.size() && text.at(at) == QLatin1Char('"')) {
-        QString name;
-        qsizetype i = at + 1;
-        while (i < text.size()) {
-            if (text.at(i) == QLatin1Char('"')) {
-                if (i + 1 < text.size() && text.at(i + 1) == QLatin1Char('"')) {
-                    name += QLatin1Char('"');
+// A word, "quoted identifier", '…' string, $tag$…$tag$ body or single character of SQL text, with where it is in
+// that text; comments and whitespace separate tokens and are not tokens.
+struct SqlToken {
+    qsizetype start = 0;
+    qsizetype length = 0;
+    char kind = 'o'; // 'w' word, 'i' quoted identifier, 's' string, 'o' anything else
+};
+
+// Tokens of a statement's text, at most maxTokens of them. escapeStrings: every '…' takes backslash escapes
+// (standard_conforming_strings off), as E'…' always does.
+QList<SqlToken> sqlTokens(const QByteArray &s, bool escapeStrings, qsizetype maxTokens) {
+    QList<SqlToken> out;
+    const qsizetype n = s.size();
+    qsizetype i = 0;
+    while (i < n && out.size() < maxTokens) {
+        const char c = s.at(i);
+        const char next = i + 1 < n ? s.at(i + 1) : '\0';
+        if (isSpace(c)) {
+            ++i;
+        } else if (c == '-' && next == '-') {
+            while (i < n && s.at(i) != '\n')
+                ++i;
+        } else if (c == '/' && next == '*') {
+            int depth = 1;
+            i += 2;
+            while (i < n && depth > 0) {
+                if (s.at(i) == '/' && i + 1 < n && s.at(i + 1) == '*') {
+                    ++depth;
                     i += 2;
+                } else if (s.at(i) == '*' && i + 1 < n && s.at(i + 1) == '/') {
+                    --depth;
+                    i += 2;
+                } else {
+                    ++i;
+                }
+            }
+        } else if (c == '\'' || c == '"') {
+            const bool escapes =
+                c == '\'' && (escapeStrings ||
+                              (!out.isEmpty() && out.last().kind == 'w' && out.last().start + out.last().length == i &&
+                               out.last().length == 1 && (s.at(i - 1) == 'E' || s.at(i - 1) == 'e')));
+            qsizetype k = i + 1;
+            while (k < n) {
+                if (escapes && s.at(k) == '\\') {
+                    k += 2;
                     continue;
                 }
-                *length = i + 1 - at;
-                return name;
+                if (s.at(k) == c) {
+                    if (k + 1 < n && s.at(k + 1) == c) {
+                        k += 2;
+                        continue;
+                    }
+                    break;
+                }
+                ++k;
             }
-            name += text.at(i++);
+            k = qMin(k + 1, n);
+            out.append({i, k - i, c == '"' ? 'i' : 's'});
+            i = k;
+        } else if (c == '$' && (next == '$' || isTagStart(next))) {
+            qsizetype k = i + 1;
+            while (k < n && isIdentChar(s.at(k)) && s.at(k) != '$')
+                ++k;
+            if (k < n && s.at(k) == '$') {
+                const QByteArray tag = s.mid(i, k + 1 - i);
+                const qsizetype close = s.indexOf(tag, k + 1);
+                const qsizetype end = close < 0 ? n : close + tag.size();
+                out.append({i, end - i, 's'});
+                i = end;
+            } else {
+                out.append({i, 1, 'o'});
+                ++i;
+            }
+        } else if (isIdentChar(c)) {
+            qsizetype k = i;
+            while (k < n && isIdentChar(s.at(k)))
+                ++k;
+            out.append({i, k - i, 'w'});
+            i = k;
+        } else {
+            out.append({i, 1, 'o'});
+            ++i;
         }
-        *length = 0;
+    }
+    return out;
+}
+
+bool isWord(const QByteArray &s, const SqlToken &t, const char *word) {
+    return t.kind == 'w' && s.mid(t.start, t.length).compare(QByteArrayView(word), Qt::CaseInsensitive) == 0;
+}
+
+// The name a token stands for: a "quoted" identifier as written, a bare one folded to lower case (ASCII letters
+// only, as the server does for multibyte encodings).
+QString identName(const QByteArray &s, const SqlToken &t) {
+    if (t.kind == 'i') {
+        QByteArray inner = s.mid(t.start + 1, t.length - 2);
+        inner.replace("\"\"", "\"");
+        return QString::fromUtf8(inner);
+    }
+    QByteArray bare = s.mid(t.start, t.length);
+    for (char &ch : bare) {
+        if (ch >= 'A' && ch <= 'Z')
+            ch = static_cast<char>(ch - 'A' + 'a');
+    }
+    return QString::fromUtf8(bare);
+}
+
+// What a statement's leading tokens make it: one of the database-level statements pg_dump writes before its
+// \connect (CREATE DATABASE, ALTER DATABASE, COMMENT ON DATABASE), another statement, or not known yet (the
+// statement goes on past the text seen so far). Words are matched as tokens, so a comment between them does not hide
+// the statement and a string holding the words does not make one.
+struct DbStatement {
+    enum Kind { No, Undecided, Create, Other };
+    Kind kind = No;
+    SqlToken name; // the database name's token, when there is one
+};
+
+DbStatement dbStatement(const QByteArray &s, bool escapeStrings, bool complete) {
+    const QList<SqlToken> t = sqlTokens(s, escapeStrings, 4);
+    const DbStatement open{complete ? DbStatement::No : DbStatement::Undecided, {}};
+    if (t.isEmpty())
+        return open;
+    qsizetype at = 1;
+    if (isWord(s, t.at(0), "COMMENT")) {
+        if (t.size() < 2)
+            return open;
+        if (!isWord(s, t.at(1), "ON"))
+            return {};
+        at = 2;
+    } else if (!isWord(s, t.at(0), "CREATE") && !isWord(s, t.at(0), "ALTER")) {
         return {};
     }
-    qsizetype i = at;
-    while (i < text.size() &&
-           (text.at(i).isLetterOrNumber() || text.at(i) == QLatin1Char('_') || text.at(i) == QLatin1Char('$')))
-        ++i;
-    *length = i - at;
-    return text.mid(at, i - at).toLower();
+    if (t.size() <= at)
+        return open;
+    if (!isWord(s, t.at(at), "DATABASE"))
+        return {};
+    DbStatement r;
+    r.kind = isWord(s, t.at(0), "CREATE") ? DbStatement::Create : DbStatement::Other;
+    if (t.size() > at + 1 && (t.at(at + 1).kind == 'w' || t.at(at + 1).kind == 'i'))
+        r.name = t.at(at + 1);
+    return r;
 }
 
 // psql's argument splitting for \connect: whitespace-separated, "…" (with "") and '…' (with '' or \') quoting.
@@ -127,7 +242,15 @@ void PsqlScriptFilter::note(const QString &text) {
 
 bool PsqlScriptFilter::refuse(const QString &message) {
     m_failed = true;
-    return fail(ExitCode::Refused, message);
+    if (!m_target.isEmpty())
+        return fail(ExitCode::Refused, message);
+    // The messages describe the restore's own pass, with psql running; the scan before it never started psql.
+    QString scanned = message;
+    scanned.replace(QStringLiteral("so Lifeboat stopped psql before its transaction committed; nothing was kept"),
+                    QStringLiteral("so Lifeboat refuses the script before psql starts; the target was not touched"));
+    scanned.replace(QStringLiteral("nothing was kept"), QStringLiteral("the target was not touched"));
+    scanned.replace(QStringLiteral("Nothing was kept"), QStringLiteral("The target was not touched"));
+    return fail(ExitCode::Refused, scanned);
 }
 
 bool PsqlScriptFilter::forward(const QByteArray &bytes) {
@@ -197,28 +320,26 @@ bool PsqlScriptFilter::flushHeld() {
 }
 
 bool PsqlScriptFilter::resolveHeld(const Held &h) {
-    static const QRegularExpression dbStmt(QStringLiteral(R"(^\s*(?:(CREATE)|ALTER|COMMENT\s+ON)\s+DATABASE\s+)"),
-                                           QRegularExpression::CaseInsensitiveOption);
-    const QString text = QString::fromUtf8(h.text);
-    const auto m = dbStmt.match(text);
-    if (!m.hasMatch() || m_connectedTo.isEmpty())
+    const DbStatement st = dbStatement(h.text, !m_stdStrings, true);
+    if (st.kind == DbStatement::No || st.kind == DbStatement::Undecided || st.name.length == 0 ||
+        m_connectedTo.isEmpty())
         return forward(h.text);
-    qsizetype len = 0;
-    const QString name = identAt(text, m.capturedEnd(0), &len);
-    if (len == 0 || name != m_connectedTo)
+    const QString name = identName(h.text, st.name);
+    if (name != m_connectedTo)
         return forward(h.text);
-    if (!m.captured(1).isEmpty()) {
+    if (st.kind == DbStatement::Create) {
         note(QStringLiteral("line %1: the script's CREATE DATABASE %2 is skipped — it runs in the confirmed target "
                             "\"%3\"")
                  .arg(h.line)
                  .arg(name, m_target));
         return true;
     }
-    const QString rewritten = text.left(m.capturedEnd(0)) + quoteIdent(m_target) + text.mid(m.capturedEnd(0) + len);
+    const QByteArray rewritten =
+        h.text.left(st.name.start) + quoteIdent(m_target).toUtf8() + h.text.mid(st.name.start + st.name.length);
     note(QStringLiteral("line %1: the script's database-level statement for \"%2\" applies to the target \"%3\"")
              .arg(h.line)
              .arg(name, m_target));
-    return forward(rewritten.toUtf8());
+    return forward(rewritten);
 }
 
 bool PsqlScriptFilter::handleConnect(const QByteArray &args) {
@@ -395,6 +516,8 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
     bool firstAtLineStart = false;
     bool firstEnded = false;
     QByteArray firstHead;
+    bool heldEnded = false;
+    QByteArray heldHead;
     qsizetype copyEnd = -1; // where a COPY … FROM STDIN statement ended on this line
     const qsizetype n = line.size();
     auto addHead = [&](char c, bool bare) {
@@ -476,6 +599,10 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
             } else if (c == ')') {
                 m_parenDepth = qMax(0, m_parenDepth - 1);
             } else if (c == ';' && m_parenDepth == 0 && m_inStatement) {
+                if (startsHere == 0 && !heldEnded) {
+                    heldEnded = true; // the statement that came from earlier lines ends here
+                    heldHead = m_head;
+                }
                 if (startsHere == 1 && !firstEnded) {
                     firstEnded = true;
                     firstHead = m_head;
@@ -551,17 +678,35 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
 
     if (m_holding) {
         m_holdBuf += line;
+        if (m_holdUndecided) {
+            // The held statement's first words were cut off by the end of a line (ALTER -- why\n DATABASE …): it
+            // is held until its words say what it is.
+            const DbStatement st =
+                dbStatement(heldEnded ? heldHead : m_head, !m_stdStrings, heldEnded || m_headOverflow);
+            if (st.kind == DbStatement::Undecided)
+                return true;
+            m_holdUndecided = false;
+            if (st.kind == DbStatement::No) {
+                m_holding = false;
+                const QByteArray text = std::exchange(m_holdBuf, QByteArray());
+                if (!m_held.isEmpty() && !flushHeld())
+                    return false;
+                return forward(text);
+            }
+        }
         if (m_inStatement || m_state != State::Normal)
             return true;
         m_holding = false;
         const Held h{std::exchange(m_holdBuf, QByteArray()), m_holdLine};
         return m_connectedTo.isEmpty() ? (m_held.append(h), true) : resolveHeld(h);
     }
-    static const QRegularExpression dbStmt(QStringLiteral(R"(^(?:CREATE|ALTER|COMMENT ON) DATABASE )"),
-                                           QRegularExpression::CaseInsensitiveOption);
-    if (startsHere == 1 && firstAtLineStart && !copyStarts && dbStmt.match(QString::fromUtf8(firstHead)).hasMatch()) {
+    const DbStatement first = startsHere == 1 && firstAtLineStart && !copyStarts
+                                  ? dbStatement(firstHead, !m_stdStrings, firstEnded || m_headOverflow)
+                                  : DbStatement{};
+    if (first.kind != DbStatement::No) {
         if (m_inStatement || m_state != State::Normal) {
             m_holding = true;
+            m_holdUndecided = first.kind == DbStatement::Undecided;
             m_holdBuf = line;
             m_holdLine = m_lineNo;
             return true;

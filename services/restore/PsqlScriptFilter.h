@@ -26,7 +26,9 @@ namespace lifeboat {
 //    (Lifeboat runs psql under its own `\restrict` key instead, see RestoreEngine); the `\connect DB` of a dump made
 //    with --create is dropped because the session already is the confirmed target, and the dump's
 //    `CREATE DATABASE DB` is dropped while its `ALTER DATABASE DB …` / `COMMENT ON DATABASE DB …` are pointed at the
-//    target. A second \connect to another database, or a \connect naming a host, user or conninfo, is refused.
+//    target. These statements are recognised by their tokens (comments between the words, `ALTER/*x*/DATABASE`, do
+//    not hide one; a string holding the words is not one). A second \connect to another database, or a \connect naming
+//    a host, user or conninfo, is refused.
 //  * Every other meta-command fails the stream (ExitCode::Refused) with the command and its line; nothing after it
 //    is forwarded, and the caller kills psql, so its --single-transaction never commits.
 //
@@ -36,6 +38,8 @@ namespace lifeboat {
 // database-level statements held until their \connect is known, one statement.
 class PsqlScriptFilter : public ByteSink {
 public:
+    // An empty targetDatabase is the whole-script scan before a restore (into a null sink, psql not started): its
+    // refusals say that the target was not touched rather than that psql was stopped.
     PsqlScriptFilter(ByteSink *next, QString targetDatabase);
 
     void setLog(std::function<void(const QString &)> fn) { m_log = std::move(fn); }
@@ -85,8 +89,9 @@ private:
     bool m_headOverflow = false; // the current statement's head outgrew kHeadLimit
     int m_stdStringsNext = -1;   // pg_dump's SET standard_conforming_strings line, applied from the next line
     bool m_copyNext = false;
-    bool m_copyMidLine = false; // part of a long COPY data line was already forwarded
-    bool m_holding = false;     // the current statement is a database-level one held back
+    bool m_copyMidLine = false;   // part of a long COPY data line was already forwarded
+    bool m_holding = false;       // the current statement is a database-level one held back
+    bool m_holdUndecided = false; // … or may be one: its first words are not all read yet
     QByteArray m_holdBuf;
     qint64 m_holdLine = 0;
     QList<Held> m_held; // database-level statements before the first \connect
