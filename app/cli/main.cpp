@@ -1,5 +1,6 @@
 #include "BackupCommand.h"
 #include "CatalogCommand.h"
+#include "CheckCommand.h"
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSigning.h"
@@ -55,6 +56,7 @@ Commands:
   run-due [--as-of TIME]           run every schedule that is due, then its retention (call it every minute)
   prune [--dry-run] [--profile P]  apply retention (7 daily, 4 weekly, 12 monthly by default), with reasons
   notify add|list|remove|test      webhook and e-mail notifications on failure (or always)
+  check [--prometheus FILE]        for monitoring: one line per source, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
   secrets status|use BACKEND       where passwords and keys are kept (keychain, encrypted file, ask every time)
   mirror add|list|remove|run|restore
                                    bucket mirrors: an S3 prefix copied incrementally (size + ETag) into backup storage
@@ -142,6 +144,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("schedule"), &ScheduleCommand::run},
         {QStringLiteral("run-due"), &RunDueCommand::run},
         {QStringLiteral("prune"), &PruneCommand::run},
+        {QStringLiteral("check"), &CheckCommand::run},
         {QStringLiteral("notify"), &NotifyCommand::run},
         {QStringLiteral("mirror"), &MirrorCommand::run},
         {QStringLiteral("set"), &SetCommand::run},

@@ -1,0 +1,152 @@
+#include "CheckCommand.h"
+
+#include "ArgParser.h"
+#include "CliAutomation.h"
+#include "CliContext.h"
+
+#include "catalog/Catalog.h"
+#include "catalog/RecordJson.h"
+#include "ops/HealthCheck.h"
+#include "ops/PrometheusTextfile.h"
+#include "retention/RetentionPolicy.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+using namespace lifeboat;
+
+namespace {
+
+QList<HealthCheck::Source> sourcesOf(CliContext &ctx) {
+    QList<HealthCheck::Source> all;
+    for (const Profile &p : ctx.config().profiles())
+        all.append({p.name, QStringLiteral("database")});
+    for (const FileSourceConfig &f : ctx.config().fileSources())
+        all.append({f.name, QStringLiteral("files")});
+    for (const RedisSourceConfig &r : ctx.config().redisSources())
+        all.append({r.name, QStringLiteral("redis")});
+    return all;
+}
+
+QJsonObject toJson(const SourceHealth &h) {
+    QJsonObject o{{QStringLiteral("source"), h.source},
+                  {QStringLiteral("kind"), h.kind},
+                  {QStringLiteral("state"), SourceHealth::stateName(h.state)},
+                  {QStringLiteral("status"), int(h.state)},
+                  {QStringLiteral("monitored"), h.monitored},
+                  {QStringLiteral("ageSeconds"), h.ageSeconds},
+                  {QStringLiteral("failuresSinceGood"), h.failuresSinceGood},
+                  {QStringLiteral("warningSeconds"), h.warningSeconds},
+                  {QStringLiteral("criticalSeconds"), h.criticalSeconds},
+                  {QStringLiteral("thresholdOrigin"), h.thresholdOrigin},
+                  {QStringLiteral("schedules"), QJsonArray::fromStringList(h.schedules)},
+                  {QStringLiteral("pausedSchedules"), QJsonArray::fromStringList(h.pausedSchedules)},
+                  {QStringLiteral("reasons"), QJsonArray::fromStringList(h.reasons)}};
+    if (h.periodSeconds > 0)
+        o.insert(QStringLiteral("periodSeconds"), h.periodSeconds);
+    if (h.newestGood)
+        o.insert(QStringLiteral("newestGood"), RecordJson::toJson(*h.newestGood));
+    if (h.lastVerifiedAt.isValid()) {
+        o.insert(QStringLiteral("lastVerifiedAt"), h.lastVerifiedAt.toUTC().toString(Qt::ISODate));
+        o.insert(QStringLiteral("lastVerifyOutcome"), h.lastVerifyOutcome);
+        o.insert(QStringLiteral("lastVerifiedBackupId"), h.lastVerifiedBackupId);
+    }
+    return o;
+}
+
+} // namespace
+
+int CheckCommand::run(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("check"),
+                QStringLiteral("[--profile NAME]... [--warning DURATION] [--critical DURATION] "
+                               "[--prometheus FILE] [--as-of TIME]"));
+    p.option(QStringLiteral("profile"),
+             QStringLiteral("Check only this source (profile, files or Redis source; repeatable). A source named "
+                            "here is checked even without a schedule."),
+             QStringLiteral("NAME"));
+    p.option(QStringLiteral("warning"),
+             QStringLiteral("WARNING when the newest good backup is older than this (e.g. 26h, 2d). Default: the "
+                            "schedule's period plus a grace of one period or 1h, whichever is longer; 26h without "
+                            "a schedule."),
+             QStringLiteral("DURATION"));
+    p.option(QStringLiteral("critical"),
+             QStringLiteral("CRITICAL when older than this. Default: twice the warning age; 50h without a schedule."),
+             QStringLiteral("DURATION"));
+    p.option(QStringLiteral("prometheus"),
+             QStringLiteral("Also write the figures as a node-exporter textfile (atomically replaced), e.g. "
+                            "/var/lib/prometheus/node-exporter/lifeboat.prom."),
+             QStringLiteral("FILE"));
+    p.option(QStringLiteral("as-of"), QStringLiteral("Judge as if it were this time (ISO 8601; for tests)."),
+             QStringLiteral("TIME"));
+    if (auto rc = p.parse(ctx, args, 0, 0))
+        return *rc;
+
+    HealthCheck::Options options;
+    for (const QString &opt : {QStringLiteral("warning"), QStringLiteral("critical")}) {
+        if (!p.isSet(opt))
+            continue;
+        qint64 seconds = 0;
+        if (!RetentionPolicy::parseDuration(p.value(opt), &seconds) || seconds <= 0)
+            return ctx.usage(QStringLiteral("--%1: \"%2\" is not a duration (e.g. 36h, 2d)").arg(opt, p.value(opt)));
+        (opt == QLatin1String("warning") ? options.warningSeconds : options.criticalSeconds) = seconds;
+    }
+    if (options.warningSeconds > 0 && options.criticalSeconds > 0 && options.criticalSeconds < options.warningSeconds)
+        return ctx.usage(QStringLiteral("--critical must not be shorter than --warning"));
+    QDateTime now = QDateTime::currentDateTimeUtc();
+    if (p.isSet(QStringLiteral("as-of"))) {
+        now = CliAutomation::parseTime(p.value(QStringLiteral("as-of")));
+        if (!now.isValid())
+            return ctx.usage(QStringLiteral("--as-of: \"%1\" is not an ISO 8601 time (e.g. 2026-03-29T01:00:00Z)")
+                                 .arg(p.value(QStringLiteral("as-of"))));
+    }
+
+    QList<HealthCheck::Source> sources = sourcesOf(ctx);
+    const QStringList named = p.values(QStringLiteral("profile"));
+    if (!named.isEmpty()) {
+        QList<HealthCheck::Source> chosen;
+        for (const QString &name : named) {
+            bool found = false;
+            for (HealthCheck::Source s : sources) {
+                if (s.name == name) {
+                    s.named = true;
+                    chosen << s;
+                    found = true;
+                }
+            }
+            if (!found)
+                return ctx.usage(QStringLiteral("no profile, files or Redis source named \"%1\"").arg(name));
+        }
+        sources = chosen;
+    }
+
+    const QList<SourceHealth> health =
+        HealthCheck::evaluate(ctx.catalog().get(), sources, ctx.catalog()->schedules(), now, options);
+    int worst = -1;
+    for (const SourceHealth &h : health) {
+        if (h.monitored)
+            worst = std::max(worst, int(h.state));
+    }
+    if (p.isSet(QStringLiteral("prometheus"))) {
+        QString err;
+        if (!PrometheusTextfile::write(p.value(QStringLiteral("prometheus")), health, now, &err)) {
+            ctx.err() << "lifeboatctl: check: " << err << Qt::endl;
+            return 3;
+        }
+    }
+    if (ctx.json()) {
+        QJsonArray arr;
+        for (const SourceHealth &h : health)
+            arr.append(toJson(h));
+        ctx.printJson(
+            QJsonObject{{QStringLiteral("status"), worst < 0 ? 3 : worst},
+                        {QStringLiteral("state"), SourceHealth::stateName(SourceHealth::State(worst < 0 ? 3 : worst))},
+                        {QStringLiteral("sources"), arr}});
+    } else {
+        if (worst < 0)
+            ctx.out() << "UNKNOWN nothing to check: no source has a schedule or a backup (name one with --profile)"
+                      << Qt::endl;
+        for (const SourceHealth &h : health)
+            ctx.out() << HealthCheck::summaryLine(h, now) << Qt::endl;
+    }
+    return worst < 0 ? 3 : worst;
+}

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QStringList>
+
+class CliContext;
+
+// lifeboatctl check: one line per source for monitoring systems, Nagios exit status, Prometheus textfile.
+class CheckCommand {
+public:
+    static int run(CliContext &ctx, const QStringList &args);
+};
