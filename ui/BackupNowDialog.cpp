@@ -85,7 +85,7 @@ BackupNowDialog::BackupNowDialog(AppContext *ctx, const QString &profile, QWidge
     m_format = new QComboBox(this);
     m_format->setAccessibleName(tr("Format"));
     m_format->addItem(tr("Custom (pg_restore, selective restore)"), QStringLiteral("custom"));
-    m_format->addItem(tr("Plain SQL (gzip)"), QStringLiteral("plain"));
+    m_format->addItem(tr("Plain SQL"), QStringLiteral("plain"));
     m_format->addItem(tr("Directory (parallel)"), QStringLiteral("directory"));
     m_jobs = new QSpinBox(this);
     m_jobs->setRange(1, 16);
@@ -100,11 +100,14 @@ BackupNowDialog::BackupNowDialog(AppContext *ctx, const QString &profile, QWidge
 
     m_compression = new QComboBox(this);
     m_compression->setAccessibleName(tr("Compression"));
-    m_compression->addItem(tr("Default for the format"), QString());
+    // The same choices as lifeboatctl backup --compress (docs/cli.md): Lifeboat's zstd is the default.
+    m_compression->addItem(tr("zstd by Lifeboat, fast (default)"), QString());
+    m_compression->addItem(tr("zstd by Lifeboat, smaller (9)"), QStringLiteral("zstd:9"));
     m_compression->addItem(tr("None"), QStringLiteral("none"));
-    m_compression->addItem(tr("gzip, fast (1)"), QStringLiteral("gzip:1"));
-    m_compression->addItem(tr("gzip, balanced (6)"), QStringLiteral("gzip:6"));
-    m_compression->addItem(tr("gzip, smallest (9)"), QStringLiteral("gzip:9"));
+    m_compression->addItem(tr("gzip (6): plain .sql.gz, else pg_dump's"), QStringLiteral("gzip:6"));
+    m_compression->addItem(tr("pg_dump's own gzip (classic archive)"), QStringLiteral("pg:gzip"));
+    m_compression->addItem(tr("pg_dump's own zstd (pg_dump 16+)"), QStringLiteral("pg:zstd"));
+    m_compression->addItem(tr("pg_dump's own lz4 (pg_dump 16+)"), QStringLiteral("pg:lz4"));
     form->addRow(tr("&Compression:"), m_compression);
 
     auto *tablesBox = new QVBoxLayout;

@@ -19,14 +19,18 @@ using namespace lifeboat;
 int BackupCommand::run(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("backup"),
                 QStringLiteral("PROFILE [--storage NAME]... [--format custom|plain|directory] [--jobs N] "
-                               "[--compress none|gzip[:L]|zstd[:L]|lz4] [--tables T,..] [--exclude-tables T,..] "
+                               "[--compress zstd[:L]|none|gzip[:L]|pg:gzip[:L]|pg:zstd[:L]|pg:lz4[:L]] [--tables T,..] "
+                               "[--exclude-tables T,..] "
                                "[--schema-only] [--recipient AGE_PUBKEY]... [--passphrase-stdin] "
                                "[--type manual|daily|weekly|monthly] [--label TEXT] [--keep-days N]"));
     p.option(QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the profile's)."),
              QStringLiteral("NAME"));
     p.option(QStringLiteral("format"), QStringLiteral("custom (default), plain or directory."), QStringLiteral("F"));
     p.option(QStringLiteral("jobs"), QStringLiteral("Parallel dump jobs (directory format)."), QStringLiteral("N"));
-    p.option(QStringLiteral("compress"), QStringLiteral("none, gzip[:L], zstd[:L] or lz4 (zstd/lz4 need pg_dump 16+)."),
+    p.option(QStringLiteral("compress"),
+             QStringLiteral("zstd[:L] (default; Lifeboat compresses, .zst), none, gzip[:L] "
+                            "(plain: Lifeboat's .sql.gz; else pg_dump's), or pg_dump's own "
+                            "pg:gzip[:L], pg:zstd[:L], pg:lz4[:L] (zstd/lz4: pg_dump 16+)."),
              QStringLiteral("C"));
     p.option(QStringLiteral("tables"), QStringLiteral("Only these tables (schema.table, comma-separated)."),
              QStringLiteral("T"));

@@ -16,12 +16,21 @@ class PgDumpCommand {
 public:
     struct Plan {
         QStringList args;
-        QString extension;          // dump | sql | sql.gz | tar
-        QString compression;        // normalised, for the manifest
+        QString extension;          // dump[.zst] | sql[.gz|.zst] | tar[.zst]
+        QString compression;        // normalised, for the manifest: zstd:L | none | gzip:L | pg:gzip:L | pg:zstd…
         bool gzipInProcess = false; // plain + gzip: compressed by Lifeboat (zlib), not pg_dump
         int gzipLevel = 6;
+        // zstd (the default): pg_dump writes uncompressed and Lifeboat compresses the whole stream with libzstd,
+        // so the artifact is a zstd frame around an ordinary archive/script/tar (`zstd -d` gives it back).
+        bool zstdInProcess = false;
+        int zstdLevel = kDefaultZstdLevel;
+        int zstdThreads = kDefaultZstdThreads;
         bool toStdout = true; // directory format writes into outputDir instead
     };
+
+    // Chosen by measurement on a 2-core machine (docs/performance.md): pg_dump and the server need CPU too.
+    static constexpr int kDefaultZstdLevel = 1;
+    static constexpr int kDefaultZstdThreads = 1;
 
     // conninfo: key=value string without password. outputDir: used for the directory format.
     static Plan build(const BackupOptions &opt, const PgVersion &pgDump, const QString &conninfo,

@@ -126,6 +126,7 @@ RestoreEngine::RestoreEngine(RestoreSource source, QString pgToolDir, QString wo
     , m_workDir(std::move(workDir))
     , m_cancel(cancel) {
     m_source.setCancelFlag(cancel);
+    m_source.setUnwrapZstd(true); // NAME.dump.zst & co.: every reader here sees the archive inside
 }
 
 RestoreEngine::~RestoreEngine() = default;
@@ -279,6 +280,8 @@ SafetyCheck RestoreEngine::inspectArchive() {
                           .arg(m_header.dumpVersion.section(QLatin1Char(' '), 0, 0), m_header.database,
                                m_header.serverVersion.section(QLatin1Char(' '), 0, 0));
     }
+    if (m_source.storedIsZstd() || m_source.fileName().contains(QLatin1String(".zst")))
+        detail += QStringLiteral("; zstd-compressed (decompressed on the way)");
     if (m_source.encrypted())
         detail += QStringLiteral("; age-encrypted, a given identity opened it");
     return check(id, title, CheckOutcome::Passed, detail);
@@ -557,6 +560,9 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
         ProcessStdinSink child(m_tool.path, args, env);
         child.setCancelFlag(m_cancel);
         child.setStderrHandler(onLine);
+        // pg_restore reading a stream stops once it has what it needs (--schema-only skips the data after the
+        // TOC); its exit status 0 says it is done. psql reads to the end, always.
+        child.setEarlyExitOk(hasToc());
         child.setStdoutHandler([&](const QString &) {
             parser.bump(); // psql echoes one command tag per statement
         });
@@ -605,7 +611,7 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
                 return out;
             }
         }
-        ok = m_source.streamPlain(head, &e) && head->finish();
+        ok = (m_source.streamPlain(head, &e) || (!psql && child.endedEarly())) && head->finish();
         out.warnings << filter.notes();
         if (!ok && psql && filter.error()) {
             head->abort();

@@ -4,10 +4,14 @@
 #include "jobs/ArtifactReader.h"
 #include "pipeline/AtomicFileSink.h"
 #include "pipeline/HashStage.h"
+#include "pipeline/UnzstdStage.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+
+#include <memory>
+#include <utility>
 
 namespace lifeboat {
 
@@ -44,6 +48,44 @@ public:
 
 private:
     ByteSink *m_next;
+};
+
+const QByteArray kZstdMagic("\x28\xb5\x2f\xfd", 4);
+
+// Decompresses a stream that starts with the zstd magic, passes any other through unchanged (archives made before
+// Lifeboat compressed with zstd, gzip scripts, age output of those). A truncated frame fails finish().
+class ZstdUnwrap : public ByteSink {
+public:
+    explicit ZstdUnwrap(ByteSink *next)
+        : m_next(next) {}
+    bool write(QByteArrayView d) override {
+        if (!m_head) {
+            m_prefix.append(d.data(), d.size());
+            if (m_prefix.size() < kZstdMagic.size())
+                return true;
+            return start();
+        }
+        return m_head->write(d) || failFrom(*m_head);
+    }
+    bool finish() override {
+        if (!m_head && !start())
+            return false;
+        return m_head->finish() || failFrom(*m_head);
+    }
+    void abort() override {}
+
+private:
+    bool start() {
+        if (m_prefix.startsWith(kZstdMagic))
+            m_decoder = std::make_unique<UnzstdStage>(m_next);
+        m_head = m_decoder ? static_cast<ByteSink *>(m_decoder.get()) : m_next;
+        const QByteArray pending = std::exchange(m_prefix, QByteArray());
+        return pending.isEmpty() || m_head->write(pending) || failFrom(*m_head);
+    }
+    ByteSink *m_next;
+    ByteSink *m_head = nullptr;
+    std::unique_ptr<UnzstdStage> m_decoder;
+    QByteArray m_prefix;
 };
 
 class NullSink : public ByteSink {
@@ -255,7 +297,31 @@ bool RestoreSource::verifyIntegrity(Error *error, bool *skipped, QString *actual
     return true;
 }
 
+bool RestoreSource::storedIsZstd() const {
+    if (m_encrypted || m_path.isEmpty())
+        return false;
+    QFile f(m_path);
+    return f.open(QIODevice::ReadOnly) && f.read(kZstdMagic.size()) == kZstdMagic;
+}
+
 bool RestoreSource::streamPlain(ByteSink *sink, Error *error) {
+    if (!m_unwrapZstd)
+        return streamDecrypted(sink, error);
+    WritesOnly tail(sink);
+    ZstdUnwrap unwrap(&tail);
+    Error e;
+    if (!streamDecrypted(&unwrap, &e)) {
+        *error = e;
+        return false;
+    }
+    if (!unwrap.finish()) {
+        *error = unwrap.error();
+        return false;
+    }
+    return true;
+}
+
+bool RestoreSource::streamDecrypted(ByteSink *sink, Error *error) {
     if (!m_encrypted)
         return streamStored(sink, error);
     if (m_identities.empty()) {
@@ -291,7 +357,7 @@ QByteArray RestoreSource::peekPlain(qsizetype n, Error *error) {
 QString RestoreSource::localPlainPath() const {
     // m_path is a bare file without a known checksum (read in place) or the verified scratch copy; a catalogued
     // backup's stored locations are never handed to a tool.
-    if (m_encrypted)
+    if (m_encrypted || (m_unwrapZstd && storedIsZstd()))
         return {};
     return m_path;
 }
@@ -301,7 +367,11 @@ QString RestoreSource::materialize(const QString &dir, Error *error) {
     QString name = fileName();
     if (name.endsWith(QLatin1String(".age")))
         name.chop(4);
-    const QString target = QDir(dir).filePath(name.isEmpty() ? QStringLiteral("artifact") : name);
+    if (m_unwrapZstd && name.endsWith(QLatin1String(".zst")))
+        name.chop(4); // written decompressed
+    QString target = QDir(dir).filePath(name.isEmpty() ? QStringLiteral("artifact") : name);
+    if (QFileInfo::exists(target)) // the verified copy itself, under a name that says nothing of its compression
+        target = QDir(dir).filePath(QStringLiteral("plain-") + QFileInfo(target).fileName());
     AtomicFileSink file(target);
     if (!file.open()) {
         *error = file.error();

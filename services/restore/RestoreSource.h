@@ -39,6 +39,13 @@ public:
     void setIdentities(std::vector<AgeIdentity> identities) { m_identities = std::move(identities); }
     void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }
     void setSecretLookup(ArtifactReader::SecretLookup lookup) { m_secretFor = std::move(lookup); }
+    // Database dumps compressed by Lifeboat (NAME.dump.zst, .sql.zst, .tar.zst) are a zstd frame around the
+    // archive: with this set, every plaintext reader below gets the archive itself (a stream starting with the
+    // zstd magic is decompressed on the way), and localPlainPath() is empty for such a file, so a tool that must
+    // seek gets it decompressed once into scratch by materialize(). Off for readers that decompress themselves.
+    void setUnwrapZstd(bool on) { m_unwrapZstd = on; }
+    // The stored plaintext is a zstd stream (checked on the file: unencrypted only; false otherwise).
+    bool storedIsZstd() const;
 
     // The one copy every later step reads. A catalogued backup (any of its copies: local first, then buckets, the
     // next one when a copy is missing or damaged) and a file with a known checksum are copied once into `dir` (a
@@ -78,6 +85,7 @@ public:
 
 private:
     bool streamStored(ByteSink *sink, Error *error);
+    bool streamDecrypted(ByteSink *sink, Error *error);
 
     BackupRecord m_record; // id 0 for a bare file
     QList<StorageConfig> m_storages;
@@ -91,6 +99,7 @@ private:
     std::vector<AgeIdentity> m_identities;
     const std::atomic_bool *m_cancel = nullptr;
     ArtifactReader::SecretLookup m_secretFor;
+    bool m_unwrapZstd = false;
 };
 
 } // namespace lifeboat

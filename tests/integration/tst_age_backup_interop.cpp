@@ -72,11 +72,16 @@ private slots:
                                    .toObject()
                                    .value(QStringLiteral("path"))
                                    .toString();
-        QVERIFY(stored.endsWith(QStringLiteral(".dump.age")));
+        // The default: Lifeboat's zstd inside age; the stock age and zstd CLIs give back a pg_dump archive.
+        QVERIFY(stored.endsWith(QStringLiteral(".dump.zst.age")));
+        const QString packed = m_tmp.filePath(QStringLiteral("plain.dump.zst"));
         const QString plain = m_tmp.filePath(QStringLiteral("plain.dump"));
         const auto dec = TestEnv::run(QStringLiteral("age"), {QStringLiteral("-d"), QStringLiteral("-i"), m_key,
-                                                              QStringLiteral("-o"), plain, stored});
+                                                              QStringLiteral("-o"), packed, stored});
         QVERIFY2(dec.exitCode == 0, dec.err.constData());
+        const auto unz = TestEnv::run(
+            QStringLiteral("zstd"), {QStringLiteral("-q"), QStringLiteral("-d"), packed, QStringLiteral("-o"), plain});
+        QVERIFY2(unz.exitCode == 0, unz.err.constData());
         const QString target = m_db + QStringLiteral("_a");
         TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(target));
         const auto rest =

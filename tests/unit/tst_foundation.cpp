@@ -198,7 +198,42 @@ private slots:
         QVERIFY(plan.args.contains(QStringLiteral("--exclude-table=\"_prisma_migrations\"")));
         QVERIFY(plan.args.contains(QStringLiteral("--snapshot=00000003-1")));
         QVERIFY(plan.args.contains(QStringLiteral("--no-password")));
-        QCOMPARE(plan.extension, QStringLiteral("dump"));
+        // The default: pg_dump writes uncompressed, Lifeboat compresses with zstd (any pg_dump version).
+        QCOMPARE(plan.extension, QStringLiteral("dump.zst"));
+        QVERIFY(plan.args.contains(QStringLiteral("--compress=0")));
+        QVERIFY(plan.zstdInProcess);
+        QCOMPARE(plan.zstdLevel, PgDumpCommand::kDefaultZstdLevel);
+        QCOMPARE(plan.compression, QStringLiteral("zstd:%1").arg(PgDumpCommand::kDefaultZstdLevel));
+
+        BackupOptions classic;
+        classic.compression = QStringLiteral("pg:gzip");
+        const auto pc = PgDumpCommand::build(classic, {15, 4}, QStringLiteral("x"), {}, {}, &err);
+        QVERIFY(!err);
+        QVERIFY(!pc.zstdInProcess);
+        QVERIFY(pc.args.contains(QStringLiteral("--compress=6")));
+        QCOMPARE(pc.extension, QStringLiteral("dump"));
+        QCOMPARE(pc.compression, QStringLiteral("pg:gzip:6"));
+        classic.compression = QStringLiteral("none");
+        const auto pn = PgDumpCommand::build(classic, {15, 4}, QStringLiteral("x"), {}, {}, &err);
+        QVERIFY(!pn.zstdInProcess);
+        QVERIFY(pn.args.contains(QStringLiteral("--compress=0")));
+        QCOMPARE(pn.extension, QStringLiteral("dump"));
+        classic.compression = QStringLiteral("zstd:7");
+        const auto pz = PgDumpCommand::build(classic, {12, 1}, QStringLiteral("x"), {}, {}, &err);
+        QVERIFY(!err);
+        QVERIFY(pz.zstdInProcess);
+        QCOMPARE(pz.zstdLevel, 7);
+        classic.compression = QStringLiteral("zstd:30");
+        PgDumpCommand::build(classic, {15, 4}, QStringLiteral("x"), {}, {}, &err);
+        QVERIFY(err.message.contains(QStringLiteral("1-19")));
+
+        BackupOptions plainZstd;
+        plainZstd.format = QStringLiteral("plain");
+        const auto pp = PgDumpCommand::build(plainZstd, {15, 4}, QStringLiteral("x"), {}, {}, &err);
+        QVERIFY(!err);
+        QVERIFY(pp.zstdInProcess);
+        QCOMPARE(pp.extension, QStringLiteral("sql.zst"));
+        QVERIFY(!pp.args.join(QLatin1Char(' ')).contains(QStringLiteral("--compress")));
 
         BackupOptions plain;
         plain.format = QStringLiteral("plain");
@@ -214,10 +249,12 @@ private slots:
         const auto p3 = PgDumpCommand::build(dir, {15, 4}, QStringLiteral("x"), {}, QStringLiteral("/tmp/d"), &err);
         QVERIFY(p3.args.contains(QStringLiteral("--jobs=4")));
         QVERIFY(!p3.toStdout);
-        QCOMPARE(p3.extension, QStringLiteral("tar"));
+        QCOMPARE(p3.extension, QStringLiteral("tar.zst"));
+        QVERIFY(p3.zstdInProcess);
+        QVERIFY(p3.args.contains(QStringLiteral("--compress=0")));
 
         BackupOptions zstd;
-        zstd.compression = QStringLiteral("zstd:3");
+        zstd.compression = QStringLiteral("pg:zstd:3");
         PgDumpCommand::build(zstd, {15, 4}, QStringLiteral("x"), {}, {}, &err);
         QCOMPARE(err.code, ExitCode::Usage);
         QVERIFY(err.message.contains(QStringLiteral("16")));
