@@ -1,5 +1,6 @@
 #include "models/BackupActions.h"
 
+#include "catalog/LeaseGuard.h"
 #include "core/CredentialStore.h"
 #include "jobs/ArtifactReader.h"
 #include "jobs/BackupDeleter.h"
@@ -29,16 +30,23 @@ bool BackupActions::isYoungerThanGuard(const BackupRecord &record, const QDateTi
     return record.started.isValid() && record.started.secsTo(now) < kDeleteGuardSecs;
 }
 
-BackupActions::Outcome BackupActions::download(const BackupRecord &record, const QList<StorageConfig> &storages,
-                                               const QString &dir, bool keychain) {
+BackupActions::Outcome BackupActions::download(const std::shared_ptr<Catalog> &catalog, const BackupRecord &record,
+                                               const QList<StorageConfig> &storages, const QString &dir,
+                                               bool keychain) {
     Outcome o;
     if (record.status != BackupRecord::statusCompleted()) {
         o.error = {ExitCode::Usage,
                    tr("backup #%1 is %2; only completed backups can be downloaded").arg(record.id).arg(record.status)};
         return o;
     }
+    LeaseGuard lease; // the backup is not deleted (delete, prune, another machine's too) while it is downloaded
+    if (const Error e = LeaseGuard::acquire(catalog.get(), record.id, QStringLiteral("download"), &lease)) {
+        o.error = e;
+        return o;
+    }
     ArtifactReader reader(storages);
     reader.setSecretLookup(secretLookup(keychain));
+    reader.setOnProgress([&lease] { lease.renewIfDue(); });
     if (!reader.downloadTo(record, dir, &o.path))
         o.error = reader.error();
     return o;

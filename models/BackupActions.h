@@ -31,9 +31,10 @@ public:
     static bool isYoungerThanGuard(const BackupRecord &record, const QDateTime &now = QDateTime::currentDateTimeUtc());
 
     // keychain: whether S3 secret keys may be read from the keychain (blocking: these run on workers).
-    // ArtifactReader::downloadTo: NAME.partial, SHA-256 checked against the catalog, renamed on success.
-    static Outcome download(const BackupRecord &record, const QList<StorageConfig> &storages, const QString &dir,
-                            bool keychain);
+    // ArtifactReader::downloadTo: NAME.partial, SHA-256 checked against the catalog, renamed on success. Holds a
+    // lease on the backup in `catalog` (renewed as it copies), so delete/prune anywhere refuse it meanwhile.
+    static Outcome download(const std::shared_ptr<Catalog> &catalog, const BackupRecord &record,
+                            const QList<StorageConfig> &storages, const QString &dir, bool keychain);
     // BackupDeleter::deleteBackup: every copy (local file or S3 object) and its manifest, then DELETED. Refuses an
     // IN_PROGRESS record, and one younger than 24 h unless `force`.
     static Outcome remove(const std::shared_ptr<Catalog> &catalog, const QList<StorageConfig> &storages, qint64 id,

@@ -300,7 +300,9 @@ void HistoryPage::downloadSelected() {
             const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
             runAsync(
                 this,
-                [record, storages, dir, keychain] { return BackupActions::download(record, storages, dir, keychain); },
+                [catalog = m_ctx->catalog(), record, storages, dir, keychain] {
+                    return BackupActions::download(catalog, record, storages, dir, keychain);
+                },
                 [this, record](const BackupActions::Outcome &o) {
                     if (o.error) {
                         emit statusMessage(tr("Download of backup #%1 failed").arg(record.id));

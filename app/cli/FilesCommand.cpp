@@ -263,9 +263,9 @@ int FilesCommand::backup(CliContext &ctx, const QStringList &args) {
 
 int FilesCommand::restore(CliContext &ctx, const QStringList &args, bool verifyOnly) {
     ArgParser p(verifyOnly ? QStringLiteral("files verify") : QStringLiteral("files restore"),
-                verifyOnly ? QStringLiteral("ID|FILE [--identity FILE]... [--passphrase-stdin]")
+                verifyOnly ? QStringLiteral("ID|FILE [--require-signed] [--identity FILE]... [--passphrase-stdin]")
                            : QStringLiteral("ID|FILE --to DIR [--overwrite] [--allow-external-links] "
-                                            "[--identity FILE]... [--passphrase-stdin]"));
+                                            "[--require-signed] [--identity FILE]... [--passphrase-stdin]"));
     if (!verifyOnly) {
         p.option(QStringLiteral("to"), QStringLiteral("Restore into this directory (created when missing)."),
                  QStringLiteral("DIR"));
@@ -274,6 +274,9 @@ int FilesCommand::restore(CliContext &ctx, const QStringList &args, bool verifyO
         p.flag(QStringLiteral("allow-external-links"),
                QStringLiteral("Also restore symlinks that point outside the directory (absolute or via ..)."));
     }
+    p.flag(QStringLiteral("require-signed"),
+           QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
+                          "not know."));
     p.flag(QStringLiteral("verbose"), QStringLiteral("Show the job's log."));
     RestoreCliSupport::addIdentityOptions(p);
     if (auto rc = p.parse(ctx, args, 1, 1))
@@ -293,6 +296,7 @@ int FilesCommand::restore(CliContext &ctx, const QStringList &args, bool verifyO
     req.secretFor = [secrets](const QString &storage) { return secrets.value(storage); };
     req.identities = std::move(*identities);
     req.verifyOnly = verifyOnly;
+    req.requireSigned = p.isSet(QStringLiteral("require-signed"));
     if (!verifyOnly) {
         req.targetDir = QFileInfo(p.value(QStringLiteral("to"))).absoluteFilePath();
         req.overwrite = p.isSet(QStringLiteral("overwrite"));
@@ -306,6 +310,8 @@ int FilesCommand::restore(CliContext &ctx, const QStringList &args, bool verifyO
         ctx.printJson(r.details);
         return 0;
     }
+    if (const QJsonObject sig = r.details.value(QStringLiteral("manifestSignature")).toObject(); !sig.isEmpty())
+        ctx.err() << "Manifest: " << sig.value(QStringLiteral("detail")).toString() << Qt::endl;
     if (const QJsonObject copy = r.details.value(QStringLiteral("copy")).toObject(); !copy.isEmpty()) {
         for (const QJsonValue &s : copy.value(QStringLiteral("skipped")).toArray())
             ctx.err() << "Copy passed over: " << s.toString() << Qt::endl;

@@ -46,6 +46,7 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
     ArtifactReader reader(ctx.config().storages());
     CliSecrets secrets(ctx);
     reader.setSecretLookup([&](const QString &storage) { return secrets.storageSecret(storage); });
+    reader.setOnProgress([&lease] { lease.renewIfDue(); }); // a download running past the lease's expiry keeps it
     // Who signed the manifest is settled before a byte is copied: a manifest that fails its signature stops here.
     const ManifestVerdict signature = ManifestVerifier::fromCatalog(ctx.catalog().get())
                                           .checkRecord(*record, ctx.config().storages(), [&](const QString &storage) {

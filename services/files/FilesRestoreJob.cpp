@@ -2,6 +2,7 @@
 
 #include "catalog/LeaseGuard.h"
 #include "files/FilesExtractor.h"
+#include "restore/ManifestSignatureCheck.h"
 #include "restore/RestoreSource.h"
 
 #include "core/ScratchName.h"
@@ -126,6 +127,24 @@ JobResult FilesRestoreJob::execute() {
         log(QStringLiteral("note: %1 has no recorded checksum (no catalog record or manifest); its archive structure "
                            "is still checked")
                 .arg(source->displayName()));
+    lease.renewIfDue(); // a long fetch must not let the lease lapse before the extraction
+
+    // Who signed the manifest, settled before a file is written (as restore and verify do).
+    QHash<QString, QString> storageSecrets;
+    if (m_req.secretFor) {
+        for (const StorageConfig &sc : m_req.storages)
+            storageSecrets.insert(sc.name, m_req.secretFor(sc.name));
+    }
+    ManifestVerdict signature;
+    const SafetyCheck signatureCheck = manifestSignatureCheck(
+        *source, m_req.source, m_req.catalog.get(), m_req.storages, storageSecrets, m_req.requireSigned, &signature);
+    log(QStringLiteral("Manifest: %1").arg(signature.describe()));
+    if (signatureCheck.refused()) {
+        if (m_req.verifyOnly)
+            recordVerify(false);
+        return done({signatureCheck.code, signatureCheck.detail}, recordId,
+                    {{QStringLiteral("manifestSignature"), signature.toJson()}});
+    }
 
     progress.phase = m_req.verifyOnly ? QStringLiteral("reading the archive") : QStringLiteral("restoring");
     progress.bytesTotal = -1;
@@ -135,6 +154,7 @@ JobResult FilesRestoreJob::execute() {
     xo.allowExternalSymlinks = m_req.allowExternalSymlinks;
     xo.cancel = cancelFlag();
     xo.log = [this](const QString &l) { log(l); };
+    xo.progress = [&lease](qint64) { lease.renewIfDue(); };
     FilesExtractor extractor(xo);
     if (!extractor.runFrom(*source)) {
         if (extractor.error().code == ExitCode::Integrity || extractor.error().code == ExitCode::Refused)
@@ -153,6 +173,7 @@ JobResult FilesRestoreJob::execute() {
                         {QStringLiteral("checksum"), skipped ? QStringLiteral("unknown") : QStringLiteral("match")}};
     if (source->copyUsed().valid())
         details[QStringLiteral("copy")] = source->copyUsed().toJson();
+    details[QStringLiteral("manifestSignature")] = signature.toJson();
     if (!target.isEmpty())
         details[QStringLiteral("target")] = target;
     Error mismatch;

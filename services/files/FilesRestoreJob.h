@@ -14,7 +14,9 @@ namespace lifeboat {
 // Restores a file backup (catalog id or artifact path) into a directory, or — verifyOnly — reads the whole
 // archive without writing anything. Both first check the stored bytes' SHA-256 against the catalog/manifest,
 // then stream the plaintext through FilesExtractor and compare the file count and content bytes with the
-// manifest. A restore refuses a non-empty target unless overwrite is set (exit 6).
+// manifest. A restore refuses a non-empty target unless overwrite is set (exit 6). Who signed the manifest is
+// reported (details "manifestSignature") and checked before anything is extracted. The backup's lease is renewed
+// while the archive is read, so delete/prune elsewhere keep refusing it however long the run takes.
 class FilesRestoreJob : public Job {
     Q_OBJECT
 public:
@@ -28,6 +30,9 @@ public:
         bool overwrite = false;
         bool allowExternalSymlinks = false;
         bool verifyOnly = false;
+        // Refuse (exit 4) an unsigned manifest or an unknown signer; a signature that does not verify is refused
+        // always (ManifestSignatureCheck).
+        bool requireSigned = false;
     };
 
     explicit FilesRestoreJob(Request request, QObject *parent = nullptr);

@@ -14,6 +14,25 @@
 
 namespace lifeboat {
 
+namespace {
+// A tee branch that only tells its owner that bytes went by.
+class ChunkSignal : public ByteSink {
+public:
+    explicit ChunkSignal(const std::function<void()> &fn)
+        : m_fn(fn) {}
+    bool write(QByteArrayView) override {
+        if (m_fn)
+            m_fn();
+        return true;
+    }
+    bool finish() override { return true; }
+    void abort() override {}
+
+private:
+    const std::function<void()> &m_fn;
+};
+} // namespace
+
 ArtifactReader::ArtifactReader(QList<StorageConfig> storages, const std::atomic_bool *cancel)
     : m_storages(std::move(storages))
     , m_cancel(cancel) {}
@@ -99,7 +118,8 @@ QList<BackupLocation> ArtifactReader::preferredOrder(const QList<BackupLocation>
 }
 
 bool ArtifactReader::copyFileVerified(const QString &source, const QString &target, const QString &expectedSha256,
-                                      bool durable, const std::atomic_bool *cancel, Error *error) {
+                                      bool durable, const std::atomic_bool *cancel, Error *error,
+                                      const std::function<void()> &onChunk) {
     AtomicFileSink file(target);
     file.setDurable(durable);
     if (!file.open()) {
@@ -108,7 +128,8 @@ bool ArtifactReader::copyFileVerified(const QString &source, const QString &targ
     }
     // Hash beside the file (not in front of it), so the hash is known before the file is renamed.
     HashStage hash(nullptr);
-    TeeSink tee({&hash, &file});
+    ChunkSignal chunk(onChunk);
+    TeeSink tee({&hash, &file, &chunk});
     if (!streamFile(source, &tee, 0, cancel, error)) {
         file.abort();
         return false;
@@ -154,7 +175,7 @@ bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, 
                 skipped << where + QStringLiteral(": missing");
                 continue;
             }
-            if (!copyFileVerified(loc.path, target, record.sha256, !scratch, m_cancel, &e)) {
+            if (!copyFileVerified(loc.path, target, record.sha256, !scratch, m_cancel, &e, m_onProgress)) {
                 // Only a problem of this copy (unreadable, damaged) moves on; the destination's is everyone's.
                 if (e.code != ExitCode::Transfer && e.code != ExitCode::Integrity)
                     return fail(e.code, e.message);
@@ -171,7 +192,11 @@ bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, 
             }
             // S3Download resumes an interrupted download with a Range request and checks the hash before the final
             // name; a private scratch copy starts from nothing, so nothing stale is resumed.
+            if (m_onProgress)
+                m_onProgress();
             e = S3Download::toFile(*session, loc.path, target, record.sha256.toLatin1(), nullptr, !scratch);
+            if (m_onProgress)
+                m_onProgress();
             if (e) {
                 if (e.code == ExitCode::Cancelled || (m_cancel && m_cancel->load()))
                     return fail(ExitCode::Cancelled, QStringLiteral("cancelled"));

@@ -39,6 +39,9 @@ public:
     // For S3 copies: the secret key of a storage that keeps one in the credential store (empty: the AWS chain).
     using SecretLookup = std::function<QString(const QString &storageName)>;
     void setSecretLookup(SecretLookup lookup) { m_secretFor = std::move(lookup); }
+    // Called on the fetching thread as a local copy's chunks are copied (the holder renews its backup lease there);
+    // an S3 copy calls it once before and once after its GET.
+    void setOnProgress(std::function<void()> fn) { m_onProgress = std::move(fn); }
 
     // Copies to DIR/filename through NAME.partial, hashing the bytes as they are written; the SHA-256 is compared
     // before the final name exists. Tries the copies in preference order (see the class comment) and reports the one
@@ -49,7 +52,8 @@ public:
     static QList<BackupLocation> preferredOrder(const QList<BackupLocation> &locations);
     // Copies one file to target (through target.partial) hashing it; compares with expectedSha256 when not empty.
     static bool copyFileVerified(const QString &source, const QString &target, const QString &expectedSha256,
-                                 bool durable, const std::atomic_bool *cancel, Error *error);
+                                 bool durable, const std::atomic_bool *cancel, Error *error,
+                                 const std::function<void()> &onChunk = {});
 
     const Error &error() const { return m_error; }
 
@@ -67,6 +71,7 @@ private:
     QList<StorageConfig> m_storages;
     const std::atomic_bool *m_cancel;
     SecretLookup m_secretFor;
+    std::function<void()> m_onProgress;
     Error m_error;
 };
 
