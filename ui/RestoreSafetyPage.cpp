@@ -151,6 +151,7 @@ void RestoreSafetyPage::runChecks() {
     const int gen = ++m_generation;
     m_checking = true;
     m_checks.clear();
+    m_guardProduction.clear();
     m_activeConnections.clear();
     m_runError.clear();
     refresh();
@@ -174,6 +175,10 @@ void RestoreSafetyPage::runChecks() {
                     return;
                 m_checking = false;
                 m_checks = job->checks();
+                m_guardProduction.clear();
+                for (const SafetyCheck &c : std::as_const(m_checks))
+                    if (c.id == QLatin1String("production") && c.outcome == Outcome::Warning)
+                        m_guardProduction = c.detail;
                 for (const QJsonValue &c : r.details.value(QStringLiteral("activeConnections")).toArray())
                     m_activeConnections << c.toString();
                 if (m_checks.isEmpty() && !r.ok())
@@ -193,8 +198,12 @@ bool RestoreSafetyPage::databaseExists() const {
     return false;
 }
 
+bool RestoreSafetyPage::production() const {
+    return m_wizard->options().targetProduction || !m_guardProduction.isEmpty();
+}
+
 bool RestoreSafetyPage::productionExisting() const {
-    return m_wizard->options().targetProduction && databaseExists();
+    return production() && databaseExists();
 }
 
 QList<SafetyCheck> RestoreSafetyPage::shownChecks() const {
@@ -223,11 +232,14 @@ QList<SafetyCheck> RestoreSafetyPage::shownChecks() const {
         } else if (c.id == QLatin1String("safety-backup") && productionExisting() && !m_safetyBackup->isChecked()) {
             const bool overridden = m_override->isChecked() && typed;
             c.outcome = overridden ? Outcome::Warning : Outcome::Refused;
-            c.detail = overridden
-                           ? tr("skipped on your explicit request (override ticked, name typed)")
-                           : tr("“%1” is a production profile: take the safety backup, or tick the override and type "
+            c.detail = overridden ? tr("skipped on your explicit request (override ticked, name typed)")
+                       : o.targetProduction
+                           ? tr("“%1” is a production profile: take the safety backup, or tick the override and type "
                                 "the database name")
-                                 .arg(o.targetProfile);
+                                 .arg(o.targetProfile)
+                           : tr("the target is treated as production (%1): take the safety backup, or tick the "
+                                "override and type the database name")
+                                 .arg(m_guardProduction);
         }
         out << c;
     }
@@ -249,11 +261,17 @@ QString RestoreSafetyPage::blocker() const {
 
 void RestoreSafetyPage::refresh() {
     const RestoreOptions o = m_wizard->options();
-    m_production->setVisible(o.targetProduction);
+    // A typed connection string that reaches a production profile's server (or one the guard could not rule out)
+    // gets the same warning, typed confirmation and safety backup as choosing that profile.
+    m_production->setVisible(production());
     m_production->setText(
-        tr("<b>“%1” is a production server.</b> Restoring replaces data people rely on. An existing database gets a "
-           "safety backup before anything is changed.")
-            .arg(o.targetProfile.toHtmlEscaped()));
+        o.targetProduction
+            ? tr("<b>“%1” is a production server.</b> Restoring replaces data people rely on. An existing database "
+                 "gets a safety backup before anything is changed.")
+                  .arg(o.targetProfile.toHtmlEscaped())
+            : tr("<b>This is treated as a production server:</b> %1. Restoring replaces data people rely on. An "
+                 "existing database gets a safety backup before anything is changed.")
+                  .arg(m_guardProduction.toHtmlEscaped()));
     m_list->clear();
     for (const SafetyCheck &c : shownChecks()) {
         auto *it = new QTreeWidgetItem(m_list, {outcomeText(c.outcome), c.title, c.detail});

@@ -50,6 +50,10 @@ public:
     QCheckBox *overrideBox() const { return m_override; }
     QListWidget *connectionsList() const { return m_connections; }
     QLabel *blockerLabel() const { return m_blocker; }
+    QLabel *productionLabel() const { return m_production; }
+    // The target is production: its profile says so, or the dry run's production guard found (or could not rule
+    // out) a production profile's server behind a typed connection string.
+    bool production() const;
 
 signals:
     void checksFinished();
@@ -74,7 +78,8 @@ private:
 
     QList<SafetyCheck> m_checks; // from the dry run
     QStringList m_activeConnections;
-    QString m_runError; // the dry run could not run at all
+    QString m_runError;        // the dry run could not run at all
+    QString m_guardProduction; // the production guard's finding for a target not marked production, else empty
     std::shared_ptr<RestoreJob> m_job;
     int m_generation = 0;
     bool m_checking = false;

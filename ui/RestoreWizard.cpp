@@ -165,6 +165,11 @@ std::unique_ptr<RestoreJob> RestoreWizard::makeJob(const RestoreOptions &o, cons
                            catalog = req.catalog, pgToolDir = req.pgToolDir](const QString &db, Error *why) {
             return SafetyBackup::factory(prod, lookup(), storages, storageSecrets, catalog, pgToolDir)(db, why);
         };
+        // When the guard cannot prove the target is not this server (its identity unreadable, this profile not
+        // reachable), the safety backup is of the target itself — what the restore overwrites — kept like this
+        // profile's backups, as `lifeboatctl restore` does.
+        ps.safetyBackupOf =
+            SafetyBackup::factoryOf(prod, req.storages, secrets.storageSecrets, req.catalog, req.pgToolDir);
         req.productionServers << ps;
     }
     return std::make_unique<RestoreJob>(std::move(req));
