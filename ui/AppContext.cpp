@@ -10,6 +10,7 @@
 #include "jobs/StartupRecovery.h"
 #include "jobs/StartupRecoveryJob.h"
 #include "jobs/StoreFactory.h"
+#include "jobs/UnopenableStore.h"
 #include "models/Async.h"
 #include "models/JobListModel.h"
 #include "models/PinnedCatalog.h"
@@ -248,13 +249,10 @@ void AppContext::startBackup(const QString &profileName, const QStringList &stor
             // The job's catalog calls run on the long-lived catalog thread (see PinnedCatalog).
             req.catalog = std::make_shared<PinnedCatalog>(m_catalog);
             req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
-            for (const StorageConfig &sc : storages) {
-                Error err;
-                auto store = StoreFactory::create(sc, secrets.storageSecrets.value(sc.name), &err);
-                if (!store)
-                    return then(nullptr, err.message);
-                req.stores.push_back(std::move(store));
-            }
+            // A storage that cannot be opened (no credentials…) fails the job at its start, so the attempt is
+            // recorded FAILED with the reason instead of leaving no trace.
+            for (const StorageConfig &sc : storages)
+                req.stores.push_back(UnopenableStore::create(sc, secrets.storageSecrets.value(sc.name)));
             Job *job = m_runner->submit(std::make_unique<BackupJob>(std::move(req)));
             m_jobs->track(job, profile.name);
             then(job, QString());

@@ -1,5 +1,7 @@
 #include "files/FilesBackupJob.h"
 
+#include "jobs/FailedAttempt.h"
+
 #include "catalog/Manifest.h"
 #include "files/ArtifactBackup.h"
 #include "files/FilesTarWriter.h"
@@ -25,25 +27,42 @@ QString FilesBackupJob::title() const {
     return QStringLiteral("Backup of %1 (%2)").arg(m_req.sourceName, m_req.path);
 }
 
+JobResult FilesBackupJob::failBeforeRecord(const Error &e, const QDateTime &started) {
+    for (auto &s : m_req.stores)
+        s->discard();
+    log(e.message);
+    // Refused or failed before writing: still an attempt, recorded with its error (see FailedAttempt).
+    BackupRecord attempt;
+    attempt.profile = m_req.sourceName;
+    attempt.database = m_req.path;
+    attempt.kind = QStringLiteral("files");
+    attempt.type = m_req.options.type;
+    attempt.label = m_req.options.label;
+    attempt.setId = m_req.options.setId;
+    attempt.format = QStringLiteral("tar");
+    attempt.started = started;
+    QString catalogError;
+    const qint64 id = FailedAttempt::record(m_req.catalog.get(), attempt, e, &catalogError);
+    if (m_req.catalog && id == 0)
+        log(QStringLiteral("warning: the failed attempt could not be recorded in the catalog: %1").arg(catalogError));
+    return {e, id, id ? FailedAttempt::details(id, e) : QJsonObject{}};
+}
+
 JobResult FilesBackupJob::execute() {
     const QDateTime started = QDateTime::currentDateTimeUtc();
     const auto logFn = [this](const QString &l) { log(l); };
     const FilesBackupOptions &o = m_req.options;
     if (o.compression != QLatin1String("gzip") && o.compression != QLatin1String("zstd") &&
         o.compression != QLatin1String("none"))
-        return {
+        return failBeforeRecord(
             {ExitCode::Usage, QStringLiteral("unknown compression \"%1\" — use gzip, zstd or none").arg(o.compression)},
-            0,
-            {}};
+            started);
     const QFileInfo dir(m_req.path);
-    if (!dir.isDir()) {
-        for (auto &s : m_req.stores)
-            s->discard();
-        const Error e{ExitCode::Usage, QStringLiteral("%1 is not a directory — check the path of file source \"%2\"")
-                                           .arg(m_req.path, m_req.sourceName)};
-        log(e.message);
-        return {e, 0, {}};
-    }
+    if (!dir.isDir())
+        return failBeforeRecord({ExitCode::Usage, QStringLiteral("%1 is not a directory — check the path of file "
+                                                                 "source \"%2\"")
+                                                      .arg(m_req.path, m_req.sourceName)},
+                                started);
     const QString root = dir.canonicalFilePath();
 
     // A quick size estimate for progress and the stores' size hint (one metadata pass; file data is read once).
@@ -96,6 +115,8 @@ JobResult FilesBackupJob::execute() {
                                      QStringLiteral("tar") + out.compressionSuffix());
     Error err;
     if (!out.begin(record, estimate, &err)) {
+        if (record.id == 0) // a store would not open: nothing was recorded yet
+            return failBeforeRecord(err, started);
         log(err.message);
         return {err, record.id, {}};
     }

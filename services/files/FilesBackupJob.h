@@ -35,6 +35,9 @@ protected:
     JobResult execute() override;
 
 private:
+    // A refusal before the record exists is still recorded, FAILED with its error (FailedAttempt).
+    JobResult failBeforeRecord(const Error &e, const QDateTime &started);
+
     Request m_req;
 };
 

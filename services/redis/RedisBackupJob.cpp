@@ -1,5 +1,7 @@
 #include "redis/RedisBackupJob.h"
 
+#include "jobs/FailedAttempt.h"
+
 #include "catalog/Manifest.h"
 #include "files/ArtifactBackup.h"
 #include "jobs/ArtifactReader.h"
@@ -68,7 +70,25 @@ JobResult RedisBackupJob::failBeforeRecord(const Error &e) {
     for (auto &s : m_req.stores)
         s->discard();
     log(e.message);
-    return {e, 0, {}};
+    // Refused or failed before writing: still an attempt, recorded with its error (see FailedAttempt).
+    QString catalogError;
+    const qint64 id = FailedAttempt::record(m_req.catalog.get(), attemptRecord(), e, &catalogError);
+    if (m_req.catalog && id == 0)
+        log(QStringLiteral("warning: the failed attempt could not be recorded in the catalog: %1").arg(catalogError));
+    return {e, id, id ? FailedAttempt::details(id, e) : QJsonObject{}};
+}
+
+BackupRecord RedisBackupJob::attemptRecord() const {
+    BackupRecord r;
+    r.profile = m_req.sourceName;
+    r.database = m_req.url.display();
+    r.kind = QStringLiteral("redis");
+    r.type = m_req.options.type;
+    r.label = m_req.options.label;
+    r.setId = m_req.options.setId;
+    r.format = QStringLiteral("rdb");
+    r.started = m_started;
+    return r;
 }
 
 bool RedisBackupJob::triggerSave(RedisConnection &conn, Error *error) {
@@ -156,6 +176,7 @@ bool RedisBackupJob::triggerSave(RedisConnection &conn, Error *error) {
 
 JobResult RedisBackupJob::execute() {
     const QDateTime started = QDateTime::currentDateTimeUtc();
+    m_started = started;
     const auto logFn = [this](const QString &l) { log(l); };
     const RedisBackupOptions &o = m_req.options;
     JobProgress progress;
@@ -198,6 +219,8 @@ JobResult RedisBackupJob::execute() {
     record.filename = out.uniqueName(m_req.sourceName, QStringLiteral("redis"), started,
                                      QStringLiteral("rdb") + out.compressionSuffix());
     if (!out.begin(record, -1, &err)) {
+        if (record.id == 0) // a store would not open: nothing was recorded yet
+            return failBeforeRecord(err);
         log(err.message);
         return {err, record.id, {}};
     }

@@ -46,8 +46,10 @@ protected:
 private:
     bool triggerSave(RedisConnection &conn, Error *error);
     JobResult failBeforeRecord(const Error &e);
+    BackupRecord attemptRecord() const; // what is known of this attempt before its record exists
 
     Request m_req;
+    QDateTime m_started;
 };
 
 } // namespace lifeboat

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -302,11 +303,24 @@ private slots:
                                       QStringLiteral("--storage"), QStringLiteral("local")});
         QCOMPARE(unreachable.exitCode, 2);
 
-        // No record claims anything, no file was left behind.
+        // No file was left behind; each attempt is recorded FAILED with its error and no copy (issue #20).
         QCOMPARE(artifactsInStore(), before);
         const auto listAfter = ctl({QStringLiteral("--json"), QStringLiteral("list")});
-        QCOMPARE(QJsonDocument::fromJson(listAfter.out).array().size(),
-                 QJsonDocument::fromJson(listBefore.out).array().size());
+        const QJsonArray after = QJsonDocument::fromJson(listAfter.out).array();
+        QCOMPARE(after.size(), QJsonDocument::fromJson(listBefore.out).array().size() + 3);
+        QSet<qint64> known;
+        for (const QJsonValue &v : QJsonDocument::fromJson(listBefore.out).array())
+            known.insert(v[QStringLiteral("id")].toInteger());
+        for (const QJsonValue &v : after) {
+            const QJsonObject o = v.toObject();
+            if (known.contains(o.value(QStringLiteral("id")).toInteger()))
+                continue;
+            QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("FAILED"));
+            QCOMPARE(o.value(QStringLiteral("kind")).toString(), QStringLiteral("redis"));
+            QVERIFY(!o.value(QStringLiteral("error")).toString().isEmpty());
+            QVERIFY(!o.value(QStringLiteral("error")).toString().contains(QStringLiteral("not-the-password")));
+            QVERIFY(o.value(QStringLiteral("locations")).toArray().isEmpty());
+        }
     }
 
     void configuredSourceWithSecretEnvAndLocalRdb() {
