@@ -5,6 +5,7 @@
 #include "CliSecrets.h"
 
 #include "pg/Conninfo.h"
+#include "restore/SafetyBackup.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -128,4 +129,26 @@ void RestoreCliSupport::printChecks(CliContext &ctx, const QJsonArray &checks) {
                   << c.value(QStringLiteral("title")).toString() << ": " << c.value(QStringLiteral("detail")).toString()
                   << Qt::endl;
     }
+}
+
+QList<lifeboat::RestoreJob::Request::ProductionServer>
+RestoreCliSupport::productionServers(CliContext &ctx, CliSecrets &secrets, const QString &targetProfile,
+                                     const QHash<QString, QString> &storageSecrets, const QString &pgToolDir) {
+    using namespace lifeboat;
+    QList<RestoreJob::Request::ProductionServer> out;
+    const QList<StorageConfig> storages = ctx.config().storages();
+    for (const Profile &prod : ctx.config().profiles()) {
+        if (!prod.production || prod.name == targetProfile)
+            continue;
+        RestoreJob::Request::ProductionServer ps;
+        ps.profile = prod.name;
+        ps.conninfo = prod.conninfo;
+        // Never asked for on a terminal: only a stored password (else libpq's own sources).
+        if (CredentialStore *store = secrets.persistentStore())
+            ps.password = store->read(CredentialStore::profilePasswordKey(prod.name)).value_or(QString());
+        ps.safetyBackup = SafetyBackup::factory(prod, ps.password, storages, storageSecrets, ctx.catalog(), pgToolDir);
+        ps.safetyBackupOf = SafetyBackup::factoryOf(prod, storages, storageSecrets, ctx.catalog(), pgToolDir);
+        out << ps;
+    }
+    return out;
 }

@@ -2,9 +2,12 @@
 
 #include "core/ExitCode.h"
 #include "crypto/AgeIdentity.h"
+#include "restore/RestoreJob.h"
 #include "restore/SafetyCheck.h"
 
+#include <QHash>
 #include <QJsonArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -35,4 +38,10 @@ public:
     static std::optional<Target> target(CliContext &ctx, CliSecrets &secrets, const ArgParser &p, const QString &spec,
                                         int *rc);
     static void printChecks(CliContext &ctx, const QJsonArray &checks);
+    // Every production profile other than the target's own, for RestoreJob's production guard: a target that
+    // reaches one of their servers — however it is spelled — gets production treatment (restore, set restore).
+    // Passwords come only from the persistent credential store, never a prompt.
+    static QList<lifeboat::RestoreJob::Request::ProductionServer>
+    productionServers(CliContext &ctx, CliSecrets &secrets, const QString &targetProfile,
+                      const QHash<QString, QString> &storageSecrets, const QString &pgToolDir);
 };

@@ -116,21 +116,8 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
 
     // A target that reaches a production profile's server — however it is spelled — gets production treatment:
     // the job compares server identities (system identifier and port) and takes that profile's safety backup.
-    for (const Profile &prod : ctx.config().profiles()) {
-        if (!prod.production || prod.name == target->profile)
-            continue;
-        RestoreJob::Request::ProductionServer ps;
-        ps.profile = prod.name;
-        ps.conninfo = prod.conninfo;
-        // Never asked for on a terminal: only a stored password (else libpq's own sources).
-        if (CredentialStore *store = secrets.persistentStore())
-            ps.password = store->read(CredentialStore::profilePasswordKey(prod.name)).value_or(QString());
-        ps.safetyBackup =
-            SafetyBackup::factory(prod, ps.password, req.storages, req.storageSecrets, ctx.catalog(), req.pgToolDir);
-        ps.safetyBackupOf =
-            SafetyBackup::factoryOf(prod, req.storages, req.storageSecrets, ctx.catalog(), req.pgToolDir);
-        req.productionServers << ps;
-    }
+    req.productionServers =
+        RestoreCliSupport::productionServers(ctx, secrets, target->profile, req.storageSecrets, req.pgToolDir);
     o.checkRowCounts = true;
 
     const RestoreOptions opts = o; // req is moved into the job

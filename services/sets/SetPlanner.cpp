@@ -304,6 +304,7 @@ std::optional<SetRestoreJob::Request> SetPlanner::restore(const ConfigStore &con
             base.identities = targets.identities;
             base.pgToolDir = config.option(QStringLiteral("pgToolDir"));
             base.safetyBackup = targets.safetyBackup;
+            base.productionServers = targets.productionServers;
             m.check = [base](QJsonObject *details) -> Error {
                 RestoreJob::Request dry = base;
                 dry.options.dryRun = true;

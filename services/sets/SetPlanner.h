@@ -37,6 +37,9 @@ public:
         RestoreOptions database;  // target server, database, --create/--clean/--confirm…; dryRun is the set's
         QString databasePassword; // target server password
         RestoreJob::SafetyBackupFactory safetyBackup;
+        // Production profiles whose servers the database member's RestoreJob compares with the target's (by system
+        // identifier and port), as `restore` does: a URI target reaching one gets production treatment.
+        QList<RestoreJob::Request::ProductionServer> productionServers;
         std::vector<AgeIdentity> identities;
         QString mirrorStorage;           // empty: each mirror's own source storage
         QString mirrorPrefix;            // null: the original prefix; with several mirrors: PREFIX/<mirror name>
