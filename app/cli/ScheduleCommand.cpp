@@ -8,6 +8,7 @@
 #include "schedule/DueRunner.h"
 
 #include "schedule/CronExpression.h"
+#include "schedule/RunnerUnits.h"
 #include "schedule/ScheduleDue.h"
 
 #include <QCoreApplication>
@@ -274,18 +275,34 @@ int ScheduleCommand::remove(CliContext &ctx, const QStringList &args) {
 }
 
 int ScheduleCommand::install(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("schedule install"), QStringLiteral("--systemd|--cron [--print]"));
+    ArgParser p(QStringLiteral("schedule install"),
+                QStringLiteral("--systemd|--cron|--launchd|--schtasks [--print] [--out DIR]"));
     p.flag(QStringLiteral("systemd"), QStringLiteral("A systemd user timer running run-due every minute."));
     p.flag(QStringLiteral("cron"), QStringLiteral("A crontab line running run-due every minute."));
+    p.flag(QStringLiteral("launchd"),
+           QStringLiteral("macOS: a LaunchAgent (org.lifeboat.run-due.plist) running run-due every minute."));
+    p.flag(QStringLiteral("schtasks"),
+           QStringLiteral("Windows: a Task Scheduler task (XML) running run-due every minute while you are logged "
+                          "on, and the schtasks /Create line that registers it."));
     p.flag(QStringLiteral("print"), QStringLiteral("Only print what would be installed."));
+    p.option(QStringLiteral("out"),
+             QStringLiteral("--launchd/--schtasks: write the file into DIR (default: ~/Library/LaunchAgents on "
+                            "macOS; the Lifeboat home for the task XML)."),
+             QStringLiteral("DIR"));
     if (auto rc = p.parse(ctx, args, 0, 0))
         return *rc;
     const bool systemd = p.isSet(QStringLiteral("systemd"));
-    if (systemd == p.isSet(QStringLiteral("cron")))
-        return ctx.usage(QStringLiteral("schedule install needs exactly one of --systemd or --cron"));
+    const int modes = int(systemd) + int(p.isSet(QStringLiteral("cron"))) + int(p.isSet(QStringLiteral("launchd"))) +
+                      int(p.isSet(QStringLiteral("schtasks")));
+    if (modes != 1)
+        return ctx.usage(
+            QStringLiteral("schedule install needs exactly one of --systemd, --cron, --launchd or --schtasks"));
     const QString exe = QFileInfo(QCoreApplication::applicationFilePath()).absoluteFilePath();
-    QStringList cmd{exe, QStringLiteral("--home"), ctx.home()};
+    QStringList cmd{QDir::toNativeSeparators(exe), QStringLiteral("--home"), QDir::toNativeSeparators(ctx.home())};
     const QString logFile = QDir(ctx.home()).filePath(QStringLiteral("run-due.log"));
+    if (p.isSet(QStringLiteral("launchd")) || p.isSet(QStringLiteral("schtasks")))
+        return installOtherOs(ctx, p.isSet(QStringLiteral("launchd")), cmd, logFile, p.isSet(QStringLiteral("print")),
+                              p.value(QStringLiteral("out")));
     if (!systemd) {
         QStringList quoted;
         for (const QString &a : cmd)
@@ -349,5 +366,53 @@ int ScheduleCommand::install(CliContext &ctx, const QStringList &args) {
               << "(and `loginctl enable-linger` to keep it running while you are logged out)" << Qt::endl;
     if (ctx.json())
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("dir"), dir}});
+    return 0;
+}
+
+int ScheduleCommand::installOtherOs(CliContext &ctx, bool launchd, const QStringList &cmd, const QString &logFile,
+                                    bool printOnly, const QString &outDir) {
+    const QString text = launchd ? RunnerUnits::launchdPlist(cmd, logFile)
+                                 : RunnerUnits::schtasksXml(cmd, QDate::currentDate().startOfDay().toString(
+                                                                     QStringLiteral("yyyy-MM-ddTHH:mm:ss")));
+    const QString fileName = launchd ? QStringLiteral("%1.plist").arg(QLatin1String(RunnerUnits::kLaunchdLabel))
+                                     : QStringLiteral("lifeboat-run-due.xml");
+    if (printOnly) {
+        ctx.out() << text << Qt::flush;
+        return 0;
+    }
+    QString dir = outDir;
+    if (dir.isEmpty()) {
+#ifdef Q_OS_MACOS
+        if (launchd)
+            dir = QDir::homePath() + QStringLiteral("/Library/LaunchAgents");
+#endif
+        if (!launchd)
+            dir = ctx.home();
+    }
+    if (dir.isEmpty())
+        return ctx.usage(QStringLiteral("this is not macOS: use --print, or --out DIR to write the plist somewhere "
+                                        "to copy it to ~/Library/LaunchAgents on the Mac"));
+    if (!QDir().mkpath(dir))
+        return ctx.usage(QStringLiteral("cannot create %1").arg(dir));
+    const QString path = QDir(dir).filePath(fileName);
+    QSaveFile f(path);
+    // Task Scheduler reads its XML as UTF-16 (the declaration says so), with a byte-order mark.
+    QByteArray bytes;
+    if (launchd) {
+        bytes = text.toUtf8();
+    } else {
+        const QString crlf = QString(text).replace(QLatin1Char('\n'), QLatin1String("\r\n"));
+        bytes = QByteArray("\xff\xfe", 2) +
+                QByteArray(reinterpret_cast<const char *>(crlf.utf16()), crlf.size() * qsizetype(sizeof(char16_t)));
+    }
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        return ctx.usage(QStringLiteral("cannot write %1: %2").arg(path, f.errorString()));
+    const QString nativePath = QDir::toNativeSeparators(path);
+    const QString next = launchd ? QStringLiteral("launchctl bootstrap gui/$(id -u) %1").arg(shellQuote(path))
+                                 : RunnerUnits::schtasksCreateLine(nativePath);
+    ctx.err() << "Wrote " << nativePath << ". Register it with:\n  " << next << Qt::endl;
+    if (ctx.json())
+        ctx.printJson(QJsonObject{
+            {QStringLiteral("ok"), true}, {QStringLiteral("file"), nativePath}, {QStringLiteral("register"), next}});
     return 0;
 }
