@@ -49,7 +49,7 @@ PlanResult makePlan(Catalog &catalog, const ConfigStore &config, const QString &
     if ((r.error = RetentionPruner::policyForSource(config, schedules, database, profile, &r.policy, &r.sources)))
         return r;
     if (withEntries)
-        r.entries = RetentionPruner::plan(catalog, profile, r.policy, now, database);
+        r.entries = RetentionPruner::plan(catalog, profile, r.policy, now, database, config.storages());
     return r;
 }
 

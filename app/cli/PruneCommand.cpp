@@ -4,6 +4,7 @@
 #include "CliAutomation.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
+#include "RetentionFlags.h"
 
 #include "jobs/BackupDeleter.h"
 #include "jobs/RetentionPruner.h"
@@ -17,55 +18,29 @@ using namespace lifeboat;
 
 int PruneCommand::run(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("prune"),
-                QStringLiteral("[--dry-run] [--profile P] [--keep-last N] [--keep-hourly N] [--keep-daily N] "
-                               "[--keep-weekly N] [--keep-monthly N] [--keep-yearly N] [--keep-within DURATION] "
-                               "[--failed-verification] [--as-of TIME]"));
+                QStringLiteral("[--dry-run] [--profile P] %1 [--failed-verification] [--as-of TIME]")
+                    .arg(RetentionFlags::synopsis()));
     p.flag(QStringLiteral("dry-run"), QStringLiteral("Show what would be kept and deleted, and why; change nothing."));
     p.option(QStringLiteral("profile"), QStringLiteral("Only this profile (default: every profile)."),
              QStringLiteral("P"));
-    p.option(QStringLiteral("keep-last"), QStringLiteral("Keep the N newest backups (default 0)."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-hourly"),
-             QStringLiteral("Keep the newest backup of each of the N most recent hours that have one (default 0)."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-daily"),
-             QStringLiteral("Keep the newest backup of each of the N most recent days that have one (default 7)."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-weekly"),
-             QStringLiteral("Keep the newest backup of each of the N most recent ISO weeks (default 4)."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-monthly"),
-             QStringLiteral("Keep the newest backup of each of the N most recent months (default 12)."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-yearly"),
-             QStringLiteral("Keep the newest backup of each of the N most recent years (default 0)."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-within"),
-             QStringLiteral("Keep every backup younger than this, e.g. 7d, 36h, 2w (default: none)."),
-             QStringLiteral("DURATION"));
+    RetentionFlags::declare(p, RetentionFlags::Use::Prune);
     p.flag(QStringLiteral("failed-verification"),
            QStringLiteral("Also delete backups whose last verification failed (otherwise kept for inspection)."));
     p.option(QStringLiteral("as-of"), QStringLiteral("Decide as if it were this time (ISO 8601)."),
              QStringLiteral("TIME"));
     if (auto rc = p.parse(ctx, args, 0, 0))
         return *rc;
+    RetentionFlags keep;
+    if (auto rc = RetentionFlags::read(ctx, p, &keep))
+        return *rc;
     Overrides o;
-    for (const auto &[name, field] :
-         {std::pair{QStringLiteral("keep-daily"), &o.daily}, std::pair{QStringLiteral("keep-weekly"), &o.weekly},
-          std::pair{QStringLiteral("keep-monthly"), &o.monthly}, std::pair{QStringLiteral("keep-hourly"), &o.hourly},
-          std::pair{QStringLiteral("keep-yearly"), &o.yearly}, std::pair{QStringLiteral("keep-last"), &o.last}}) {
-        if (!p.isSet(name))
-            continue;
-        bool ok = false;
-        *field = p.value(name).toInt(&ok);
-        if (!ok || *field < 0 || *field > RetentionPolicy::kMaxCount)
-            return ctx.usage(
-                QStringLiteral("--%1 takes a count from 0 to %2").arg(name).arg(RetentionPolicy::kMaxCount));
-    }
-    if (p.isSet(QStringLiteral("keep-within")) &&
-        !RetentionPolicy::parseDuration(p.value(QStringLiteral("keep-within")), &o.withinSeconds))
-        return ctx.usage(QStringLiteral("--keep-within takes a duration such as 7d, 36h, 2w or 1d12h, not \"%1\"")
-                             .arg(p.value(QStringLiteral("keep-within"))));
+    o.daily = keep.daily;
+    o.weekly = keep.weekly;
+    o.monthly = keep.monthly;
+    o.hourly = keep.hourly;
+    o.yearly = keep.yearly;
+    o.last = keep.last;
+    o.withinSeconds = keep.withinSeconds;
     o.failedVerification = p.isSet(QStringLiteral("failed-verification"));
     QDateTime now = QDateTime::currentDateTimeUtc();
     if (p.isSet(QStringLiteral("as-of"))) {
@@ -122,13 +97,7 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
         if (overrides.withinSeconds >= 0)
             policy.withinSeconds = overrides.withinSeconds;
         policy.pruneFailedVerification = overrides.failedVerification;
-        QList<RetentionItem> items;
-        QHash<QString, BackupRecord> byId;
-        for (const BackupRecord &r : it.value()) {
-            items << RetentionPruner::itemFor(r);
-            byId.insert(QString::number(r.id), r);
-        }
-        if (!json)
+        if (!json) {
             ctx.out() << (kind == QLatin1String("database") ? QStringLiteral("Profile ")
                                                             : QStringLiteral("%1 source ").arg(kind))
                       << source << ": keep " << policy.describe()
@@ -136,41 +105,50 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
                               ? QString()
                               : QStringLiteral(" (periods in %1)").arg(QString::fromUtf8(policy.zone.id())))
                       << Qt::endl;
-        for (const RetentionDecision &d : Retention::decide(items, policy, now)) {
-            BackupRecord rec = byId.value(d.id);
-            QString outcome = d.keep() ? QStringLiteral("keep") : QStringLiteral("expire");
-            QStringList notes;
-            if (!d.keep()) {
+            for (const StorageConfig &s : ctx.config().storages())
+                if (s.hasRetention())
+                    ctx.out() << "  storage " << s.name << " keeps its copies by its own rules: "
+                              << RetentionPruner::storagePolicy(s, policy).describe() << Qt::endl;
+        }
+        QList<RetentionPruner::Entry> entries =
+            RetentionPruner::planRecords(it.value(), policy, now, ctx.config().storages());
+        for (RetentionPruner::Entry &e : entries) {
+            const RetentionDecision &d = e.decision;
+            const bool touched = !d.keep() || !e.dropStorages().isEmpty();
+            if (!d.keep())
                 ++expired;
-                if (!dryRun) {
-                    // EXPIRED first: if the deletion fails halfway, the next prune sees it and tries again.
-                    rec.status = BackupRecord::statusExpired();
-                    QString err;
-                    ctx.catalog()->update(rec, &err);
-                    const BackupDeleter::Outcome out = deleter.deleteBackup(*ctx.catalog(), rec);
-                    for (const QString &m : out.missing) {
-                        notes << QStringLiteral("already missing: %1").arg(m);
-                        ctx.err() << "lifeboatctl: #" << rec.id << ": already missing: " << m << Qt::endl;
-                    }
-                    if (out.error) {
-                        outcome = QStringLiteral("expired, deletion failed");
-                        notes << out.error.message;
-                        ctx.err() << "lifeboatctl: #" << rec.id << ": " << out.error.message << Qt::endl;
-                        rc = toInt(ExitCode::Transfer);
-                    } else {
-                        outcome = QStringLiteral("deleted");
-                        ++deleted;
-                    }
-                }
-            } else {
+            else
                 ++kept;
+            if (touched && !dryRun) {
+                bool gone = false;
+                if (!RetentionPruner::executeEntry(*ctx.catalog(), e, deleter, &gone))
+                    rc = toInt(ExitCode::Transfer);
+                if (gone)
+                    ++deleted;
+                for (const QString &n : e.notes)
+                    ctx.err() << "lifeboatctl: #" << e.record.id << ": " << n << Qt::endl;
             }
+            const BackupRecord &rec = e.record;
             if (json) {
-                // A decision applies to every copy of the record.
+                // Each copy's decision and the storage it applies to: a storage with its own rules decides its
+                // copies alone, the others follow the record's decision.
+                QJsonArray copies;
                 QStringList storages;
-                for (const BackupLocation &l : rec.locations)
-                    if (!storages.contains(l.storage))
-                        storages << l.storage;
+                for (const RetentionPruner::CopyDecision &c : e.copies) {
+                    storages << c.storage;
+                    copies.append(QJsonObject{
+                        {QStringLiteral("storage"), c.storage},
+                        {QStringLiteral("action"), c.keep ? QStringLiteral("keep") : QStringLiteral("remove")},
+                        {QStringLiteral("rules"), c.ownRules ? QStringLiteral("storage") : QStringLiteral("source")},
+                        {QStringLiteral("policy"), c.policy},
+                        {QStringLiteral("reasons"), QJsonArray::fromStringList(c.reasons)}});
+                }
+                QJsonArray removed;
+                for (const RemovedCopy &c : rec.removedCopies)
+                    removed.append(QJsonObject{{QStringLiteral("storage"), c.location.storage},
+                                               {QStringLiteral("path"), c.location.path},
+                                               {QStringLiteral("removed"), c.removed.toString(Qt::ISODate)},
+                                               {QStringLiteral("reason"), c.reason}});
                 json->append(QJsonObject{
                     {QStringLiteral("id"), rec.id},
                     {QStringLiteral("profile"), rec.profile},
@@ -179,15 +157,17 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
                     {QStringLiteral("type"), rec.type},
                     {QStringLiteral("status"), rec.status},
                     {QStringLiteral("action"), d.keep() ? QStringLiteral("keep") : QStringLiteral("expire")},
-                    {QStringLiteral("outcome"), outcome},
+                    {QStringLiteral("outcome"), e.outcome},
                     {QStringLiteral("reasons"), QJsonArray::fromStringList(d.reasons)},
                     {QStringLiteral("storages"), QJsonArray::fromStringList(storages)},
+                    {QStringLiteral("copies"), copies},
+                    {QStringLiteral("removedCopies"), removed},
                     {QStringLiteral("policy"), policy.describe()},
-                    {QStringLiteral("notes"), QJsonArray::fromStringList(notes)},
+                    {QStringLiteral("notes"), QJsonArray::fromStringList(e.notes)},
                     {QStringLiteral("dryRun"), dryRun}});
             } else {
                 ctx.out() << QStringLiteral("  %1 #%2 %3 %4  %5")
-                                 .arg(outcome.toUpper().leftJustified(7))
+                                 .arg(e.outcome.toUpper().leftJustified(7))
                                  .arg(rec.id)
                                  .arg(rec.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
                                  .arg(rec.type.leftJustified(20))

@@ -3,6 +3,7 @@
 #include "ArgParser.h"
 #include "CliAutomation.h"
 #include "CliContext.h"
+#include "RetentionFlags.h"
 #include "core/ParentDeath.h"
 #include "retention/RetentionPolicy.h"
 #include "schedule/DueRunner.h"
@@ -70,12 +71,10 @@ int ScheduleCommand::run(CliContext &ctx, const QStringList &args) {
 }
 
 int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(
-        QStringLiteral("schedule add"),
-        QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
-                       "[--missed catch-up|skip] [--tz ZONE] [--keep-last N] [--keep-hourly N] [--keep-daily N] "
-                       "[--keep-weekly N] [--keep-monthly N] [--keep-yearly N] [--keep-within DURATION] "
-                       "[--disabled] [--replace]"));
+    ArgParser p(QStringLiteral("schedule add"),
+                QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
+                               "[--missed catch-up|skip] [--tz ZONE] %1 [--disabled] [--replace]")
+                    .arg(RetentionFlags::synopsis()));
     p.option(QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P"));
     p.option(QStringLiteral("files"), QStringLiteral("The file source to back up (`lifeboatctl files add`)."),
              QStringLiteral("SOURCE"));
@@ -92,23 +91,7 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
              QStringLiteral("POLICY"));
     p.option(QStringLiteral("tz"), QStringLiteral("Time zone of the cron times (default: the system's)."),
              QStringLiteral("ZONE"));
-    p.option(QStringLiteral("keep-daily"), QStringLiteral("Retention override for this profile or source."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-weekly"), QStringLiteral("Retention override for this profile or source."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-monthly"), QStringLiteral("Retention override for this profile or source."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-hourly"),
-             QStringLiteral("Retention override: the newest backup of each of the N most recent hours."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-yearly"),
-             QStringLiteral("Retention override: the newest backup of each of the N most recent years."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-last"), QStringLiteral("Retention override: the N newest backups."),
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-within"),
-             QStringLiteral("Retention override: every backup younger than this (e.g. 7d, 36h)."),
-             QStringLiteral("DURATION"));
+    RetentionFlags::declare(p, RetentionFlags::Use::Schedule);
     p.flag(QStringLiteral("disabled"), QStringLiteral("Store it without running it."));
     p.flag(QStringLiteral("replace"), QStringLiteral("Replace a schedule of the same name."));
     if (auto rc = p.parse(ctx, args, 1, 1))
@@ -178,24 +161,17 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
         return ctx.usage(QStringLiteral("--missed takes catch-up or skip, not \"%1\"").arg(missed));
     if (!missed.isEmpty())
         s.missedPolicy = missed;
-    for (const auto &[name, field] : {std::pair{QStringLiteral("keep-daily"), &s.keepDaily},
-                                      std::pair{QStringLiteral("keep-weekly"), &s.keepWeekly},
-                                      std::pair{QStringLiteral("keep-monthly"), &s.keepMonthly},
-                                      std::pair{QStringLiteral("keep-hourly"), &s.keepHourly},
-                                      std::pair{QStringLiteral("keep-yearly"), &s.keepYearly},
-                                      std::pair{QStringLiteral("keep-last"), &s.keepLast}}) {
-        if (!p.isSet(name))
-            continue;
-        bool ok = false;
-        *field = p.value(name).toInt(&ok);
-        if (!ok || *field < 0 || *field > RetentionPolicy::kMaxCount)
-            return ctx.usage(
-                QStringLiteral("--%1 takes a count from 0 to %2").arg(name).arg(RetentionPolicy::kMaxCount));
-    }
-    if (p.isSet(QStringLiteral("keep-within")) &&
-        !RetentionPolicy::parseDuration(p.value(QStringLiteral("keep-within")), &s.keepWithinSeconds))
-        return ctx.usage(QStringLiteral("--keep-within takes a duration such as 7d, 36h, 2w or 1d12h, not \"%1\"")
-                             .arg(p.value(QStringLiteral("keep-within"))));
+    RetentionFlags keep;
+    if (auto rc = RetentionFlags::read(ctx, p, &keep))
+        return *rc;
+    // A rule not given is no override: the source keeps the default or setting for it.
+    for (const auto &[given, field] : {std::pair{keep.daily, &s.keepDaily}, std::pair{keep.weekly, &s.keepWeekly},
+                                       std::pair{keep.monthly, &s.keepMonthly}, std::pair{keep.hourly, &s.keepHourly},
+                                       std::pair{keep.yearly, &s.keepYearly}, std::pair{keep.last, &s.keepLast}})
+        if (given >= 0)
+            *field = given;
+    if (keep.withinSeconds >= 0)
+        s.keepWithinSeconds = keep.withinSeconds;
     s.enabled = !p.isSet(QStringLiteral("disabled"));
     // Fire times owed start now: a new schedule does not "catch up" on the past.
     s.created = existing ? existing->created : QDateTime::currentDateTimeUtc();

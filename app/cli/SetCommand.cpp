@@ -6,6 +6,7 @@
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
 #include "RestoreCliSupport.h"
+#include "RetentionFlags.h"
 #include "SetRunDue.h"
 #include "schedule/DueRunner.h"
 
@@ -57,6 +58,8 @@ int SetCommand::run(CliContext &ctx, const QStringList &args) {
         return add(ctx, args.mid(1));
     if (sub == QLatin1String("list"))
         return list(ctx, args.mid(1));
+    if (sub == QLatin1String("set"))
+        return set(ctx, args.mid(1));
     if (sub == QLatin1String("remove"))
         return remove(ctx, args.mid(1));
     if (sub == QLatin1String("backup"))
@@ -67,16 +70,16 @@ int SetCommand::run(CliContext &ctx, const QStringList &args) {
         return prune(ctx, args.mid(1));
     if (sub == QLatin1String("run-due"))
         return SetRunDue::run(ctx, args.mid(1));
-    return ctx.usage(
-        QStringLiteral("usage: lifeboatctl set add|list|remove|backup|restore|prune|run-due … (see `lifeboatctl set "
-                       "add --help`)"));
+    return ctx.usage(QStringLiteral(
+        "usage: lifeboatctl set add|set|list|remove|backup|restore|prune|run-due … (see `lifeboatctl set "
+        "add --help`)"));
 }
 
 int SetCommand::add(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("set add"),
                 QStringLiteral("NAME --profile P [--files SOURCE]... [--mirror NAME]... [--redis SOURCE]... "
-                               "[--storage NAME]... [--cron EXPR] [--tz ZONE] [--keep-daily N] [--keep-weekly N] "
-                               "[--keep-monthly N]"));
+                               "[--storage NAME]... [--cron EXPR] [--tz ZONE] %1")
+                    .arg(RetentionFlags::synopsis()));
     p.option(QStringLiteral("profile"), QStringLiteral("The database profile (backed up first)."), QStringLiteral("P"));
     p.option(QStringLiteral("files"), QStringLiteral("A directory source of the application (repeatable)."),
              QStringLiteral("SOURCE"));
@@ -91,11 +94,7 @@ int SetCommand::add(CliContext &ctx, const QStringList &args) {
              QStringLiteral("EXPR"));
     p.option(QStringLiteral("tz"), QStringLiteral("Time zone of --cron (default: the system's)."),
              QStringLiteral("ZONE"));
-    for (const char *level : {"daily", "weekly", "monthly"})
-        p.option(QStringLiteral("keep-%1").arg(QLatin1String(level)),
-                 QStringLiteral("Captures of the set to keep as %1 (default: the retention policy).")
-                     .arg(QLatin1String(level)),
-                 QStringLiteral("N"));
+    RetentionFlags::declare(p, RetentionFlags::Use::Set);
     if (auto rc = p.parse(ctx, args, 1, 1))
         return *rc;
     SetConfig s;
@@ -137,18 +136,10 @@ int SetCommand::add(CliContext &ctx, const QStringList &args) {
     s.timeZone = p.value(QStringLiteral("tz"));
     if (!s.timeZone.isEmpty() && !DueRunner::timeZone(s.timeZone).isValid())
         return ctx.usage(QStringLiteral("--tz: unknown time zone \"%1\"").arg(s.timeZone));
-    int *counts[] = {&s.keepDaily, &s.keepWeekly, &s.keepMonthly};
-    const char *levels[] = {"daily", "weekly", "monthly"};
-    for (int i = 0; i < 3; ++i) {
-        const QString opt = QStringLiteral("keep-%1").arg(QLatin1String(levels[i]));
-        if (!p.isSet(opt))
-            continue;
-        bool ok = false;
-        *counts[i] = p.value(opt).toInt(&ok);
-        if (!ok || *counts[i] < 0 || *counts[i] > RetentionPolicy::kMaxCount)
-            return ctx.usage(
-                QStringLiteral("--%1 takes a count from 0 to %2").arg(opt).arg(RetentionPolicy::kMaxCount));
-    }
+    RetentionFlags keep;
+    if (auto rc = RetentionFlags::read(ctx, p, &keep))
+        return *rc;
+    applyRetention(keep, &s);
     const auto existing = ctx.config().set(s.name);
     s.created = existing && !existing->created.isEmpty() ? existing->created
                                                          : QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
@@ -163,6 +154,61 @@ int SetCommand::add(CliContext &ctx, const QStringList &args) {
                   << (s.mirrors.isEmpty() ? QString() : QStringLiteral(", mirrors ") + s.mirrors.join(QLatin1Char(',')))
                   << (s.redis.isEmpty() ? QString() : QStringLiteral(", redis ") + s.redis.join(QLatin1Char(',')))
                   << Qt::endl;
+    return 0;
+}
+
+void SetCommand::applyRetention(const RetentionFlags &keep, SetConfig *s) {
+    for (const auto &[given, field] :
+         {std::pair{keep.last, &s->keepLast}, std::pair{keep.hourly, &s->keepHourly},
+          std::pair{keep.daily, &s->keepDaily}, std::pair{keep.weekly, &s->keepWeekly},
+          std::pair{keep.monthly, &s->keepMonthly}, std::pair{keep.yearly, &s->keepYearly}})
+        if (given >= 0)
+            *field = given;
+    if (keep.withinSeconds >= 0)
+        s->keepWithinSeconds = keep.withinSeconds;
+}
+
+int SetCommand::set(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("set set"),
+                QStringLiteral("NAME [--clear-retention] %1").arg(RetentionFlags::synopsis()));
+    RetentionFlags::declare(p, RetentionFlags::Use::Set);
+    p.flag(QStringLiteral("clear-retention"),
+           QStringLiteral("Drop the set's own rules (applied before any --keep-* given with it): its captures follow "
+                          "the retention settings again."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    auto existing = ctx.config().set(p.positional().first());
+    if (!existing)
+        return ctx.usage(QStringLiteral("unknown set \"%1\" (see `lifeboatctl set list`)").arg(p.positional().first()));
+    RetentionFlags keep;
+    if (auto rc = RetentionFlags::read(ctx, p, &keep))
+        return *rc;
+    if (!keep.any() && !p.isSet(QStringLiteral("clear-retention")))
+        return ctx.usage(QStringLiteral("set set needs --keep-* rules or --clear-retention"));
+    SetConfig s = *existing;
+    if (p.isSet(QStringLiteral("clear-retention"))) {
+        const SetConfig blank;
+        s.keepLast = blank.keepLast;
+        s.keepHourly = blank.keepHourly;
+        s.keepDaily = blank.keepDaily;
+        s.keepWeekly = blank.keepWeekly;
+        s.keepMonthly = blank.keepMonthly;
+        s.keepYearly = blank.keepYearly;
+        s.keepWithinSeconds = blank.keepWithinSeconds;
+    }
+    applyRetention(keep, &s);
+    RetentionPolicy policy;
+    if (Error e = SetPruner::policyFor(ctx.config(), s, &policy))
+        return ctx.fail(e);
+    ctx.config().upsertSet(s);
+    if (!ctx.saveConfig())
+        return 3;
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true},
+                                  {QStringLiteral("name"), s.name},
+                                  {QStringLiteral("policy"), policy.describe()}});
+    else
+        ctx.err() << "Set \"" << s.name << "\" saved: captures are kept by " << policy.describe() << "." << Qt::endl;
     return 0;
 }
 
@@ -391,6 +437,10 @@ int SetCommand::restore(CliContext &ctx, const QStringList &args) {
             t.safetyBackup = SafetyBackup::factory(*profile, target->password, ctx.config().storages(), sec.storages,
                                                    ctx.catalog(), ctx.config().option(QStringLiteral("pgToolDir")));
     }
+    // A target that reaches a production profile's server however it is spelled gets the same treatment, by the
+    // same guard as `restore` (RestoreJob compares server identities; it fails closed).
+    t.productionServers = RestoreCliSupport::productionServers(ctx, secrets, target->profile, sec.storages,
+                                                               ctx.config().option(QStringLiteral("pgToolDir")));
     Error e;
     auto req = SetPlanner::restore(ctx.config(), ctx.catalog(), p.positional().first(), t, sec, &e);
     if (!req)

@@ -7,9 +7,10 @@
 #include <QStringList>
 
 class CliContext;
+struct RetentionFlags;
 
-// lifeboatctl set add|list|remove|backup|restore|prune|run-due: application backup sets (a database profile with its
-// directories, bucket mirrors and Redis sources) captured under one set id, restored and retained as a whole.
+// lifeboatctl set add|set|list|remove|backup|restore|prune|run-due: application backup sets (a database profile with
+// its directories, bucket mirrors and Redis sources) captured under one set id, restored and retained as a whole.
 class SetCommand {
 public:
     static int run(CliContext &ctx, const QStringList &args);
@@ -21,9 +22,11 @@ public:
 
 private:
     static int add(CliContext &ctx, const QStringList &args);
+    static int set(CliContext &ctx, const QStringList &args); // the set's own retention rules
     static int list(CliContext &ctx, const QStringList &args);
     static int remove(CliContext &ctx, const QStringList &args);
     static int backup(CliContext &ctx, const QStringList &args);
     static int restore(CliContext &ctx, const QStringList &args);
     static int prune(CliContext &ctx, const QStringList &args);
+    static void applyRetention(const RetentionFlags &keep, lifeboat::SetConfig *s);
 };

@@ -3,11 +3,15 @@
 #include "ArgParser.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
+#include "RetentionFlags.h"
+
+#include "jobs/RetentionPruner.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryFile>
 #include <QUrl>
 
@@ -17,18 +21,21 @@ int StorageCommand::run(CliContext &ctx, const QStringList &args) {
     const QString sub = args.value(0);
     if (sub == QLatin1String("add"))
         return add(ctx, args.mid(1));
+    if (sub == QLatin1String("set"))
+        return set(ctx, args.mid(1));
     if (sub == QLatin1String("list"))
         return list(ctx, args.mid(1));
     if (sub == QLatin1String("remove"))
         return remove(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("usage: lifeboatctl storage add|list|remove …"));
+    return ctx.usage(QStringLiteral("usage: lifeboatctl storage add|set|list|remove …"));
 }
 
 int StorageCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(
-        QStringLiteral("storage add"),
-        QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
-                       "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F]"));
+    ArgParser p(QStringLiteral("storage add"),
+                QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
+                               "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F] "
+                               "[--storage-class CLASS] %1")
+                    .arg(RetentionFlags::synopsis()));
     p.option(QStringLiteral("local"), QStringLiteral("A local directory."), QStringLiteral("DIR"));
     p.flag(QStringLiteral("s3"), QStringLiteral("An S3-compatible bucket."));
     p.option(QStringLiteral("endpoint"),
@@ -45,6 +52,8 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
              QStringLiteral("Use this profile from ~/.aws/credentials and ~/.aws/config."), QStringLiteral("NAME"));
     p.option(QStringLiteral("ca-file"), QStringLiteral("Extra CA certificate (PEM) for a private endpoint."),
              QStringLiteral("F"));
+    declareStorageClass(p);
+    RetentionFlags::declare(p, RetentionFlags::Use::Storage);
     if (auto rc = p.parse(ctx, args, 1, 1))
         return *rc;
     const QString name = p.positional().first();
@@ -52,10 +61,16 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
         return ctx.usage(QStringLiteral("invalid storage name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
     StorageConfig s;
     s.name = name;
+    RetentionFlags keep;
+    if (auto rc = RetentionFlags::read(ctx, p, &keep))
+        return *rc;
+    applyRetention(keep, &s);
     if (p.isSet(QStringLiteral("local")) == p.isSet(QStringLiteral("s3")))
         return ctx.usage(QStringLiteral("storage add needs exactly one of --local DIR or --s3"));
     if (p.isSet(QStringLiteral("local"))) {
         s.kind = QStringLiteral("local");
+        if (p.isSet(QStringLiteral("storage-class")))
+            return ctx.usage(QStringLiteral("--storage-class is for S3 storages; a local directory has none"));
         s.localDir = QDir(p.value(QStringLiteral("local"))).absolutePath();
         if (!QDir().mkpath(s.localDir))
             return ctx.usage(QStringLiteral("cannot create %1 — check the path and its permissions").arg(s.localDir));
@@ -75,6 +90,8 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
         s.caFile = p.value(QStringLiteral("ca-file"));
         if (s.bucket.isEmpty())
             return ctx.usage(QStringLiteral("an S3 storage needs --bucket"));
+        if (auto rc = readStorageClass(ctx, p, &s))
+            return *rc;
         const QUrl url(s.endpoint);
         if (!s.endpoint.isEmpty() &&
             (!url.isValid() || url.host().isEmpty() ||
@@ -103,6 +120,95 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
+void StorageCommand::declareStorageClass(ArgParser &p) {
+    p.option(QStringLiteral("storage-class"),
+             QStringLiteral("S3 storage class for uploads (x-amz-storage-class): STANDARD, STANDARD_IA, ONEZONE_IA, "
+                            "INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE, … (storage set: empty clears)."),
+             QStringLiteral("CLASS"));
+}
+
+std::optional<int> StorageCommand::readStorageClass(CliContext &ctx, const ArgParser &p, StorageConfig *s) {
+    if (!p.isSet(QStringLiteral("storage-class")))
+        return std::nullopt;
+    const QString c = p.value(QStringLiteral("storage-class")).trimmed().toUpper();
+    // S3 names its classes in capitals, digits and underscores; anything else would only fail at the first upload.
+    static const QRegularExpression valid(QStringLiteral("^[A-Z0-9_]{1,64}$"));
+    if (!c.isEmpty() && !valid.match(c).hasMatch())
+        return ctx.usage(QStringLiteral("--storage-class: \"%1\" is not a storage class (e.g. STANDARD_IA, GLACIER_IR)")
+                             .arg(p.value(QStringLiteral("storage-class"))));
+    s->storageClass = c;
+    return std::nullopt;
+}
+
+void StorageCommand::applyRetention(const RetentionFlags &keep, StorageConfig *s) {
+    for (const auto &[given, field] :
+         {std::pair{keep.last, &s->keepLast}, std::pair{keep.hourly, &s->keepHourly},
+          std::pair{keep.daily, &s->keepDaily}, std::pair{keep.weekly, &s->keepWeekly},
+          std::pair{keep.monthly, &s->keepMonthly}, std::pair{keep.yearly, &s->keepYearly}})
+        if (given >= 0)
+            *field = given;
+    if (keep.withinSeconds >= 0)
+        s->keepWithinSeconds = keep.withinSeconds;
+}
+
+int StorageCommand::set(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("storage set"),
+                QStringLiteral("NAME [--storage-class CLASS] [--clear-retention] %1").arg(RetentionFlags::synopsis()));
+    declareStorageClass(p);
+    RetentionFlags::declare(p, RetentionFlags::Use::Storage);
+    p.flag(QStringLiteral("clear-retention"),
+           QStringLiteral("Drop this storage's own rules (applied before any --keep-* given with it): its copies "
+                          "follow their source's retention again."));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    const QString name = p.positional().first();
+    auto existing = ctx.config().storage(name);
+    if (!existing)
+        return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
+    StorageConfig s = *existing;
+    RetentionFlags keep;
+    if (auto rc = RetentionFlags::read(ctx, p, &keep))
+        return *rc;
+    if (!keep.any() && !p.isSet(QStringLiteral("clear-retention")) && !p.isSet(QStringLiteral("storage-class")))
+        return ctx.usage(QStringLiteral("storage set needs --keep-* rules, --clear-retention or --storage-class"));
+    if (p.isSet(QStringLiteral("storage-class"))) {
+        if (!s.isS3())
+            return ctx.usage(
+                QStringLiteral("--storage-class is for S3 storages; \"%1\" is a local directory").arg(name));
+        if (auto rc = readStorageClass(ctx, p, &s))
+            return *rc;
+    }
+    if (p.isSet(QStringLiteral("clear-retention"))) {
+        const StorageConfig blank;
+        s.keepLast = blank.keepLast;
+        s.keepHourly = blank.keepHourly;
+        s.keepDaily = blank.keepDaily;
+        s.keepWeekly = blank.keepWeekly;
+        s.keepMonthly = blank.keepMonthly;
+        s.keepYearly = blank.keepYearly;
+        s.keepWithinSeconds = blank.keepWithinSeconds;
+    }
+    applyRetention(keep, &s);
+    ctx.config().upsertStorage(s);
+    if (!ctx.saveConfig())
+        return 3;
+    const QString rules =
+        s.hasRetention() ? RetentionPruner::storagePolicy(s, RetentionPolicy()).describe() : QString();
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true},
+                                  {QStringLiteral("storage"), name},
+                                  {QStringLiteral("storageClass"), s.storageClass},
+                                  {QStringLiteral("retention"), rules}});
+    else
+        ctx.err() << "Storage \"" << name << "\" saved: "
+                  << (rules.isEmpty() ? QStringLiteral("its copies follow their source's retention")
+                                      : QStringLiteral("its copies are kept by its own rules: %1").arg(rules))
+                  << (s.storageClass.isEmpty() ? QString()
+                                               : QStringLiteral("; uploads use class %1").arg(s.storageClass))
+                  << "." << Qt::endl;
+    return 0;
+}
+
 int StorageCommand::list(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("storage list"), QString());
     if (auto rc = p.parse(ctx, args, 0, 0))
@@ -113,10 +219,18 @@ int StorageCommand::list(CliContext &ctx, const QStringList &args) {
             s.isLocal() ? s.localDir
                         : QStringLiteral("s3://%1/%2 (%3)")
                               .arg(s.bucket, s.prefix, s.endpoint.isEmpty() ? QStringLiteral("AWS") : s.endpoint);
-        arr.append(QJsonObject{
-            {QStringLiteral("name"), s.name}, {QStringLiteral("kind"), s.kind}, {QStringLiteral("location"), where}});
+        // A storage's own rules are shown as a policy over the defaults they replace entirely.
+        const QString rules =
+            s.hasRetention() ? RetentionPruner::storagePolicy(s, RetentionPolicy()).describe() : QString();
+        arr.append(QJsonObject{{QStringLiteral("name"), s.name},
+                               {QStringLiteral("kind"), s.kind},
+                               {QStringLiteral("location"), where},
+                               {QStringLiteral("storageClass"), s.storageClass},
+                               {QStringLiteral("retention"), rules}});
         if (!ctx.json())
-            ctx.out() << s.name << '\t' << s.kind << '\t' << where << '\n';
+            ctx.out() << s.name << '\t' << s.kind << '\t' << where
+                      << (s.storageClass.isEmpty() ? QString() : QStringLiteral("\tclass %1").arg(s.storageClass))
+                      << (rules.isEmpty() ? QString() : QStringLiteral("\tkeeps %1").arg(rules)) << '\n';
     }
     if (ctx.json())
         ctx.printJson(arr);

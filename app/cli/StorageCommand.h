@@ -1,16 +1,27 @@
 #pragma once
 
+#include "catalog/StorageConfig.h"
+
 #include <QStringList>
 
-class CliContext;
+#include <optional>
 
-// lifeboatctl storage add|list|remove
+class ArgParser;
+class CliContext;
+struct RetentionFlags;
+
+// lifeboatctl storage add|set|list|remove
 class StorageCommand {
 public:
     static int run(CliContext &ctx, const QStringList &args);
 
 private:
     static int add(CliContext &ctx, const QStringList &args);
+    static int set(CliContext &ctx, const QStringList &args);
     static int list(CliContext &ctx, const QStringList &args);
     static int remove(CliContext &ctx, const QStringList &args);
+
+    static void declareStorageClass(ArgParser &p);
+    static std::optional<int> readStorageClass(CliContext &ctx, const ArgParser &p, lifeboat::StorageConfig *s);
+    static void applyRetention(const RetentionFlags &keep, lifeboat::StorageConfig *s);
 };

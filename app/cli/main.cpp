@@ -38,7 +38,7 @@ PostgreSQL backup and disaster recovery (headless companion of the Lifeboat app)
 
 Commands:
   profile add|list|test|remove     database server profiles
-  storage add|list|remove          backup destinations (local directory, S3)
+  storage add|set|list|remove      backup destinations (local directory, S3), their own retention
   backup PROFILE                   back up a database now
   list                             backups in the catalog (filters: --profile --status --type --since --until)
   show ID                          one backup in full
@@ -60,7 +60,7 @@ Commands:
   secrets status|use BACKEND       where passwords and keys are kept (keychain, encrypted file, ask every time)
   mirror add|list|remove|run|restore
                                    bucket mirrors: an S3 prefix copied incrementally (size + ETag) into backup storage
-  set add|list|remove|backup|restore|prune|run-due
+  set add|set|list|remove|backup|restore|prune|run-due
                                    application backup sets: database + directories + mirrors + Redis as one unit
   files add|list|remove|backup|restore|verify
                                    directory sources: tar + gzip/zstd backups, safe restore into a directory

@@ -15,6 +15,14 @@ struct BackupLocation {
     QString manifestPath;
 };
 
+// A copy that retention removed from one storage while the record kept its others (a storage with its own rules):
+// the location row stays, marked, so the record says where its copies went and why.
+struct RemovedCopy {
+    BackupLocation location;
+    QDateTime removed;
+    QString reason; // e.g. "storage s3 rules (daily 7): not kept"
+};
+
 // One row of the catalog. Statuses: IN_PROGRESS → COMPLETED | FAILED | CANCELLED; later EXPIRED → DELETED.
 struct BackupRecord {
     qint64 id = 0;
@@ -50,7 +58,8 @@ struct BackupRecord {
     // Scheduled backups: the fire time the run was for. Retention counts its periods by it (run-due --as-of
     // replays land in the periods they simulate); `started` stays the real start.
     QDateTime scheduledFor;
-    QList<BackupLocation> locations;
+    QList<BackupLocation> locations;  // the copies it has
+    QList<RemovedCopy> removedCopies; // copies removed on their own (migration 9), never read from
 
     static QString statusInProgress() { return QStringLiteral("IN_PROGRESS"); }
     static QString statusCompleted() { return QStringLiteral("COMPLETED"); }

@@ -54,7 +54,15 @@ QJsonObject storageToJson(const StorageConfig &s) {
             {QStringLiteral("pathStyle"), s.pathStyle},
             {QStringLiteral("accessKeyId"), s.accessKeyId},
             {QStringLiteral("awsProfile"), s.awsProfile},
-            {QStringLiteral("caFile"), s.caFile}};
+            {QStringLiteral("caFile"), s.caFile},
+            {QStringLiteral("storageClass"), s.storageClass},
+            {QStringLiteral("keepLast"), s.keepLast},
+            {QStringLiteral("keepHourly"), s.keepHourly},
+            {QStringLiteral("keepDaily"), s.keepDaily},
+            {QStringLiteral("keepWeekly"), s.keepWeekly},
+            {QStringLiteral("keepMonthly"), s.keepMonthly},
+            {QStringLiteral("keepYearly"), s.keepYearly},
+            {QStringLiteral("keepWithinSeconds"), s.keepWithinSeconds}};
 }
 
 StorageConfig storageFromJson(const QJsonObject &o) {
@@ -70,6 +78,15 @@ StorageConfig storageFromJson(const QJsonObject &o) {
     s.accessKeyId = o.value(QStringLiteral("accessKeyId")).toString();
     s.awsProfile = o.value(QStringLiteral("awsProfile")).toString();
     s.caFile = o.value(QStringLiteral("caFile")).toString();
+    s.storageClass = o.value(QStringLiteral("storageClass")).toString();
+    // Absent in files of older versions: no rule of the storage's own.
+    s.keepLast = o.value(QStringLiteral("keepLast")).toInt(-1);
+    s.keepHourly = o.value(QStringLiteral("keepHourly")).toInt(-1);
+    s.keepDaily = o.value(QStringLiteral("keepDaily")).toInt(-1);
+    s.keepWeekly = o.value(QStringLiteral("keepWeekly")).toInt(-1);
+    s.keepMonthly = o.value(QStringLiteral("keepMonthly")).toInt(-1);
+    s.keepYearly = o.value(QStringLiteral("keepYearly")).toInt(-1);
+    s.keepWithinSeconds = o.value(QStringLiteral("keepWithinSeconds")).toInteger(-1);
     return s;
 }
 QJsonObject mirrorToJson(const MirrorConfig &m) {
@@ -100,7 +117,11 @@ QJsonObject setToJson(const SetConfig &s) {
             {QStringLiteral("created"), s.created},
             {QStringLiteral("keepDaily"), s.keepDaily},
             {QStringLiteral("keepWeekly"), s.keepWeekly},
-            {QStringLiteral("keepMonthly"), s.keepMonthly}};
+            {QStringLiteral("keepMonthly"), s.keepMonthly},
+            {QStringLiteral("keepHourly"), s.keepHourly},
+            {QStringLiteral("keepYearly"), s.keepYearly},
+            {QStringLiteral("keepLast"), s.keepLast},
+            {QStringLiteral("keepWithinSeconds"), s.keepWithinSeconds}};
 }
 
 SetConfig setFromJson(const QJsonObject &o) {
@@ -117,6 +138,10 @@ SetConfig setFromJson(const QJsonObject &o) {
     s.keepDaily = o.value(QStringLiteral("keepDaily")).toInt(-1);
     s.keepWeekly = o.value(QStringLiteral("keepWeekly")).toInt(-1);
     s.keepMonthly = o.value(QStringLiteral("keepMonthly")).toInt(-1);
+    s.keepHourly = o.value(QStringLiteral("keepHourly")).toInt(-1);
+    s.keepYearly = o.value(QStringLiteral("keepYearly")).toInt(-1);
+    s.keepLast = o.value(QStringLiteral("keepLast")).toInt(-1);
+    s.keepWithinSeconds = o.value(QStringLiteral("keepWithinSeconds")).toInteger(-1);
     return s;
 }
 

@@ -20,6 +20,10 @@ struct SetConfig {
     int keepDaily = -1; // -1 = the retention policy in effect
     int keepWeekly = -1;
     int keepMonthly = -1;
+    int keepHourly = -1;
+    int keepYearly = -1;
+    int keepLast = -1;
+    qint64 keepWithinSeconds = -1;
 };
 
 } // namespace lifeboat

@@ -88,6 +88,10 @@ QStringList migrations(bool postgres) {
         // id, pid namespace, pid, start ticks), so start-up recovery tells a dead run from a live one without
         // comparing wall clocks
         QStringLiteral("ALTER TABLE backups ADD COLUMN owner TEXT"),
+        // 9: per-storage retention removes one copy of a record and keeps its other copies: the location row stays,
+        // with when and why it was removed (NULL: a live copy)
+        QStringLiteral("ALTER TABLE backup_locations ADD COLUMN removed TEXT"
+                       ";ALTER TABLE backup_locations ADD COLUMN removed_reason TEXT"),
     };
 }
 
@@ -365,24 +369,47 @@ bool SqlCatalog::writeLocations(QSqlDatabase &d, const BackupRecord &r, QString 
             return false;
         }
     }
+    for (const RemovedCopy &c : r.removedCopies) {
+        q.prepare(QStringLiteral("INSERT INTO backup_locations (backup_id, storage, kind, path, manifest_path, "
+                                 "removed, removed_reason) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        q.addBindValue(r.id);
+        q.addBindValue(c.location.storage);
+        q.addBindValue(c.location.kind);
+        q.addBindValue(c.location.path);
+        q.addBindValue(c.location.manifestPath);
+        q.addBindValue(iso(c.removed.isValid() ? c.removed : QDateTime::currentDateTimeUtc()));
+        q.addBindValue(c.reason);
+        if (!q.exec()) {
+            if (error)
+                *error = q.lastError().text();
+            return false;
+        }
+    }
     return true;
 }
 
 void SqlCatalog::loadLocations(QSqlDatabase &d, BackupRecord &r) {
     QSqlQuery q(d);
-    q.prepare(QStringLiteral("SELECT storage, kind, path, manifest_path FROM backup_locations WHERE backup_id = ? "
-                             "ORDER BY rowid"));
+    q.prepare(QStringLiteral("SELECT storage, kind, path, manifest_path, removed, removed_reason FROM backup_locations "
+                             "WHERE backup_id = ? ORDER BY rowid"));
     // PostgreSQL has no insertion order to return rows in: order them the way a fetch prefers them (local copies,
     // then buckets) and then by name, so every reader of the team catalog sees the same order.
     if (m_driver == QLatin1String("QPSQL"))
-        q.prepare(QStringLiteral("SELECT storage, kind, path, manifest_path FROM backup_locations WHERE backup_id = ? "
-                                 "ORDER BY CASE kind WHEN 'local' THEN 0 WHEN 's3' THEN 1 ELSE 2 END, storage, path"));
+        q.prepare(QStringLiteral("SELECT storage, kind, path, manifest_path, removed, removed_reason FROM "
+                                 "backup_locations WHERE backup_id = ? ORDER BY CASE kind WHEN 'local' THEN 0 WHEN "
+                                 "'s3' THEN 1 ELSE 2 END, storage, path"));
     q.addBindValue(r.id);
     if (!q.exec())
         return;
-    while (q.next())
-        r.locations.append(
-            {q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString()});
+    while (q.next()) {
+        const BackupLocation l{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                               q.value(3).toString()};
+        // A removed copy is history, never a location to read from.
+        if (q.value(4).toString().isEmpty())
+            r.locations.append(l);
+        else
+            r.removedCopies.append({l, fromIso(q.value(4)), q.value(5).toString()});
+    }
 }
 
 bool SqlCatalog::insert(BackupRecord &r, QString *error) {

@@ -19,6 +19,22 @@ struct StorageConfig {
     QString accessKeyId;
     QString awsProfile;
     QString caFile;
+    // S3 storage class for uploads (x-amz-storage-class: STANDARD_IA, GLACIER_IR, …); empty: the bucket's default.
+    QString storageClass;
+    // The storage's own retention rules (restic `forget` counts, -1: not set). A storage with any rule set keeps
+    // its copies by these rules alone; prune then removes only this storage's copy of a record.
+    int keepLast = -1;
+    int keepHourly = -1;
+    int keepDaily = -1;
+    int keepWeekly = -1;
+    int keepMonthly = -1;
+    int keepYearly = -1;
+    qint64 keepWithinSeconds = -1;
+
+    bool hasRetention() const {
+        return keepLast >= 0 || keepHourly >= 0 || keepDaily >= 0 || keepWeekly >= 0 || keepMonthly >= 0 ||
+               keepYearly >= 0 || keepWithinSeconds >= 0;
+    }
 
     bool isLocal() const { return kind == QLatin1String("local"); }
     bool isS3() const { return kind == QLatin1String("s3"); }

@@ -108,4 +108,44 @@ BackupDeleter::Outcome BackupDeleter::deleteBackup(Catalog &catalog, BackupRecor
     return o;
 }
 
+BackupDeleter::Outcome BackupDeleter::removeStorageCopies(Catalog &catalog, BackupRecord &record,
+                                                          const QStringList &storages, const QString &reason) {
+    LeaseGuard lease;
+    if (Error e = LeaseGuard::acquire(&catalog, record.id, QStringLiteral("delete"), &lease)) {
+        Outcome refused;
+        refused.error = e;
+        refused.problems << e.message;
+        return refused;
+    }
+    Outcome all;
+    QList<BackupLocation> kept;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // One location at a time, so a failure on one copy leaves exactly that copy recorded.
+    for (const BackupLocation &loc : record.locations) {
+        if (!storages.contains(loc.storage)) {
+            kept << loc;
+            continue;
+        }
+        BackupRecord one = record;
+        one.locations = {loc};
+        const Outcome o = removeCopies(one);
+        all.removed << o.removed;
+        all.missing << o.missing;
+        all.problems << o.problems;
+        if (o.error)
+            kept << loc;
+        else
+            record.removedCopies << RemovedCopy{loc, now, reason};
+    }
+    record.locations = kept;
+    if (!all.problems.isEmpty())
+        all.error = {ExitCode::Transfer, all.problems.join(QStringLiteral("; "))};
+    QString err;
+    if (!catalog.update(record, &err)) {
+        all.problems << err;
+        all.error = {ExitCode::Usage, err};
+    }
+    return all;
+}
+
 } // namespace lifeboat

@@ -34,6 +34,11 @@ public:
     // removeCopies, then the record becomes DELETED in `catalog` (when every copy is gone). Refused (ExitCode::Refused,
     // nothing removed) while another operation holds a lease on the backup (LeaseGuard).
     Outcome deleteBackup(Catalog &catalog, BackupRecord &record);
+    // Removes only the record's copies on `storages` (a storage's own retention rules); the record keeps its other
+    // copies, and each removed one becomes a RemovedCopy with `reason`. A copy whose removal failed stays a location,
+    // so the next prune tries again. Refused like deleteBackup while another operation holds a lease.
+    Outcome removeStorageCopies(Catalog &catalog, BackupRecord &record, const QStringList &storages,
+                                const QString &reason);
 
 private:
     QList<StorageConfig> m_storages;

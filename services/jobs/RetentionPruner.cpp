@@ -3,6 +3,8 @@
 #include <QFile>
 #include <QHash>
 
+#include <algorithm>
+
 namespace lifeboat {
 
 namespace {
@@ -193,22 +195,40 @@ QString RetentionPruner::typeList(const PromotionFlags &flags) {
     return t.join(QLatin1Char(','));
 }
 
+QStringList RetentionPruner::Entry::dropStorages() const {
+    QStringList out;
+    if (!decision.keep())
+        return out;
+    for (const CopyDecision &c : copies)
+        if (!c.keep)
+            out << c.storage;
+    return out;
+}
+
 QList<RetentionPruner::Entry> RetentionPruner::plan(Catalog &catalog, const QString &profile,
                                                     const RetentionPolicy &policy, const QDateTime &now,
-                                                    const QString &kind) {
+                                                    const QString &kind, const QList<StorageConfig> &storages) {
     CatalogFilter f;
     f.profile = profile;
     f.kind = kind;
     QList<BackupRecord> records;
-    QList<RetentionItem> items;
     for (const BackupRecord &r : catalog.list(f)) {
         // Members of an application backup set are kept or expired with their set (SetPruner), never alone.
         if (r.status == BackupRecord::statusDeleted() || r.profile != profile || !r.setId.isEmpty() ||
             (!kind.isEmpty() && r.kind != kind))
             continue;
         records << r;
-        items << itemFor(r);
     }
+    return planRecords(records, policy, now, storages);
+}
+
+QList<RetentionPruner::Entry> RetentionPruner::planRecords(const QList<BackupRecord> &records,
+                                                           const RetentionPolicy &policy, const QDateTime &now,
+                                                           const QList<StorageConfig> &storages) {
+    QList<RetentionItem> items;
+    items.reserve(records.size());
+    for (const BackupRecord &r : records)
+        items << itemFor(r);
     const QList<RetentionDecision> decisions = Retention::decide(items, policy, now);
     QHash<QString, RetentionDecision> byId;
     for (const RetentionDecision &d : decisions)
@@ -219,33 +239,154 @@ QList<RetentionPruner::Entry> RetentionPruner::plan(Catalog &catalog, const QStr
         Entry e;
         e.record = r;
         e.decision = byId.value(QString::number(r.id));
-        e.outcome = e.decision.keep() ? QStringLiteral("keep") : QStringLiteral("expire");
+        for (const BackupLocation &l : r.locations) {
+            if (std::any_of(e.copies.cbegin(), e.copies.cend(),
+                            [&](const CopyDecision &c) { return c.storage == l.storage; }))
+                continue;
+            e.copies << CopyDecision{l.storage, e.decision.keep(), false, policy.describe(), e.decision.reasons};
+        }
         out << e;
     }
+    applyStorageRules(out, storages, policy, now);
+    for (Entry &e : out) {
+        const QStringList drop = e.dropStorages();
+        e.outcome = !e.decision.keep() ? QStringLiteral("expire")
+                    : drop.isEmpty()   ? QStringLiteral("keep")
+                                       : QStringLiteral("keep, remove copy on %1").arg(drop.join(QStringLiteral(", ")));
+    }
     return out;
+}
+
+RetentionPolicy RetentionPruner::storagePolicy(const StorageConfig &s, const RetentionPolicy &sourcePolicy) {
+    RetentionPolicy p = sourcePolicy;
+    p.last = std::max(0, s.keepLast);
+    p.hourly = std::max(0, s.keepHourly);
+    p.daily = std::max(0, s.keepDaily);
+    p.weekly = std::max(0, s.keepWeekly);
+    p.monthly = std::max(0, s.keepMonthly);
+    p.yearly = std::max(0, s.keepYearly);
+    p.withinSeconds = std::max<qint64>(0, s.keepWithinSeconds);
+    return p;
+}
+
+void RetentionPruner::applyStorageRules(QList<Entry> &entries, const QList<StorageConfig> &storages,
+                                        const RetentionPolicy &policy, const QDateTime &now) {
+    bool any = false;
+    for (const StorageConfig &s : storages) {
+        if (!s.hasRetention())
+            continue;
+        const RetentionPolicy sp = storagePolicy(s, policy);
+        // The storage's history: the records with a copy there, that copy deciding whether one is present.
+        QList<RetentionItem> items;
+        QHash<QString, int> index;
+        for (int i = 0; i < entries.size(); ++i) {
+            const BackupRecord &r = entries[i].record;
+            const auto loc = std::find_if(r.locations.cbegin(), r.locations.cend(),
+                                          [&](const BackupLocation &l) { return l.storage == s.name; });
+            if (loc == r.locations.cend())
+                continue;
+            RetentionItem it = itemFor(r);
+            it.hasLocation = loc->kind != QLatin1String("local") || QFile::exists(loc->path);
+            items << it;
+            index.insert(it.id, i);
+        }
+        if (items.isEmpty())
+            continue;
+        any = true;
+        for (const RetentionDecision &d : Retention::decide(items, sp, now)) {
+            Entry &e = entries[index.value(d.id)];
+            for (CopyDecision &c : e.copies) {
+                if (c.storage != s.name)
+                    continue;
+                c.keep = d.keep();
+                c.ownRules = true;
+                c.policy = sp.describe();
+                c.reasons = d.reasons;
+            }
+        }
+    }
+    if (!any)
+        return;
+    for (Entry &e : entries) {
+        bool ownRules = false;
+        QStringList keptOn;
+        for (const CopyDecision &c : e.copies) {
+            ownRules = ownRules || c.ownRules;
+            if (c.keep)
+                keptOn << c.storage;
+        }
+        if (!ownRules)
+            continue;
+        const bool wasKept = e.decision.keep();
+        e.decision.action = keptOn.isEmpty() ? RetentionDecision::Action::Expire : RetentionDecision::Action::Keep;
+        QStringList reasons;
+        for (const CopyDecision &c : e.copies) {
+            if (c.ownRules)
+                reasons << QStringLiteral("storage %1 (%2): %3 — %4")
+                               .arg(c.storage, c.policy, c.keep ? QStringLiteral("keep") : QStringLiteral("remove"),
+                                    c.reasons.join(QStringLiteral(", ")));
+            else if (wasKept != c.keep || !e.decision.keep())
+                reasons << QStringLiteral("storage %1: %2 by the source's rules")
+                               .arg(c.storage, c.keep ? QStringLiteral("keep") : QStringLiteral("remove"));
+        }
+        if (e.decision.keep() != wasKept || !e.dropStorages().isEmpty() || !e.decision.keep())
+            e.decision.reasons << reasons;
+    }
+}
+
+bool RetentionPruner::executeEntry(Catalog &catalog, Entry &e, BackupDeleter &deleter, bool *deletedRecord) {
+    if (deletedRecord)
+        *deletedRecord = false;
+    if (e.decision.keep()) {
+        const QStringList drop = e.dropStorages();
+        if (drop.isEmpty())
+            return true;
+        QStringList why;
+        for (const CopyDecision &c : e.copies)
+            if (!c.keep)
+                why << QStringLiteral("retention of storage %1 (%2): %3")
+                           .arg(c.storage, c.policy, c.reasons.join(QStringLiteral(", ")));
+        const BackupDeleter::Outcome out =
+            deleter.removeStorageCopies(catalog, e.record, drop, why.join(QStringLiteral("; ")));
+        for (const QString &m : out.missing)
+            e.notes << QStringLiteral("already missing: %1").arg(m);
+        if (out.error) {
+            e.outcome = QStringLiteral("copy removal failed");
+            e.notes << out.error.message;
+            return false;
+        }
+        e.outcome = QStringLiteral("copy removed from %1").arg(drop.join(QStringLiteral(", ")));
+        return true;
+    }
+    e.record.status = BackupRecord::statusExpired();
+    QString err;
+    if (!catalog.update(e.record, &err))
+        e.notes << QStringLiteral("catalog: %1").arg(err);
+    const BackupDeleter::Outcome out = deleter.deleteBackup(catalog, e.record);
+    for (const QString &m : out.missing)
+        e.notes << QStringLiteral("already missing: %1").arg(m);
+    if (out.error) {
+        e.outcome = QStringLiteral("expired, deletion failed");
+        e.notes << out.error.message;
+        return false;
+    }
+    e.outcome = QStringLiteral("deleted");
+    if (deletedRecord)
+        *deletedRecord = true;
+    return true;
 }
 
 int RetentionPruner::execute(Catalog &catalog, QList<Entry> &entries, BackupDeleter &deleter, int *failed) {
     int deleted = 0;
     int bad = 0;
     for (Entry &e : entries) {
-        if (e.decision.keep())
+        if (e.decision.keep() && e.dropStorages().isEmpty())
             continue;
-        e.record.status = BackupRecord::statusExpired();
-        QString err;
-        if (!catalog.update(e.record, &err))
-            e.notes << QStringLiteral("catalog: %1").arg(err);
-        const BackupDeleter::Outcome out = deleter.deleteBackup(catalog, e.record);
-        for (const QString &m : out.missing)
-            e.notes << QStringLiteral("already missing: %1").arg(m);
-        if (out.error) {
-            e.outcome = QStringLiteral("expired, deletion failed");
-            e.notes << out.error.message;
+        bool gone = false;
+        if (!executeEntry(catalog, e, deleter, &gone))
             ++bad;
-        } else {
-            e.outcome = QStringLiteral("deleted");
+        if (gone)
             ++deleted;
-        }
     }
     if (failed)
         *failed = bad;

@@ -26,11 +26,25 @@ namespace lifeboat {
 class RetentionPruner {
 public:
     // One record and what retention decided for it; after execute(), what actually happened.
+    // What happens to the record's copy on one storage: the source's decision, or the storage's own rules.
+    struct CopyDecision {
+        QString storage;
+        bool keep = true;
+        bool ownRules = false; // decided by the storage's own rules (StorageConfig::keep*)
+        QString policy;        // the rules that decided, RetentionPolicy::describe()
+        QStringList reasons;
+    };
     struct Entry {
         BackupRecord record;
-        RetentionDecision decision;
-        QString outcome;   // "keep" | "expire" (plan) | "deleted" | "expired, deletion failed"
+        RetentionDecision decision; // Expire: the whole record goes (no copy is kept)
+        QList<CopyDecision> copies; // one per storage holding a copy
+        // "keep" | "expire" | "keep, remove copy on S" (plan); "deleted" | "expired, deletion failed" |
+        // "copy removed from S" | "copy removal failed"
+        QString outcome;
         QStringList notes; // "already missing: …", deletion problems
+
+        // Storages whose copy goes while the record (kept) stays.
+        QStringList dropStorages() const;
     };
 
     // Where each count of the effective policy came from, for showing it to the operator.
@@ -71,8 +85,25 @@ public:
 
     // The decisions for every record of `profile` that is not DELETED yet, in catalog order. With `kind`, only
     // records of that kind (database | files | redis | mirror): sources of different kinds may share a name.
+    // With `storages`, a storage with its own rules decides its copies alone (see applyStorageRules).
     static QList<Entry> plan(Catalog &catalog, const QString &profile, const RetentionPolicy &policy,
-                             const QDateTime &now, const QString &kind = QString());
+                             const QDateTime &now, const QString &kind = QString(),
+                             const QList<StorageConfig> &storages = {});
+    // The decisions for these records of one source (none DELETED), in their order, storage rules applied.
+    static QList<Entry> planRecords(const QList<BackupRecord> &records, const RetentionPolicy &policy,
+                                    const QDateTime &now, const QList<StorageConfig> &storages = {});
+    // The rules of a storage with its own (StorageConfig::hasRetention): its counts replace the whole policy (a
+    // count it does not set is 0, so `--keep-within 7d` alone means seven days), zone and failed-verification
+    // handling stay the source's.
+    static RetentionPolicy storagePolicy(const StorageConfig &storage, const RetentionPolicy &sourcePolicy);
+    // Per-copy decisions: a copy on a storage without rules of its own follows the record's decision; a storage
+    // with rules decides over the copies it holds (restic semantics, per storage). The record is expired only when
+    // no copy is kept; otherwise it is kept and only the copies not kept go.
+    static void applyStorageRules(QList<Entry> &entries, const QList<StorageConfig> &storages,
+                                  const RetentionPolicy &policy, const QDateTime &now);
+    // Carries out one entry: an expired record is deleted (EXPIRED first), a kept one loses its dropped copies.
+    // Sets outcome/notes; returns false when something could not be removed (retried by the next prune).
+    static bool executeEntry(Catalog &catalog, Entry &entry, BackupDeleter &deleter, bool *deletedRecord = nullptr);
     // Every entry to expire becomes EXPIRED (so a deletion that fails halfway is retried by the next prune), then
     // its copies are removed and it becomes DELETED. Fills outcome/notes; returns how many were deleted and sets
     // *failed to how many could not be.

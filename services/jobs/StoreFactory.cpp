@@ -15,6 +15,7 @@ std::optional<S3Config> StoreFactory::s3Config(const StorageConfig &config, cons
     c.prefix = config.prefix;
     c.pathStyle = config.pathStyle;
     c.caFile = config.caFile;
+    c.storageClass = config.storageClass;
     if (!config.accessKeyId.isEmpty() && !secret.isEmpty()) {
         c.accessKeyId = config.accessKeyId;
         c.secretAccessKey = secret;

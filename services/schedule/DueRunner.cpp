@@ -321,7 +321,8 @@ DueRunner::PruneResult DueRunner::prune(const QString &kind, const QString &prof
         out.error = e;
         return out;
     }
-    QList<RetentionPruner::Entry> entries = RetentionPruner::plan(*m_catalog, profile, policy, now, kind);
+    QList<RetentionPruner::Entry> entries =
+        RetentionPruner::plan(*m_catalog, profile, policy, now, kind, m_config.storages());
     BackupDeleter deleter(m_config.storages(), storageSecret);
     int failed = 0;
     out.deleted = RetentionPruner::execute(*m_catalog, entries, deleter, &failed);

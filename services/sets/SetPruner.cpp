@@ -16,6 +16,14 @@ Error SetPruner::policyFor(const ConfigStore &config, const SetConfig &set, Rete
         policy->weekly = set.keepWeekly;
     if (set.keepMonthly >= 0)
         policy->monthly = set.keepMonthly;
+    if (set.keepHourly >= 0)
+        policy->hourly = set.keepHourly;
+    if (set.keepYearly >= 0)
+        policy->yearly = set.keepYearly;
+    if (set.keepLast >= 0)
+        policy->last = set.keepLast;
+    if (set.keepWithinSeconds >= 0)
+        policy->withinSeconds = set.keepWithinSeconds;
     // Captures are counted by the days, weeks and months of the set's own schedule.
     if (const QTimeZone tz = RetentionPruner::scheduleZone(set.timeZone); tz.isValid())
         policy->zone = tz;

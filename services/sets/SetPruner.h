@@ -11,7 +11,7 @@ namespace lifeboat {
 // members (RetentionPruner::plan), so a database dump is never expired while its set keeps its uploads.
 class SetPruner {
 public:
-    // The base policy (settings, BACKUP_RETENTION_*) with the set's own keep counts on top.
+    // The base policy (settings, BACKUP_RETENTION_*) with the set's own rules (keep counts, within) on top.
     static Error policyFor(const ConfigStore &config, const SetConfig &set, RetentionPolicy *policy);
     // Decisions for every member record of every capture of the set that is not DELETED, newest capture first.
     static QList<RetentionPruner::Entry> plan(Catalog &catalog, const QString &setName, const RetentionPolicy &policy,

@@ -276,6 +276,16 @@ void S3Call::onReplyFinished() {
                                      .arg(m_spec.what, target(), xmlError.code));
         return;
     }
+    if (xmlError.code == QLatin1String("InvalidObjectState")) {
+        // GLACIER and DEEP_ARCHIVE objects can't be read until a restore request has made a temporary copy.
+        fail(ExitCode::Transfer,
+             QStringLiteral("S3 %1 %2: the object is in an archive storage class (GLACIER or DEEP_ARCHIVE) and cannot "
+                            "be read until it is restored — request a restore (aws s3api restore-object --bucket B "
+                            "--key KEY --restore-request Days=7), wait for it to finish (minutes to 48 hours), then "
+                            "try again")
+                 .arg(m_spec.what, target()));
+        return;
+    }
     if (m_status == 412 && std::any_of(m_spec.headers.cbegin(), m_spec.headers.cend(), [](const auto &h) {
             return h.first.compare("If-None-Match", Qt::CaseInsensitive) == 0;
         })) {

@@ -168,6 +168,8 @@ S3Call *S3Client::putObject(const QString &key, const QByteArray &data, const QM
     if (createOnly)
         s.headers.append(header("If-None-Match", "*"));
     s.headers.append(header("Content-Type", "application/octet-stream"));
+    if (const QString cls = m_config.storageClassFor(key); !cls.isEmpty())
+        s.headers.append(header("x-amz-storage-class", cls.toUtf8())); // signed like every header
     s.body = data;
     s.bodySha256 = sha256Hex;
     s.what = QStringLiteral("PUT");
@@ -181,6 +183,8 @@ S3Call *S3Client::createMultipartUpload(const QString &key, const QMap<QString, 
     s.query.append(header("uploads", ""));
     s.headers = metadataHeaders(metadata);
     s.headers.append(header("Content-Type", "application/octet-stream")); // the object's type, not the request's
+    if (const QString cls = m_config.storageClassFor(key); !cls.isEmpty())
+        s.headers.append(header("x-amz-storage-class", cls.toUtf8()));
     s.what = QStringLiteral("CreateMultipartUpload");
     return make(S3Call::Kind::CreateMultipart, s);
 }

@@ -39,4 +39,8 @@ Error S3Config::validate() const {
     return {};
 }
 
+QString S3Config::storageClassFor(const QString &key) const {
+    return key.endsWith(QLatin1String(".manifest.json")) ? QString() : storageClass;
+}
+
 } // namespace lifeboat

@@ -18,7 +18,10 @@ struct S3Config {
     QString accessKeyId;
     QString secretAccessKey;
     QString sessionToken;
-    QString caFile;             // extra PEM CA bundle trusted besides the system CAs
+    QString caFile; // extra PEM CA bundle trusted besides the system CAs
+    // x-amz-storage-class of the objects this client creates (PutObject, CreateMultipartUpload); empty: the
+    // bucket's default. Manifests are always written STANDARD (storageClassFor).
+    QString storageClass;
     int timeoutMs = 60000;      // no progress for this long = a timed-out attempt (retried)
     int retries = 4;            // attempts after the first for 5xx/429/SlowDown/timeouts/resets
     int retryBaseDelayMs = 250; // back-off: base × 2^attempt, jittered in [½, 1]×, capped at 20 s
@@ -27,6 +30,10 @@ struct S3Config {
     QUrl effectiveEndpoint() const;
     // prefix + "/" + relative (no doubled or leading slashes).
     QString keyFor(const QString &relative) const;
+    // The class an upload of `key` is sent with: storageClass, except for manifests (`.manifest.json`), which
+    // `catalog rebuild` and every restore read first and which would otherwise need a restore request of their own
+    // in GLACIER or DEEP_ARCHIVE.
+    QString storageClassFor(const QString &key) const;
     // Usage error when something required is missing or malformed.
     Error validate() const;
 };

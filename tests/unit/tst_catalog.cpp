@@ -177,7 +177,9 @@ private slots:
                  {"DROP TABLE IF EXISTS signing_keys", "DROP TABLE IF EXISTS backup_leases",
                   "ALTER TABLE backups DROP COLUMN scheduled_for", "ALTER TABLE schedules DROP COLUMN keep_hourly",
                   "ALTER TABLE schedules DROP COLUMN keep_yearly", "ALTER TABLE schedules DROP COLUMN keep_last",
-                  "ALTER TABLE schedules DROP COLUMN keep_within", "ALTER TABLE backups DROP COLUMN owner"})
+                  "ALTER TABLE schedules DROP COLUMN keep_within", "ALTER TABLE backups DROP COLUMN owner",
+                  "ALTER TABLE backup_locations DROP COLUMN removed",
+                  "ALTER TABLE backup_locations DROP COLUMN removed_reason"})
                 q.exec(QString::fromLatin1(undo)); // fails harmlessly for what this build does not have
             db.close();
         }

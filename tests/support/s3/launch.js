@@ -192,6 +192,44 @@ function multipartUploads() {
     }
   }
 }
+// Storage classes (issue 15): every request carrying x-amz-storage-class is logged as one line "METHOD URL CLASS
+// signed|unsigned" in DATA_DIR/../storage-class.log (signed: the header is in the SigV4 SignedHeaders, which s3rver
+// then verifies), so a test sees the class sent and signed. s3rver keeps the class with the object; like S3, a GET
+// of an object in GLACIER or DEEP_ARCHIVE (never restored here) answers 403 InvalidObjectState.
+const storageClassLog = path.join(dataDir, '..', 'storage-class.log')
+function storageClasses() {
+  return async function storageClasses(ctx, next) {
+    const cls = ctx.get('x-amz-storage-class')
+    if (cls) {
+      const m = /SignedHeaders=([^,\s]+)/.exec(ctx.get('authorization') || '')
+      const signed = m && m[1].split(';').includes('x-amz-storage-class') ? 'signed' : 'unsigned'
+      fs.appendFileSync(storageClassLog, `${ctx.method} ${ctx.url} ${cls} ${signed}\n`)
+    }
+    if (ctx.method === 'GET') {
+      const m = /^\/([^/]+)\/(.+)$/.exec(ctx.path)
+      if (m) {
+        let metadata
+        try {
+          metadata = JSON.parse(
+            await fsp.readFile(server.store.getResourcePath(m[1], decodeURIComponent(m[2]), 'metadata.json'), 'utf8')
+          )
+        } catch {
+          metadata = undefined // no such object, or not a path-style object GET: s3rver answers
+        }
+        if (metadata && ['GLACIER', 'DEEP_ARCHIVE'].includes(metadata['x-amz-storage-class'])) {
+          ctx.params = { ...(ctx.params || {}), bucket: m[1], key: decodeURIComponent(m[2]) }
+          await authenticate(ctx, async () => {})
+          if (!ctx.state.account) throw new S3Error('AccessDenied', 'Access Denied (this fixture wants signed requests)')
+          throw new S3Error('InvalidObjectState', 'The operation is not valid for the object\'s storage class', {
+            StorageClass: metadata['x-amz-storage-class'],
+          })
+        }
+      }
+    }
+    return next()
+  }
+}
+server.middleware.splice(server.middleware.length - 1, 0, storageClasses())
 // Koa composes server.middleware when the server starts listening: the router is the last entry.
 server.middleware.splice(server.middleware.length - 1, 0, multipartUploads())
 

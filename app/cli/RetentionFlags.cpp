@@ -1,0 +1,71 @@
+#include "RetentionFlags.h"
+
+#include "ArgParser.h"
+#include "CliContext.h"
+
+#include "retention/RetentionPolicy.h"
+
+#include <utility>
+
+using namespace lifeboat;
+
+QString RetentionFlags::synopsis() {
+    return QStringLiteral("[--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] "
+                          "[--keep-yearly N] [--keep-within DURATION]");
+}
+
+void RetentionFlags::declare(ArgParser &p, Use use) {
+    const bool prune = use == Use::Prune;
+    const QString whose = use == Use::Storage    ? QStringLiteral(" Storage rule: only this storage's copies.")
+                          : use == Use::Set      ? QStringLiteral(" Set rule: each capture kept or removed whole.")
+                          : use == Use::Schedule ? QStringLiteral(" Override for this profile or source.")
+                                                 : QString();
+    const auto dflt = [&](const char *d) {
+        return prune ? QStringLiteral(" (default %1).").arg(QLatin1String(d)) : QStringLiteral(".");
+    };
+    p.option(QStringLiteral("keep-last"), QStringLiteral("Keep the N newest backups") + dflt("0") + whose,
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-hourly"),
+             QStringLiteral("Keep the newest backup of each of the N most recent hours that have one") + dflt("0") +
+                 whose,
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-daily"),
+             QStringLiteral("Keep the newest backup of each of the N most recent days that have one") + dflt("7") +
+                 whose,
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-weekly"),
+             QStringLiteral("Keep the newest backup of each of the N most recent ISO weeks") + dflt("4") + whose,
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-monthly"),
+             QStringLiteral("Keep the newest backup of each of the N most recent months") + dflt("12") + whose,
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-yearly"),
+             QStringLiteral("Keep the newest backup of each of the N most recent years") + dflt("0") + whose,
+             QStringLiteral("N"));
+    p.option(QStringLiteral("keep-within"),
+             QStringLiteral("Keep every backup younger than this, e.g. 7d, 36h, 2w") +
+                 (prune ? QStringLiteral(" (default: none).") : QStringLiteral(".")) + whose,
+             QStringLiteral("DURATION"));
+}
+
+std::optional<int> RetentionFlags::read(CliContext &ctx, const ArgParser &p, RetentionFlags *out) {
+    RetentionFlags f;
+    for (const auto &[name, field] :
+         {std::pair{QStringLiteral("keep-last"), &f.last}, std::pair{QStringLiteral("keep-hourly"), &f.hourly},
+          std::pair{QStringLiteral("keep-daily"), &f.daily}, std::pair{QStringLiteral("keep-weekly"), &f.weekly},
+          std::pair{QStringLiteral("keep-monthly"), &f.monthly}, std::pair{QStringLiteral("keep-yearly"), &f.yearly}}) {
+        if (!p.isSet(name))
+            continue;
+        bool ok = false;
+        *field = p.value(name).toInt(&ok);
+        if (!ok || *field < 0 || *field > RetentionPolicy::kMaxCount)
+            return ctx.usage(
+                QStringLiteral("--%1 takes a count from 0 to %2").arg(name).arg(RetentionPolicy::kMaxCount));
+    }
+    if (p.isSet(QStringLiteral("keep-within")) &&
+        !RetentionPolicy::parseDuration(p.value(QStringLiteral("keep-within")), &f.withinSeconds))
+        return ctx.usage(QStringLiteral("--keep-within takes a duration such as 7d, 36h, 2w or 1d12h, not \"%1\"")
+                             .arg(p.value(QStringLiteral("keep-within"))));
+    *out = f;
+    return std::nullopt;
+}

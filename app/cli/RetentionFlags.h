@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+class ArgParser;
+class CliContext;
+
+// The keep-* options, declared once for every command that takes retention rules (prune, schedule add, storage
+// add/set, set add/set), so their names, value checks and error messages cannot drift apart.
+struct RetentionFlags {
+    enum class Use {
+        Prune,    // this run only; help names the defaults
+        Schedule, // a source's override
+        Storage,  // a storage's own rules for its copies
+        Set,      // an application backup set's rules
+    };
+
+    int last = -1; // -1: not given
+    int hourly = -1;
+    int daily = -1;
+    int weekly = -1;
+    int monthly = -1;
+    int yearly = -1;
+    qint64 withinSeconds = -1;
+
+    // "[--keep-last N] [--keep-hourly N] … [--keep-within DURATION]" for a synopsis
+    static QString synopsis();
+    static void declare(ArgParser &p, Use use);
+    // Reads the options; on a bad value prints the usage error and returns its exit code.
+    static std::optional<int> read(CliContext &ctx, const ArgParser &p, RetentionFlags *out);
+
+    bool any() const {
+        return last >= 0 || hourly >= 0 || daily >= 0 || weekly >= 0 || monthly >= 0 || yearly >= 0 ||
+               withinSeconds >= 0;
+    }
+};
