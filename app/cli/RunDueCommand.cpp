@@ -10,6 +10,7 @@
 #include "catalog/RedisSourceConfig.h"
 #include "jobs/Job.h"
 #include "jobs/StallWatch.h"
+#include "ops/MissedBackups.h"
 #include "schedule/DueRunner.h"
 
 #include <QJsonArray>
@@ -151,7 +152,25 @@ int RunDueCommand::run(CliContext &ctx, const QStringList &args) {
     }
     if (!found)
         return ctx.usage(QStringLiteral("no schedule named \"%1\" (see `lifeboatctl schedule list`)").arg(only));
+    if (only.isEmpty())
+        tellMissedBackups(ctx, now);
     if (ctx.json())
         ctx.printJson(report);
     return rc;
+}
+
+void RunDueCommand::tellMissedBackups(CliContext &ctx, const QDateTime &now) {
+    const QString key = QLatin1String(MissedBackups::kSettingsKey);
+    QStringList alerted = ctx.config().option(key).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList before = alerted;
+    const QList<MissedBackups::Miss> fresh =
+        MissedBackups::untold(MissedBackups::detect(ctx.catalog().get(), ctx.catalog()->schedules(), now), &alerted);
+    for (const MissedBackups::Miss &m : fresh) {
+        ctx.err() << "run-due: backup.missed: " << m.notification.subject << Qt::endl;
+        CliAutomation::notify(ctx, m.notification);
+    }
+    if (alerted != before) {
+        ctx.config().setOption(key, alerted.join(QLatin1Char('\n')));
+        ctx.saveConfig();
+    }
 }
