@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (label bench): lifeboatctl backup (custom format) against bare `pg_dump -Fc -f FILE` on the same
 # generated database (>= 1 GB, poorly compressible), alternating runs so machine noise hits both alike.
-# Targets (LIFEBOAT_BENCH_TARGETS, default "local s3 s3-age"; also "local+s3-age"): local disk (ratio target
+# Targets (LIFEBOAT_BENCH_TARGETS, default "local s3 s3-age"; also "local+s3" and "local+s3-age"): local disk (ratio target
 # <= 1.05), the S3 fixture (<= 1.10), the S3 fixture with age encryption, alone or with a local copy (<= 1.10). Prints wall times, ratios and lifeboatctl's peak RSS
 # (target <= 64 MiB locally; bounded by parts in flight for S3) as a Markdown table for docs/performance.md.
 set -euo pipefail
@@ -65,6 +65,7 @@ for i in $(seq 1 "$rounds"); do
             local) args+=(--storage local) ;;
             s3) args+=(--storage s3) ;;
             s3-age) args+=(--storage s3 --recipient "$recipient") ;;
+            local+s3) args+=(--storage local --storage s3) ;;
             local+s3-age) args+=(--storage local --storage s3 --recipient "$recipient") ;;
         esac
         rm -rf "$work/store"
