@@ -56,6 +56,15 @@ QString Format::dateTime(const QDateTime &when) {
     return QLocale().toString(when.toLocalTime(), QLocale::ShortFormat);
 }
 
+QString Format::dateTimeIn(const QDateTime &when, const QTimeZone &zone) {
+    if (!when.isValid())
+        return QString();
+    if (!zone.isValid())
+        return dateTime(when);
+    return tr("%1 %2").arg(QLocale().toString(when.toTimeZone(zone), QLocale::ShortFormat),
+                           QString::fromUtf8(zone.id()));
+}
+
 QString Format::rate(double bytesPerSecond) {
     if (bytesPerSecond <= 0)
         return QString();

@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QTimeZone>
 
 namespace lifeboat {
 
@@ -14,6 +15,9 @@ public:
     static QString seconds(qint64 secs);
     static QString age(const QDateTime &when, const QDateTime &now = QDateTime::currentDateTimeUtc());
     static QString dateTime(const QDateTime &when);
+    // The time as a clock in `zone` reads it, labelled with the zone ("… 02:30 Europe/Berlin"): schedule times are
+    // shown in the schedule's own zone, never as an unlabelled local or UTC time.
+    static QString dateTimeIn(const QDateTime &when, const QTimeZone &zone);
     static QString rate(double bytesPerSecond);
 };
 

@@ -50,10 +50,16 @@ int ScheduleListModel::rowOf(const QString &name) const {
     return -1;
 }
 
+namespace {
+QTimeZone zoneOf(const ScheduleRecord &s) {
+    return s.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(s.timeZone.toUtf8());
+}
+} // namespace
+
 QDateTime ScheduleListModel::nextRun(const ScheduleRecord &s, const QDateTime &now) {
     if (!s.enabled)
         return {};
-    const QTimeZone tz = s.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(s.timeZone.toUtf8());
+    const QTimeZone tz = zoneOf(s);
     if (!tz.isValid())
         return {};
     return CronExpression::parse(s.cron).nextFire(now, tz);
@@ -101,9 +107,10 @@ QVariant ScheduleListModel::data(const QModelIndex &index, int role) const {
         if (role == RawRole)
             return next;
         if (role == Qt::DisplayRole)
-            return !s.enabled ? tr("disabled") : next.isValid() ? Format::dateTime(next) : tr("never");
+            return !s.enabled ? tr("disabled") : next.isValid() ? Format::dateTimeIn(next, zoneOf(s)) : tr("never");
         if (role == Qt::ToolTipRole && next.isValid())
-            return tr("in %1").arg(Format::seconds(QDateTime::currentDateTimeUtc().secsTo(next)));
+            return tr("in %1 (%2 on this computer)")
+                .arg(Format::seconds(QDateTime::currentDateTimeUtc().secsTo(next)), Format::dateTime(next));
         break;
     case LastRunColumn:
         if (role == RawRole)

@@ -71,8 +71,12 @@ DashboardPage::Summary gather(const std::shared_ptr<Catalog> &catalog, const QSt
         const QTimeZone tz = DueRunner::timeZone(sc.timeZone);
         if (!cron.isValid() || !tz.isValid())
             continue;
-        DashboardPage::Summary::Next n{sc.profile, sc.name, cron.describe(), cron.nextFire(now, tz),
-                                       cron.previousFire(now.addSecs(-kScheduleGraceSecs), tz)};
+        DashboardPage::Summary::Next n{sc.profile,
+                                       sc.name,
+                                       cron.describe(),
+                                       cron.nextFire(now, tz),
+                                       cron.previousFire(now.addSecs(-kScheduleGraceSecs), tz),
+                                       tz};
         auto it = std::find_if(s.next.begin(), s.next.end(), [&](const auto &x) { return x.profile == sc.profile; });
         if (it == s.next.end())
             s.next << n;
@@ -244,12 +248,12 @@ void DashboardPage::apply(const Summary &s) {
     for (const Summary::Next &n : s.next) {
         m_next.insert(n.profile, n.when);
         nextLines << tr("%1: %2 (%3, %4)")
-                         .arg(n.profile, n.when.isValid() ? Format::dateTime(n.when) : tr("never"), n.schedule,
-                              n.description);
+                         .arg(n.profile, n.when.isValid() ? Format::dateTimeIn(n.when, n.zone) : tr("never"),
+                              n.schedule, n.description);
     }
     const Summary::Next *soonest = s.next.isEmpty() ? nullptr : &s.next.first();
     m_values.value(QStringLiteral("next"))
-        ->setText(soonest && soonest->when.isValid() ? Format::dateTime(soonest->when) : tr("None"));
+        ->setText(soonest && soonest->when.isValid() ? Format::dateTimeIn(soonest->when, soonest->zone) : tr("None"));
     m_notes.value(QStringLiteral("next"))
         ->setText(nextLines.isEmpty() ? tr("No enabled schedule. Add one on the Schedules page.")
                                       : nextLines.join(QLatin1Char('\n')));

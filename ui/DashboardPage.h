@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QList>
+#include <QTimeZone>
 #include <QWidget>
 
 class QChartView;
@@ -40,6 +41,7 @@ public:
             QDateTime when;      // the schedule's next fire time (CronExpression, its time zone)
             QDateTime due;       // the latest fire time before now (minus a grace period): a backup at least
                                  // this recent is expected
+            QTimeZone zone;      // the schedule's: its times are shown in it, labelled
         };
         QList<Last> last;
         QList<Next> next; // per profile: its soonest enabled schedule
