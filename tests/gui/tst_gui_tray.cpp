@@ -216,34 +216,6 @@ private slots:
         QVERIFY(!TrayScheduleRunner::safeText(QStringLiteral("smtp://me:s3cret@mail:587")).contains(u"s3cret"));
     }
 
-    // The "broken" schedule (above) has never produced a good backup: five days after it was added that is a
-    // miss, told on the desktop once however many passes see it, and remembered in the settings run-due shares.
-    void missedBackupIsToldOnce() {
-        QSignalSpy desktop(runner(), &TrayScheduleRunner::desktopNotification);
-        m_now = utc(2026, 1, 20, 3, 59, 0);
-        auto missed = [&] {
-            int n = 0;
-            for (const QList<QVariant> &args : desktop)
-                n += args.at(0).toString() == QLatin1String("Backup missed");
-            return n;
-        };
-        QSignalSpy passes(runner(), &TrayScheduleRunner::passFinished);
-        runner()->checkNow();
-        QTRY_COMPARE_WITH_TIMEOUT(passes.size(), 1, 60000);
-        QTRY_COMPARE_WITH_TIMEOUT(missed(), 1, 60000);
-        QVERIFY(
-            m_ctx->config().option(QStringLiteral("missedBackupAlerts")).contains(QStringLiteral("database/gone#0")));
-        for (const QList<QVariant> &args : desktop) {
-            if (args.at(0).toString() == QLatin1String("Backup missed"))
-                QVERIFY2(args.at(1).toString().contains(QStringLiteral("gone")), qPrintable(args.at(1).toString()));
-        }
-        m_now = m_now.addSecs(50);
-        runner()->checkNow();
-        QTRY_COMPARE_WITH_TIMEOUT(passes.size(), 2, 60000);
-        QTest::qWait(200);
-        QCOMPARE(missed(), 1);
-    }
-
     void closingTheWindowKeepsTheRunnerAlive() {
         m_window->tray()->setKeepInTray(true);
         QVERIFY(!QGuiApplication::quitOnLastWindowClosed());
