@@ -1,5 +1,6 @@
 #include "ui/BucketDownloader.h"
 
+#include "catalog/LeaseGuard.h"
 #include "catalog/Manifest.h"
 #include "jobs/BucketArtifacts.h"
 #include "models/Async.h"
@@ -28,7 +29,8 @@ QString fileNameOf(const QString &key) {
 }
 
 BucketDownloader::Outcome runDownloads(const std::shared_ptr<BucketDownloader::State> &state, const S3Config &config,
-                                       const QList<BucketDownloader::Item> &items, const QString &dir) {
+                                       const QList<BucketDownloader::Item> &items, const QString &dir,
+                                       const std::shared_ptr<Catalog> &catalog) {
     BucketDownloader::Outcome out;
     auto session = std::make_shared<S3Session>(config);
     {
@@ -44,6 +46,14 @@ BucketDownloader::Outcome runDownloads(const std::shared_ptr<BucketDownloader::S
             out.problems << BucketDownloader::tr("%1: %2 already exists; it was not overwritten").arg(name, target);
             continue;
         }
+        LeaseGuard lease; // a catalogued backup is not deleted (delete, prune) while it is downloaded
+        if (items[i].recordId > 0 && catalog) {
+            if (const Error e =
+                    LeaseGuard::acquire(catalog.get(), items[i].recordId, QStringLiteral("download"), &lease)) {
+                out.problems << QStringLiteral("%1: %2").arg(name, e.message);
+                continue;
+            }
+        }
         QByteArray expected;
         if (!BucketArtifacts::isManifestKey(key)) {
             Manifest m;
@@ -56,6 +66,7 @@ BucketDownloader::Outcome runDownloads(const std::shared_ptr<BucketDownloader::S
                 expected = m.sha256.toLatin1();
         }
         const Error e = S3Download::toFile(*session, key, target, expected);
+        lease.renewIfDue();
         if (e && state->cancelled) {
             // A cancelled transfer is not resumed from here: leave nothing behind.
             QFile::remove(target + QStringLiteral(".partial"));
@@ -88,7 +99,8 @@ BucketDownloader::~BucketDownloader() {
         cancel();
 }
 
-void BucketDownloader::start(const S3Config &config, const QList<Item> &items, const QString &dir) {
+void BucketDownloader::start(const S3Config &config, const QList<Item> &items, const QString &dir,
+                             std::shared_ptr<Catalog> catalog) {
     if (m_running || items.isEmpty())
         return;
     m_running = true;
@@ -98,7 +110,10 @@ void BucketDownloader::start(const S3Config &config, const QList<Item> &items, c
     m_timer.start();
     sample();
     runAsync(
-        this, [state = m_state, config, items, dir] { return runDownloads(state, config, items, dir); },
+        this,
+        [state = m_state, config, items, dir, catalog = std::move(catalog)] {
+            return runDownloads(state, config, items, dir, catalog);
+        },
         [this](const Outcome &outcome) {
             m_running = false;
             m_timer.stop();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "catalog/Catalog.h"
+
 #include "storage/S3Config.h"
 
 #include <QList>
@@ -21,6 +23,7 @@ public:
     struct Item {
         QString key;
         qint64 size = 0;
+        qint64 recordId = 0; // the catalogued backup this object is a copy of (0: none)
     };
     struct State; // shared with the worker (cancel flag, current item, the session to cancel)
     struct Outcome {
@@ -34,8 +37,11 @@ public:
     ~BucketDownloader() override;
 
     bool isRunning() const { return m_running; }
-    // Existing files are never overwritten (reported as problems).
-    void start(const S3Config &config, const QList<Item> &items, const QString &dir);
+    // Existing files are never overwritten (reported as problems). An item of a catalogued backup is copied under
+    // a lease on that backup in `catalog` (one usable from a worker thread, e.g. PinnedCatalog), so delete/prune
+    // refuse the backup meanwhile; a backup being deleted is not downloaded.
+    void start(const S3Config &config, const QList<Item> &items, const QString &dir,
+               std::shared_ptr<Catalog> catalog = {});
     void cancel();
 
 signals:

@@ -41,14 +41,14 @@ BucketTransferPanel::BucketTransferPanel(QWidget *parent)
     });
 }
 
-void BucketTransferPanel::start(const S3Config &config, const QList<BucketDownloader::Item> &items,
-                                const QString &dir) {
+void BucketTransferPanel::start(const S3Config &config, const QList<BucketDownloader::Item> &items, const QString &dir,
+                                std::shared_ptr<Catalog> catalog) {
     if (isRunning())
         return;
     m_progress->setValue(0);
     m_text->setText(tr("Starting the download…"));
     show();
-    m_downloader->start(config, items, dir);
+    m_downloader->start(config, items, dir, std::move(catalog));
 }
 
 QString BucketTransferPanel::describe(const BucketDownloader::Outcome &o, bool *isError) {

@@ -18,7 +18,8 @@ public:
     explicit BucketTransferPanel(QWidget *parent = nullptr);
 
     bool isRunning() const { return m_downloader->isRunning(); }
-    void start(const S3Config &config, const QList<BucketDownloader::Item> &items, const QString &dir);
+    void start(const S3Config &config, const QList<BucketDownloader::Item> &items, const QString &dir,
+               std::shared_ptr<Catalog> catalog = {});
 
     QProgressBar *progressBar() const { return m_progress; }
     QPushButton *cancelButton() const { return m_cancel; }

@@ -495,18 +495,18 @@ void BucketsPage::downloadSelected() {
     QList<BucketDownloader::Item> items;
     for (const QModelIndex &i : selectedSource())
         if (!m_model->isFolder(i))
-            items.append({m_model->key(i), m_model->size(i)});
+            items.append({m_model->key(i), m_model->size(i), m_model->recordId(i)});
     if (items.isEmpty())
         return;
     const QString start = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
-    FileDialog::getExistingDirectory(this, tr("Download the selected objects to"), start,
-                                     [this, items](const QString &dir) {
-                                         if (dir.isEmpty() || m_transfer->isRunning())
-                                             return;
-                                         m_bar->dismiss();
-                                         m_transfer->start(m_config, items, dir);
-                                         updateActions();
-                                     });
+    FileDialog::getExistingDirectory(
+        this, tr("Download the selected objects to"), start, [this, items](const QString &dir) {
+            if (dir.isEmpty() || m_transfer->isRunning())
+                return;
+            m_bar->dismiss();
+            m_transfer->start(m_config, items, dir, std::make_shared<PinnedCatalog>(m_ctx->catalog()));
+            updateActions();
+        });
 }
 
 void BucketsPage::copyLink() {
