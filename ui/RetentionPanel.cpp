@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
@@ -100,11 +101,31 @@ RetentionPanel::RetentionPanel(AppContext *ctx, QWidget *parent)
     counts->addWidget(m_weekly);
     counts->addWidget(new QLabel(tr("monthly:"), this));
     counts->addWidget(m_monthly);
-    m_apply = new QPushButton(tr("&Apply"), this);
-    m_apply->setAccessibleName(tr("Apply retention counts"));
-    counts->addWidget(m_apply);
     counts->addStretch(1);
     layout->addLayout(counts);
+    // The other rules (restic semantics, as `schedule add --keep-hourly` …) on a second row.
+    auto *more = new QHBoxLayout;
+    m_hourly = countBox(this, tr("Keep hourly backups"));
+    m_yearly = countBox(this, tr("Keep yearly backups"));
+    m_last = countBox(this, tr("Keep the newest backups"));
+    m_within = new QLineEdit(this);
+    m_within->setAccessibleName(tr("Keep every backup younger than"));
+    m_within->setPlaceholderText(tr("default"));
+    m_within->setToolTip(tr("A duration such as 7d, 36h, 2w or 1d12h; empty: the default"));
+    m_within->setMaximumWidth(110);
+    more->addWidget(new QLabel(tr("hourly:"), this));
+    more->addWidget(m_hourly);
+    more->addWidget(new QLabel(tr("yearly:"), this));
+    more->addWidget(m_yearly);
+    more->addWidget(new QLabel(tr("last:"), this));
+    more->addWidget(m_last);
+    more->addWidget(new QLabel(tr("all within:"), this));
+    more->addWidget(m_within);
+    m_apply = new QPushButton(tr("&Apply"), this);
+    m_apply->setAccessibleName(tr("Apply retention counts"));
+    more->addWidget(m_apply);
+    more->addStretch(1);
+    layout->addLayout(more);
     m_policyNote = new QLabel(this);
     m_policyNote->setWordWrap(true);
     m_policyNote->setAccessibleName(tr("Retention policy in effect"));
@@ -136,7 +157,7 @@ RetentionPanel::RetentionPanel(AppContext *ctx, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(ScheduleRetentionModel::ReasonColumn, QHeaderView::Stretch);
     layout->addWidget(m_view, 1);
 
-    for (QSpinBox *b : {m_daily, m_weekly, m_monthly})
+    for (QSpinBox *b : {m_daily, m_weekly, m_monthly, m_hourly, m_yearly, m_last})
         b->setSpecialValueText(tr("default"));
     connect(m_profile, &QComboBox::currentIndexChanged, this, [this] {
         m_model->setEntries({});
@@ -188,8 +209,21 @@ void RetentionPanel::loadCounts() {
             m_daily->setValue(r.hasSchedule ? r.first.keepDaily : -1);
             m_weekly->setValue(r.hasSchedule ? r.first.keepWeekly : -1);
             m_monthly->setValue(r.hasSchedule ? r.first.keepMonthly : -1);
-            for (QSpinBox *b : {m_daily, m_weekly, m_monthly})
+            m_hourly->setSpecialValueText(tr("default (%1)").arg(r.base.hourly));
+            m_yearly->setSpecialValueText(tr("default (%1)").arg(r.base.yearly));
+            m_last->setSpecialValueText(tr("default (%1)").arg(r.base.last));
+            m_hourly->setValue(r.hasSchedule ? r.first.keepHourly : -1);
+            m_yearly->setValue(r.hasSchedule ? r.first.keepYearly : -1);
+            m_last->setValue(r.hasSchedule ? r.first.keepLast : -1);
+            m_within->setPlaceholderText(
+                r.base.withinSeconds > 0 ? tr("default (%1)").arg(RetentionPolicy::formatDuration(r.base.withinSeconds))
+                                         : tr("default (none)"));
+            m_within->setText(r.hasSchedule && r.first.keepWithinSeconds >= 0
+                                  ? RetentionPolicy::formatDuration(r.first.keepWithinSeconds)
+                                  : QString());
+            for (QSpinBox *b : {m_daily, m_weekly, m_monthly, m_hourly, m_yearly, m_last})
                 b->setEnabled(r.hasSchedule);
+            m_within->setEnabled(r.hasSchedule);
             m_apply->setEnabled(r.hasSchedule);
             QStringList env;
             const QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
@@ -237,9 +271,20 @@ void RetentionPanel::loadCounts() {
 void RetentionPanel::applyCounts() {
     const QString profile = m_profile->currentData().toString();
     const int daily = m_daily->value(), weekly = m_weekly->value(), monthly = m_monthly->value();
+    const int hourly = m_hourly->value(), yearly = m_yearly->value(), last = m_last->value();
+    qint64 within = -1; // empty: no rule of the profile's own
+    if (const QString text = m_within->text().trimmed();
+        !text.isEmpty() &&
+        (!RetentionPolicy::parseDuration(text, &within) || within > RetentionPolicy::kMaxWithinSeconds)) {
+        MessageBox::warning(this, tr("Retention not saved"),
+                            tr("“%1” is not a duration: use e.g. 7d, 36h, 2w or 1d12h, or leave it empty for the "
+                               "default.")
+                                .arg(text));
+        return;
+    }
     runAsync(
         this,
-        [catalog = m_ctx->catalog(), profile, daily, weekly, monthly] {
+        [catalog = m_ctx->catalog(), profile, daily, weekly, monthly, hourly, yearly, last, within] {
             int changed = 0;
             QString err;
             for (ScheduleRecord s : catalog->schedules()) {
@@ -248,6 +293,10 @@ void RetentionPanel::applyCounts() {
                 s.keepDaily = daily;
                 s.keepWeekly = weekly;
                 s.keepMonthly = monthly;
+                s.keepHourly = hourly;
+                s.keepYearly = yearly;
+                s.keepLast = last;
+                s.keepWithinSeconds = within;
                 if (!catalog->saveSchedule(s, &err))
                     return err;
                 ++changed;

@@ -7,6 +7,7 @@
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableView;
@@ -16,10 +17,10 @@ namespace lifeboat {
 class AppContext;
 class ScheduleRetentionModel;
 
-// Retention for one profile: its keep-daily/weekly/monthly counts (stored on the profile's schedules; "default"
-// follows settings and the BACKUP_RETENTION_* environment, which is shown when set), a preview of what retention
-// would keep and delete with every reason (RetentionPruner::plan on a worker), and "Prune now" (after a
-// confirmation) through the same RetentionPruner/BackupDeleter path as `lifeboatctl prune`.
+// Retention for one profile: its keep-hourly/daily/weekly/monthly/yearly/last counts and keep-within (stored on the
+// profile's schedules; "default" follows settings and the BACKUP_RETENTION_* environment, which is shown when set), a
+// preview of what retention would keep and delete with every reason (RetentionPruner::plan on a worker), and "Prune
+// now" (after a confirmation) through the same RetentionPruner/BackupDeleter path as `lifeboatctl prune`.
 class RetentionPanel : public QWidget {
     Q_OBJECT
 public:
@@ -29,6 +30,10 @@ public:
     QSpinBox *dailyField() const { return m_daily; }
     QSpinBox *weeklyField() const { return m_weekly; }
     QSpinBox *monthlyField() const { return m_monthly; }
+    QSpinBox *hourlyField() const { return m_hourly; }
+    QSpinBox *yearlyField() const { return m_yearly; }
+    QSpinBox *lastField() const { return m_last; }
+    QLineEdit *withinField() const { return m_within; }
     QLabel *policyLabel() const { return m_policyNote; }
     QLabel *summaryLabel() const { return m_summary; }
     QPushButton *previewButton() const { return m_previewButton; }
@@ -59,6 +64,10 @@ private:
     QSpinBox *m_daily;
     QSpinBox *m_weekly;
     QSpinBox *m_monthly;
+    QSpinBox *m_hourly;
+    QSpinBox *m_yearly;
+    QSpinBox *m_last;
+    QLineEdit *m_within; // a duration ("7d", "36h"); empty: default
     QPushButton *m_apply;
     QLabel *m_policyNote;
     QPushButton *m_previewButton;
