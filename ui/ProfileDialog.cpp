@@ -88,6 +88,13 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
     connect(buttons, &QDialogButtonBox::rejected, this, &ProfileDialog::reject);
     layout->addWidget(buttons);
     connect(m_test, &QPushButton::clicked, this, &ProfileDialog::testConnection);
+    // A refusal of Save describes the fields as they were: an edit or a successful test makes it stale.
+    for (QLineEdit *e : {m_name, m_conninfo, m_password, m_exclude})
+        connect(e, &QLineEdit::textEdited, m_error, &QLabel::clear);
+    connect(this, &ProfileDialog::testFinished, this, [this](bool ok) {
+        if (ok)
+            m_error->clear();
+    });
 }
 
 Profile ProfileDialog::profile() const {

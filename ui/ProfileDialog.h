@@ -27,6 +27,7 @@ public:
     QLineEdit *passwordField() const { return m_password; }
     QPushButton *testButton() const { return m_test; }
     QLabel *testResult() const { return m_result; }
+    QLabel *errorLabel() const { return m_error; }
     QListWidget *storageList() const { return m_storages; }
 
     Profile profile() const;
