@@ -115,6 +115,7 @@ void TrayScheduleRunner::checkNow() {
                 else if (c.state == DueRunner::Claim::State::Error)
                     pass.problems << c.message;
             }
+            pass.misses = MissedBackups::detect(catalog.get(), catalog->schedules(), now);
             return pass;
         },
         [this, now](const Pass &pass) {
@@ -123,6 +124,7 @@ void TrayScheduleRunner::checkNow() {
                 emit problem(p);
             for (const Launch &l : pass.launches)
                 launch(l, now);
+            tellMisses(pass.misses);
             emit passFinished(int(pass.launches.size()));
         },
         catalogPool()); // claims and releases on one thread: one connection (PostgreSQL advisory locks)
@@ -221,6 +223,23 @@ void TrayScheduleRunner::complete(const QString &schedule, const JobResult &resu
             emit runFinished(schedule, d.run.status, d.run.recordId, d.prune.deleted);
         },
         catalogPool());
+}
+
+// The same rule and the same memory (the settings key) as run-due: a miss is told once per machine, by whichever
+// runner sees it first.
+void TrayScheduleRunner::tellMisses(const QList<MissedBackups::Miss> &misses) {
+    const QString key = QLatin1String(MissedBackups::kSettingsKey);
+    QStringList alerted = m_ctx->config().option(key).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList before = alerted;
+    for (const MissedBackups::Miss &m : MissedBackups::untold(misses, &alerted)) {
+        sendToChannels(m.notification);
+        emit desktopNotification(tr("Backup missed"), safeText(m.notification.subject), true);
+    }
+    if (alerted == before)
+        return;
+    QString err;
+    if (!m_ctx->updateConfig([&](ConfigStore &c) { c.setOption(key, alerted.join(QLatin1Char('\n'))); }, &err))
+        emit problem(tr("Could not remember the missed-backup alert: %1").arg(err));
 }
 
 void TrayScheduleRunner::sendToChannels(const Notification &n) {

@@ -4,6 +4,7 @@
 #include "catalog/ScheduleRecord.h"
 #include "jobs/Job.h"
 #include "notify/Notification.h"
+#include "ops/MissedBackups.h"
 #include "schedule/DueRunner.h"
 
 #include <QDateTime>
@@ -50,6 +51,8 @@ public:
 
     // Sends to the configured channels (webhook, e-mail) on a worker; failures come back as problem().
     void sendToChannels(const Notification &n);
+    // backup.missed: to the channels and the desktop, each miss once (the settings key run-due uses too).
+    void tellMisses(const QList<MissedBackups::Miss> &misses);
     // The desktop rule: failures and stalls always; a success when the desktopNotify setting is "always" or a
     // channel covering the profile is set to "always" (the source's notification setting).
     static bool wantsDesktop(const QList<NotifierRecord> &channels, const ConfigStore &config, const Notification &n);
@@ -84,6 +87,7 @@ private:
     struct Pass {
         QList<Launch> launches;
         QStringList problems;
+        QList<MissedBackups::Miss> misses; // every current backup.missed; told once (settings missedBackupAlerts)
     };
     struct Done {
         DueRunner::Run run;

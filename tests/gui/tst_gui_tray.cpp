@@ -186,7 +186,7 @@ private slots:
         runner()->checkNow();
         QVERIFY(passes.wait(30000));
         QTRY_VERIFY_WITH_TIMEOUT(ctl.state() == QProcess::NotRunning && runner()->activeRuns() == 0, 180000);
-        QCOMPARE(ctl.exitCode(), 0);
+        QVERIFY2(ctl.exitCode() == 0, ctl.readAllStandardError().constData());
         const QByteArray out = ctl.readAllStandardOutput();
         int guiRuns = 0; // "nightly" (profile p) is due too and may run alongside
         for (const auto &args : started)
@@ -348,6 +348,34 @@ private slots:
     }
 
     // Quit (File menu / tray) really quits, whatever the tray setting: the window closes and the runner stops.
+    // The "broken" schedule (above) has never produced a good backup: ten days after it was added that is a
+    // miss, told on the desktop once however many passes see it, and remembered in the settings run-due shares.
+    void missedBackupIsToldOnce() {
+        QSignalSpy desktop(runner(), &TrayScheduleRunner::desktopNotification);
+        m_now = utc(2026, 1, 25, 3, 59, 0); // after every other test's clock: the runner's passes move schedules on
+        auto missed = [&] {
+            int n = 0;
+            for (const QList<QVariant> &args : desktop)
+                n += args.at(0).toString() == QLatin1String("Backup missed");
+            return n;
+        };
+        QSignalSpy passes(runner(), &TrayScheduleRunner::passFinished);
+        runner()->checkNow();
+        QTRY_COMPARE_WITH_TIMEOUT(passes.size(), 1, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(missed(), 1, 60000);
+        QVERIFY(
+            m_ctx->config().option(QStringLiteral("missedBackupAlerts")).contains(QStringLiteral("database/gone#0")));
+        for (const QList<QVariant> &args : desktop) {
+            if (args.at(0).toString() == QLatin1String("Backup missed"))
+                QVERIFY2(args.at(1).toString().contains(QStringLiteral("gone")), qPrintable(args.at(1).toString()));
+        }
+        m_now = m_now.addSecs(50);
+        runner()->checkNow();
+        QTRY_COMPARE_WITH_TIMEOUT(passes.size(), 2, 60000);
+        QTest::qWait(200);
+        QCOMPARE(missed(), 1);
+    }
+
     void quitReallyQuits() {
         QVERIFY(m_window->tray()->keepInTray());
         m_window->quitApp();
