@@ -7,6 +7,7 @@
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
 #include "ui/MessageBox.h"
+#include "ui/ProductionServers.h"
 #include "ui/RestoreChoosePage.h"
 #include "ui/RestoreInspectPage.h"
 #include "ui/RestoreReportPage.h"
@@ -148,30 +149,8 @@ std::unique_ptr<RestoreJob> RestoreWizard::makeJob(const RestoreOptions &o, cons
     // profile's production treatment; the job compares server identities. Its password is read from the keychain
     // on the job's thread (a blocking read never runs here).
     const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
-    for (const Profile &prod : m_ctx->config().profiles()) {
-        if (!prod.production || prod.name == o.targetProfile)
-            continue;
-        RestoreJob::Request::ProductionServer ps;
-        ps.profile = prod.name;
-        ps.conninfo = prod.conninfo;
-        auto lookup = [keychain, name = prod.name] {
-            if (!keychain)
-                return QString();
-            KeychainCredentialStore store;
-            return store.read(CredentialStore::profilePasswordKey(name)).value_or(QString());
-        };
-        ps.passwordLookup = lookup;
-        ps.safetyBackup = [prod, lookup, storages = req.storages, storageSecrets = secrets.storageSecrets,
-                           catalog = req.catalog, pgToolDir = req.pgToolDir](const QString &db, Error *why) {
-            return SafetyBackup::factory(prod, lookup(), storages, storageSecrets, catalog, pgToolDir)(db, why);
-        };
-        // When the guard cannot prove the target is not this server (its identity unreadable, this profile not
-        // reachable), the safety backup is of the target itself — what the restore overwrites — kept like this
-        // profile's backups, as `lifeboatctl restore` does.
-        ps.safetyBackupOf =
-            SafetyBackup::factoryOf(prod, req.storages, secrets.storageSecrets, req.catalog, req.pgToolDir);
-        req.productionServers << ps;
-    }
+    req.productionServers =
+        ProductionServers::forTarget(m_ctx->config(), o.targetProfile, keychain, secrets.storageSecrets, req.catalog);
     return std::make_unique<RestoreJob>(std::move(req));
 }
 

@@ -10,6 +10,7 @@
 #include "sets/SetRestoreJob.h"
 #include "ui/AppContext.h"
 #include "ui/FileDialog.h"
+#include "ui/ProductionServers.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -474,6 +475,10 @@ void SetRestoreDialog::start(bool dryRun) {
             if (profile && profile->production)
                 t.safetyBackup = SafetyBackup::factory(*profile, t.databasePassword, config.storages(), sec.storages,
                                                        catalog, config.option(QStringLiteral("pgToolDir")));
+            // A target that reaches a production profile's server (another profile naming it) gets that profile's
+            // production treatment: the job compares server identities, as `lifeboatctl set restore` does.
+            t.productionServers = ProductionServers::forTarget(config, profile ? profile->name : QString(), keychain,
+                                                               sec.storages, catalog);
             p.request = SetPlanner::restore(config, catalog, setId, t, sec, &p.error);
             return p;
         },
@@ -517,9 +522,17 @@ void SetRestoreDialog::showOutcome(const QJsonObject &details) {
                        .arg(check.value(QStringLiteral("prefix")).toString())
                        .arg(check.value(QStringLiteral("toWrite")).toInt())
                        .arg(check.value(QStringLiteral("identical")).toInt());
-        else if (info.isEmpty() && m.value(QStringLiteral("kind")).toString() == QLatin1String("database"))
+        else if (info.isEmpty() && m.value(QStringLiteral("kind")).toString() == QLatin1String("database")) {
             info = tr("into database “%1”").arg(m_db->text().trimmed());
-        else if (info.isEmpty() && m.contains(QStringLiteral("guidance")))
+            // The production guard's finding (the target reaches a production profile's server) is what the operator
+            // must see before restoring: the job will ask for that profile's confirmation and safety backup.
+            for (const QJsonValue &c : check.value(QStringLiteral("checks")).toArray()) {
+                const QJsonObject o = c.toObject();
+                if (o.value(QStringLiteral("id")).toString() == QLatin1String("production") &&
+                    o.value(QStringLiteral("outcome")).toString() == QLatin1String("warning"))
+                    info += tr(" — production: %1").arg(o.value(QStringLiteral("detail")).toString());
+            }
+        } else if (info.isEmpty() && m.contains(QStringLiteral("guidance")))
             info = tr("restore by hand — see the guidance below");
         else if (info.isEmpty() && check.contains(QStringLiteral("directory")))
             info = tr("into %1").arg(check.value(QStringLiteral("directory")).toString());

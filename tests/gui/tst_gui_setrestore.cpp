@@ -296,6 +296,35 @@ private slots:
         QCOMPARE(get(QStringLiteral("app/refused2/logo.png")), QByteArray("someone else's logo"));
     }
 
+    // Another spelling of a production profile's server (localhost for 127.0.0.1) behind a non-production target
+    // profile: the dialog's restore gets the production guard, which compares server identities.
+    void targetOnAProductionServerGetsTheGuard() {
+        const auto pg = TestEnv::fixture(QStringLiteral("pg"));
+        const auto r = ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("prodlive"),
+                            QStringLiteral("--conninfo"),
+                            QStringLiteral("host=localhost port=%1 user=postgres dbname=%2")
+                                .arg(pg.value(QStringLiteral("PG_PORT")), m_db),
+                            QStringLiteral("--production")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        m_ctx = std::make_unique<AppContext>(m_home);
+        QString err;
+        QVERIFY2(m_ctx->open(&err), qPrintable(err));
+        const QString fresh = m_db + QStringLiteral("_guarded");
+        m_dropDbs << fresh;
+        auto d = openDialog(m_setId);
+        d->profileCombo()->setCurrentIndex(d->profileCombo()->findData(QStringLiteral("shopdb")));
+        d->databaseField()->setText(fresh);
+        d->mirrorPrefixField()->setText(QStringLiteral("guarded"));
+        QVERIFY(check(d.get()));
+        // The database row says what the guard found: the target is production profile prodlive's server.
+        const QString said = d->outcomeList()->topLevelItem(0)->text(3);
+        QVERIFY2(said.contains(QStringLiteral("production profile \"prodlive\"")), qPrintable(said));
+        QVERIFY(!dbExists(fresh));
+        QVERIFY(ctl({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("prodlive")}).exitCode == 0);
+        m_ctx = std::make_unique<AppContext>(m_home);
+        QVERIFY2(m_ctx->open(&err), qPrintable(err));
+    }
+
     void wholeApplicationWithFilesAndRedis() {
         QVERIFY2(QFile::exists(QStringLiteral("/usr/bin/redis-server")), "redis-server is not installed");
         quint16 port = 0;
