@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <optional>
+#include <utility>
 
 class ArgParser;
 class CliContext;
@@ -30,6 +31,18 @@ struct RetentionFlags {
     static void declare(ArgParser &p, Use use);
     // Reads the options; on a bad value prints the usage error and returns its exit code.
     static std::optional<int> read(CliContext &ctx, const ArgParser &p, RetentionFlags *out);
+
+    // Sets the rules given on `target` (a StorageConfig or SetConfig: keepLast … keepWithinSeconds), leaves the others.
+    template <typename T> void applyTo(T *target) const {
+        for (const auto &[given, field] :
+             {std::pair{last, &target->keepLast}, std::pair{hourly, &target->keepHourly},
+              std::pair{daily, &target->keepDaily}, std::pair{weekly, &target->keepWeekly},
+              std::pair{monthly, &target->keepMonthly}, std::pair{yearly, &target->keepYearly}})
+            if (given >= 0)
+                *field = given;
+        if (withinSeconds >= 0)
+            target->keepWithinSeconds = withinSeconds;
+    }
 
     bool any() const {
         return last >= 0 || hourly >= 0 || daily >= 0 || weekly >= 0 || monthly >= 0 || yearly >= 0 ||

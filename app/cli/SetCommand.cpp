@@ -139,7 +139,7 @@ int SetCommand::add(CliContext &ctx, const QStringList &args) {
     RetentionFlags keep;
     if (auto rc = RetentionFlags::read(ctx, p, &keep))
         return *rc;
-    applyRetention(keep, &s);
+    keep.applyTo(&s);
     const auto existing = ctx.config().set(s.name);
     s.created = existing && !existing->created.isEmpty() ? existing->created
                                                          : QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
@@ -155,17 +155,6 @@ int SetCommand::add(CliContext &ctx, const QStringList &args) {
                   << (s.redis.isEmpty() ? QString() : QStringLiteral(", redis ") + s.redis.join(QLatin1Char(',')))
                   << Qt::endl;
     return 0;
-}
-
-void SetCommand::applyRetention(const RetentionFlags &keep, SetConfig *s) {
-    for (const auto &[given, field] :
-         {std::pair{keep.last, &s->keepLast}, std::pair{keep.hourly, &s->keepHourly},
-          std::pair{keep.daily, &s->keepDaily}, std::pair{keep.weekly, &s->keepWeekly},
-          std::pair{keep.monthly, &s->keepMonthly}, std::pair{keep.yearly, &s->keepYearly}})
-        if (given >= 0)
-            *field = given;
-    if (keep.withinSeconds >= 0)
-        s->keepWithinSeconds = keep.withinSeconds;
 }
 
 int SetCommand::set(CliContext &ctx, const QStringList &args) {
@@ -196,7 +185,7 @@ int SetCommand::set(CliContext &ctx, const QStringList &args) {
         s.keepYearly = blank.keepYearly;
         s.keepWithinSeconds = blank.keepWithinSeconds;
     }
-    applyRetention(keep, &s);
+    keep.applyTo(&s);
     RetentionPolicy policy;
     if (Error e = SetPruner::policyFor(ctx.config(), s, &policy))
         return ctx.fail(e);

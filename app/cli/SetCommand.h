@@ -7,7 +7,6 @@
 #include <QStringList>
 
 class CliContext;
-struct RetentionFlags;
 
 // lifeboatctl set add|set|list|remove|backup|restore|prune|run-due: application backup sets (a database profile with
 // its directories, bucket mirrors and Redis sources) captured under one set id, restored and retained as a whole.
@@ -28,5 +27,4 @@ private:
     static int backup(CliContext &ctx, const QStringList &args);
     static int restore(CliContext &ctx, const QStringList &args);
     static int prune(CliContext &ctx, const QStringList &args);
-    static void applyRetention(const RetentionFlags &keep, lifeboat::SetConfig *s);
 };

@@ -64,7 +64,7 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     RetentionFlags keep;
     if (auto rc = RetentionFlags::read(ctx, p, &keep))
         return *rc;
-    applyRetention(keep, &s);
+    keep.applyTo(&s);
     if (p.isSet(QStringLiteral("local")) == p.isSet(QStringLiteral("s3")))
         return ctx.usage(QStringLiteral("storage add needs exactly one of --local DIR or --s3"));
     if (p.isSet(QStringLiteral("local"))) {
@@ -140,17 +140,6 @@ std::optional<int> StorageCommand::readStorageClass(CliContext &ctx, const ArgPa
     return std::nullopt;
 }
 
-void StorageCommand::applyRetention(const RetentionFlags &keep, StorageConfig *s) {
-    for (const auto &[given, field] :
-         {std::pair{keep.last, &s->keepLast}, std::pair{keep.hourly, &s->keepHourly},
-          std::pair{keep.daily, &s->keepDaily}, std::pair{keep.weekly, &s->keepWeekly},
-          std::pair{keep.monthly, &s->keepMonthly}, std::pair{keep.yearly, &s->keepYearly}})
-        if (given >= 0)
-            *field = given;
-    if (keep.withinSeconds >= 0)
-        s->keepWithinSeconds = keep.withinSeconds;
-}
-
 int StorageCommand::set(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("storage set"),
                 QStringLiteral("NAME [--storage-class CLASS] [--clear-retention] %1").arg(RetentionFlags::synopsis()));
@@ -188,7 +177,7 @@ int StorageCommand::set(CliContext &ctx, const QStringList &args) {
         s.keepYearly = blank.keepYearly;
         s.keepWithinSeconds = blank.keepWithinSeconds;
     }
-    applyRetention(keep, &s);
+    keep.applyTo(&s);
     ctx.config().upsertStorage(s);
     if (!ctx.saveConfig())
         return 3;

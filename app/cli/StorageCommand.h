@@ -8,7 +8,6 @@
 
 class ArgParser;
 class CliContext;
-struct RetentionFlags;
 
 // lifeboatctl storage add|set|list|remove
 class StorageCommand {
@@ -23,5 +22,4 @@ private:
 
     static void declareStorageClass(ArgParser &p);
     static std::optional<int> readStorageClass(CliContext &ctx, const ArgParser &p, lifeboat::StorageConfig *s);
-    static void applyRetention(const RetentionFlags &keep, lifeboat::StorageConfig *s);
 };
