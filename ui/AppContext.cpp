@@ -158,7 +158,7 @@ void AppContext::probeKeychain() {
         return;
     m_probing = true;
     runAsync(
-        this, [] { return KeychainProbe::detect(); },
+        this, [] { return KeychainProbe::detect(3000, true); },
         [this](const KeychainStatus &s) {
             m_probing = false;
             m_keychain = s;

@@ -154,7 +154,7 @@ KeychainCredentialStore::Outcome KeychainCredentialStore::run(Op op, const QStri
     }
     // Something went wrong under way: find out whether the keychain itself went away or got locked.
     m_probedOk = false;
-    const KeychainStatus status = KeychainProbe::detect(std::min(m_timeoutMs, 5000));
+    const KeychainStatus status = KeychainProbe::detect(std::min(m_timeoutMs, 5000), true);
     if (!status.available()) {
         setError(ExitCode::Usage, status.message,
                  status.state == KeychainStatus::State::Locked ? Failure::Locked : Failure::Unavailable);

@@ -192,7 +192,42 @@ private:
 
 } // namespace
 
-KeychainStatus KeychainProbe::detect(int timeoutMs) {
+namespace {
+// The last answer, shared by the whole process: a CLI run asks once per secret it reads, and each probe opens and
+// closes a private QtDBus connection. Many such connections opened and closed in quick succession while jobs run
+// is the pattern the intermittent heap corruption in `set backup` under a real Secret Service came with (CI), so a
+// recent answer is reused.
+struct ProbeCache {
+    std::mutex mutex;
+    KeychainStatus status;
+    QDeadlineTimer validUntil{QDeadlineTimer::Forever};
+    bool valid = false;
+};
+ProbeCache &probeCache() {
+    static ProbeCache *cache = new ProbeCache; // used from the post routine's era too: never destroyed
+    return *cache;
+}
+} // namespace
+
+KeychainStatus KeychainProbe::detect(int timeoutMs, bool fresh) {
+    constexpr int kReuseMs = 10000;
+    if (!fresh) {
+        ProbeCache &c = probeCache();
+        std::lock_guard lock(c.mutex);
+        if (c.valid && !c.validUntil.hasExpired())
+            return c.status;
+    }
+    const KeychainStatus status = detectNow(timeoutMs);
+    ProbeCache &c = probeCache();
+    std::lock_guard lock(c.mutex);
+    // "Did not answer in time" is not remembered: the next caller asks again.
+    c.valid = status.state != KeychainStatus::State::NotResponding;
+    c.status = status;
+    c.validUntil = QDeadlineTimer(kReuseMs);
+    return status;
+}
+
+KeychainStatus KeychainProbe::detectNow(int timeoutMs) {
     // The probe thread owns its result; if we give up waiting it finishes (bounded by the D-Bus call timeouts) and
     // drops the answer.
     auto promise = std::make_shared<std::promise<KeychainStatus>>();

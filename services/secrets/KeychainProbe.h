@@ -33,7 +33,11 @@ struct KeychainStatus {
 // answers within milliseconds.
 class KeychainProbe {
 public:
-    static KeychainStatus detect(int timeoutMs = 3000);
+    // An answer less than 10 s old is reused (one probe per CLI run instead of one per secret) unless `fresh`.
+    static KeychainStatus detect(int timeoutMs = 3000, bool fresh = false);
+
+private:
+    static KeychainStatus detectNow(int timeoutMs);
 };
 
 } // namespace lifeboat
