@@ -23,6 +23,9 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -96,6 +99,7 @@ class TstCrashRecovery : public QObject {
     QTemporaryDir m_tmp;
     QTemporaryDir m_scratch{QStringLiteral("/tmp/lbc-XXXXXX")}; // short: sandbox socket paths must stay < 108 bytes
     QString m_home;
+    int m_sqlConnections = 0;
     QString m_store;
     QString m_prefix;
     QString m_bigDb;
@@ -142,15 +146,34 @@ class TstCrashRecovery : public QObject {
         return {};
     }
 
-    // SQL on the catalog of m_home (the sqlite3 tool): to set up records as another machine, or a clock step, leaves
-    // them.
+    // SQL on the catalog of m_home, through Qt's own SQLite driver (a pristine machine has no sqlite3 tool): to set
+    // up records as another machine, or a clock step, leaves them. Statements are separated by ';'; the answer is
+    // the first column of the last statement's first row.
     QByteArray catalogSql(const QString &sql) {
-        QProcess p;
-        p.start(QStringLiteral("sqlite3"), {QStringLiteral("-cmd"), QStringLiteral(".timeout 10000"),
-                                            m_home + QStringLiteral("/catalog.sqlite"), sql});
-        if (!p.waitForFinished(20000) || p.exitCode() != 0)
-            qWarning("sqlite3 failed: %s", p.readAllStandardError().constData());
-        return p.readAllStandardOutput().trimmed();
+        QByteArray answer;
+        const QString name = QStringLiteral("tst-crash-%1").arg(++m_sqlConnections);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(m_home + QStringLiteral("/catalog.sqlite"));
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+            if (!db.open()) {
+                qWarning("catalog open failed: %s", qPrintable(db.lastError().text()));
+            } else {
+                for (const QString &statement : sql.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+                    if (statement.trimmed().isEmpty())
+                        continue;
+                    QSqlQuery q(db);
+                    if (!q.exec(statement)) {
+                        qWarning("catalog SQL failed: %s", qPrintable(q.lastError().text()));
+                        continue;
+                    }
+                    answer = q.next() ? q.value(0).toString().toUtf8() : QByteArray();
+                }
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+        return answer.trimmed();
     }
 
     // The pid of a process that has exited: it names a dead owner.
