@@ -80,7 +80,7 @@ signals:
     void currentProfileChanged(const QString &profile);
     void keychainChanged();
     void secretChanged(const QString &key); // storeSecret wrote (or removed) this credential-store entry
-    void catalogChanged(); // a job finished or a record changed: views reload
+    void catalogChanged();                  // a job finished or a record changed: views reload
 
 private:
     void recoverInterruptedRuns();

@@ -80,7 +80,8 @@ private slots:
                  {QStringLiteral("notify"), QStringLiteral("add"), QStringLiteral("ops"), QStringLiteral("--webhook"),
                   QStringLiteral("http://127.0.0.1:%1/").arg(m_sink.port())}}) {
             const auto r = ctl(args);
-            QVERIFY2(r.exitCode == 0, qPrintable(args.join(QLatin1Char(' ')) + QLatin1String(": ") + QString::fromUtf8(r.err)));
+            QVERIFY2(r.exitCode == 0,
+                     qPrintable(args.join(QLatin1Char(' ')) + QLatin1String(": ") + QString::fromUtf8(r.err)));
         }
     }
     void cleanupTestCase() {
