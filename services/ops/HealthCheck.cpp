@@ -31,8 +31,9 @@ void raise(SourceHealth &h, State s, const QString &reason) {
     h.reasons << reason;
 }
 
-// "2d 3h", "3h 12m", "12m": a monitoring line reads at a glance.
-QString age(qint64 seconds) {
+} // namespace
+
+QString HealthCheck::formatAge(qint64 seconds) {
     if (seconds < 0)
         return QStringLiteral("?");
     const qint64 d = seconds / 86400, h = seconds % 86400 / 3600, m = seconds % 3600 / 60;
@@ -41,6 +42,12 @@ QString age(qint64 seconds) {
     if (h > 0)
         return m > 0 ? QStringLiteral("%1h %2m").arg(h).arg(m) : QStringLiteral("%1h").arg(h);
     return QStringLiteral("%1m").arg(std::max<qint64>(m, seconds > 0 ? 1 : 0));
+}
+
+namespace {
+
+QString age(qint64 seconds) {
+    return HealthCheck::formatAge(seconds);
 }
 
 // Newest first, a page at a time: a source with years of hourly backups is not read whole.

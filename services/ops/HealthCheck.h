@@ -64,6 +64,8 @@ public:
                                         const Options &options);
     // The longest gap between consecutive fire times of `schedule` around `now`; -1 for a cron that never fires.
     static qint64 periodSeconds(const ScheduleRecord &schedule, const QDateTime &now);
+    // "2d 3h", "3h 12m", "12m" ("?" for a negative age): a monitoring line reads at a glance.
+    static QString formatAge(qint64 seconds);
     // One line for a terminal or a monitoring system's status text.
     static QString summaryLine(const SourceHealth &h, const QDateTime &now);
 };

@@ -7,10 +7,7 @@ namespace lifeboat {
 namespace {
 
 QString duration(qint64 seconds) {
-    const qint64 d = seconds / 86400, h = seconds % 86400 / 3600, m = seconds % 3600 / 60;
-    if (d > 0)
-        return h > 0 ? QStringLiteral("%1d %2h").arg(d).arg(h) : QStringLiteral("%1d").arg(d);
-    return h > 0 ? QStringLiteral("%1h %2m").arg(h).arg(m) : QStringLiteral("%1m").arg(m);
+    return HealthCheck::formatAge(seconds);
 }
 
 } // namespace
