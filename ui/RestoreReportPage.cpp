@@ -21,6 +21,33 @@
 
 namespace lifeboat {
 
+namespace {
+// One line per item of a check, whatever the check: a table's row counts, a safety check's outcome, a foreign key.
+struct ItemText {
+    QString name, outcome, detail;
+};
+ItemText describeItem(const QJsonObject &r) {
+    ItemText t;
+    for (const char *key : {"table", "title", "foreign key", "object", "id"}) {
+        t.name = r.value(QLatin1String(key)).toString();
+        if (!t.name.isEmpty())
+            break;
+    }
+    if (r.contains(QStringLiteral("expected")) && r.contains(QStringLiteral("actual"))) {
+        const qint64 expected = r.value(QStringLiteral("expected")).toInteger();
+        const qint64 actual = r.value(QStringLiteral("actual")).toInteger();
+        t.outcome = expected == actual ? RestoreReportPage::tr("match") : RestoreReportPage::tr("differ");
+        t.detail = RestoreReportPage::tr("expected %L1 rows, found %L2").arg(expected).arg(actual);
+        return t;
+    }
+    t.outcome = r.value(QStringLiteral("outcome")).toString();
+    t.detail = r.value(QStringLiteral("detail")).toString();
+    if (t.detail.isEmpty())
+        t.detail = r.value(QStringLiteral("summary")).toString();
+    return t;
+}
+} // namespace
+
 RestoreReportPage::RestoreReportPage(RestoreWizard *wizard)
     : QWizardPage(wizard)
     , m_wizard(wizard) {
@@ -76,6 +103,7 @@ void RestoreReportPage::initializePage() {
     req.restoreDetails = m_wizard->runDetails();
     req.restoreOk = m_wizard->runOk();
     req.restoreError = m_wizard->runError();
+    req.restoreStarted = m_wizard->runStarted();
     m_wizard->withSecrets([this, gen, req](const RestoreWizard::Secrets &s) mutable {
         req.password = s.targetPassword;
         runAsync(
@@ -94,31 +122,45 @@ void RestoreReportPage::show() {
     m_ready = true;
     const bool passed = m_report.passed();
     const RestoreOptions o = m_wizard->options();
-    const QString color = passed ? QStringLiteral("#1b7f3b") : QStringLiteral("#b3261e");
-    const QString head = passed ? tr("Restore verified: “%1” holds the backup.").arg(o.targetDb)
-                                : (m_wizard->runOk() ? tr("The restore ran, but verification failed.")
-                                                     : tr("The restore did not complete."));
+    // "Verified" only when the rows were counted: a restore whose row-count check was skipped (no manifest, a
+    // schema-only restore of a manifest-less file) completed, and the report says what was not checked.
+    QStringList notChecked;
+    for (const VerifyReport::Check &c : m_report.checks) {
+        if (c.skipped)
+            notChecked << c.title.toLower() + QStringLiteral(" (") + c.summary + QLatin1Char(')');
+    }
+    const QString color = !passed                ? QStringLiteral("#b3261e")
+                          : notChecked.isEmpty() ? QStringLiteral("#1b7f3b")
+                                                 : QStringLiteral("#8a5a00");
+    const QString head = passed
+                             ? (notChecked.isEmpty() ? tr("Restore verified: “%1” holds the backup.").arg(o.targetDb)
+                                                     : tr("Restore completed into “%1”; not verified.").arg(o.targetDb))
+                             : (m_wizard->runOk() ? tr("The restore ran, but verification failed.")
+                                                  : tr("The restore did not complete."));
     QString body =
         m_wizard->runOk()
-            ? tr("From %1 into %2 on %3.")
-                  .arg(m_report.source.toHtmlEscaped(), o.targetDb.toHtmlEscaped(), m_report.server.toHtmlEscaped())
+            ? tr("From %1 into %2 on %3, in %4.")
+                  .arg(m_report.source.toHtmlEscaped(), o.targetDb.toHtmlEscaped(), m_report.server.toHtmlEscaped(),
+                       Format::duration(m_report.started.msecsTo(m_report.finished)))
             : m_wizard->runError().toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    if (passed && !notChecked.isEmpty())
+        body +=
+            QStringLiteral("<br>") + tr("Not checked: %1.").arg(notChecked.join(QStringLiteral("; ")).toHtmlEscaped());
     m_outcome->setText(QStringLiteral("<p style='color:%1; font-size:large'><b>%2</b></p><p>%3</p>")
                            .arg(color, head.toHtmlEscaped(), body));
     for (const VerifyReport::Check &c : m_report.checks) {
         auto *it =
             new QTreeWidgetItem(m_list, {c.title, c.skipped ? tr("skipped") : (c.passed ? tr("passed") : tr("failed")),
                                          c.summary, Format::duration(c.durationMs)});
+        it->setToolTip(2, c.summary);
         it->setForeground(1, c.skipped ? QColor(0x6b, 0x6b, 0x6b)
                                        : (c.passed ? QColor(0x1b, 0x7f, 0x3b) : QColor(0xb3, 0x26, 0x1e)));
         for (const QString &f : c.failures)
             new QTreeWidgetItem(it, {f});
         for (const QJsonValue &v : c.rows) {
-            const QJsonObject r = v.toObject();
-            new QTreeWidgetItem(it, {r.value(QStringLiteral("table")).toString(), QString(),
-                                     tr("expected %L1 rows, found %L2")
-                                         .arg(r.value(QStringLiteral("expected")).toInteger())
-                                         .arg(r.value(QStringLiteral("actual")).toInteger())});
+            const auto [name, outcome, detail] = describeItem(v.toObject());
+            auto *child = new QTreeWidgetItem(it, {name, outcome, detail});
+            child->setToolTip(2, detail);
         }
         it->setExpanded(!c.passed && !c.skipped);
     }
@@ -129,35 +171,36 @@ void RestoreReportPage::show() {
 }
 
 void RestoreReportPage::exportAs(bool html) {
-    const QString start = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    FileDialog::getExistingDirectory(this, tr("Save the restore report in"), start, [this, html](const QString &dir) {
-        if (dir.isEmpty())
-            return;
-        const QString name = QStringLiteral("restore-report-%1-%2.%3")
-                                 .arg(m_wizard->options().targetDb,
-                                      m_report.finished.toLocalTime().toString(QStringLiteral("yyyyMMdd-HHmmss")),
-                                      html ? QStringLiteral("html") : QStringLiteral("json"));
-        const QString path = QDir(dir).filePath(name);
-        const QByteArray bytes =
-            html ? m_report.toHtml().toUtf8() : QJsonDocument(m_report.toJson()).toJson(QJsonDocument::Indented);
-        runAsync(
-            this,
-            [path, bytes] {
-                QSaveFile f(path);
-                if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
-                    return f.errorString();
-                return QString();
-            },
-            [this, path](const QString &error) {
-                if (!error.isEmpty()) {
-                    MessageBox::critical(this, tr("Export failed"),
-                                         tr("Cannot write the report to %1: %2").arg(path, error));
-                    return;
-                }
-                m_exported->setText(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-                emit exported(path);
-            });
-    });
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString suffix = html ? QStringLiteral("html") : QStringLiteral("json");
+    const QString name = QStringLiteral("restore-report-%1-%2.%3")
+                             .arg(m_wizard->options().targetDb,
+                                  m_report.finished.toLocalTime().toString(QStringLiteral("yyyyMMdd-HHmmss")), suffix);
+    const QString filter = html ? tr("HTML report (*.html)") : tr("JSON report (*.json)");
+    FileDialog::getSaveFileName(
+        this, tr("Save the restore report as"), QDir(dir).filePath(name), filter, suffix, [this, html](QString path) {
+            if (path.isEmpty())
+                return;
+            const QByteArray bytes =
+                html ? m_report.toHtml().toUtf8() : QJsonDocument(m_report.toJson()).toJson(QJsonDocument::Indented);
+            runAsync(
+                this,
+                [path, bytes] {
+                    QSaveFile f(path);
+                    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+                        return f.errorString();
+                    return QString();
+                },
+                [this, path](const QString &error) {
+                    if (!error.isEmpty()) {
+                        MessageBox::critical(this, tr("Export failed"),
+                                             tr("Cannot write the report to %1: %2").arg(path, error));
+                        return;
+                    }
+                    m_exported->setText(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+                    emit exported(path);
+                });
+        });
 }
 
 bool RestoreReportPage::isComplete() const {

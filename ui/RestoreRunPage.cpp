@@ -7,6 +7,7 @@
 #include "ui/AppContext.h"
 #include "ui/RestoreWizard.h"
 
+#include <QDateTime>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QJsonArray>
@@ -70,6 +71,7 @@ void RestoreRunPage::initializePage() {
 void RestoreRunPage::start() {
     const RestoreOptions o = m_wizard->options();
     m_running = true;
+    m_wizard->setRunStarted(QDateTime::currentDateTimeUtc());
     m_phase->setText(tr("Preparing the restore into “%1”…").arg(o.targetDb));
     emit completeChanged();
     m_wizard->withSecrets([this, o](const RestoreWizard::Secrets &secrets) {

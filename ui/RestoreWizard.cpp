@@ -132,6 +132,7 @@ std::unique_ptr<RestoreJob> RestoreWizard::makeJob(const RestoreOptions &o, cons
     RestoreJob::Request req;
     req.source = m_source;
     req.options = o;
+    req.options.desktopWording = true; // the checks speak of the wizard's fields, not of lifeboatctl's options
     req.password = secrets.targetPassword;
     // The job's catalog calls run on the long-lived catalog thread (see PinnedCatalog).
     req.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());

@@ -4,6 +4,7 @@
 #include "restore/RestoreInspector.h"
 #include "restore/RestoreOptions.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 #include <QWizard>
@@ -72,6 +73,9 @@ public:
     bool runOk() const { return m_runOk; }
     QString runError() const { return m_runError; }
     void setRunOutcome(bool ok, const QString &error, const QJsonObject &details);
+    // When the run page started the restore: the report's duration counts from here.
+    QDateTime runStarted() const { return m_runStarted; }
+    void setRunStarted(const QDateTime &t) { m_runStarted = t; }
 
     RestoreChoosePage *choosePage() const { return m_choose; }
     RestoreInspectPage *inspectPage() const { return m_inspect; }
@@ -99,6 +103,7 @@ private:
     QJsonObject m_runDetails;
     bool m_runOk = false;
     QString m_runError;
+    QDateTime m_runStarted;
 
     RestoreChoosePage *m_choose;
     RestoreInspectPage *m_inspect;

@@ -7,7 +7,7 @@ namespace lifeboat {
 
 SafetyCheck manifestSignatureCheck(const RestoreSource &source, const QString &spec, Catalog *catalog,
                                    const QList<StorageConfig> &storages, const QHash<QString, QString> &storageSecrets,
-                                   bool requireSigned, ManifestVerdict *verdict) {
+                                   bool requireSigned, ManifestVerdict *verdict, bool desktopWording) {
     const ManifestVerifier verifier = ManifestVerifier::fromCatalog(catalog);
     ManifestVerdict v;
     if (source.isRecord()) {
@@ -47,8 +47,10 @@ SafetyCheck manifestSignatureCheck(const RestoreSource &source, const QString &s
         v.signer == ManifestVerdict::Signer::ThisInstallation || v.signer == ManifestVerdict::Signer::KnownKey;
     QString detail = v.describe();
     if (v.signer == ManifestVerdict::Signer::Unsigned)
-        detail += QStringLiteral(" — nothing vouches for this manifest beyond the storage it came from; "
-                                 "--require-signed refuses such backups");
+        detail += desktopWording ? QStringLiteral(" — nothing vouches for this manifest beyond the storage it came "
+                                                  "from; a policy of signed backups only would refuse it")
+                                 : QStringLiteral(" — nothing vouches for this manifest beyond the storage it came "
+                                                  "from; --require-signed refuses such backups");
     return {id, title, trusted ? SafetyCheck::Outcome::Passed : SafetyCheck::Outcome::Warning, detail, ExitCode::Ok};
 }
 

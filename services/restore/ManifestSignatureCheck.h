@@ -15,9 +15,10 @@ namespace lifeboat {
 // (ManifestVerifier::checkRecord for a catalogued backup; the manifest beside a file, which must still name the
 // checksum the integrity check used). Passed for a signature by this installation or a known key; Warning for an
 // unsigned manifest or an unknown signer; Refused (ExitCode::Integrity) for a signature that does not verify, and
-// with requireSigned for unsigned manifests and unknown signers. *verdict gets the verdict for reports.
+// with requireSigned for unsigned manifests and unknown signers. *verdict gets the verdict for reports. The
+// unsigned warning points to `--require-signed`, or with desktopWording to the policy in words.
 SafetyCheck manifestSignatureCheck(const RestoreSource &source, const QString &spec, Catalog *catalog,
                                    const QList<StorageConfig> &storages, const QHash<QString, QString> &storageSecrets,
-                                   bool requireSigned, ManifestVerdict *verdict = nullptr);
+                                   bool requireSigned, ManifestVerdict *verdict = nullptr, bool desktopWording = false);
 
 } // namespace lifeboat

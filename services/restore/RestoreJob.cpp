@@ -203,7 +203,7 @@ JobResult RestoreJob::execute() {
         details[QStringLiteral("copy")] = engine.source().copyUsed().toJson();
     ManifestVerdict signature;
     m_checks << manifestSignatureCheck(engine.source(), m_req.source, m_req.catalog.get(), m_req.storages,
-                                       m_req.storageSecrets, o.requireSigned, &signature);
+                                       m_req.storageSecrets, o.requireSigned, &signature, o.desktopWording);
     details[QStringLiteral("manifestSignature")] = signature.toJson();
     if (!blocked())
         m_checks << engine.inspectArchive();
@@ -264,14 +264,21 @@ JobResult RestoreJob::execute() {
     if (reachable) {
         exists = session.databaseExists(o.targetDb);
         const QString t = QStringLiteral("Target database");
+        const bool desktop = o.desktopWording;
         if (o.create && exists)
             m_checks << make(QStringLiteral("database"), t, CheckOutcome::Refused,
-                             QStringLiteral("database \"%1\" already exists but --create was given — choose a new "
-                                            "name, or restore into it without --create (with --confirm %1)")
+                             (desktop ? QStringLiteral("database \"%1\" already exists — choose a new name, or restore "
+                                                       "into the existing database (its name typed to confirm)")
+                                      : QStringLiteral("database \"%1\" already exists but --create was given — choose "
+                                                       "a new name, or restore into it without --create (with "
+                                                       "--confirm %1)"))
                                  .arg(o.targetDb));
         else if (!o.create && !exists)
             m_checks << make(QStringLiteral("database"), t, CheckOutcome::Refused,
-                             QStringLiteral("database \"%1\" does not exist on %2 — add --create to create it")
+                             (desktop ? QStringLiteral("database \"%1\" does not exist on %2 — choose “a new "
+                                                       "database” to create it")
+                                      : QStringLiteral("database \"%1\" does not exist on %2 — add --create to "
+                                                       "create it"))
                                  .arg(o.targetDb, ci.hostPort()));
         else
             m_checks << make(QStringLiteral("database"), t, CheckOutcome::Passed,
@@ -294,14 +301,18 @@ JobResult RestoreJob::execute() {
                 m_checks << make(QStringLiteral("connections"), ct, CheckOutcome::Passed, QStringLiteral("none"));
             else if (o.terminateConnections)
                 m_checks << make(QStringLiteral("connections"), ct, CheckOutcome::Warning,
-                                 QStringLiteral("%1 connection(s) will be ended (--terminate-connections): %2")
+                                 (desktop ? QStringLiteral("%1 connection(s) will be ended (as you chose): %2")
+                                          : QStringLiteral("%1 connection(s) will be ended (--terminate-connections): "
+                                                           "%2"))
                                      .arg(conns.size())
                                      .arg(who.join(QStringLiteral("; "))));
             else
                 m_checks << make(QStringLiteral("connections"), ct,
                                  o.dryRun ? CheckOutcome::Warning : CheckOutcome::Refused,
-                                 QStringLiteral("%1 connection(s) to \"%2\": %3 — close them or pass "
-                                                "--terminate-connections")
+                                 (desktop ? QStringLiteral("%1 connection(s) to \"%2\": %3 — close them, or choose "
+                                                           "to end them")
+                                          : QStringLiteral("%1 connection(s) to \"%2\": %3 — close them or pass "
+                                                           "--terminate-connections"))
                                      .arg(conns.size())
                                      .arg(o.targetDb, who.join(QStringLiteral("; "))));
         } else {
@@ -314,14 +325,19 @@ JobResult RestoreJob::execute() {
             m_checks << make(QStringLiteral("confirm"), cf, CheckOutcome::Passed,
                              QStringLiteral("not needed for a new database"));
         else if (confirmed)
-            m_checks << make(QStringLiteral("confirm"), cf, CheckOutcome::Passed,
-                             QStringLiteral("--confirm names \"%1\"").arg(o.targetDb));
+            m_checks << make(
+                QStringLiteral("confirm"), cf, CheckOutcome::Passed,
+                (desktop ? QStringLiteral("the typed name matches \"%1\"") : QStringLiteral("--confirm names \"%1\""))
+                    .arg(o.targetDb));
         else
             m_checks << make(
                 QStringLiteral("confirm"), cf, o.dryRun ? CheckOutcome::Warning : CheckOutcome::Refused,
                 o.confirm.isEmpty()
-                    ? QStringLiteral("restoring into the existing database \"%1\" needs --confirm %1").arg(o.targetDb)
-                    : QStringLiteral("--confirm \"%1\" does not match the target database \"%2\"")
+                    ? (desktop ? QStringLiteral("restoring into the existing database \"%1\" needs its name typed")
+                               : QStringLiteral("restoring into the existing database \"%1\" needs --confirm %1"))
+                          .arg(o.targetDb)
+                    : (desktop ? QStringLiteral("the typed name \"%1\" does not match the target database \"%2\"")
+                               : QStringLiteral("--confirm \"%1\" does not match the target database \"%2\""))
                           .arg(o.confirm, o.targetDb));
     } else {
         skip(QStringLiteral("database"), QStringLiteral("Target database"));
@@ -340,23 +356,29 @@ JobResult RestoreJob::execute() {
     } else if (o.noSafetyBackup) {
         if (o.confirm == o.targetDb)
             m_checks << make(QStringLiteral("safety-backup"), sb, CheckOutcome::Warning,
-                             QStringLiteral("skipped on request (--no-safety-backup, confirmed)"));
+                             o.desktopWording ? QStringLiteral("skipped on your explicit request (name typed)")
+                                              : QStringLiteral("skipped on request (--no-safety-backup, confirmed)"));
         else
-            m_checks << make(QStringLiteral("safety-backup"), sb,
-                             o.dryRun ? CheckOutcome::Warning : CheckOutcome::Refused,
-                             QStringLiteral("\"%1\" is a production profile: skipping its safety backup needs "
-                                            "--no-safety-backup together with --confirm %2")
-                                 .arg(o.targetProfile, o.targetDb));
+            m_checks << make(
+                QStringLiteral("safety-backup"), sb, o.dryRun ? CheckOutcome::Warning : CheckOutcome::Refused,
+                (o.desktopWording ? QStringLiteral("\"%1\" is a production profile: skipping its safety backup "
+                                                   "needs the override ticked and the name \"%2\" typed")
+                                  : QStringLiteral("\"%1\" is a production profile: skipping its safety backup "
+                                                   "needs --no-safety-backup together with --confirm %2"))
+                    .arg(o.targetProfile, o.targetDb));
     } else {
         Error why;
         safetyJob = m_req.safetyBackup ? m_req.safetyBackup(o.targetDb, &why) : nullptr;
         if (!safetyJob)
-            m_checks << make(QStringLiteral("safety-backup"), sb, CheckOutcome::Refused,
-                             QStringLiteral("\"%1\" is a production profile and its safety backup cannot be taken: "
-                                            "%2 — fix that, or pass --no-safety-backup with --confirm %3")
-                                 .arg(o.targetProfile,
-                                      why.message.isEmpty() ? QStringLiteral("no backup configured") : why.message,
-                                      o.targetDb));
+            m_checks << make(
+                QStringLiteral("safety-backup"), sb, CheckOutcome::Refused,
+                (o.desktopWording ? QStringLiteral("\"%1\" is a production profile and its safety backup cannot be "
+                                                   "taken: %2 — fix that, or tick the override and type %3")
+                                  : QStringLiteral("\"%1\" is a production profile and its safety backup cannot be "
+                                                   "taken: %2 — fix that, or pass --no-safety-backup with --confirm "
+                                                   "%3"))
+                    .arg(o.targetProfile, why.message.isEmpty() ? QStringLiteral("no backup configured") : why.message,
+                         o.targetDb));
         else
             m_checks << make(QStringLiteral("safety-backup"), sb, CheckOutcome::Passed,
                              QStringLiteral("a backup of \"%1\" is taken before anything is changed").arg(o.targetDb));

@@ -34,6 +34,9 @@ struct RestoreOptions {
     // Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does not know; a signature
     // that does not verify is refused either way.
     bool requireSigned = false;
+    // The safety checks' texts name what the operator does about them: command-line options for `lifeboatctl`,
+    // the wizard's fields (typing the name, the "create" choice, the connections box) for the desktop app.
+    bool desktopWording = false;
 };
 
 } // namespace lifeboat

@@ -29,7 +29,8 @@ VerifyReport RestoredTargetCheck::run(const Request &req) {
     VerifyReport rep;
     rep.source = req.source;
     rep.database = req.database;
-    rep.started = QDateTime::currentDateTimeUtc();
+    rep.kind = VerifyReport::Kind::Restore;
+    rep.started = req.restoreStarted.isValid() ? req.restoreStarted.toUTC() : QDateTime::currentDateTimeUtc();
     Error err;
     const Conninfo ci = Conninfo::parse(req.conninfo, &err);
     rep.server = ci.isValid() ? ci.hostPort() : req.conninfo;

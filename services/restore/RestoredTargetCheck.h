@@ -3,6 +3,7 @@
 #include "catalog/Manifest.h"
 #include "restore/VerifyReport.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -32,6 +33,7 @@ public:
         QJsonObject restoreDetails; // RestoreJob's result details
         bool restoreOk = false;
         QString restoreError;
+        QDateTime restoreStarted; // when the run began, so the report's duration covers the restore
     };
 
     static VerifyReport run(const Request &request);

@@ -36,17 +36,19 @@ QJsonObject VerifyReport::toJson() const {
                               {QStringLiteral("items"), c.rows},
                               {QStringLiteral("durationMs"), c.durationMs}});
     }
-    QJsonObject o{{QStringLiteral("passed"), passed()},
-                  {QStringLiteral("source"), source},
-                  {QStringLiteral("copy"), copy},
-                  {QStringLiteral("manifestSignature"), signature},
-                  {QStringLiteral("server"), server},
-                  {QStringLiteral("database"), database},
-                  {QStringLiteral("tool"), tool},
-                  {QStringLiteral("started"), started.toString(Qt::ISODateWithMs)},
-                  {QStringLiteral("finished"), finished.toString(Qt::ISODateWithMs)},
-                  {QStringLiteral("durationMs"), started.msecsTo(finished)},
-                  {QStringLiteral("checks"), cs}};
+    QJsonObject o{
+        {QStringLiteral("passed"), passed()},
+        {QStringLiteral("kind"), kind == Kind::Restore ? QStringLiteral("restore") : QStringLiteral("verification")},
+        {QStringLiteral("source"), source},
+        {QStringLiteral("copy"), copy},
+        {QStringLiteral("manifestSignature"), signature},
+        {QStringLiteral("server"), server},
+        {QStringLiteral("database"), database},
+        {QStringLiteral("tool"), tool},
+        {QStringLiteral("started"), started.toString(Qt::ISODateWithMs)},
+        {QStringLiteral("finished"), finished.toString(Qt::ISODateWithMs)},
+        {QStringLiteral("durationMs"), started.msecsTo(finished)},
+        {QStringLiteral("checks"), cs}};
     if (!error.isEmpty())
         o[QStringLiteral("error")] = error;
     return o;
@@ -59,6 +61,8 @@ VerifyReport VerifyReport::fromJson(const QJsonObject &o) {
     r.signature = o.value(QStringLiteral("manifestSignature")).toString();
     r.server = o.value(QStringLiteral("server")).toString();
     r.database = o.value(QStringLiteral("database")).toString();
+    r.kind =
+        o.value(QStringLiteral("kind")).toString() == QLatin1String("restore") ? Kind::Restore : Kind::Verification;
     r.tool = o.value(QStringLiteral("tool")).toString();
     r.started = QDateTime::fromString(o.value(QStringLiteral("started")).toString(), Qt::ISODateWithMs);
     r.finished = QDateTime::fromString(o.value(QStringLiteral("finished")).toString(), Qt::ISODateWithMs);
@@ -83,26 +87,48 @@ VerifyReport VerifyReport::fromJson(const QJsonObject &o) {
 
 QString VerifyReport::toHtml() const {
     auto esc = [](const QString &s) { return s.toHtmlEscaped(); };
+    const bool restore = kind == Kind::Restore;
+    const QString title = restore ? QStringLiteral("Restore report") : QStringLiteral("Verification report");
     QString h;
     h += QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                        "<title>Lifeboat verification report</title><style>"
+                        "<title>Lifeboat %1</title><style>"
                         "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
                         "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;"
                         "padding:.3em .6em;text-align:left}th{background:#f4f4f4}"
                         ".pass{color:#0a6b2d;font-weight:bold}.fail{color:#b00020;font-weight:bold}"
                         ".skip{color:#777}.banner{padding:.8em 1em;border-radius:6px;font-size:1.2em}"
                         ".banner.pass{background:#e6f4ea}.banner.fail{background:#fde7ea}"
-                        "</style></head><body>\n");
-    h += QStringLiteral("<h1>Verification report</h1>\n<p class=\"banner %1\">%2</p>\n")
-             .arg(passed() ? QStringLiteral("pass") : QStringLiteral("fail"),
-                  passed() ? QStringLiteral("PASSED — the backup restores and checks out")
+                        "</style></head><body>\n")
+             .arg(title.toLower());
+    const QString good = restore ? QStringLiteral("PASSED — the restore completed and the checks below passed")
+                                 : QStringLiteral("PASSED — the backup restores and checks out");
+    h += QStringLiteral("<h1>%1</h1>\n<p class=\"banner %2\">%3</p>\n")
+             .arg(title, passed() ? QStringLiteral("pass") : QStringLiteral("fail"),
+                  passed() ? good
                            : QStringLiteral("FAILED — ") +
                                  esc(error.isEmpty() ? failedCheckTitles().join(QStringLiteral(", ")) : error));
+    QStringList skipped;
+    for (const Check &c : checks) {
+        if (c.skipped)
+            skipped << c.title;
+    }
+    if (passed() && !skipped.isEmpty())
+        h += QStringLiteral("<p>Not checked: %1.</p>\n").arg(esc(skipped.join(QStringLiteral(", "))));
+    bool restored = true;
+    for (const Check &c : checks) {
+        if (c.id == QLatin1String("restore") && !c.passed)
+            restored = false;
+    }
+    const QString fate = !restore   ? QStringLiteral(" (dropped)")
+                         : restored ? QStringLiteral(" (kept)")
+                                    : QStringLiteral(" (the restore did not complete)");
     h += QStringLiteral("<table><tr><th>Backup</th><td>%1</td></tr><tr><th>Server</th><td>%2</td></tr>"
-                        "<tr><th>Temporary database</th><td>%3 (dropped)</td></tr><tr><th>Tool</th><td>%4</td></tr>"
-                        "<tr><th>Started</th><td>%5</td></tr><tr><th>Duration</th><td>%6 ms</td></tr></table>\n")
-             .arg(esc(source), esc(server), esc(database), esc(tool), esc(started.toString(Qt::ISODate)))
-             .arg(started.msecsTo(finished));
+                        "<tr><th>%3</th><td>%4</td></tr><tr><th>Tool</th><td>%5</td></tr>"
+                        "<tr><th>Started</th><td>%6</td></tr><tr><th>Duration</th><td>%7</td></tr></table>\n")
+             .arg(esc(source), esc(server),
+                  restore ? QStringLiteral("Restored database") : QStringLiteral("Temporary database"),
+                  esc(database) + fate, esc(tool), esc(started.toString(Qt::ISODate)),
+                  esc(humanDuration(started.msecsTo(finished))));
     if (!copy.isEmpty())
         h += QStringLiteral("<p>%1</p>\n").arg(esc(copy));
     if (!signature.isEmpty())
@@ -119,9 +145,8 @@ QString VerifyReport::toHtml() const {
         QString result = esc(c.summary);
         for (const QString &f : c.failures)
             result += QStringLiteral("<br><span class=\"fail\">%1</span>").arg(esc(f));
-        h += QStringLiteral("<tr><td>%1</td><td class=\"%2\">%3</td><td>%4</td><td>%5 ms</td></tr>\n")
-                 .arg(esc(c.title), cls, word, result)
-                 .arg(c.durationMs);
+        h += QStringLiteral("<tr><td>%1</td><td class=\"%2\">%3</td><td>%4</td><td>%5</td></tr>\n")
+                 .arg(esc(c.title), cls, word, result, esc(humanDuration(c.durationMs)));
     }
     h += QStringLiteral("</table>\n");
     for (const Check &c : checks) {
@@ -130,7 +155,8 @@ QString VerifyReport::toHtml() const {
         h += QStringLiteral("<h3>%1</h3>\n<table>").arg(esc(c.title));
         // The item's name first (JSON keys come sorted), then its numbers.
         QStringList keys = c.rows.first().toObject().keys();
-        for (const QString &name : {QStringLiteral("table"), QStringLiteral("foreign key"), QStringLiteral("object")}) {
+        for (const QString &name : {QStringLiteral("table"), QStringLiteral("foreign key"), QStringLiteral("object"),
+                                    QStringLiteral("title")}) {
             if (keys.removeOne(name))
                 keys.prepend(name);
         }
@@ -154,6 +180,17 @@ QString VerifyReport::toHtml() const {
     }
     h += QStringLiteral("</body></html>\n");
     return h;
+}
+
+QString VerifyReport::humanDuration(qint64 ms) {
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(qMax<qint64>(ms, 0));
+    if (ms < 60 * 1000)
+        return QStringLiteral("%1 s").arg(QString::number(ms / 1000.0, 'f', 1));
+    const qint64 s = (ms + 500) / 1000;
+    if (s < 3600)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
 } // namespace lifeboat

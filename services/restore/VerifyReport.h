@@ -11,6 +11,10 @@ namespace lifeboat {
 // The outcome of a verification: each check with its numbers and duration, rendered as JSON (machines, the
 // catalog) and as one self-contained HTML page (inline CSS, no scripts or external resources) for people.
 struct VerifyReport {
+    // What the report is about: a verification restores into a temporary database and drops it; a restore's report
+    // checks the database the operator restored into, which is kept. The wording of every rendering follows it.
+    enum class Kind { Verification, Restore };
+
     struct Check {
         QString id;    // restore, row-counts, foreign-keys, readable, object-counts
         QString title; // "Row counts match the manifest"
@@ -26,7 +30,8 @@ struct VerifyReport {
     QString copy;      // which stored copy was read ("copy used: S3 storage …"), empty for a file
     QString signature; // who signed the manifest ("signed by this installation (key …)", "unsigned", …)
     QString server;    // host:port
-    QString database;  // the temporary database
+    QString database;  // the temporary database (Verification) or the restored one (Restore)
+    Kind kind = Kind::Verification;
     QString tool;
     QDateTime started;
     QDateTime finished;
@@ -38,6 +43,9 @@ struct VerifyReport {
     QJsonObject toJson() const;
     static VerifyReport fromJson(const QJsonObject &o);
     QString toHtml() const;
+
+    // "19 ms", "2.4 s", "3 min 05 s": the report's durations, for people.
+    static QString humanDuration(qint64 ms);
 };
 
 } // namespace lifeboat

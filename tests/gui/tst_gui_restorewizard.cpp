@@ -339,24 +339,56 @@ private slots:
             }
         }
         QVERIFY(rowsChecked);
-        // Exports through the FileDialog seam.
+        // Every line of the report is true (issue 20, item 5): the safety checks' items are named, the duration
+        // covers the restore, the restored database is kept.
+        const QTreeWidget *tree = rep->findChild<QTreeWidget *>();
+        QVERIFY(tree);
+        bool safetyItemsNamed = false;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem *top = tree->topLevelItem(i);
+            if (!top->text(0).startsWith(QStringLiteral("Safety checks")))
+                continue;
+            QVERIFY(top->childCount() > 0);
+            safetyItemsNamed = true;
+            for (int k = 0; k < top->childCount(); ++k) {
+                QVERIFY2(!top->child(k)->text(0).isEmpty(), "a safety check item without a name");
+                QVERIFY2(!top->child(k)->text(2).contains(QStringLiteral("expected 0 rows")),
+                         qPrintable(top->child(k)->text(2)));
+            }
+        }
+        QVERIFY(safetyItemsNamed);
+        qint64 restoreMs = 0;
+        for (const VerifyReport::Check &c : rep->report().checks) {
+            if (c.id == QLatin1String("restore"))
+                restoreMs = c.durationMs;
+        }
+        QVERIFY(restoreMs > 0);
+        QVERIFY2(rep->report().started.msecsTo(rep->report().finished) >= restoreMs,
+                 "the report's duration must cover the restore");
+        // Exports through the FileDialog seam: the operator names the file.
         QSignalSpy exported(rep, &RestoreReportPage::exported);
         const QString out = m_tmp.filePath(QStringLiteral("reports"));
         QDir().mkpath(out);
-        FileDialog::setNextFileName(out);
+        FileDialog::setNextFileName(out + QStringLiteral("/after-restore.json"));
         QTest::mouseClick(rep->exportJsonButton(), Qt::LeftButton);
         QVERIFY(exported.wait(10000));
+        QCOMPARE(exported.last().first().toString(), out + QStringLiteral("/after-restore.json"));
         QFile json(exported.last().first().toString());
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QJsonObject jo = QJsonDocument::fromJson(json.readAll()).object();
         QCOMPARE(jo.value(QStringLiteral("passed")).toBool(), true);
+        QCOMPARE(jo.value(QStringLiteral("kind")).toString(), QStringLiteral("restore"));
         QCOMPARE(jo.value(QStringLiteral("database")).toString(), QStringLiteral("wiz_restored"));
-        FileDialog::setNextFileName(out);
+        FileDialog::setNextFileName(out + QStringLiteral("/after-restore.html"));
         QTest::mouseClick(rep->exportHtmlButton(), Qt::LeftButton);
         QVERIFY(exported.wait(10000));
         QFile html(exported.last().first().toString());
         QVERIFY(html.open(QIODevice::ReadOnly));
-        QVERIFY(html.readAll().contains("<html"));
+        const QString page = QString::fromUtf8(html.readAll());
+        QVERIFY(page.contains(QStringLiteral("<h1>Restore report</h1>")));
+        QVERIFY(page.contains(QStringLiteral("wiz_restored (kept)")));
+        QVERIFY(!page.contains(QStringLiteral("(dropped)")));
+        QVERIFY(!page.contains(QStringLiteral("Verification report")));
         shot(QStringLiteral("6-report"));
 
         // The data is really there, equal to the source.
@@ -408,9 +440,27 @@ private slots:
         QCOMPARE(s->confirmField()->text(), QStringLiteral("wiz_existing"));
         QVERIFY2(s->isComplete(), qPrintable(s->blocker()));
         QVERIFY(nextButton()->isEnabled());
+        // The checks speak of the wizard's fields, never of lifeboatctl's options (issue 20, item 10).
+        for (const SafetyCheck &c : s->shownChecks())
+            QVERIFY2(!c.detail.contains(QStringLiteral("--")), qPrintable(c.title + QStringLiteral(": ") + c.detail));
         // Left without restoring: Back, and the database is as it was.
         wizard()->back();
         QCOMPARE(wizard()->currentId(), int(RestoreWizard::TargetId));
+        QCOMPARE(psql(QStringLiteral("wiz_existing"), QStringLiteral("SELECT v FROM marker")),
+                 QStringLiteral("untouched"));
+    }
+
+    void newDatabaseWithAnExistingNameSaysWhatToDoInTheWizard() {
+        QVERIFY(toSafety(QStringLiteral("shop"), QStringLiteral("wiz_existing"), true));
+        RestoreSafetyPage *s = wizard()->safetyPage();
+        QVERIFY(!s->isComplete());
+        const QString b = s->blocker();
+        QVERIFY2(b.contains(QStringLiteral("already exists")), qPrintable(b));
+        QVERIFY2(!b.contains(QStringLiteral("--create")) && !b.contains(QStringLiteral("--confirm")), qPrintable(b));
+        for (const SafetyCheck &c : s->shownChecks())
+            QVERIFY2(!c.detail.contains(QStringLiteral("--")), qPrintable(c.title + QStringLiteral(": ") + c.detail));
+        wizard()->reject();
+        QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
         QCOMPARE(psql(QStringLiteral("wiz_existing"), QStringLiteral("SELECT v FROM marker")),
                  QStringLiteral("untouched"));
     }
