@@ -11,27 +11,77 @@
 #include <cstdio>
 #include <memory>
 
+namespace {
+struct Options {
+    QCommandLineOption home{QStringLiteral("home"), QStringLiteral("Lifeboat home (settings and catalog)."),
+                            QStringLiteral("DIR")};
+    // For installers and CI: start the whole GUI (with a throwaway home unless --home is given), show the main
+    // window once and quit, so a package is proven to start from its installed files.
+    QCommandLineOption selfTest{QStringLiteral("self-test"),
+                                QStringLiteral("Start, show the main window once, quit (0 = the installation works).")};
+
+    void addTo(QCommandLineParser &parser) {
+        parser.setApplicationDescription(QStringLiteral("Lifeboat: PostgreSQL backup and disaster recovery"));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOption(home);
+        parser.addOption(selfTest);
+    }
+};
+
+void setNames() {
+    QCoreApplication::setApplicationName(QStringLiteral("Lifeboat"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Lifeboat"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LIFEBOAT_VERSION));
+}
+
+bool asksForTextOnly(int argc, char **argv) {
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "-h" || a == "--help" || a == "-?" || a == "--help-all" || a == "-v" || a == "--version")
+            return true;
+    }
+    return false;
+}
+
+// On X11/Wayland desktops, QApplication aborts without a display ("could not connect to display", SIGABRT);
+// say what is missing and where the headless tool is instead.
+bool hasNoDisplay() {
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    return qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+           qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+#else
+    return false;
+#endif
+}
+} // namespace
+
 int main(int argc, char **argv) {
+    if (asksForTextOnly(argc, argv)) {
+        // --help and --version print text: no display needed, so no QApplication.
+        QCoreApplication core(argc, argv);
+        setNames();
+        QCommandLineParser parser;
+        Options opts;
+        opts.addTo(parser);
+        parser.process(core); // prints and exits
+        return 0;
+    }
+    if (hasNoDisplay()) {
+        std::fprintf(stderr, "lifeboat: no display (neither DISPLAY nor WAYLAND_DISPLAY is set). Start it from a "
+                             "desktop session, or use lifeboatctl for headless work (lifeboatctl --help).\n");
+        return 2;
+    }
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Lifeboat"));
-    QApplication::setOrganizationName(QStringLiteral("Lifeboat"));
-    QApplication::setApplicationVersion(QStringLiteral(LIFEBOAT_VERSION));
+    setNames();
     QApplication::setDesktopFileName(QStringLiteral("lifeboat"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Lifeboat: PostgreSQL backup and disaster recovery"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    QCommandLineOption homeOpt(QStringLiteral("home"), QStringLiteral("Lifeboat home (settings and catalog)."),
-                               QStringLiteral("DIR"));
-    parser.addOption(homeOpt);
-    // For installers and CI: start the whole GUI (with a throwaway home unless --home is given), show the main
-    // window once and quit, so a package is proven to start from its installed files.
-    QCommandLineOption selfTestOpt(
-        QStringLiteral("self-test"),
-        QStringLiteral("Start, show the main window once, quit (0 = the installation works)."));
-    parser.addOption(selfTestOpt);
+    Options opts;
+    opts.addTo(parser);
     parser.process(app);
+    const QCommandLineOption &homeOpt = opts.home;
+    const QCommandLineOption &selfTestOpt = opts.selfTest;
     const bool selfTest = parser.isSet(selfTestOpt);
     std::unique_ptr<QTemporaryDir> selfTestHome;
     QString homeArg = parser.value(homeOpt);
