@@ -2,7 +2,9 @@
 
 #include "ui/SourceJobBuilder.h"
 
+#include "core/ExitCode.h"
 #include "jobs/BackupOptions.h"
+#include "jobs/Job.h"
 #include "jobs/RetentionPruner.h"
 #include "models/Async.h"
 #include "models/ScheduleListModel.h"
@@ -241,10 +243,12 @@ void SchedulesPage::runNow() {
     const QStringList storages = s.storages.isEmpty() ? profile->defaultStorages : s.storages;
     showMessage(tr("Starting a %1 backup of “%2”…").arg(options.type.toLower(), s.profile), false);
     m_ctx->startBackup(s.profile, storages, options, profile->recipients, [this, s](Job *job, const QString &error) {
-        if (!job)
+        if (!job) {
             showMessage(tr("“%1” did not start: %2").arg(s.name, error), true);
-        else
+        } else {
             showMessage(tr("Backup of “%1” started — follow it on the Jobs page.").arg(s.profile), false);
+            recordRunWhenDone(job, s.name);
+        }
         emit runStarted(job, error);
     });
 }
@@ -262,12 +266,35 @@ void SchedulesPage::runSourceNow(const ScheduleRecord &s, const QString &type) {
     SourceJobBuilder::build(
         m_ctx, this, claim, DueRunner::newOwner(), [this, s, what](std::unique_ptr<Job> job, const QString &error) {
             Job *started = job ? m_ctx->submitJob(std::move(job), s.profile) : nullptr;
-            if (!started)
+            if (!started) {
                 showMessage(tr("“%1” did not start: %2").arg(s.name, error), true);
-            else
+            } else {
                 showMessage(tr("Backup of %1 “%2” started — follow it on the Jobs page.").arg(what, s.profile), false);
+                recordRunWhenDone(started, s.name);
+            }
             emit runStarted(started, error);
         });
+}
+
+void SchedulesPage::recordRunWhenDone(Job *job, const QString &schedule) {
+    const QDateTime started = QDateTime::currentDateTimeUtc();
+    connect(job, &Job::finished, this, [this, schedule, started](const JobResult &r) {
+        const QString status = r.ok()                                ? QStringLiteral("COMPLETED")
+                               : r.error.code == ExitCode::Cancelled ? QStringLiteral("CANCELLED")
+                                                                     : QStringLiteral("FAILED");
+        runAsync(
+            this,
+            [catalog = m_ctx->catalog(), schedule, started, id = r.recordId, status] {
+                QString err;
+                return catalog->recordScheduleRun(schedule, started, id, status, &err) ? QString() : err;
+            },
+            [this, schedule](const QString &err) {
+                if (!err.isEmpty())
+                    showMessage(tr("The run of “%1” finished but was not recorded: %2").arg(schedule, err), true);
+                m_model->reload();
+            },
+            catalogPool());
+    });
 }
 
 } // namespace lifeboat

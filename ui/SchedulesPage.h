@@ -51,6 +51,8 @@ signals:
 private:
     void updateActions();
     void showMessage(const QString &text, bool error);
+    // When a Run now job ends, the schedule's "Last run" shows it (the runners' last check stays theirs).
+    void recordRunWhenDone(Job *job, const QString &schedule);
 
     AppContext *m_ctx;
     ScheduleListModel *m_model;

@@ -49,6 +49,9 @@ bool Catalog::markScheduleChecked(const QString &, const QDateTime &, const QDat
                                   QString *error) {
     return unsupported(error);
 }
+bool Catalog::recordScheduleRun(const QString &, const QDateTime &, qint64, const QString &, QString *error) {
+    return unsupported(error);
+}
 bool Catalog::tryLockSchedule(const QString &, const QString &, int, QString *error) {
     return unsupported(error);
 }

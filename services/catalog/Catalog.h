@@ -67,6 +67,10 @@ public:
     // and status it produced.
     virtual bool markScheduleChecked(const QString &name, const QDateTime &checked, const QDateTime &ran,
                                      qint64 backupId, const QString &status, QString *error);
+    // A run started by hand (the app's Run now): its time, backup id and status, without moving the runners'
+    // last check — the fire times a runner has dealt with stay its own, so no due run is skipped or repeated.
+    virtual bool recordScheduleRun(const QString &name, const QDateTime &ran, qint64 backupId, const QString &status,
+                                   QString *error);
     // One run per schedule at a time across every runner sharing this catalog. tryLock returns false when another
     // owner holds it (or on error, with *error set). A lock older than `ttlSeconds` counts as abandoned.
     virtual bool tryLockSchedule(const QString &name, const QString &owner, int ttlSeconds, QString *error);

@@ -41,6 +41,8 @@ public:
     bool removeSchedule(const QString &name, QString *error) override;
     bool markScheduleChecked(const QString &name, const QDateTime &checked, const QDateTime &ran, qint64 backupId,
                              const QString &status, QString *error) override;
+    bool recordScheduleRun(const QString &name, const QDateTime &ran, qint64 backupId, const QString &status,
+                           QString *error) override;
     bool tryLockSchedule(const QString &name, const QString &owner, int ttlSeconds, QString *error) override;
     void unlockSchedule(const QString &name, const QString &owner) override;
     bool saveNotifier(const NotifierRecord &notifier, QString *error) override;

@@ -188,6 +188,20 @@ bool SqlCatalog::markScheduleChecked(const QString &name, const QDateTime &check
     return true;
 }
 
+bool SqlCatalog::recordScheduleRun(const QString &name, const QDateTime &ran, qint64 backupId, const QString &status,
+                                   QString *error) {
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("UPDATE schedules SET last_run = ?, last_backup_id = ?, last_status = ? WHERE name = ?"));
+    q.addBindValue(isoTime(ran));
+    q.addBindValue(backupId);
+    q.addBindValue(status);
+    q.addBindValue(name);
+    if (!q.exec())
+        return failed(error, QStringLiteral("recording the run of schedule \"%1\"").arg(name), q);
+    return true;
+}
+
 bool SqlCatalog::tryLockSchedule(const QString &name, const QString &owner, int ttlSeconds, QString *error) {
     QSqlDatabase d = db();
     QSqlQuery q(d);

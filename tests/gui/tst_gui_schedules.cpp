@@ -310,6 +310,24 @@ private slots:
         QCOMPARE(r.type.contains(QStringLiteral("WEEKLY")), today.dayOfWeek() == Qt::Sunday);
         QCOMPARE(r.type.contains(QStringLiteral("MONTHLY")), today.day() == 1);
         QVERIFY(QFile::exists(r.locations.value(0).path));
+        // "Last run" shows this run, not "never" (issue 20, item 10), and the runner's last check did not move.
+        const int row = page.model()->rowOf(QStringLiteral("shop-nightly"));
+        QVERIFY(row >= 0);
+        QTRY_VERIFY_WITH_TIMEOUT(page.model()
+                                     ->index(row, ScheduleListModel::LastRunColumn)
+                                     .data()
+                                     .toString()
+                                     .contains(QStringLiteral("#%1").arg(r.id)),
+                                 10000);
+        QVERIFY(page.model()
+                    ->index(row, ScheduleListModel::LastRunColumn)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("completed")));
+        const auto stored = catalog->schedule(QStringLiteral("shop-nightly"));
+        QVERIFY(stored);
+        QCOMPARE(stored->lastBackupId, r.id);
+        QVERIFY(!stored->lastCheck.isValid() || stored->lastCheck < r.started);
     }
 
     void removingAsksFirst() {
