@@ -1,5 +1,6 @@
 #include "models/BucketModel.h"
 
+#include "models/Format.h"
 #include "storage/S3Call.h"
 #include "storage/S3Client.h"
 
@@ -252,7 +253,7 @@ QVariant BucketModel::data(const QModelIndex &index, int role) const {
             if (n->folder)
                 return {};
             return role == Qt::ToolTipRole ? QLocale().toString(n->info.size) + QStringLiteral(" bytes")
-                                           : QLocale().formattedDataSize(n->info.size);
+                                           : Format::size(n->info.size);
         case ModifiedColumn:
             return n->folder || !n->info.lastModified.isValid()
                        ? QVariant()

@@ -6,6 +6,7 @@
 #include "models/BucketModel.h"
 #include "models/BucketOperations.h"
 #include "models/BucketSortProxy.h"
+#include "models/Format.h"
 #include "models/PinnedCatalog.h"
 #include "storage/S3Client.h"
 #include "ui/AppContext.h"
@@ -454,8 +455,7 @@ void BucketsPage::updateSummary() {
             bytes += m_model->size(i);
         }
     }
-    QString text =
-        tr("%L1 folders · %L2 objects · %3").arg(folders).arg(objects).arg(QLocale().formattedDataSize(bytes));
+    QString text = tr("%L1 folders · %L2 objects · %3").arg(folders).arg(objects).arg(Format::size(bytes));
     if (!m_filter->text().isEmpty())
         text += QStringLiteral(" · ") + tr("%L1 match the filter").arg(m_proxy->rowCount());
     if (m_model->isLoading())

@@ -322,10 +322,11 @@ void DashboardPage::buildChart(const Summary &s) {
     const double timeUnit = minutes ? 60000.0 : 1000.0;
     auto *ySize = new QValueAxis;
     ySize->setTitleText(tr("Size (%1)").arg(sizeName));
-    ySize->setLabelFormat(QStringLiteral("%.3g"));
+    // Plain numbers: a kB axis reaches 2000 before it switches to MB, and "%.3g" printed that as "2e+03".
+    ySize->setLabelFormat(QStringLiteral("%.4g"));
     auto *yTime = new QValueAxis;
     yTime->setTitleText(minutes ? tr("Duration (min)") : tr("Duration (s)"));
-    yTime->setLabelFormat(QStringLiteral("%.3g"));
+    yTime->setLabelFormat(QStringLiteral("%.4g"));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(ySize, Qt::AlignLeft);
     chart->addAxis(yTime, Qt::AlignRight);
