@@ -22,6 +22,7 @@
 #include "StorageCommand.h"
 #include "TransferCommand.h"
 #include "VerifyCommand.h"
+#include "WalCommand.h"
 
 #include "core/Home.h"
 
@@ -65,6 +66,7 @@ Commands:
   files add|list|remove|backup|restore|verify
                                    directory sources: tar + gzip/zstd backups, safe restore into a directory
   redis add|list|remove|backup     Redis sources: BGSAVE, then the RDB snapshot over the replication protocol
+  wal push|fetch                   continuous WAL archiving: archive_command and restore_command for PITR
 
 Global options:
   --home DIR    settings and catalog directory (default: $LIFEBOAT_HOME or the platform's app-data directory)
@@ -150,6 +152,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("set"), &SetCommand::run},
         {QStringLiteral("files"), &FilesCommand::run},
         {QStringLiteral("redis"), &RedisCommand::run},
+        {QStringLiteral("wal"), &WalCommand::run},
     };
     // clang-format on
     const auto it = commands.find(args.first());

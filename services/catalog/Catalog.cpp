@@ -83,5 +83,18 @@ bool Catalog::addSigningKey(const SigningKeyRecord &, QString *error) {
 QList<SigningKeyRecord> Catalog::signingKeys() {
     return {};
 }
+bool Catalog::putWalFile(const WalFileRecord &, QString *error) {
+    if (error)
+        *error = QStringLiteral("this catalog does not record archived WAL");
+    return false;
+}
+QList<WalFileRecord> Catalog::walFiles(const WalFileFilter &) {
+    return {};
+}
+bool Catalog::removeWalFile(const WalFileRecord &, QString *error) {
+    if (error)
+        *error = QStringLiteral("this catalog does not record archived WAL");
+    return false;
+}
 
 } // namespace lifeboat

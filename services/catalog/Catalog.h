@@ -4,6 +4,7 @@
 #include "catalog/BackupRecord.h"
 #include "catalog/ScheduleRecord.h"
 #include "catalog/SigningKeyRecord.h"
+#include "catalog/WalFileRecord.h"
 
 #include <QDateTime>
 #include <QList>
@@ -95,6 +96,12 @@ public:
     // key succeeds without a change; the same id with another public key is refused.
     virtual bool addSigningKey(const SigningKeyRecord &key, QString *error);
     virtual QList<SigningKeyRecord> signingKeys();
+
+    // Archived WAL (schema 10, see WalFileRecord). putWalFile inserts, or replaces the row with the same profile,
+    // name, kind and storage. walFiles: ordered by timeline, name (LSN order), kind, storage.
+    virtual bool putWalFile(const WalFileRecord &file, QString *error);
+    virtual QList<WalFileRecord> walFiles(const WalFileFilter &filter);
+    virtual bool removeWalFile(const WalFileRecord &file, QString *error);
 };
 
 } // namespace lifeboat

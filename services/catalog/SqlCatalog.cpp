@@ -92,6 +92,14 @@ QStringList migrations(bool postgres) {
         // with when and why it was removed (NULL: a live copy)
         QStringLiteral("ALTER TABLE backup_locations ADD COLUMN removed TEXT"
                        ";ALTER TABLE backup_locations ADD COLUMN removed_reason TEXT"),
+        // 10: archived WAL (WalFileRecord): one row per stored copy of a segment, partial segment or history file
+        QStringLiteral("CREATE TABLE wal_files (id %1, profile TEXT NOT NULL, timeline BIGINT NOT NULL,"
+                       " name TEXT NOT NULL, kind TEXT NOT NULL, storage TEXT NOT NULL, path TEXT NOT NULL,"
+                       " size BIGINT NOT NULL, sha256 TEXT NOT NULL, plain_sha256 TEXT NOT NULL,"
+                       " plain_size BIGINT NOT NULL, encrypted INTEGER NOT NULL DEFAULT 0, stored TEXT NOT NULL)"
+                       ";CREATE UNIQUE INDEX wal_files_key ON wal_files(profile, name, kind, storage)"
+                       ";CREATE INDEX wal_files_timeline ON wal_files(profile, timeline, name)")
+            .arg(idType),
     };
 }
 

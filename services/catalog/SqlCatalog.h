@@ -56,6 +56,10 @@ public:
     // Signing keys: SqlCatalogKeys.cpp
     bool addSigningKey(const SigningKeyRecord &key, QString *error) override;
     QList<SigningKeyRecord> signingKeys() override;
+    // Archived WAL: SqlCatalogWal.cpp
+    bool putWalFile(const WalFileRecord &file, QString *error) override;
+    QList<WalFileRecord> walFiles(const WalFileFilter &filter) override;
+    bool removeWalFile(const WalFileRecord &file, QString *error) override;
 
     bool isPostgres() const { return m_driver == QLatin1String("QPSQL"); }
 
