@@ -46,10 +46,17 @@ JobsPage::JobsPage(AppContext *ctx, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 12);
     m_view->setItemDelegateForColumn(JobListModel::ProgressColumn, new ProgressDelegate(m_view));
     m_view->setItemDelegateForColumn(JobListModel::StatusColumn, new BadgeDelegate(m_view));
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->resizeSection(JobListModel::TitleColumn, 200);
-    m_view->horizontalHeader()->resizeSection(JobListModel::PhaseColumn, 220);
-    m_view->horizontalHeader()->resizeSection(JobListModel::ProgressColumn, 170);
+    // The phase text takes what is left, so the status (the column that matters most) stays on screen in a small
+    // window (at 1024×700 it was pushed past the right edge); the numbers take what they need.
+    QHeaderView *h = m_view->horizontalHeader();
+    h->setStretchLastSection(false);
+    h->setMinimumSectionSize(60);
+    h->resizeSection(JobListModel::TitleColumn, 200);
+    h->setSectionResizeMode(JobListModel::PhaseColumn, QHeaderView::Stretch);
+    h->resizeSection(JobListModel::ProgressColumn, 150);
+    for (const int c :
+         {JobListModel::BytesColumn, JobListModel::RateColumn, JobListModel::EtaColumn, JobListModel::StatusColumn})
+        h->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     split->addWidget(m_view);
 
     auto *bottom = new QWidget(split);

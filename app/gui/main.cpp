@@ -1,5 +1,6 @@
 #include "core/Home.h"
 #include "ui/AppContext.h"
+#include "ui/ElidedToolTips.h"
 #include "ui/MainWindow.h"
 #include "ui/MessageBox.h"
 
@@ -74,6 +75,7 @@ int main(int argc, char **argv) {
     }
     QApplication app(argc, argv);
     setNames();
+    app.installEventFilter(new lifeboat::ElidedToolTips(&app));
     QApplication::setDesktopFileName(QStringLiteral("lifeboat"));
 
     QCommandLineParser parser;
