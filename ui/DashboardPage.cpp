@@ -121,6 +121,20 @@ DashboardPage::DashboardPage(AppContext *ctx, QWidget *parent)
     addCard(QStringLiteral("verified"), tr("Last verification"), 0, 2);
     addCard(QStringLiteral("next"), tr("Next scheduled run"), 0, 3);
     layout->addWidget(m_cardBox);
+    // The welcome page's guidance goes once a server and a storage exist; what a sound setup still lacks is named
+    // here, with the way to add it.
+    m_nextSteps = new QLabel(this);
+    m_nextSteps->setWordWrap(true);
+    m_nextSteps->setTextFormat(Qt::RichText);
+    m_nextSteps->setAccessibleName(tr("Next steps"));
+    m_nextSteps->setVisible(false);
+    connect(m_nextSteps, &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link == QLatin1String("add-storage"))
+            emit addStorageRequested();
+        else if (link == QLatin1String("schedules"))
+            emit schedulesRequested();
+    });
+    layout->addWidget(m_nextSteps);
 
     m_chartStack = new QStackedWidget(this);
     auto *chart = new QChart;
@@ -205,6 +219,18 @@ void DashboardPage::refresh() {
 
 void DashboardPage::apply(const Summary &s) {
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    QStringList steps;
+    bool offsite = false;
+    for (const StorageConfig &st : m_ctx->config().storages())
+        offsite = offsite || st.isS3();
+    if (!offsite)
+        steps << tr("Every copy is on this machine's disks: <a href=\"add-storage\">add an S3 storage</a> so a "
+                    "backup survives the loss of this machine.");
+    if (s.next.isEmpty())
+        steps << tr("Nothing runs on its own yet: <a href=\"schedules\">schedule backups</a>.");
+    m_nextSteps->setText(steps.isEmpty() ? QString()
+                                         : tr("<b>Next steps</b> · %1").arg(steps.join(QStringLiteral(" · "))));
+    m_nextSteps->setVisible(!steps.isEmpty());
     // Profile cards: rebuilt each time, three to a row under the summary row.
     for (QWidget *w : std::as_const(m_profileCards)) {
         for (auto it = m_values.begin(); it != m_values.end();) {

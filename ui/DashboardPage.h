@@ -62,12 +62,18 @@ public:
     QString cardNote(const QString &name) const;
     // The next scheduled run of a profile as last loaded (invalid: no enabled schedule).
     QDateTime nextRun(const QString &profile) const;
+    // What is still missing for a setup that survives the loss of this machine (no S3 storage, no schedule), as
+    // links; empty when nothing is.
+    QLabel *nextStepsLabel() const { return m_nextSteps; }
 
 public slots:
     void refresh();
 
 signals:
     void refreshed();
+    // The next-steps links: the window opens the storage editor / the Schedules page.
+    void addStorageRequested();
+    void schedulesRequested();
 
 private:
     void apply(const Summary &s);
@@ -77,6 +83,7 @@ private:
     AppContext *m_ctx;
     QGridLayout *m_cards;
     QWidget *m_cardBox;
+    QLabel *m_nextSteps;
     QHash<QString, QLabel *> m_values;
     QHash<QString, QLabel *> m_notes;
     QList<QWidget *> m_profileCards;

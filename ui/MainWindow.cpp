@@ -121,6 +121,8 @@ MainWindow::MainWindow(AppContext *ctx, QWidget *parent)
             [this](const QString &t) { statusBar()->showMessage(t, 8000); });
     connect(m_firstRun, &FirstRunPage::addServerRequested, m_settings, &SettingsPage::addProfile);
     connect(m_firstRun, &FirstRunPage::addStorageRequested, m_settings, &SettingsPage::addStorage);
+    connect(m_dashboard, &DashboardPage::addStorageRequested, m_settings, &SettingsPage::addStorage);
+    connect(m_dashboard, &DashboardPage::schedulesRequested, this, [this] { showPage(Schedules); });
     connect(m_ctx, &AppContext::configChanged, this, [this] {
         updateProfiles();
         updateFirstRun();
@@ -146,7 +148,8 @@ MainWindow::MainWindow(AppContext *ctx, QWidget *parent)
     updateJobsStatus();
     updateKeychainStatus();
     restoreState();
-    if (m_ctx->isConfigured())
+    m_wasConfigured = m_ctx->isConfigured();
+    if (m_wasConfigured)
         showPage(Dashboard);
     else
         showPage(FirstRun);
@@ -230,6 +233,10 @@ void MainWindow::buildMenu() {
     connect(quit, &QAction::triggered, this, &MainWindow::quitApp);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    // The welcome page stays reachable once things are configured (it has the sandbox and the add buttons).
+    QAction *start = help->addAction(tr("&Getting started"));
+    start->setObjectName(QStringLiteral("gettingStartedAction"));
+    connect(start, &QAction::triggered, this, [this] { showPage(FirstRun); });
     QAction *about = help->addAction(QIcon(QStringLiteral(":/icons/lifeboat.svg")), tr("&About Lifeboat"));
     about->setObjectName(QStringLiteral("aboutAction"));
     about->setMenuRole(QAction::AboutRole);
@@ -284,8 +291,12 @@ void MainWindow::updateKeychainStatus() {
 }
 
 void MainWindow::updateFirstRun() {
-    if (m_ctx->isConfigured() && currentPage() == FirstRun)
+    // Leave the welcome page when the setup becomes complete, not whenever the configuration changes: an operator
+    // who opened it from Help ▸ Getting started to add a second storage stays on it.
+    const bool configured = m_ctx->isConfigured();
+    if (configured && !m_wasConfigured && currentPage() == FirstRun)
         showPage(Dashboard);
+    m_wasConfigured = configured;
 }
 
 MainWindow::Page MainWindow::currentPage() const {

@@ -88,6 +88,7 @@ private:
     TrayController *m_trayCtl = nullptr;
     CatalogWatcher *m_watcher = nullptr;
     bool m_quitConfirmed = false;
+    bool m_wasConfigured = false; // for updateFirstRun: the moment the setup becomes complete
     bool m_quitting = false;
     bool m_toldHidden = false;
 };
