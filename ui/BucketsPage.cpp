@@ -30,6 +30,7 @@
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -143,6 +144,14 @@ BucketsPage::BucketsPage(AppContext *ctx, QWidget *parent)
     });
     connect(m_ctx, &AppContext::configChanged, this, &BucketsPage::reloadStorages);
     connect(m_ctx, &AppContext::catalogChanged, this, &BucketsPage::loadCatalogIndex);
+    m_staleTimer = new QTimer(this);
+    m_staleTimer->setSingleShot(true);
+    m_staleTimer->setInterval(1500); // one listing for a burst of changes (a set's members, a prune)
+    connect(m_staleTimer, &QTimer::timeout, this, &BucketsPage::refreshIfStale);
+    connect(m_ctx, &AppContext::catalogChanged, this, [this] {
+        m_listingStale = true;
+        m_staleTimer->start();
+    });
     // Until the keychain has answered, a storage whose secret lives there cannot connect: retry once it has.
     connect(m_ctx, &AppContext::keychainChanged, this, [this] {
         if (!m_model && !m_storageName.isEmpty())
@@ -262,6 +271,7 @@ void BucketsPage::openStorage(const QString &name, const QString &prefix) {
     m_model = nullptr;
     m_client = nullptr;
     m_storageName = name;
+    m_listingStale = false;
     m_bar->dismiss();
     m_crumbs->setPath(name, {}, {});
     updateActions();
@@ -325,6 +335,19 @@ void BucketsPage::openStorage(const QString &name, const QString &prefix) {
             loadCatalogIndex();
             emit storageReady(name);
         });
+}
+
+void BucketsPage::showEvent(QShowEvent *event) {
+    QWidget::showEvent(event);
+    refreshIfStale();
+}
+
+void BucketsPage::refreshIfStale() {
+    if (!m_listingStale || !m_model || !isVisible() || m_model->isLoading() || m_busy > 0 || m_transfer->isRunning() ||
+        m_view->selectionModel()->hasSelection())
+        return;
+    m_listingStale = false;
+    m_model->refresh();
 }
 
 void BucketsPage::loadCatalogIndex() {

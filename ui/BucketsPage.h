@@ -11,6 +11,7 @@
 
 class QAction;
 class QComboBox;
+class QTimer;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -73,7 +74,14 @@ signals:
     void downloadsFinished(const QStringList &files, const QStringList &problems, bool cancelled);
     void actionFinished(const QString &action, bool ok); // "delete", "import", "restore"
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    // New backups (our jobs, or another process seen by CatalogWatcher) may have written to the bucket: list the
+    // folder again when the page is shown and the operator is not in the middle of something (a selection, a
+    // download).
+    void refreshIfStale();
     void buildActions();
     void reloadStorages();
     // Connects anew (credentials re-read from the keychain); `prefix` is the folder to show, empty: the root.
@@ -121,8 +129,10 @@ private:
     QString m_base;         // the storage's own prefix: the breadcrumb's root
     quint64 m_generation = 0;
     bool m_fetchAll = false;
-    bool m_listFailed = false; // the last listing of this folder failed: it is not "empty"
-    int m_busy = 0;            // import/delete workers in flight
+    bool m_listFailed = false;   // the last listing of this folder failed: it is not "empty"
+    int m_busy = 0;              // import/delete workers in flight
+    bool m_listingStale = false; // the catalog changed since this folder was listed
+    QTimer *m_staleTimer = nullptr;
     qint64 m_linkExpiry = 3600;
 };
 

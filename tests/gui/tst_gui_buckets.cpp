@@ -444,6 +444,34 @@ private slots:
         QCOMPARE(page->model()->index(0, 0).data().toString(), QStringLiteral("keep.txt"));
     }
 
+    void newBackupsShowWithoutRefresh() {
+        // Issue 20, item 12: the page kept its old listing after new backups. A catalog change (a job of ours
+        // ended, or another process wrote) lists the folder again — when nothing is selected, and when shown.
+        QVERIFY(put({{QStringLiteral("fresh/one.txt"), "1"}}));
+        auto page = newPage();
+        QVERIFY(page);
+        QVERIFY(openAll(*page, m_root + QStringLiteral("fresh/")));
+        QCOMPARE(page->model()->rowCount(), 1);
+        QVERIFY(put({{QStringLiteral("fresh/two.txt"), "2"}}));
+        emit m_ctx->catalogChanged();
+        QTRY_COMPARE_WITH_TIMEOUT(page->model()->rowCount(), 2, 15000);
+        // Hidden: listed again when shown.
+        page->hide();
+        QVERIFY(put({{QStringLiteral("fresh/three.txt"), "3"}}));
+        emit m_ctx->catalogChanged();
+        QTest::qWait(2000);
+        QCOMPARE(page->model()->rowCount(), 2);
+        page->show();
+        QTRY_COMPARE_WITH_TIMEOUT(page->model()->rowCount(), 3, 15000);
+        // A selection is the operator's work in progress: it is not swept away.
+        QVERIFY(page->selectKeys({m_root + QStringLiteral("fresh/one.txt")}));
+        QVERIFY(put({{QStringLiteral("fresh/four.txt"), "4"}}));
+        emit m_ctx->catalogChanged();
+        QTest::qWait(2500);
+        QCOMPARE(page->model()->rowCount(), 3);
+        QVERIFY(page->view()->selectionModel()->hasSelection());
+    }
+
     void importRestoreAndDeleteCatalogued() {
         const QString name = QStringLiteral("shop_shop_2026-11-20_02-00-00Z.dump");
         const QByteArray bytes = randomBytes(10000);
