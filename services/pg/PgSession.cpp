@@ -38,8 +38,10 @@ bool PgSession::connect(const Conninfo &info, const QString &password, int timeo
     values.push_back(nullptr);
     m_conn = PQconnectdbParams(keys.data(), values.data(), 1);
     if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
-        QString why = m_conn ? QString::fromUtf8(PQerrorMessage(m_conn)).trimmed() : QStringLiteral("out of memory");
-        why.replace(QLatin1Char('\n'), QStringLiteral(" "));
+        // libpq's connection errors span lines indented by tabs ("…failed: Connection refused\n\tIs the server
+        // running on that host…"): one line, single spaces, for logs, records and the app's messages.
+        const QString why =
+            m_conn ? QString::fromUtf8(PQerrorMessage(m_conn)).simplified() : QStringLiteral("out of memory");
         QString hint;
         if (why.contains(QStringLiteral("password authentication failed")))
             hint = QStringLiteral(" — check the profile's user and password");
@@ -56,6 +58,7 @@ bool PgSession::connect(const Conninfo &info, const QString &password, int timeo
 
 bool PgSession::failFromConn(const QString &what) {
     QString why = m_conn ? QString::fromUtf8(PQerrorMessage(m_conn)).trimmed() : QStringLiteral("not connected");
+    why.replace(QLatin1Char('\t'), QLatin1Char(' '));
     m_error = {ExitCode::PgTool, what.isEmpty() ? why : QStringLiteral("%1: %2").arg(what, why)};
     return false;
 }
@@ -106,6 +109,7 @@ bool PgSession::exec(const QString &sql, const QStringList &params, Rows *rows) 
     const ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         QString why = QString::fromUtf8(PQresultErrorMessage(res)).trimmed();
+        why.replace(QLatin1Char('\t'), QLatin1Char(' '));
         PQclear(res);
         m_error = {ExitCode::PgTool, why};
         return false;

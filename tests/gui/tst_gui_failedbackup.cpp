@@ -74,6 +74,10 @@ private slots:
         QCOMPARE(rec->profile, QStringLiteral("gone"));
         QCOMPARE(rec->database, QStringLiteral("gone")); // the conninfo's: the server never said
         QVERIFY2(!rec->error.isEmpty() && rec->error == r.error.message, qPrintable(rec->error));
+        // One readable line: libpq's "\n\tIs the server running…" came through as a tab (issue 20, item 11).
+        QVERIFY2(!rec->error.contains(QLatin1Char('\t')) && !rec->error.contains(QLatin1Char('\n')) &&
+                     !rec->error.contains(QStringLiteral("  ")),
+                 qPrintable(rec->error));
         QVERIFY(rec->locations.isEmpty());
         QVERIFY(rec->finished.isValid());
 
