@@ -9,7 +9,7 @@
 
 #include "jobs/BackupJob.h"
 #include "jobs/StallWatch.h"
-#include "jobs/StoreFactory.h"
+#include "jobs/UnopenableStore.h"
 
 #include <QJsonObject>
 #include <QLocale>
@@ -125,12 +125,9 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
         const auto sc = ctx.config().storage(name);
         if (!sc)
             return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
-        Error err;
-        const QString secret = secrets.storageSecret(name);
-        auto store = StoreFactory::create(*sc, secret, &err);
-        if (!store)
-            return ctx.fail(err);
-        req.stores.push_back(std::move(store));
+        // A storage that cannot be opened (no credentials…) fails the job at its start, so the attempt is recorded
+        // FAILED with the reason, as in the app, instead of leaving no trace.
+        req.stores.push_back(UnopenableStore::create(*sc, secrets.storageSecret(name)));
     }
     req.password = secrets.profilePassword(profile->name, p.isSet(QStringLiteral("password-stdin")),
                                            p.value(QStringLiteral("secret-env")));

@@ -11,7 +11,7 @@
 #include "files/FilesBackupJob.h"
 #include "files/FilesRestoreJob.h"
 #include "jobs/StallWatch.h"
-#include "jobs/StoreFactory.h"
+#include "jobs/UnopenableStore.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -48,11 +48,8 @@ int FilesCommand::openStores(CliContext &ctx, const QStringList &names,
         const auto sc = ctx.config().storage(name);
         if (!sc)
             return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
-        Error err;
-        auto store = StoreFactory::create(*sc, secrets.storageSecret(name), &err);
-        if (!store)
-            return ctx.fail(err);
-        stores->push_back(std::move(store));
+        // Unopenable (no credentials…): the job fails at its start and records the attempt FAILED with the reason.
+        stores->push_back(UnopenableStore::create(*sc, secrets.storageSecret(name)));
     }
     return 0;
 }

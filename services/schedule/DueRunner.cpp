@@ -4,7 +4,7 @@
 #include "jobs/BackupDeleter.h"
 #include "jobs/RetentionPruner.h"
 #include "jobs/StallWatch.h"
-#include "jobs/StoreFactory.h"
+#include "jobs/UnopenableStore.h"
 #include "redis/RedisUrl.h"
 #include "schedule/CronExpression.h"
 #include "schedule/ScheduleDue.h"
@@ -171,11 +171,8 @@ Error openStores(const ConfigStore &config, const ScheduleRecord &s, const QStri
         const auto sc = config.storage(name);
         if (!sc)
             return {ExitCode::Usage, QStringLiteral("schedule \"%1\": unknown storage \"%2\"").arg(s.name, name)};
-        Error err;
-        auto store = StoreFactory::create(*sc, storageSecret(name), &err);
-        if (!store)
-            return err;
-        out->push_back(std::move(store));
+        // Unopenable (no credentials…): the job fails at its start and records the attempt FAILED with the reason.
+        out->push_back(UnopenableStore::create(*sc, storageSecret(name)));
     }
     return {};
 }
