@@ -17,13 +17,15 @@
 using namespace lifeboat;
 
 int PruneCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("prune"),
-                QStringLiteral("[--dry-run] [--profile P] %1 [--failed-verification] [--as-of TIME]")
-                    .arg(RetentionFlags::synopsis()));
+    ArgParser p(
+        QStringLiteral("prune"),
+        QStringLiteral("[--dry-run] [--profile P] %1 [--archive-to STORAGE] [--failed-verification] [--as-of TIME]")
+            .arg(RetentionFlags::synopsis()));
     p.flag(QStringLiteral("dry-run"), QStringLiteral("Show what would be kept and deleted, and why; change nothing."));
     p.option(QStringLiteral("profile"), QStringLiteral("Only this profile (default: every profile)."),
              QStringLiteral("P"));
     RetentionFlags::declare(p, RetentionFlags::Use::Prune);
+    RetentionFlags::declareArchiveTo(p, RetentionFlags::Use::Prune);
     p.flag(QStringLiteral("failed-verification"),
            QStringLiteral("Also delete backups whose last verification failed (otherwise kept for inspection)."));
     p.option(QStringLiteral("as-of"), QStringLiteral("Decide as if it were this time (ISO 8601)."),
@@ -32,6 +34,8 @@ int PruneCommand::run(CliContext &ctx, const QStringList &args) {
         return *rc;
     RetentionFlags keep;
     if (auto rc = RetentionFlags::read(ctx, p, &keep))
+        return *rc;
+    if (auto rc = RetentionFlags::readArchiveTo(ctx, p, &keep))
         return *rc;
     Overrides o;
     o.daily = keep.daily;
@@ -42,6 +46,7 @@ int PruneCommand::run(CliContext &ctx, const QStringList &args) {
     o.last = keep.last;
     o.withinSeconds = keep.withinSeconds;
     o.failedVerification = p.isSet(QStringLiteral("failed-verification"));
+    o.archiveTo = keep.archiveTo;
     QDateTime now = QDateTime::currentDateTimeUtc();
     if (p.isSet(QStringLiteral("as-of"))) {
         now = CliAutomation::parseTime(p.value(QStringLiteral("as-of")));
@@ -97,24 +102,34 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
         if (overrides.withinSeconds >= 0)
             policy.withinSeconds = overrides.withinSeconds;
         policy.pruneFailedVerification = overrides.failedVerification;
+        if (!overrides.archiveTo.isEmpty())
+            policy.archiveTo = overrides.archiveTo;
         if (!json) {
-            ctx.out() << (kind == QLatin1String("database") ? QStringLiteral("Profile ")
-                                                            : QStringLiteral("%1 source ").arg(kind))
-                      << source << ": keep " << policy.describe()
-                      << (policy.zone == QTimeZone::utc()
-                              ? QString()
-                              : QStringLiteral(" (periods in %1)").arg(QString::fromUtf8(policy.zone.id())))
-                      << Qt::endl;
-            for (const StorageConfig &s : ctx.config().storages())
+            ctx.out()
+                << (kind == QLatin1String("database") ? QStringLiteral("Profile ")
+                                                      : QStringLiteral("%1 source ").arg(kind))
+                << source << ": keep " << policy.describe()
+                << (policy.zone == QTimeZone::utc()
+                        ? QString()
+                        : QStringLiteral(" (periods in %1)").arg(QString::fromUtf8(policy.zone.id())))
+                << (policy.archiveTo.isEmpty()
+                        ? QString()
+                        : QStringLiteral("; copies kept only by monthly/yearly rules move to %1").arg(policy.archiveTo))
+                << Qt::endl;
+            for (const StorageConfig &s : ctx.config().storages()) {
                 if (s.hasRetention())
                     ctx.out() << "  storage " << s.name << " keeps its copies by its own rules: "
                               << RetentionPruner::storagePolicy(s, policy).describe() << Qt::endl;
+                if (!s.archiveTo.isEmpty())
+                    ctx.out() << "  storage " << s.name << " moves copies kept only by monthly/yearly rules to "
+                              << s.archiveTo << Qt::endl;
+            }
         }
         QList<RetentionPruner::Entry> entries =
             RetentionPruner::planRecords(it.value(), policy, now, ctx.config().storages());
         for (RetentionPruner::Entry &e : entries) {
             const RetentionDecision &d = e.decision;
-            const bool touched = !d.keep() || !e.dropStorages().isEmpty();
+            const bool touched = e.touched();
             if (!d.keep())
                 ++expired;
             else
@@ -138,7 +153,10 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
                     storages << c.storage;
                     copies.append(QJsonObject{
                         {QStringLiteral("storage"), c.storage},
-                        {QStringLiteral("action"), c.keep ? QStringLiteral("keep") : QStringLiteral("remove")},
+                        {QStringLiteral("action"), !c.keep               ? QStringLiteral("remove")
+                                                   : !c.moveTo.isEmpty() ? QStringLiteral("move")
+                                                                         : QStringLiteral("keep")},
+                        {QStringLiteral("moveTo"), c.moveTo},
                         {QStringLiteral("rules"), c.ownRules ? QStringLiteral("storage") : QStringLiteral("source")},
                         {QStringLiteral("policy"), c.policy},
                         {QStringLiteral("reasons"), QJsonArray::fromStringList(c.reasons)}});

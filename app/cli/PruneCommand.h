@@ -11,7 +11,7 @@
 class CliContext;
 
 // lifeboatctl prune [--dry-run] [--profile P] [--keep-last|hourly|daily|weekly|monthly|yearly N]
-//                   [--keep-within DURATION] [--failed-verification] [--as-of TIME]
+//                   [--keep-within DURATION] [--archive-to STORAGE] [--failed-verification] [--as-of TIME]
 class PruneCommand {
 public:
     static int run(CliContext &ctx, const QStringList &args);
@@ -25,10 +25,12 @@ public:
         int last = -1;
         qint64 withinSeconds = -1;
         bool failedVerification = false; // delete backups whose verification failed
+        QString archiveTo;               // --archive-to (empty: the setting retentionArchiveTo)
     };
     // Applies retention to one profile (empty: every profile in the catalog). Decisions are printed (JSON objects
     // appended to *json when given); EXPIRED records are deleted through BackupDeleter unless dryRun. Returns an
-    // exit code: 0, or 2 when some copy could not be deleted (its record stays EXPIRED for the next prune). With
+    // exit code: 0, or 2 when some copy could not be deleted (its record stays EXPIRED for the next prune) or
+    // moved to archive storage (the original stays). With
     // `kind`, only that kind's records (run-due after a database schedule leaves a same-named directory alone).
     static int prune(CliContext &ctx, const QString &profile, const Overrides &overrides, const QDateTime &now,
                      bool dryRun, QJsonArray *json, const QString &kind = QString());

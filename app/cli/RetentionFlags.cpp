@@ -69,3 +69,28 @@ std::optional<int> RetentionFlags::read(CliContext &ctx, const ArgParser &p, Ret
     *out = f;
     return std::nullopt;
 }
+
+void RetentionFlags::declareArchiveTo(ArgParser &p, Use use) {
+    p.option(QStringLiteral("archive-to"),
+             use == Use::Storage
+                 ? QStringLiteral("Move this storage's copies that are kept only by monthly/yearly rules to STORAGE "
+                                  "(verified copy, then this copy is removed); \"\" clears it.")
+                 : QStringLiteral("Move copies kept only by monthly/yearly rules to STORAGE: verified copy with its "
+                                  "manifest, then the original copy is removed (default: setting retentionArchiveTo)."),
+             QStringLiteral("STORAGE"));
+}
+
+std::optional<int> RetentionFlags::readArchiveTo(CliContext &ctx, const ArgParser &p, RetentionFlags *out,
+                                                 const QString &self) {
+    if (!p.isSet(QStringLiteral("archive-to")))
+        return std::nullopt;
+    const QString name = p.value(QStringLiteral("archive-to")).trimmed();
+    if (!name.isEmpty() && !ctx.config().storage(name))
+        return ctx.usage(
+            QStringLiteral("--archive-to: unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
+    if (!self.isEmpty() && name == self)
+        return ctx.usage(QStringLiteral("--archive-to: storage \"%1\" cannot archive to itself").arg(name));
+    out->archiveTo = name;
+    out->archiveToSet = true;
+    return std::nullopt;
+}

@@ -25,12 +25,20 @@ struct RetentionFlags {
     int monthly = -1;
     int yearly = -1;
     qint64 withinSeconds = -1;
+    // --archive-to STORAGE (prune, storage add/set); empty with archiveToSet: cleared (storage set).
+    QString archiveTo;
+    bool archiveToSet = false;
 
     // "[--keep-last N] [--keep-hourly N] … [--keep-within DURATION]" for a synopsis
     static QString synopsis();
     static void declare(ArgParser &p, Use use);
     // Reads the options; on a bad value prints the usage error and returns its exit code.
     static std::optional<int> read(CliContext &ctx, const ArgParser &p, RetentionFlags *out);
+    // --archive-to, declared for prune and storage add/set: copies kept only by monthly/yearly rules move to that
+    // storage by verified copy. readArchiveTo checks the storage is configured (and is not `self`).
+    static void declareArchiveTo(ArgParser &p, Use use);
+    static std::optional<int> readArchiveTo(CliContext &ctx, const ArgParser &p, RetentionFlags *out,
+                                            const QString &self = QString());
 
     // Sets the rules given on `target` (a StorageConfig or SetConfig: keepLast … keepWithinSeconds), leaves the others.
     template <typename T> void applyTo(T *target) const {

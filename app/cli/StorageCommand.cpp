@@ -54,6 +54,7 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
              QStringLiteral("F"));
     declareStorageClass(p);
     RetentionFlags::declare(p, RetentionFlags::Use::Storage);
+    RetentionFlags::declareArchiveTo(p, RetentionFlags::Use::Storage);
     if (auto rc = p.parse(ctx, args, 1, 1))
         return *rc;
     const QString name = p.positional().first();
@@ -64,7 +65,10 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     RetentionFlags keep;
     if (auto rc = RetentionFlags::read(ctx, p, &keep))
         return *rc;
+    if (auto rc = RetentionFlags::readArchiveTo(ctx, p, &keep, name))
+        return *rc;
     keep.applyTo(&s);
+    s.archiveTo = keep.archiveTo;
     if (p.isSet(QStringLiteral("local")) == p.isSet(QStringLiteral("s3")))
         return ctx.usage(QStringLiteral("storage add needs exactly one of --local DIR or --s3"));
     if (p.isSet(QStringLiteral("local"))) {
@@ -142,9 +146,11 @@ std::optional<int> StorageCommand::readStorageClass(CliContext &ctx, const ArgPa
 
 int StorageCommand::set(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("storage set"),
-                QStringLiteral("NAME [--storage-class CLASS] [--clear-retention] %1").arg(RetentionFlags::synopsis()));
+                QStringLiteral("NAME [--storage-class CLASS] [--clear-retention] %1 [--archive-to STORAGE]")
+                    .arg(RetentionFlags::synopsis()));
     declareStorageClass(p);
     RetentionFlags::declare(p, RetentionFlags::Use::Storage);
+    RetentionFlags::declareArchiveTo(p, RetentionFlags::Use::Storage);
     p.flag(QStringLiteral("clear-retention"),
            QStringLiteral("Drop this storage's own rules (applied before any --keep-* given with it): its copies "
                           "follow their source's retention again."));
@@ -158,8 +164,12 @@ int StorageCommand::set(CliContext &ctx, const QStringList &args) {
     RetentionFlags keep;
     if (auto rc = RetentionFlags::read(ctx, p, &keep))
         return *rc;
-    if (!keep.any() && !p.isSet(QStringLiteral("clear-retention")) && !p.isSet(QStringLiteral("storage-class")))
-        return ctx.usage(QStringLiteral("storage set needs --keep-* rules, --clear-retention or --storage-class"));
+    if (auto rc = RetentionFlags::readArchiveTo(ctx, p, &keep, name))
+        return *rc;
+    if (!keep.any() && !keep.archiveToSet && !p.isSet(QStringLiteral("clear-retention")) &&
+        !p.isSet(QStringLiteral("storage-class")))
+        return ctx.usage(
+            QStringLiteral("storage set needs --keep-* rules, --clear-retention, --archive-to or --storage-class"));
     if (p.isSet(QStringLiteral("storage-class"))) {
         if (!s.isS3())
             return ctx.usage(
@@ -176,8 +186,11 @@ int StorageCommand::set(CliContext &ctx, const QStringList &args) {
         s.keepMonthly = blank.keepMonthly;
         s.keepYearly = blank.keepYearly;
         s.keepWithinSeconds = blank.keepWithinSeconds;
+        s.archiveTo.clear();
     }
     keep.applyTo(&s);
+    if (keep.archiveToSet)
+        s.archiveTo = keep.archiveTo;
     ctx.config().upsertStorage(s);
     if (!ctx.saveConfig())
         return 3;
@@ -187,11 +200,15 @@ int StorageCommand::set(CliContext &ctx, const QStringList &args) {
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), true},
                                   {QStringLiteral("storage"), name},
                                   {QStringLiteral("storageClass"), s.storageClass},
-                                  {QStringLiteral("retention"), rules}});
+                                  {QStringLiteral("retention"), rules},
+                                  {QStringLiteral("archiveTo"), s.archiveTo}});
     else
         ctx.err() << "Storage \"" << name << "\" saved: "
                   << (rules.isEmpty() ? QStringLiteral("its copies follow their source's retention")
                                       : QStringLiteral("its copies are kept by its own rules: %1").arg(rules))
+                  << (s.archiveTo.isEmpty()
+                          ? QString()
+                          : QStringLiteral("; copies kept only by monthly/yearly rules move to %1").arg(s.archiveTo))
                   << (s.storageClass.isEmpty() ? QString()
                                                : QStringLiteral("; uploads use class %1").arg(s.storageClass))
                   << "." << Qt::endl;
@@ -215,10 +232,12 @@ int StorageCommand::list(CliContext &ctx, const QStringList &args) {
                                {QStringLiteral("kind"), s.kind},
                                {QStringLiteral("location"), where},
                                {QStringLiteral("storageClass"), s.storageClass},
-                               {QStringLiteral("retention"), rules}});
+                               {QStringLiteral("retention"), rules},
+                               {QStringLiteral("archiveTo"), s.archiveTo}});
         if (!ctx.json())
             ctx.out() << s.name << '\t' << s.kind << '\t' << where
                       << (s.storageClass.isEmpty() ? QString() : QStringLiteral("\tclass %1").arg(s.storageClass))
+                      << (s.archiveTo.isEmpty() ? QString() : QStringLiteral("\tarchives to %1").arg(s.archiveTo))
                       << (rules.isEmpty() ? QString() : QStringLiteral("\tkeeps %1").arg(rules)) << '\n';
     }
     if (ctx.json())

@@ -1,5 +1,7 @@
 #include "catalog/ConfigStore.h"
 
+#include "catalog/AuditTrail.h"
+
 #include <QFile>
 #include <QHash>
 #include <QJsonArray>
@@ -44,25 +46,28 @@ Profile profileFromJson(const QJsonObject &o) {
 }
 
 QJsonObject storageToJson(const StorageConfig &s) {
-    return {{QStringLiteral("name"), s.name},
-            {QStringLiteral("kind"), s.kind},
-            {QStringLiteral("localDir"), s.localDir},
-            {QStringLiteral("endpoint"), s.endpoint},
-            {QStringLiteral("bucket"), s.bucket},
-            {QStringLiteral("region"), s.region},
-            {QStringLiteral("prefix"), s.prefix},
-            {QStringLiteral("pathStyle"), s.pathStyle},
-            {QStringLiteral("accessKeyId"), s.accessKeyId},
-            {QStringLiteral("awsProfile"), s.awsProfile},
-            {QStringLiteral("caFile"), s.caFile},
-            {QStringLiteral("storageClass"), s.storageClass},
-            {QStringLiteral("keepLast"), s.keepLast},
-            {QStringLiteral("keepHourly"), s.keepHourly},
-            {QStringLiteral("keepDaily"), s.keepDaily},
-            {QStringLiteral("keepWeekly"), s.keepWeekly},
-            {QStringLiteral("keepMonthly"), s.keepMonthly},
-            {QStringLiteral("keepYearly"), s.keepYearly},
-            {QStringLiteral("keepWithinSeconds"), s.keepWithinSeconds}};
+    QJsonObject o{{QStringLiteral("name"), s.name},
+                  {QStringLiteral("kind"), s.kind},
+                  {QStringLiteral("localDir"), s.localDir},
+                  {QStringLiteral("endpoint"), s.endpoint},
+                  {QStringLiteral("bucket"), s.bucket},
+                  {QStringLiteral("region"), s.region},
+                  {QStringLiteral("prefix"), s.prefix},
+                  {QStringLiteral("pathStyle"), s.pathStyle},
+                  {QStringLiteral("accessKeyId"), s.accessKeyId},
+                  {QStringLiteral("awsProfile"), s.awsProfile},
+                  {QStringLiteral("caFile"), s.caFile},
+                  {QStringLiteral("storageClass"), s.storageClass},
+                  {QStringLiteral("keepLast"), s.keepLast},
+                  {QStringLiteral("keepHourly"), s.keepHourly},
+                  {QStringLiteral("keepDaily"), s.keepDaily},
+                  {QStringLiteral("keepWeekly"), s.keepWeekly},
+                  {QStringLiteral("keepMonthly"), s.keepMonthly},
+                  {QStringLiteral("keepYearly"), s.keepYearly},
+                  {QStringLiteral("keepWithinSeconds"), s.keepWithinSeconds}};
+    if (!s.archiveTo.isEmpty()) // files of storages without one read as before
+        o.insert(QStringLiteral("archiveTo"), s.archiveTo);
+    return o;
 }
 
 StorageConfig storageFromJson(const QJsonObject &o) {
@@ -87,6 +92,7 @@ StorageConfig storageFromJson(const QJsonObject &o) {
     s.keepMonthly = o.value(QStringLiteral("keepMonthly")).toInt(-1);
     s.keepYearly = o.value(QStringLiteral("keepYearly")).toInt(-1);
     s.keepWithinSeconds = o.value(QStringLiteral("keepWithinSeconds")).toInteger(-1);
+    s.archiveTo = o.value(QStringLiteral("archiveTo")).toString();
     return s;
 }
 QJsonObject mirrorToJson(const MirrorConfig &m) {
@@ -360,6 +366,7 @@ bool ConfigStore::save(QString *error) {
         return false;
     }
     QJsonObject root = toJson();
+    const QJsonObject mine = root; // what this copy changed, for the audit trail (not others' merged changes)
     QFile current(m_path);
     if (current.exists()) {
         if (!current.open(QIODevice::ReadOnly)) {
@@ -394,6 +401,7 @@ bool ConfigStore::save(QString *error) {
             *error = QStringLiteral("cannot write %1: %2").arg(m_path, f.errorString());
         return false;
     }
+    AuditTrail::recordConfigChanges(m_base, mine);
     m_base = root;
     fromJson(root);
     return true;

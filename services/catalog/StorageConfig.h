@@ -30,6 +30,9 @@ struct StorageConfig {
     int keepMonthly = -1;
     int keepYearly = -1;
     qint64 keepWithinSeconds = -1;
+    // With rules of its own: copies this storage keeps only by its monthly/yearly rules move to this storage
+    // (verified copy, then the copy here is removed). Empty: they stay.
+    QString archiveTo;
 
     bool hasRetention() const {
         return keepLast >= 0 || keepHourly >= 0 || keepDaily >= 0 || keepWeekly >= 0 || keepMonthly >= 0 ||

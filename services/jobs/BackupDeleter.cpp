@@ -117,6 +117,11 @@ BackupDeleter::Outcome BackupDeleter::removeStorageCopies(Catalog &catalog, Back
         refused.problems << e.message;
         return refused;
     }
+    return removeStorageCopiesLeased(catalog, record, storages, reason);
+}
+
+BackupDeleter::Outcome BackupDeleter::removeStorageCopiesLeased(Catalog &catalog, BackupRecord &record,
+                                                                const QStringList &storages, const QString &reason) {
     Outcome all;
     QList<BackupLocation> kept;
     const QDateTime now = QDateTime::currentDateTimeUtc();

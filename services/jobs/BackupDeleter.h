@@ -39,6 +39,13 @@ public:
     // so the next prune tries again. Refused like deleteBackup while another operation holds a lease.
     Outcome removeStorageCopies(Catalog &catalog, BackupRecord &record, const QStringList &storages,
                                 const QString &reason);
+    // The same for a caller that already holds the backup's delete lease (ArchiveMover, between its verified copy
+    // and the removal of the originals).
+    Outcome removeStorageCopiesLeased(Catalog &catalog, BackupRecord &record, const QStringList &storages,
+                                      const QString &reason);
+
+    const QList<StorageConfig> &storages() const { return m_storages; }
+    const SecretLookup &secretLookup() const { return m_secretFor; }
 
 private:
     QList<StorageConfig> m_storages;

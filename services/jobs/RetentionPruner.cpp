@@ -1,5 +1,7 @@
 #include "jobs/RetentionPruner.h"
 
+#include "jobs/ArchiveMover.h"
+
 #include <QFile>
 #include <QHash>
 
@@ -22,6 +24,34 @@ Error countSetting(const ConfigStore &config, const QString &key, int *value, bo
     *value = n;
     *set = true;
     return {};
+}
+QString archiveReason(const QString &archive) {
+    return QStringLiteral("kept only by monthly/yearly rules: moves to archive storage %1").arg(archive);
+}
+
+// A record kept only by the source's monthly/yearly rules moves its copies to the archive storage: the copy's
+// storage's own archiveTo, else the policy's (a copy already on it stays put).
+void markArchival(RetentionPruner::Entry &e, const RetentionPolicy &policy, const QList<StorageConfig> &storages) {
+    // A mirror run's location is its object list, which points at copies elsewhere: not a copy that can move.
+    if (!e.decision.keep() || !e.decision.archivalOnly || e.record.kind == QLatin1String("mirror"))
+        return;
+    for (RetentionPruner::CopyDecision &c : e.copies) {
+        QString archive = policy.archiveTo;
+        bool ownRules = false; // decided, archive move included, by applyStorageRules
+        for (const StorageConfig &s : storages) {
+            if (s.name != c.storage)
+                continue;
+            ownRules = s.hasRetention();
+            if (!s.archiveTo.isEmpty())
+                archive = s.archiveTo;
+        }
+        if (ownRules || archive.isEmpty() || c.storage == archive || !c.keep)
+            continue;
+        c.moveTo = archive;
+        c.reasons << archiveReason(archive);
+        if (!e.decision.reasons.contains(c.reasons.last()))
+            e.decision.reasons << c.reasons.last();
+    }
 }
 } // namespace
 
@@ -57,6 +87,11 @@ Error RetentionPruner::basePolicy(const ConfigStore &config, RetentionPolicy *po
                         .arg(within)};
         src.within = Origin::Setting;
     }
+    p.archiveTo = config.option(QStringLiteral("retentionArchiveTo")).trimmed();
+    if (!p.archiveTo.isEmpty() && !config.storage(p.archiveTo))
+        return {ExitCode::Usage,
+                QStringLiteral("setting retentionArchiveTo names storage \"%1\", which is not configured")
+                    .arg(p.archiveTo)};
     if (const Error e = p.applyEnvironment(env))
         return e;
     for (const Level &l : levels)
@@ -205,6 +240,26 @@ QStringList RetentionPruner::Entry::dropStorages() const {
     return out;
 }
 
+QStringList RetentionPruner::Entry::moveStorages(const QString &archive) const {
+    QStringList out;
+    if (!decision.keep())
+        return out;
+    for (const CopyDecision &c : copies)
+        if (c.keep && c.moveTo == archive)
+            out << c.storage;
+    return out;
+}
+
+QStringList RetentionPruner::Entry::archiveTargets() const {
+    QStringList out;
+    if (!decision.keep())
+        return out;
+    for (const CopyDecision &c : copies)
+        if (c.keep && !c.moveTo.isEmpty() && !out.contains(c.moveTo))
+            out << c.moveTo;
+    return out;
+}
+
 QList<RetentionPruner::Entry> RetentionPruner::plan(Catalog &catalog, const QString &profile,
                                                     const RetentionPolicy &policy, const QDateTime &now,
                                                     const QString &kind, const QList<StorageConfig> &storages) {
@@ -243,8 +298,9 @@ QList<RetentionPruner::Entry> RetentionPruner::planRecords(const QList<BackupRec
             if (std::any_of(e.copies.cbegin(), e.copies.cend(),
                             [&](const CopyDecision &c) { return c.storage == l.storage; }))
                 continue;
-            e.copies << CopyDecision{l.storage, e.decision.keep(), false, policy.describe(), e.decision.reasons};
+            e.copies << CopyDecision{l.storage, e.decision.keep(), false, policy.describe(), e.decision.reasons, {}};
         }
+        markArchival(e, policy, storages);
         out << e;
     }
     applyStorageRules(out, storages, policy, now);
@@ -253,6 +309,8 @@ QList<RetentionPruner::Entry> RetentionPruner::planRecords(const QList<BackupRec
         e.outcome = !e.decision.keep() ? QStringLiteral("expire")
                     : drop.isEmpty()   ? QStringLiteral("keep")
                                        : QStringLiteral("keep, remove copy on %1").arg(drop.join(QStringLiteral(", ")));
+        for (const QString &a : e.archiveTargets())
+            e.outcome += QStringLiteral(", move copy on %1 to %2").arg(e.moveStorages(a).join(QStringLiteral(", ")), a);
     }
     return out;
 }
@@ -302,6 +360,14 @@ void RetentionPruner::applyStorageRules(QList<Entry> &entries, const QList<Stora
                 c.ownRules = true;
                 c.policy = sp.describe();
                 c.reasons = d.reasons;
+                c.moveTo.clear();
+                // The storage's own rules decide its archive move too (a copy already on the archive storage only
+                // leaves this one).
+                if (!s.archiveTo.isEmpty() && s.archiveTo != s.name && d.archivalOnly &&
+                    e.record.kind != QLatin1String("mirror")) {
+                    c.moveTo = s.archiveTo;
+                    c.reasons << archiveReason(s.archiveTo);
+                }
             }
         }
     }
@@ -338,9 +404,27 @@ bool RetentionPruner::executeEntry(Catalog &catalog, Entry &e, BackupDeleter &de
     if (deletedRecord)
         *deletedRecord = false;
     if (e.decision.keep()) {
+        bool ok = true;
+        QStringList moved;
+        for (const QString &archive : e.archiveTargets()) {
+            const QStringList from = e.moveStorages(archive);
+            ArchiveMover mover(deleter.storages(), deleter.secretLookup());
+            const ArchiveMover::Outcome out = mover.move(catalog, e.record, from, archive);
+            e.notes << out.notes;
+            if (out.error) {
+                e.notes << QStringLiteral("archive move to %1: %2").arg(archive, out.error.message);
+                ok = false;
+                continue;
+            }
+            moved << QStringLiteral("moved from %1 to %2").arg(from.join(QStringLiteral(", ")), archive);
+        }
         const QStringList drop = e.dropStorages();
-        if (drop.isEmpty())
-            return true;
+        if (drop.isEmpty()) {
+            e.outcome = ok ? moved.join(QStringLiteral("; ")) : QStringLiteral("archive move failed");
+            if (e.outcome.isEmpty())
+                e.outcome = QStringLiteral("keep");
+            return ok;
+        }
         QStringList why;
         for (const CopyDecision &c : e.copies)
             if (!c.keep)
@@ -356,7 +440,11 @@ bool RetentionPruner::executeEntry(Catalog &catalog, Entry &e, BackupDeleter &de
             return false;
         }
         e.outcome = QStringLiteral("copy removed from %1").arg(drop.join(QStringLiteral(", ")));
-        return true;
+        if (!ok)
+            e.outcome += QStringLiteral("; archive move failed");
+        else if (!moved.isEmpty())
+            e.outcome += QStringLiteral("; ") + moved.join(QStringLiteral("; "));
+        return ok;
     }
     e.record.status = BackupRecord::statusExpired();
     QString err;
@@ -380,7 +468,7 @@ int RetentionPruner::execute(Catalog &catalog, QList<Entry> &entries, BackupDele
     int deleted = 0;
     int bad = 0;
     for (Entry &e : entries) {
-        if (e.decision.keep() && e.dropStorages().isEmpty())
+        if (!e.touched())
             continue;
         bool gone = false;
         if (!executeEntry(catalog, e, deleter, &gone))

@@ -33,18 +33,25 @@ public:
         bool ownRules = false; // decided by the storage's own rules (StorageConfig::keep*)
         QString policy;        // the rules that decided, RetentionPolicy::describe()
         QStringList reasons;
+        // Kept only by monthly/yearly rules with an archive storage set: the copy moves there (ArchiveMover).
+        QString moveTo;
     };
     struct Entry {
         BackupRecord record;
         RetentionDecision decision; // Expire: the whole record goes (no copy is kept)
         QList<CopyDecision> copies; // one per storage holding a copy
-        // "keep" | "expire" | "keep, remove copy on S" (plan); "deleted" | "expired, deletion failed" |
-        // "copy removed from S" | "copy removal failed"
+        // "keep" | "expire" | "keep, remove copy on S" | "keep, move copy on S to A" (plan); "deleted" |
+        // "expired, deletion failed" | "copy removed from S" | "copy removal failed" | "moved from S to A" |
+        // "archive move failed"
         QString outcome;
         QStringList notes; // "already missing: …", deletion problems
 
         // Storages whose copy goes while the record (kept) stays.
         QStringList dropStorages() const;
+        // Storages whose copy moves to `archive` (moveTo) while the record stays; each archive storage once.
+        QStringList moveStorages(const QString &archive) const;
+        QStringList archiveTargets() const;
+        bool touched() const { return !decision.keep() || !dropStorages().isEmpty() || !archiveTargets().isEmpty(); }
     };
 
     // Where each count of the effective policy came from, for showing it to the operator.
@@ -60,9 +67,9 @@ public:
     };
 
     // Defaults (7 daily, 4 weekly, 12 monthly; 0 hourly, yearly, last; no within) ← settings retentionDaily/
-    // Weekly/Monthly/Hourly/Yearly/Last/Within ← BACKUP_RETENTION_* ← the overrides on the source's schedules. The
-    // periods are counted in the time zone of the source's (first) schedule; UTC without one. A Usage error when a
-    // setting or variable is not a count (or, for within, a duration).
+    // Weekly/Monthly/Hourly/Yearly/Last/Within (and retentionArchiveTo, a storage name) ← BACKUP_RETENTION_* ← the
+    // overrides on the source's schedules. The periods are counted in the time zone of the source's (first) schedule;
+    // UTC without one. A Usage error when a setting or variable is not a count (or, for within, a duration).
     static Error policyFor(const ConfigStore &config, const QList<ScheduleRecord> &schedules, const QString &profile,
                            RetentionPolicy *policy, Sources *sources = nullptr,
                            const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
@@ -101,7 +108,9 @@ public:
     // no copy is kept; otherwise it is kept and only the copies not kept go.
     static void applyStorageRules(QList<Entry> &entries, const QList<StorageConfig> &storages,
                                   const RetentionPolicy &policy, const QDateTime &now);
-    // Carries out one entry: an expired record is deleted (EXPIRED first), a kept one loses its dropped copies.
+    // Carries out one entry: an expired record is deleted (EXPIRED first), a kept one has its archival copies moved
+    // (ArchiveMover, with the deleter's storages and secrets: verified copy first, original removed after) and loses
+    // its dropped copies.
     // Sets outcome/notes; returns false when something could not be removed (retried by the next prune).
     static bool executeEntry(Catalog &catalog, Entry &entry, BackupDeleter &deleter, bool *deletedRecord = nullptr);
     // Every entry to expire becomes EXPIRED (so a deletion that fails halfway is retried by the next prune), then

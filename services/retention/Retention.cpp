@@ -95,6 +95,8 @@ QList<RetentionDecision> Retention::decide(const QList<RetentionItem> &items, co
                                            const QDateTime &now) {
     // Keep reasons found by ranking within each source, keyed by item index.
     QHash<qsizetype, QStringList> rankReasons;
+    // How many of an item's rank reasons come from the monthly and yearly rules (the archival ones).
+    QHash<qsizetype, int> archivalReasons;
     QHash<QString, QList<const RetentionItem *>> bySource;
     for (const RetentionItem &item : items)
         bySource[item.source].append(&item);
@@ -144,6 +146,8 @@ QList<RetentionDecision> Retention::decide(const QList<RetentionItem> &items, co
                     continue;
                 seen.insert(key);
                 ++filled;
+                if (rule.period == Period::Month || rule.period == Period::Year)
+                    ++archivalReasons[indexOf(successful[i])];
                 rankReasons[indexOf(successful[i])].append(QStringLiteral("%1 %2 (%3 of %4)")
                                                                .arg(QLatin1String(rule.name))
                                                                .arg(periodLabel(rule.period, local[i]))
@@ -228,6 +232,7 @@ QList<RetentionDecision> Retention::decide(const QList<RetentionItem> &items, co
             break;
         }
 
+        const bool onlyRanked = keep.isEmpty();
         keep += rankReasons.value(i);
         if (item.started.secsTo(now) < kYoungSeconds)
             keep.append(QStringLiteral("younger than 24 h"));
@@ -238,6 +243,7 @@ QList<RetentionDecision> Retention::decide(const QList<RetentionItem> &items, co
         }
         d.action = keep.isEmpty() ? RetentionDecision::Action::Expire : RetentionDecision::Action::Keep;
         d.reasons = keep.isEmpty() ? expire : keep;
+        d.archivalOnly = d.keep() && onlyRanked && archivalReasons.value(i) == keep.size();
         out.append(d);
     }
     return out;

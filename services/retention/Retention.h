@@ -41,6 +41,8 @@ struct RetentionDecision {
     QString source;
     Action action = Action::Keep;
     QStringList reasons; // every reason that applies, most specific first
+    // Kept, and only by monthly/yearly period rules: a copy that may move to archive storage (--archive-to).
+    bool archivalOnly = false;
 
     bool keep() const { return action == Action::Keep; }
     QString reason() const { return reasons.join(QStringLiteral("; ")); }

@@ -27,6 +27,10 @@ public:
     // A COMPLETED backup whose last verification failed fills no slot and is kept for inspection, unless this is
     // set (`prune --failed-verification`).
     bool pruneFailedVerification = false;
+    // Archive storage (`--archive-to`): copies kept only by the monthly/yearly rules move there by verified copy.
+    // Empty: they stay where they are. Carried out by RetentionPruner/ArchiveMover, not part of describe(). (`= {}`:
+    // a member initializer keeps `RetentionPolicy{7, 4, 12}` free of -Wmissing-field-initializers.)
+    QString archiveTo = {};
 
     static constexpr int kMaxCount = 100000;
     static constexpr qint64 kMaxWithinSeconds = qint64(100) * 366 * 86400;
