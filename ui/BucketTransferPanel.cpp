@@ -1,6 +1,6 @@
 #include "ui/BucketTransferPanel.h"
 
-#include "models/Format.h"
+#include "storage/S3Call.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -31,7 +31,9 @@ BucketTransferPanel::BucketTransferPanel(QWidget *parent)
     connect(m_downloader, &BucketDownloader::progress, this,
             [this](qint64 done, qint64 total, int current, int count, const QString &name) {
                 m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
-                m_progress->setFormat(QStringLiteral("%1 / %2").arg(Format::size(done), Format::size(total)));
+                const QLocale l;
+                m_progress->setFormat(
+                    QStringLiteral("%1 / %2").arg(l.formattedDataSize(done), l.formattedDataSize(total)));
                 if (!name.isEmpty())
                     m_text->setText(tr("Downloading %1 (%2 of %3)…").arg(name).arg(current + 1).arg(count));
             });
@@ -63,6 +65,17 @@ QString BucketTransferPanel::describe(const BucketDownloader::Outcome &o, bool *
     *isError = !o.problems.isEmpty();
     if (*isError)
         text = tr("Objects that could not be downloaded: %L1.").arg(o.problems.size()) + QLatin1Char(' ') + text;
+    // An archived object is no failure of the transfer: say what to do about it first, in words.
+    for (const QString &p : o.problems) {
+        const QString cls = S3Call::archivedStorageClass(p);
+        if (cls.isEmpty())
+            continue;
+        text = tr("%1 is stored in %2: request a restore first (aws s3api restore-object, or the provider's console), "
+                  "wait until it is restored (minutes to 48 hours), then download it again.")
+                   .arg(p.section(QStringLiteral(": "), 0, 0), cls) +
+               QLatin1Char(' ') + text;
+        break;
+    }
     return text;
 }
 

@@ -5,6 +5,7 @@
 #include "core/Home.h"
 #include "models/Async.h"
 #include "models/BucketOperations.h"
+#include "retention/RetentionPolicy.h"
 #include "ui/AppContext.h"
 #include "ui/FileDialog.h"
 #include "ui/MessageBox.h"
@@ -14,12 +15,16 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace lifeboat {
 
@@ -84,9 +89,71 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     m_secret = line(tr("&Secret key:"), QString(), tr("kept in the keychain"));
     m_secret->setEchoMode(QLineEdit::Password);
     m_awsProfile = line(tr("AWS &profile:"), existing.awsProfile, tr("optional, from ~/.aws/credentials"));
+    // Sent as x-amz-storage-class with every upload of a backup (manifests stay in the bucket's default class).
+    m_storageClass = new QComboBox(s3);
+    m_storageClass->setAccessibleName(tr("Storage class"));
+    m_storageClass->addItem(tr("Bucket default"), QString());
+    for (const char *c :
+         {"STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"})
+        m_storageClass->addItem(QLatin1String(c), QLatin1String(c));
+    if (m_storageClass->findData(existing.storageClass) < 0)
+        m_storageClass->addItem(existing.storageClass, existing.storageClass); // set elsewhere; kept as it is
+    m_storageClass->setCurrentIndex(m_storageClass->findData(existing.storageClass));
+    m_storageClass->setToolTip(tr("GLACIER and DEEP_ARCHIVE cost least to keep, but a backup stored there must be "
+                                  "restored in the bucket (minutes to 48 hours) before it can be downloaded or "
+                                  "restored. GLACIER_IR is read at once."));
+    sf->addRow(tr("Storage &class:"), m_storageClass);
     m_pages->addWidget(s3);
     m_pages->setCurrentIndex(m_kind->currentIndex());
     layout->addWidget(m_pages);
+
+    // The storage's own retention: replaces the source's rules for the copies on this storage.
+    m_ownRules = new QGroupBox(tr("Keep this storage's copies by its own &rules"), this);
+    m_ownRules->setCheckable(true);
+    m_ownRules->setChecked(existing.hasRetention());
+    m_ownRules->setToolTip(tr("Unchecked: copies here are kept as long as their source's retention keeps the "
+                              "backup. Checked: these rules alone decide the copies here (a rule at 0 keeps nothing "
+                              "by itself); pruning then removes only this storage's copy."));
+    auto *rf = new QFormLayout(m_ownRules);
+    // A new rule set starts from the usual 7 daily, 4 weekly, 12 monthly; an existing one shows what it keeps.
+    const bool fresh = !existing.hasRetention();
+    auto spin = [&](const QString &label, int value, int suggestion) {
+        auto *b = new QSpinBox(m_ownRules);
+        b->setRange(0, RetentionPolicy::kMaxCount);
+        b->setValue(fresh ? suggestion : std::max(0, value));
+        b->setAccessibleName(QString(label).remove(QLatin1Char('&')).remove(QLatin1Char(':')));
+        rf->addRow(label, b);
+        return b;
+    };
+    m_keepLast = spin(tr("Keep &last:"), existing.keepLast, 0);
+    m_keepHourly = spin(tr("&Hourly:"), existing.keepHourly, 0);
+    m_keepDaily = spin(tr("&Daily:"), existing.keepDaily, 7);
+    m_keepWeekly = spin(tr("&Weekly:"), existing.keepWeekly, 4);
+    m_keepMonthly = spin(tr("&Monthly:"), existing.keepMonthly, 12);
+    m_keepYearly = spin(tr("&Yearly:"), existing.keepYearly, 0);
+    m_keepWithin = new QLineEdit(
+        existing.keepWithinSeconds > 0 ? RetentionPolicy::formatDuration(existing.keepWithinSeconds) : QString(),
+        m_ownRules);
+    m_keepWithin->setPlaceholderText(tr("e.g. 7d, 36h, 2w; empty: no such rule"));
+    m_keepWithin->setAccessibleName(tr("Keep all within"));
+    rf->addRow(tr("Keep all &within:"), m_keepWithin);
+    layout->addWidget(m_ownRules);
+
+    auto *archiveForm = new QFormLayout;
+    m_archiveTo = new QComboBox(this);
+    m_archiveTo->setAccessibleName(tr("Archive to"));
+    m_archiveTo->addItem(tr("Nowhere: copies stay here"), QString());
+    for (const StorageConfig &other : ctx->config().storages())
+        if (other.name != existing.name)
+            m_archiveTo->addItem(other.name, other.name);
+    if (m_archiveTo->findData(existing.archiveTo) < 0)
+        m_archiveTo->addItem(existing.archiveTo, existing.archiveTo);
+    m_archiveTo->setCurrentIndex(m_archiveTo->findData(existing.archiveTo));
+    m_archiveTo->setToolTip(tr("Copies here that are kept only by monthly or yearly rules move to this storage when "
+                               "retention runs: copied, checked against their SHA-256, their manifest beside them, "
+                               "and only then removed here."));
+    archiveForm->addRow(tr("&Archive to:"), m_archiveTo);
+    layout->addLayout(archiveForm);
 
     m_error = new QLabel(this);
     m_error->setWordWrap(true);
@@ -169,6 +236,20 @@ StorageConfig StorageDialog::storage() const {
     s.pathStyle = m_pathStyle->isChecked();
     s.accessKeyId = m_accessKey->text().trimmed();
     s.awsProfile = m_awsProfile->text().trimmed();
+    s.storageClass = s.isS3() ? m_storageClass->currentData().toString() : QString();
+    const bool own = m_ownRules->isChecked();
+    s.keepLast = own ? m_keepLast->value() : -1;
+    s.keepHourly = own ? m_keepHourly->value() : -1;
+    s.keepDaily = own ? m_keepDaily->value() : -1;
+    s.keepWeekly = own ? m_keepWeekly->value() : -1;
+    s.keepMonthly = own ? m_keepMonthly->value() : -1;
+    s.keepYearly = own ? m_keepYearly->value() : -1;
+    qint64 within = -1;
+    if (own && !m_keepWithin->text().trimmed().isEmpty() &&
+        !RetentionPolicy::parseDuration(m_keepWithin->text().trimmed(), &within))
+        within = -1; // refused by accept()
+    s.keepWithinSeconds = within;
+    s.archiveTo = m_archiveTo->currentData().toString();
     return s;
 }
 
@@ -189,6 +270,17 @@ void StorageDialog::accept() {
     }
     if (s.isS3() && s.bucket.isEmpty()) {
         m_error->setText(tr("Enter the bucket name."));
+        return;
+    }
+    qint64 within = 0;
+    if (m_ownRules->isChecked() && !m_keepWithin->text().trimmed().isEmpty() &&
+        !RetentionPolicy::parseDuration(m_keepWithin->text().trimmed(), &within)) {
+        m_error->setText(tr("“Keep all within” must be a duration such as 7d, 36h, 2w or 1d12h, not “%1”.")
+                             .arg(m_keepWithin->text().trimmed()));
+        return;
+    }
+    if (s.archiveTo == s.name) {
+        m_error->setText(tr("A storage cannot archive to itself: choose another storage."));
         return;
     }
     QString error;

@@ -6,6 +6,8 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
+class QSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -16,7 +18,8 @@ namespace lifeboat {
 class AppContext;
 
 // Adds or edits a storage: a local directory or an S3-compatible bucket. The S3 secret key goes to the keychain,
-// never into the settings file.
+// never into the settings file. Also the storage's S3 storage class for uploads, its own retention rules (which
+// replace the source's for its copies; a rule left at 0 keeps nothing by that rule) and its archive storage.
 class StorageDialog : public QDialog {
     Q_OBJECT
 public:
@@ -29,6 +32,17 @@ public:
     QLineEdit *secretField() const { return m_secret; }
     QPushButton *testButton() const { return m_test; }
     QLabel *testResult() const { return m_testResult; }
+    QComboBox *storageClassField() const { return m_storageClass; }
+    QGroupBox *ownRulesBox() const { return m_ownRules; }
+    QSpinBox *keepLastField() const { return m_keepLast; }
+    QSpinBox *keepHourlyField() const { return m_keepHourly; }
+    QSpinBox *keepDailyField() const { return m_keepDaily; }
+    QSpinBox *keepWeeklyField() const { return m_keepWeekly; }
+    QSpinBox *keepMonthlyField() const { return m_keepMonthly; }
+    QSpinBox *keepYearlyField() const { return m_keepYearly; }
+    QLineEdit *keepWithinField() const { return m_keepWithin; }
+    QComboBox *archiveToField() const { return m_archiveTo; }
+    QLabel *errorLabel() const { return m_error; }
 
     StorageConfig storage() const;
 
@@ -59,6 +73,16 @@ private:
     QLineEdit *m_accessKey;
     QLineEdit *m_secret;
     QLineEdit *m_awsProfile;
+    QComboBox *m_storageClass;
+    QGroupBox *m_ownRules;
+    QSpinBox *m_keepLast;
+    QSpinBox *m_keepHourly;
+    QSpinBox *m_keepDaily;
+    QSpinBox *m_keepWeekly;
+    QSpinBox *m_keepMonthly;
+    QSpinBox *m_keepYearly;
+    QLineEdit *m_keepWithin;
+    QComboBox *m_archiveTo;
     QLabel *m_error;
     QPushButton *m_test;
     QLabel *m_testResult;

@@ -10,6 +10,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -278,12 +279,14 @@ void S3Call::onReplyFinished() {
     }
     if (xmlError.code == QLatin1String("InvalidObjectState")) {
         // GLACIER and DEEP_ARCHIVE objects can't be read until a restore request has made a temporary copy.
+        const QString cls =
+            xmlError.storageClass.isEmpty() ? QStringLiteral("GLACIER or DEEP_ARCHIVE") : xmlError.storageClass;
         fail(ExitCode::Transfer,
-             QStringLiteral("S3 %1 %2: the object is in an archive storage class (GLACIER or DEEP_ARCHIVE) and cannot "
-                            "be read until it is restored — request a restore (aws s3api restore-object --bucket B "
-                            "--key KEY --restore-request Days=7), wait for it to finish (minutes to 48 hours), then "
-                            "try again")
-                 .arg(m_spec.what, target()));
+             QStringLiteral("S3 %1 %2: stored in %3: request a restore first — an object in an archive storage "
+                            "class (GLACIER or DEEP_ARCHIVE) cannot be read until it is restored (aws s3api "
+                            "restore-object --bucket B --key KEY --restore-request Days=7); wait for the restore to "
+                            "finish (minutes to 48 hours), then try again")
+                 .arg(m_spec.what, target(), cls));
         return;
     }
     if (m_status == 412 && std::any_of(m_spec.headers.cbegin(), m_spec.headers.cend(), [](const auto &h) {
@@ -437,6 +440,12 @@ void S3Call::cancel() {
         m_reply->abort(); // onReplyFinished reports the cancel
     else
         fail(ExitCode::Cancelled, QStringLiteral("S3 %1 %2 cancelled").arg(m_spec.what, target()));
+}
+
+QString S3Call::archivedStorageClass(const QString &errorMessage) {
+    static const QRegularExpression re(QStringLiteral("stored in ([A-Z_]+(?: or [A-Z_]+)?): request a restore first"));
+    const QRegularExpressionMatch m = re.match(errorMessage);
+    return m.hasMatch() ? m.captured(1) : QString();
 }
 
 } // namespace lifeboat

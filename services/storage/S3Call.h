@@ -42,6 +42,10 @@ public:
 
     ~S3Call() override; // deleting an unfinished call aborts its request
 
+    // The storage class named by the error of a GET refused because the object is archived (InvalidObjectState:
+    // "… stored in GLACIER: request a restore first …"), else empty. For callers that show it their own way.
+    static QString archivedStorageClass(const QString &errorMessage);
+
     Kind kind() const { return m_kind; }
     bool isFinished() const { return m_finished; }
     const Error &error() const { return m_error; }

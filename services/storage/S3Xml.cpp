@@ -152,6 +152,8 @@ S3Xml::ErrorInfo S3Xml::parseError(const QByteArray &xml) {
             e.code = r.readElementText();
         else if (inError && r.name() == QLatin1String("Message"))
             e.message = r.readElementText();
+        else if (inError && r.name() == QLatin1String("StorageClass"))
+            e.storageClass = r.readElementText();
     }
     return e;
 }

@@ -13,6 +13,7 @@ public:
     struct ErrorInfo {
         QString code; // "NoSuchKey", "SignatureDoesNotMatch", ...
         QString message;
+        QString storageClass; // InvalidObjectState: the class the object is stored in (GLACIER, DEEP_ARCHIVE)
         bool isError() const { return !code.isEmpty(); }
     };
 
