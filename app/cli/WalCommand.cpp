@@ -8,6 +8,10 @@
 #include "crypto/AgeRecipient.h"
 #include "wal/WalArchiver.h"
 #include "wal/WalFetcher.h"
+#include "wal/WalName.h"
+#include "wal/WalWindow.h"
+
+#include "pg/PgSession.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -69,7 +73,9 @@ int WalCommand::run(CliContext &ctx, const QStringList &args) {
         return push(ctx, args.mid(1));
     if (sub == QLatin1String("fetch"))
         return fetch(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("usage: lifeboatctl wal push|fetch … (see `lifeboatctl wal push --help`)"));
+    if (sub == QLatin1String("status"))
+        return status(ctx, args.mid(1));
+    return ctx.usage(QStringLiteral("usage: lifeboatctl wal push|fetch|status … (see `lifeboatctl wal push --help`)"));
 }
 
 int WalCommand::push(CliContext &ctx, const QStringList &args) {
@@ -178,6 +184,190 @@ int WalCommand::fetch(CliContext &ctx, const QStringList &args) {
                                   {QStringLiteral("partial"), o.partial},
                                   {QStringLiteral("bytes"), o.bytes},
                                   {QStringLiteral("catalog"), o.fromCatalog}});
+    }
+    return 0;
+}
+
+namespace {
+
+QString isoOrEmpty(const QDateTime &t) {
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QJsonObject timelineJson(const WalWindow::Timeline &t) {
+    return QJsonObject{{QStringLiteral("timeline"), static_cast<qint64>(t.timeline)},
+                       {QStringLiteral("first"), t.first},
+                       {QStringLiteral("last"), t.last},
+                       {QStringLiteral("segments"), t.segments},
+                       {QStringLiteral("endLsn"), t.endLsn},
+                       {QStringLiteral("missing"), QJsonArray::fromStringList(t.missing)},
+                       {QStringLiteral("missingCount"), t.missingCount},
+                       {QStringLiteral("partial"), t.partial},
+                       {QStringLiteral("partialStored"), isoOrEmpty(t.partialStored)},
+                       {QStringLiteral("history"), t.history},
+                       {QStringLiteral("newestStored"), isoOrEmpty(t.newestStored)}};
+}
+
+// What the server says about its WAL, its archiver and its replication slots; {"reachable": false, "error": …}
+// when it can't be asked (status still reports the archive).
+QJsonObject serverJson(CliContext &ctx, const Profile &profile, const ArgParser &p, const WalWindow::Report &report) {
+    Error err;
+    const Conninfo ci = Conninfo::parse(profile.conninfo, &err);
+    if (!ci.isValid())
+        return {{QStringLiteral("reachable"), false}, {QStringLiteral("error"), err.message}};
+    CliSecrets secrets(ctx);
+    const QString password = secrets.profilePassword(profile.name, p.isSet(QStringLiteral("password-stdin")),
+                                                     p.value(QStringLiteral("secret-env")));
+    PgSession s;
+    if (!s.connect(ci, password, 5))
+        return {{QStringLiteral("reachable"), false}, {QStringLiteral("error"), s.error().message}};
+    QJsonObject o{{QStringLiteral("reachable"), true}};
+    PgSession::Rows rows;
+    if (s.exec(QStringLiteral("SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN NULL ELSE "
+                              "pg_current_wal_lsn()::text END, CASE WHEN pg_is_in_recovery() THEN NULL ELSE "
+                              "pg_walfile_name(pg_current_wal_lsn()) END, (SELECT timeline_id FROM "
+                              "pg_control_checkpoint()), current_setting('wal_level'), "
+                              "current_setting('archive_mode')"),
+               {}, &rows) &&
+        !rows.isEmpty()) {
+        const QStringList r = rows.first();
+        o.insert(QStringLiteral("inRecovery"), r.value(0) == QLatin1String("t"));
+        o.insert(QStringLiteral("currentLsn"), r.value(1));
+        o.insert(QStringLiteral("currentSegment"), r.value(2));
+        o.insert(QStringLiteral("timeline"), r.value(3).toLongLong());
+        o.insert(QStringLiteral("walLevel"), r.value(4));
+        o.insert(QStringLiteral("archiveMode"), r.value(5));
+        // Segments the server finished that no storage holds yet (the one being filled is not counted).
+        const QString current = r.value(2);
+        if (!current.isEmpty()) {
+            const quint32 tli = current.left(8).toUInt(nullptr, 16);
+            QString last;
+            for (const auto &t : report.timelines)
+                if (t.timeline == tli)
+                    last = t.last;
+            if (!last.isEmpty()) {
+                const qint64 behind = static_cast<qint64>(WalName::segmentNumber(current, report.segmentSize)) -
+                                      static_cast<qint64>(WalName::segmentNumber(last, report.segmentSize)) - 1;
+                o.insert(QStringLiteral("segmentsNotArchived"), std::max<qint64>(0, behind));
+            }
+        }
+    }
+    rows.clear();
+    if (s.exec(QStringLiteral("SELECT archived_count, last_archived_wal, last_archived_time, failed_count, "
+                              "last_failed_wal, last_failed_time FROM pg_stat_archiver"),
+               {}, &rows) &&
+        !rows.isEmpty()) {
+        const QStringList r = rows.first();
+        o.insert(QStringLiteral("archiver"), QJsonObject{{QStringLiteral("archivedCount"), r.value(0).toLongLong()},
+                                                         {QStringLiteral("lastArchived"), r.value(1)},
+                                                         {QStringLiteral("lastArchivedTime"), r.value(2)},
+                                                         {QStringLiteral("failedCount"), r.value(3).toLongLong()},
+                                                         {QStringLiteral("lastFailed"), r.value(4)},
+                                                         {QStringLiteral("lastFailedTime"), r.value(5)}});
+    }
+    rows.clear();
+    QJsonArray slotList;
+    if (s.exec(QStringLiteral("SELECT slot_name, slot_type, active, restart_lsn::text, wal_status, CASE WHEN "
+                              "pg_is_in_recovery() OR restart_lsn IS NULL THEN NULL ELSE "
+                              "pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint END FROM "
+                              "pg_replication_slots ORDER BY slot_name"),
+               {}, &rows)) {
+        for (const QStringList &r : std::as_const(rows))
+            slotList.append(QJsonObject{{QStringLiteral("name"), r.value(0)},
+                                        {QStringLiteral("type"), r.value(1)},
+                                        {QStringLiteral("active"), r.value(2) == QLatin1String("t")},
+                                        {QStringLiteral("restartLsn"), r.value(3)},
+                                        {QStringLiteral("walStatus"), r.value(4)},
+                                        {QStringLiteral("retainedBytes"), r.value(5).toLongLong()}});
+    }
+    o.insert(QStringLiteral("slots"), slotList);
+    return o;
+}
+
+} // namespace
+
+int WalCommand::status(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("wal status"),
+                QStringLiteral("PROFILE [--no-server] [--password-stdin | --secret-env VAR]\n\n"
+                               "What the archive holds for PROFILE (from the catalog): per timeline the stored range,\n"
+                               "missing segments by name, the partial segment being filled, the newest WAL stored and\n"
+                               "the capture lag; and, when the server answers, its current WAL position, archiver\n"
+                               "and replication slots (with the WAL each retains)."));
+    p.flag(QStringLiteral("no-server"), QStringLiteral("Do not ask the profile's server."));
+    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the server's password from stdin."));
+    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the server's password from this environment variable."),
+             QStringLiteral("VAR"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    int rc = 0;
+    const auto profile = profileOrFail(ctx, p.positional().at(0), &rc);
+    if (!profile)
+        return rc;
+    WalFileFilter filter;
+    filter.profile = profile->name;
+    const WalWindow::Report report = WalWindow::compute(profile->name, ctx.catalog()->walFiles(filter));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 lag = report.newestStored.isValid() ? report.newestStored.secsTo(now) : -1;
+    QJsonArray timelines;
+    for (const auto &t : report.timelines)
+        timelines.append(timelineJson(t));
+    QJsonObject o{{QStringLiteral("profile"), profile->name},
+                  {QStringLiteral("segmentSize"), report.segmentSize},
+                  {QStringLiteral("timelines"), timelines},
+                  {QStringLiteral("newestStored"), isoOrEmpty(report.newestStored)},
+                  {QStringLiteral("lagSeconds"), lag}};
+    if (!p.isSet(QStringLiteral("no-server")))
+        o.insert(QStringLiteral("server"), serverJson(ctx, *profile, p, report));
+    if (ctx.json()) {
+        ctx.printJson(o);
+        return 0;
+    }
+    QTextStream &out = ctx.out();
+    out << "WAL archive of profile " << profile->name << ":\n";
+    if (report.timelines.isEmpty())
+        out << "  nothing archived yet (archive_command = 'lifeboatctl wal push " << profile->name
+            << " %p', or `lifeboatctl wal receive " << profile->name << "`)\n";
+    for (const auto &t : report.timelines) {
+        out << "  timeline " << t.timeline << ": ";
+        if (t.segments == 0)
+            out << "no complete segment";
+        else
+            out << t.first << " .. " << t.last << " (" << t.segments << " segments, up to " << t.endLsn << ")";
+        if (!t.history && t.timeline > 1)
+            out << ", history file missing";
+        out << '\n';
+        if (!t.partial.isEmpty())
+            out << "    partial " << t.partial << " stored " << isoOrEmpty(t.partialStored) << '\n';
+        if (t.missingCount > 0)
+            out << "    GAP: " << t.missingCount << " segment(s) missing: " << t.missing.join(QStringLiteral(", "))
+                << (t.missingCount > t.missing.size() ? QStringLiteral(", ...") : QString()) << '\n';
+    }
+    if (report.newestStored.isValid())
+        out << "  newest WAL stored " << isoOrEmpty(report.newestStored) << " (" << lag << " s ago)\n";
+    const QJsonObject server = o.value(QStringLiteral("server")).toObject();
+    if (!server.isEmpty()) {
+        if (!server.value(QStringLiteral("reachable")).toBool()) {
+            out << "  server: not reachable (" << server.value(QStringLiteral("error")).toString() << ")\n";
+        } else {
+            out << "  server: timeline " << server.value(QStringLiteral("timeline")).toInteger() << ", at "
+                << server.value(QStringLiteral("currentLsn")).toString() << " in "
+                << server.value(QStringLiteral("currentSegment")).toString();
+            if (server.contains(QStringLiteral("segmentsNotArchived")))
+                out << ", " << server.value(QStringLiteral("segmentsNotArchived")).toInteger()
+                    << " finished segment(s) not archived yet";
+            out << '\n';
+            const QJsonObject a = server.value(QStringLiteral("archiver")).toObject();
+            if (server.value(QStringLiteral("archiveMode")).toString() != QLatin1String("off"))
+                out << "    archiver: last " << a.value(QStringLiteral("lastArchived")).toString() << ", "
+                    << a.value(QStringLiteral("failedCount")).toInteger() << " failure(s)\n";
+            for (const QJsonValue &v : server.value(QStringLiteral("slots")).toArray()) {
+                const QJsonObject sl = v.toObject();
+                out << "    slot " << sl.value(QStringLiteral("name")).toString() << ": "
+                    << (sl.value(QStringLiteral("active")).toBool() ? "active" : "inactive") << ", retains "
+                    << sl.value(QStringLiteral("retainedBytes")).toInteger() << " bytes of WAL ("
+                    << sl.value(QStringLiteral("walStatus")).toString() << ")\n";
+            }
+        }
     }
     return 0;
 }

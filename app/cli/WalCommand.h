@@ -12,4 +12,5 @@ public:
 private:
     static int push(CliContext &ctx, const QStringList &args);
     static int fetch(CliContext &ctx, const QStringList &args);
+    static int status(CliContext &ctx, const QStringList &args);
 };

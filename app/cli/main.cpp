@@ -66,7 +66,7 @@ Commands:
   files add|list|remove|backup|restore|verify
                                    directory sources: tar + gzip/zstd backups, safe restore into a directory
   redis add|list|remove|backup     Redis sources: BGSAVE, then the RDB snapshot over the replication protocol
-  wal push|fetch                   continuous WAL archiving: archive_command and restore_command for PITR
+  wal push|fetch|status            continuous WAL archiving: archive_command, restore_command, the archive's window
 
 Global options:
   --home DIR    settings and catalog directory (default: $LIFEBOAT_HOME or the platform's app-data directory)

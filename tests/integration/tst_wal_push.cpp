@@ -380,6 +380,42 @@ private slots:
             QCOMPARE(rows(QStringLiteral("name = '%1' AND kind = 'segment' AND profile = 'main'").arg(segment)).size(),
                      2);
     }
+
+    void statusShowsRangeAndGaps() {
+        // Segments 1.. were archived by the server, F0 pushed by hand: everything between is a named gap.
+        const QString lastArchived = m_cluster->sql(QStringLiteral("SELECT last_archived_wal FROM pg_stat_archiver"));
+        auto r =
+            ctl({QStringLiteral("--json"), QStringLiteral("wal"), QStringLiteral("status"), QStringLiteral("main")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("segmentSize")).toInteger(), 16 * 1024 * 1024);
+        const QJsonArray timelines = o.value(QStringLiteral("timelines")).toArray();
+        QCOMPARE(timelines.size(), 1);
+        const QJsonObject t = timelines.first().toObject();
+        QCOMPARE(t.value(QStringLiteral("first")).toString(), m_segment);
+        QCOMPARE(t.value(QStringLiteral("last")).toString(), QStringLiteral("0000000100000000000000F0"));
+        QCOMPARE(t.value(QStringLiteral("endLsn")).toString(), QStringLiteral("0/F1000000"));
+        const int lastNumber = lastArchived.right(2).toInt(nullptr, 16);
+        QCOMPARE(t.value(QStringLiteral("missingCount")).toInt(), 0xF0 - lastNumber - 1);
+        const QJsonArray missing = t.value(QStringLiteral("missing")).toArray();
+        QCOMPARE(missing.first().toString(),
+                 QStringLiteral("0000000100000000000000%1").arg(lastNumber + 1, 2, 16, QLatin1Char('0')).toUpper());
+        QCOMPARE(missing.size(), std::min(100, 0xF0 - lastNumber - 1)); // named up to 100, all counted
+        const qint64 lag = o.value(QStringLiteral("lagSeconds")).toInteger();
+        QVERIFY2(lag >= 0 && lag < 300, qPrintable(QString::number(lag)));
+        const QJsonObject server = o.value(QStringLiteral("server")).toObject();
+        QVERIFY2(server.value(QStringLiteral("reachable")).toBool(), r.out.constData());
+        QCOMPARE(server.value(QStringLiteral("archiveMode")).toString(), QStringLiteral("on"));
+        QCOMPARE(server.value(QStringLiteral("archiver")).toObject().value(QStringLiteral("failedCount")).toInteger(),
+                 0);
+        QCOMPARE(server.value(QStringLiteral("currentSegment")).toString(),
+                 m_cluster->sql(QStringLiteral("SELECT pg_walfile_name(pg_current_wal_lsn())")));
+        // The human form names the gap.
+        r = ctl(
+            {QStringLiteral("wal"), QStringLiteral("status"), QStringLiteral("main"), QStringLiteral("--no-server")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("GAP: ") && r.out.contains(missing.first().toString().toLatin1()), r.out.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TstWalPush)
