@@ -175,6 +175,8 @@ void ScheduleDialog::fillStorages() {
 }
 
 void ScheduleDialog::updateCronInfo() {
+    // A refusal of Save is about what was typed then: an edit of the expression or zone makes it stale.
+    m_error->hide();
     const CronExpression cron = CronExpression::parse(m_cron->text().simplified());
     if (!cron.isValid()) {
         m_cronInfo->setStyleSheet(QStringLiteral("color: #c62828;"));

@@ -4,8 +4,10 @@
 #include "GuiTyping.h"
 #include "TestEnv.h"
 
+#include "catalog/ScheduleRecord.h"
 #include "ui/AppContext.h"
 #include "ui/ProfileDialog.h"
+#include "ui/ScheduleDialog.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -46,6 +48,36 @@ private slots:
         QVERIFY(tested.wait(20000));
         QVERIFY2(tested.first().first().toBool(), qPrintable(d.testResult()->text()));
         QVERIFY2(d.errorLabel()->text().isEmpty(), qPrintable(d.errorLabel()->text()));
+    }
+
+    void scheduleCronErrorGoesOnceTheCronIsFixed() {
+        QTemporaryDir home;
+        AppContext ctx(home.path());
+        QString err;
+        QVERIFY2(ctx.open(&err), qPrintable(err));
+        QVERIFY2(ctx.updateConfig(
+                     [](ConfigStore &c) {
+                         Profile shop;
+                         shop.name = QStringLiteral("shop");
+                         shop.conninfo = QStringLiteral("host=127.0.0.1 dbname=shop");
+                         c.upsertProfile(shop);
+                     },
+                     &err),
+                 qPrintable(err));
+        ScheduleDialog d(&ctx, ScheduleRecord{}, {});
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        d.activateWindow();
+        QVERIFY(GuiTyping::replaceText(d.nameField(), QStringLiteral("nightly")));
+        QVERIFY(GuiTyping::replaceText(d.cronField(), QStringLiteral("0 1 * * SUNX")));
+        d.accept();
+        QVERIFY(d.isVisible());
+        QVERIFY2(d.errorLabel()->isVisible() && d.errorLabel()->text().contains(QStringLiteral("SUNX")),
+                 qPrintable(d.errorLabel()->text()));
+        // Fixing the expression takes the refusal away: it no longer holds.
+        QVERIFY(GuiTyping::replaceText(d.cronField(), QStringLiteral("0 1 * * SUN")));
+        QCOMPARE(d.cronField()->text(), QStringLiteral("0 1 * * SUN"));
+        QVERIFY2(!d.errorLabel()->isVisible(), qPrintable(d.errorLabel()->text()));
     }
 };
 
