@@ -3,7 +3,8 @@
 // copies kept only by the monthly rule to the S3 fixture (SigV4 verified) by verified copy and removes the local
 // ones. The dry run lists the moves with their reasons and changes nothing; an archive storage whose bucket does not
 // exist fails the move with exit 2 and leaves every original, file and catalog row; afterwards files, S3 objects,
-// manifests and catalog rows agree, and downloading an archived backup reads the S3 copy.
+// manifests and catalog rows agree, and downloading an archived backup reads the S3 copy. Last, the same copies
+// move on from S3 to a second local storage.
 #include "TestEnv.h"
 
 #include "catalog/SqlCatalog.h"
@@ -288,6 +289,28 @@ private slots:
         QCOMPARE(QString::fromLatin1(Sha256::hex(got)), rec->sha256);
         QCOMPARE(dl.value(QStringLiteral("copy")).toObject().value(QStringLiteral("storage")).toString(),
                  QStringLiteral("bucket"));
+
+        // And from S3 to a local storage: the bucket's archival copies move to "vault" (read back and hashed).
+        r = ctl({QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("vault"), QStringLiteral("--local"),
+                 m_home + QStringLiteral("/vault")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = ctl(pruneArgs(QStringLiteral("vault")));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(s3Objects().isEmpty());
+        for (qint64 id : archived) {
+            const auto rec = cat.get(id);
+            QVERIFY(rec);
+            QCOMPARE(rec->locations.size(), 1);
+            const BackupLocation vault = rec->locations.first();
+            QCOMPARE(vault.storage, QStringLiteral("vault"));
+            QVERIFY2(vault.path.startsWith(m_home + QStringLiteral("/vault/")), qPrintable(vault.path));
+            QCOMPARE(QString::fromLatin1(Sha256::hex(readFile(vault.path))), rec->sha256);
+            QCOMPARE(readFile(vault.manifestPath), manifests.value(id));
+            QCOMPARE(rec->removedCopies.size(), 2);
+            QCOMPARE(rec->removedCopies.last().location.storage, QStringLiteral("bucket"));
+            QVERIFY2(rec->removedCopies.last().reason.startsWith(QLatin1String("archived to vault")),
+                     qPrintable(rec->removedCopies.last().reason));
+        }
     }
 };
 
