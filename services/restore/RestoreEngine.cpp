@@ -20,6 +20,7 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScopeGuard>
 
 namespace lifeboat {
 
@@ -566,7 +567,12 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
         child.setStdoutHandler([&](const QString &) {
             parser.bump(); // psql echoes one command tag per statement
         });
-        ProgressStage counted(&child, [&](qint64 bytes) { emitProgress(bytes); });
+        // Progress follows the stored bytes read against the stored size: the stream pg_restore or psql gets is
+        // larger than the copy when it was compressed (NAME.dump.zst), so counting it would pass 100 %.
+        ProgressStage counted(&child, {});
+        m_source.setStoredProgress(
+            [&](qint64 stored) { emitProgress(p.bytesTotal > 0 ? qMin(stored, p.bytesTotal) : stored); });
+        const auto stopProgress = qScopeGuard([this] { m_source.setStoredProgress({}); });
         // No meta-command of the script reaches psql (PsqlScriptFilter), and psql itself runs restricted under a
         // key the script cannot know, so a command the filter missed would be refused by psql too.
         PsqlScriptFilter filter(&counted, o.targetDb);

@@ -4,6 +4,7 @@
 #include "jobs/ArtifactReader.h"
 #include "pipeline/AtomicFileSink.h"
 #include "pipeline/HashStage.h"
+#include "pipeline/ProgressStage.h"
 #include "pipeline/UnzstdStage.h"
 
 #include <QDir>
@@ -266,7 +267,10 @@ bool RestoreSource::streamStored(ByteSink *sink, Error *error) {
         *error = {ExitCode::Usage, QStringLiteral("%1 has not been fetched yet").arg(displayName())};
         return false;
     }
-    return ArtifactReader::streamFile(m_path, sink, 0, m_cancel, error);
+    if (!m_storedProgress)
+        return ArtifactReader::streamFile(m_path, sink, 0, m_cancel, error);
+    ProgressStage counted(sink, m_storedProgress);
+    return ArtifactReader::streamFile(m_path, &counted, 0, m_cancel, error);
 }
 
 bool RestoreSource::verifyIntegrity(Error *error, bool *skipped, QString *actual) {

@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -44,6 +45,9 @@ public:
     // zstd magic is decompressed on the way), and localPlainPath() is empty for such a file, so a tool that must
     // seek gets it decompressed once into scratch by materialize(). Off for readers that decompress themselves.
     void setUnwrapZstd(bool on) { m_unwrapZstd = on; }
+    // Called with the running total of stored bytes read (compressed and/or encrypted, as they lie in the copy) by
+    // every stream until reset: progress against size() that can never pass it, whatever the stream expands to.
+    void setStoredProgress(std::function<void(qint64)> fn) { m_storedProgress = std::move(fn); }
     // The stored plaintext is a zstd stream (checked on the file: unencrypted only; false otherwise).
     bool storedIsZstd() const;
 
@@ -100,6 +104,7 @@ private:
     const std::atomic_bool *m_cancel = nullptr;
     ArtifactReader::SecretLookup m_secretFor;
     bool m_unwrapZstd = false;
+    std::function<void(qint64)> m_storedProgress;
 };
 
 } // namespace lifeboat
