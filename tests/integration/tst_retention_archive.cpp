@@ -2,11 +2,12 @@
 // `run-due --as-of` over four simulated months (real pg_dump backups), then `prune --archive-to bucket` moves the
 // copies kept only by the monthly rule to the S3 fixture (SigV4 verified) by verified copy and removes the local
 // ones. The dry run lists the moves with their reasons and changes nothing; an archive storage whose bucket does not
-// exist fails the move with exit 2 and leaves every original, file and catalog row; afterwards files, S3 objects,
-// manifests and catalog rows agree, and downloading an archived backup reads the S3 copy. Last, the same copies
-// move on from S3 to a second local storage.
+// exist fails the move with exit 2 and leaves every original, file and catalog row, as does a running restore's
+// lease for the backup it reads; afterwards files, S3 objects, manifests and catalog rows agree, and downloading an
+// archived backup reads the S3 copy. Last, the same copies move on from S3 to a second local storage.
 #include "TestEnv.h"
 
+#include "catalog/LeaseGuard.h"
 #include "catalog/SqlCatalog.h"
 #include "pipeline/Sha256.h"
 
@@ -237,7 +238,26 @@ private slots:
         QVERIFY2(r.out.contains("ARCHIVE MOVE FAILED"), r.out.constData());
         unchanged();
 
-        // The real move.
+        // A move holds the backup's lease like prune: while a restore of the oldest one runs (a lease of this
+        // live process), that one is not moved and prune exits 2; the others move.
+        {
+            LeaseGuard restoring;
+            QVERIFY(!LeaseGuard::acquire(&cat, archived.first(), QStringLiteral("restore"), &restoring));
+            r = ctl(pruneArgs(QStringLiteral("bucket")));
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(
+                r.err.contains(
+                    QStringLiteral("#%1: archive move to bucket: backup #%1 is in use").arg(archived.first()).toUtf8()),
+                r.err.constData());
+            const auto held = cat.get(archived.first());
+            QVERIFY(held);
+            QCOMPARE(held->locations.size(), 1);
+            QCOMPARE(held->locations.first().storage, QStringLiteral("disk"));
+            QVERIFY(QFile::exists(held->locations.first().path));
+            QCOMPARE(s3Objects().size(), 2 * (archived.size() - 1));
+        }
+
+        // The lease is gone: the real move (the rest of it).
         r = ctl(pruneArgs(QStringLiteral("bucket")));
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QHash<QString, QByteArray> objects = s3Objects();
