@@ -22,6 +22,7 @@ public:
     // file in the home unless --catalog URI or the catalogUri setting names another (see openCatalog).
     bool open();
     void setCatalogUri(const QString &uri) { m_catalogUri = uri; }
+    QString catalogUri() const { return m_catalogUri; } // as given (--catalog), empty otherwise
     // "postgresql://…" / "postgres://…" or a libpq conninfo ("host=… dbname=…"): the shared QPSQL catalog;
     // "sqlite:PATH" or a plain path: an SQLite file. Empty: the home's catalog.sqlite.
     static std::shared_ptr<lifeboat::SqlCatalog> catalogFor(const QString &uri, const QString &home);

@@ -1,4 +1,5 @@
 #include "BackupCommand.h"
+#include "BaseBackupCommand.h"
 #include "CatalogCommand.h"
 #include "CheckCommand.h"
 #include "CliContext.h"
@@ -11,6 +12,7 @@
 #include "MirrorCommand.h"
 #include "NotifyCommand.h"
 #include "ProfileCommand.h"
+#include "RecoverCommand.h"
 #include "PruneCommand.h"
 #include "RedisCommand.h"
 #include "RestoreCommand.h"
@@ -41,12 +43,15 @@ Commands:
   profile add|list|test|remove     database server profiles
   storage add|set|list|remove      backup destinations (local directory, S3), their own retention
   backup PROFILE                   back up a database now
+  basebackup PROFILE               a physical base backup of the whole cluster (point-in-time recovery)
   list                             backups in the catalog (filters: --profile --status --type --since --until)
   show ID                          one backup in full
   download ID --to DIR             copy a backup out, checksum verified
   delete ID [--force]              delete a backup's files and mark it DELETED
   restore ID|FILE --target PROFILE|URI --target-db NAME [--create] [--clean] [--dry-run] [--confirm NAME] ...
                                    restore a backup, after safety checks (see `restore --help`)
+  recover PROFILE --to TIME|latest --data-dir DIR --port N [--start] [--dry-run]
+                                   point-in-time recovery from a base backup and the archived WAL
   verify ID|FILE [--report PATH.json|PATH.html] [--identity FILE]
                                    restore into a temporary database and check it; exit 4 on any failed check
   keygen [--out FILE]              create an age identity for encrypted backups
@@ -132,11 +137,13 @@ int main(int argc, char **argv) {
         {QStringLiteral("profile"), &ProfileCommand::run},
         {QStringLiteral("storage"), &StorageCommand::run},
         {QStringLiteral("backup"), &BackupCommand::run},
+        {QStringLiteral("basebackup"), &BaseBackupCommand::run},
         {QStringLiteral("list"), &ListCommand::list},
         {QStringLiteral("show"), &ListCommand::show},
         {QStringLiteral("download"), &TransferCommand::download},
         {QStringLiteral("delete"), &TransferCommand::remove},
         {QStringLiteral("restore"), &RestoreCommand::run},
+        {QStringLiteral("recover"), &RecoverCommand::run},
         {QStringLiteral("verify"), &VerifyCommand::run},
         {QStringLiteral("keygen"), &KeygenCommand::run},
         {QStringLiteral("keys"), &KeysCommand::run},

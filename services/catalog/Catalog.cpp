@@ -80,6 +80,14 @@ bool Catalog::addSigningKey(const SigningKeyRecord &, QString *error) {
         *error = QStringLiteral("this catalog does not keep signing keys");
     return false;
 }
+bool Catalog::saveBaseBackup(const BaseBackupInfo &, QString *error) {
+    if (error)
+        *error = QStringLiteral("this catalog does not keep base backup ranges");
+    return false;
+}
+std::optional<BaseBackupInfo> Catalog::baseBackup(qint64) {
+    return std::nullopt;
+}
 QList<SigningKeyRecord> Catalog::signingKeys() {
     return {};
 }

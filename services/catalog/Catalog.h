@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/BackupLease.h"
+#include "catalog/BaseBackupInfo.h"
 #include "catalog/BackupRecord.h"
 #include "catalog/ScheduleRecord.h"
 #include "catalog/SigningKeyRecord.h"
@@ -96,6 +97,10 @@ public:
     // key succeeds without a change; the same id with another public key is refused.
     virtual bool addSigningKey(const SigningKeyRecord &key, QString *error);
     virtual QList<SigningKeyRecord> signingKeys();
+
+    // Base backups' WAL ranges (schema 11), one per record of kind "base"; saving again replaces it.
+    virtual bool saveBaseBackup(const BaseBackupInfo &info, QString *error);
+    virtual std::optional<BaseBackupInfo> baseBackup(qint64 backupId);
 
     // Archived WAL (schema 10, see WalFileRecord). putWalFile inserts, or replaces the row with the same profile,
     // name, kind and storage. walFiles: ordered by timeline, name (LSN order), kind, storage.

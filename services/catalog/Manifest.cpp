@@ -52,6 +52,8 @@ QByteArray Manifest::toJson() const {
         o[QStringLiteral("fileCount")] = fileCount;
         o[QStringLiteral("totalBytes")] = totalBytes;
     }
+    if (!baseBackup.isEmpty())
+        o[QStringLiteral("baseBackup")] = baseBackup;
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
@@ -102,6 +104,7 @@ Manifest Manifest::fromJson(const QByteArray &json, QString *error) {
     }
     m.fileCount = o.value(QStringLiteral("fileCount")).toInteger(-1);
     m.totalBytes = o.value(QStringLiteral("totalBytes")).toInteger();
+    m.baseBackup = o.value(QStringLiteral("baseBackup")).toObject();
     if (m.artifact.isEmpty() || m.sha256.size() != 64) {
         if (error)
             *error = QStringLiteral("manifest lacks the artifact name or its SHA-256");

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -48,6 +49,8 @@ struct Manifest {
     // File backups: regular files and their content bytes (-1: not a file backup, omitted from the JSON).
     qint64 fileCount = -1;
     qint64 totalBytes = 0;
+    // Base backups (kind "base"): the WAL range, BaseBackupInfo::toJson; omitted from the JSON when empty.
+    QJsonObject baseBackup;
 
     QByteArray toJson() const;
     static Manifest fromJson(const QByteArray &json, QString *error);

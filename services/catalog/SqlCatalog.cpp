@@ -100,6 +100,11 @@ QStringList migrations(bool postgres) {
                        ";CREATE UNIQUE INDEX wal_files_key ON wal_files(profile, name, kind, storage)"
                        ";CREATE INDEX wal_files_timeline ON wal_files(profile, timeline, name)")
             .arg(idType),
+        // 11: base backups' WAL ranges (BaseBackupInfo): where replay starts and where the backup is consistent
+        QStringLiteral("CREATE TABLE base_backups (backup_id BIGINT PRIMARY KEY REFERENCES backups(id) ON DELETE"
+                       " CASCADE, timeline INTEGER NOT NULL, start_lsn TEXT NOT NULL, stop_lsn TEXT NOT NULL,"
+                       " start_pos BIGINT NOT NULL, stop_pos BIGINT NOT NULL, start_wal TEXT, start_time TEXT,"
+                       " stop_time TEXT, system_identifier TEXT, pg_major INTEGER)"),
     };
 }
 

@@ -56,6 +56,9 @@ public:
     // Signing keys: SqlCatalogKeys.cpp
     bool addSigningKey(const SigningKeyRecord &key, QString *error) override;
     QList<SigningKeyRecord> signingKeys() override;
+    // Base backups' WAL ranges: SqlCatalogBaseBackups.cpp
+    bool saveBaseBackup(const BaseBackupInfo &info, QString *error) override;
+    std::optional<BaseBackupInfo> baseBackup(qint64 backupId) override;
     // Archived WAL: SqlCatalogWal.cpp
     bool putWalFile(const WalFileRecord &file, QString *error) override;
     QList<WalFileRecord> walFiles(const WalFileFilter &filter) override;
