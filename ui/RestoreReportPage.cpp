@@ -104,6 +104,7 @@ void RestoreReportPage::initializePage() {
     req.restoreOk = m_wizard->runOk();
     req.restoreError = m_wizard->runError();
     req.restoreStarted = m_wizard->runStarted();
+    req.restoreFinished = m_wizard->runFinished();
     m_wizard->withSecrets([this, gen, req](const RestoreWizard::Secrets &s) mutable {
         req.password = s.targetPassword;
         runAsync(

@@ -89,6 +89,7 @@ bool RestoreWizard::focusNextPrevChild(bool next) {
 
 void RestoreWizard::setRunOutcome(bool ok, const QString &error, const QJsonObject &details) {
     m_runOk = ok;
+    m_runFinished = QDateTime::currentDateTimeUtc();
     m_runError = error;
     m_runDetails = details;
 }

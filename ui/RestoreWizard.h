@@ -75,6 +75,7 @@ public:
     void setRunOutcome(bool ok, const QString &error, const QJsonObject &details);
     // When the run page started the restore: the report's duration counts from here.
     QDateTime runStarted() const { return m_runStarted; }
+    QDateTime runFinished() const { return m_runFinished; } // set with the outcome
     void setRunStarted(const QDateTime &t) { m_runStarted = t; }
 
     RestoreChoosePage *choosePage() const { return m_choose; }
@@ -104,6 +105,7 @@ private:
     bool m_runOk = false;
     QString m_runError;
     QDateTime m_runStarted;
+    QDateTime m_runFinished;
 
     RestoreChoosePage *m_choose;
     RestoreInspectPage *m_inspect;

@@ -47,4 +47,10 @@ QDateTime ArtifactName::timestampOf(const QString &artifact) {
     return t;
 }
 
+QString ArtifactName::sourceLabel(const QString &spec) {
+    bool id = false;
+    spec.toLongLong(&id);
+    return id ? QStringLiteral("backup #%1").arg(spec) : spec;
+}
+
 } // namespace lifeboat

@@ -18,6 +18,8 @@ public:
     static QString safePart(const QString &part);
     // Parses the timestamp back out of a name made by make(); invalid when the name has another shape.
     static QDateTime timestampOf(const QString &artifact);
+    // How a job names what it reads: "backup #12" for a catalog id, the path or URL as given otherwise.
+    static QString sourceLabel(const QString &spec);
 };
 
 } // namespace lifeboat

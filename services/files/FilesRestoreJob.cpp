@@ -5,6 +5,7 @@
 #include "restore/ManifestSignatureCheck.h"
 #include "restore/RestoreSource.h"
 
+#include "core/ArtifactName.h"
 #include "core/ScratchName.h"
 
 #include <QDir>
@@ -21,8 +22,9 @@ FilesRestoreJob::FilesRestoreJob(Request request, QObject *parent)
 FilesRestoreJob::~FilesRestoreJob() = default;
 
 QString FilesRestoreJob::title() const {
-    return m_req.verifyOnly ? QStringLiteral("Verify of %1").arg(m_req.source)
-                            : QStringLiteral("Restore of %1 into %2").arg(m_req.source, m_req.targetDir);
+    const QString what = ArtifactName::sourceLabel(m_req.source);
+    return m_req.verifyOnly ? QStringLiteral("Verify of %1").arg(what)
+                            : QStringLiteral("Restore of %1 into %2").arg(what, m_req.targetDir);
 }
 
 JobResult FilesRestoreJob::done(const Error &e, qint64 recordId, QJsonObject details) {

@@ -25,6 +25,16 @@
 namespace lifeboat {
 
 namespace {
+qint64 archiveBytes(const QString &path) {
+    const QFileInfo fi(path);
+    if (!fi.isDir())
+        return fi.size();
+    qint64 total = 0;
+    for (const QFileInfo &f : QDir(path).entryInfoList(QDir::Files))
+        total += f.size();
+    return total;
+}
+
 using CheckOutcome = SafetyCheck::Outcome;
 
 SafetyCheck check(const QString &id, const QString &title, CheckOutcome outcome, const QString &detail,
@@ -552,6 +562,8 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
         child.setCancelFlag(m_cancel);
         child.setStderrHandler(onLine);
         ok = child.run(nullptr);
+        if (ok) // pg_restore read the archive by path: what it read is the archive (a file, or a directory's files)
+            out.bytes = archiveBytes(m_path);
         if (child.wasCancelled())
             out.error = {ExitCode::Cancelled, QStringLiteral("cancelled")};
         failure = child.errorText();

@@ -2,6 +2,7 @@
 
 #include "catalog/LeaseGuard.h"
 
+#include "core/ArtifactName.h"
 #include "core/ChildEnvironment.h"
 
 #include "jobs/CancelForwarder.h"
@@ -61,7 +62,7 @@ RestoreJob::RestoreJob(Request request, QObject *parent)
 RestoreJob::~RestoreJob() = default;
 
 QString RestoreJob::title() const {
-    return QStringLiteral("Restore of %1 into %2").arg(m_req.source, m_req.options.targetDb);
+    return QStringLiteral("Restore of %1 into %2").arg(ArtifactName::sourceLabel(m_req.source), m_req.options.targetDb);
 }
 
 QString RestoreJob::refusalMessage(const QList<SafetyCheck> &checks, ExitCode *code) {

@@ -126,7 +126,9 @@ VerifyReport RestoredTargetCheck::run(const Request &req) {
     }
     rows.durationMs = clock.elapsed();
     rep.checks << rows;
-    rep.finished = QDateTime::currentDateTimeUtc();
+    rep.finished = req.restoreStarted.isValid() && req.restoreFinished.isValid()
+                       ? req.restoreFinished.toUTC().addMSecs(rows.durationMs)
+                       : QDateTime::currentDateTimeUtc();
     return rep;
 }
 

@@ -33,7 +33,10 @@ public:
         QJsonObject restoreDetails; // RestoreJob's result details
         bool restoreOk = false;
         QString restoreError;
-        QDateTime restoreStarted; // when the run began, so the report's duration covers the restore
+        // When the run began and ended: the report's duration is the run's plus this check's, not the time the
+        // operator took to open the report.
+        QDateTime restoreStarted;
+        QDateTime restoreFinished;
     };
 
     static VerifyReport run(const Request &request);

@@ -1,6 +1,7 @@
 #include "restore/VerifyJob.h"
 
 #include "catalog/LeaseGuard.h"
+#include "core/ArtifactName.h"
 
 #include "core/ChildEnvironment.h"
 
@@ -32,7 +33,7 @@ VerifyJob::VerifyJob(Request request, QObject *parent)
 VerifyJob::~VerifyJob() = default;
 
 QString VerifyJob::title() const {
-    return QStringLiteral("Verification of %1").arg(m_req.source);
+    return QStringLiteral("Verification of %1").arg(ArtifactName::sourceLabel(m_req.source));
 }
 
 JobResult VerifyJob::finish(const Error &error) {

@@ -320,11 +320,19 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 120000);
         QVERIFY2(wizard()->runOk(), qPrintable(wizard()->runError() + run->logView()->toPlainText()));
         QCOMPARE(m_ctx->jobs()->rowCount(), jobsBefore + 1); // tracked on the Jobs page
+        // Named for people (it read "Restore of 12 into …"), and the bytes pg_restore read are counted ("0 bytes").
+        const QString jobTitle = m_ctx->jobs()->index(jobsBefore, 0).data().toString();
+        QVERIFY2(jobTitle.startsWith(QStringLiteral("Restore of backup #")), qPrintable(jobTitle));
+        const QString runLog = run->logView()->toPlainText();
+        QVERIFY2(runLog.contains(QStringLiteral("restore into \"wiz_restored\" complete")),
+                 qPrintable(runLog.right(300)));
+        QVERIFY2(!runLog.contains(QStringLiteral("item(s), 0 bytes")), qPrintable(runLog.right(300)));
         QCOMPARE(run->progressBar()->value(), run->progressBar()->maximum());
         QVERIFY(run->progressBar()->maximum() > 5);
         QVERIFY(run->stateLabel()->text().contains(QStringLiteral("completed")));
         shot(QStringLiteral("5-run"));
 
+        QTest::qWait(2000); // the operator reads the log before opening the report
         QTest::mouseClick(nextButton(), Qt::LeftButton);
         QCOMPARE(wizard()->currentId(), int(RestoreWizard::ReportId));
         RestoreReportPage *rep = wizard()->reportPage();
@@ -365,6 +373,10 @@ private slots:
         QVERIFY(restoreMs > 0);
         QVERIFY2(rep->report().started.msecsTo(rep->report().finished) >= restoreMs,
                  "the report's duration must cover the restore");
+        // … and not the time the operator took to open the report.
+        QVERIFY2(rep->report().finished <= wizard()->runFinished().addMSecs(1500),
+                 qPrintable(rep->report().finished.toString(Qt::ISODateWithMs) + QStringLiteral(" vs run end ") +
+                            wizard()->runFinished().toString(Qt::ISODateWithMs)));
         // Exports through the FileDialog seam: the operator names the file.
         QSignalSpy exported(rep, &RestoreReportPage::exported);
         const QString out = m_tmp.filePath(QStringLiteral("reports"));
