@@ -81,7 +81,7 @@ RestoreChoosePage::RestoreChoosePage(RestoreWizard *wizard)
     v->addWidget(m_fromFile);
     auto *fileRow = new QHBoxLayout;
     m_file = new QLineEdit(this);
-    m_file->setPlaceholderText(tr("/path/to/backup.dump, .tar, .sql, .sql.gz or .age"));
+    m_file->setPlaceholderText(tr("/path/to/backup.dump.zst, .dump, .tar.zst, .sql.zst, .sql.gz or .age"));
     m_file->setAccessibleName(tr("Backup file path"));
     m_browse = new QPushButton(tr("&Browse…"), this);
     m_browse->setAccessibleName(tr("Choose a backup file"));
@@ -127,7 +127,7 @@ RestoreChoosePage::RestoreChoosePage(RestoreWizard *wizard)
         m_fromFile->setChecked(true);
         FileDialog::getOpenFileName(
             this, tr("Choose a backup file"), m_file->text().isEmpty() ? QDir::homePath() : m_file->text(),
-            tr("Backups (*.dump *.tar *.sql *.gz *.age *.backup);;All files (*)"), [this](const QString &path) {
+            tr("Backups (*.zst *.dump *.tar *.sql *.gz *.age *.backup);;All files (*)"), [this](const QString &path) {
                 if (!path.isEmpty())
                     m_file->setText(path);
             });

@@ -60,7 +60,9 @@ SchedulesPage::SchedulesPage(AppContext *ctx, QWidget *parent)
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    // The words ("at 01:00 every day") take the spare width, not the Enabled tick at the end.
+    m_view->horizontalHeader()->setSectionResizeMode(ScheduleListModel::DescriptionColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setStretchLastSection(false);
     m_view->setMinimumHeight(140);
     split->addWidget(m_view);
 
