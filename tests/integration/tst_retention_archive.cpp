@@ -4,7 +4,8 @@
 // ones. The dry run lists the moves with their reasons and changes nothing; an archive storage whose bucket does not
 // exist fails the move with exit 2 and leaves every original, file and catalog row, as does a running restore's
 // lease for the backup it reads; afterwards files, S3 objects, manifests and catalog rows agree, and downloading an
-// archived backup reads the S3 copy. Last, the same copies move on from S3 to a second local storage.
+// archived backup reads the S3 copy. Then the same copies move on from S3 to a second local storage, and a
+// storage's own archive storage is carried out by run-due's prune.
 #include "TestEnv.h"
 
 #include "catalog/LeaseGuard.h"
@@ -121,11 +122,13 @@ private slots:
                           QStringLiteral("--conninfo"), conninfo, QStringLiteral("--storage"), QStringLiteral("disk")},
               QStringList{QStringLiteral("schedule"), QStringLiteral("add"), QStringLiteral("monthly"),
                           QStringLiteral("--profile"), QStringLiteral("p"), QStringLiteral("--cron"),
-                          QStringLiteral("0 3 1 * *"), QStringLiteral("--tz"), QStringLiteral("UTC")}}) {
+                          QStringLiteral("0 3 1 * *"), QStringLiteral("--tz"), QStringLiteral("UTC"),
+                          QStringLiteral("--keep-daily"), QStringLiteral("0"), QStringLiteral("--keep-weekly"),
+                          QStringLiteral("0")}}) {
             const auto r = ctl(args);
             QVERIFY2(r.exitCode == 0, r.err.constData());
         }
-        // Four monthly runs in the simulated future (the schedule's default rules keep them all).
+        // Four monthly runs in the simulated future (12 monthly keeps them all; no archive storage yet).
         const QDate first = QDate::currentDate().addMonths(1);
         for (int m = 0; m < 4; ++m) {
             m_lastFire = QDateTime(QDate(first.year(), first.month(), 1).addMonths(m), QTime(3, 0), QTimeZone::utc());
@@ -331,6 +334,32 @@ private slots:
             QVERIFY2(rec->removedCopies.last().reason.startsWith(QLatin1String("archived to vault")),
                      qPrintable(rec->removedCopies.last().reason));
         }
+
+        // A storage's own archive storage, carried out by run-due's prune: with `storage set disk --archive-to
+        // bucket`, the fifth monthly run leaves the fourth kept only by "monthly", and its disk copy moves.
+        r = ctl({QStringLiteral("storage"), QStringLiteral("set"), QStringLiteral("disk"),
+                 QStringLiteral("--archive-to"), QStringLiteral("bucket")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QDateTime fifth = m_lastFire.addMonths(1);
+        const QJsonObject e =
+            json({QStringLiteral("run-due"), QStringLiteral("--as-of"), fifth.addSecs(120).toString(Qt::ISODate)})
+                .array()
+                .first()
+                .toObject();
+        QVERIFY2(e.value(QStringLiteral("status")).toString() == QLatin1String("COMPLETED"),
+                 QJsonDocument(e).toJson().constData());
+        const auto fourth = cat.get(newest);
+        QVERIFY(fourth);
+        QCOMPARE(fourth->locations.size(), 1);
+        QCOMPARE(fourth->locations.first().storage, QStringLiteral("bucket"));
+        QCOMPARE(QString::fromLatin1(Sha256::hex(s3Objects().value(fourth->locations.first().path))), fourth->sha256);
+        QVERIFY(!QFile::exists(before.value(newest).locations.first().path));
+        const auto fifthRec = cat.get(e.value(QStringLiteral("recordId")).toInteger());
+        QVERIFY(fifthRec);
+        QCOMPARE(fifthRec->locations.size(), 1);
+        QCOMPARE(fifthRec->locations.first().storage, QStringLiteral("disk"));
+        for (qint64 id : archived)
+            QCOMPARE(cat.get(id)->locations.first().storage, QStringLiteral("vault"));
     }
 };
 
