@@ -5,6 +5,7 @@
 #include "schedule/CronExpression.h"
 #include "schedule/DueRunner.h"
 #include "ui/AppContext.h"
+#include "wal/WalWindow.h"
 
 #include <QChart>
 #include <QChartView>
@@ -84,6 +85,20 @@ DashboardPage::Summary gather(const std::shared_ptr<Catalog> &catalog, const QSt
             *it = n;
     }
     std::sort(s.next.begin(), s.next.end(), [](const auto &a, const auto &b) { return a.when < b.when; });
+    for (const QString &p : order) {
+        WalFileFilter wf;
+        wf.profile = p;
+        const QList<WalFileRecord> rows = catalog->walFiles(wf);
+        if (rows.isEmpty())
+            continue;
+        const WalWindow::Report w = WalWindow::compute(p, rows);
+        DashboardPage::Summary::RecoveryPoint rp;
+        rp.profile = p;
+        rp.newestWal = w.newestStored;
+        for (const WalWindow::Timeline &t : w.timelines)
+            rp.missingSegments += t.missingCount;
+        s.recovery << rp;
+    }
     CatalogFilter failed;
     failed.status = BackupRecord::statusFailed();
     failed.since = now.addDays(-7);
@@ -191,6 +206,11 @@ QString DashboardPage::cardNote(const QString &name) const {
     return n ? n->text() : QString();
 }
 
+bool DashboardPage::cardAlarm(const QString &name) const {
+    const QLabel *v = m_values.value(name);
+    return v && v->property("alarm").toBool();
+}
+
 QDateTime DashboardPage::nextRun(const QString &profile) const {
     return m_next.value(profile);
 }
@@ -245,6 +265,29 @@ void DashboardPage::apply(const Summary &s) {
     }
     m_profileCards.clear();
     int i = 0;
+    for (const Summary::RecoveryPoint &rp : s.recovery) {
+        const QString name = QStringLiteral("recovery:") + rp.profile;
+        QLabel *v = addCard(name, tr("Recovery point · %1").arg(rp.profile), 1 + i / 4, i % 4);
+        m_profileCards << v->parentWidget();
+        const qint64 age = rp.newestWal.isValid() ? rp.newestWal.secsTo(now) : -1;
+        const bool alarm = age < 0 || age > kRecoveryPointAlarmSecs || rp.missingSegments > 0;
+        v->setText(rp.newestWal.isValid() ? Format::age(rp.newestWal, now) : tr("none"));
+        v->setProperty("alarm", alarm);
+        QPalette pal = v->palette();
+        setInk(pal, alarm ? QColor(0xc6, 0x28, 0x28) : QColor(0x2e, 0x8b, 0x57));
+        v->setPalette(pal);
+        QString note = rp.newestWal.isValid() ? tr("newest WAL in storage: %1").arg(Format::dateTime(rp.newestWal))
+                                              : tr("no WAL in storage");
+        if (rp.missingSegments > 0)
+            note += QLatin1Char('\n') +
+                    tr("%n segment(s) missing: `lifeboatctl wal status %1` names them", nullptr, rp.missingSegments)
+                        .arg(rp.profile);
+        else if (alarm)
+            note +=
+                QLatin1Char('\n') + tr("capture is behind: is `lifeboatctl wal receive %1` running?").arg(rp.profile);
+        m_notes.value(name)->setText(note);
+        ++i;
+    }
     for (const Summary::Last &last : s.last) {
         const QString name = QStringLiteral("last:") + last.profile;
         QLabel *v = addCard(name, tr("Last successful backup · %1").arg(last.profile), 1 + i / 4, i % 4);
@@ -260,6 +303,7 @@ void DashboardPage::apply(const Summary &s) {
         if (stale)
             setInk(pal, QColor(0xc6, 0x28, 0x28));
         v->setPalette(pal);
+        v->setProperty("alarm", stale);
         m_notes.value(name)->setText(
             last.when.isValid() ? tr("%1 · %2%3")
                                       .arg(Format::dateTime(last.when), Format::size(last.size),

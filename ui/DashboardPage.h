@@ -15,7 +15,9 @@ namespace lifeboat {
 
 class AppContext;
 
-// The state of things at a glance: per-profile last successful backup (red when older than its schedule allows:
+// The state of things at a glance: for profiles with continuous WAL capture first the recovery point (age of the
+// newest WAL in storage: red beyond twice the default partial-upload interval, or with a gap), then per-profile last
+// successful backup (red when older than its schedule allows:
 // a fire time passed without a newer backup; 24 h for a profile without a schedule), the next scheduled run, storage
 // used, failures in the last 7 days, the last verification (test restore) outcome, and a chart of backup size and
 // duration over time. The numbers are gathered from the catalog on the catalog thread; the page reloads when
@@ -43,6 +45,13 @@ public:
                                  // this recent is expected
             QTimeZone zone;      // the schedule's: its times are shown in it, labelled
         };
+        // Continuous protection (WAL capture): the newest WAL in storage, per profile that has any.
+        struct RecoveryPoint {
+            QString profile;
+            QDateTime newestWal;
+            int missingSegments = 0; // gaps inside the stored ranges
+        };
+        QList<RecoveryPoint> recovery;
         QList<Last> last;
         QList<Next> next; // per profile: its soonest enabled schedule
         qint64 storageUsed = 0;
@@ -60,6 +69,11 @@ public:
     // For tests: the text of a card's value / its note.
     QString cardText(const QString &name) const;
     QString cardNote(const QString &name) const;
+    // Whether a card's value is shown as a problem (red).
+    bool cardAlarm(const QString &name) const;
+    // The recovery point turns red when the newest stored WAL is older than this: twice `wal receive`'s default
+    // --partial-upload of 60 s.
+    static constexpr qint64 kRecoveryPointAlarmSecs = 120;
     // The next scheduled run of a profile as last loaded (invalid: no enabled schedule).
     QDateTime nextRun(const QString &profile) const;
     // What is still missing for a setup that survives the loss of this machine (no S3 storage, no schedule), as
