@@ -4,6 +4,7 @@
 #include "models/Format.h"
 
 #include <QColor>
+#include <QLocale>
 #include <QStringList>
 
 namespace lifeboat {
@@ -176,7 +177,7 @@ QVariant BackupHistoryModel::display(const BackupRecord &r, int column) const {
     case TypeColumn:
         return r.type;
     case SizeColumn:
-        return r.size > 0 ? Format::size(r.size) : QString();
+        return sizeText(r);
     case DurationColumn:
         return Format::duration(r.durationMs);
     case StatusColumn:
@@ -270,6 +271,8 @@ QVariant BackupHistoryModel::data(const QModelIndex &index, int role) const {
         return {};
     case SearchTextRole:
         return m_search.at(index.row());
+    case CompressionRatioRole:
+        return r.bytesRead > 0 ? QVariant(double(r.size) / double(r.bytesRead)) : QVariant();
     case Qt::TextAlignmentRole:
         if (c == SizeColumn || c == DurationColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -281,11 +284,25 @@ QVariant BackupHistoryModel::data(const QModelIndex &index, int role) const {
             return tr("#%1 %2%3")
                 .arg(r.id)
                 .arg(r.filename, r.label.isEmpty() ? QString() : QStringLiteral(" — ") + r.label);
+        if (c == SizeColumn && r.bytesRead > 0)
+            return tr("%L1 bytes stored, %L2 bytes read before compression (%3)")
+                .arg(r.size)
+                .arg(r.bytesRead)
+                .arg(r.compression.isEmpty() ? tr("no compression recorded") : r.compression);
         if (c == SizeColumn)
             return tr("%L1 bytes").arg(r.size);
         return {};
     }
     return {};
+}
+
+QString BackupHistoryModel::sizeText(const BackupRecord &r) {
+    if (r.size <= 0)
+        return {};
+    if (r.bytesRead <= 0)
+        return Format::size(r.size);
+    return QStringLiteral("%1 (%2)").arg(Format::size(r.size),
+                                         QLocale().toString(double(r.size) / double(r.bytesRead), 'f', 2));
 }
 
 QVariant BackupHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const {

@@ -36,6 +36,8 @@ public:
         RecordIdRole,
         BadgeColorRole, // QColor of the type/status badge (delegates draw it as a pill)
         SearchTextRole, // every searchable field joined, lower case
+        // double: stored size / bytes read before compression (issue 16); invalid for records without bytes read
+        CompressionRatioRole,
     };
 
     explicit BackupHistoryModel(std::shared_ptr<Catalog> catalog, QObject *parent = nullptr);
@@ -53,6 +55,9 @@ public:
     const BackupRecord *record(int row) const;
     // What SearchTextRole returns, without a QVariant: the proxy filters 100,000 rows through these.
     const QString &searchTextAt(int row) const { return m_search.at(row); }
+    // The Size column: "377.0 MiB (0.34)" — the stored size and its ratio to the bytes read; the size alone for
+    // records made before bytes read was recorded (-1).
+    static QString sizeText(const BackupRecord &r);
     // Three-way comparison of two records on a column's raw value (what RawRole gives), for sorting.
     static int compareRaw(const BackupRecord &a, const BackupRecord &b, int column);
     int rowOfId(qint64 id) const { return m_rowOfId.value(id, -1); }

@@ -53,6 +53,23 @@ TableList fetchTables(const Profile &profile, bool keychain) {
 }
 } // namespace
 
+void BackupNowDialog::addCompressionChoices(QComboBox *box, const QString &current) {
+    // The same choices as lifeboatctl backup --compress (docs/cli.md): Lifeboat's zstd is the default.
+    box->addItem(tr("zstd by Lifeboat, fast (default)"), QString());
+    box->addItem(tr("zstd by Lifeboat, smaller (9)"), QStringLiteral("zstd:9"));
+    box->addItem(tr("None"), QStringLiteral("none"));
+    box->addItem(tr("gzip (6): plain .sql.gz, else pg_dump's"), QStringLiteral("gzip:6"));
+    box->addItem(tr("pg_dump's own gzip (classic archive)"), QStringLiteral("pg:gzip"));
+    box->addItem(tr("pg_dump's own zstd (pg_dump 16+)"), QStringLiteral("pg:zstd"));
+    box->addItem(tr("pg_dump's own lz4 (pg_dump 16+)"), QStringLiteral("pg:lz4"));
+    int i = box->findData(current);
+    if (i < 0) {
+        box->addItem(current, current);
+        i = box->count() - 1;
+    }
+    box->setCurrentIndex(i);
+}
+
 BackupNowDialog::BackupNowDialog(AppContext *ctx, const QString &profile, QWidget *parent)
     : QDialog(parent)
     , m_ctx(ctx) {
@@ -100,14 +117,7 @@ BackupNowDialog::BackupNowDialog(AppContext *ctx, const QString &profile, QWidge
 
     m_compression = new QComboBox(this);
     m_compression->setAccessibleName(tr("Compression"));
-    // The same choices as lifeboatctl backup --compress (docs/cli.md): Lifeboat's zstd is the default.
-    m_compression->addItem(tr("zstd by Lifeboat, fast (default)"), QString());
-    m_compression->addItem(tr("zstd by Lifeboat, smaller (9)"), QStringLiteral("zstd:9"));
-    m_compression->addItem(tr("None"), QStringLiteral("none"));
-    m_compression->addItem(tr("gzip (6): plain .sql.gz, else pg_dump's"), QStringLiteral("gzip:6"));
-    m_compression->addItem(tr("pg_dump's own gzip (classic archive)"), QStringLiteral("pg:gzip"));
-    m_compression->addItem(tr("pg_dump's own zstd (pg_dump 16+)"), QStringLiteral("pg:zstd"));
-    m_compression->addItem(tr("pg_dump's own lz4 (pg_dump 16+)"), QStringLiteral("pg:lz4"));
+    addCompressionChoices(m_compression);
     form->addRow(tr("&Compression:"), m_compression);
 
     auto *tablesBox = new QVBoxLayout;

@@ -28,6 +28,9 @@ public:
     QListWidget *storageList() const { return m_storages; }
     QComboBox *formatField() const { return m_format; }
     QComboBox *compressionField() const { return m_compression; }
+    // The compression choices (data: the --compress value, "" for the default), shared with the schedule editor;
+    // `current` is selected, added as its own item when it is not one of them (e.g. zstd:5 from the CLI).
+    static void addCompressionChoices(QComboBox *box, const QString &current = QString());
     QListWidget *tableList() const { return m_tables; }
     QLineEdit *labelField() const { return m_label; }
     QLineEdit *recipientsField() const { return m_recipients; }

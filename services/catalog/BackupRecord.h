@@ -38,6 +38,9 @@ struct BackupRecord {
     QStringList recipients;
     QString format;      // custom | plain | directory | tar | rdb
     QString compression; // none | gzip:6 | zstd:3 | …
+    // The bytes the backup read (pg_dump's output, the tar stream) before Lifeboat compressed and encrypted them:
+    // History's ratio size / bytesRead. -1: not recorded (records and manifests made before migration 13).
+    qint64 bytesRead = -1;
     QString serverVersion;
     QString toolVersion;
     int tableCount = 0;

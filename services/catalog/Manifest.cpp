@@ -34,6 +34,8 @@ QByteArray Manifest::toJson() const {
     o[QStringLiteral("compression")] = compression;
     o[QStringLiteral("artifact")] = artifact;
     o[QStringLiteral("size")] = size;
+    if (bytesRead >= 0) // absent from manifests made before it was recorded: their signatures stay valid
+        o[QStringLiteral("bytesRead")] = bytesRead;
     o[QStringLiteral("sha256")] = sha256;
     o[QStringLiteral("plainSha256")] = plainSha256;
     o[QStringLiteral("encrypted")] = encrypted;
@@ -89,6 +91,7 @@ Manifest Manifest::fromJson(const QByteArray &json, QString *error) {
     m.compression = o.value(QStringLiteral("compression")).toString();
     m.artifact = o.value(QStringLiteral("artifact")).toString();
     m.size = o.value(QStringLiteral("size")).toInteger();
+    m.bytesRead = o.value(QStringLiteral("bytesRead")).toInteger(-1);
     m.sha256 = o.value(QStringLiteral("sha256")).toString();
     m.plainSha256 = o.value(QStringLiteral("plainSha256")).toString();
     m.encrypted = o.value(QStringLiteral("encrypted")).toBool();
@@ -131,6 +134,7 @@ BackupRecord Manifest::toRecord() const {
     r.recipients = recipients;
     r.format = format;
     r.compression = compression;
+    r.bytesRead = bytesRead;
     r.serverVersion = serverVersion;
     r.toolVersion = pgDumpVersion;
     r.tableCount = static_cast<int>(tables.size());

@@ -38,6 +38,7 @@ struct Manifest {
     QString compression;
     QString artifact; // file name
     qint64 size = 0;
+    qint64 bytesRead = -1; // before Lifeboat's compression (BackupRecord::bytesRead); -1: not recorded, omitted
     QString sha256;
     QString plainSha256;
     bool encrypted = false;

@@ -414,6 +414,7 @@ JobResult BackupJob::execute() {
     m_progress.phase = QStringLiteral("writing manifest");
     reportProgress(m_progress, true);
     record.size = stored.bytes();
+    record.bytesRead = progressSink.total(); // pg_dump's output (or the tar stream) before Lifeboat's compression
     record.sha256 = QString::fromLatin1(stored.sha256Hex());
     record.plainSha256 = plainHash ? QString::fromLatin1(plainHash->sha256Hex()) : record.sha256;
     const QDateTime finished = QDateTime::currentDateTimeUtc();
@@ -430,6 +431,7 @@ JobResult BackupJob::execute() {
     manifest.compression = record.compression;
     manifest.artifact = artifact;
     manifest.size = record.size;
+    manifest.bytesRead = record.bytesRead;
     manifest.sha256 = record.sha256;
     manifest.plainSha256 = record.plainSha256;
     manifest.encrypted = encrypted;
