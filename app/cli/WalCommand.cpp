@@ -9,12 +9,20 @@
 #include "wal/WalArchiver.h"
 #include "wal/WalFetcher.h"
 #include "wal/WalName.h"
+#include "wal/WalReceiver.h"
 #include "wal/WalWindow.h"
 
 #include "pg/PgSession.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLockFile>
+#include <QRegularExpression>
+
+#include <atomic>
+#include <csignal>
+#include <limits>
 
 #include <algorithm>
 #include <optional>
@@ -75,7 +83,10 @@ int WalCommand::run(CliContext &ctx, const QStringList &args) {
         return fetch(ctx, args.mid(1));
     if (sub == QLatin1String("status"))
         return status(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("usage: lifeboatctl wal push|fetch|status … (see `lifeboatctl wal push --help`)"));
+    if (sub == QLatin1String("receive"))
+        return receive(ctx, args.mid(1));
+    return ctx.usage(
+        QStringLiteral("usage: lifeboatctl wal push|fetch|status|receive … (see `lifeboatctl wal push --help`)"));
 }
 
 int WalCommand::push(CliContext &ctx, const QStringList &args) {
@@ -369,5 +380,117 @@ int WalCommand::status(CliContext &ctx, const QStringList &args) {
             }
         }
     }
+    return 0;
+}
+
+namespace {
+std::atomic<bool> g_stopReceiving{false};
+extern "C" void stopReceiving(int) {
+    g_stopReceiving.store(true);
+}
+} // namespace
+
+int WalCommand::receive(CliContext &ctx, const QStringList &args) {
+    ArgParser p(QStringLiteral("wal receive"),
+                QStringLiteral("PROFILE [--storage NAME]... [--slot NAME] [--partial-upload SECONDS]\n\n"
+                               "Stream PROFILE's WAL with pg_receivewal through a replication slot (created if\n"
+                               "missing) into a spool directory under the home, store each finished segment and\n"
+                               "history file in every archive storage (as wal push does) and upload the segment being\n"
+                               "filled every --partial-upload seconds. Restarts pg_receivewal with backoff when the\n"
+                               "server goes away; SIGTERM/SIGINT stop it cleanly (what was received is stored)."));
+    addStorageOption(p);
+    p.option(QStringLiteral("recipient"),
+             QStringLiteral("Encrypt to this age recipient (repeatable; default: the profile's recipients)."),
+             QStringLiteral("AGE"));
+    p.option(QStringLiteral("slot"), QStringLiteral("Replication slot (default: lifeboat_PROFILE)."),
+             QStringLiteral("NAME"));
+    p.option(QStringLiteral("partial-upload"),
+             QStringLiteral("Upload the segment being filled this often (default 60; 0: only at stop)."),
+             QStringLiteral("SECONDS"));
+    p.option(QStringLiteral("warn-retained"),
+             QStringLiteral("Warn when the slot holds more WAL than this on the server (default 1024)."),
+             QStringLiteral("MIB"));
+    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the server's password from stdin."));
+    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the server's password from this environment variable."),
+             QStringLiteral("VAR"));
+    if (auto rc = p.parse(ctx, args, 1, 1))
+        return *rc;
+    int rc = 0;
+    const auto profile = profileOrFail(ctx, p.positional().at(0), &rc);
+    if (!profile)
+        return rc;
+    bool ok = true;
+    const int interval =
+        p.isSet(QStringLiteral("partial-upload")) ? p.value(QStringLiteral("partial-upload")).toInt(&ok) : 60;
+    if (!ok || interval < 0)
+        return ctx.usage(QStringLiteral("--partial-upload: a number of seconds (0 or more)"));
+    const qint64 warnMiB =
+        p.isSet(QStringLiteral("warn-retained")) ? p.value(QStringLiteral("warn-retained")).toLongLong(&ok) : 1024;
+    if (!ok || warnMiB <= 0)
+        return ctx.usage(QStringLiteral("--warn-retained: a size in MiB"));
+    const QString slot =
+        p.isSet(QStringLiteral("slot")) ? p.value(QStringLiteral("slot")) : WalReceiver::defaultSlot(profile->name);
+    static const QRegularExpression slotName(QStringLiteral("^[a-z0-9_]{1,63}$"));
+    if (!slotName.match(slot).hasMatch())
+        return ctx.usage(QStringLiteral("--slot: lower-case letters, digits and _ (up to 63)"));
+    Error err;
+    const Conninfo ci = Conninfo::parse(profile->conninfo, &err);
+    if (!ci.isValid())
+        return ctx.fail(err);
+
+    WalArchiver::Setup setup;
+    setup.profile = profile->name;
+    setup.catalog = ctx.catalog();
+    const QStringList keys =
+        p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : profile->recipients;
+    for (const QString &k : keys) {
+        QString why;
+        const auto recipient = AgeRecipient::parse(k, &why);
+        if (!recipient)
+            return ctx.usage(QStringLiteral("recipient %1: %2").arg(k, why));
+        setup.recipients.push_back(*recipient);
+    }
+    if ((rc = openStorages(ctx, p, *profile, &setup.storages)))
+        return rc;
+
+    // One receiver per profile: two would race for the slot and the spool.
+    const QString spoolRoot = QDir(ctx.home()).filePath(QStringLiteral("wal-spool"));
+    QDir().mkpath(spoolRoot);
+    QLockFile lock(QDir(spoolRoot).filePath(profile->name + QStringLiteral(".lock")));
+    lock.setStaleLockTime(0);
+    if (!lock.tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        lock.getLockInfo(&pid, &host, &app);
+        return ctx.usage(
+            QStringLiteral("another `wal receive %1` is running (pid %2 on %3)").arg(profile->name).arg(pid).arg(host));
+    }
+
+    WalReceiver::Setup rs;
+    rs.profile = profile->name;
+    rs.conninfo = ci;
+    CliSecrets secrets(ctx);
+    rs.password = secrets.profilePassword(profile->name, p.isSet(QStringLiteral("password-stdin")),
+                                          p.value(QStringLiteral("secret-env")));
+    rs.spoolDir = QDir(spoolRoot).filePath(profile->name);
+    rs.slot = slot;
+    rs.partialIntervalSeconds = interval == 0 ? std::numeric_limits<int>::max() : interval;
+    rs.warnRetainedBytes = warnMiB * 1024 * 1024;
+    rs.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
+    rs.archiver = std::make_unique<WalArchiver>(std::move(setup));
+    WalReceiver receiver(std::move(rs));
+    receiver.setLog([&ctx](const QString &line) {
+        ctx.err() << QDateTime::currentDateTimeUtc().toString(Qt::ISODate) << ' ' << line << Qt::endl;
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = stopReceiving;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGTERM, &sa, nullptr);
+    ::sigaction(SIGINT, &sa, nullptr);
+    const Error e = receiver.run(&g_stopReceiving);
+    if (e)
+        return ctx.fail(e);
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("profile"), profile->name}});
     return 0;
 }

@@ -13,4 +13,5 @@ private:
     static int push(CliContext &ctx, const QStringList &args);
     static int fetch(CliContext &ctx, const QStringList &args);
     static int status(CliContext &ctx, const QStringList &args);
+    static int receive(CliContext &ctx, const QStringList &args);
 };

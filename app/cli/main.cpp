@@ -71,7 +71,7 @@ Commands:
   files add|list|remove|backup|restore|verify
                                    directory sources: tar + gzip/zstd backups, safe restore into a directory
   redis add|list|remove|backup     Redis sources: BGSAVE, then the RDB snapshot over the replication protocol
-  wal push|fetch|status            continuous WAL archiving: archive_command, restore_command, the archive's window
+  wal push|fetch|status|receive    continuous WAL archiving: archive_command, restore_command, window, streaming
 
 Global options:
   --home DIR    settings and catalog directory (default: $LIFEBOAT_HOME or the platform's app-data directory)
