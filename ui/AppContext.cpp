@@ -1,5 +1,7 @@
 #include "ui/AppContext.h"
 
+#include "catalog/AuditTrail.h"
+
 #include "catalog/CatalogFactory.h"
 #include "core/Home.h"
 #include "core/ScratchSweeper.h"
@@ -42,6 +44,7 @@ AppContext::~AppContext() {
     // Jobs hold the catalog; stop them before it goes.
     delete m_runner;
     m_runner = nullptr;
+    AuditTrail::uninstall(); // queued rows are written first
 }
 
 bool AppContext::open(QString *error) {
@@ -64,6 +67,8 @@ bool AppContext::open(QString *error) {
     // Restores and verifies say "signed by this installation" for this key id (the key itself is read with the
     // other secrets when a backup starts).
     ManifestSigner::setInstallationKeyId(m_config.option(QStringLiteral("signingKeyId")));
+    // The audit trail is written from a background thread: the GUI thread never waits for the catalog.
+    AuditTrail::install(m_catalog, QStringLiteral("desktop"), true);
     recoverInterruptedRuns();
     // Start the catalog reader thread now, before any job thread exists (see catalogPool()).
     runAsync(

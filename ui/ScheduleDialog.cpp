@@ -52,7 +52,9 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
     for (const RedisSourceConfig &r : ctx->config().redisSources())
         addSource(QStringLiteral(":/icons/server.svg"), tr("%1 (Redis)").arg(r.name), r.name, QStringLiteral("redis"));
     const QString profile = adding ? ctx->currentProfile() : existing.profile;
-    const QString kind = adding || existing.sourceKind.isEmpty() ? QStringLiteral("database") : existing.sourceKind;
+    // A drill's source is a database profile.
+    const QString kind = adding || existing.sourceKind.isEmpty() || existing.isDrill() ? QStringLiteral("database")
+                                                                                       : existing.sourceKind;
     int current = -1;
     for (int i = 0; i < m_profile->count() && current < 0; ++i)
         if (m_profile->itemData(i).toString() == profile && m_profile->itemData(i, KindRole).toString() == kind)
@@ -68,7 +70,21 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
     m_name->setAccessibleName(tr("Schedule name"));
     m_name->setPlaceholderText(tr("letters, digits, - and _"));
     form->addRow(tr("&Name:"), m_name);
+    m_kind = new QComboBox(this);
+    m_kind->setAccessibleName(tr("What the schedule does"));
+    m_kind->addItem(tr("Back up"), QStringLiteral("backup"));
+    m_kind->addItem(tr("Verify the newest backup (recovery drill)"), QStringLiteral("verify"));
+    m_kind->setCurrentIndex(existing.isDrill() ? 1 : 0);
+    form->addRow(tr("&Kind:"), m_kind);
     form->addRow(tr("&Source:"), m_profile);
+    m_verifyOn = new QComboBox(this);
+    m_verifyOn->setAccessibleName(tr("Verify on"));
+    m_verifyOn->addItem(tr("The profile's own server (temporary database)"), QString());
+    m_verifyOn->addItem(tr("A throwaway local cluster (sandbox)"), QLatin1String(ScheduleRecord::kVerifySandbox));
+    for (const Profile &p : ctx->config().profiles())
+        m_verifyOn->addItem(tr("The server of profile %1").arg(p.name), p.name);
+    m_verifyOn->setCurrentIndex(qMax(0, m_verifyOn->findData(existing.isDrill() ? existing.verifyTarget : QString())));
+    form->addRow(tr("&Verify on:"), m_verifyOn);
 
     auto *cronRow = new QHBoxLayout;
     // The default for a new profile's schedule: daily at 01:00.
@@ -146,7 +162,9 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
     connect(m_cron, &QLineEdit::textChanged, this, &ScheduleDialog::updateCronInfo);
     connect(m_zone, &QLineEdit::textChanged, this, &ScheduleDialog::updateCronInfo);
     connect(m_profile, &QComboBox::currentIndexChanged, this, &ScheduleDialog::fillStorages);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &ScheduleDialog::updateKind);
     fillStorages();
+    updateKind();
     updateCronInfo();
 }
 
@@ -172,6 +190,25 @@ void ScheduleDialog::fillStorages() {
         item->setCheckState(chosen.contains(s.name) ? Qt::Checked : Qt::Unchecked);
         item->setData(Qt::UserRole, s.name);
     }
+}
+
+void ScheduleDialog::updateKind() {
+    const bool drill = m_kind->currentData().toString() == QLatin1String("verify");
+    // A drill writes nothing: the storages are those of the backup it reads.
+    m_storages->setEnabled(!drill);
+    m_verifyOn->setEnabled(drill);
+    if (!m_base.name.isEmpty())
+        return;
+    // A new drill starts weekly (Sunday 03:00, after the night's backup) under a name that says what it is.
+    const QString from = drill ? QStringLiteral("0 1 * * *") : QStringLiteral("0 3 * * 0");
+    const QString to = drill ? QStringLiteral("0 3 * * 0") : QStringLiteral("0 1 * * *");
+    if (m_cron->text().simplified() == from)
+        m_cron->setText(to);
+    const QString name = m_name->text();
+    if (drill && name.endsWith(QLatin1String("-nightly")))
+        m_name->setText(name.chopped(8) + QStringLiteral("-drill"));
+    else if (!drill && name.endsWith(QLatin1String("-drill")))
+        m_name->setText(name.chopped(6) + QStringLiteral("-nightly"));
 }
 
 void ScheduleDialog::updateCronInfo() {
@@ -211,9 +248,17 @@ ScheduleRecord ScheduleDialog::schedule(QString *error) const {
     s.enabled = m_enabled->isChecked();
     s.missedPolicy = m_missed->currentData().toString();
     s.storages.clear();
-    for (int i = 0; i < m_storages->count(); ++i)
-        if (m_storages->item(i)->checkState() == Qt::Checked)
-            s.storages << m_storages->item(i)->data(Qt::UserRole).toString();
+    const bool drill = m_kind->currentData().toString() == QLatin1String("verify");
+    const bool fromDatabase = s.sourceKind == QLatin1String("database");
+    s.verifyTarget.clear();
+    if (drill) {
+        s.sourceKind = QStringLiteral("verify");
+        s.verifyTarget = m_verifyOn->currentData().toString();
+    } else {
+        for (int i = 0; i < m_storages->count(); ++i)
+            if (m_storages->item(i)->checkState() == Qt::Checked)
+                s.storages << m_storages->item(i)->data(Qt::UserRole).toString();
+    }
     const CronExpression cron = CronExpression::parse(s.cron);
     if (!ConfigStore::isValidName(s.name))
         *error = tr("Give the schedule a name of letters, digits, - and _.");
@@ -226,7 +271,9 @@ ScheduleRecord ScheduleDialog::schedule(QString *error) const {
     else if (!s.timeZone.isEmpty() && !QTimeZone(s.timeZone.toUtf8()).isValid())
         *error =
             tr("Unknown time zone “%1”: use an IANA name such as Europe/Berlin, or leave it empty.").arg(s.timeZone);
-    else if (s.storages.isEmpty())
+    else if (drill && !fromDatabase)
+        *error = tr("A drill verifies a database backup: choose a database profile as the source.");
+    else if (!drill && s.storages.isEmpty())
         *error = tr("Choose at least one storage to write the backups to.");
     else
         error->clear();

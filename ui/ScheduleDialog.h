@@ -35,6 +35,10 @@ public:
     QCheckBox *enabledField() const { return m_enabled; }
     QLabel *errorLabel() const { return m_error; }
     QPushButton *editCronButton() const { return m_editCron; }
+    // "backup" or "verify" (a recovery drill of a database profile's newest good backup).
+    QComboBox *kindField() const { return m_kind; }
+    // A drill's server: data "" (the profile's own), ScheduleRecord::kVerifySandbox or a profile name.
+    QComboBox *verifyOnField() const { return m_verifyOn; }
 
     // The schedule as the fields describe it; *error says what is missing or wrong.
     ScheduleRecord schedule(QString *error) const;
@@ -49,12 +53,15 @@ signals:
 private:
     void updateCronInfo();
     void fillStorages();
+    void updateKind();
 
     AppContext *m_ctx;
     ScheduleRecord m_base;
     QStringList m_taken;
     QLineEdit *m_name;
     QComboBox *m_profile;
+    QComboBox *m_kind;
+    QComboBox *m_verifyOn;
     QLineEdit *m_cron;
     QPushButton *m_editCron;
     QLabel *m_cronInfo;

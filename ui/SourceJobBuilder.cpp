@@ -15,6 +15,7 @@ namespace {
 struct Secrets {
     QHash<QString, QString> storages;
     QString redis;
+    QString profile; // a drill's target profile password
 };
 } // namespace
 
@@ -23,13 +24,22 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
     const ScheduleRecord &s = claim.schedule;
     QList<StorageConfig> storages;
     const DueRunner planner(ctx->jobCatalog(), ctx->config(), owner);
-    for (const QString &name : planner.storagesFor(s))
+    // A drill reads the copies of a backup from wherever they are: every S3 storage may be needed.
+    QStringList names = planner.storagesFor(s);
+    if (s.isDrill())
+        for (const StorageConfig &sc : ctx->config().storages())
+            names << sc.name;
+    for (const QString &name : names)
         if (const auto sc = ctx->config().storage(name); sc && sc->isS3() && !sc->accessKeyId.isEmpty())
             storages << *sc;
     const bool keychain = ctx->keychainKnown() && ctx->keychain().available();
+    const QString drillTarget = !s.isDrill() || s.verifyTarget == QLatin1String(ScheduleRecord::kVerifySandbox)
+                                    ? QString()
+                                : s.verifyTarget.isEmpty() ? s.profile
+                                                           : s.verifyTarget;
     runAsync(
         context,
-        [keychain, storages, kind = s.sourceKind, source = s.profile] {
+        [keychain, storages, kind = s.sourceKind, source = s.profile, drillTarget] {
             Secrets out;
             if (!keychain)
                 return out;
@@ -39,6 +49,8 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
                                     store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
             if (kind == QLatin1String("redis"))
                 out.redis = store.read(RedisSourceConfig::passwordKey(source)).value_or(QString());
+            if (!drillTarget.isEmpty())
+                out.profile = store.read(CredentialStore::profilePasswordKey(drillTarget)).value_or(QString());
             return out;
         },
         [ctx, claim, owner, done = std::move(done)](const Secrets &secrets) {
@@ -47,6 +59,7 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
             DueRunner::Secrets lookups;
             lookups.storageSecret = [&](const QString &name) { return secrets.storages.value(name); };
             lookups.redisPassword = [&](const QString &) { return secrets.redis; };
+            lookups.profilePassword = [&](const QString &) { return secrets.profile; };
             Error err;
             std::unique_ptr<Job> job = builder.buildJob(claim, lookups, &err);
             done(std::move(job), job ? QString() : err.message);

@@ -186,8 +186,8 @@ void TrayScheduleRunner::complete(const QString &schedule, const JobResult &resu
             Done d;
             DueRunner runner(catalog, config, owner);
             d.run = runner.finish(claim, result, now);
-            // Retention after each scheduled backup, as run-due does.
-            if (d.run.recordId > 0)
+            // Retention after each scheduled backup, as run-due does (a drill backs nothing up).
+            if (d.run.recordId > 0 && !claim.schedule.isDrill())
                 d.prune = runner.prune(claim.schedule.sourceKind, claim.schedule.profile, now,
                                        [keychain](const QString &storage) {
                                            return keychainSecret(keychain, CredentialStore::storageSecretKey(storage));
@@ -203,6 +203,16 @@ void TrayScheduleRunner::complete(const QString &schedule, const JobResult &resu
                 emit problem(QStringLiteral("retention: %1").arg(n));
             if (d.prune.error)
                 emit problem(d.prune.error.message);
+            if (claim.schedule.isDrill()) {
+                const Notification n = DueRunner::drillNotification(claim.schedule, result, d.run.report);
+                if (wantsDesktop(d.channels, m_ctx->config(), n))
+                    emit desktopNotification(n.failure ? tr("Drill failed") : tr("Drill passed"), safeText(n.subject),
+                                             n.failure);
+                sendToChannels(n);
+                emit m_ctx->catalogChanged(); // the backup's verification changed
+                emit runFinished(schedule, d.run.status, d.run.recordId, 0);
+                return;
+            }
             const Notification n = DueRunner::notification(claim.schedule.profile, schedule, result.recordId,
                                                            result.error, result.details);
             if (wantsDesktop(d.channels, m_ctx->config(), n)) {

@@ -1,5 +1,7 @@
 #include "CliContext.h"
 
+#include "catalog/AuditTrail.h"
+
 #include "CliSecrets.h"
 
 #include "catalog/CatalogFactory.h"
@@ -83,6 +85,9 @@ bool CliContext::open() {
         return false;
     }
     m_catalog = catalog;
+    // Every action of this run goes into the catalog's audit trail, written synchronously (a row exists when the
+    // command returns).
+    AuditTrail::install(catalog, QStringLiteral("cli"), false);
     recoverInterruptedRuns(*this, *catalog);
     return true;
 }

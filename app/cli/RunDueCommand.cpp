@@ -26,6 +26,8 @@ struct Outcome {
     qint64 recordId = 0;
     QString type;
     Error error;
+    bool drill = false; // a verify schedule: recordId is the backup it verified, nothing to prune
+    QString report;
 };
 
 // One schedule, blocking: the decision, the lock and the record are DueRunner's (shared with the desktop app's
@@ -43,8 +45,12 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
     const QString what = listed.sourceKind == QLatin1String("database")
                              ? listed.profile
                              : DueRunner::kindLabel(listed.sourceKind) + QLatin1Char(' ') + listed.profile;
-    ctx.err() << "run-due: " << listed.name << ": " << claim.message << " → backup of " << what << " (" << o.type << ")"
-              << Qt::endl;
+    if (listed.isDrill())
+        ctx.err() << "run-due: " << listed.name << ": " << claim.message
+                  << " → drill: verify the newest good backup of " << listed.profile << Qt::endl;
+    else
+        ctx.err() << "run-due: " << listed.name << ": " << claim.message << " → backup of " << what << " (" << o.type
+                  << ")" << Qt::endl;
 
     CliSecrets secrets(ctx);
     JobResult result;
@@ -67,7 +73,9 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
         while (QDateTime::currentSecsSinceEpoch() <= lastBackupSecond)
             QThread::msleep(20);
         const auto watch = CliAutomation::watchStalls(
-            ctx, job.get(), listed.profile, QStringLiteral("scheduled backup %1 of %2").arg(listed.name, what));
+            ctx, job.get(), listed.profile,
+            listed.isDrill() ? QStringLiteral("drill %1 of %2").arg(listed.name, listed.profile)
+                             : QStringLiteral("scheduled backup %1 of %2").arg(listed.name, what));
         result = CliJobRunner(ctx, verbose).run(std::move(job));
         lastBackupSecond = QDateTime::currentSecsSinceEpoch();
     }
@@ -78,6 +86,14 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
     o.message = run.message;
     if (!run.warning.isEmpty())
         ctx.err() << "lifeboatctl: warning: " << run.warning << Qt::endl;
+    if (listed.isDrill()) {
+        o.drill = true;
+        o.report = run.report;
+        if (!run.report.isEmpty())
+            ctx.err() << "run-due: " << listed.name << ": report " << run.report << Qt::endl;
+        CliAutomation::notify(ctx, DueRunner::drillNotification(claim.schedule, result, run.report));
+        return o;
+    }
     CliAutomation::notify(
         ctx, DueRunner::notification(listed.profile, listed.name, result.recordId, result.error, result.details));
     return o;
@@ -118,10 +134,12 @@ int RunDueCommand::run(CliContext &ctx, const QStringList &args) {
                           {QStringLiteral("kind"), s.sourceKind}, {QStringLiteral("status"), o.status},
                           {QStringLiteral("message"), o.message}, {QStringLiteral("recordId"), o.recordId},
                           {QStringLiteral("type"), o.type}};
+        if (o.drill)
+            entry[QStringLiteral("report")] = o.report;
         if (!ctx.json())
             ctx.err() << "run-due: " << s.name << ": " << o.status << ": " << o.message << Qt::endl;
         // Retention for the source after each scheduled backup that produced one.
-        if (o.recordId > 0 && !p.isSet(QStringLiteral("no-prune"))) {
+        if (!o.drill && o.recordId > 0 && !p.isSet(QStringLiteral("no-prune"))) {
             int deleted = 0;
             int prc = 0;
             if (s.sourceKind == QLatin1String("database")) {

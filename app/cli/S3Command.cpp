@@ -1,5 +1,7 @@
 #include "S3Command.h"
 
+#include "catalog/AuditTrail.h"
+
 #include "ArgParser.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
@@ -148,6 +150,9 @@ int S3Command::presign(CliContext &ctx, const QStringList &args) {
     const auto url = session->presignGet(p.positional().at(1), expires, &e);
     if (!url)
         return ctx.fail(e);
+    // Who shared which object for how long — never the URL, which is the credential.
+    AuditTrail::record(QStringLiteral("presign"), p.positional().at(0), QStringLiteral("ok"), 0,
+                       QStringLiteral("%1, expires in %2 s").arg(p.positional().at(1)).arg(expires));
     // The URL is a bearer credential: it goes to stdout only, never to logs.
     if (ctx.json())
         ctx.printJson(QJsonObject{{QStringLiteral("url"), url->toString(QUrl::FullyEncoded)},

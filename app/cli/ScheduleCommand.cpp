@@ -49,7 +49,9 @@ QJsonObject scheduleJson(const ScheduleRecord &s, const QDateTime &next) {
             {QStringLiteral("lastRun"), s.lastRun.isValid() ? s.lastRun.toString(Qt::ISODate) : QString()},
             {QStringLiteral("lastBackupId"), s.lastBackupId},
             {QStringLiteral("lastStatus"), s.lastStatus},
-            {QStringLiteral("nextFire"), next.isValid() ? next.toString(Qt::ISODate) : QString()}};
+            {QStringLiteral("nextFire"), next.isValid() ? next.toString(Qt::ISODate) : QString()},
+            {QStringLiteral("verifyTarget"),
+             s.isDrill() ? (s.verifyTarget.isEmpty() ? s.profile : s.verifyTarget) : QString()}};
 }
 
 QString shellQuote(const QString &s) {
@@ -73,7 +75,9 @@ int ScheduleCommand::run(CliContext &ctx, const QStringList &args) {
 int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("schedule add"),
                 QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
-                               "[--missed catch-up|skip] [--tz ZONE] %1 [--disabled] [--replace]")
+                               "[--missed catch-up|skip] [--tz ZONE] %1 [--disabled] [--replace]\n"
+                               "       NAME --verify --profile P [--sandbox | --target PROFILE] [--cron EXPR] "
+                               "[--tz ZONE] [--missed catch-up|skip] [--disabled] [--replace]")
                     .arg(RetentionFlags::synopsis()));
     p.option(QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P"));
     p.option(QStringLiteral("files"), QStringLiteral("The file source to back up (`lifeboatctl files add`)."),
@@ -91,6 +95,15 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
              QStringLiteral("POLICY"));
     p.option(QStringLiteral("tz"), QStringLiteral("Time zone of the cron times (default: the system's)."),
              QStringLiteral("ZONE"));
+    p.flag(QStringLiteral("verify"),
+           QStringLiteral("A recovery drill: verify the newest good backup of --profile P (restore into a temporary "
+                          "database, row counts, foreign keys, every table read) instead of backing up; the outcome "
+                          "goes on the backup, the report under HOME/reports, verify.failed/verify.passed to the "
+                          "notifiers (default cron \"0 3 * * 0\", weekly)."));
+    p.flag(QStringLiteral("sandbox"), QStringLiteral("--verify: restore into a throwaway local cluster (initdb)."));
+    p.option(QStringLiteral("target"),
+             QStringLiteral("--verify: create the temporary database on this profile's server (default: P's own)."),
+             QStringLiteral("PROFILE"));
     RetentionFlags::declare(p, RetentionFlags::Use::Schedule);
     p.flag(QStringLiteral("disabled"), QStringLiteral("Store it without running it."));
     p.flag(QStringLiteral("replace"), QStringLiteral("Replace a schedule of the same name."));
@@ -108,8 +121,36 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     if (sources != 1)
         return ctx.usage(QStringLiteral("schedule add needs exactly one source: --profile P, --files SOURCE or "
                                         "--redis SOURCE"));
+    const bool drill = p.isSet(QStringLiteral("verify"));
+    if (!drill && (p.isSet(QStringLiteral("sandbox")) || p.isSet(QStringLiteral("target"))))
+        return ctx.usage(QStringLiteral("--sandbox and --target belong to a drill (schedule add NAME --verify "
+                                        "--profile P …)"));
+    if (drill) {
+        if (!p.isSet(QStringLiteral("profile")))
+            return ctx.usage(QStringLiteral("a drill (--verify) verifies backups of a database profile: pass "
+                                            "--profile P"));
+        if (p.isSet(QStringLiteral("sandbox")) && p.isSet(QStringLiteral("target")))
+            return ctx.usage(QStringLiteral("--sandbox and --target exclude each other"));
+        if (p.isSet(QStringLiteral("storage")))
+            return ctx.usage(QStringLiteral("a drill writes no backup: --storage does not apply (it reads the copies "
+                                            "of the backup it verifies)"));
+        s.sourceKind = QStringLiteral("verify");
+        s.profile = p.value(QStringLiteral("profile"));
+        if (!ctx.config().profile(s.profile))
+            return ctx.usage(QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(s.profile));
+        if (p.isSet(QStringLiteral("sandbox")))
+            s.verifyTarget = QLatin1String(ScheduleRecord::kVerifySandbox);
+        else if (p.isSet(QStringLiteral("target"))) {
+            s.verifyTarget = p.value(QStringLiteral("target"));
+            if (!ctx.config().profile(s.verifyTarget))
+                return ctx.usage(QStringLiteral("--target: unknown profile \"%1\" (see `lifeboatctl profile list`)")
+                                     .arg(s.verifyTarget));
+        }
+    }
     QStringList defaultStorages;
-    if (p.isSet(QStringLiteral("profile"))) {
+    if (drill) {
+        // checked above
+    } else if (p.isSet(QStringLiteral("profile"))) {
         s.sourceKind = QStringLiteral("database");
         s.profile = p.value(QStringLiteral("profile"));
         const auto profile = ctx.config().profile(s.profile);
@@ -136,7 +177,9 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
         defaultStorages = source->storages;
     }
     // The default for a new profile's schedule: daily at 01:00.
+    // A drill's default: weekly, Sunday 03:00, after the night's backup.
     const CronExpression cron = CronExpression::parse(p.isSet(QStringLiteral("cron")) ? p.value(QStringLiteral("cron"))
+                                                      : drill                         ? QStringLiteral("0 3 * * 0")
                                                                                       : QStringLiteral("0 1 * * *"));
     if (!cron.isValid())
         return ctx.usage(QStringLiteral("--cron: %1").arg(cron.error()));
@@ -150,7 +193,7 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     for (const QString &st : s.storages)
         if (!ctx.config().storage(st))
             return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(st));
-    if (s.storages.isEmpty() && defaultStorages.isEmpty())
+    if (!drill && s.storages.isEmpty() && defaultStorages.isEmpty())
         return ctx.usage(QStringLiteral("%1 \"%2\" has no default storage — pass --storage NAME")
                              .arg(s.sourceKind == QLatin1String("database") ? QStringLiteral("profile")
                                   : s.sourceKind == QLatin1String("files")  ? QStringLiteral("file source")
@@ -172,6 +215,10 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
             *field = given;
     if (keep.withinSeconds >= 0)
         s.keepWithinSeconds = keep.withinSeconds;
+    if (drill && (s.keepDaily >= 0 || s.keepWeekly >= 0 || s.keepMonthly >= 0 || s.keepHourly >= 0 ||
+                  s.keepYearly >= 0 || s.keepLast >= 0 || s.keepWithinSeconds >= 0))
+        return ctx.usage(QStringLiteral("a drill keeps no backups: the --keep-* rules belong to the profile's backup "
+                                        "schedule"));
     s.enabled = !p.isSet(QStringLiteral("disabled"));
     // Fire times owed start now: a new schedule does not "catch up" on the past.
     s.created = existing ? existing->created : QDateTime::currentDateTimeUtc();
@@ -189,9 +236,17 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
         o[QStringLiteral("ok")] = true;
         ctx.printJson(o);
     } else {
-        ctx.out() << "Schedule \"" << s.name << "\" ("
-                  << (s.sourceKind == QLatin1String("database") ? QString() : s.sourceKind + QLatin1Char(' '))
-                  << s.profile << "): " << cron.describe() << Qt::endl;
+        if (drill)
+            ctx.out() << "Drill \"" << s.name << "\" (verify the newest good backup of " << s.profile << " on "
+                      << (s.verifyTarget.isEmpty() ? QStringLiteral("its own server")
+                          : s.isDrill() && s.verifyTarget == QLatin1String(ScheduleRecord::kVerifySandbox)
+                              ? QStringLiteral("a sandbox cluster")
+                              : QStringLiteral("the server of profile ") + s.verifyTarget)
+                      << "): " << cron.describe() << Qt::endl;
+        else
+            ctx.out() << "Schedule \"" << s.name << "\" ("
+                      << (s.sourceKind == QLatin1String("database") ? QString() : s.sourceKind + QLatin1Char(' '))
+                      << s.profile << "): " << cron.describe() << Qt::endl;
         ctx.out() << "Next runs:" << Qt::endl;
         for (const QDateTime &t : next)
             ctx.out() << "  " << when(t) << Qt::endl;

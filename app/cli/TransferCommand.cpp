@@ -1,5 +1,7 @@
 #include "TransferCommand.h"
 
+#include "catalog/AuditTrail.h"
+
 #include "ArgParser.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
@@ -57,8 +59,12 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
         return ctx.fail(e);
     QString path;
     ArtifactReader::CopyUsed used;
-    if (!reader.downloadTo(*record, p.value(QStringLiteral("to")), &path, false, &used))
+    if (!reader.downloadTo(*record, p.value(QStringLiteral("to")), &path, false, &used)) {
+        AuditTrail::record(QStringLiteral("download"), record->profile, QStringLiteral("failed"), record->id,
+                           reader.error().message);
         return ctx.fail(reader.error());
+    }
+    AuditTrail::record(QStringLiteral("download"), record->profile, QStringLiteral("completed"), record->id, path);
     if (ctx.json()) {
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), true},
                                   {QStringLiteral("path"), path},

@@ -1,3 +1,4 @@
+#include "AuditCommand.h"
 #include "BackupCommand.h"
 #include "BaseBackupCommand.h"
 #include "CatalogCommand.h"
@@ -63,6 +64,8 @@ Commands:
   prune [--dry-run] [--profile P]  apply retention (7 daily, 4 weekly, 12 monthly by default), with reasons
   notify add|list|remove|test      webhook and e-mail notifications on failure (or always)
   check [--prometheus FILE]        for monitoring: one line per source, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+  audit [--since D] [--user U] [--action A]
+                                   the audit trail: who backed up, restored, deleted or changed what, and when
   secrets status|use BACKEND       where passwords and keys are kept (keychain, encrypted file, ask every time)
   mirror add|list|remove|run|restore
                                    bucket mirrors: an S3 prefix copied incrementally (size + ETag) into backup storage
@@ -154,6 +157,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("run-due"), &RunDueCommand::run},
         {QStringLiteral("prune"), &PruneCommand::run},
         {QStringLiteral("check"), &CheckCommand::run},
+        {QStringLiteral("audit"), &AuditCommand::run},
         {QStringLiteral("notify"), &NotifyCommand::run},
         {QStringLiteral("mirror"), &MirrorCommand::run},
         {QStringLiteral("set"), &SetCommand::run},

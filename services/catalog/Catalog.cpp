@@ -91,6 +91,17 @@ std::optional<BaseBackupInfo> Catalog::baseBackup(qint64) {
 QList<SigningKeyRecord> Catalog::signingKeys() {
     return {};
 }
+bool Catalog::appendAudit(const AuditEntry &, QString *error) {
+    if (error)
+        *error = QStringLiteral("this catalog does not keep an audit trail");
+    return false;
+}
+QList<AuditEntry> Catalog::auditEntries(const AuditFilter &) {
+    return {};
+}
+int Catalog::auditCount(const AuditFilter &) {
+    return 0;
+}
 bool Catalog::putWalFile(const WalFileRecord &, QString *error) {
     if (error)
         *error = QStringLiteral("this catalog does not record archived WAL");

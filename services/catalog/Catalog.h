@@ -1,5 +1,6 @@
 #pragma once
 
+#include "catalog/AuditEntry.h"
 #include "catalog/BackupLease.h"
 #include "catalog/BaseBackupInfo.h"
 #include "catalog/BackupRecord.h"
@@ -97,6 +98,11 @@ public:
     // key succeeds without a change; the same id with another public key is refused.
     virtual bool addSigningKey(const SigningKeyRecord &key, QString *error);
     virtual QList<SigningKeyRecord> signingKeys();
+
+    // The audit trail (audit_log, append-only: AuditTrail writes it, nothing updates or deletes a row). Newest first.
+    virtual bool appendAudit(const AuditEntry &entry, QString *error);
+    virtual QList<AuditEntry> auditEntries(const AuditFilter &filter);
+    virtual int auditCount(const AuditFilter &filter);
 
     // Base backups' WAL ranges (schema 11), one per record of kind "base"; saving again replaces it.
     virtual bool saveBaseBackup(const BaseBackupInfo &info, QString *error);

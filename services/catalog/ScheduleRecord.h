@@ -12,7 +12,7 @@ namespace lifeboat {
 struct ScheduleRecord {
     qint64 id = 0;
     QString name;
-    QString sourceKind = QStringLiteral("database"); // database | files | redis
+    QString sourceKind = QStringLiteral("database"); // database | files | redis | verify (a recovery drill)
     QString profile;
     QString cron;
     QString timeZone;
@@ -26,6 +26,11 @@ struct ScheduleRecord {
     int keepYearly = -1;
     int keepLast = -1;
     qint64 keepWithinSeconds = -1; // keep-within as seconds; -1: the policy from settings and environment
+    // A drill (kind "verify") verifies the newest good backup of `profile` on: empty = that profile's own server,
+    // kVerifySandbox = a throwaway local cluster, else the server of the profile named here.
+    QString verifyTarget;
+    static constexpr const char *kVerifySandbox = "@sandbox";
+    bool isDrill() const { return sourceKind == QLatin1String("verify"); }
     QDateTime created;
     QDateTime lastCheck;
     QDateTime lastRun;

@@ -1,5 +1,7 @@
 #include "catalog/SqlCatalog.h"
 
+#include "catalog/AuditTrail.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutexLocker>
@@ -105,7 +107,39 @@ QStringList migrations(bool postgres) {
                        " CASCADE, timeline INTEGER NOT NULL, start_lsn TEXT NOT NULL, stop_lsn TEXT NOT NULL,"
                        " start_pos BIGINT NOT NULL, stop_pos BIGINT NOT NULL, start_wal TEXT, start_time TEXT,"
                        " stop_time TEXT, system_identifier TEXT, pg_major INTEGER)"),
+        // 12: recovery drills: a schedule of kind "verify" verifies its profile's newest good backup on this server
+        // (NULL: the profile's own server, "@sandbox": a throwaway cluster, else a profile name)
+        QStringLiteral("ALTER TABLE schedules ADD COLUMN verify_target TEXT"),
+        // 13: the audit trail (AuditTrail): every action, append-only — on SQLite triggers refuse UPDATE and DELETE;
+        // a PostgreSQL team catalog makes it insert-only by grants (docs/security.md)
+        QStringLiteral("CREATE TABLE audit_log (id %1, at TEXT NOT NULL, os_user TEXT NOT NULL, host TEXT NOT NULL,"
+                       " program TEXT NOT NULL, action TEXT NOT NULL, target TEXT, outcome TEXT NOT NULL,"
+                       " backup_id BIGINT, detail TEXT)"
+                       ";CREATE INDEX audit_log_at ON audit_log(at)")
+                .arg(idType) +
+            (postgres ? QString()
+                      : QStringLiteral(";CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT "
+                                       "RAISE(ABORT, 'the audit trail is append-only'); END"
+                                       ";CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT "
+                                       "RAISE(ABORT, 'the audit trail is append-only'); END")),
     };
+}
+
+// A migration's statements, split at ';' — except inside a trigger's BEGIN … END, which holds its own.
+QStringList statementsOf(const QString &migration) {
+    QStringList out;
+    QString pending;
+    for (const QString &piece : migration.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        pending = pending.isEmpty() ? piece : pending + QLatin1Char(';') + piece;
+        const QString t = pending.trimmed();
+        if (t.startsWith(QLatin1String("CREATE TRIGGER")) && !t.endsWith(QLatin1String("END")))
+            continue;
+        out << pending;
+        pending.clear();
+    }
+    if (!pending.isEmpty())
+        out << pending;
+    return out;
 }
 
 QString iso(const QDateTime &t) {
@@ -335,7 +369,7 @@ bool SqlCatalog::migrate(QString *error) {
     for (int v = current + 1; v <= steps.size(); ++v) {
         d.transaction();
         bool ok = true;
-        for (const QString &stmt : steps.at(v - 1).split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        for (const QString &stmt : statementsOf(steps.at(v - 1))) {
             if (!q.exec(stmt)) {
                 ok = false;
                 break;
@@ -451,7 +485,12 @@ bool SqlCatalog::insert(BackupRecord &r, QString *error) {
         d.rollback();
         return false;
     }
-    return d.commit();
+    if (!d.commit())
+        return false;
+    // An attempt refused before it started is recorded FAILED at once; a COMPLETED insert is an import, no backup.
+    if (r.status != BackupRecord::statusCompleted())
+        auditTransition(QString(), r);
+    return true;
 }
 
 bool SqlCatalog::update(const BackupRecord &r, QString *error) {
@@ -468,13 +507,46 @@ bool SqlCatalog::update(const BackupRecord &r, QString *error) {
         "scheduled_for = :scheduled_for, owner = :owner WHERE id = :id"));
     bindRecord(q, r);
     q.bindValue(QStringLiteral(":id"), r.id);
+    // The audit trail is written from here: every backup's end, prune and delete passes through this update.
+    QString before;
+    if (AuditTrail::active()) {
+        QSqlQuery prev(d);
+        prev.prepare(QStringLiteral("SELECT status FROM backups WHERE id = ?"));
+        prev.addBindValue(r.id);
+        if (prev.exec() && prev.next())
+            before = prev.value(0).toString();
+    }
     if (!q.exec() || !writeLocations(d, r, error)) {
         if (error && error->isEmpty())
             *error = QStringLiteral("catalog update failed: %1").arg(q.lastError().text());
         d.rollback();
         return false;
     }
-    return d.commit();
+    if (!d.commit())
+        return false;
+    auditTransition(before, r);
+    return true;
+}
+
+void SqlCatalog::auditTransition(const QString &before, const BackupRecord &r) {
+    if (!AuditTrail::active() || before == r.status)
+        return;
+    const QString target = r.kind == QLatin1String("database") ? r.profile : r.kind + QLatin1Char(':') + r.profile;
+    const bool ended = r.status == BackupRecord::statusCompleted() || r.status == BackupRecord::statusFailed() ||
+                       r.status == BackupRecord::statusCancelled();
+    if (ended && (before.isEmpty() || before == BackupRecord::statusInProgress())) {
+        const QString detail = r.status == BackupRecord::statusCompleted()
+                                   ? QStringLiteral("%1 (%2 bytes)").arg(r.filename).arg(r.size)
+                                   : r.error;
+        AuditTrail::record(QStringLiteral("backup"), target, r.status.toLower(), r.id, detail);
+    } else if (r.status == BackupRecord::statusExpired()) {
+        AuditTrail::record(QStringLiteral("prune"), target, QStringLiteral("expired"), r.id, r.filename);
+    } else if (r.status == BackupRecord::statusDeleted()) {
+        AuditTrail::record(QStringLiteral("delete"), target, QStringLiteral("deleted"), r.id,
+                           before == BackupRecord::statusExpired()
+                               ? QStringLiteral("%1 (expired by retention)").arg(r.filename)
+                               : r.filename);
+    }
 }
 
 bool SqlCatalog::setScheduledFor(qint64 id, const QDateTime &fireTime, QString *error) {

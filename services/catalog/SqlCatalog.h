@@ -56,6 +56,10 @@ public:
     // Signing keys: SqlCatalogKeys.cpp
     bool addSigningKey(const SigningKeyRecord &key, QString *error) override;
     QList<SigningKeyRecord> signingKeys() override;
+    // Audit trail: SqlCatalogAudit.cpp
+    bool appendAudit(const AuditEntry &entry, QString *error) override;
+    QList<AuditEntry> auditEntries(const AuditFilter &filter) override;
+    int auditCount(const AuditFilter &filter) override;
     // Base backups' WAL ranges: SqlCatalogBaseBackups.cpp
     bool saveBaseBackup(const BaseBackupInfo &info, QString *error) override;
     std::optional<BaseBackupInfo> baseBackup(qint64 backupId) override;
@@ -77,6 +81,8 @@ public:
 
 private:
     QSqlDatabase db();
+    // Tells the audit trail what a record's status change means (a backup ended, retention expired it, deleted).
+    void auditTransition(const QString &before, const BackupRecord &record);
     bool migrate(QString *error);
     bool writeLocations(QSqlDatabase &d, const BackupRecord &r, QString *error);
     void loadLocations(QSqlDatabase &d, BackupRecord &r);

@@ -2,6 +2,8 @@
 // backup records so each file stays readable.
 #include "catalog/SqlCatalog.h"
 
+#include "catalog/AuditTrail.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -48,7 +50,7 @@ bool failed(QString *error, const QString &what, const QSqlQuery &q) {
 const char *kScheduleColumns =
     "id, name, source_kind, profile, cron, time_zone, storages, enabled, missed_policy, keep_daily, keep_weekly, "
     "keep_monthly, created, last_check, last_run, last_backup_id, last_status, lock_owner, lock_expires, keep_hourly, "
-    "keep_yearly, keep_last, keep_within";
+    "keep_yearly, keep_last, keep_within, verify_target";
 
 ScheduleRecord scheduleFrom(const QSqlQuery &q) {
     ScheduleRecord s;
@@ -77,6 +79,7 @@ ScheduleRecord scheduleFrom(const QSqlQuery &q) {
     s.keepLast = countFrom(q.value(i++));
     s.keepWithinSeconds = q.value(i).isNull() ? -1 : q.value(i).toLongLong();
     ++i;
+    s.verifyTarget = q.value(i++).toString();
     return s;
 }
 
@@ -93,19 +96,21 @@ bool SqlCatalog::saveSchedule(ScheduleRecord &s, QString *error) {
     // written back from an editor that was open across a run would make that run owed again.
     const bool exists = schedule(s.name).has_value();
     q.prepare(
-        exists ? QStringLiteral("UPDATE schedules SET source_kind = :source_kind, profile = :profile, cron = "
-                                ":cron, time_zone = :time_zone, storages = :storages, enabled = :enabled, "
-                                "missed_policy = :missed_policy, keep_daily = :keep_daily, keep_weekly = "
-                                ":keep_weekly, keep_monthly = :keep_monthly, keep_hourly = :keep_hourly, keep_yearly = "
-                                ":keep_yearly, keep_last = :keep_last, keep_within = :keep_within, created = "
-                                ":created, last_check = "
-                                "COALESCE(last_check, :last_check) WHERE name = :name")
-               : QStringLiteral("INSERT INTO schedules (name, source_kind, profile, cron, time_zone, storages, "
-                                "enabled, missed_policy, keep_daily, keep_weekly, keep_monthly, keep_hourly, "
-                                "keep_yearly, keep_last, keep_within, created, last_check) VALUES (:name, "
-                                ":source_kind, :profile, :cron, :time_zone, :storages, :enabled, "
-                                ":missed_policy, :keep_daily, :keep_weekly, :keep_monthly, :keep_hourly, "
-                                ":keep_yearly, :keep_last, :keep_within, :created, :last_check)"));
+        exists
+            ? QStringLiteral("UPDATE schedules SET source_kind = :source_kind, profile = :profile, cron = "
+                             ":cron, time_zone = :time_zone, storages = :storages, enabled = :enabled, "
+                             "missed_policy = :missed_policy, keep_daily = :keep_daily, keep_weekly = "
+                             ":keep_weekly, keep_monthly = :keep_monthly, keep_hourly = :keep_hourly, keep_yearly = "
+                             ":keep_yearly, keep_last = :keep_last, keep_within = :keep_within, verify_target = "
+                             ":verify_target, created = "
+                             ":created, last_check = "
+                             "COALESCE(last_check, :last_check) WHERE name = :name")
+            : QStringLiteral("INSERT INTO schedules (name, source_kind, profile, cron, time_zone, storages, "
+                             "enabled, missed_policy, keep_daily, keep_weekly, keep_monthly, keep_hourly, "
+                             "keep_yearly, keep_last, keep_within, verify_target, created, last_check) VALUES (:name, "
+                             ":source_kind, :profile, :cron, :time_zone, :storages, :enabled, "
+                             ":missed_policy, :keep_daily, :keep_weekly, :keep_monthly, :keep_hourly, "
+                             ":keep_yearly, :keep_last, :keep_within, :verify_target, :created, :last_check)"));
     q.bindValue(QStringLiteral(":name"), s.name);
     q.bindValue(QStringLiteral(":source_kind"), s.sourceKind);
     q.bindValue(QStringLiteral(":profile"), s.profile);
@@ -122,12 +127,16 @@ bool SqlCatalog::saveSchedule(ScheduleRecord &s, QString *error) {
     q.bindValue(QStringLiteral(":keep_last"), nullCount(s.keepLast));
     q.bindValue(QStringLiteral(":keep_within"),
                 s.keepWithinSeconds < 0 ? QVariant(QMetaType(QMetaType::LongLong)) : QVariant(s.keepWithinSeconds));
+    q.bindValue(QStringLiteral(":verify_target"), nullText(s.verifyTarget));
     q.bindValue(QStringLiteral(":created"), isoTime(s.created));
     q.bindValue(QStringLiteral(":last_check"), nullText(isoTime(s.lastCheck)));
     if (!q.exec())
         return failed(error, QStringLiteral("saving schedule \"%1\"").arg(s.name), q);
     if (const auto saved = schedule(s.name))
         s.id = saved->id;
+    AuditTrail::record(exists ? QStringLiteral("schedule.change") : QStringLiteral("schedule.add"), s.name,
+                       QStringLiteral("ok"), 0,
+                       QStringLiteral("%1 %2, cron %3").arg(s.sourceKind, s.profile, s.cron));
     return true;
 }
 
@@ -164,6 +173,7 @@ bool SqlCatalog::removeSchedule(const QString &name, QString *error) {
             *error = QStringLiteral("no schedule named \"%1\" (see `lifeboatctl schedule list`)").arg(name);
         return false;
     }
+    AuditTrail::record(QStringLiteral("schedule.remove"), name, QStringLiteral("ok"));
     return true;
 }
 
@@ -293,7 +303,12 @@ bool SqlCatalog::saveNotifier(const NotifierRecord &n, QString *error) {
         d.rollback();
         return failed(error, QStringLiteral("saving notifier \"%1\"").arg(n.name), q);
     }
-    return d.commit();
+    if (!d.commit())
+        return failed(error, QStringLiteral("saving notifier \"%1\"").arg(n.name), q);
+    // The kind and where it posts, never a URL (it may be the secret) or a password.
+    AuditTrail::record(QStringLiteral("notifier.change"), n.name, QStringLiteral("ok"), 0,
+                       QStringLiteral("%1, on %2").arg(n.kind, n.on));
+    return true;
 }
 
 QList<NotifierRecord> SqlCatalog::notifiers() {
@@ -332,6 +347,7 @@ bool SqlCatalog::removeNotifier(const QString &name, QString *error) {
             *error = QStringLiteral("no notifier named \"%1\" (see `lifeboatctl notify list`)").arg(name);
         return false;
     }
+    AuditTrail::record(QStringLiteral("notifier.remove"), name, QStringLiteral("ok"));
     return true;
 }
 

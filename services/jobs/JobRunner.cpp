@@ -1,5 +1,7 @@
 #include "jobs/JobRunner.h"
 
+#include "catalog/AuditTrail.h"
+
 #include <QThread>
 
 namespace lifeboat {
@@ -61,11 +63,35 @@ void JobRunner::startNext() {
     }
 }
 
+namespace {
+// Jobs that read backups are audited here, the one place the CLI and the app both run them through; jobs that
+// write a backup record are audited by the catalog when the record ends (SqlCatalog::update).
+void auditJob(const Job *job, const JobResult &result) {
+    static const QHash<QByteArray, QString> actions{{"lifeboat::RestoreJob", QStringLiteral("restore")},
+                                                    {"lifeboat::FilesRestoreJob", QStringLiteral("restore")},
+                                                    {"lifeboat::SetRestoreJob", QStringLiteral("restore")},
+                                                    {"lifeboat::MirrorRestoreJob", QStringLiteral("restore")},
+                                                    {"lifeboat::RecoverJob", QStringLiteral("recover")},
+                                                    {"lifeboat::VerifyJob", QStringLiteral("verify")}};
+    const QString action = actions.value(QByteArray(job->metaObject()->className()));
+    if (action.isEmpty() || !AuditTrail::active())
+        return;
+    const QString outcome = result.ok()                                ? QStringLiteral("completed")
+                            : result.error.code == ExitCode::Cancelled ? QStringLiteral("cancelled")
+                            : result.error.code == ExitCode::Refused   ? QStringLiteral("refused")
+                                                                       : QStringLiteral("failed");
+    // A restore's result carries no record id: the job names the backup it read in a property.
+    const qint64 backupId = result.recordId > 0 ? result.recordId : job->property("auditBackupId").toLongLong();
+    AuditTrail::record(action, job->title(), outcome, backupId, result.ok() ? QString() : result.error.message);
+}
+} // namespace
+
 void JobRunner::onThreadDone(Job *job, QThread *thread) {
     m_threads.removeOne(thread);
     m_running.removeOne(job);
     thread->wait();
     delete thread;
+    auditJob(job, job->result());
     emit jobFinished(job, job->result());
     job->deleteLater();
     startNext();

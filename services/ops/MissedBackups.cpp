@@ -17,7 +17,8 @@ QList<MissedBackups::Miss> MissedBackups::detect(Catalog *catalog, const QList<S
     QList<HealthCheck::Source> sources;
     QSet<QString> seen;
     for (const ScheduleRecord &s : schedules) {
-        if (!s.enabled || seen.contains(s.sourceKind + QLatin1Char('/') + s.profile))
+        // A drill backs nothing up: its failures are told as verify.failed, not as a missed backup.
+        if (!s.enabled || s.isDrill() || seen.contains(s.sourceKind + QLatin1Char('/') + s.profile))
             continue;
         seen.insert(s.sourceKind + QLatin1Char('/') + s.profile);
         sources.append({s.profile, s.sourceKind, false});

@@ -183,6 +183,7 @@ JobResult RestoreJob::execute() {
     // The backup is not deleted (delete, prune) while this restore runs; one being deleted is not restored.
     LeaseGuard lease;
     const qint64 leaseId = src->isRecord() ? src->record().id : 0;
+    setProperty("auditBackupId", leaseId); // the backup restored, for the audit trail (JobRunner)
     if (const Error e = LeaseGuard::acquire(m_req.catalog.get(), leaseId, QStringLiteral("restore"), &lease))
         return {e, 0, details};
     ChildEnvironment::registerSecret(m_req.password);

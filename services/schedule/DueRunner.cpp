@@ -10,6 +10,10 @@
 #include "schedule/ScheduleDue.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
 #include <QSysInfo>
 #include <QUuid>
 
@@ -103,6 +107,8 @@ DueRunner::Claim DueRunner::claim(const ScheduleRecord &listed, const QDateTime 
 }
 
 QStringList DueRunner::storagesFor(const ScheduleRecord &schedule) const {
+    if (schedule.isDrill())
+        return {}; // a drill writes no backup
     if (!schedule.storages.isEmpty())
         return schedule.storages;
     if (schedule.sourceKind == QLatin1String("files")) {
@@ -122,6 +128,8 @@ QString DueRunner::kindLabel(const QString &kind) {
         return QStringLiteral("file source");
     if (kind == QLatin1String("redis"))
         return QStringLiteral("Redis source");
+    if (kind == QLatin1String("verify"))
+        return QStringLiteral("drill of profile");
     return QStringLiteral("profile");
 }
 
@@ -137,6 +145,16 @@ Error DueRunner::checkSource(const ScheduleRecord &s) const {
     } else if (s.sourceKind == QLatin1String("redis")) {
         exists = m_config.redisSource(s.profile).has_value();
         hint = QStringLiteral("lifeboatctl redis list");
+    } else if (s.isDrill()) {
+        exists = m_config.profile(s.profile).has_value();
+        hint = QStringLiteral("lifeboatctl profile list");
+        const QString target = s.verifyTarget;
+        if (exists && !target.isEmpty() && target != QLatin1String(ScheduleRecord::kVerifySandbox) &&
+            !m_config.profile(target))
+            return {ExitCode::Usage, QStringLiteral("drill \"%1\": its target profile \"%2\" no longer exists (see "
+                                                    "`lifeboatctl profile list`; change it with `lifeboatctl schedule "
+                                                    "add %1 --verify --profile %3 --target PROFILE --replace`)")
+                                         .arg(s.name, target, s.profile)};
     } else {
         return {ExitCode::Usage, QStringLiteral("schedule \"%1\" has the source kind \"%2\", which this version "
                                                 "cannot run (database, files or redis)")
@@ -261,8 +279,61 @@ Error DueRunner::buildRedisRequest(const Claim &claim, RedisBackupJob::Request &
     return {};
 }
 
+std::optional<BackupRecord> DueRunner::drillBackup(Catalog &catalog, const QString &profile) {
+    CatalogFilter f;
+    f.profile = profile;
+    f.kind = QStringLiteral("database");
+    f.status = BackupRecord::statusCompleted();
+    f.limit = 1;
+    const QList<BackupRecord> newest = catalog.list(f);
+    if (newest.isEmpty())
+        return std::nullopt;
+    return newest.first();
+}
+
+Error DueRunner::buildVerifyRequest(const Claim &claim, VerifyJob::Request &req, const Secrets &secrets) const {
+    const ScheduleRecord &s = claim.schedule;
+    if (const Error e = checkSource(s))
+        return e;
+    const auto backup = drillBackup(*m_catalog, s.profile);
+    if (!backup)
+        return {ExitCode::Usage, QStringLiteral("drill \"%1\": profile \"%2\" has no successful backup to verify yet "
+                                                "— take one with `lifeboatctl backup %2`")
+                                     .arg(s.name, s.profile)};
+    req.source = QString::number(backup->id);
+    req.sandbox = s.verifyTarget == QLatin1String(ScheduleRecord::kVerifySandbox);
+    if (!req.sandbox) {
+        const QString targetName = s.verifyTarget.isEmpty() ? s.profile : s.verifyTarget;
+        const auto target = m_config.profile(targetName);
+        if (!target)
+            return {ExitCode::Usage,
+                    QStringLiteral("drill \"%1\": profile \"%2\" no longer exists").arg(s.name, targetName)};
+        req.serverConninfo = target->conninfo;
+        if (secrets.profilePassword)
+            req.password = secrets.profilePassword(targetName);
+    }
+    req.catalog = m_catalog;
+    req.storages = m_config.storages();
+    // The copy may be read from any storage that holds one: the S3 ones need their secrets up front.
+    if (secrets.storageSecret) {
+        for (const BackupLocation &l : backup->locations) {
+            const auto sc = m_config.storage(l.storage);
+            if (sc && sc->isS3() && !req.storageSecrets.contains(l.storage))
+                req.storageSecrets.insert(l.storage, secrets.storageSecret(l.storage));
+        }
+    }
+    req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
+    return {};
+}
+
 std::unique_ptr<Job> DueRunner::buildJob(const Claim &claim, const Secrets &secrets, Error *error) const {
     const QString &kind = claim.schedule.sourceKind;
+    if (claim.schedule.isDrill()) {
+        VerifyJob::Request req;
+        if ((*error = buildVerifyRequest(claim, req, secrets)))
+            return nullptr;
+        return std::make_unique<VerifyJob>(std::move(req));
+    }
     auto none = [](const QString &) { return QString(); };
     const SecretLookup storageSecret = secrets.storageSecret ? secrets.storageSecret : SecretLookup(none);
     if (kind == QLatin1String("files")) {
@@ -295,8 +366,15 @@ DueRunner::Run DueRunner::finish(const Claim &claim, const JobResult &result, co
                                                           : QStringLiteral("FAILED");
     r.message = result.ok() ? QStringLiteral("backup #%1 completed").arg(result.recordId) : result.error.message;
     QString err;
-    // The period a scheduled backup belongs to is its fire time's (also under run-due --as-of replays).
-    if (result.recordId > 0 && claim.fireTime.isValid() &&
+    if (claim.schedule.isDrill()) {
+        if (result.ok())
+            r.message = QStringLiteral("drill of backup #%1 passed").arg(result.recordId);
+        if (!result.details.isEmpty())
+            r.report = keepReport(m_config, claim.schedule, result, &r.warning);
+    }
+    // The period a scheduled backup belongs to is its fire time's (also under run-due --as-of replays). A drill's
+    // record id is the backup it verified: that backup's period stays its own.
+    if (!claim.schedule.isDrill() && result.recordId > 0 && claim.fireTime.isValid() &&
         !m_catalog->setScheduledFor(result.recordId, claim.fireTime, &err))
         r.warning = err;
     if (!m_catalog->markScheduleChecked(claim.schedule.name, now, now, result.recordId, r.status, &err))
@@ -349,6 +427,82 @@ qint64 DueRunner::stallLimitMs(const ConfigStore &config) {
 
 bool DueRunner::stallCancel(const ConfigStore &config) {
     return config.option(QStringLiteral("stallCancel")) == QLatin1String("true");
+}
+
+QString DueRunner::reportDirectory(const ConfigStore &config) {
+    return QFileInfo(config.path()).absoluteDir().filePath(QStringLiteral("reports"));
+}
+
+QString DueRunner::keepReport(const ConfigStore &config, const ScheduleRecord &schedule, const JobResult &result,
+                              QString *warning) {
+    const QString dir = reportDirectory(config);
+    const QString base =
+        QDir(dir).filePath(QStringLiteral("drill-%1-backup%2-%3")
+                               .arg(schedule.name)
+                               .arg(result.recordId)
+                               .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"))));
+    if (!QDir().mkpath(dir)) {
+        *warning = QStringLiteral("cannot create the report directory %1").arg(dir);
+        return {};
+    }
+    const QByteArray json = QJsonDocument(result.details).toJson(QJsonDocument::Indented);
+    const QByteArray html = VerifyReport::fromJson(result.details).toHtml().toUtf8();
+    for (const auto &[path, bytes] :
+         {std::pair{base + QStringLiteral(".json"), json}, std::pair{base + QStringLiteral(".html"), html}}) {
+        QSaveFile f(path); // written whole or not at all
+        if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
+            *warning = QStringLiteral("cannot write the drill report %1: %2").arg(path, f.errorString());
+            return {};
+        }
+    }
+    return base + QStringLiteral(".html");
+}
+
+Notification DueRunner::drillNotification(const ScheduleRecord &schedule, const JobResult &result,
+                                          const QString &report) {
+    Notification n;
+    n.profile = schedule.profile;
+    n.failure = !result.ok();
+    n.event = n.failure ? QStringLiteral("verify.failed") : QStringLiteral("verify.passed");
+    const QString where = schedule.verifyTarget.isEmpty() ? QStringLiteral("its own server")
+                          : schedule.verifyTarget == QLatin1String(ScheduleRecord::kVerifySandbox)
+                              ? QStringLiteral("a sandbox cluster")
+                              : QStringLiteral("the server of profile %1").arg(schedule.verifyTarget);
+    const QString reportLine = report.isEmpty() ? QString() : QStringLiteral("\nReport: %1").arg(report);
+    if (n.failure && result.recordId <= 0) {
+        // Nothing was verified: no backup, or the drill could not be set up.
+        n.subject =
+            QStringLiteral("[Lifeboat] Drill FAILED: %1 of %2 did not run").arg(schedule.name, schedule.profile);
+        n.text = QStringLiteral("Drill %1 of %2 could not verify anything: %3\nNext: fix the cause above and run "
+                                "`lifeboatctl run-due --schedule %1`.")
+                     .arg(schedule.name, schedule.profile, result.error.message);
+    } else if (n.failure) {
+        n.subject = QStringLiteral("[Lifeboat] Drill FAILED: backup #%1 of %2 (schedule %3)")
+                        .arg(result.recordId)
+                        .arg(schedule.profile, schedule.name);
+        n.text = QStringLiteral("Drill %1 restored backup #%2 of %3 on %4 and it failed: %5%6\nNext: do not rely "
+                                "on this backup — take a fresh one now (`lifeboatctl backup %3`), then read the report "
+                                "and check the storage it came from.")
+                     .arg(schedule.name)
+                     .arg(result.recordId)
+                     .arg(schedule.profile, where, result.error.message, reportLine);
+    } else {
+        n.subject = QStringLiteral("[Lifeboat] Drill passed: backup #%1 of %2 (schedule %3)")
+                        .arg(result.recordId)
+                        .arg(schedule.profile, schedule.name);
+        n.text = QStringLiteral("Drill %1 restored backup #%2 of %3 on %4: row counts, foreign keys, every table "
+                                "read and object counts passed.%5\nNext: nothing to do.")
+                     .arg(schedule.name)
+                     .arg(result.recordId)
+                     .arg(schedule.profile, where, reportLine);
+    }
+    n.fields[QStringLiteral("schedule")] = schedule.name;
+    n.fields[QStringLiteral("recordId")] = result.recordId;
+    n.fields[QStringLiteral("exitCode")] = toInt(result.error.code);
+    n.fields[QStringLiteral("report")] = report;
+    if (n.failure)
+        n.fields[QStringLiteral("error")] = result.error.message;
+    return n;
 }
 
 Notification DueRunner::notification(const QString &profile, const QString &schedule, qint64 recordId,

@@ -9,6 +9,7 @@
 #include "jobs/JobProgress.h"
 #include "notify/Notification.h"
 #include "redis/RedisBackupJob.h"
+#include "restore/VerifyJob.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -18,6 +19,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace lifeboat {
 
@@ -26,12 +28,14 @@ namespace lifeboat {
 // decide and record identically and never double-run:
 //   claim()        is it due (ScheduleDue, missed-run policy)? take the schedule's lock, decide again from the
 //                  stored state under the lock (another runner may have just run it), compute DAILY/WEEKLY/MONTHLY;
-//   buildJob()     the backup job of a claimed schedule by its source kind: BackupJob (database profile),
-//                  FilesBackupJob (file source) or RedisBackupJob (Redis source), from the configuration;
-//   finish()       record the run (last check, backup id, status) and release the lock — or release() when the
-//                  backup never started;
+//   buildJob()     the job of a claimed schedule by its source kind: BackupJob (database profile),
+//                  FilesBackupJob (file source), RedisBackupJob (Redis source), or for a recovery drill (kind
+//                  "verify") a VerifyJob of the profile's newest good backup;
+//   finish()       record the run (last check, backup id, status; a drill's report kept under the home) and
+//                  release the lock — or release() when the job never started;
 //   prune()        retention for the schedule's source (its kind and name) after a scheduled backup;
-//   notification() the message for the notifiers and the desktop (never carries a secret).
+//   notification() the message for the notifiers and the desktop (never carries a secret); drillNotification()
+//                  for a drill (verify.passed / verify.failed).
 // Every method blocks on the catalog: call it from a worker, the catalog thread or a CLI — never the GUI thread.
 // With a PostgreSQL catalog the lock is a session advisory lock, so claim(), finish() and release() of one run
 // must be made on the same thread (the same connection).
@@ -60,6 +64,7 @@ public:
         QString message;
         qint64 recordId = 0;
         QString warning; // recording the run failed (the backup itself is not affected)
+        QString report;  // a drill: the HTML report kept under the home (reports/…), empty when none was made
     };
 
     struct PruneResult {
@@ -77,6 +82,9 @@ public:
         SecretLookup redisPassword;   // Redis source name → password (credential store key redis/NAME/password)
         SecretLookup storageSecret;   // storage name → S3 secret key (empty: the AWS chain)
     };
+
+    // The newest good (COMPLETED) database backup of `profile`, which a drill verifies.
+    static std::optional<BackupRecord> drillBackup(Catalog &catalog, const QString &profile);
 
     // `owner` identifies this runner in the lock (host:pid:uuid, see newOwner()).
     DueRunner(std::shared_ptr<Catalog> catalog, ConfigStore config, QString owner = newOwner());
@@ -99,6 +107,9 @@ public:
     // The same for a Redis source (URL, compression, CA file, local RDB path, recipients from redisSources).
     Error buildRedisRequest(const Claim &claim, RedisBackupJob::Request &req, const SecretLookup &redisPassword,
                             const SecretLookup &storageSecret) const;
+    // The VerifyJob request of a drill: the newest good backup of its profile, verified on its target (the profile's
+    // server, another profile's or a sandbox cluster); S3 secrets for every storage a copy may be read from.
+    Error buildVerifyRequest(const Claim &claim, VerifyJob::Request &req, const Secrets &secrets) const;
     // The job of a claimed schedule by its source kind; null and *error set when it cannot be built. Creates a
     // QObject: call it on the thread that will own the job (the GUI thread for the desktop app).
     std::unique_ptr<Job> buildJob(const Claim &claim, const Secrets &secrets, Error *error) const;
@@ -113,6 +124,11 @@ public:
 
     static Notification notification(const QString &profile, const QString &schedule, qint64 recordId,
                                      const Error &error, const QJsonObject &details);
+    // verify.passed (sent to channels "--on always") or verify.failed, with the next step in one line.
+    static Notification drillNotification(const ScheduleRecord &schedule, const JobResult &result,
+                                          const QString &report);
+    // Where drill reports are kept: HOME/reports (HOME is the directory of config.json).
+    static QString reportDirectory(const ConfigStore &config);
     // The options of a scheduled backup of `claim` (type, label).
     static BackupOptions optionsFor(const Claim &claim);
     // "database", "file source", "Redis source": for messages.
@@ -124,6 +140,10 @@ public:
     static bool stallCancel(const ConfigStore &config);
 
 private:
+    // Writes the drill's JSON and HTML report (QSaveFile: whole or nothing); returns the HTML path.
+    static QString keepReport(const ConfigStore &config, const ScheduleRecord &schedule, const JobResult &result,
+                              QString *warning);
+
     std::shared_ptr<Catalog> m_catalog;
     ConfigStore m_config;
     QString m_owner;

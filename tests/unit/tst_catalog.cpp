@@ -179,7 +179,10 @@ private slots:
                   "ALTER TABLE schedules DROP COLUMN keep_yearly", "ALTER TABLE schedules DROP COLUMN keep_last",
                   "ALTER TABLE schedules DROP COLUMN keep_within", "ALTER TABLE backups DROP COLUMN owner",
                   "ALTER TABLE backup_locations DROP COLUMN removed",
-                  "ALTER TABLE backup_locations DROP COLUMN removed_reason"})
+                  "ALTER TABLE backup_locations DROP COLUMN removed_reason", "DROP TABLE IF EXISTS wal_files",
+                  "ALTER TABLE schedules DROP COLUMN verify_target", "DROP TABLE IF EXISTS audit_log",
+                  "DROP TABLE IF EXISTS base_backups", "ALTER TABLE backups DROP COLUMN bytes_read",
+                  "ALTER TABLE schedules DROP COLUMN compression"})
                 q.exec(QString::fromLatin1(undo)); // fails harmlessly for what this build does not have
             db.close();
         }
