@@ -88,4 +88,24 @@ QList<SigningKeyRecord> PinnedCatalog::signingKeys() {
     return onCatalogThread([this] { return m_inner->signingKeys(); });
 }
 
+bool PinnedCatalog::saveBaseBackup(const BaseBackupInfo &info, QString *error) {
+    return onCatalogThread([this, &info, error] { return m_inner->saveBaseBackup(info, error); });
+}
+
+std::optional<BaseBackupInfo> PinnedCatalog::baseBackup(qint64 backupId) {
+    return onCatalogThread([this, backupId] { return m_inner->baseBackup(backupId); });
+}
+
+bool PinnedCatalog::putWalFile(const WalFileRecord &file, QString *error) {
+    return onCatalogThread([this, &file, error] { return m_inner->putWalFile(file, error); });
+}
+
+QList<WalFileRecord> PinnedCatalog::walFiles(const WalFileFilter &filter) {
+    return onCatalogThread([this, &filter] { return m_inner->walFiles(filter); });
+}
+
+bool PinnedCatalog::removeWalFile(const WalFileRecord &file, QString *error) {
+    return onCatalogThread([this, &file, error] { return m_inner->removeWalFile(file, error); });
+}
+
 } // namespace lifeboat

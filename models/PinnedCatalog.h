@@ -34,6 +34,12 @@ public:
     QList<BackupLease> otherLeases(qint64 backupId, qint64 exceptId) override;
     bool addSigningKey(const SigningKeyRecord &key, QString *error) override;
     QList<SigningKeyRecord> signingKeys() override;
+    // Base backups' ranges and archived WAL: the defaults would show the app's recovery no base backup and no WAL.
+    bool saveBaseBackup(const BaseBackupInfo &info, QString *error) override;
+    std::optional<BaseBackupInfo> baseBackup(qint64 backupId) override;
+    bool putWalFile(const WalFileRecord &file, QString *error) override;
+    QList<WalFileRecord> walFiles(const WalFileFilter &filter) override;
+    bool removeWalFile(const WalFileRecord &file, QString *error) override;
 
 private:
     std::shared_ptr<Catalog> m_inner;

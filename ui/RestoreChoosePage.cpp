@@ -5,6 +5,7 @@
 #include "models/Format.h"
 #include "ui/AppContext.h"
 #include "ui/FileDialog.h"
+#include "ui/RecoverDialog.h"
 #include "ui/RestoreWizard.h"
 #include "ui/SetRestoreDialog.h"
 
@@ -100,6 +101,19 @@ RestoreChoosePage::RestoreChoosePage(RestoreWizard *wizard)
         auto *dialog = new SetRestoreDialog(m_wizard->context(), window());
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->setWindowModality(Qt::WindowModal);
+        dialog->open();
+    });
+    // A continuously protected server (base backups + archived WAL) recovers to a moment, not to a dump.
+    auto *pitrRow = new QHBoxLayout;
+    pitrRow->addWidget(
+        new QLabel(tr("A whole server to a moment in time (base backups and archived WAL, `recover`)?"), this), 1);
+    m_recoverPitr = new QPushButton(tr("Recover to a point in &time…"), this);
+    m_recoverPitr->setAccessibleName(tr("Recover to a point in time"));
+    pitrRow->addWidget(m_recoverPitr);
+    v->addLayout(pitrRow);
+    connect(m_recoverPitr, &QPushButton::clicked, this, [this] {
+        auto *dialog = new RecoverDialog(m_wizard->context(), m_wizard->context()->currentProfile(), window());
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
     });
 

@@ -35,6 +35,7 @@ public:
     QRadioButton *fromFile() const { return m_fromFile; }
     QPushButton *browseButton() const { return m_browse; }
     QPushButton *setRestoreButton() const { return m_setRestore; } // opens a SetRestoreDialog
+    QPushButton *recoverButton() const { return m_recoverPitr; }   // opens a RecoverDialog
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -54,6 +55,7 @@ private:
     QLineEdit *m_file;
     QPushButton *m_browse;
     QPushButton *m_setRestore;
+    QPushButton *m_recoverPitr;
     bool m_loaded = false;
     bool m_loading = false;
     qint64 m_pendingId = 0;
