@@ -1,5 +1,6 @@
 #include "ui/BucketTransferPanel.h"
 
+#include "models/Format.h"
 #include "storage/S3Call.h"
 
 #include <QFileInfo>
@@ -31,9 +32,7 @@ BucketTransferPanel::BucketTransferPanel(QWidget *parent)
     connect(m_downloader, &BucketDownloader::progress, this,
             [this](qint64 done, qint64 total, int current, int count, const QString &name) {
                 m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
-                const QLocale l;
-                m_progress->setFormat(
-                    QStringLiteral("%1 / %2").arg(l.formattedDataSize(done), l.formattedDataSize(total)));
+                m_progress->setFormat(QStringLiteral("%1 / %2").arg(Format::size(done), Format::size(total)));
                 if (!name.isEmpty())
                     m_text->setText(tr("Downloading %1 (%2 of %3)…").arg(name).arg(current + 1).arg(count));
             });
