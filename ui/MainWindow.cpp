@@ -4,6 +4,7 @@
 #include "models/CatalogWatcher.h"
 #include "models/JobListModel.h"
 #include "ui/AboutDialog.h"
+#include "ui/ActivityPage.h"
 #include "ui/AppContext.h"
 #include "ui/BackupNowDialog.h"
 #include "ui/BucketsPage.h"
@@ -44,7 +45,8 @@ namespace lifeboat {
 
 namespace {
 QString iconFor(MainWindow::Page p) {
-    static const char *names[] = {"dashboard", "history", "jobs", "buckets", "restore", "schedules", "settings"};
+    static const char *names[] = {"dashboard", "history",  "jobs",    "buckets",
+                                  "restore",   "schedules", "settings", "manifest"};
     return QStringLiteral(":/icons/%1.svg").arg(QLatin1String(names[p]));
 }
 } // namespace
@@ -65,6 +67,8 @@ QString MainWindow::pageName(Page page) {
         return tr("Schedules");
     case Settings:
         return tr("Settings");
+    case Activity:
+        return tr("Activity");
     case FirstRun:
         return tr("Welcome");
     }
@@ -98,8 +102,9 @@ MainWindow::MainWindow(AppContext *ctx, QWidget *parent)
     auto *restore = new RestorePage(ctx, m_stack);
     auto *schedules = new SchedulesPage(ctx, m_stack);
     m_settings = new SettingsPage(ctx, m_stack);
+    auto *activity = new ActivityPage(ctx, m_stack);
     m_firstRun = new FirstRunPage(ctx, m_stack);
-    m_pages = {m_dashboard, m_history, m_jobs, buckets, restore, schedules, m_settings, m_firstRun};
+    m_pages = {m_dashboard, m_history, m_jobs, buckets, restore, schedules, m_settings, activity, m_firstRun};
     for (int i = 0; i < m_pages.size(); ++i) {
         m_pages[i]->setAccessibleName(pageName(Page(i)));
         m_stack->addWidget(m_pages[i]);
@@ -166,7 +171,7 @@ void MainWindow::buildNavigation() {
     m_nav->setBackgroundRole(QPalette::Window);
     m_nav->viewport()->setBackgroundRole(QPalette::Window);
     int width = 0;
-    for (int i = Dashboard; i <= Settings; ++i) {
+    for (int i = Dashboard; i <= Activity; ++i) {
         auto *item = new QListWidgetItem(QIcon(iconFor(Page(i))), pageName(Page(i)), m_nav);
         item->setSizeHint(QSize(0, 38));
         item->setToolTip(tr("%1 (Ctrl+%2)").arg(pageName(Page(i))).arg(i + 1));

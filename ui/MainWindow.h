@@ -27,7 +27,7 @@ class TrayScheduleRunner;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { Dashboard, History, Jobs, Buckets, Restore, Schedules, Settings, FirstRun };
+    enum Page { Dashboard, History, Jobs, Buckets, Restore, Schedules, Settings, Activity, FirstRun };
     Q_ENUM(Page)
 
     explicit MainWindow(AppContext *ctx, QWidget *parent = nullptr);
