@@ -2,6 +2,8 @@
 
 #include "core/ArtifactName.h"
 
+#include <algorithm>
+
 namespace lifeboat {
 
 S3Store::S3Store(QString storageName, std::shared_ptr<S3Session> session)
@@ -30,6 +32,12 @@ bool S3Store::begin(const QString &artifact, const QString &type, const QDateTim
     m_keyWasFree = status == 404;
     S3UploadSink::Options options;
     options.expectedSize = sizeHint;
+    // A backup's upload holds (parts in flight + 1) × part size. Kept within kPartBudget so a whole lifeboatctl run
+    // (libzstd's worker buffers, age, a local copy, the runtime) stays under 96 MiB (issue 16): 12 MiB parts, four in
+    // flight; when a large expected size needs bigger parts (over ~105 GiB), fewer of them fly at once.
+    options.partSize = kPartSize;
+    const qint64 part = S3UploadSink::choosePartSize(options.partSize, sizeHint);
+    options.maxInFlight = int(std::clamp<qint64>(kPartBudget / part - 1, 1, 4));
     m_sink = std::make_unique<S3UploadSink>(m_session.get(), m_key, options);
     return true;
 }

@@ -22,6 +22,9 @@ public:
     BackupLocation location() const override;
     void discard() override;
 
+    static constexpr qint64 kPartSize = 12 * 1024 * 1024;
+    static constexpr qint64 kPartBudget = 60 * 1024 * 1024; // parts in flight + the one being filled
+
 private:
     QString m_name;
     std::shared_ptr<S3Session> m_session;
