@@ -135,13 +135,10 @@ QStringList RecoverJob::asOwner(const QString &program, const QStringList &args)
 }
 
 bool RecoverJob::runTool(const QString &program, const QStringList &args, const QString &what, Error *error,
-                         QString *output) {
+                         QString *output, const QProcessEnvironment *env) {
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
-    QProcessEnvironment env = ChildEnvironment::forPgTool({});
-    if (m_asPostgres)
-        env = ChildEnvironment::minimal();
-    p.setProcessEnvironment(env);
+    p.setProcessEnvironment(env ? *env : m_asPostgres ? ChildEnvironment::minimal() : ChildEnvironment::forPgTool({}));
     p.start(program, args);
     if (!p.waitForStarted(10000)) {
         *error = {ExitCode::PgTool, QStringLiteral("%1: cannot start %2: %3").arg(what, program, p.errorString())};
@@ -501,7 +498,15 @@ JobResult RecoverJob::execute() {
     reportProgress(progress, true);
     QStringList start = asOwner(pgCtl, {QStringLiteral("-D"), target, QStringLiteral("-l"), logPath,
                                         QStringLiteral("-W"), QStringLiteral("start")});
-    if (!runTool(start.first(), start.mid(1), QStringLiteral("pg_ctl start"), &err))
+    // The server runs restore_command = wal fetch, which needs what this run had to reach the storages: the AWS
+    // environment (or ~/.aws, the credential store, LIFEBOAT_SECRETS_PASSPHRASE for the encrypted file). As root its
+    // spool needs nothing, so it gets nothing.
+    QProcessEnvironment serverEnv = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"PGPASSWORD", "PGPASSFILE"})
+        serverEnv.remove(QLatin1String(name));
+    if (m_asPostgres)
+        serverEnv = ChildEnvironment::minimal();
+    if (!runTool(start.first(), start.mid(1), QStringLiteral("pg_ctl start"), &err, nullptr, &serverEnv))
         return done(err, details);
     log(QStringLiteral("PostgreSQL %1 started on port %2 (log: %3)").arg(major).arg(m_req.port).arg(logPath));
     const auto stopServer = [&]() {
@@ -524,6 +529,7 @@ JobResult RecoverJob::execute() {
     qint64 offset = 0;
     QByteArray pending;
     QStringList fatal;
+    QStringList fetchErrors;
     QStringList restored;
     QString stopping;
     QDateTime stoppingTime;
@@ -569,6 +575,11 @@ JobResult RecoverJob::execute() {
                 log(QStringLiteral("redo done at %1").arg(redoDone));
             } else if (line.contains(QLatin1String("FATAL:")) || line.contains(QLatin1String("PANIC:"))) {
                 fatal << line.trimmed();
+            } else if (line.startsWith(QLatin1String("lifeboatctl:"))) {
+                // restore_command's own stderr (wal fetch): why a fetch failed, for the message below.
+                fetchErrors << line.trimmed();
+                if (fetchErrors.size() > 3)
+                    fetchErrors.removeFirst();
             } else if (line.contains(QLatin1String("database system is ready to accept connections"))) {
                 promoted = true;
             }
@@ -579,11 +590,12 @@ JobResult RecoverJob::execute() {
         if (pid > 0)
             sawPid = true;
         if ((sawPid && !alive(pid)) || (!sawPid && noPid.isValid() && noPid.elapsed() > 30000)) {
-            return done(
-                {ExitCode::PgTool,
-                 QStringLiteral("the server stopped before recovery finished: %1 (log: %2)")
-                     .arg(fatal.isEmpty() ? QStringLiteral("see its log") : fatal.join(QStringLiteral("; ")), logPath)},
-                details);
+            QString why = fatal.isEmpty() ? QStringLiteral("see its log") : fatal.join(QStringLiteral("; "));
+            if (!fetchErrors.isEmpty())
+                why += QStringLiteral(" — restore_command said: ") + fetchErrors.join(QStringLiteral("; "));
+            return done({ExitCode::PgTool,
+                         QStringLiteral("the server stopped before recovery finished: %1 (log: %2)").arg(why, logPath)},
+                        details);
         }
         if (!sawPid && !noPid.isValid())
             noPid.start();

@@ -8,6 +8,8 @@
 #include "jobs/Job.h"
 #include "pitr/RecoverPlan.h"
 
+#include <QProcessEnvironment>
+
 #include <memory>
 #include <vector>
 
@@ -69,8 +71,9 @@ private:
     bool extract(const RecoverPlan &plan, const QString &target, Error *error);
     bool prefetch(const RecoverPlan &plan, const QString &spool, Error *error);
     QStringList asOwner(const QString &program, const QStringList &args) const;
+    // env: the child's environment (default: a pg tool's, ChildEnvironment; as root the minimal one).
     bool runTool(const QString &program, const QStringList &args, const QString &what, Error *error,
-                 QString *output = nullptr);
+                 QString *output = nullptr, const QProcessEnvironment *env = nullptr);
 
     Request m_req;
     bool m_asPostgres = false;

@@ -38,6 +38,7 @@ private:
     QDateTime m_between;
     qint64 m_firstBase = 0;
     QString m_identity;
+    QString m_s3secret;
 
     static bool root() { return ::geteuid() == 0; }
     QStringList asOwner(const QString &program, const QStringList &args) const {
@@ -135,6 +136,7 @@ private slots:
         m_env = QProcessEnvironment::systemEnvironment();
         m_env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), s3.value(QStringLiteral("S3_ACCESS_KEY")));
         m_env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), s3.value(QStringLiteral("S3_SECRET_KEY")));
+        m_s3secret = s3.value(QStringLiteral("S3_SECRET_KEY"));
         for (const QString &d :
              QDir(QStringLiteral("/usr/lib/postgresql")).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
             if (QFile::exists(QStringLiteral("/usr/lib/postgresql/%1/bin/initdb").arg(d)))
@@ -339,6 +341,47 @@ private slots:
                                {QStringLiteral("--identity"), m_identity}),
                  QStringLiteral("251:251"));
         QCOMPARE(o.value(QStringLiteral("plan")).toObject().value(QStringLiteral("baseBackupId")).toInteger(), id);
+    }
+
+    // The brief's restore_command — `lifeboatctl wal fetch` run by the server itself — is what a non-root user gets
+    // (as root the server runs as postgres and reads a spool, the cases above). Here the same recovery runs as the
+    // postgres user with its own copy of the home: the server fetches every segment through `wal fetch`.
+    void restoreCommandFetchesThroughWalFetch() {
+        if (!root())
+            QSKIP("runs as root only: without root every case above already uses this restore_command");
+        const QString home = dir(QStringLiteral("home-pg"));
+        const QString key = dir(QStringLiteral("key-pg.txt"));
+        QCOMPARE(TestEnv::run(QStringLiteral("cp"), {QStringLiteral("-a"), m_home, home}).exitCode, 0);
+        QCOMPARE(TestEnv::run(QStringLiteral("cp"), {m_identity, key}).exitCode, 0);
+        // Everything that user reads is its own, as on a host where it runs Lifeboat: the home, the key, the local
+        // storage (the bucket is reached with the same AWS environment).
+        QCOMPARE(TestEnv::run(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("postgres:"), home, key,
+                                                        dir(QStringLiteral("disk"))})
+                     .exitCode,
+                 0);
+        const QString data = dir(QStringLiteral("as-postgres"));
+        const int port = freePort();
+        const TestEnv::Run r =
+            TestEnv::run(QStringLiteral("runuser"),
+                         {QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"),
+                          TestEnv::lifeboatctl(), QStringLiteral("--home"), home, QStringLiteral("--json"),
+                          QStringLiteral("recover"), QStringLiteral("src"), QStringLiteral("--to"),
+                          QStringLiteral("latest"), QStringLiteral("--data-dir"), data, QStringLiteral("--port"),
+                          QString::number(port), QStringLiteral("--start"), QStringLiteral("--identity"), key},
+                         {}, m_env);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        m_running << data;
+        const QString rows = sql(port, QStringLiteral("SELECT count(*) || ':' || coalesce(max(id), 0) FROM t"));
+        stopServer(data);
+        QCOMPARE(rows, QStringLiteral("251:251"));
+        QVERIFY(!json(r).value(QStringLiteral("segmentsReplayed")).toArray().isEmpty());
+        QFile conf(data + QStringLiteral("/postgresql.auto.conf"));
+        QVERIFY(conf.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(conf.readAll());
+        QVERIFY2(text.contains(QStringLiteral("wal fetch ''src'' \"%f\" \"%p\" --partial --fatal-errors")) &&
+                     text.contains(home),
+                 qPrintable(text));
+        QVERIFY(!text.contains(m_s3secret));
     }
 
     void missingPrivilegesAreNamed() {
