@@ -96,7 +96,9 @@ RecoverDialog::RecoverDialog(AppContext *ctx, const QString &profile, QWidget *p
     targetRow->addWidget(m_atTime);
     targetRow->addWidget(m_time, 1);
     targetRow->addWidget(zoneLabel);
-    form->addRow(tr("Target:"), targetRow);
+    auto *targetLabel = new QLabel(tr("&Target:"), this);
+    targetLabel->setBuddy(m_latest);
+    form->addRow(targetLabel, targetRow);
 
     auto *dirRow = new QHBoxLayout;
     m_dataDir = new QLineEdit(this);
@@ -105,7 +107,10 @@ RecoverDialog::RecoverDialog(AppContext *ctx, const QString &profile, QWidget *p
     auto *browse = new QPushButton(tr("&Browse…"), this);
     dirRow->addWidget(m_dataDir, 1);
     dirRow->addWidget(browse);
-    form->addRow(tr("&Data directory:"), dirRow);
+    // A row whose field is a layout gets no buddy from addRow: the label is made here so Alt+D reaches the field.
+    auto *dirLabel = new QLabel(tr("&Data directory:"), this);
+    dirLabel->setBuddy(m_dataDir);
+    form->addRow(dirLabel, dirRow);
     m_port = new QSpinBox(this);
     m_port->setRange(1, 65535);
     m_port->setValue(firstFreePort(5433));
@@ -166,7 +171,13 @@ RecoverDialog::RecoverDialog(AppContext *ctx, const QString &profile, QWidget *p
 RecoverDialog::~RecoverDialog() = default;
 
 QDateTime RecoverDialog::targetTime() const {
-    return m_latest->isChecked() ? QDateTime() : m_time->dateTime().toUTC();
+    if (m_latest->isChecked())
+        return {};
+    // To the second, as the field shows it (a time set with milliseconds keeps them underneath).
+    QDateTime t = m_time->dateTime();
+    const QTime shown = t.time();
+    t.setTime(QTime(shown.hour(), shown.minute(), shown.second()));
+    return t.toUTC();
 }
 
 QString RecoverDialog::inputsKey() const {
