@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Benchmark (label bench): `lifeboatctl basebackup` (zstd, SHA-256, manifest, catalog) against bare
+# `pg_basebackup -Ft -D DIR` (uncompressed tar files) of the same throwaway cluster (>= 1 GB: random bytea, poorly
+# compressible, plus a compressible table), alternating runs so machine noise hits both alike. Targets: local disk,
+# and local + the S3 fixture. Prints wall times, ratios (issue 17's target: <= 1.0x bare), sizes and the load average
+# as a Markdown table for docs/performance.md.
+set -euo pipefail
+fixdir=${LIFEBOAT_FIXTURE_DIR:?}
+ctl=${LIFEBOAT_CTL:?}
+size_mb=${LIFEBOAT_BENCH_DB_MB:-1100}
+rounds=${LIFEBOAT_BENCH_ROUNDS:-2}
+pgbin=""
+for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && pgbin=$d; done
+work=$(mktemp -d /tmp/lifeboat-bbbench.XXXXXX)
+chmod 755 "$work"
+as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres: "$work"
+port=$(( 20000 + RANDOM % 30000 ))
+cleanup() { as_owner "$pgbin/pg_ctl" -D "$work/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+as_owner "$pgbin/initdb" -D "$work/data" -U postgres -A trust >/dev/null
+as_owner "$pgbin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
+    -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+psql=("$pgbin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres)
+
+echo "== generating ~${size_mb} MB (random bytea, 8 KB rows, and a compressible table)"
+rows=$(( size_mb * 1024 / 8 ))
+"${psql[@]}" -c "CREATE TABLE blobs (id int, payload bytea)" \
+    -c "ALTER TABLE blobs ALTER COLUMN payload SET STORAGE EXTERNAL" \
+    -c "INSERT INTO blobs SELECT g, (SELECT string_agg(decode(md5(random()::text || g || k), 'hex'), '') FROM generate_series(1, 512) k) FROM generate_series(1, $rows) g" \
+    -c "CREATE TABLE events AS SELECT g AS id, now() - g * interval '1 second' AS at, md5(g::text) AS tag FROM generate_series(1, 2000000) g" \
+    -c "CHECKPOINT" >/dev/null
+size=$("${psql[@]}" -At -c "SELECT sum(pg_database_size(oid)) FROM pg_database")
+echo "cluster size: $((size / 1024 / 1024)) MiB"
+
+home="$work/home"
+"$ctl" --home "$home" storage add local --local "$work/store" >/dev/null 2>&1
+# shellcheck disable=SC1091
+. "$fixdir/s3.env"
+export AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY
+"$ctl" --home "$home" storage add s3 --s3 --endpoint "$S3_ENDPOINT" --bucket "$S3_BUCKET" --path-style \
+    --prefix "bbbench-$$" >/dev/null 2>&1
+"$ctl" --home "$home" profile add bench --conninfo "host=127.0.0.1 port=$port user=postgres dbname=postgres" \
+    --storage local >/dev/null 2>&1
+
+now() { date +%s.%N; }
+declare -A total
+bare() {
+    rm -rf "$work/bare"
+    local t0; t0=$(now)
+    "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -Ft -D "$work/bare" >/dev/null
+    echo "$(now) - $t0" | bc
+}
+lb() {
+    local t0; t0=$(now)
+    "$ctl" --home "$home" basebackup bench "$@" >/dev/null
+    echo "$(now) - $t0" | bc
+}
+for r in $(seq 1 "$rounds"); do
+    b=$(bare); l=$(lb --storage local); ls3=$(lb --storage local --storage s3)
+    echo "round $r: bare ${b}s, lifeboat local ${l}s, lifeboat local+s3 ${ls3}s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    total[bare]=$(echo "${total[bare]:-0} + $b" | bc)
+    total[local]=$(echo "${total[local]:-0} + $l" | bc)
+    total[s3]=$(echo "${total[s3]:-0} + $ls3" | bc)
+done
+baresize=$(du -sb "$work/bare" | cut -f1)
+lbsize=$(find "$work/store" -name '*.tar.zst' -printf '%s\n' | head -1)
+echo
+echo "| target | bare pg_basebackup -Ft (s) | lifeboatctl basebackup (s) | ratio | stored size vs bare |"
+echo "| --- | --- | --- | --- | --- |"
+for t in local s3; do
+    ratio=$(echo "scale=2; ${total[$t]} / ${total[bare]}" | bc)
+    echo "| $( [ $t = local ] && echo local disk || echo local + S3 ) | $(echo "scale=1; ${total[bare]} / $rounds" | bc) | $(echo "scale=1; ${total[$t]} / $rounds" | bc) | ${ratio}x | $(echo "scale=2; $lbsize / $baresize" | bc)x |"
+done
+echo "cluster $((size / 1024 / 1024)) MiB, $rounds rounds, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
