@@ -307,7 +307,8 @@ int ScheduleCommand::remove(CliContext &ctx, const QStringList &args) {
 
 int ScheduleCommand::install(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("schedule install"),
-                QStringLiteral("--systemd|--cron|--launchd|--schtasks [--print] [--out DIR]"));
+                QStringLiteral("--systemd|--cron|--launchd|--schtasks [--print] [--out DIR] | --systemd "
+                               "--wal-receive PROFILE [--print]"));
     p.flag(QStringLiteral("systemd"), QStringLiteral("A systemd user timer running run-due every minute."));
     p.flag(QStringLiteral("cron"), QStringLiteral("A crontab line running run-due every minute."));
     p.flag(QStringLiteral("launchd"),
@@ -315,6 +316,10 @@ int ScheduleCommand::install(CliContext &ctx, const QStringList &args) {
     p.flag(QStringLiteral("schtasks"),
            QStringLiteral("Windows: a Task Scheduler task (XML) running run-due every minute while you are logged "
                           "on, and the schtasks /Create line that registers it."));
+    p.option(QStringLiteral("wal-receive"),
+             QStringLiteral("With --systemd: a user service keeping `wal receive PROFILE` running instead of the "
+                            "run-due timer."),
+             QStringLiteral("PROFILE"));
     p.flag(QStringLiteral("print"), QStringLiteral("Only print what would be installed."));
     p.option(QStringLiteral("out"),
              QStringLiteral("--launchd/--schtasks: write the file into DIR (default: ~/Library/LaunchAgents on "
@@ -331,6 +336,30 @@ int ScheduleCommand::install(CliContext &ctx, const QStringList &args) {
     const QString exe = QFileInfo(QCoreApplication::applicationFilePath()).absoluteFilePath();
     QStringList cmd{QDir::toNativeSeparators(exe), QStringLiteral("--home"), QDir::toNativeSeparators(ctx.home())};
     const QString logFile = QDir(ctx.home()).filePath(QStringLiteral("run-due.log"));
+    if (p.isSet(QStringLiteral("wal-receive"))) {
+        const QString profile = p.value(QStringLiteral("wal-receive"));
+        if (!systemd)
+            return ctx.usage(QStringLiteral("--wal-receive needs --systemd (a long-running service, not a timer)"));
+        if (!ctx.config().profile(profile))
+            return ctx.usage(QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(profile));
+        const QString unit = RunnerUnits::walReceiveUnitName(profile);
+        const QString text = RunnerUnits::walReceiveService(cmd, profile);
+        if (p.isSet(QStringLiteral("print"))) {
+            ctx.out() << "# " << unit << '\n' << text << Qt::flush;
+            return 0;
+        }
+        const QString dir =
+            QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/systemd/user");
+        QSaveFile f(QDir(dir).filePath(unit));
+        if (!QDir().mkpath(dir) || !f.open(QIODevice::WriteOnly) || f.write(text.toUtf8()) < 0 || !f.commit())
+            return ctx.usage(QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()));
+        ctx.err() << "Wrote " << f.fileName() << ". Start it with:\n"
+                  << "  systemctl --user daemon-reload && systemctl --user enable --now " << unit << '\n'
+                  << "(and `loginctl enable-linger` to keep it running while you are logged out)" << Qt::endl;
+        if (ctx.json())
+            ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("unit"), f.fileName()}});
+        return 0;
+    }
     if (p.isSet(QStringLiteral("launchd")) || p.isSet(QStringLiteral("schtasks")))
         return installOtherOs(ctx, p.isSet(QStringLiteral("launchd")), cmd, logFile, p.isSet(QStringLiteral("print")),
                               p.value(QStringLiteral("out")));

@@ -112,4 +112,22 @@ QString RunnerUnits::schtasksCreateLine(const QString &xmlFile) {
     return QStringLiteral("schtasks /Create /TN %1 /XML \"%2\" /F").arg(QLatin1String(kTaskName), xmlFile);
 }
 
+QString RunnerUnits::walReceiveUnitName(const QString &profile) {
+    // Profile names are letters, digits, '.', '_' and '-' (ConfigStore::isValidName): valid in a unit name as they are.
+    return QStringLiteral("lifeboat-wal-receive-%1.service").arg(profile);
+}
+
+QString RunnerUnits::walReceiveService(const QStringList &command, const QString &profile) {
+    QStringList quoted;
+    for (const QString &a : command)
+        quoted << (a.contains(QLatin1Char(' ')) ? QLatin1Char('"') + a + QLatin1Char('"') : a);
+    // Restart=always: the receiver itself restarts pg_receivewal after network loss; this covers the receiver
+    // failing (a storage refusing for minutes) and reboots. TimeoutStopSec leaves room to store the spool on stop.
+    return QStringLiteral("[Unit]\nDescription=Lifeboat: continuous WAL capture of profile %2\n"
+                          "After=network-online.target\nWants=network-online.target\n\n"
+                          "[Service]\nType=simple\nExecStart=%1 wal receive %2\nRestart=always\nRestartSec=10\n"
+                          "KillSignal=SIGTERM\nTimeoutStopSec=300\n\n[Install]\nWantedBy=default.target\n")
+        .arg(quoted.join(QLatin1Char(' ')), profile);
+}
+
 } // namespace lifeboat

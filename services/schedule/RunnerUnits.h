@@ -24,6 +24,12 @@ public:
     // doubled, quotes escaped.
     static QString windowsQuote(const QString &arg);
     static QString xmlEscape(const QString &text);
+
+    // A systemd user service keeping `wal receive PROFILE` running (issue 17): restarted when it ends, stopped with
+    // SIGTERM and given time to store what it received. `command` as above; the unit's file name is
+    // walReceiveUnitName(profile).
+    static QString walReceiveService(const QStringList &command, const QString &profile);
+    static QString walReceiveUnitName(const QString &profile);
 };
 
 } // namespace lifeboat

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -222,6 +223,21 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(readAll(dest).contains("last-words"));
         QVERIFY2(receiverLog().contains("stopped; everything received is stored"), receiverLog().constData());
+    }
+
+    void systemdUnitKeepsItRunning() {
+        auto r = ctl({QStringLiteral("schedule"), QStringLiteral("install"), QStringLiteral("--systemd"),
+                      QStringLiteral("--wal-receive"), QStringLiteral("main"), QStringLiteral("--print")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.startsWith("# lifeboat-wal-receive-main.service\n"), r.out.constData());
+        QVERIFY2(r.out.contains(QStringLiteral("\nExecStart=%1 --home %2 wal receive main\n")
+                                    .arg(QFileInfo(TestEnv::lifeboatctl()).absoluteFilePath(), m_home)
+                                    .toUtf8()),
+                 r.out.constData());
+        QVERIFY(r.out.contains("\nRestart=always\n") && r.out.contains("\nKillSignal=SIGTERM\n"));
+        r = ctl({QStringLiteral("schedule"), QStringLiteral("install"), QStringLiteral("--cron"),
+                 QStringLiteral("--wal-receive"), QStringLiteral("main"), QStringLiteral("--print")});
+        QCOMPARE(r.exitCode, 3); // a long-running service, not a timer line
     }
 };
 
