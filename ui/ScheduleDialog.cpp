@@ -6,6 +6,7 @@
 #include "retention/RetentionPolicy.h"
 #include "schedule/CronExpression.h"
 #include "ui/AppContext.h"
+#include "ui/BackupNowDialog.h"
 #include "ui/CronEditorDialog.h"
 
 #include <QCheckBox>
@@ -112,6 +113,11 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
     m_storages->setMaximumHeight(110);
     form->addRow(tr("S&torages:"), m_storages);
 
+    m_compression = new QComboBox(this);
+    m_compression->setAccessibleName(tr("Compression"));
+    BackupNowDialog::addCompressionChoices(m_compression, existing.compression);
+    form->addRow(tr("Com&pression:"), m_compression);
+
     m_missed = new QComboBox(this);
     m_missed->setAccessibleName(tr("Missed runs"));
     m_missed->addItem(tr("Run once at the next chance"), QStringLiteral("catch-up"));
@@ -163,9 +169,18 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
     connect(m_zone, &QLineEdit::textChanged, this, &ScheduleDialog::updateCronInfo);
     connect(m_profile, &QComboBox::currentIndexChanged, this, &ScheduleDialog::fillStorages);
     connect(m_kind, &QComboBox::currentIndexChanged, this, &ScheduleDialog::updateKind);
+    connect(m_profile, &QComboBox::currentIndexChanged, this, &ScheduleDialog::updateCompression);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &ScheduleDialog::updateCompression);
     fillStorages();
     updateKind();
+    updateCompression();
     updateCronInfo();
+}
+
+void ScheduleDialog::updateCompression() {
+    // Database backups only: a file or Redis source compresses its own way, a drill writes nothing.
+    m_compression->setEnabled(m_profile->currentData(KindRole).toString() == QLatin1String("database") &&
+                              m_kind->currentData().toString() != QLatin1String("verify"));
 }
 
 void ScheduleDialog::fillStorages() {
@@ -251,6 +266,7 @@ ScheduleRecord ScheduleDialog::schedule(QString *error) const {
     const bool drill = m_kind->currentData().toString() == QLatin1String("verify");
     const bool fromDatabase = s.sourceKind == QLatin1String("database");
     s.verifyTarget.clear();
+    s.compression = fromDatabase && !drill ? m_compression->currentData().toString() : QString();
     if (drill) {
         s.sourceKind = QStringLiteral("verify");
         s.verifyTarget = m_verifyOn->currentData().toString();

@@ -39,6 +39,8 @@ public:
     QComboBox *kindField() const { return m_kind; }
     // A drill's server: data "" (the profile's own), ScheduleRecord::kVerifySandbox or a profile name.
     QComboBox *verifyOnField() const { return m_verifyOn; }
+    // A database backup schedule's compression (data: the --compress value, "" for the default).
+    QComboBox *compressionField() const { return m_compression; }
 
     // The schedule as the fields describe it; *error says what is missing or wrong.
     ScheduleRecord schedule(QString *error) const;
@@ -54,6 +56,7 @@ private:
     void updateCronInfo();
     void fillStorages();
     void updateKind();
+    void updateCompression();
 
     AppContext *m_ctx;
     ScheduleRecord m_base;
@@ -67,6 +70,7 @@ private:
     QLabel *m_cronInfo;
     QLineEdit *m_zone;
     QListWidget *m_storages;
+    QComboBox *m_compression;
     QCheckBox *m_enabled;
     QComboBox *m_missed;
     QLabel *m_error;

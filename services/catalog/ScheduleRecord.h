@@ -30,6 +30,8 @@ struct ScheduleRecord {
     // kVerifySandbox = a throwaway local cluster, else the server of the profile named here.
     QString verifyTarget;
     static constexpr const char *kVerifySandbox = "@sandbox";
+    // A database schedule's `--compress` (BackupOptions::compression); empty: the default, zstd by Lifeboat.
+    QString compression;
     bool isDrill() const { return sourceKind == QLatin1String("verify"); }
     QDateTime created;
     QDateTime lastCheck;

@@ -122,6 +122,10 @@ QStringList migrations(bool postgres) {
                                        "RAISE(ABORT, 'the audit trail is append-only'); END"
                                        ";CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT "
                                        "RAISE(ABORT, 'the audit trail is append-only'); END")),
+        // 14: compression (issue 16): the bytes a backup read before Lifeboat compressed them (History's ratio; NULL
+        // in older records), and a schedule's --compress choice (NULL: the default)
+        QStringLiteral("ALTER TABLE backups ADD COLUMN bytes_read BIGINT"
+                       ";ALTER TABLE schedules ADD COLUMN compression TEXT"),
     };
 }
 
@@ -157,7 +161,7 @@ const char *kColumns =
     "id, profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
     "recipients, format, compression, server_version, tool_version, table_count, status, error, "
     "started, finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, "
-    "scheduled_for, owner";
+    "scheduled_for, owner, bytes_read";
 
 BackupRecord fromQuery(const QSqlQuery &q) {
     BackupRecord r;
@@ -193,6 +197,8 @@ BackupRecord fromQuery(const QSqlQuery &q) {
     r.setId = q.value(i++).toString();
     r.scheduledFor = fromIso(q.value(i++));
     r.owner = q.value(i++).toString();
+    r.bytesRead = q.value(i).isNull() ? -1 : q.value(i).toLongLong();
+    ++i;
     return r;
 }
 
@@ -228,6 +234,8 @@ void bindRecord(QSqlQuery &q, const BackupRecord &r) {
     q.bindValue(QStringLiteral(":set_id"), nullable(r.setId));
     q.bindValue(QStringLiteral(":scheduled_for"), nullable(iso(r.scheduledFor)));
     q.bindValue(QStringLiteral(":owner"), nullable(r.owner));
+    q.bindValue(QStringLiteral(":bytes_read"),
+                r.bytesRead >= 0 ? QVariant(r.bytesRead) : QVariant(QMetaType(QMetaType::LongLong)));
 }
 } // namespace
 
@@ -466,13 +474,14 @@ bool SqlCatalog::insert(BackupRecord &r, QString *error) {
     q.prepare(QStringLiteral(
         "INSERT INTO backups (profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
         "recipients, format, compression, server_version, tool_version, table_count, status, error, started, "
-        "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, scheduled_for, owner) "
+        "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, scheduled_for, owner, "
+        "bytes_read) "
         "VALUES "
         "(:profile, "
         ":database_name, :kind, :type, :filename, :size, :sha256, :plain_sha256, :encrypted, :recipients, :format, "
         ":compression, :server_version, :tool_version, :table_count, :status, :error, :started, :finished, "
         ":duration_ms, :expires, :label, :host, :pid, :verified_at, :verify_outcome, :set_id, :scheduled_for, "
-        ":owner)"));
+        ":owner, :bytes_read)"));
     bindRecord(q, r);
     if (!q.exec()) {
         if (error)
@@ -504,7 +513,7 @@ bool SqlCatalog::update(const BackupRecord &r, QString *error) {
         "tool_version = :tool_version, table_count = :table_count, status = :status, error = :error, started = "
         ":started, finished = :finished, duration_ms = :duration_ms, expires = :expires, label = :label, host = "
         ":host, pid = :pid, verified_at = :verified_at, verify_outcome = :verify_outcome, set_id = :set_id, "
-        "scheduled_for = :scheduled_for, owner = :owner WHERE id = :id"));
+        "scheduled_for = :scheduled_for, owner = :owner, bytes_read = :bytes_read WHERE id = :id"));
     bindRecord(q, r);
     q.bindValue(QStringLiteral(":id"), r.id);
     // The audit trail is written from here: every backup's end, prune and delete passes through this update.

@@ -50,7 +50,7 @@ bool failed(QString *error, const QString &what, const QSqlQuery &q) {
 const char *kScheduleColumns =
     "id, name, source_kind, profile, cron, time_zone, storages, enabled, missed_policy, keep_daily, keep_weekly, "
     "keep_monthly, created, last_check, last_run, last_backup_id, last_status, lock_owner, lock_expires, keep_hourly, "
-    "keep_yearly, keep_last, keep_within, verify_target";
+    "keep_yearly, keep_last, keep_within, verify_target, compression";
 
 ScheduleRecord scheduleFrom(const QSqlQuery &q) {
     ScheduleRecord s;
@@ -80,6 +80,7 @@ ScheduleRecord scheduleFrom(const QSqlQuery &q) {
     s.keepWithinSeconds = q.value(i).isNull() ? -1 : q.value(i).toLongLong();
     ++i;
     s.verifyTarget = q.value(i++).toString();
+    s.compression = q.value(i++).toString();
     return s;
 }
 
@@ -96,21 +97,21 @@ bool SqlCatalog::saveSchedule(ScheduleRecord &s, QString *error) {
     // written back from an editor that was open across a run would make that run owed again.
     const bool exists = schedule(s.name).has_value();
     q.prepare(
-        exists
-            ? QStringLiteral("UPDATE schedules SET source_kind = :source_kind, profile = :profile, cron = "
-                             ":cron, time_zone = :time_zone, storages = :storages, enabled = :enabled, "
-                             "missed_policy = :missed_policy, keep_daily = :keep_daily, keep_weekly = "
-                             ":keep_weekly, keep_monthly = :keep_monthly, keep_hourly = :keep_hourly, keep_yearly = "
-                             ":keep_yearly, keep_last = :keep_last, keep_within = :keep_within, verify_target = "
-                             ":verify_target, created = "
-                             ":created, last_check = "
-                             "COALESCE(last_check, :last_check) WHERE name = :name")
-            : QStringLiteral("INSERT INTO schedules (name, source_kind, profile, cron, time_zone, storages, "
-                             "enabled, missed_policy, keep_daily, keep_weekly, keep_monthly, keep_hourly, "
-                             "keep_yearly, keep_last, keep_within, verify_target, created, last_check) VALUES (:name, "
-                             ":source_kind, :profile, :cron, :time_zone, :storages, :enabled, "
-                             ":missed_policy, :keep_daily, :keep_weekly, :keep_monthly, :keep_hourly, "
-                             ":keep_yearly, :keep_last, :keep_within, :verify_target, :created, :last_check)"));
+        exists ? QStringLiteral("UPDATE schedules SET source_kind = :source_kind, profile = :profile, cron = "
+                                ":cron, time_zone = :time_zone, storages = :storages, enabled = :enabled, "
+                                "missed_policy = :missed_policy, keep_daily = :keep_daily, keep_weekly = "
+                                ":keep_weekly, keep_monthly = :keep_monthly, keep_hourly = :keep_hourly, keep_yearly = "
+                                ":keep_yearly, keep_last = :keep_last, keep_within = :keep_within, verify_target = "
+                                ":verify_target, compression = :compression, created = "
+                                ":created, last_check = "
+                                "COALESCE(last_check, :last_check) WHERE name = :name")
+               : QStringLiteral("INSERT INTO schedules (name, source_kind, profile, cron, time_zone, storages, "
+                                "enabled, missed_policy, keep_daily, keep_weekly, keep_monthly, keep_hourly, "
+                                "keep_yearly, keep_last, keep_within, verify_target, compression, created, "
+                                "last_check) VALUES (:name, :source_kind, :profile, :cron, :time_zone, :storages, "
+                                ":enabled, :missed_policy, :keep_daily, :keep_weekly, :keep_monthly, :keep_hourly, "
+                                ":keep_yearly, :keep_last, :keep_within, :verify_target, :compression, :created, "
+                                ":last_check)"));
     q.bindValue(QStringLiteral(":name"), s.name);
     q.bindValue(QStringLiteral(":source_kind"), s.sourceKind);
     q.bindValue(QStringLiteral(":profile"), s.profile);
@@ -128,6 +129,7 @@ bool SqlCatalog::saveSchedule(ScheduleRecord &s, QString *error) {
     q.bindValue(QStringLiteral(":keep_within"),
                 s.keepWithinSeconds < 0 ? QVariant(QMetaType(QMetaType::LongLong)) : QVariant(s.keepWithinSeconds));
     q.bindValue(QStringLiteral(":verify_target"), nullText(s.verifyTarget));
+    q.bindValue(QStringLiteral(":compression"), nullText(s.compression));
     q.bindValue(QStringLiteral(":created"), isoTime(s.created));
     q.bindValue(QStringLiteral(":last_check"), nullText(isoTime(s.lastCheck)));
     if (!q.exec())
@@ -135,8 +137,7 @@ bool SqlCatalog::saveSchedule(ScheduleRecord &s, QString *error) {
     if (const auto saved = schedule(s.name))
         s.id = saved->id;
     AuditTrail::record(exists ? QStringLiteral("schedule.change") : QStringLiteral("schedule.add"), s.name,
-                       QStringLiteral("ok"), 0,
-                       QStringLiteral("%1 %2, cron %3").arg(s.sourceKind, s.profile, s.cron));
+                       QStringLiteral("ok"), 0, QStringLiteral("%1 %2, cron %3").arg(s.sourceKind, s.profile, s.cron));
     return true;
 }
 

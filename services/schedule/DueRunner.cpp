@@ -200,6 +200,7 @@ BackupOptions DueRunner::optionsFor(const Claim &claim) {
     BackupOptions o;
     o.type = claim.type;
     o.label = QStringLiteral("schedule %1").arg(claim.schedule.name);
+    o.compression = claim.schedule.compression; // run-due and the tray runner alike
     return o;
 }
 
