@@ -127,6 +127,13 @@ int CatalogCommand::run(CliContext &ctx, const QStringList &args) {
         QString err;
         if (!ctx.catalog()->insert(r, &err))
             return ctx.usage(err);
+        // A base backup's WAL range travels in its manifest: `recover` finds the backup again after a lost catalog.
+        if (const BaseBackupInfo info = BaseBackupInfo::fromJson(m.baseBackup); info.isValid()) {
+            BaseBackupInfo withId = info;
+            withId.backupId = r.id;
+            if (!ctx.catalog()->saveBaseBackup(withId, &err))
+                ctx.err() << "warning: " << r.filename << ": " << err << Qt::endl;
+        }
         ++added;
     }
     QJsonObject bySigner;

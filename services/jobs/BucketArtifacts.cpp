@@ -113,6 +113,11 @@ BucketArtifacts::Imported BucketArtifacts::import(S3Session &session, Catalog &c
         result.error = {ExitCode::Usage, QStringLiteral("cannot add %1 to the catalog: %2").arg(artifactKey, err)};
         return result;
     }
+    // A base backup's WAL range travels in its manifest (recover needs it).
+    if (BaseBackupInfo info = BaseBackupInfo::fromJson(m.baseBackup); info.isValid()) {
+        info.backupId = r.id;
+        catalog.saveBaseBackup(info, &err);
+    }
     result.id = r.id;
     return result;
 }

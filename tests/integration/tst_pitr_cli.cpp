@@ -37,6 +37,8 @@ private:
     QProcessEnvironment m_env;
     QDateTime m_between;
     qint64 m_firstBase = 0;
+    QString m_firstBaseFile;
+    QString m_firstBaseStop;
     QString m_identity;
     QString m_s3secret;
 
@@ -215,6 +217,8 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = json(r);
         m_firstBase = o.value(QStringLiteral("id")).toInteger();
+        m_firstBaseFile = o.value(QStringLiteral("filename")).toString();
+        m_firstBaseStop = o.value(QStringLiteral("stopLsn")).toString();
         QCOMPARE(o.value(QStringLiteral("kind")).toString(), QStringLiteral("base"));
         QCOMPARE(o.value(QStringLiteral("timeline")).toInt(), 1);
         QVERIFY(o.value(QStringLiteral("filename")).toString().endsWith(QLatin1String(".tar.zst")));
@@ -416,6 +420,31 @@ private slots:
         QCOMPARE(r.exitCode, 6);
         QVERIFY2(r.err.contains("extra (") && r.err.contains("tablespace"), r.err.constData());
         QCOMPARE(QDir(dir(QStringLiteral("disk"))).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), before);
+    }
+
+    // The catalog is lost: `catalog rebuild` brings the base backup back with its WAL range (from the manifest),
+    // so recover finds it again.
+    void catalogRebuildBringsBackTheRange() {
+        const QString home = dir(QStringLiteral("home-rebuilt"));
+        QVERIFY(QDir().mkpath(home));
+        QVERIFY(QFile::copy(m_home + QStringLiteral("/config.json"), home + QStringLiteral("/config.json")));
+        TestEnv::Run r = TestEnv::ctl(
+            home,
+            {QStringLiteral("--json"), QStringLiteral("catalog"), QStringLiteral("rebuild"), QStringLiteral("disk")},
+            {}, m_env);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(json(r).value(QStringLiteral("added")).toInt() >= 1, r.out.constData());
+        const QString data = dir(QStringLiteral("rebuilt"));
+        r = TestEnv::ctl(home,
+                         {QStringLiteral("--json"), QStringLiteral("recover"), QStringLiteral("src"),
+                          QStringLiteral("--to"), QStringLiteral("latest"), QStringLiteral("--data-dir"), data,
+                          QStringLiteral("--port"), QString::number(freePort()), QStringLiteral("--dry-run")},
+                         {}, m_env);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject plan = json(r).value(QStringLiteral("plan")).toObject();
+        QCOMPARE(plan.value(QStringLiteral("baseBackup")).toString(), m_firstBaseFile);
+        QCOMPARE(plan.value(QStringLiteral("baseBackupEnd")).toString(), m_firstBaseStop);
+        QVERIFY(!QFileInfo::exists(data));
     }
 
     // Last: it leaves a hole in the archive.
