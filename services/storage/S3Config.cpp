@@ -1,5 +1,7 @@
 #include "storage/S3Config.h"
 
+#include <QStringList>
+
 namespace lifeboat {
 
 QUrl S3Config::effectiveEndpoint() const {
@@ -40,7 +42,17 @@ Error S3Config::validate() const {
 }
 
 QString S3Config::storageClassFor(const QString &key) const {
-    return key.endsWith(QLatin1String(".manifest.json")) ? QString() : storageClass;
+    if (key.endsWith(QLatin1String(".manifest.json")))
+        return {};
+    // WAL segments, history files and partials are what recovery reads at once, with no restore request in between:
+    // only a class that is readable instantly applies to them.
+    if (key.startsWith(keyFor(QStringLiteral("wal/")))) {
+        static const QStringList instant{QStringLiteral("STANDARD"),   QStringLiteral("STANDARD_IA"),
+                                         QStringLiteral("ONEZONE_IA"), QStringLiteral("INTELLIGENT_TIERING"),
+                                         QStringLiteral("GLACIER_IR"), QStringLiteral("REDUCED_REDUNDANCY")};
+        return instant.contains(storageClass.toUpper()) ? storageClass : QString();
+    }
+    return storageClass;
 }
 
 } // namespace lifeboat

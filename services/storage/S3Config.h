@@ -32,7 +32,9 @@ struct S3Config {
     QString keyFor(const QString &relative) const;
     // The class an upload of `key` is sent with: storageClass, except for manifests (`.manifest.json`), which
     // `catalog rebuild` and every restore read first and which would otherwise need a restore request of their own
-    // in GLACIER or DEEP_ARCHIVE.
+    // in GLACIER or DEEP_ARCHIVE; and for WAL (keys under prefix/wal/), which gets storageClass only when that class
+    // is readable without a restore request (STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR), else the
+    // bucket's default: recovery reads WAL straight away.
     QString storageClassFor(const QString &key) const;
     // Usage error when something required is missing or malformed.
     Error validate() const;
