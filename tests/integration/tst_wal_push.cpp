@@ -416,6 +416,40 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.contains("GAP: ") && r.out.contains(missing.first().toString().toLatin1()), r.out.constData());
     }
+
+    void postgresTeamCatalog() {
+        // The same rows in a shared PostgreSQL catalog (the throwaway cluster's own database serves as one): the
+        // migration, the upsert and the idempotence check work there too.
+        m_cluster->sql(QStringLiteral("CREATE DATABASE teamcat"));
+        const QString uri = QStringLiteral("postgresql://postgres@127.0.0.1:%1/teamcat").arg(m_cluster->port());
+        const QString segment = QStringLiteral("0000000100000000000000E0");
+        QByteArray bytes(1024 * 1024, 'w');
+        const QString file = ownedFile(segment, bytes);
+        for (int i = 0; i < 2; ++i) {
+            const auto r = ctl({QStringLiteral("--catalog"), uri, QStringLiteral("--json"), QStringLiteral("wal"),
+                                QStringLiteral("push"), QStringLiteral("main"), file});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QCOMPARE(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("already")).toArray().size(),
+                     i == 0 ? 0 : 2);
+        }
+        const auto count = TestEnv::run(
+            m_cluster->binDir() + QStringLiteral("/psql"),
+            {QStringLiteral("-X"), QStringLiteral("-A"), QStringLiteral("-t"), QStringLiteral("-h"),
+             QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_cluster->port()),
+             QStringLiteral("-U"), QStringLiteral("postgres"), QStringLiteral("-d"), QStringLiteral("teamcat"),
+             QStringLiteral("-c"),
+             QStringLiteral("SELECT count(*) FROM wal_files WHERE name = '%1' AND kind = 'segment'").arg(segment)});
+        QCOMPARE(count.out.trimmed(), QByteArray("2"));
+        bytes[0] = 'x';
+        auto r = ctl({QStringLiteral("--catalog"), uri, QStringLiteral("wal"), QStringLiteral("push"),
+                      QStringLiteral("main"), ownedFile(segment, bytes)});
+        QCOMPARE(r.exitCode, 4);
+        const QString dest = m_root + QStringLiteral("/restored/TEAM");
+        r = ctl({QStringLiteral("--catalog"), uri, QStringLiteral("--json"), QStringLiteral("wal"),
+                 QStringLiteral("fetch"), QStringLiteral("main"), segment, dest});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("catalog")).toBool());
+    }
 };
 
 QTEST_GUILESS_MAIN(TstWalPush)
