@@ -116,6 +116,7 @@ void TrayScheduleRunner::checkNow() {
                     pass.problems << c.message;
             }
             pass.misses = MissedBackups::detect(catalog.get(), catalog->schedules(), now);
+            pass.lows = StorageLow::detect(config.storages());
             return pass;
         },
         [this, now](const Pass &pass) {
@@ -125,6 +126,7 @@ void TrayScheduleRunner::checkNow() {
             for (const Launch &l : pass.launches)
                 launch(l, now);
             tellMisses(pass.misses);
+            tellStorageLow(pass.lows);
             emit passFinished(int(pass.launches.size()));
         },
         catalogPool()); // claims and releases on one thread: one connection (PostgreSQL advisory locks)
@@ -250,6 +252,22 @@ void TrayScheduleRunner::tellMisses(const QList<MissedBackups::Miss> &misses) {
     QString err;
     if (!m_ctx->updateConfig([&](ConfigStore &c) { c.setOption(key, alerted.join(QLatin1Char('\n'))); }, &err))
         emit problem(tr("Could not remember the missed-backup alert: %1").arg(err));
+}
+
+// As run-due: told once per crossing, remembered in the same settings key.
+void TrayScheduleRunner::tellStorageLow(const QList<StorageLow::Low> &lows) {
+    const QString key = QLatin1String(StorageLow::kSettingsKey);
+    QStringList alerted = m_ctx->config().option(key).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList before = alerted;
+    for (const StorageLow::Low &l : StorageLow::untold(lows, &alerted)) {
+        sendToChannels(l.notification);
+        emit desktopNotification(tr("Storage low on space"), safeText(l.notification.subject), true);
+    }
+    if (alerted == before)
+        return;
+    QString err;
+    if (!m_ctx->updateConfig([&](ConfigStore &c) { c.setOption(key, alerted.join(QLatin1Char('\n'))); }, &err))
+        emit problem(tr("Could not remember the storage-low alert: %1").arg(err));
 }
 
 void TrayScheduleRunner::sendToChannels(const Notification &n) {

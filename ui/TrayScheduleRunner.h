@@ -5,6 +5,7 @@
 #include "jobs/Job.h"
 #include "notify/Notification.h"
 #include "ops/MissedBackups.h"
+#include "ops/StorageLow.h"
 #include "schedule/DueRunner.h"
 
 #include <QDateTime>
@@ -53,6 +54,7 @@ public:
     void sendToChannels(const Notification &n);
     // backup.missed: to the channels and the desktop, each miss once (the settings key run-due uses too).
     void tellMisses(const QList<MissedBackups::Miss> &misses);
+    void tellStorageLow(const QList<StorageLow::Low> &lows);
     // The desktop rule: failures and stalls always; a success when the desktopNotify setting is "always" or a
     // channel covering the profile is set to "always" (the source's notification setting).
     static bool wantsDesktop(const QList<NotifierRecord> &channels, const ConfigStore &config, const Notification &n);
@@ -88,6 +90,7 @@ private:
         QList<Launch> launches;
         QStringList problems;
         QList<MissedBackups::Miss> misses; // every current backup.missed; told once (settings missedBackupAlerts)
+        QList<StorageLow::Low> lows;       // every local storage low on space; told once (storageLowAlerts)
     };
     struct Done {
         DueRunner::Run run;

@@ -11,6 +11,7 @@
 #include "jobs/Job.h"
 #include "jobs/StallWatch.h"
 #include "ops/MissedBackups.h"
+#include "ops/StorageLow.h"
 #include "schedule/DueRunner.h"
 
 #include <QJsonArray>
@@ -170,8 +171,10 @@ int RunDueCommand::run(CliContext &ctx, const QStringList &args) {
     }
     if (!found)
         return ctx.usage(QStringLiteral("no schedule named \"%1\" (see `lifeboatctl schedule list`)").arg(only));
-    if (only.isEmpty())
+    if (only.isEmpty()) {
         tellMissedBackups(ctx, now);
+        tellStorageLow(ctx);
+    }
     if (ctx.json())
         ctx.printJson(report);
     return rc;
@@ -186,6 +189,20 @@ void RunDueCommand::tellMissedBackups(CliContext &ctx, const QDateTime &now) {
     for (const MissedBackups::Miss &m : fresh) {
         ctx.err() << "run-due: backup.missed: " << m.notification.subject << Qt::endl;
         CliAutomation::notify(ctx, m.notification);
+    }
+    if (alerted != before) {
+        ctx.config().setOption(key, alerted.join(QLatin1Char('\n')));
+        ctx.saveConfig();
+    }
+}
+
+void RunDueCommand::tellStorageLow(CliContext &ctx) {
+    const QString key = QLatin1String(StorageLow::kSettingsKey);
+    QStringList alerted = ctx.config().option(key).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList before = alerted;
+    for (const StorageLow::Low &l : StorageLow::untold(StorageLow::detect(ctx.config().storages()), &alerted)) {
+        ctx.err() << "run-due: storage.low: " << l.notification.subject << Qt::endl;
+        CliAutomation::notify(ctx, l.notification);
     }
     if (alerted != before) {
         ctx.config().setOption(key, alerted.join(QLatin1Char('\n')));

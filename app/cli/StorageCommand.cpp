@@ -6,6 +6,7 @@
 #include "RetentionFlags.h"
 
 #include "jobs/RetentionPruner.h"
+#include "ops/StorageLow.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -34,7 +35,7 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("storage add"),
                 QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
                                "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F] "
-                               "[--storage-class CLASS] %1")
+                               "[--storage-class CLASS] [--alert-free-below SIZE|N%|off] %1")
                     .arg(RetentionFlags::synopsis()));
     p.option(QStringLiteral("local"), QStringLiteral("A local directory."), QStringLiteral("DIR"));
     p.flag(QStringLiteral("s3"), QStringLiteral("An S3-compatible bucket."));
@@ -53,6 +54,7 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     p.option(QStringLiteral("ca-file"), QStringLiteral("Extra CA certificate (PEM) for a private endpoint."),
              QStringLiteral("F"));
     declareStorageClass(p);
+    declareAlert(p);
     RetentionFlags::declare(p, RetentionFlags::Use::Storage);
     RetentionFlags::declareArchiveTo(p, RetentionFlags::Use::Storage);
     if (auto rc = p.parse(ctx, args, 1, 1))
@@ -71,6 +73,13 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     s.archiveTo = keep.archiveTo;
     if (p.isSet(QStringLiteral("local")) == p.isSet(QStringLiteral("s3")))
         return ctx.usage(QStringLiteral("storage add needs exactly one of --local DIR or --s3"));
+    // Checked before anything is stored (an S3 secret goes to the credential store below).
+    if (p.isSet(QStringLiteral("alert-free-below")) && p.isSet(QStringLiteral("s3")))
+        return ctx.usage(QStringLiteral("--alert-free-below is for local storages (a bucket has no free space to "
+                                        "measure)"));
+    if (const QString why = StorageLow::checkSpec(p.value(QStringLiteral("alert-free-below")));
+        p.isSet(QStringLiteral("alert-free-below")) && !why.isEmpty())
+        return ctx.usage(QStringLiteral("--alert-free-below: %1").arg(why));
     if (p.isSet(QStringLiteral("local"))) {
         s.kind = QStringLiteral("local");
         if (p.isSet(QStringLiteral("storage-class")))
@@ -114,6 +123,8 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
                                 QStringLiteral("storage \"%1\" not saved: %2").arg(name, secrets.lastMessage()));
         }
     }
+    if (auto rc = readAlert(ctx, p, &s))
+        return *rc;
     ctx.config().upsertStorage(s);
     if (!ctx.saveConfig())
         return 3;
@@ -122,6 +133,27 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     else
         ctx.err() << "Storage \"" << name << "\" saved." << Qt::endl;
     return 0;
+}
+
+void StorageCommand::declareAlert(ArgParser &p) {
+    p.option(QStringLiteral("alert-free-below"),
+             QStringLiteral("Local storages: tell the notifiers (storage.low, once per crossing, noticed by run-due "
+                            "and the app) when the file system's free space falls under this: a percentage (default "
+                            "5%), a size (500M, 20G, 1T) or off."),
+             QStringLiteral("SIZE|N%|off"));
+}
+
+std::optional<int> StorageCommand::readAlert(CliContext &ctx, const ArgParser &p, StorageConfig *s) {
+    if (!p.isSet(QStringLiteral("alert-free-below")))
+        return std::nullopt;
+    const QString spec = p.value(QStringLiteral("alert-free-below")).trimmed();
+    if (!s->isLocal())
+        return ctx.usage(QStringLiteral("--alert-free-below is for local storages (a bucket has no free space to "
+                                        "measure)"));
+    if (const QString why = StorageLow::checkSpec(spec); !why.isEmpty())
+        return ctx.usage(QStringLiteral("--alert-free-below: %1").arg(why));
+    s->alertFreeBelow = spec;
+    return std::nullopt;
 }
 
 void StorageCommand::declareStorageClass(ArgParser &p) {
@@ -146,9 +178,11 @@ std::optional<int> StorageCommand::readStorageClass(CliContext &ctx, const ArgPa
 
 int StorageCommand::set(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("storage set"),
-                QStringLiteral("NAME [--storage-class CLASS] [--clear-retention] %1 [--archive-to STORAGE]")
+                QStringLiteral("NAME [--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--clear-retention] %1 "
+                               "[--archive-to STORAGE]")
                     .arg(RetentionFlags::synopsis()));
     declareStorageClass(p);
+    declareAlert(p);
     RetentionFlags::declare(p, RetentionFlags::Use::Storage);
     RetentionFlags::declareArchiveTo(p, RetentionFlags::Use::Storage);
     p.flag(QStringLiteral("clear-retention"),
@@ -167,9 +201,11 @@ int StorageCommand::set(CliContext &ctx, const QStringList &args) {
     if (auto rc = RetentionFlags::readArchiveTo(ctx, p, &keep, name))
         return *rc;
     if (!keep.any() && !keep.archiveToSet && !p.isSet(QStringLiteral("clear-retention")) &&
-        !p.isSet(QStringLiteral("storage-class")))
-        return ctx.usage(
-            QStringLiteral("storage set needs --keep-* rules, --clear-retention, --archive-to or --storage-class"));
+        !p.isSet(QStringLiteral("storage-class")) && !p.isSet(QStringLiteral("alert-free-below")))
+        return ctx.usage(QStringLiteral("storage set needs --keep-* rules, --clear-retention, --archive-to, "
+                                        "--storage-class or --alert-free-below"));
+    if (auto rc = readAlert(ctx, p, &s))
+        return *rc;
     if (p.isSet(QStringLiteral("storage-class"))) {
         if (!s.isS3())
             return ctx.usage(

@@ -21,5 +21,8 @@ private:
     static int remove(CliContext &ctx, const QStringList &args);
 
     static void declareStorageClass(ArgParser &p);
+    // --alert-free-below SIZE|N%|off (local storages; storage.low, ops/StorageLow).
+    static void declareAlert(ArgParser &p);
+    static std::optional<int> readAlert(CliContext &ctx, const ArgParser &p, lifeboat::StorageConfig *s);
     static std::optional<int> readStorageClass(CliContext &ctx, const ArgParser &p, lifeboat::StorageConfig *s);
 };

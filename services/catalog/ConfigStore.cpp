@@ -67,6 +67,8 @@ QJsonObject storageToJson(const StorageConfig &s) {
                   {QStringLiteral("keepWithinSeconds"), s.keepWithinSeconds}};
     if (!s.archiveTo.isEmpty()) // files of storages without one read as before
         o.insert(QStringLiteral("archiveTo"), s.archiveTo);
+    if (!s.alertFreeBelow.isEmpty())
+        o.insert(QStringLiteral("alertFreeBelow"), s.alertFreeBelow);
     return o;
 }
 
@@ -93,6 +95,7 @@ StorageConfig storageFromJson(const QJsonObject &o) {
     s.keepYearly = o.value(QStringLiteral("keepYearly")).toInt(-1);
     s.keepWithinSeconds = o.value(QStringLiteral("keepWithinSeconds")).toInteger(-1);
     s.archiveTo = o.value(QStringLiteral("archiveTo")).toString();
+    s.alertFreeBelow = o.value(QStringLiteral("alertFreeBelow")).toString();
     return s;
 }
 QJsonObject mirrorToJson(const MirrorConfig &m) {

@@ -33,6 +33,9 @@ struct StorageConfig {
     // With rules of its own: copies this storage keeps only by its monthly/yearly rules move to this storage
     // (verified copy, then the copy here is removed). Empty: they stay.
     QString archiveTo;
+    // Local storages: storage.low is told when the file system's free space falls under this — "N%" of it, a size
+    // ("20G"), "off"; empty: 5 % (ops/StorageLow).
+    QString alertFreeBelow;
 
     bool hasRetention() const {
         return keepLast >= 0 || keepHourly >= 0 || keepDaily >= 0 || keepWeekly >= 0 || keepMonthly >= 0 ||
