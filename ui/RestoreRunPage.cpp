@@ -105,7 +105,14 @@ void RestoreRunPage::cancelRestore() {
 
 void RestoreRunPage::onProgress(const JobProgress &p) {
     m_phase->setText(p.currentItem.isEmpty() ? p.phase : tr("%1: %2").arg(p.phase, p.currentItem));
-    if (p.itemsTotal > 0) {
+    if (p.bytesTotal > 0 && p.bytes > 0) {
+        // Bytes of the backup read: one big table moves the bar while it loads (items alone read "0 of 1").
+        m_bar->setRange(0, 1000);
+        m_bar->setValue(int(qMin(p.bytes, p.bytesTotal) * 1000 / p.bytesTotal));
+        m_bar->setFormat(p.itemsTotal > 0 ? tr("%p% · %1 of %2 items").arg(p.itemsDone).arg(p.itemsTotal)
+                                          : QStringLiteral("%p%"));
+    } else if (p.itemsTotal > 0) {
+        m_bar->setFormat(tr("%v of %m items"));
         m_bar->setRange(0, p.itemsTotal);
         m_bar->setValue(p.itemsDone);
     }
@@ -122,6 +129,7 @@ void RestoreRunPage::onFinished(const JobResult &r) {
     const RestoreOptions o = m_wizard->options();
     const QJsonObject restore = r.details.value(QStringLiteral("restore")).toObject();
     if (restore.contains(QStringLiteral("itemsTotal")) && restore.value(QStringLiteral("itemsTotal")).toInt() > 0) {
+        m_bar->setFormat(tr("%v of %m items"));
         m_bar->setRange(0, restore.value(QStringLiteral("itemsTotal")).toInt());
         m_bar->setValue(restore.value(QStringLiteral("itemsDone")).toInt());
     } else if (m_bar->maximum() == 0) {

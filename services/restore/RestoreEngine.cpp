@@ -58,6 +58,7 @@ public:
     explicit ToolOutput(RestoreEngine::Outcome *out)
         : m_out(out) {}
     void onPgRestoreLine(const QString &line) {
+        noteStep(line);
         static const QRegularExpression item(
             QStringLiteral(R"(^pg_restore: (creating|processing data for|processing|executing) )"));
         static const QRegularExpression ignored(QStringLiteral(R"(errors ignored on restore: (\d+))"));
@@ -79,6 +80,33 @@ public:
         if (line.contains(QLatin1String("ERROR:")) || line.contains(QLatin1String("FATAL:")))
             m_out->errors << line;
     }
+    // What pg_restore is doing now, in words, for the progress line: a long COPY of one big table, or a materialized
+    // view refreshing after all data is read, would otherwise sit at one number with nothing said.
+    QString step() const { return m_step; }
+    void noteStep(const QString &line) {
+        static const QRegularExpression re(
+            QStringLiteral(R"(^pg_restore: (?:launching item \d+ |)(creating|processing data for|executing) (.+)$)"));
+        static const QRegularExpression launch(QStringLiteral(R"(^pg_restore: launching item \d+ (.+)$)"));
+        QString verb, what;
+        if (const auto m = re.match(line); m.hasMatch()) {
+            verb = m.captured(1);
+            what = m.captured(2);
+        } else if (const auto l = launch.match(line); l.hasMatch()) {
+            verb = QStringLiteral("launching");
+            what = l.captured(1);
+        } else {
+            return;
+        }
+        what.remove(QLatin1Char('"'));
+        if (what.startsWith(QLatin1String("MATERIALIZED VIEW DATA ")))
+            m_step = QStringLiteral("refreshing materialized view ") + what.mid(23);
+        else if (verb == QLatin1String("processing data for"))
+            m_step = QStringLiteral("loading ") + what; // "loading table public.orders"
+        else if (what.startsWith(QLatin1String("TABLE DATA ")))
+            m_step = QStringLiteral("loading table ") + what.mid(11).replace(QLatin1Char(' '), QLatin1Char('.'));
+        else
+            m_step = verb == QLatin1String("launching") ? what : verb + QLatin1Char(' ') + what;
+    }
     void bump() {
         ++m_out->itemsDone;
         if (m_out->itemsTotal > 0)
@@ -88,6 +116,7 @@ public:
 private:
     RestoreEngine::Outcome *m_out;
     bool m_parallel = false;
+    QString m_step;
 };
 } // namespace
 
@@ -480,6 +509,7 @@ RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QStr
         p.bytes = bytes;
         p.itemsDone = out.itemsDone;
         p.itemsTotal = out.itemsTotal;
+        p.currentItem = parser.step();
         if (progress)
             progress(p);
     };

@@ -100,6 +100,15 @@ private slots:
         }
         QVERIFY2(restoring > 0, "no progress while restoring");
         QVERIFY2(most > 0, "no bytes reported while restoring");
+        if (format == QLatin1String("custom")) {
+            // The step in progress is named (issue 20, item 9): one big table's COPY says which table it is.
+            QStringList steps;
+            for (const JobProgress &p : std::as_const(seen))
+                if (!p.currentItem.isEmpty() && !steps.contains(p.currentItem))
+                    steps << p.currentItem;
+            QVERIFY2(steps.contains(QStringLiteral("loading table public.t")),
+                     qPrintable(steps.join(QLatin1Char('|'))));
+        }
     }
 };
 
