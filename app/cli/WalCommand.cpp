@@ -38,9 +38,12 @@ void addStorageOption(ArgParser &p) {
 
 // The profile's archive storages (or --storage), opened; 0 or the exit code after printing the error.
 int openStorages(CliContext &ctx, const ArgParser &p, const Profile &profile,
-                 std::vector<std::unique_ptr<WalStorage>> *out) {
-    const QStringList names =
+                 std::vector<std::unique_ptr<WalStorage>> *out, const QStringList &alsoRecorded = {}) {
+    QStringList names =
         p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : profile.defaultStorages;
+    for (const QString &name : alsoRecorded)
+        if (!names.contains(name))
+            names << name;
     if (names.isEmpty())
         return ctx.usage(QStringLiteral("profile \"%1\" has no storages — pass --storage NAME or give the profile "
                                         "default storages (see `lifeboatctl storage list`)")
@@ -152,10 +155,11 @@ int WalCommand::fetch(CliContext &ctx, const QStringList &args) {
     p.flag(QStringLiteral("fatal-errors"),
            QStringLiteral("Exit 255 instead of 2, 3 or 4 on a failure other than \"not archived\", so PostgreSQL "
                           "aborts recovery rather than ending it early at a damaged segment."));
+    // Read before parsing: PostgreSQL takes any exit but 255 as "not archived" and would end recovery early.
+    const bool fatal = args.contains(QStringLiteral("--fatal-errors"));
     if (auto rc = p.parse(ctx, args, 3, 3))
-        return *rc;
+        return fatal ? 255 : *rc;
     int rc = 0;
-    const bool fatal = p.isSet(QStringLiteral("fatal-errors"));
     auto failed = [&](const Error &e) {
         const int code = ctx.fail(e);
         return fatal ? 255 : code;
@@ -170,7 +174,20 @@ int WalCommand::fetch(CliContext &ctx, const QStringList &args) {
     if (!identities)
         return fatal ? 255 : rc;
     setup.identities = *identities;
-    if ((rc = openStorages(ctx, p, *profile, &setup.storages)))
+    // Every storage that holds a copy of the file, not only the profile's current default ones: the plan of
+    // `recover` counts WAL on every storage, and a copy skipped here would end replay early.
+    QStringList recorded;
+    if (!p.isSet(QStringLiteral("storage"))) {
+        if (const auto wal = WalName::parse(p.positional().at(1)); wal && setup.catalog) {
+            WalFileFilter filter;
+            filter.profile = profile->name;
+            filter.name = wal->name;
+            for (const WalFileRecord &row : setup.catalog->walFiles(filter))
+                if (!recorded.contains(row.storage))
+                    recorded << row.storage;
+        }
+    }
+    if ((rc = openStorages(ctx, p, *profile, &setup.storages, recorded)))
         return fatal ? 255 : rc;
     WalFetcher fetcher(std::move(setup));
     fetcher.setLog([&ctx](const QString &line) { ctx.err() << "lifeboatctl: " << line << Qt::endl; });

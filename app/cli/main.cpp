@@ -171,8 +171,12 @@ int main(int argc, char **argv) {
     ctx.setCatalogUri(catalogUri);
     if (it == commands.end())
         return ctx.usage(QStringLiteral("unknown command \"%1\" (see `lifeboatctl --help`)").arg(args.first()));
-    if (!ctx.open())
-        return 3;
+    if (!ctx.open()) {
+        // restore_command: PostgreSQL reads any exit but 255 as "not archived" and would promote early.
+        const bool fatalFetch = args.first() == QLatin1String("wal") && args.value(1) == QLatin1String("fetch") &&
+                                args.contains(QStringLiteral("--fatal-errors"));
+        return fatalFetch ? 255 : 3;
+    }
     CliSigning::prepare(ctx, args);
     return it->second(ctx, args.mid(1));
 }

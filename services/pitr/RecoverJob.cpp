@@ -168,7 +168,7 @@ JobResult RecoverJob::done(const Error &e, QJsonObject details) {
     return {e, 0, details};
 }
 
-bool RecoverJob::extract(const RecoverPlan &plan, const QString &target, Error *error) {
+bool RecoverJob::extract(const RecoverPlan &plan, const QString &target, const QString &verifyBin, Error *error) {
     auto source = RestoreSource::open(QString::number(plan.base.record.id), m_req.catalog.get(), m_req.storages, error);
     if (!source)
         return false;
@@ -239,6 +239,16 @@ bool RecoverJob::extract(const RecoverPlan &plan, const QString &target, Error *
     log(QStringLiteral("extracted %1 files (%2 bytes)")
             .arg(extractor.result().fileCount)
             .arg(extractor.result().totalBytes));
+    // Checked where it was extracted: a backup that fails never reaches DIR.
+    progress.phase = QStringLiteral("pg_verifybackup");
+    reportProgress(progress, true);
+    QString verifyOut;
+    if (!runTool(verifyBin, {data}, QStringLiteral("pg_verifybackup"), error, &verifyOut)) {
+        error->code = ExitCode::Integrity;
+        error->message += QStringLiteral(" — nothing was written to %1").arg(target);
+        return false;
+    }
+    log(verifyOut);
     if (QFileInfo::exists(target) && !QDir().rmdir(target)) {
         *error = {ExitCode::Usage, QStringLiteral("cannot replace the empty directory %1").arg(target)};
         return false;
@@ -415,16 +425,15 @@ JobResult RecoverJob::execute() {
 
     // 2. The base backup, verified, in place.
     Error err;
-    if (!extract(plan, target, &err))
+    if (!extract(plan, target, verifyBin, &err))
         return done(err, details);
-    progress.phase = QStringLiteral("pg_verifybackup");
-    reportProgress(progress, true);
-    QString verifyOut;
-    if (!runTool(verifyBin, {target}, QStringLiteral("pg_verifybackup"), &err, &verifyOut)) {
-        err.code = ExitCode::Integrity;
-        return done(err, details);
-    }
-    log(verifyOut);
+    // From here DIR holds the base backup. It is left for the log and a look, never passed off as recovered.
+    const auto placed = [&](Error e, const QJsonObject &d) {
+        e.message += QStringLiteral(" — %1 holds the extracted base backup with recovery settings and the server's "
+                                    "log, not a recovered database; remove it before running recover again")
+                         .arg(target);
+        return done(e, d);
+    };
 
     // 3. Recovery settings.
     const auto writeIfMissing = [&](const QString &name, const QByteArray &text) {
@@ -440,16 +449,17 @@ JobResult RecoverJob::execute() {
         !writeIfMissing(QStringLiteral("pg_hba.conf"), "local all all peer\nhost all all 127.0.0.1/32 "
                                                        "scram-sha-256\nhost all all ::1/128 scram-sha-256\n") ||
         !writeIfMissing(QStringLiteral("pg_ident.conf"), QByteArray()))
-        return done({ExitCode::Usage, QStringLiteral("cannot write the configuration into %1").arg(target)}, details);
+        return placed({ExitCode::Usage, QStringLiteral("cannot write the configuration into %1").arg(target)}, details);
     QTemporaryDir spool(QFileInfo(target).absolutePath() + QStringLiteral("/.lifeboat-recover-wal-XXXXXX"));
     QString restoreCommand = walFetchCommand();
     if (m_asPostgres) {
         // The server runs as postgres and cannot read this user's home, catalog or secrets: the archived WAL the
         // plan names goes through `wal fetch` now, into a spool the server copies from.
         if (!spool.isValid())
-            return done({ExitCode::Usage, QStringLiteral("cannot create a WAL spool beside %1").arg(target)}, details);
+            return placed({ExitCode::Usage, QStringLiteral("cannot create a WAL spool beside %1").arg(target)},
+                          details);
         if (!prefetch(plan, spool.path(), &err))
-            return done(err, details);
+            return placed(err, details);
         chownTree(spool.path(), pw->pw_uid, pw->pw_gid);
         restoreCommand = QStringLiteral("cp %1/\"%f\" \"%p\"").arg(shellQuote(spool.path()));
     }
@@ -480,18 +490,18 @@ JobResult RecoverJob::execute() {
     QFile autoConf(target + QStringLiteral("/postgresql.auto.conf"));
     if (!autoConf.open(QIODevice::Append | QIODevice::WriteOnly) ||
         autoConf.write(QByteArray("\n") + settings.join(QLatin1Char('\n')).toUtf8() + "\n") < 0)
-        return done({ExitCode::Usage, QStringLiteral("cannot write %1").arg(autoConf.fileName())}, details);
+        return placed({ExitCode::Usage, QStringLiteral("cannot write %1").arg(autoConf.fileName())}, details);
     autoConf.close();
     QFile signal(target + QStringLiteral("/recovery.signal"));
     QFile::remove(target + QStringLiteral("/standby.signal"));
     if (!signal.open(QIODevice::WriteOnly))
-        return done({ExitCode::Usage, QStringLiteral("cannot write %1").arg(signal.fileName())}, details);
+        return placed({ExitCode::Usage, QStringLiteral("cannot write %1").arg(signal.fileName())}, details);
     signal.close();
     QDir().mkpath(target + QStringLiteral("/log"));
     const QString logPath = target + QStringLiteral("/log/lifeboat-recover.log");
     QFile(logPath).open(QIODevice::WriteOnly);
     if (m_asPostgres && !chownTree(target, pw->pw_uid, pw->pw_gid))
-        return done({ExitCode::Usage, QStringLiteral("cannot give %1 to the postgres user").arg(target)}, details);
+        return placed({ExitCode::Usage, QStringLiteral("cannot give %1 to the postgres user").arg(target)}, details);
 
     // 4. The server: started, followed through its log until it promotes.
     progress.phase = QStringLiteral("replaying WAL");
@@ -507,7 +517,7 @@ JobResult RecoverJob::execute() {
     if (m_asPostgres)
         serverEnv = ChildEnvironment::minimal();
     if (!runTool(start.first(), start.mid(1), QStringLiteral("pg_ctl start"), &err, nullptr, &serverEnv))
-        return done(err, details);
+        return placed(err, details);
     log(QStringLiteral("PostgreSQL %1 started on port %2 (log: %3)").arg(major).arg(m_req.port).arg(logPath));
     const auto stopServer = [&]() {
         const QStringList stop =
@@ -593,20 +603,21 @@ JobResult RecoverJob::execute() {
             QString why = fatal.isEmpty() ? QStringLiteral("see its log") : fatal.join(QStringLiteral("; "));
             if (!fetchErrors.isEmpty())
                 why += QStringLiteral(" — restore_command said: ") + fetchErrors.join(QStringLiteral("; "));
-            return done({ExitCode::PgTool,
-                         QStringLiteral("the server stopped before recovery finished: %1 (log: %2)").arg(why, logPath)},
-                        details);
+            return placed(
+                {ExitCode::PgTool,
+                 QStringLiteral("the server stopped before recovery finished: %1 (log: %2)").arg(why, logPath)},
+                details);
         }
         if (!sawPid && !noPid.isValid())
             noPid.start();
         if (isCancelled() || clock.elapsed() > qint64(m_req.timeoutSeconds) * 1000) {
             stopServer();
-            return done(isCancelled() ? Error{ExitCode::Cancelled, QStringLiteral("cancelled")}
-                                      : Error{ExitCode::PgTool, QStringLiteral("recovery did not finish within %1 s "
-                                                                               "(log: %2)")
-                                                                    .arg(m_req.timeoutSeconds)
-                                                                    .arg(logPath)},
-                        details);
+            return placed(isCancelled() ? Error{ExitCode::Cancelled, QStringLiteral("cancelled")}
+                                        : Error{ExitCode::PgTool, QStringLiteral("recovery did not finish within %1 s "
+                                                                                 "(log: %2)")
+                                                                      .arg(m_req.timeoutSeconds)
+                                                                      .arg(logPath)},
+                          details);
         }
         QThread::msleep(100);
     }
@@ -637,6 +648,17 @@ JobResult RecoverJob::execute() {
         else
             verdict = QStringLiteral("no transaction replayed after the base backup (target %1)")
                           .arg(m_req.target.time.toString(Qt::ISODateWithMs));
+    } else if (const bool toEnd =
+                   m_req.target.kind == RecoverTarget::Kind::Latest ||
+                   ((m_req.target.kind == RecoverTarget::Kind::Xid || m_req.target.kind == RecoverTarget::Kind::Name) &&
+                    stopping.isEmpty());
+               toEnd && !plan.replayShortfall(redoDone, restored).isEmpty()) {
+        // restore_command said "not archived" for a file the plan counted on: the server promoted early.
+        outcome = {ExitCode::Integrity,
+                   QStringLiteral("recovery ended early: %1 — a WAL file the archive holds was not delivered (see "
+                                  "restore_command's lines in %2). %3 holds a server promoted at that earlier point "
+                                  "(stopped); remove it and run recover again once the archive is reachable")
+                       .arg(plan.replayShortfall(redoDone, restored), logPath, target)};
     } else {
         verdict = lastTxn.isValid() ? QStringLiteral("last replayed transaction %1 (target: %2)")
                                           .arg(lastTxn.toString(Qt::ISODateWithMs), m_req.target.describe())

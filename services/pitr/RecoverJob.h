@@ -20,8 +20,9 @@ namespace lifeboat {
 //     written: target outside the recoverable window or behind a missing segment, a data directory that is not
 //     absent or empty, a port in use, no server binaries of the backup's major version (the package to install);
 //  2. the base backup's one copy fetched into private scratch with its SHA-256 checked on the way (RestoreSource),
-//     extracted into a private directory beside DIR, moved into place only then; pg_verifybackup against the
-//     backup_manifest (WAL included: -X fetch put it into the backup);
+//     extracted into a private directory beside DIR and checked there with pg_verifybackup against the
+//     backup_manifest (WAL included: -X fetch put it into the backup), moved into place only then — a backup that
+//     fails the check leaves DIR as it was; a failure after the move says that DIR holds an unrecovered copy;
 //  3. recovery settings in postgresql.auto.conf (restore_command, the target, recovery_target_action = promote, the
 //     port, archive_mode off so the copy never archives into the source's archive) and recovery.signal;
 //  4. the server started with pg_ctl as the current user — as root as `postgres` — its log followed for progress
@@ -68,7 +69,7 @@ protected:
 
 private:
     JobResult done(const Error &e, QJsonObject details);
-    bool extract(const RecoverPlan &plan, const QString &target, Error *error);
+    bool extract(const RecoverPlan &plan, const QString &target, const QString &verifyBin, Error *error);
     bool prefetch(const RecoverPlan &plan, const QString &spool, Error *error);
     QStringList asOwner(const QString &program, const QStringList &args) const;
     // env: the child's environment (default: a pg tool's, ChildEnvironment; as root the minimal one).

@@ -119,6 +119,23 @@ quint64 RecoverPlan::segmentNumber(const QString &segment, qint64 segmentSize) {
            segment.mid(16, 8).toULongLong(nullptr, 16);
 }
 
+QString RecoverPlan::replayShortfall(const QString &redoDone, const QStringList &restored) const {
+    const qint64 redo = redoDone.isEmpty() ? -1 : BaseBackupInfo::parseLsn(redoDone);
+    // Replay entered a segment when it fetched it or redid a record in it or beyond. Its end can't be required: the
+    // last record replayed (a segment switch, or the partial's last) starts inside the segment.
+    const auto reached = [&](const QString &segment) {
+        return restored.contains(segment) ||
+               (redo >= 0 && quint64(redo) >= segmentNumber(segment, segmentSize) * quint64(segmentSize));
+    };
+    const QString at = redo >= 0 ? QStringLiteral("replay ended at LSN %1").arg(redoDone)
+                                 : QStringLiteral("replay ended without redoing any archived WAL");
+    if (!lastSegment.isEmpty() && !reached(lastSegment))
+        return QStringLiteral("%1, before archived segment %2 (the last one the plan counted on)").arg(at, lastSegment);
+    if (!partial.isEmpty() && !reached(partial))
+        return QStringLiteral("%1, before the partial upload of %2 (the end of the archived WAL)").arg(at, partial);
+    return {};
+}
+
 QString RecoverPlan::segmentName(quint32 timeline, quint64 number, qint64 segmentSize) {
     const quint64 per = segmentsPerLog(segmentSize);
     return QStringLiteral("%1%2%3")

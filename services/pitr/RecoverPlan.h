@@ -53,6 +53,11 @@ struct RecoverPlan {
     static RecoverPlan make(QList<BaseBackupEntry> bases, const QList<WalFileRecord> &wal, const RecoverTarget &target);
 
     QString windowText() const;
+    // After promotion: what replay did not reach of the WAL this plan counted on, or empty. `redoDone` is the
+    // server's "redo done at" LSN (empty when it logged none), `restored` the files restore_command delivered. A
+    // replay ending before the last archived segment (or the partial after it) means a file was not delivered and
+    // the server promoted early.
+    QString replayShortfall(const QString &redoDone, const QStringList &restored) const;
     QJsonObject toJson() const;
 
     // The segment size the base backup's start LSN and segment name agree on (16 MiB unless they say otherwise).

@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -445,6 +446,113 @@ private slots:
         QCOMPARE(plan.value(QStringLiteral("baseBackup")).toString(), m_firstBaseFile);
         QCOMPARE(plan.value(QStringLiteral("baseBackupEnd")).toString(), m_firstBaseStop);
         QVERIFY(!QFileInfo::exists(data));
+    }
+
+    // Review of issue 17: WAL archived to a storage that is not (or no longer) among the profile's default ones.
+    // The plan counts every storage's rows; `wal fetch` opened only the defaults, answered "not archived", and the
+    // server promoted early (or, as root, the prefetch failed). Both the spool (root) and restore_command = wal
+    // fetch run by the server (the postgres user) must read it.
+    void latestReadsWalOnEveryStorage() {
+        QCOMPARE(ctl({QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("disk2"),
+                      QStringLiteral("--local"), dir(QStringLiteral("disk2"))})
+                     .exitCode,
+                 0);
+        sql(m_port, QStringLiteral("INSERT INTO t (id) VALUES (260)"));
+        const QString seg = sql(m_port, QStringLiteral("SELECT pg_walfile_name(pg_switch_wal())"));
+        for (int i = 0; i < 300 && !QFile::exists(m_archive + QLatin1Char('/') + seg); ++i)
+            QThread::msleep(100);
+        QVERIFY(QFile::exists(m_archive + QLatin1Char('/') + seg));
+        for (const QString &f : QDir(m_archive).entryList(QDir::Files, QDir::Name)) {
+            if (m_pushed.contains(f))
+                continue;
+            QCOMPARE(ctl({QStringLiteral("wal"), QStringLiteral("push"), QStringLiteral("src"),
+                          m_archive + QLatin1Char('/') + f, QStringLiteral("--storage"), QStringLiteral("disk2")})
+                         .exitCode,
+                     0);
+            m_pushed << f;
+        }
+        QCOMPARE(recoveredRows({QStringLiteral("--to"), QStringLiteral("latest")}, QStringLiteral("other-storage"),
+                               nullptr, {QStringLiteral("--identity"), m_identity}),
+                 QStringLiteral("252:260"));
+        if (!root())
+            return; // without root the recovery above already ran restore_command = wal fetch
+        const QString home = dir(QStringLiteral("home-pg2"));
+        const QString key = dir(QStringLiteral("key-pg2.txt"));
+        QCOMPARE(TestEnv::run(QStringLiteral("cp"), {QStringLiteral("-a"), m_home, home}).exitCode, 0);
+        QCOMPARE(TestEnv::run(QStringLiteral("cp"), {m_identity, key}).exitCode, 0);
+        QCOMPARE(TestEnv::run(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("postgres:"), home, key,
+                                                        dir(QStringLiteral("disk")), dir(QStringLiteral("disk2"))})
+                     .exitCode,
+                 0);
+        const QString data = dir(QStringLiteral("other-storage-pg"));
+        const int port = freePort();
+        const TestEnv::Run r =
+            TestEnv::run(QStringLiteral("runuser"),
+                         {QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"),
+                          TestEnv::lifeboatctl(), QStringLiteral("--home"), home, QStringLiteral("--json"),
+                          QStringLiteral("recover"), QStringLiteral("src"), QStringLiteral("--to"),
+                          QStringLiteral("latest"), QStringLiteral("--data-dir"), data, QStringLiteral("--port"),
+                          QString::number(port), QStringLiteral("--start"), QStringLiteral("--identity"), key},
+                         {}, m_env);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        m_running << data;
+        const QString rows = sql(port, QStringLiteral("SELECT count(*) || ':' || coalesce(max(id), 0) FROM t"));
+        stopServer(data);
+        QCOMPARE(rows, QStringLiteral("252:260"));
+    }
+
+    // Review of issue 17: a failure after the base backup was moved into DIR (here a damaged archived segment, its
+    // only copy on disk2) says what DIR holds rather than leaving a directory that looks like a database.
+    void failureAfterExtractionSaysWhatDirHolds() {
+        QString victim;
+        QDirIterator it(dir(QStringLiteral("disk2")), QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString f = it.next();
+            if (QFileInfo(f).fileName().startsWith(m_pushed.last()))
+                victim = f;
+        }
+        QVERIFY2(!victim.isEmpty(), qPrintable(m_pushed.last()));
+        const QString saved = dir(QStringLiteral("victim.bak"));
+        QVERIFY(QFile::copy(victim, saved));
+        QFile f(victim);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QByteArray bytes = f.readAll();
+        QVERIFY(bytes.size() > 100);
+        bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x5a);
+        QVERIFY(f.seek(0) && f.write(bytes) == bytes.size());
+        f.close();
+        const QString data = dir(QStringLiteral("damaged-wal"));
+        const TestEnv::Run r =
+            ctl({QStringLiteral("recover"), QStringLiteral("src"), QStringLiteral("--to"), QStringLiteral("latest"),
+                 QStringLiteral("--data-dir"), data, QStringLiteral("--port"), QString::number(freePort()),
+                 QStringLiteral("--identity"), m_identity});
+        QVERIFY(QFile::remove(victim) && QFile::copy(saved, victim));
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("damaged") && r.err.contains(data.toUtf8() + " holds the extracted base backup"),
+                 r.err.constData());
+        QVERIFY(QFileInfo::exists(data + QStringLiteral("/PG_VERSION")));
+    }
+
+    // `wal fetch --fatal-errors` is restore_command: a home whose catalog cannot be opened is a failure PostgreSQL
+    // must stop at (255), not "not archived" (any other code), or it promotes early.
+    void fatalFetchWithoutCatalogExits255() {
+        const QString home = dir(QStringLiteral("home-broken"));
+        QVERIFY(QDir().mkpath(home));
+        QFile conf(home + QStringLiteral("/config.json"));
+        QVERIFY(conf.open(QIODevice::WriteOnly) && conf.write("{ not json") > 0);
+        conf.close();
+        const QString seg = m_pushed.first();
+        TestEnv::Run r = TestEnv::ctl(home,
+                                      {QStringLiteral("wal"), QStringLiteral("fetch"), QStringLiteral("src"), seg,
+                                       dir(QStringLiteral("fetched")), QStringLiteral("--fatal-errors")},
+                                      {}, m_env);
+        QCOMPARE(r.exitCode, 255);
+        QVERIFY(!QFileInfo::exists(dir(QStringLiteral("fetched"))));
+        r = TestEnv::ctl(home,
+                         {QStringLiteral("wal"), QStringLiteral("fetch"), QStringLiteral("src"), seg,
+                          dir(QStringLiteral("fetched"))},
+                         {}, m_env);
+        QCOMPARE(r.exitCode, 3);
     }
 
     // Last: it leaves a hole in the archive.

@@ -149,6 +149,37 @@ private slots:
         QCOMPARE(p.windowEnd, t0.addSecs(9 * 600));
     }
 
+    // Review of issue 17: a restore_command that said "not archived" for a planned file made the server promote
+    // early, and recover reported success. The replay end must reach the last archived segment and the partial.
+    void replayShortOfThePlanIsNamed() {
+        const QList<BaseBackupEntry> bases{base(1, QStringLiteral("0/3000100"), t0)};
+        QList<WalFileRecord> wal;
+        for (quint64 n = 3; n <= 6; ++n)
+            wal << seg(n, t0.addSecs(qint64(n) * 60));
+        QString why;
+        RecoverPlan p = RecoverPlan::make(bases, wal, RecoverTarget::parse(RecoverTarget::Kind::Latest, {}, &why));
+        QVERIFY(!p.refusal);
+        QCOMPARE(p.lastSegment, RecoverPlan::segmentName(1, 6, kSeg));
+        const QString s5 = RecoverPlan::segmentName(1, 5, kSeg);
+        const QString s6 = RecoverPlan::segmentName(1, 6, kSeg);
+        // Replay stopped in segment 5 (6 was never delivered): named.
+        QString shortfall = p.replayShortfall(QStringLiteral("0/5FFFF28"), {s5});
+        QVERIFY2(shortfall.contains(s6) && shortfall.contains(QLatin1String("0/5FFFF28")), qPrintable(shortfall));
+        QVERIFY(!p.replayShortfall({}, {}).isEmpty());
+        // Into segment 6 (its last record starts inside it), or 6 restored: complete.
+        QCOMPARE(p.replayShortfall(QStringLiteral("0/6000028"), {}), QString());
+        QCOMPARE(p.replayShortfall(QStringLiteral("0/5FFFF28"), {s5, s6}), QString());
+        // With a partial after the archive, replay must reach it as well.
+        wal << seg(7, t0.addSecs(480), QStringLiteral("partial"));
+        p = RecoverPlan::make(bases, wal, RecoverTarget::parse(RecoverTarget::Kind::Latest, {}, &why));
+        QVERIFY(!p.refusal);
+        const QString s7 = RecoverPlan::segmentName(1, 7, kSeg);
+        QCOMPARE(p.partial, s7);
+        shortfall = p.replayShortfall(QStringLiteral("0/6FFFF28"), {s6});
+        QVERIFY2(shortfall.contains(s7) && shortfall.contains(QLatin1String("partial")), qPrintable(shortfall));
+        QCOMPARE(p.replayShortfall(QStringLiteral("0/7000800"), {s6, s7}), QString());
+    }
+
     void planRefusesOutsideTheWindowAndBehindAGap() {
         const QList<BaseBackupEntry> bases{base(1, QStringLiteral("0/3000100"), t0)};
         QList<WalFileRecord> wal{seg(4, t0.addSecs(60)), seg(5, t0.addSecs(120)), seg(7, t0.addSecs(240))};
