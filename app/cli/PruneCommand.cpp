@@ -37,6 +37,8 @@ int PruneCommand::run(CliContext &ctx, const QStringList &args) {
         return *rc;
     if (auto rc = RetentionFlags::readArchiveTo(ctx, p, &keep))
         return *rc;
+    if (auto rc = RetentionFlags::refuseOverlap(ctx, keep.archiveTo))
+        return *rc;
     Overrides o;
     o.daily = keep.daily;
     o.weekly = keep.weekly;

@@ -3,6 +3,7 @@
 #include "ArgParser.h"
 #include "CliContext.h"
 
+#include "jobs/ArchiveMover.h"
 #include "retention/RetentionPolicy.h"
 
 #include <utility>
@@ -90,7 +91,34 @@ std::optional<int> RetentionFlags::readArchiveTo(CliContext &ctx, const ArgParse
             QStringLiteral("--archive-to: unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
     if (!self.isEmpty() && name == self)
         return ctx.usage(QStringLiteral("--archive-to: storage \"%1\" cannot archive to itself").arg(name));
+    // A storage being changed (storage set) is configured already; one being added is checked once it is built.
+    if (const std::optional<StorageConfig> source = self.isEmpty() ? std::nullopt : ctx.config().storage(self))
+        if (auto rc = refuseOverlap(ctx, name, &*source))
+            return rc;
     out->archiveTo = name;
     out->archiveToSet = true;
+    return std::nullopt;
+}
+
+std::optional<int> RetentionFlags::refuseOverlap(CliContext &ctx, const QString &archive, const StorageConfig *source) {
+    if (archive.isEmpty())
+        return std::nullopt;
+    const std::optional<StorageConfig> target = ctx.config().storage(archive);
+    if (!target)
+        return std::nullopt; // readArchiveTo reports an unknown name
+    QList<StorageConfig> sources;
+    if (source)
+        sources << *source;
+    else
+        sources = ctx.config().storages();
+    for (const StorageConfig &s : sources) {
+        if (s.name == archive)
+            continue;
+        if (const QString why = ArchiveMover::overlap(*target, s); !why.isEmpty())
+            return ctx.usage(
+                QStringLiteral("--archive-to: storage \"%1\" cannot archive the copies of \"%2\": %3. An archive "
+                               "storage needs its own directory, or its own bucket or prefix beside the other's")
+                    .arg(archive, s.name, why));
+    }
     return std::nullopt;
 }

@@ -7,6 +7,9 @@
 
 class ArgParser;
 class CliContext;
+namespace lifeboat {
+struct StorageConfig;
+}
 
 // The keep-* options, declared once for every command that takes retention rules (prune, schedule add, storage
 // add/set, set add/set), so their names, value checks and error messages cannot drift apart.
@@ -39,6 +42,11 @@ struct RetentionFlags {
     static void declareArchiveTo(ArgParser &p, Use use);
     static std::optional<int> readArchiveTo(CliContext &ctx, const ArgParser &p, RetentionFlags *out,
                                             const QString &self = QString());
+    // Refuses (usage error, exit 3, with the reason) an archive storage that overlaps `source` (same or nested local
+    // directory; same endpoint and bucket with equal or nested prefixes): its copy could land on the original, whose
+    // removal then takes the only copy. With no `source`, every other configured storage is one.
+    static std::optional<int> refuseOverlap(CliContext &ctx, const QString &archive,
+                                            const lifeboat::StorageConfig *source = nullptr);
 
     // Sets the rules given on `target` (a StorageConfig or SetConfig: keepLast … keepWithinSeconds), leaves the others.
     template <typename T> void applyTo(T *target) const {

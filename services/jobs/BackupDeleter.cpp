@@ -89,7 +89,7 @@ BackupDeleter::Outcome BackupDeleter::removeCopies(const BackupRecord &record) {
     return o;
 }
 
-BackupDeleter::Outcome BackupDeleter::deleteBackup(Catalog &catalog, BackupRecord &record) {
+BackupDeleter::Outcome BackupDeleter::deleteBackup(Catalog &catalog, BackupRecord &record, bool markExpiredFirst) {
     // Never while a restore, verify or download of it runs (on any machine sharing the catalog).
     LeaseGuard lease;
     if (Error e = LeaseGuard::acquire(&catalog, record.id, QStringLiteral("delete"), &lease)) {
@@ -98,11 +98,28 @@ BackupDeleter::Outcome BackupDeleter::deleteBackup(Catalog &catalog, BackupRecor
         refused.problems << e.message;
         return refused;
     }
+    // The caller's record may be stale: another prune may have moved or removed copies since it was read.
+    if (record.id > 0) {
+        if (const auto fresh = catalog.get(record.id))
+            record = *fresh;
+    }
+    // Retention's decision was about a record another prune has deleted meanwhile: nothing left to do.
+    if (markExpiredFirst && record.status == BackupRecord::statusDeleted())
+        return {};
+    QString err;
+    if (markExpiredFirst && record.status != BackupRecord::statusExpired()) {
+        record.status = BackupRecord::statusExpired();
+        if (!catalog.update(record, &err)) {
+            Outcome failed;
+            failed.error = {ExitCode::Usage, QStringLiteral("catalog: %1").arg(err)};
+            failed.problems << failed.error.message;
+            return failed;
+        }
+    }
     Outcome o = removeCopies(record);
     if (o.error)
         return o;
     record.status = BackupRecord::statusDeleted();
-    QString err;
     if (!catalog.update(record, &err))
         o.error = {ExitCode::Usage, err};
     return o;
@@ -117,12 +134,36 @@ BackupDeleter::Outcome BackupDeleter::removeStorageCopies(Catalog &catalog, Back
         refused.problems << e.message;
         return refused;
     }
+    // Act on the record as it is now, not as the caller planned it: a move that finished meanwhile changed it.
+    if (const auto fresh = catalog.get(record.id))
+        record = *fresh;
+    if (record.status != BackupRecord::statusCompleted())
+        return {};
     return removeStorageCopiesLeased(catalog, record, storages, reason);
 }
 
 BackupDeleter::Outcome BackupDeleter::removeStorageCopiesLeased(Catalog &catalog, BackupRecord &record,
                                                                 const QStringList &storages, const QString &reason) {
     Outcome all;
+    // A record that stays must keep a copy: never remove the last one that is still there.
+    bool liveLeft = false;
+    QStringList going;
+    for (const BackupLocation &loc : record.locations) {
+        if (storages.contains(loc.storage))
+            going << loc.storage;
+        else
+            liveLeft = liveLeft || loc.kind != QLatin1String("local") || QFile::exists(loc.path);
+    }
+    if (going.isEmpty())
+        return all;
+    if (!liveLeft) {
+        all.error = {ExitCode::Refused,
+                     QStringLiteral("backup #%1 is kept, and its copy on %2 is the last one left: not removed")
+                         .arg(record.id)
+                         .arg(going.join(QStringLiteral(", ")))};
+        all.problems << all.error.message;
+        return all;
+    }
     QList<BackupLocation> kept;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // One location at a time, so a failure on one copy leaves exactly that copy recorded.

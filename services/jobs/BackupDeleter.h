@@ -32,11 +32,16 @@ public:
     // Removes the copies; does not touch the catalog.
     Outcome removeCopies(const BackupRecord &record);
     // removeCopies, then the record becomes DELETED in `catalog` (when every copy is gone). Refused (ExitCode::Refused,
-    // nothing removed) while another operation holds a lease on the backup (LeaseGuard).
-    Outcome deleteBackup(Catalog &catalog, BackupRecord &record);
+    // nothing removed) while another operation holds a lease on the backup (LeaseGuard). Under the lease the record
+    // is read again from the catalog (`record` becomes that) and its current copies are removed; with
+    // `markExpiredFirst` (retention) it becomes EXPIRED first, so a deletion that fails halfway is retried.
+    Outcome deleteBackup(Catalog &catalog, BackupRecord &record, bool markExpiredFirst = false);
     // Removes only the record's copies on `storages` (a storage's own retention rules); the record keeps its other
     // copies, and each removed one becomes a RemovedCopy with `reason`. A copy whose removal failed stays a location,
-    // so the next prune tries again. Refused like deleteBackup while another operation holds a lease.
+    // so the next prune tries again. Refused like deleteBackup while another operation holds a lease. Acts on the
+    // record as the catalog holds it under the lease (`record` becomes that; a copy no longer there is not looked
+    // for; a record no longer COMPLETED is left alone). Refused (ExitCode::Refused, nothing removed) when the removal
+    // would leave the record without a copy that is still there.
     Outcome removeStorageCopies(Catalog &catalog, BackupRecord &record, const QStringList &storages,
                                 const QString &reason);
     // The same for a caller that already holds the backup's delete lease (ArchiveMover, between its verified copy

@@ -53,6 +53,30 @@ void markArchival(RetentionPruner::Entry &e, const RetentionPolicy &policy, cons
             e.decision.reasons << c.reasons.last();
     }
 }
+// A copy never moves to a storage whose own copy of the same record is being removed: the mover would find that
+// copy, remove the original, and the removal would then take the last one. The copy stays where it is instead.
+void unplanMovesIntoDroppedCopies(RetentionPruner::Entry &e) {
+    for (RetentionPruner::CopyDecision &c : e.copies) {
+        if (c.moveTo.isEmpty())
+            continue;
+        const bool dropped =
+            std::any_of(e.copies.cbegin(), e.copies.cend(),
+                        [&](const RetentionPruner::CopyDecision &d) { return d.storage == c.moveTo && !d.keep; });
+        if (!dropped)
+            continue;
+        const QString archive = c.moveTo;
+        c.moveTo.clear();
+        c.reasons.removeAll(archiveReason(archive));
+        c.reasons << QStringLiteral("not moved to archive storage %1: its own rules remove its copy").arg(archive);
+        const bool stillMoving =
+            std::any_of(e.copies.cbegin(), e.copies.cend(),
+                        [&](const RetentionPruner::CopyDecision &d) { return d.moveTo == archive; });
+        if (!stillMoving)
+            e.decision.reasons.removeAll(archiveReason(archive));
+        if (!e.decision.reasons.contains(c.reasons.last()))
+            e.decision.reasons << c.reasons.last();
+    }
+}
 } // namespace
 
 Error RetentionPruner::basePolicy(const ConfigStore &config, RetentionPolicy *policy, Sources *sources,
@@ -92,6 +116,14 @@ Error RetentionPruner::basePolicy(const ConfigStore &config, RetentionPolicy *po
         return {ExitCode::Usage,
                 QStringLiteral("setting retentionArchiveTo names storage \"%1\", which is not configured")
                     .arg(p.archiveTo)};
+    if (const auto archive = p.archiveTo.isEmpty() ? std::nullopt : config.storage(p.archiveTo)) {
+        for (const StorageConfig &s : config.storages())
+            if (const QString why = s.name == archive->name ? QString() : ArchiveMover::overlap(*archive, s);
+                !why.isEmpty())
+                return {ExitCode::Usage, QStringLiteral("setting retentionArchiveTo names storage \"%1\", which cannot "
+                                                        "archive the copies of \"%2\": %3")
+                                             .arg(p.archiveTo, s.name, why)};
+    }
     if (const Error e = p.applyEnvironment(env))
         return e;
     for (const Level &l : levels)
@@ -304,6 +336,8 @@ QList<RetentionPruner::Entry> RetentionPruner::planRecords(const QList<BackupRec
         out << e;
     }
     applyStorageRules(out, storages, policy, now);
+    for (Entry &e : out)
+        unplanMovesIntoDroppedCopies(e);
     for (Entry &e : out) {
         const QStringList drop = e.dropStorages();
         e.outcome = !e.decision.keep() ? QStringLiteral("expire")
@@ -418,7 +452,15 @@ bool RetentionPruner::executeEntry(Catalog &catalog, Entry &e, BackupDeleter &de
             }
             moved << QStringLiteral("moved from %1 to %2").arg(from.join(QStringLiteral(", ")), archive);
         }
-        const QStringList drop = e.dropStorages();
+        // The drops as they apply to the record now (the moves changed it; another prune may have too), never the
+        // copy a move just made.
+        if (const auto fresh = catalog.get(e.record.id))
+            e.record = *fresh;
+        QStringList drop;
+        for (const QString &s : e.dropStorages())
+            if (!e.archiveTargets().contains(s) && std::any_of(e.record.locations.cbegin(), e.record.locations.cend(),
+                                                               [&](const BackupLocation &l) { return l.storage == s; }))
+                drop << s;
         if (drop.isEmpty()) {
             e.outcome = ok ? moved.join(QStringLiteral("; ")) : QStringLiteral("archive move failed");
             if (e.outcome.isEmpty())
@@ -446,11 +488,8 @@ bool RetentionPruner::executeEntry(Catalog &catalog, Entry &e, BackupDeleter &de
             e.outcome += QStringLiteral("; ") + moved.join(QStringLiteral("; "));
         return ok;
     }
-    e.record.status = BackupRecord::statusExpired();
-    QString err;
-    if (!catalog.update(e.record, &err))
-        e.notes << QStringLiteral("catalog: %1").arg(err);
-    const BackupDeleter::Outcome out = deleter.deleteBackup(catalog, e.record);
+    // EXPIRED under the lease, on the record as it is then: never a write of the plan's stale copy list.
+    const BackupDeleter::Outcome out = deleter.deleteBackup(catalog, e.record, /*markExpiredFirst=*/true);
     for (const QString &m : out.missing)
         e.notes << QStringLiteral("already missing: %1").arg(m);
     if (out.error) {

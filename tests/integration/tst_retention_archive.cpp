@@ -168,6 +168,22 @@ private slots:
         for (const QJsonValue &v : json({QStringLiteral("storage"), QStringLiteral("list")}).array())
             if (v.toObject().value(QStringLiteral("name")).toString() == QLatin1String("nobucket"))
                 QCOMPARE(v.toObject().value(QStringLiteral("archiveTo")).toString(), QString());
+
+        // An archive storage overlapping the storage it archives (here the same directory spelt differently) could
+        // take the only copy: refused with the reason.
+        r = ctl({QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("twin"), QStringLiteral("--local"),
+                 m_home + QStringLiteral("/store/")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = ctl({QStringLiteral("storage"), QStringLiteral("set"), QStringLiteral("disk"),
+                 QStringLiteral("--archive-to"), QStringLiteral("twin")});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("are the same directory"), r.err.constData());
+        r = ctl({QStringLiteral("prune"), QStringLiteral("--dry-run"), QStringLiteral("--archive-to"),
+                 QStringLiteral("twin")});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("cannot archive the copies of \"disk\""), r.err.constData());
+        r = ctl({QStringLiteral("storage"), QStringLiteral("remove"), QStringLiteral("twin")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
     }
 
     void archiveMovesMonthlyOnlyCopies() {
