@@ -85,6 +85,8 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
         if (p.isSet(QStringLiteral("storage-class")))
             return ctx.usage(QStringLiteral("--storage-class is for S3 storages; a local directory has none"));
         s.localDir = QDir(p.value(QStringLiteral("local"))).absolutePath();
+        if (auto rc = RetentionFlags::refuseOverlap(ctx, s.archiveTo, &s))
+            return *rc;
         if (!QDir().mkpath(s.localDir))
             return ctx.usage(QStringLiteral("cannot create %1 — check the path and its permissions").arg(s.localDir));
         QTemporaryFile probe(s.localDir + QStringLiteral("/.lifeboat-probe-XXXXXX"));
@@ -113,6 +115,8 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
                 QStringLiteral("invalid --endpoint \"%1\" (expected http(s)://host[:port])").arg(s.endpoint));
         if (!s.caFile.isEmpty() && !QFileInfo(s.caFile).isReadable())
             return ctx.usage(QStringLiteral("cannot read the CA file %1").arg(s.caFile));
+        if (auto rc = RetentionFlags::refuseOverlap(ctx, s.archiveTo, &s))
+            return *rc;
         if (p.isSet(QStringLiteral("secret-stdin"))) {
             if (s.accessKeyId.isEmpty())
                 return ctx.usage(QStringLiteral("--secret-stdin goes with --access-key-id"));

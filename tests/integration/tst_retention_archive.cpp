@@ -169,8 +169,27 @@ private slots:
             if (v.toObject().value(QStringLiteral("name")).toString() == QLatin1String("nobucket"))
                 QCOMPARE(v.toObject().value(QStringLiteral("archiveTo")).toString(), QString());
 
-        // An archive storage overlapping the storage it archives (here the same directory spelt differently) could
-        // take the only copy: refused with the reason.
+        // An archive storage overlapping the storage it archives (the same directory spelt differently, a directory
+        // inside it, the same bucket and prefix) could take the only copy: refused with the reason, nothing saved.
+        const QStringList s3 = {
+            QStringLiteral("--s3"),         QStringLiteral("--endpoint"), m_s3.value(QStringLiteral("S3_ENDPOINT")),
+            QStringLiteral("--path-style"), QStringLiteral("--bucket"),   m_s3.value(QStringLiteral("S3_BUCKET"))};
+        const QList<QStringList> overlapping{
+            {QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("inner"), QStringLiteral("--local"),
+             m_home + QStringLiteral("/store/inner"), QStringLiteral("--archive-to"), QStringLiteral("disk")},
+            QStringList{QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("deeper"),
+                        QStringLiteral("--archive-to"), QStringLiteral("bucket"), QStringLiteral("--prefix"),
+                        m_prefix + QStringLiteral("/cold")} +
+                s3};
+        for (const QStringList &args : overlapping) {
+            r = ctl(args);
+            QCOMPARE(r.exitCode, 3);
+            QVERIFY2(r.err.contains("cannot archive the copies of"), r.err.constData());
+        }
+        QVERIFY(!QFileInfo::exists(m_home + QStringLiteral("/store/inner")));
+        for (const QJsonValue &v : json({QStringLiteral("storage"), QStringLiteral("list")}).array())
+            QVERIFY(!QStringList({QStringLiteral("inner"), QStringLiteral("deeper")})
+                         .contains(v.toObject().value(QStringLiteral("name")).toString()));
         r = ctl({QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("twin"), QStringLiteral("--local"),
                  m_home + QStringLiteral("/store/")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
