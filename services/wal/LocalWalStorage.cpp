@@ -20,6 +20,7 @@ namespace lifeboat {
 namespace {
 const char *kXattr = "user.lifeboat.plain_sha256";
 const QString kTmpMarker = QStringLiteral(".lifeboat-tmp-");
+const QString kSidecar = QStringLiteral(".lifeboat-sha256");
 
 QString errnoText() {
     return QString::fromLocal8Bit(std::strerror(errno));
@@ -38,7 +39,12 @@ bool LocalWalStorage::isTemporaryName(const QString &fileName) {
     return fileName.contains(kTmpMarker);
 }
 
-WalStorage::Put LocalWalStorage::writeFile(const QString &path, const QByteArray &bytes, bool replace, Error *error) {
+bool LocalWalStorage::isSidecarName(const QString &fileName) {
+    return fileName.endsWith(kSidecar);
+}
+
+WalStorage::Put LocalWalStorage::writeFile(const QString &path, const QByteArray &bytes, bool replace, Error *error,
+                                           const QString &plainSha256) {
     auto failed = [&](ExitCode code, const QString &message) {
         if (error)
             *error = {code, message};
@@ -70,10 +76,27 @@ WalStorage::Put LocalWalStorage::writeFile(const QString &path, const QByteArray
         }
         done += n;
     }
+    // On the temporary inode, so the checksum arrives together with the name (a later setxattr could be lost to a
+    // kill, leaving an encrypted object no push can compare with).
+    bool sidecar = false;
+    if (!plainSha256.isEmpty()) {
+        const QByteArray value = plainSha256.toLatin1();
+        sidecar = ::fsetxattr(fd, kXattr, value.constData(), static_cast<size_t>(value.size()), 0) != 0;
+    }
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         const QString text = errnoText();
         ::unlink(tmpName.constData());
         return failed(ExitCode::Transfer, QStringLiteral("fsync of %1 failed: %2").arg(tmp, text));
+    }
+    if (sidecar) {
+        // No user attributes here: the sidecar goes first, so the object never exists without it.
+        Error e;
+        if (writeFile(path + kSidecar, plainSha256.toLatin1(), /*replace=*/true, &e) == Put::Failed) {
+            ::unlink(tmpName.constData());
+            return failed(e.code, QStringLiteral("this file system keeps no extended attributes and the checksum "
+                                                 "file could not be written: %1")
+                                      .arg(e.message));
+        }
     }
     const QByteArray finalName = QFile::encodeName(path);
     Put result = Put::Stored;
@@ -105,19 +128,9 @@ WalStorage::Put LocalWalStorage::put(const QString &relativePath, const QByteArr
                                      bool replace, Error *error) {
     const QString path = location(relativePath);
     Error e;
-    const Put r = writeFile(path, bytes, replace, &e);
-    if (r == Put::Failed) {
-        if (error)
-            *error = {e.code, QStringLiteral("storage \"%1\": %2").arg(m_name, e.message)};
-        return r;
-    }
-    if (r == Put::Stored) {
-        // Best effort: a file system without user attributes still stores the segment; a later comparison then
-        // reads the object itself.
-        const QByteArray value = plainSha256.toLatin1();
-        ::setxattr(QFile::encodeName(path).constData(), kXattr, value.constData(), static_cast<size_t>(value.size()),
-                   0);
-    }
+    const Put r = writeFile(path, bytes, replace, &e, plainSha256);
+    if (r == Put::Failed && error)
+        *error = {e.code, QStringLiteral("storage \"%1\": %2").arg(m_name, e.message)};
     return r;
 }
 
@@ -149,6 +162,11 @@ Error LocalWalStorage::stat(const QString &relativePath, Object *out, bool *foun
     char value[80] = {};
     const ssize_t n = ::getxattr(QFile::encodeName(path).constData(), kXattr, value, sizeof(value) - 1);
     out->plainSha256 = n > 0 ? QString::fromLatin1(value, n) : QString();
+    if (out->plainSha256.isEmpty()) {
+        QFile sidecar(path + kSidecar);
+        if (sidecar.open(QIODevice::ReadOnly))
+            out->plainSha256 = QString::fromLatin1(sidecar.read(80).trimmed());
+    }
     return {};
 }
 
@@ -164,7 +182,7 @@ Error LocalWalStorage::list(const QString &prefix, QList<Object> *out) {
     while (it.hasNext()) {
         it.next();
         const QFileInfo info = it.fileInfo();
-        if (isTemporaryName(info.fileName()))
+        if (isTemporaryName(info.fileName()) || isSidecarName(info.fileName()))
             continue;
         const QString rel = info.absoluteFilePath().mid(rootPrefix.size());
         if (!rel.startsWith(prefix))
@@ -176,8 +194,10 @@ Error LocalWalStorage::list(const QString &prefix, QList<Object> *out) {
 
 Error LocalWalStorage::remove(const QString &relativePath) {
     const QString path = location(relativePath);
-    if (!QFile::exists(path) || QFile::remove(path))
+    if (!QFile::exists(path) || QFile::remove(path)) {
+        QFile::remove(path + kSidecar);
         return {};
+    }
     return {ExitCode::Transfer, QStringLiteral("storage \"%1\": cannot remove %2").arg(m_name, path)};
 }
 

@@ -15,8 +15,8 @@ namespace lifeboat {
 // One archive storage as WAL sees it: small whole objects (a compressed segment is at most its 16 MiB or so)
 // written atomically under a relative path, read back whole, listed and removed. A stored object carries the
 // SHA-256 of its plain bytes (S3: x-amz-meta-plain-sha256; local: the user.lifeboat.plain_sha256 extended
-// attribute where the file system has them), so a repeated push can be compared even when the catalog lost its row
-// and the object is encrypted.
+// attribute, or a NAME.lifeboat-sha256 sidecar where the file system has no user attributes), so a repeated push can be
+// compared even when the catalog lost its row and the object is encrypted.
 class WalStorage {
 public:
     struct Object {
