@@ -373,7 +373,7 @@ Error ArchiveMover::copyTo(const BackupRecord &record, const StorageConfig &arch
                 dest.path.isEmpty() ? Error{ExitCode::Transfer, QString()} : verifyCopy(record, dest, &absent);
             if (!v)
                 return adopt(*store, archive, manifest, dest, added);
-            if (!absent && !dest.path.isEmpty())
+            if (!absent && !dest.path.isEmpty() && v.code == ExitCode::Integrity)
                 return {ExitCode::Refused,
                         QStringLiteral("archive storage \"%1\" already holds %2, which is not this backup's copy (%3): "
                                        "remove or rename it there, then prune again")
