@@ -15,7 +15,7 @@ const QString kKeyIdOption = QStringLiteral("signingKeyId");
 bool writesManifests(const QStringList &a, bool *warn) {
     const QString cmd = a.value(0);
     const QString sub = a.value(1);
-    *warn = cmd == QLatin1String("backup") || cmd == QLatin1String("run-due") ||
+    *warn = cmd == QLatin1String("backup") || cmd == QLatin1String("basebackup") || cmd == QLatin1String("run-due") ||
             (cmd == QLatin1String("set") && (sub == QLatin1String("backup") || sub == QLatin1String("run-due"))) ||
             ((cmd == QLatin1String("files") || cmd == QLatin1String("redis")) && sub == QLatin1String("backup"));
     const bool restore =

@@ -18,7 +18,7 @@ int RecoverCommand::run(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("recover"),
                 QStringLiteral("PROFILE --to TIME|latest [--to-lsn LSN | --to-xid XID | --to-name NAME] --data-dir "
                                "DIR --port N [--start] [--dry-run] [--identity FILE]... [--identity-name NAME]... "
-                               "[--timeout SECONDS]\n\n"
+                               "[--timeout SECONDS] [--require-signed]\n\n"
                                "Point-in-time recovery: the newest base backup that ends before the target is\n"
                                "verified, extracted into DIR (absent or empty) and started with PostgreSQL of its\n"
                                "major version, replaying the archived WAL (`wal fetch`) to the target; it promotes\n"
@@ -45,6 +45,9 @@ int RecoverCommand::run(CliContext &ctx, const QStringList &args) {
     RestoreCliSupport::addIdentityOptions(p);
     p.option(QStringLiteral("timeout"), QStringLiteral("Give up when recovery takes longer (default 3600)."),
              QStringLiteral("SECONDS"));
+    p.flag(QStringLiteral("require-signed"),
+           QStringLiteral("Refuse a base backup whose manifest is unsigned or signed by an unknown key (an invalid "
+                          "signature is always refused)."));
     p.flag(QStringLiteral("verbose"), QStringLiteral("Show the job's log."));
     if (auto rc = p.parse(ctx, args, 1, 1))
         return *rc;
@@ -87,6 +90,7 @@ int RecoverCommand::run(CliContext &ctx, const QStringList &args) {
     }
     req.dataDir = p.value(QStringLiteral("data-dir"));
     req.start = p.isSet(QStringLiteral("start"));
+    req.requireSigned = p.isSet(QStringLiteral("require-signed"));
     req.dryRun = p.isSet(QStringLiteral("dry-run"));
     int rc = 0;
     auto identities = RestoreCliSupport::identities(ctx, p, &rc);

@@ -4,6 +4,7 @@
 #include "core/ChildEnvironment.h"
 #include "core/ScratchName.h"
 #include "files/FilesExtractor.h"
+#include "jobs/ManifestVerifier.h"
 #include "pg/PgToolLocator.h"
 #include "restore/RestoreSource.h"
 
@@ -407,6 +408,16 @@ JobResult RecoverJob::execute() {
                                   ? target
                                   : QStringLiteral("/tmp");
     details[QStringLiteral("serverBinaries")] = binDir;
+    // The manifest's signature, as restore checks it: before anything is fetched or written.
+    const ManifestVerdict signature = ManifestVerifier::fromCatalog(m_req.catalog.get())
+                                          .checkRecord(plan.base.record, m_req.storages, m_req.secretFor);
+    details[QStringLiteral("manifestSignature")] = signature.toJson();
+    if (Error e = ManifestVerifier::enforce(signature, m_req.requireSigned,
+                                            QStringLiteral("base backup #%1").arg(plan.base.record.id))) {
+        e.message += QStringLiteral("; nothing was written");
+        return done(e, details);
+    }
+    log(QStringLiteral("manifest signature: %1").arg(signature.describe()));
     if (m_req.dryRun) {
         details[QStringLiteral("dryRun")] = true;
         details[QStringLiteral("settings")] = QJsonArray::fromStringList(m_req.target.settings());

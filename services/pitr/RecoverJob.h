@@ -19,10 +19,12 @@ namespace lifeboat {
 //  1. plan (RecoverPlan) from the catalog's base backups and archived WAL — refusals (exit 6) before anything is
 //     written: target outside the recoverable window or behind a missing segment, a data directory that is not
 //     absent or empty, a port in use, no server binaries of the backup's major version (the package to install);
-//  2. the base backup's one copy fetched into private scratch with its SHA-256 checked on the way (RestoreSource),
-//     extracted into a private directory beside DIR and checked there with pg_verifybackup against the
-//     backup_manifest (WAL included: -X fetch put it into the backup), moved into place only then — a backup that
-//     fails the check leaves DIR as it was; a failure after the move says that DIR holds an unrecovered copy;
+//  2. the base backup's manifest signature checked as restore checks it (refused before anything is written:
+//     invalid, or with requireSigned unsigned/unknown signer); its one copy fetched into private scratch with its
+//     SHA-256 checked on the way (RestoreSource), extracted into a private directory beside DIR and checked there with
+//     pg_verifybackup against the backup_manifest (WAL included: -X fetch put it into the backup), moved into place
+//     only then — a backup that fails the check leaves DIR as it was; a failure after the move says that DIR holds an
+//     unrecovered copy;
 //  3. recovery settings in postgresql.auto.conf (restore_command, the target, recovery_target_action = promote, the
 //     port, archive_mode off so the copy never archives into the source's archive) and recovery.signal;
 //  4. the server started with pg_ctl as the current user — as root as `postgres` — its log followed for progress
@@ -51,6 +53,9 @@ public:
         QString home;
         QString catalogUri; // empty: the home's default
         int timeoutSeconds = 3600;
+        // Refuse a base backup whose manifest is unsigned or signed by an unknown key (an invalid signature is
+        // refused always), as restore --require-signed does.
+        bool requireSigned = false;
     };
 
     explicit RecoverJob(Request request, QObject *parent = nullptr);

@@ -555,6 +555,63 @@ private slots:
         QCOMPARE(r.exitCode, 3);
     }
 
+    // Review of issue 17: base backup manifests are signed like a backup's, and recover checks the signature as
+    // restore does, before anything is written: --require-signed refuses an unsigned one, an invalid one is refused
+    // always.
+    void recoverChecksBaseBackupSignatures() {
+        const QStringList latest{QStringLiteral("recover"), QStringLiteral("src"),        QStringLiteral("--to"),
+                                 QStringLiteral("latest"),  QStringLiteral("--identity"), m_identity,
+                                 QStringLiteral("--port"),  QString::number(freePort())};
+        // Every base backup so far was written without a signing key (no persistent secret store).
+        const QString unsignedDir = dir(QStringLiteral("signed-refused"));
+        TestEnv::Run r =
+            ctl(latest + QStringList{QStringLiteral("--data-dir"), unsignedDir, QStringLiteral("--require-signed")});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains("unsigned"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(unsignedDir));
+
+        // With a key in the file store, basebackup signs its manifest.
+        m_env.insert(QStringLiteral("LIFEBOAT_SECRETS_PASSPHRASE"), QStringLiteral("pitr signing passphrase"));
+        QCOMPARE(ctl({QStringLiteral("secrets"), QStringLiteral("use"), QStringLiteral("file")}).exitCode, 0);
+        r = ctl({QStringLiteral("--json"), QStringLiteral("basebackup"), QStringLiteral("src"),
+                 QStringLiteral("--storage"), QStringLiteral("disk")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(switchAndPush());
+        QString local;
+        for (const QJsonValue &l : json(r).value(QStringLiteral("locations")).toArray())
+            local = l.toObject().value(QStringLiteral("path")).toString();
+        const QString manifestPath = local + QStringLiteral(".manifest.json");
+        QFile mf(manifestPath);
+        QVERIFY(mf.open(QIODevice::ReadOnly));
+        const QByteArray manifest = mf.readAll();
+        mf.close();
+        QVERIFY2(QJsonDocument::fromJson(manifest).object().contains(QStringLiteral("signature")),
+                 manifest.constData());
+        QJsonObject o;
+        QCOMPARE(recoveredRows({QStringLiteral("--to"), QStringLiteral("latest")}, QStringLiteral("signed"), &o,
+                               {QStringLiteral("--identity"), m_identity, QStringLiteral("--require-signed")}),
+                 QStringLiteral("252:260"));
+        QCOMPARE(o.value(QStringLiteral("plan")).toObject().value(QStringLiteral("baseBackupId")).toInteger(),
+                 json(r).value(QStringLiteral("id")).toInteger());
+        QCOMPARE(o.value(QStringLiteral("manifestSignature")).toObject().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("this-installation"));
+
+        // A manifest changed after signing is refused without --require-signed too, and nothing is written.
+        QByteArray tampered = manifest;
+        const qsizetype at = tampered.indexOf("\"profile\"");
+        QVERIFY(at >= 0);
+        tampered.insert(at, "\"tamperedWith\": true, ");
+        QVERIFY(mf.open(QIODevice::WriteOnly | QIODevice::Truncate) && mf.write(tampered) == tampered.size());
+        mf.close();
+        const QString invalidDir = dir(QStringLiteral("signed-invalid"));
+        r = ctl(latest + QStringList{QStringLiteral("--data-dir"), invalidDir});
+        QVERIFY(mf.open(QIODevice::WriteOnly | QIODevice::Truncate) && mf.write(manifest) == manifest.size());
+        mf.close();
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains("signature"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(invalidDir));
+    }
+
     // Last: it leaves a hole in the archive.
     void missingSegmentIsNamed() {
         sql(m_port, QStringLiteral("INSERT INTO t (id) VALUES (252)"));
