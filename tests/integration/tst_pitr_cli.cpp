@@ -77,12 +77,17 @@ private:
         return QString::fromUtf8(r.out).trimmed();
     }
     static QJsonObject json(const TestEnv::Run &r) { return QJsonDocument::fromJson(r.out).object(); }
+    // Waits until archive_command (cp, which writes in place) copied the whole segment.
+    bool archived(const QString &seg) const {
+        const QString path = m_archive + QLatin1Char('/') + seg;
+        for (int i = 0; i < 300 && QFileInfo(path).size() < 16 * 1024 * 1024; ++i)
+            QThread::msleep(100);
+        return QFileInfo(path).size() == 16 * 1024 * 1024;
+    }
     // Ends the current segment and waits until archive_command copied it, then pushes every new archived file.
     bool switchAndPush(const QStringList &skip = {}) {
         const QString seg = sql(m_port, QStringLiteral("SELECT pg_walfile_name(pg_switch_wal())"));
-        for (int i = 0; i < 300 && !QFile::exists(m_archive + QLatin1Char('/') + seg); ++i)
-            QThread::msleep(100);
-        if (!QFile::exists(m_archive + QLatin1Char('/') + seg))
+        if (!archived(seg))
             return false;
         return pushArchived(skip);
     }
@@ -459,9 +464,7 @@ private slots:
                  0);
         sql(m_port, QStringLiteral("INSERT INTO t (id) VALUES (260)"));
         const QString seg = sql(m_port, QStringLiteral("SELECT pg_walfile_name(pg_switch_wal())"));
-        for (int i = 0; i < 300 && !QFile::exists(m_archive + QLatin1Char('/') + seg); ++i)
-            QThread::msleep(100);
-        QVERIFY(QFile::exists(m_archive + QLatin1Char('/') + seg));
+        QVERIFY(archived(seg));
         for (const QString &f : QDir(m_archive).entryList(QDir::Files, QDir::Name)) {
             if (m_pushed.contains(f))
                 continue;
@@ -562,37 +565,44 @@ private slots:
         const QStringList latest{QStringLiteral("recover"), QStringLiteral("src"),        QStringLiteral("--to"),
                                  QStringLiteral("latest"),  QStringLiteral("--identity"), m_identity,
                                  QStringLiteral("--port"),  QString::number(freePort())};
-        // Every base backup so far was written without a signing key (no persistent secret store).
-        const QString unsignedDir = dir(QStringLiteral("signed-refused"));
-        TestEnv::Run r =
-            ctl(latest + QStringList{QStringLiteral("--data-dir"), unsignedDir, QStringLiteral("--require-signed")});
-        QCOMPARE(r.exitCode, 4);
-        QVERIFY2(r.err.contains("unsigned"), r.err.constData());
-        QVERIFY(!QFileInfo::exists(unsignedDir));
-
-        // With a key in the file store, basebackup signs its manifest.
+        // A key in the file store (whether or not a keychain is around): basebackup signs its manifest.
         m_env.insert(QStringLiteral("LIFEBOAT_SECRETS_PASSPHRASE"), QStringLiteral("pitr signing passphrase"));
         QCOMPARE(ctl({QStringLiteral("secrets"), QStringLiteral("use"), QStringLiteral("file")}).exitCode, 0);
-        r = ctl({QStringLiteral("--json"), QStringLiteral("basebackup"), QStringLiteral("src"),
-                 QStringLiteral("--storage"), QStringLiteral("disk")});
+        TestEnv::Run r = ctl({QStringLiteral("--json"), QStringLiteral("basebackup"), QStringLiteral("src"),
+                              QStringLiteral("--storage"), QStringLiteral("disk")});
         QCOMPARE(r.exitCode, 0);
+        const qint64 id = json(r).value(QStringLiteral("id")).toInteger();
         QVERIFY(switchAndPush());
         QString local;
         for (const QJsonValue &l : json(r).value(QStringLiteral("locations")).toArray())
             local = l.toObject().value(QStringLiteral("path")).toString();
-        const QString manifestPath = local + QStringLiteral(".manifest.json");
-        QFile mf(manifestPath);
+        QFile mf(local + QStringLiteral(".manifest.json"));
         QVERIFY(mf.open(QIODevice::ReadOnly));
         const QByteArray manifest = mf.readAll();
         mf.close();
-        QVERIFY2(QJsonDocument::fromJson(manifest).object().contains(QStringLiteral("signature")),
-                 manifest.constData());
+        QJsonObject unsignedManifest = QJsonDocument::fromJson(manifest).object();
+        QVERIFY2(unsignedManifest.contains(QStringLiteral("signature")), manifest.constData());
+        const auto writeManifest = [&mf](const QByteArray &bytes) {
+            return mf.open(QIODevice::WriteOnly | QIODevice::Truncate) && mf.write(bytes) == bytes.size() &&
+                   (mf.close(), true);
+        };
+
+        // The same manifest without its signature: --require-signed refuses it, nothing is written.
+        unsignedManifest.remove(QStringLiteral("signature"));
+        QVERIFY(writeManifest(QJsonDocument(unsignedManifest).toJson()));
+        const QString unsignedDir = dir(QStringLiteral("signed-refused"));
+        r = ctl(latest + QStringList{QStringLiteral("--data-dir"), unsignedDir, QStringLiteral("--require-signed")});
+        QVERIFY(writeManifest(manifest));
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains("unsigned"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(unsignedDir));
+
+        // Signed by this installation: recovers with --require-signed.
         QJsonObject o;
         QCOMPARE(recoveredRows({QStringLiteral("--to"), QStringLiteral("latest")}, QStringLiteral("signed"), &o,
                                {QStringLiteral("--identity"), m_identity, QStringLiteral("--require-signed")}),
                  QStringLiteral("252:260"));
-        QCOMPARE(o.value(QStringLiteral("plan")).toObject().value(QStringLiteral("baseBackupId")).toInteger(),
-                 json(r).value(QStringLiteral("id")).toInteger());
+        QCOMPARE(o.value(QStringLiteral("plan")).toObject().value(QStringLiteral("baseBackupId")).toInteger(), id);
         QCOMPARE(o.value(QStringLiteral("manifestSignature")).toObject().value(QStringLiteral("status")).toString(),
                  QStringLiteral("this-installation"));
 
@@ -601,12 +611,10 @@ private slots:
         const qsizetype at = tampered.indexOf("\"profile\"");
         QVERIFY(at >= 0);
         tampered.insert(at, "\"tamperedWith\": true, ");
-        QVERIFY(mf.open(QIODevice::WriteOnly | QIODevice::Truncate) && mf.write(tampered) == tampered.size());
-        mf.close();
+        QVERIFY(writeManifest(tampered));
         const QString invalidDir = dir(QStringLiteral("signed-invalid"));
         r = ctl(latest + QStringList{QStringLiteral("--data-dir"), invalidDir});
-        QVERIFY(mf.open(QIODevice::WriteOnly | QIODevice::Truncate) && mf.write(manifest) == manifest.size());
-        mf.close();
+        QVERIFY(writeManifest(manifest));
         QCOMPARE(r.exitCode, 4);
         QVERIFY2(r.err.contains("signature"), r.err.constData());
         QVERIFY(!QFileInfo::exists(invalidDir));
