@@ -105,8 +105,9 @@ RestoreChoosePage::RestoreChoosePage(RestoreWizard *wizard)
     });
     // A continuously protected server (base backups + archived WAL) recovers to a moment, not to a dump.
     auto *pitrRow = new QHBoxLayout;
-    pitrRow->addWidget(
-        new QLabel(tr("A whole server to a moment in time (base backups and archived WAL, `recover`)?"), this), 1);
+    auto *pitrText = new QLabel(tr("A whole server to a moment in time (base backup and archived WAL)?"), this);
+    pitrText->setWordWrap(true);
+    pitrRow->addWidget(pitrText, 1);
     m_recoverPitr = new QPushButton(tr("Recover to a point in &time…"), this);
     m_recoverPitr->setAccessibleName(tr("Recover to a point in time"));
     pitrRow->addWidget(m_recoverPitr);
