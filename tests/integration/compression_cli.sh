@@ -55,6 +55,9 @@ import json, sys
 p = sys.argv[1]
 d = json.load(open(p))
 del d["bytesRead"]
+# A manifest from before bytesRead was recorded: its signature (made when a keychain is at hand, as in CI) would
+# not verify after the edit, so it goes too - an unsigned older manifest, which rebuild accepts with a warning.
+d.pop("signature", None)
 json.dump(d, open(p, "w"))
 PY
 home2="$work/home2"
