@@ -45,7 +45,7 @@ namespace lifeboat {
 
 namespace {
 QString iconFor(MainWindow::Page p) {
-    static const char *names[] = {"dashboard", "history",  "jobs",    "buckets",
+    static const char *names[] = {"dashboard", "history",   "jobs",     "buckets",
                                   "restore",   "schedules", "settings", "manifest"};
     return QStringLiteral(":/icons/%1.svg").arg(QLatin1String(names[p]));
 }

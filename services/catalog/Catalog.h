@@ -2,8 +2,8 @@
 
 #include "catalog/AuditEntry.h"
 #include "catalog/BackupLease.h"
-#include "catalog/BaseBackupInfo.h"
 #include "catalog/BackupRecord.h"
+#include "catalog/BaseBackupInfo.h"
 #include "catalog/ScheduleRecord.h"
 #include "catalog/SigningKeyRecord.h"
 #include "catalog/WalFileRecord.h"
