@@ -375,7 +375,8 @@ bool SqlCatalog::migrate(QString *error) {
         return false;
     }
     for (int v = current + 1; v <= steps.size(); ++v) {
-        d.transaction();
+        if (!beginWrite(d, error))
+            return false;
         bool ok = true;
         for (const QString &stmt : statementsOf(steps.at(v - 1))) {
             if (!q.exec(stmt)) {
@@ -467,9 +468,26 @@ void SqlCatalog::loadLocations(QSqlDatabase &d, BackupRecord &r) {
     }
 }
 
+bool SqlCatalog::beginWrite(QSqlDatabase &d, QString *error) const {
+    if (m_driver != QLatin1String("QSQLITE")) {
+        if (d.transaction())
+            return true;
+        if (error)
+            *error = QStringLiteral("catalog: cannot start a transaction: %1").arg(d.lastError().text());
+        return false;
+    }
+    QSqlQuery q(d);
+    if (q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return true;
+    if (error)
+        *error = QStringLiteral("catalog: cannot start a transaction: %1").arg(q.lastError().text());
+    return false;
+}
+
 bool SqlCatalog::insert(BackupRecord &r, QString *error) {
     QSqlDatabase d = db();
-    d.transaction();
+    if (!beginWrite(d, error))
+        return false;
     QSqlQuery q(d);
     q.prepare(QStringLiteral(
         "INSERT INTO backups (profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
@@ -494,8 +512,12 @@ bool SqlCatalog::insert(BackupRecord &r, QString *error) {
         d.rollback();
         return false;
     }
-    if (!d.commit())
+    if (!d.commit()) {
+        if (error)
+            *error = QStringLiteral("catalog commit failed: %1").arg(d.lastError().text());
+        d.rollback();
         return false;
+    }
     // An attempt refused before it started is recorded FAILED at once; a COMPLETED insert is an import, no backup.
     if (r.status != BackupRecord::statusCompleted())
         auditTransition(QString(), r);
@@ -504,7 +526,8 @@ bool SqlCatalog::insert(BackupRecord &r, QString *error) {
 
 bool SqlCatalog::update(const BackupRecord &r, QString *error) {
     QSqlDatabase d = db();
-    d.transaction();
+    if (!beginWrite(d, error))
+        return false;
     QSqlQuery q(d);
     q.prepare(QStringLiteral(
         "UPDATE backups SET profile = :profile, database_name = :database_name, kind = :kind, type = :type, "
@@ -531,8 +554,12 @@ bool SqlCatalog::update(const BackupRecord &r, QString *error) {
         d.rollback();
         return false;
     }
-    if (!d.commit())
+    if (!d.commit()) {
+        if (error)
+            *error = QStringLiteral("catalog commit failed: %1").arg(d.lastError().text());
+        d.rollback();
         return false;
+    }
     auditTransition(before, r);
     return true;
 }

@@ -85,6 +85,10 @@ private:
     void auditTransition(const QString &before, const BackupRecord &record);
     bool migrate(QString *error);
     bool writeLocations(QSqlDatabase &d, const BackupRecord &r, QString *error);
+    // A write transaction that holds SQLite's write lock from its first statement (BEGIN IMMEDIATE): a deferred
+    // BEGIN that reads first and writes later fails at once with "database is locked" when another connection wrote
+    // in between (SQLITE_BUSY_SNAPSHOT ignores the busy timeout); IMMEDIATE waits for the lock instead.
+    bool beginWrite(QSqlDatabase &d, QString *error = nullptr) const;
     void loadLocations(QSqlDatabase &d, BackupRecord &r);
 
     QString m_driver;

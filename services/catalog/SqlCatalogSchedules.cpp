@@ -280,7 +280,8 @@ void SqlCatalog::unlockSchedule(const QString &name, const QString &owner) {
 
 bool SqlCatalog::saveNotifier(const NotifierRecord &n, QString *error) {
     QSqlDatabase d = db();
-    d.transaction();
+    if (!beginWrite(d, error))
+        return false;
     QSqlQuery q(d);
     q.prepare(QStringLiteral("DELETE FROM notifiers WHERE name = ?"));
     q.addBindValue(n.name);

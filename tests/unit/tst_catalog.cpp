@@ -1,7 +1,9 @@
+#include "catalog/AuditTrail.h"
 #include "catalog/ConfigStore.h"
 #include "catalog/SqlCatalog.h"
 
 #include <QFile>
+#include <QSemaphore>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -392,6 +394,51 @@ private slots:
         QCOMPARE(now->cron, QStringLiteral("15 1 * * *"));
         QCOMPARE(now->lastCheck, t1);
         QCOMPARE(now->lastBackupId, qint64(7));
+    }
+
+    void updateWaitsForAnotherWriterInsteadOfFailing() {
+        // With the audit trail on, update() reads the old status before it writes. Under a deferred BEGIN that read
+        // pins a snapshot, and SQLite refuses the later write at once ("database is locked", no busy wait) if another
+        // connection writes meanwhile: a prune lost deletions that way while the app's other threads used the
+        // catalog. The update must wait for the other writer and succeed.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("catalog.sqlite"));
+        std::shared_ptr<SqlCatalog> c = SqlCatalog::sqlite(path);
+        QString err;
+        QVERIFY2(c->open(&err), qPrintable(err));
+        BackupRecord r =
+            sample(QStringLiteral("prod"), QDateTime::currentDateTimeUtc(), BackupRecord::statusCompleted());
+        QVERIFY2(c->insert(r, &err), qPrintable(err));
+        AuditTrail::install(c, QStringLiteral("tst_catalog"), false);
+        QSemaphore holding;
+        QSemaphore release;
+        bool blockerOk = false;
+        std::unique_ptr<QThread> blocker(QThread::create([&] {
+            {
+                QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("blocker"));
+                other.setDatabaseName(path);
+                other.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+                QSqlQuery q(other.open() ? other : QSqlDatabase());
+                blockerOk = q.exec(QStringLiteral("BEGIN IMMEDIATE")) &&
+                            q.exec(QStringLiteral("UPDATE backups SET label = 'other writer' WHERE id = %1").arg(r.id));
+                holding.release();
+                release.acquire(); // the update below has started meanwhile
+                QThread::msleep(300);
+                blockerOk = q.exec(QStringLiteral("COMMIT")) && blockerOk;
+                other.close();
+            }
+            QSqlDatabase::removeDatabase(QStringLiteral("blocker"));
+        }));
+        blocker->start();
+        holding.acquire();
+        release.release();
+        r.status = BackupRecord::statusExpired();
+        const bool updated = c->update(r, &err);
+        blocker->wait();
+        AuditTrail::uninstall();
+        QVERIFY(blockerOk);
+        QVERIFY2(updated, qPrintable(err));
+        QCOMPARE(c->get(r.id)->status, BackupRecord::statusExpired());
     }
 };
 
