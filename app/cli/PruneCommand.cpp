@@ -8,6 +8,7 @@
 
 #include "jobs/BackupDeleter.h"
 #include "jobs/RetentionPruner.h"
+#include "wal/WalPruner.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -15,6 +16,76 @@
 #include <QTimeZone>
 
 using namespace lifeboat;
+
+namespace {
+
+// WAL retention after the base backups' (WalPruner): per profile, the WAL older than the oldest base backup that
+// stays goes. In a dry run the base backups the plan would delete no longer count; after a real run the catalog says
+// which stay (one whose deletion failed or was refused, say while a recover holds it, still needs its WAL).
+int pruneWal(CliContext &ctx, const QStringList &profiles, const QList<qint64> &expiring, bool dryRun, QJsonArray *json,
+             BackupDeleter &deleter) {
+    int rc = 0;
+    int files = 0;
+    qint64 bytes = 0;
+    for (const QString &profile : profiles) {
+        const WalPruner::Result result = WalPruner::prune(*ctx.catalog(), profile, dryRun ? expiring : QList<qint64>{},
+                                                          dryRun, deleter.storages(), deleter.secretLookup());
+        const WalPruner::Plan &plan = result.plan;
+        const WalPruner::Outcome &outcome = result.outcome;
+        if (plan.ranges.isEmpty() && plan.note.isEmpty())
+            continue; // no WAL archived
+        if (outcome.error)
+            rc = toInt(ExitCode::Transfer);
+        for (const QString &n : outcome.missing)
+            ctx.err() << "lifeboatctl: WAL already missing: " << n << Qt::endl;
+        for (const QString &n : outcome.problems)
+            ctx.err() << "lifeboatctl: WAL not removed: " << n << Qt::endl;
+        files += dryRun ? plan.removeFiles() : outcome.removed;
+        bytes += plan.removeStoredBytes();
+        const QString removed = dryRun                       ? QStringLiteral("would remove")
+                                : outcome.problems.isEmpty() ? QStringLiteral("removed")
+                                                             : QStringLiteral("removal incomplete");
+        if (json) {
+            const auto entry = [&](QJsonObject o, const QString &outcomeText) {
+                o.insert(QStringLiteral("kind"), QStringLiteral("wal"));
+                o.insert(QStringLiteral("profile"), profile);
+                o.insert(QStringLiteral("baseBackupId"), plan.oldestBaseId);
+                o.insert(QStringLiteral("cutoff"), plan.cutoff);
+                o.insert(QStringLiteral("outcome"), outcomeText);
+                o.insert(QStringLiteral("dryRun"), dryRun);
+                return o;
+            };
+            if (!plan.note.isEmpty())
+                json->append(entry({{QStringLiteral("action"), QStringLiteral("keep")},
+                                    {QStringLiteral("reasons"), QJsonArray{plan.note}}},
+                                   QStringLiteral("keep")));
+            for (const WalPruner::Range &r : plan.ranges) {
+                QJsonObject o = entry(r.toJson(), r.remove ? removed : QStringLiteral("keep"));
+                if (r.remove && !outcome.problems.isEmpty())
+                    o.insert(QStringLiteral("notes"), QJsonArray::fromStringList(outcome.problems));
+                json->append(o);
+            }
+            continue;
+        }
+        ctx.out() << "WAL of profile " << profile << ": ";
+        if (!plan.note.isEmpty())
+            ctx.out() << plan.note << Qt::endl;
+        else
+            ctx.out() << "kept from " << plan.cutoff << ", the start of the oldest kept base backup #"
+                      << plan.oldestBaseId << Qt::endl;
+        for (const WalPruner::Range &r : plan.ranges)
+            ctx.out() << QStringLiteral("  %1 %2: %3")
+                             .arg((r.remove ? removed : QStringLiteral("keep")).toUpper().leftJustified(7))
+                             .arg(r.describe(), r.reason)
+                      << Qt::endl;
+    }
+    if (!json && (files > 0 || bytes > 0))
+        ctx.err() << (dryRun ? "Dry run: " : "") << "WAL: " << files << " file(s), " << bytes << " bytes stored"
+                  << (dryRun ? " would be removed" : " removed") << Qt::endl;
+    return rc;
+}
+
+} // namespace
 
 int PruneCommand::run(CliContext &ctx, const QStringList &args) {
     ArgParser p(
@@ -73,21 +144,31 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
     CatalogFilter f;
     f.profile = profile;
     // One policy per source: kind and name (a database profile and a file or Redis source may share a name). Members
-    // of an application backup set are kept or expired with their set (`set prune`), never alone.
+    // of an application backup set are kept or expired with their set (`set prune`), never alone. A profile's base
+    // backups go with its database backups (run-due after a database schedule prunes both, then the WAL).
+    const bool withBase = kind.isEmpty() || kind == QLatin1String("database") || kind == QLatin1String("base");
     QMap<std::pair<QString, QString>, QList<BackupRecord>> bySource;
     for (const BackupRecord &r : ctx.catalog()->list(f))
-        if (r.status != BackupRecord::statusDeleted() && r.setId.isEmpty() && (kind.isEmpty() || r.kind == kind))
+        if (r.status != BackupRecord::statusDeleted() && r.setId.isEmpty() &&
+            (kind.isEmpty() || r.kind == kind || (withBase && r.kind == QLatin1String("base"))))
             bySource[{r.kind, r.profile}].append(r);
 
     CliSecrets secrets(ctx);
     BackupDeleter deleter(ctx.config().storages(), [&](const QString &s) { return secrets.storageSecret(s); });
     int rc = 0;
     int kept = 0, expired = 0, deleted = 0;
+    QStringList baseProfiles;
+    QList<qint64> expiring; // base backups the plan deletes
     for (auto it = bySource.cbegin(); it != bySource.cend(); ++it) {
         const auto &[kind, source] = it.key();
+        // Base backups are a series of their own per profile, counted by the rules of the profile's database backups
+        // (its settings and its database schedules' overrides): no schedule makes base backups.
+        const bool base = kind == QLatin1String("base");
+        if (base)
+            baseProfiles << source;
         RetentionPolicy policy;
-        if (const Error e =
-                RetentionPruner::policyForSource(ctx.config(), ctx.catalog()->schedules(), kind, source, &policy))
+        if (const Error e = RetentionPruner::policyForSource(ctx.config(), ctx.catalog()->schedules(),
+                                                             base ? QStringLiteral("database") : kind, source, &policy))
             return ctx.fail(e);
         if (overrides.daily >= 0)
             policy.daily = overrides.daily;
@@ -109,6 +190,7 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
         if (!json) {
             ctx.out()
                 << (kind == QLatin1String("database") ? QStringLiteral("Profile ")
+                    : base                            ? QStringLiteral("Base backups of profile ")
                                                       : QStringLiteral("%1 source ").arg(kind))
                 << source << ": keep " << policy.describe()
                 << (policy.zone == QTimeZone::utc()
@@ -132,9 +214,11 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
         for (RetentionPruner::Entry &e : entries) {
             const RetentionDecision &d = e.decision;
             const bool touched = e.touched();
-            if (!d.keep())
+            if (!d.keep()) {
                 ++expired;
-            else
+                if (base)
+                    expiring.append(e.record.id);
+            } else
                 ++kept;
             if (touched && !dryRun) {
                 bool gone = false;
@@ -200,5 +284,12 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
         ctx.err() << (dryRun ? "Dry run: " : "") << kept << " kept, " << expired
                   << (dryRun ? " would be deleted" : " expired")
                   << (dryRun ? QString() : QStringLiteral(", %1 deleted").arg(deleted)) << Qt::endl;
+    // The WAL the remaining base backups do not need (every profile pruned, or the one asked for).
+    if (withBase) {
+        if (!profile.isEmpty() && !baseProfiles.contains(profile))
+            baseProfiles << profile;
+        if (const int walRc = pruneWal(ctx, baseProfiles, expiring, dryRun, json, deleter); walRc != 0 && rc == 0)
+            rc = walRc;
+    }
     return rc;
 }

@@ -31,7 +31,10 @@ public:
     // appended to *json when given); EXPIRED records are deleted through BackupDeleter unless dryRun. Returns an
     // exit code: 0, or 2 when some copy could not be deleted (its record stays EXPIRED for the next prune) or
     // moved to archive storage (the original stays). With
-    // `kind`, only that kind's records (run-due after a database schedule leaves a same-named directory alone).
+    // `kind`, only that kind's records (run-due after a database schedule leaves a same-named directory alone); kind
+    // "database" or "base" also takes the profile's base backups (their own series, by the database backups' rules).
+    // Then, unless another kind was asked for, the WAL the remaining base backups do not need goes (WalPruner),
+    // reported as entries of kind "wal"; 2 also when some of it could not be removed.
     static int prune(CliContext &ctx, const QString &profile, const Overrides &overrides, const QDateTime &now,
                      bool dryRun, QJsonArray *json, const QString &kind = QString());
 };
