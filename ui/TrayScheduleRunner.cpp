@@ -116,7 +116,7 @@ void TrayScheduleRunner::checkNow() {
                     pass.problems << c.message;
             }
             pass.misses = MissedBackups::detect(catalog.get(), catalog->schedules(), now);
-            pass.lows = StorageLow::detect(config.storages());
+            pass.lows = StorageLow::detectAll(config, catalog.get(), now);
             return pass;
         },
         [this, now](const Pass &pass) {
@@ -127,6 +127,7 @@ void TrayScheduleRunner::checkNow() {
                 launch(l, now);
             tellMisses(pass.misses);
             tellStorageLow(pass.lows);
+            checkWalCapture(now);
             emit passFinished(int(pass.launches.size()));
         },
         catalogPool()); // claims and releases on one thread: one connection (PostgreSQL advisory locks)
@@ -268,6 +269,40 @@ void TrayScheduleRunner::tellStorageLow(const QList<StorageLow::Low> &lows) {
     QString err;
     if (!m_ctx->updateConfig([&](ConfigStore &c) { c.setOption(key, alerted.join(QLatin1Char('\n'))); }, &err))
         emit problem(tr("Could not remember the storage-low alert: %1").arg(err));
+}
+
+void TrayScheduleRunner::checkWalCapture(const QDateTime &now) {
+    const bool keychain = keychainUsable();
+    runAsync(
+        this,
+        [catalog = m_ctx->catalog(), profiles = m_ctx->config().profiles(), home = m_ctx->home(), now, keychain] {
+            WalAlerts out;
+            for (const WalCapture::Health &h :
+                 WalCapture::evaluateAll(catalog.get(), profiles, home, now, [keychain](const QString &profile) {
+                     return keychainSecret(keychain, CredentialStore::profilePasswordKey(profile));
+                 })) {
+                out.alerts += WalCapture::alerts(h);
+                out.ongoing += WalCapture::ongoing(h);
+            }
+            return out;
+        },
+        [this](const WalAlerts &out) { tellWalCapture(out.alerts, out.ongoing); });
+}
+
+// As run-due: each occurrence once, remembered in the same settings key.
+void TrayScheduleRunner::tellWalCapture(const QList<WalCapture::Alert> &alerts, const QStringList &ongoing) {
+    const QString key = QLatin1String(WalCapture::kSettingsKey);
+    QStringList alerted = m_ctx->config().option(key).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList before = alerted;
+    for (const WalCapture::Alert &a : WalCapture::untold(alerts, &alerted, ongoing)) {
+        sendToChannels(a.notification);
+        emit desktopNotification(tr("WAL capture"), safeText(a.notification.subject), true);
+    }
+    if (alerted == before)
+        return;
+    QString err;
+    if (!m_ctx->updateConfig([&](ConfigStore &c) { c.setOption(key, alerted.join(QLatin1Char('\n'))); }, &err))
+        emit problem(tr("Could not remember the WAL capture alert: %1").arg(err));
 }
 
 void TrayScheduleRunner::sendToChannels(const Notification &n) {

@@ -6,6 +6,7 @@
 #include "notify/Notification.h"
 #include "ops/MissedBackups.h"
 #include "ops/StorageLow.h"
+#include "ops/WalCapture.h"
 #include "schedule/DueRunner.h"
 
 #include <QDateTime>
@@ -55,6 +56,8 @@ public:
     // backup.missed: to the channels and the desktop, each miss once (the settings key run-due uses too).
     void tellMisses(const QList<MissedBackups::Miss> &misses);
     void tellStorageLow(const QList<StorageLow::Low> &lows);
+    // wal.lag, wal.gap, wal.slot (ops/WalCapture): each occurrence once, the settings key run-due uses too.
+    void tellWalCapture(const QList<WalCapture::Alert> &alerts, const QStringList &ongoing);
     // The desktop rule: failures and stalls always; a success when the desktopNotify setting is "always" or a
     // channel covering the profile is set to "always" (the source's notification setting).
     static bool wantsDesktop(const QList<NotifierRecord> &channels, const ConfigStore &config, const Notification &n);
@@ -92,6 +95,10 @@ private:
         QList<MissedBackups::Miss> misses; // every current backup.missed; told once (settings missedBackupAlerts)
         QList<StorageLow::Low> lows;       // every local storage low on space; told once (storageLowAlerts)
     };
+    struct WalAlerts {
+        QList<WalCapture::Alert> alerts;
+        QStringList ongoing; // WalCapture::ongoing: occurrences remembered while they last
+    };
     struct Done {
         DueRunner::Run run;
         DueRunner::PruneResult prune;
@@ -105,6 +112,8 @@ private:
     void started(const QString &schedule, Job *job, const QString &error);
     void complete(const QString &schedule, const JobResult &result);
     bool keychainUsable() const;
+    // Continuous capture's health on a worker (it may ask each server, up to seconds each), then told.
+    void checkWalCapture(const QDateTime &now);
 
     AppContext *m_ctx;
     QTimer m_timer;

@@ -3,11 +3,13 @@
 #include "ArgParser.h"
 #include "CliAutomation.h"
 #include "CliContext.h"
+#include "CliSecrets.h"
 
 #include "catalog/Catalog.h"
 #include "catalog/RecordJson.h"
 #include "ops/HealthCheck.h"
 #include "ops/PrometheusTextfile.h"
+#include "ops/WalCapture.h"
 #include "retention/RetentionPolicy.h"
 
 #include <QJsonArray>
@@ -46,6 +48,11 @@ QJsonObject toJson(const SourceHealth &h) {
         o.insert(QStringLiteral("periodSeconds"), h.periodSeconds);
     if (h.newestGood)
         o.insert(QStringLiteral("newestGood"), RecordJson::toJson(*h.newestGood));
+    if (h.continuous)
+        o.insert(QStringLiteral("capture"), QJsonObject{{QStringLiteral("lagSeconds"), h.captureLagSeconds},
+                                                        {QStringLiteral("lagLimitSeconds"), h.captureLagLimitSeconds},
+                                                        {QStringLiteral("lagging"), h.captureLagging},
+                                                        {QStringLiteral("missingSegments"), h.walMissingSegments}});
     if (h.lastVerifiedAt.isValid()) {
         o.insert(QStringLiteral("lastVerifiedAt"), h.lastVerifiedAt.toUTC().toString(Qt::ISODate));
         o.insert(QStringLiteral("lastVerifyOutcome"), h.lastVerifyOutcome);
@@ -119,8 +126,21 @@ int CheckCommand::run(CliContext &ctx, const QStringList &args) {
         sources = chosen;
     }
 
-    const QList<SourceHealth> health =
+    QList<SourceHealth> health =
         HealthCheck::evaluate(ctx.catalog().get(), sources, ctx.catalog()->schedules(), now, options);
+    // Continuous capture: the same figures run-due alerts on (the server asked with the stored password, if any).
+    QList<Profile> checked;
+    for (const SourceHealth &h : std::as_const(health))
+        if (h.kind == QLatin1String("database"))
+            if (const auto profile = ctx.config().profile(h.source))
+                checked << *profile;
+    CliSecrets secrets(ctx);
+    for (const WalCapture::Health &w :
+         WalCapture::evaluateAll(ctx.catalog().get(), checked, ctx.home(), now,
+                                 [&](const QString &profile) { return secrets.profilePassword(profile, false, {}); }))
+        for (SourceHealth &h : health)
+            if (h.kind == QLatin1String("database") && h.source == w.profile)
+                WalCapture::applyTo(&h, w);
     int worst = -1;
     for (const SourceHealth &h : health) {
         if (h.monitored)

@@ -12,6 +12,7 @@
 #include "jobs/StallWatch.h"
 #include "ops/MissedBackups.h"
 #include "ops/StorageLow.h"
+#include "ops/WalCapture.h"
 #include "schedule/DueRunner.h"
 
 #include <QJsonArray>
@@ -173,7 +174,8 @@ int RunDueCommand::run(CliContext &ctx, const QStringList &args) {
         return ctx.usage(QStringLiteral("no schedule named \"%1\" (see `lifeboatctl schedule list`)").arg(only));
     if (only.isEmpty()) {
         tellMissedBackups(ctx, now);
-        tellStorageLow(ctx);
+        tellStorageLow(ctx, now);
+        tellWalCapture(ctx, now);
     }
     if (ctx.json())
         ctx.printJson(report);
@@ -196,13 +198,37 @@ void RunDueCommand::tellMissedBackups(CliContext &ctx, const QDateTime &now) {
     }
 }
 
-void RunDueCommand::tellStorageLow(CliContext &ctx) {
+void RunDueCommand::tellStorageLow(CliContext &ctx, const QDateTime &now) {
     const QString key = QLatin1String(StorageLow::kSettingsKey);
     QStringList alerted = ctx.config().option(key).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     const QStringList before = alerted;
-    for (const StorageLow::Low &l : StorageLow::untold(StorageLow::detect(ctx.config().storages()), &alerted)) {
+    for (const StorageLow::Low &l :
+         StorageLow::untold(StorageLow::detectAll(ctx.config(), ctx.catalog().get(), now), &alerted)) {
         ctx.err() << "run-due: storage.low: " << l.notification.subject << Qt::endl;
         CliAutomation::notify(ctx, l.notification);
+    }
+    if (alerted != before) {
+        ctx.config().setOption(key, alerted.join(QLatin1Char('\n')));
+        ctx.saveConfig();
+    }
+}
+
+void RunDueCommand::tellWalCapture(CliContext &ctx, const QDateTime &now) {
+    const QString key = QLatin1String(WalCapture::kSettingsKey);
+    QStringList alerted = ctx.config().option(key).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList before = alerted;
+    CliSecrets secrets(ctx);
+    QList<WalCapture::Alert> current;
+    QStringList ongoing;
+    for (const WalCapture::Health &h :
+         WalCapture::evaluateAll(ctx.catalog().get(), ctx.config().profiles(), ctx.home(), now,
+                                 [&](const QString &profile) { return secrets.profilePassword(profile, false, {}); })) {
+        current += WalCapture::alerts(h);
+        ongoing += WalCapture::ongoing(h);
+    }
+    for (const WalCapture::Alert &a : WalCapture::untold(current, &alerted, ongoing)) {
+        ctx.err() << "run-due: " << a.notification.event << ": " << a.notification.subject << Qt::endl;
+        CliAutomation::notify(ctx, a.notification);
     }
     if (alerted != before) {
         ctx.config().setOption(key, alerted.join(QLatin1Char('\n')));

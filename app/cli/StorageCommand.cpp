@@ -32,11 +32,12 @@ int StorageCommand::run(CliContext &ctx, const QStringList &args) {
 }
 
 int StorageCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("storage add"),
-                QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
-                               "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F] "
-                               "[--storage-class CLASS] [--alert-free-below SIZE|N%|off] %1")
-                    .arg(RetentionFlags::synopsis()));
+    ArgParser p(
+        QStringLiteral("storage add"),
+        QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
+                       "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F] "
+                       "[--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] %1")
+            .arg(RetentionFlags::synopsis()));
     p.option(QStringLiteral("local"), QStringLiteral("A local directory."), QStringLiteral("DIR"));
     p.flag(QStringLiteral("s3"), QStringLiteral("An S3-compatible bucket."));
     p.option(QStringLiteral("endpoint"),
@@ -80,6 +81,9 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     if (const QString why = StorageLow::checkSpec(p.value(QStringLiteral("alert-free-below")));
         p.isSet(QStringLiteral("alert-free-below")) && !why.isEmpty())
         return ctx.usage(QStringLiteral("--alert-free-below: %1").arg(why));
+    if (const QString why = StorageLow::checkGrowthSpec(p.value(QStringLiteral("alert-growth-above")));
+        p.isSet(QStringLiteral("alert-growth-above")) && !why.isEmpty())
+        return ctx.usage(QStringLiteral("--alert-growth-above: %1").arg(why));
     if (p.isSet(QStringLiteral("local"))) {
         s.kind = QStringLiteral("local");
         if (p.isSet(QStringLiteral("storage-class")))
@@ -130,6 +134,8 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     if (auto rc = readAlert(ctx, p, &s))
         return *rc;
     ctx.config().upsertStorage(s);
+    if (p.isSet(QStringLiteral("alert-growth-above")))
+        StorageLow::setGrowthThreshold(&ctx.config(), name, p.value(QStringLiteral("alert-growth-above")));
     if (!ctx.saveConfig())
         return 3;
     if (ctx.json())
@@ -145,6 +151,12 @@ void StorageCommand::declareAlert(ArgParser &p) {
                             "and the app) when the file system's free space falls under this: a percentage (default "
                             "5%), a size (500M, 20G, 1T) or off."),
              QStringLiteral("SIZE|N%|off"));
+    p.option(QStringLiteral("alert-growth-above"),
+             QStringLiteral("Tell the notifiers (storage.low, once per crossing, noticed by run-due and the app) when "
+                            "the bytes Lifeboat stored on this storage in the last 24 hours (backups, base backups, "
+                            "WAL; from the catalog) exceed this size (500M, 20G, 1T); off: never (the default). For "
+                            "S3 storages, whose free space cannot be measured."),
+             QStringLiteral("SIZE|off"));
 }
 
 std::optional<int> StorageCommand::readAlert(CliContext &ctx, const ArgParser &p, StorageConfig *s) {
@@ -181,10 +193,12 @@ std::optional<int> StorageCommand::readStorageClass(CliContext &ctx, const ArgPa
 }
 
 int StorageCommand::set(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("storage set"),
-                QStringLiteral("NAME [--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--clear-retention] %1 "
-                               "[--archive-to STORAGE]")
-                    .arg(RetentionFlags::synopsis()));
+    ArgParser p(
+        QStringLiteral("storage set"),
+        QStringLiteral("NAME [--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] "
+                       "[--clear-retention] %1 "
+                       "[--archive-to STORAGE]")
+            .arg(RetentionFlags::synopsis()));
     declareStorageClass(p);
     declareAlert(p);
     RetentionFlags::declare(p, RetentionFlags::Use::Storage);
@@ -205,11 +219,17 @@ int StorageCommand::set(CliContext &ctx, const QStringList &args) {
     if (auto rc = RetentionFlags::readArchiveTo(ctx, p, &keep, name))
         return *rc;
     if (!keep.any() && !keep.archiveToSet && !p.isSet(QStringLiteral("clear-retention")) &&
-        !p.isSet(QStringLiteral("storage-class")) && !p.isSet(QStringLiteral("alert-free-below")))
+        !p.isSet(QStringLiteral("storage-class")) && !p.isSet(QStringLiteral("alert-free-below")) &&
+        !p.isSet(QStringLiteral("alert-growth-above")))
         return ctx.usage(QStringLiteral("storage set needs --keep-* rules, --clear-retention, --archive-to, "
-                                        "--storage-class or --alert-free-below"));
+                                        "--storage-class, --alert-free-below or --alert-growth-above"));
     if (auto rc = readAlert(ctx, p, &s))
         return *rc;
+    if (const QString why = StorageLow::checkGrowthSpec(p.value(QStringLiteral("alert-growth-above")));
+        p.isSet(QStringLiteral("alert-growth-above")) && !why.isEmpty())
+        return ctx.usage(QStringLiteral("--alert-growth-above: %1").arg(why));
+    if (p.isSet(QStringLiteral("alert-growth-above")))
+        StorageLow::setGrowthThreshold(&ctx.config(), name, p.value(QStringLiteral("alert-growth-above")));
     if (p.isSet(QStringLiteral("storage-class"))) {
         if (!s.isS3())
             return ctx.usage(
@@ -260,6 +280,7 @@ int StorageCommand::list(CliContext &ctx, const QStringList &args) {
     if (auto rc = p.parse(ctx, args, 0, 0))
         return *rc;
     QJsonArray arr;
+    const QHash<QString, QString> growth = StorageLow::growthThresholds(ctx.config());
     for (const StorageConfig &s : ctx.config().storages()) {
         const QString where =
             s.isLocal() ? s.localDir
@@ -273,12 +294,17 @@ int StorageCommand::list(CliContext &ctx, const QStringList &args) {
                                {QStringLiteral("location"), where},
                                {QStringLiteral("storageClass"), s.storageClass},
                                {QStringLiteral("retention"), rules},
-                               {QStringLiteral("archiveTo"), s.archiveTo}});
+                               {QStringLiteral("archiveTo"), s.archiveTo},
+                               {QStringLiteral("alertGrowthAbove"), growth.value(s.name)}});
         if (!ctx.json())
             ctx.out() << s.name << '\t' << s.kind << '\t' << where
                       << (s.storageClass.isEmpty() ? QString() : QStringLiteral("\tclass %1").arg(s.storageClass))
                       << (s.archiveTo.isEmpty() ? QString() : QStringLiteral("\tarchives to %1").arg(s.archiveTo))
-                      << (rules.isEmpty() ? QString() : QStringLiteral("\tkeeps %1").arg(rules)) << '\n';
+                      << (rules.isEmpty() ? QString() : QStringLiteral("\tkeeps %1").arg(rules))
+                      << (growth.value(s.name).isEmpty()
+                              ? QString()
+                              : QStringLiteral("\talert growth above %1/24h").arg(growth.value(s.name)))
+                      << '\n';
     }
     if (ctx.json())
         ctx.printJson(arr);
@@ -293,6 +319,7 @@ int StorageCommand::remove(CliContext &ctx, const QStringList &args) {
     const QString name = p.positional().first();
     if (!ctx.config().removeStorage(name))
         return ctx.usage(QStringLiteral("unknown storage \"%1\"").arg(name));
+    StorageLow::setGrowthThreshold(&ctx.config(), name, QString());
     if (!ctx.saveConfig())
         return 3;
     CliSecrets(ctx).remove(CredentialStore::storageSecretKey(name));

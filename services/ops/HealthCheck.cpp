@@ -224,6 +224,13 @@ QString HealthCheck::summaryLine(const SourceHealth &h, const QDateTime &now) {
         parts << QStringLiteral("schedule paused");
     else
         parts << QStringLiteral("no schedule");
+    if (h.continuous)
+        parts << QStringLiteral("capture lag %1 (limit %2)%3")
+                     .arg(h.captureLagSeconds >= 0 ? age(h.captureLagSeconds) : QStringLiteral("-"),
+                          age(h.captureLagLimitSeconds),
+                          h.captureLagging                                 ? QStringLiteral(", lagging")
+                          : h.captureLagSeconds > h.captureLagLimitSeconds ? QStringLiteral(", server idle")
+                                                                           : QString());
     parts << QStringLiteral("thresholds %1/%2 (%3)")
                  .arg(age(h.warningSeconds), age(h.criticalSeconds), h.thresholdOrigin);
     QString line = QStringLiteral("%1 %2 %3: %4")

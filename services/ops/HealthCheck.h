@@ -37,6 +37,12 @@ struct SourceHealth {
     qint64 criticalSeconds = 0;
     QString thresholdOrigin; // "schedule NAME", "--warning/--critical" or "default"
     QStringList reasons;     // why the state is not OK, most severe first; each says what to do next
+    // Continuous WAL capture (ops/WalCapture::applyTo): database sources with WAL in the catalog.
+    bool continuous = false;
+    qint64 captureLagSeconds = -1;     // age of the newest WAL stored; -1 without any
+    qint64 captureLagLimitSeconds = 0; // twice the receiver's partial-upload interval (WARNING; CRITICAL at twice)
+    bool captureLagging = false;       // over the limit with WAL pending on the server (or it did not answer)
+    int walMissingSegments = 0;        // segments missing inside the stored ranges (a gap: CRITICAL)
 
     static QString stateName(State s);
 };

@@ -76,6 +76,20 @@ QByteArray PrometheusTextfile::render(const QList<SourceHealth> &health, const Q
          [](const SourceHealth &h) { return std::optional<double>(double(h.warningSeconds)); }},
         {"lifeboat_critical_threshold_seconds", "Backup age that makes the source CRITICAL.",
          [](const SourceHealth &h) { return std::optional<double>(double(h.criticalSeconds)); }},
+        {"lifeboat_wal_capture_lag_seconds",
+         "Age of the newest WAL stored for a source under continuous capture (an idle server's WAL ages too).",
+         [](const SourceHealth &h) {
+             return h.continuous && h.captureLagSeconds >= 0 ? std::optional<double>(double(h.captureLagSeconds))
+                                                             : std::nullopt;
+         }},
+        {"lifeboat_wal_capture_lagging", "1 when capture lags over its limit with WAL pending on the server.",
+         [](const SourceHealth &h) {
+             return h.continuous ? std::optional<double>(h.captureLagging ? 1 : 0) : std::nullopt;
+         }},
+        {"lifeboat_wal_missing_segments", "WAL segments missing inside the archived range (a gap).",
+         [](const SourceHealth &h) {
+             return h.continuous ? std::optional<double>(h.walMissingSegments) : std::nullopt;
+         }},
         {"lifeboat_schedule_enabled", "1 when an enabled schedule backs the source up, 0 when all are paused.",
          [](const SourceHealth &h) {
              if (h.schedules.isEmpty() && h.pausedSchedules.isEmpty())

@@ -1,7 +1,12 @@
 #include "ops/StorageLow.h"
 
+#include "catalog/Catalog.h"
+#include "catalog/ConfigStore.h"
+
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QStorageInfo>
@@ -102,6 +107,110 @@ QList<StorageLow::Low> StorageLow::untold(const QList<Low> &current, QStringList
     }
     *alerted = now;
     return fresh;
+}
+
+QString StorageLow::checkGrowthSpec(const QString &spec) {
+    if (growthThresholdBytes(spec) > 0 || spec.trimmed().compare(QLatin1String("off"), Qt::CaseInsensitive) == 0)
+        return {};
+    return QStringLiteral("\"%1\" is not a growth threshold: give a size (500M, 20G, 1T) or off").arg(spec);
+}
+
+qint64 StorageLow::growthThresholdBytes(const QString &spec) {
+    // A percentage means nothing for growth (a bucket has no total); the size syntax is the free-space one.
+    if (spec.trimmed().isEmpty() || spec.contains(QLatin1Char('%')))
+        return -1;
+    return thresholdBytes(spec, 1);
+}
+
+QHash<QString, QString> StorageLow::growthThresholds(const ConfigStore &config) {
+    QHash<QString, QString> out;
+    const QJsonObject o = QJsonDocument::fromJson(config.option(QLatin1String(kGrowthSettingsKey)).toUtf8()).object();
+    for (auto it = o.begin(); it != o.end(); ++it)
+        out.insert(it.key(), it.value().toString());
+    return out;
+}
+
+void StorageLow::setGrowthThreshold(ConfigStore *config, const QString &storage, const QString &spec) {
+    QJsonObject o = QJsonDocument::fromJson(config->option(QLatin1String(kGrowthSettingsKey)).toUtf8()).object();
+    if (growthThresholdBytes(spec) > 0)
+        o.insert(storage, spec.trimmed());
+    else
+        o.remove(storage);
+    config->setOption(QLatin1String(kGrowthSettingsKey),
+                      o.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+}
+
+qint64 StorageLow::storedInWindow(Catalog *catalog, const QString &storage, const QDateTime &now) {
+    const QDateTime from = now.addSecs(-kGrowthWindowSeconds);
+    qint64 total = 0;
+    // Records are filtered by start; a backup that ran for up to two days before finishing in the window counts.
+    CatalogFilter filter;
+    filter.since = from.addSecs(-2 * kGrowthWindowSeconds);
+    for (const BackupRecord &r : catalog->list(filter)) {
+        if (r.status != QLatin1String("COMPLETED") && r.status != QLatin1String("EXPIRED"))
+            continue;
+        if (!r.finished.isValid() || r.finished <= from || r.finished > now)
+            continue;
+        for (const BackupLocation &l : r.locations) {
+            if (l.storage == storage) {
+                total += r.size;
+                break;
+            }
+        }
+    }
+    WalFileFilter wal;
+    wal.storage = storage;
+    for (const WalFileRecord &w : catalog->walFiles(wal)) {
+        if (w.stored.isValid() && w.stored > from && w.stored <= now)
+            total += w.size;
+    }
+    return total;
+}
+
+QList<StorageLow::Low> StorageLow::detectGrowth(Catalog *catalog, const QList<StorageConfig> &storages,
+                                                const QHash<QString, QString> &thresholds, const QDateTime &now) {
+    QList<Low> out;
+    if (!catalog)
+        return out;
+    for (const StorageConfig &s : storages) {
+        const qint64 threshold = growthThresholdBytes(thresholds.value(s.name));
+        if (threshold <= 0)
+            continue;
+        const qint64 grown = storedInWindow(catalog, s.name, now);
+        if (grown <= threshold)
+            continue;
+        Low l;
+        l.key = s.name + QStringLiteral("#growth");
+        l.storage = s;
+        l.growth = true;
+        l.grownBytes = grown;
+        l.thresholdBytes = threshold;
+        Notification &n = l.notification;
+        n.event = QStringLiteral("storage.low");
+        n.failure = true;
+        const QString where = s.isS3() ? QStringLiteral("s3://%1/%2").arg(s.bucket, s.prefix) : s.localDir;
+        n.subject = QStringLiteral("Lifeboat: storage %1 grew by %2 in 24 h (alert above %3)")
+                        .arg(s.name, bytes(grown), bytes(threshold));
+        n.text = QStringLiteral("Lifeboat stored %1 on storage %2 (%3) in the 24 hours up to %4 (backups and WAL), "
+                                "over its growth threshold of %5.\nNext: find what grew with `lifeboatctl list "
+                                "--since %6` (a schedule running too often, a table that grew, retention that no "
+                                "longer removes: `lifeboatctl prune --dry-run`); to change the threshold: "
+                                "`lifeboatctl storage set %2 --alert-growth-above SIZE|off`.")
+                     .arg(bytes(grown), s.name, where, now.toUTC().toString(Qt::ISODate), bytes(threshold),
+                          now.addSecs(-kGrowthWindowSeconds).toUTC().toString(Qt::ISODate));
+        n.fields[QStringLiteral("storage")] = s.name;
+        n.fields[QStringLiteral("kind")] = s.kind;
+        n.fields[QStringLiteral("measure")] = QStringLiteral("growth");
+        n.fields[QStringLiteral("grownBytes")] = grown;
+        n.fields[QStringLiteral("windowSeconds")] = kGrowthWindowSeconds;
+        n.fields[QStringLiteral("thresholdBytes")] = threshold;
+        out << l;
+    }
+    return out;
+}
+
+QList<StorageLow::Low> StorageLow::detectAll(const ConfigStore &config, Catalog *catalog, const QDateTime &now) {
+    return detect(config.storages()) + detectGrowth(catalog, config.storages(), growthThresholds(config), now);
 }
 
 } // namespace lifeboat

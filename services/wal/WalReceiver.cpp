@@ -12,11 +12,15 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <QThread>
 
 #include <csignal>
+#include <limits>
 
 namespace lifeboat {
 
@@ -184,8 +188,12 @@ bool WalReceiver::drainSpool(bool final) {
             }
         }
         m_lastPartialUpload = now;
+        if (ok && m_process && m_process->state() == QProcess::Running)
+            writeStatus(now);
     } else if (due) {
         m_lastPartialUpload = now;
+        if (ok && m_process && m_process->state() == QProcess::Running)
+            writeStatus(now);
     }
     return ok;
 }
@@ -215,7 +223,24 @@ void WalReceiver::checkSlot() {
     }
 }
 
+void WalReceiver::writeStatus(const QDateTime &currentAt) const {
+    const int interval =
+        m_setup.partialIntervalSeconds == std::numeric_limits<int>::max() ? 0 : m_setup.partialIntervalSeconds;
+    const QByteArray text =
+        QJsonDocument(QJsonObject{{QStringLiteral("partialUploadSeconds"), interval},
+                                  {QStringLiteral("warnRetainedBytes"), m_setup.warnRetainedBytes},
+                                  {QStringLiteral("slot"), m_setup.slot},
+                                  {QStringLiteral("currentAt"),
+                                   currentAt.isValid() ? currentAt.toUTC().toString(Qt::ISODate) : QString()}})
+            .toJson();
+    QSaveFile f(statusPath(m_setup.spoolDir));
+    // Best effort: a status not written only makes the alerts judge by the defaults or an older confirmation.
+    if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size() || !f.commit())
+        log(QStringLiteral("cannot write %1: %2").arg(statusPath(m_setup.spoolDir), f.errorString()));
+}
+
 Error WalReceiver::run(const std::atomic<bool> *stop) {
+    writeStatus({});
     Error error;
     int backoff = 1;
     while (!stop->load()) {

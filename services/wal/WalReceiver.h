@@ -46,6 +46,12 @@ public:
     Error run(const std::atomic<bool> *stop);
     void setLog(std::function<void(const QString &)> log) { m_log = std::move(log); }
 
+    // What the receiver runs with, beside its spool (SPOOL.receiver.json): partialUploadSeconds (0: only at stop),
+    // warnRetainedBytes, slot, and currentAt — when it last found storage holding everything pg_receivewal had
+    // written, at a partial-upload check while pg_receivewal runs. The capture alerts (ops/WalCapture) judge lag and
+    // slot by it, and tell an idle server (nothing new to store, still confirmed) from a receiver that cannot store.
+    static QString statusPath(const QString &spoolDir) { return spoolDir + QStringLiteral(".receiver.json"); }
+
     // A slot name for a profile: lifeboat_<profile> in the characters slot names allow.
     static QString defaultSlot(const QString &profile);
 
@@ -56,6 +62,7 @@ private:
     // Stores finished files; uploads the partial when due (or when `final`). Returns false when a store failed.
     bool drainSpool(bool final);
     void checkSlot();
+    void writeStatus(const QDateTime &currentAt) const;
     void log(const QString &line) const {
         if (m_log)
             m_log(line);
