@@ -20,6 +20,7 @@
 #include "ui/StorageDialog.h"
 #include "ui/TrayController.h"
 #include "ui/TrayScheduleRunner.h"
+#include "ui/WalCaptureRunner.h"
 #include "ui/WheelGuard.h"
 
 #include <QAction>
@@ -384,6 +385,7 @@ void MainWindow::closeEvent(QCloseEvent *event) {
         return;
     }
     m_trayCtl->runner()->stop();
+    m_trayCtl->capture()->stop();
     m_trayCtl->hideIcon();
     QMainWindow::closeEvent(event);
     // With the tray setting on, the last window closing does not end the app by itself.

@@ -3,16 +3,20 @@
 #include "core/CredentialStore.h"
 #include "models/Async.h"
 #include "pg/PgSession.h"
+#include "pitr/ReplicationAccess.h"
+#include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
 #include "ui/MessageBox.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace lifeboat {
@@ -68,6 +72,44 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
     form->addRow(tr("&Exclude tables:"), m_exclude);
     layout->addLayout(form);
 
+    // Continuous protection: WAL capture while the app runs, plus what the server must allow for it.
+    auto *pitr = new QGroupBox(tr("Point-in-time recovery"), this);
+    auto *pitrLayout = new QVBoxLayout(pitr);
+    m_continuous =
+        new QCheckBox(tr("&Continuous protection: capture this server's WAL while Lifeboat runs (a recovery point "
+                         "of about a minute; needs base backups too)"),
+                      pitr);
+    m_continuous->setChecked(existing.continuous);
+    m_partialUpload = new QSpinBox(pitr);
+    m_partialUpload->setRange(10, 3600);
+    m_partialUpload->setSuffix(tr(" s"));
+    m_partialUpload->setValue(existing.partialUploadSeconds > 0 ? existing.partialUploadSeconds : 60);
+    m_partialUpload->setAccessibleName(tr("Upload the WAL segment being filled every"));
+    m_partialUpload->setEnabled(m_continuous->isChecked());
+    auto *uploadRow = new QHBoxLayout;
+    auto *uploadLabel = new QLabel(tr("&Upload the segment being filled every"), pitr);
+    uploadLabel->setBuddy(m_partialUpload);
+    uploadRow->addWidget(uploadLabel);
+    uploadRow->addWidget(m_partialUpload);
+    uploadRow->addStretch(1);
+    auto *replicationRow = new QHBoxLayout;
+    m_checkReplication = new QPushButton(tr("Check &replication access"), pitr);
+    m_checkReplication->setToolTip(tr("Connects as this profile's role, then as a replication client, as base "
+                                      "backups and WAL capture do, and says what the server still needs."));
+    m_replication = new QLabel(tr("Base backups and WAL capture need a role with REPLICATION and a "
+                                  "“replication” line in the server's pg_hba.conf."),
+                               pitr);
+    m_replication->setWordWrap(true);
+    m_replication->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    replicationRow->addWidget(m_checkReplication, 0, Qt::AlignTop);
+    replicationRow->addWidget(m_replication, 1);
+    pitrLayout->addWidget(m_continuous);
+    pitrLayout->addLayout(uploadRow);
+    pitrLayout->addLayout(replicationRow);
+    layout->addWidget(pitr);
+    connect(m_continuous, &QCheckBox::toggled, m_partialUpload, &QSpinBox::setEnabled);
+    connect(m_checkReplication, &QPushButton::clicked, this, &ProfileDialog::checkReplication);
+
     auto *testRow = new QHBoxLayout;
     m_test = new QPushButton(tr("&Test connection"), this);
     m_result = new QLabel(this);
@@ -110,6 +152,8 @@ Profile ProfileDialog::profile() const {
     p.excludeTables.clear();
     for (const QString &t : m_exclude->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
         p.excludeTables << t.trimmed();
+    p.continuous = m_continuous->isChecked();
+    p.partialUploadSeconds = m_partialUpload->value();
     return p;
 }
 
@@ -142,6 +186,46 @@ void ProfileDialog::testConnection() {
             m_test->setEnabled(true);
             m_result->setText(o.ok ? tr("✓ Connected: %1").arg(o.text) : tr("✗ %1").arg(o.text));
             emit testFinished(o.ok);
+        });
+}
+
+void ProfileDialog::checkReplication() {
+    Error err;
+    const Conninfo info = Conninfo::parse(m_conninfo->text().trimmed(), &err);
+    if (!info.isValid()) {
+        m_replication->setText(tr("✗ %1").arg(err.message));
+        emit replicationChecked(false);
+        return;
+    }
+    m_checkReplication->setEnabled(false);
+    m_replication->setText(tr("Checking %1 as a replication client…").arg(info.hostPort()));
+    const QString typed = m_password->text().isEmpty() ? info.password() : m_password->text();
+    // Nothing typed: the saved password of the profile being edited, read on the worker as every keychain access is.
+    const QString savedKey =
+        typed.isEmpty() && !m_originalName.isEmpty() && m_ctx->keychainKnown() && m_ctx->keychain().available()
+            ? CredentialStore::profilePasswordKey(m_originalName)
+            : QString();
+    runAsync(
+        this,
+        [info, typed, savedKey] {
+            QString password = typed;
+            if (!savedKey.isEmpty()) {
+                KeychainCredentialStore store;
+                password = store.read(savedKey).value_or(QString());
+            }
+            return ReplicationAccess::probe(info, password);
+        },
+        [this](const ReplicationAccess::Report &r) {
+            m_checkReplication->setEnabled(true);
+            const QString onServer =
+                tr("On the server (as a superuser), if not done yet:\n    %1\nand in pg_hba.conf, above any line that "
+                   "would reject it, then SELECT pg_reload_conf();\n    %2")
+                    .arg(r.grant, r.hbaLine);
+            m_replication->setText(r.ok ? tr("✓ Ready: role “%1” may stream WAL and take base backups from "
+                                             "PostgreSQL %2 (system %3).")
+                                              .arg(r.user, r.serverVersion, r.systemIdentifier)
+                                        : tr("✗ %1\n\n%2").arg(r.error.message, onServer));
+            emit replicationChecked(r.ok);
         });
 }
 

@@ -9,13 +9,16 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QSpinBox;
 
 namespace lifeboat {
 
 class AppContext;
 
 // Adds or edits a server profile. Test connection connects with libpq on a worker and shows the server version.
-// A password typed here goes to the keychain (on a worker), never into the settings file.
+// A password typed here goes to the keychain (on a worker), never into the settings file. "Continuous protection"
+// marks the profile for WAL capture by the app's tray runner (WalCaptureRunner); "Check replication access" probes
+// what that needs on the server (ReplicationAccess) and shows the grant and pg_hba.conf line to add.
 class ProfileDialog : public QDialog {
     Q_OBJECT
 public:
@@ -29,15 +32,21 @@ public:
     QLabel *testResult() const { return m_result; }
     QLabel *errorLabel() const { return m_error; }
     QListWidget *storageList() const { return m_storages; }
+    QCheckBox *continuousField() const { return m_continuous; }
+    QSpinBox *partialUploadField() const { return m_partialUpload; }
+    QPushButton *replicationButton() const { return m_checkReplication; }
+    QLabel *replicationResult() const { return m_replication; }
 
     Profile profile() const;
 
 public slots:
     void testConnection();
+    void checkReplication();
     void accept() override;
 
 signals:
     void testFinished(bool ok);
+    void replicationChecked(bool ok);
     void saved(const QString &name);
 
 private:
@@ -50,6 +59,10 @@ private:
     QCheckBox *m_production;
     QListWidget *m_storages;
     QLineEdit *m_exclude;
+    QCheckBox *m_continuous;
+    QSpinBox *m_partialUpload;
+    QPushButton *m_checkReplication;
+    QLabel *m_replication;
     QPushButton *m_test;
     QLabel *m_result;
     QLabel *m_error;

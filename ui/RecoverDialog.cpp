@@ -7,17 +7,16 @@
 #include "pitr/RecoverJob.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
+#include "ui/CtlLocator.h"
 #include "ui/FileDialog.h"
 #include "ui/MessageBox.h"
 #include "ui/RecoveryTimeline.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QCoreApplication>
 #include <QDateTimeEdit>
 #include <QDialogButtonBox>
 #include <QDir>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonArray>
@@ -28,27 +27,12 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTimeZone>
 #include <QVBoxLayout>
 
 namespace lifeboat {
 
 namespace {
-// restore_command runs lifeboatctl: LIFEBOAT_CTL when set (tests, unusual installs), beside this program when
-// installed, in the build tree's app/cli otherwise, or on PATH.
-QString locateCtl() {
-    if (const QString given = qEnvironmentVariable("LIFEBOAT_CTL"); !given.isEmpty())
-        return given;
-    const QString dir = QCoreApplication::applicationDirPath();
-    for (const QString &candidate :
-         {dir + QStringLiteral("/lifeboatctl"), QDir(dir).filePath(QStringLiteral("../cli/lifeboatctl"))}) {
-        if (QFileInfo(candidate).isExecutable())
-            return QFileInfo(candidate).canonicalFilePath();
-    }
-    return QStandardPaths::findExecutable(QStringLiteral("lifeboatctl"));
-}
-
 int firstFreePort(int from) {
     for (int p = from; p < from + 100; ++p) {
         if (!RecoverJob::portInUse(p))
@@ -215,7 +199,7 @@ void RecoverDialog::runCheck() {
     req.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());
     req.storages = m_ctx->config().storages();
     req.pgToolDir = m_ctx->config().option(QStringLiteral("pgToolDir"));
-    req.ctlPath = locateCtl();
+    req.ctlPath = CtlLocator::path();
     req.home = m_ctx->home();
     struct Checked {
         JobResult result;
@@ -302,7 +286,7 @@ void RecoverDialog::runRecovery() {
         return store.read(CredentialStore::storageSecretKey(storage)).value_or(QString());
     };
     req.pgToolDir = m_ctx->config().option(QStringLiteral("pgToolDir"));
-    req.ctlPath = locateCtl();
+    req.ctlPath = CtlLocator::path();
     req.home = m_ctx->home();
     m_log->clear();
     m_log->show();

@@ -5,6 +5,7 @@
 #include "schedule/DueRunner.h"
 #include "ui/AppContext.h"
 #include "ui/TrayScheduleRunner.h"
+#include "ui/WalCaptureRunner.h"
 
 #include <QAction>
 #include <QGuiApplication>
@@ -19,6 +20,7 @@ TrayController::TrayController(AppContext *ctx, QWidget *window)
     , m_ctx(ctx)
     , m_window(window)
     , m_runner(new TrayScheduleRunner(ctx, this))
+    , m_capture(new WalCaptureRunner(ctx, this))
     , m_menu(new QMenu(window)) {
     m_menu->addAction(tr("Open Lifeboat"), this, &TrayController::openRequested);
     m_backupMenu = m_menu->addMenu(QIcon(QStringLiteral(":/icons/backup.svg")), tr("Back up now"));
@@ -94,6 +96,7 @@ TrayController::TrayController(AppContext *ctx, QWidget *window)
     rebuildBackupMenu();
     applyKeepInTray();
     m_runner->start();
+    m_capture->start();
 }
 
 bool TrayController::keepInTray() const {

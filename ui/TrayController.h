@@ -11,8 +11,10 @@ namespace lifeboat {
 
 class AppContext;
 class TrayScheduleRunner;
+class WalCaptureRunner;
 
-// The app's life outside its window: the schedule runner (which works with or without a tray icon), the tray
+// The app's life outside its window: the schedule runner (which works with or without a tray icon), continuous WAL
+// capture for profiles marked continuous (WalCaptureRunner), the tray
 // icon with its menu (Open, Back up now ▸ profiles, Pause schedules, Quit) where the desktop has a system tray,
 // desktop notifications (backup failures always, successes when the source's setting says "always", stalled jobs,
 // scheduled runs) and the "Keep running in the tray" setting (config option keepInTray; default on when a tray
@@ -23,7 +25,8 @@ public:
     TrayController(AppContext *ctx, QWidget *window);
 
     TrayScheduleRunner *runner() const { return m_runner; }
-    QSystemTrayIcon *icon() const { return m_icon; } // null when the desktop has no system tray
+    WalCaptureRunner *capture() const { return m_capture; } // `wal receive` for continuous profiles
+    QSystemTrayIcon *icon() const { return m_icon; }        // null when the desktop has no system tray
     QAction *pauseAction() const { return m_pause; }
     QAction *keepInTrayAction() const { return m_keep; }
     QMenu *menu() const { return m_menu; }
@@ -51,6 +54,7 @@ private:
     AppContext *m_ctx;
     QWidget *m_window;
     TrayScheduleRunner *m_runner;
+    WalCaptureRunner *m_capture;
     QSystemTrayIcon *m_icon = nullptr;
     QMenu *m_menu;
     QMenu *m_backupMenu;

@@ -31,7 +31,8 @@ int ProfileCommand::run(CliContext &ctx, const QStringList &args) {
 int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("profile add"),
                 QStringLiteral("NAME --conninfo URI [--password-stdin] [--production] "
-                               "[--storage NAME]... [--exclude-table T]... [--recipient AGE]..."));
+                               "[--storage NAME]... [--exclude-table T]... [--recipient AGE]... "
+                               "[--continuous [--partial-upload SECONDS] | --no-continuous]"));
     p.option(QStringLiteral("conninfo"), QStringLiteral("libpq connection string or URI (no password here)."),
              QStringLiteral("URI"));
     p.flag(QStringLiteral("password-stdin"),
@@ -46,9 +47,21 @@ int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
              QStringLiteral("AGE"));
     p.option(QStringLiteral("post-restore"),
              QStringLiteral("Command run after a successful restore into this profile."), QStringLiteral("CMD"));
+    p.flag(QStringLiteral("continuous"),
+           QStringLiteral("Continuous protection: the desktop app keeps `wal receive` running for this profile."));
+    p.flag(QStringLiteral("no-continuous"), QStringLiteral("Stop continuous protection in the desktop app."));
+    p.option(QStringLiteral("partial-upload"),
+             QStringLiteral("With --continuous: upload the WAL segment being filled this often (default 60)."),
+             QStringLiteral("SECONDS"));
     if (auto rc = p.parse(ctx, args, 1, 1))
         return *rc;
     const QString name = p.positional().first();
+    if (p.isSet(QStringLiteral("continuous")) && p.isSet(QStringLiteral("no-continuous")))
+        return ctx.usage(QStringLiteral("--continuous and --no-continuous exclude each other"));
+    bool partialOk = true;
+    const int partialUpload = p.value(QStringLiteral("partial-upload")).toInt(&partialOk);
+    if (p.isSet(QStringLiteral("partial-upload")) && (!partialOk || partialUpload < 1))
+        return ctx.usage(QStringLiteral("--partial-upload: a number of seconds (1 or more)"));
     if (!ConfigStore::isValidName(name))
         return ctx.usage(QStringLiteral("invalid profile name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
     if (!p.isSet(QStringLiteral("conninfo")))
@@ -74,6 +87,10 @@ int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
         prof.recipients = p.values(QStringLiteral("recipient"));
     if (p.isSet(QStringLiteral("post-restore")))
         prof.postRestoreCommand = p.value(QStringLiteral("post-restore"));
+    if (p.isSet(QStringLiteral("continuous")) || p.isSet(QStringLiteral("no-continuous")))
+        prof.continuous = p.isSet(QStringLiteral("continuous"));
+    if (p.isSet(QStringLiteral("partial-upload")))
+        prof.partialUploadSeconds = partialUpload;
 
     QString password = ci.password();
     if (p.isSet(QStringLiteral("password-stdin")))
@@ -114,10 +131,13 @@ int ProfileCommand::list(CliContext &ctx, const QStringList &args) {
                                {QStringLiteral("database"), ci.dbname()},
                                {QStringLiteral("production"), prof.production},
                                {QStringLiteral("storages"), QJsonArray::fromStringList(prof.defaultStorages)},
-                               {QStringLiteral("excludeTables"), QJsonArray::fromStringList(prof.excludeTables)}});
+                               {QStringLiteral("excludeTables"), QJsonArray::fromStringList(prof.excludeTables)},
+                               {QStringLiteral("continuous"), prof.continuous},
+                               {QStringLiteral("partialUploadSeconds"), prof.partialUploadSeconds}});
         if (!ctx.json()) {
             ctx.out() << prof.name << '\t' << ci.hostPort() << '\t' << ci.dbname()
-                      << (prof.production ? QStringLiteral("\tPRODUCTION") : QString()) << '\n';
+                      << (prof.production ? QStringLiteral("\tPRODUCTION") : QString())
+                      << (prof.continuous ? QStringLiteral("\tCONTINUOUS") : QString()) << '\n';
         }
     }
     if (ctx.json())

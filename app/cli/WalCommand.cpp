@@ -422,7 +422,8 @@ int WalCommand::receive(CliContext &ctx, const QStringList &args) {
     p.option(QStringLiteral("slot"), QStringLiteral("Replication slot (default: lifeboat_PROFILE)."),
              QStringLiteral("NAME"));
     p.option(QStringLiteral("partial-upload"),
-             QStringLiteral("Upload the segment being filled this often (default 60; 0: only at stop)."),
+             QStringLiteral("Upload the segment being filled this often (default: the profile's, 60 unless set "
+                            "with profile add --partial-upload; 0: only at stop)."),
              QStringLiteral("SECONDS"));
     p.option(QStringLiteral("warn-retained"),
              QStringLiteral("Warn when the slot holds more WAL than this on the server (default 1024)."),
@@ -437,8 +438,9 @@ int WalCommand::receive(CliContext &ctx, const QStringList &args) {
     if (!profile)
         return rc;
     bool ok = true;
-    const int interval =
-        p.isSet(QStringLiteral("partial-upload")) ? p.value(QStringLiteral("partial-upload")).toInt(&ok) : 60;
+    const int interval = p.isSet(QStringLiteral("partial-upload"))
+                             ? p.value(QStringLiteral("partial-upload")).toInt(&ok)
+                             : (profile->partialUploadSeconds > 0 ? profile->partialUploadSeconds : 60);
     if (!ok || interval < 0)
         return ctx.usage(QStringLiteral("--partial-upload: a number of seconds (0 or more)"));
     const qint64 warnMiB =

@@ -30,7 +30,9 @@ QJsonObject profileToJson(const Profile &p) {
             {QStringLiteral("defaultStorages"), toArray(p.defaultStorages)},
             {QStringLiteral("excludeTables"), toArray(p.excludeTables)},
             {QStringLiteral("recipients"), toArray(p.recipients)},
-            {QStringLiteral("postRestoreCommand"), p.postRestoreCommand}};
+            {QStringLiteral("postRestoreCommand"), p.postRestoreCommand},
+            {QStringLiteral("continuous"), p.continuous},
+            {QStringLiteral("partialUploadSeconds"), p.partialUploadSeconds}};
 }
 
 Profile profileFromJson(const QJsonObject &o) {
@@ -42,6 +44,8 @@ Profile profileFromJson(const QJsonObject &o) {
     p.excludeTables = toList(o.value(QStringLiteral("excludeTables")));
     p.recipients = toList(o.value(QStringLiteral("recipients")));
     p.postRestoreCommand = o.value(QStringLiteral("postRestoreCommand")).toString();
+    p.continuous = o.value(QStringLiteral("continuous")).toBool();
+    p.partialUploadSeconds = o.value(QStringLiteral("partialUploadSeconds")).toInt(60);
     return p;
 }
 

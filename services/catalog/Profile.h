@@ -15,6 +15,10 @@ struct Profile {
     QStringList excludeTables; // always excluded from backups, e.g. public._prisma_migrations
     QStringList recipients;    // default age recipients for backups of this profile
     QString postRestoreCommand;
+    // Continuous protection (point-in-time recovery): the desktop app's tray runner keeps `wal receive` running for
+    // this profile, uploading the segment being filled every partialUploadSeconds.
+    bool continuous = false;
+    int partialUploadSeconds = 60;
 };
 
 } // namespace lifeboat

@@ -13,15 +13,13 @@
 #include "pg/PgToolLocator.h"
 #include "pipeline/ProgressStage.h"
 #include "pitr/BaseBackupTarTap.h"
+#include "pitr/ReplicationAccess.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
 #include <QRegularExpression>
-#include <QScopeGuard>
 #include <QTimeZone>
-
-#include <libpq-fe.h>
 
 namespace lifeboat {
 
@@ -38,11 +36,6 @@ QString firstErrorLine(const QStringList &tail) {
     return tail.isEmpty() ? QString() : tail.last();
 }
 
-QString quoteRole(const QString &role) {
-    QString q = role;
-    q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + q + QLatin1Char('"');
-}
 } // namespace
 
 BaseBackupJob::BaseBackupJob(Request request, QObject *parent)
@@ -124,133 +117,6 @@ BaseBackupInfo BaseBackupJob::describe(const QByteArray &backupLabel, const QByt
     return info;
 }
 
-QString BaseBackupJob::replicationHint(const QString &serverMessage, const QString &user, const QString &database) {
-    Q_UNUSED(database)
-    static const QRegularExpression hbaRe(QStringLiteral(
-        R"re((?:no pg_hba\.conf entry for|pg_hba\.conf rejects) replication connection (?:for|from) host "([^"]+)")re"));
-    const auto m = hbaRe.match(serverMessage);
-    if (m.hasMatch()) {
-        const QString host = m.captured(1);
-        QString line;
-        if (host == QLatin1String("[local]"))
-            line = QStringLiteral("local replication %1 scram-sha-256").arg(user);
-        else
-            line = QStringLiteral("host replication %1 %2/%3 scram-sha-256")
-                       .arg(user, host, host.contains(QLatin1Char(':')) ? QStringLiteral("128") : QStringLiteral("32"));
-        return QStringLiteral("the server's pg_hba.conf has no replication line for this client — add\n    %1\nto "
-                              "pg_hba.conf (above any line that would reject it; \"all\" does not match "
-                              "replication connections) and reload the server: SELECT pg_reload_conf();")
-            .arg(line);
-    }
-    if (serverMessage.contains(QStringLiteral("must be superuser or replication role")) ||
-        serverMessage.contains(QStringLiteral("permission denied to start WAL sender")))
-        return QStringLiteral("the role %1 lacks the REPLICATION attribute — as a superuser run: ALTER ROLE %1 WITH "
-                              "REPLICATION;")
-            .arg(quoteRole(user));
-    if (serverMessage.contains(QStringLiteral("max_wal_senders")))
-        return QStringLiteral("the server has no free WAL sender — raise max_wal_senders in postgresql.conf (and "
-                              "restart the server)");
-    return {};
-}
-
-bool BaseBackupJob::checkServer(PgSession &session, Error *error) {
-    const PgVersion server = session.serverVersion();
-    if (server.major < 13) {
-        *error = {ExitCode::Usage, QStringLiteral("PostgreSQL %1 writes no backup manifest; base backups need "
-                                                  "PostgreSQL 13 or later — use `lifeboatctl backup` (dumps)")
-                                       .arg(server.toString())};
-        return false;
-    }
-    PgSession::Rows rows;
-    if (!session.exec(QStringLiteral("SELECT rolsuper OR rolreplication, current_user FROM pg_roles WHERE rolname = "
-                                     "current_user"),
-                      {}, &rows) ||
-        rows.isEmpty()) {
-        *error = session.error();
-        return false;
-    }
-    if (rows.first().at(0) != QLatin1String("t")) {
-        *error = {ExitCode::Usage, QStringLiteral("cannot make a base backup: %1")
-                                       .arg(replicationHint(QStringLiteral("must be superuser or replication role"),
-                                                            rows.first().at(1), QString()))};
-        return false;
-    }
-    rows.clear();
-    if (!session.exec(QStringLiteral("SELECT current_setting('wal_level'), current_setting('max_wal_senders')"), {},
-                      &rows) ||
-        rows.isEmpty()) {
-        *error = session.error();
-        return false;
-    }
-    if (rows.first().at(0) == QLatin1String("minimal")) {
-        *error = {ExitCode::Usage, QStringLiteral("the server runs with wal_level = minimal, which allows no base "
-                                                  "backup — set wal_level = replica in postgresql.conf and restart "
-                                                  "the server")};
-        return false;
-    }
-    if (rows.first().at(1).toInt() < 1) {
-        *error = {ExitCode::Usage, QStringLiteral("the server allows no WAL senders (max_wal_senders = 0) — set "
-                                                  "max_wal_senders = 10 in postgresql.conf and restart the server")};
-        return false;
-    }
-    rows.clear();
-    if (!session.exec(QStringLiteral("SELECT spcname, pg_tablespace_location(oid) FROM pg_tablespace WHERE spcname "
-                                     "NOT IN ('pg_default', 'pg_global') ORDER BY spcname"),
-                      {}, &rows)) {
-        *error = session.error();
-        return false;
-    }
-    if (!rows.isEmpty()) {
-        QStringList spaces;
-        for (const QStringList &r : std::as_const(rows))
-            spaces << QStringLiteral("%1 (%2)").arg(r.at(0), r.at(1));
-        *error = {ExitCode::Refused,
-                  QStringLiteral("the cluster has tablespaces outside its data directory: %1 — a base backup streams "
-                                 "one tablespace only. Move their tables and indexes to pg_default (ALTER TABLE … SET "
-                                 "TABLESPACE pg_default) and drop them, or back the databases up with `lifeboatctl "
-                                 "backup`. Nothing was written.")
-                      .arg(spaces.join(QStringLiteral(", ")))};
-        return false;
-    }
-    return true;
-}
-
-bool BaseBackupJob::checkReplicationConnection(const QString &conninfo, const QString &password, const QString &user,
-                                               Error *error) {
-    // The connection pg_basebackup will make, tried first: pg_hba.conf's "replication" lines and the REPLICATION
-    // attribute are checked by the server here, before any store is opened.
-    const QByteArray ci = conninfo.toUtf8();
-    const QByteArray pw = password.toUtf8();
-    std::vector<const char *> keys{"dbname", "replication", "application_name", "connect_timeout"};
-    std::vector<const char *> values{ci.constData(), "true", "lifeboat", "10"};
-    if (!password.isEmpty()) {
-        keys.push_back("password");
-        values.push_back(pw.constData());
-    }
-    keys.push_back(nullptr);
-    values.push_back(nullptr);
-    PGconn *conn = PQconnectdbParams(keys.data(), values.data(), 1);
-    const auto closeConn = qScopeGuard([conn] { PQfinish(conn); });
-    if (!conn || PQstatus(conn) != CONNECTION_OK) {
-        QString why = conn ? QString::fromUtf8(PQerrorMessage(conn)).trimmed() : QStringLiteral("out of memory");
-        why.replace(QLatin1Char('\n'), QLatin1Char(' '));
-        const QString hint = replicationHint(why, user, QString());
-        *error = {hint.isEmpty() ? ExitCode::PgTool : ExitCode::Usage,
-                  hint.isEmpty() ? QStringLiteral("replication connection refused: %1").arg(why)
-                                 : QStringLiteral("cannot make a base backup: %1\n(server: %2)").arg(hint, why)};
-        return false;
-    }
-    PGresult *res = PQexec(conn, "IDENTIFY_SYSTEM");
-    const auto clearRes = qScopeGuard([res] { PQclear(res); });
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1) {
-        *error = {ExitCode::PgTool,
-                  QStringLiteral("IDENTIFY_SYSTEM failed: %1").arg(QString::fromUtf8(PQerrorMessage(conn)).trimmed())};
-        return false;
-    }
-    m_systemIdentifier = QString::fromUtf8(PQgetvalue(res, 0, 0));
-    return true;
-}
-
 JobResult BaseBackupJob::execute() {
     const QDateTime started = QDateTime::currentDateTimeUtc();
     m_started = started;
@@ -274,7 +140,7 @@ JobResult BaseBackupJob::execute() {
     if (!session.connect(ci, password))
         return failBeforeRecord(session.error());
     const PgVersion server = session.serverVersion();
-    if (!checkServer(session, &err))
+    if (!ReplicationAccess::checkServer(session, &err))
         return failBeforeRecord(err);
     const PgToolLocator::Tool tool =
         PgToolLocator(m_req.pgToolDir).choose(QStringLiteral("pg_basebackup"), server, &err);
@@ -284,7 +150,8 @@ JobResult BaseBackupJob::execute() {
     const qint64 clusterBytes =
         session.scalar(QStringLiteral("SELECT sum(pg_database_size(oid)) FROM pg_database")).toLongLong();
     session.close();
-    if (!checkReplicationConnection(target.toKeywordString(), password, target.user(), &err))
+    if (!ReplicationAccess::checkConnection(target.toKeywordString(), password, target.user(), &m_systemIdentifier,
+                                            &err))
         return failBeforeRecord(err);
     log(QStringLiteral("server %1 (PostgreSQL %2, system %3), about %4 of databases, using %5 (%6)")
             .arg(ci.hostPort(), server.toString(), m_systemIdentifier, human(clusterBytes), tool.path,
@@ -362,7 +229,7 @@ JobResult BaseBackupJob::execute() {
             e = tap.error();
         } else {
             const QString line = firstErrorLine(child.stderrTail());
-            const QString hint = replicationHint(line, target.user(), QString());
+            const QString hint = ReplicationAccess::replicationHint(line, target.user());
             e = {hint.isEmpty() ? ExitCode::PgTool : ExitCode::Usage,
                  hint.isEmpty()
                      ? QStringLiteral("pg_basebackup failed: %1").arg(line.isEmpty() ? child.errorText() : line)

@@ -12,8 +12,6 @@
 
 namespace lifeboat {
 
-class PgSession;
-
 // A physical base backup of a whole cluster, the starting point of point-in-time recovery: `pg_basebackup -D -
 // -Ft -X fetch` (tar to stdout, the WAL it needs inside, so it restores on its own to its end point; PostgreSQL 13+
 // injects backup_manifest into the stream) through the same storage half as every other backup (ArtifactBackup:
@@ -46,17 +44,12 @@ public:
 
     // The WAL range from the stream's backup_label and backup_manifest; *error says what is missing.
     static BaseBackupInfo describe(const QByteArray &backupLabel, const QByteArray &backupManifest, QString *error);
-    // The operator's fix for a replication connection the server refused (pg_hba.conf line, ALTER ROLE), or empty.
-    static QString replicationHint(const QString &serverMessage, const QString &user, const QString &database);
 
 protected:
     JobResult execute() override;
 
 private:
     JobResult failBeforeRecord(const Error &e);
-    bool checkServer(PgSession &session, Error *error);
-    bool checkReplicationConnection(const QString &conninfo, const QString &password, const QString &user,
-                                    Error *error);
 
     Request m_req;
     QDateTime m_started;

@@ -3,6 +3,7 @@
 #include "pitr/BaseBackupJob.h"
 #include "pitr/BaseBackupTarTap.h"
 #include "pitr/RecoverPlan.h"
+#include "pitr/ReplicationAccess.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -112,18 +113,23 @@ private slots:
     }
 
     void replicationHintsNameTheFix() {
-        QCOMPARE(BaseBackupJob::replicationHint(
+        QCOMPARE(ReplicationAccess::replicationHint(
                      QStringLiteral("FATAL:  no pg_hba.conf entry for replication connection from host \"10.0.0.7\", "
                                     "user \"bk\", no encryption"),
-                     QStringLiteral("bk"), {})
+                     QStringLiteral("bk"))
                      .section(QLatin1Char('\n'), 1, 1)
                      .trimmed(),
                  QStringLiteral("host replication bk 10.0.0.7/32 scram-sha-256"));
-        QVERIFY(BaseBackupJob::replicationHint(QStringLiteral("FATAL:  must be superuser or replication role to start "
+        QVERIFY(
+            ReplicationAccess::replicationHint(QStringLiteral("FATAL:  must be superuser or replication role to start "
                                                               "walsender"),
-                                               QStringLiteral("bk"), {})
-                    .contains(QLatin1String("ALTER ROLE \"bk\" WITH REPLICATION;")));
-        QVERIFY(BaseBackupJob::replicationHint(QStringLiteral("something else"), QStringLiteral("bk"), {}).isEmpty());
+                                               QStringLiteral("bk"))
+                .contains(QLatin1String("ALTER ROLE \"bk\" WITH REPLICATION;")));
+        QVERIFY(ReplicationAccess::replicationHint(QStringLiteral("something else"), QStringLiteral("bk")).isEmpty());
+        QCOMPARE(ReplicationAccess::hbaLine(QStringLiteral("bk"), QStringLiteral("fd00::7")),
+                 QStringLiteral("host replication bk fd00::7/128 scram-sha-256"));
+        QCOMPARE(ReplicationAccess::hbaLine(QStringLiteral("bk"), QString()),
+                 QStringLiteral("local replication bk scram-sha-256"));
     }
 
     void planPicksTheNewestBaseBackupBeforeTheTarget() {
