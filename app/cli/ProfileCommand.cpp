@@ -32,6 +32,7 @@ int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
     ArgParser p(QStringLiteral("profile add"),
                 QStringLiteral("NAME --conninfo URI [--password-stdin] [--production] "
                                "[--storage NAME]... [--exclude-table T]... [--recipient AGE]... "
+                               "[--globals [--globals-role-passwords] | --no-globals] "
                                "[--continuous [--partial-upload SECONDS] | --no-continuous]"));
     p.option(QStringLiteral("conninfo"), QStringLiteral("libpq connection string or URI (no password here)."),
              QStringLiteral("URI"));
@@ -47,6 +48,12 @@ int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
              QStringLiteral("AGE"));
     p.option(QStringLiteral("post-restore"),
              QStringLiteral("Command run after a successful restore into this profile."), QStringLiteral("CMD"));
+    p.flag(QStringLiteral("globals"),
+           QStringLiteral("Each database backup also keeps the server's roles and tablespaces (pg_dumpall "
+                          "--globals-only, without role passwords) beside the artifact."));
+    p.flag(QStringLiteral("globals-role-passwords"),
+           QStringLiteral("With --globals: keep the roles' password hashes too (encrypt the backups)."));
+    p.flag(QStringLiteral("no-globals"), QStringLiteral("Stop keeping the server's roles with backups."));
     p.flag(QStringLiteral("continuous"),
            QStringLiteral("Continuous protection: the desktop app keeps `wal receive` running for this profile."));
     p.flag(QStringLiteral("no-continuous"), QStringLiteral("Stop continuous protection in the desktop app."));
@@ -56,6 +63,10 @@ int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
     if (auto rc = p.parse(ctx, args, 1, 1))
         return *rc;
     const QString name = p.positional().first();
+    if (p.isSet(QStringLiteral("globals")) && p.isSet(QStringLiteral("no-globals")))
+        return ctx.usage(QStringLiteral("--globals and --no-globals exclude each other"));
+    if (p.isSet(QStringLiteral("globals-role-passwords")) && !p.isSet(QStringLiteral("globals")))
+        return ctx.usage(QStringLiteral("--globals-role-passwords needs --globals"));
     if (p.isSet(QStringLiteral("continuous")) && p.isSet(QStringLiteral("no-continuous")))
         return ctx.usage(QStringLiteral("--continuous and --no-continuous exclude each other"));
     bool partialOk = true;
@@ -87,6 +98,10 @@ int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
         prof.recipients = p.values(QStringLiteral("recipient"));
     if (p.isSet(QStringLiteral("post-restore")))
         prof.postRestoreCommand = p.value(QStringLiteral("post-restore"));
+    if (p.isSet(QStringLiteral("globals")) || p.isSet(QStringLiteral("no-globals"))) {
+        prof.globals = p.isSet(QStringLiteral("globals"));
+        prof.globalsRolePasswords = prof.globals && p.isSet(QStringLiteral("globals-role-passwords"));
+    }
     if (p.isSet(QStringLiteral("continuous")) || p.isSet(QStringLiteral("no-continuous")))
         prof.continuous = p.isSet(QStringLiteral("continuous"));
     if (p.isSet(QStringLiteral("partial-upload")))
@@ -132,6 +147,8 @@ int ProfileCommand::list(CliContext &ctx, const QStringList &args) {
                                {QStringLiteral("production"), prof.production},
                                {QStringLiteral("storages"), QJsonArray::fromStringList(prof.defaultStorages)},
                                {QStringLiteral("excludeTables"), QJsonArray::fromStringList(prof.excludeTables)},
+                               {QStringLiteral("globals"), prof.globals},
+                               {QStringLiteral("globalsRolePasswords"), prof.globalsRolePasswords},
                                {QStringLiteral("continuous"), prof.continuous},
                                {QStringLiteral("partialUploadSeconds"), prof.partialUploadSeconds}});
         if (!ctx.json()) {

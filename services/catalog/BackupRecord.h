@@ -1,5 +1,7 @@
 #pragma once
 
+#include "catalog/GlobalsCompanion.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -62,6 +64,7 @@ struct BackupRecord {
     // replays land in the periods they simulate); `started` stays the real start.
     QDateTime scheduledFor;
     QList<BackupLocation> locations;  // the copies it has
+    GlobalsCompanion globals;         // the server's roles beside each copy (migration 15); empty: none
     QList<RemovedCopy> removedCopies; // copies removed on their own (migration 9), never read from
 
     static QString statusInProgress() { return QStringLiteral("IN_PROGRESS"); }

@@ -30,6 +30,8 @@ QJsonObject profileToJson(const Profile &p) {
             {QStringLiteral("defaultStorages"), toArray(p.defaultStorages)},
             {QStringLiteral("excludeTables"), toArray(p.excludeTables)},
             {QStringLiteral("recipients"), toArray(p.recipients)},
+            {QStringLiteral("globals"), p.globals},
+            {QStringLiteral("globalsRolePasswords"), p.globalsRolePasswords},
             {QStringLiteral("postRestoreCommand"), p.postRestoreCommand},
             {QStringLiteral("continuous"), p.continuous},
             {QStringLiteral("partialUploadSeconds"), p.partialUploadSeconds}};
@@ -44,6 +46,8 @@ Profile profileFromJson(const QJsonObject &o) {
     p.excludeTables = toList(o.value(QStringLiteral("excludeTables")));
     p.recipients = toList(o.value(QStringLiteral("recipients")));
     p.postRestoreCommand = o.value(QStringLiteral("postRestoreCommand")).toString();
+    p.globals = o.value(QStringLiteral("globals")).toBool();
+    p.globalsRolePasswords = o.value(QStringLiteral("globalsRolePasswords")).toBool();
     p.continuous = o.value(QStringLiteral("continuous")).toBool();
     p.partialUploadSeconds = o.value(QStringLiteral("partialUploadSeconds")).toInt(60);
     return p;

@@ -56,6 +56,8 @@ QByteArray Manifest::toJson() const {
     }
     if (!baseBackup.isEmpty())
         o[QStringLiteral("baseBackup")] = baseBackup;
+    if (!globals.isEmpty())
+        o[QStringLiteral("globals")] = globals;
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
@@ -108,6 +110,7 @@ Manifest Manifest::fromJson(const QByteArray &json, QString *error) {
     m.fileCount = o.value(QStringLiteral("fileCount")).toInteger(-1);
     m.totalBytes = o.value(QStringLiteral("totalBytes")).toInteger();
     m.baseBackup = o.value(QStringLiteral("baseBackup")).toObject();
+    m.globals = o.value(QStringLiteral("globals")).toObject();
     if (m.artifact.isEmpty() || m.sha256.size() != 64) {
         if (error)
             *error = QStringLiteral("manifest lacks the artifact name or its SHA-256");
@@ -142,6 +145,7 @@ BackupRecord Manifest::toRecord() const {
     r.started = started;
     r.finished = finished;
     r.durationMs = durationMs;
+    r.globals = GlobalsCompanion::fromJson(globals);
     return r;
 }
 

@@ -52,6 +52,8 @@ struct Manifest {
     qint64 totalBytes = 0;
     // Base backups (kind "base"): the WAL range, BaseBackupInfo::toJson; omitted from the JSON when empty.
     QJsonObject baseBackup;
+    // Database backups of a profile with --globals: the companion file (GlobalsCompanion::toJson); omitted when none.
+    QJsonObject globals;
 
     QByteArray toJson() const;
     static Manifest fromJson(const QByteArray &json, QString *error);

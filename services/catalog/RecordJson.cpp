@@ -54,6 +54,8 @@ QJsonObject RecordJson::toJson(const BackupRecord &r) {
         if (r.bytesRead > 0) // stored size / bytes read: 0.34 is a third of what pg_dump wrote
             o[QStringLiteral("compressionRatio")] = std::round(double(r.size) / double(r.bytesRead) * 1000.0) / 1000.0;
     }
+    if (r.globals.present()) // the server's roles beside each copy (profile --globals)
+        o[QStringLiteral("globals")] = r.globals.toJson();
     return o;
 }
 

@@ -126,6 +126,8 @@ QStringList migrations(bool postgres) {
         // in older records), and a schedule's --compress choice (NULL: the default)
         QStringLiteral("ALTER TABLE backups ADD COLUMN bytes_read BIGINT"
                        ";ALTER TABLE schedules ADD COLUMN compression TEXT"),
+        // 15: the server's roles dumped with a database backup (GlobalsCompanion as JSON; NULL: none)
+        QStringLiteral("ALTER TABLE backups ADD COLUMN globals TEXT"),
     };
 }
 
@@ -161,7 +163,7 @@ const char *kColumns =
     "id, profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
     "recipients, format, compression, server_version, tool_version, table_count, status, error, "
     "started, finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, "
-    "scheduled_for, owner, bytes_read";
+    "scheduled_for, owner, bytes_read, globals";
 
 BackupRecord fromQuery(const QSqlQuery &q) {
     BackupRecord r;
@@ -199,6 +201,7 @@ BackupRecord fromQuery(const QSqlQuery &q) {
     r.owner = q.value(i++).toString();
     r.bytesRead = q.value(i).isNull() ? -1 : q.value(i).toLongLong();
     ++i;
+    r.globals = GlobalsCompanion::fromJson(QJsonDocument::fromJson(q.value(i++).toString().toUtf8()).object());
     return r;
 }
 
@@ -236,6 +239,10 @@ void bindRecord(QSqlQuery &q, const BackupRecord &r) {
     q.bindValue(QStringLiteral(":owner"), nullable(r.owner));
     q.bindValue(QStringLiteral(":bytes_read"),
                 r.bytesRead >= 0 ? QVariant(r.bytesRead) : QVariant(QMetaType(QMetaType::LongLong)));
+    q.bindValue(QStringLiteral(":globals"),
+                r.globals.present()
+                    ? QVariant(QString::fromUtf8(QJsonDocument(r.globals.toJson()).toJson(QJsonDocument::Compact)))
+                    : QVariant(QMetaType(QMetaType::QString)));
 }
 } // namespace
 
@@ -493,13 +500,13 @@ bool SqlCatalog::insert(BackupRecord &r, QString *error) {
         "INSERT INTO backups (profile, database_name, kind, type, filename, size, sha256, plain_sha256, encrypted, "
         "recipients, format, compression, server_version, tool_version, table_count, status, error, started, "
         "finished, duration_ms, expires, label, host, pid, verified_at, verify_outcome, set_id, scheduled_for, owner, "
-        "bytes_read) "
+        "bytes_read, globals) "
         "VALUES "
         "(:profile, "
         ":database_name, :kind, :type, :filename, :size, :sha256, :plain_sha256, :encrypted, :recipients, :format, "
         ":compression, :server_version, :tool_version, :table_count, :status, :error, :started, :finished, "
         ":duration_ms, :expires, :label, :host, :pid, :verified_at, :verify_outcome, :set_id, :scheduled_for, "
-        ":owner, :bytes_read)"));
+        ":owner, :bytes_read, :globals)"));
     bindRecord(q, r);
     if (!q.exec()) {
         if (error)
@@ -536,7 +543,7 @@ bool SqlCatalog::update(const BackupRecord &r, QString *error) {
         "tool_version = :tool_version, table_count = :table_count, status = :status, error = :error, started = "
         ":started, finished = :finished, duration_ms = :duration_ms, expires = :expires, label = :label, host = "
         ":host, pid = :pid, verified_at = :verified_at, verify_outcome = :verify_outcome, set_id = :set_id, "
-        "scheduled_for = :scheduled_for, owner = :owner, bytes_read = :bytes_read WHERE id = :id"));
+        "scheduled_for = :scheduled_for, owner = :owner, bytes_read = :bytes_read, globals = :globals WHERE id = :id"));
     bindRecord(q, r);
     q.bindValue(QStringLiteral(":id"), r.id);
     // The audit trail is written from here: every backup's end, prune and delete passes through this update.

@@ -8,13 +8,16 @@
 #include "crypto/AgeEncryptStage.h"
 #include "jobs/ChildProcess.h"
 #include "jobs/FailedAttempt.h"
+#include "jobs/GlobalsDump.h"
 #include "jobs/ManifestSigner.h"
 #include "jobs/PgDumpCommand.h"
 #include "pg/PgPassFile.h"
 #include "pg/PgToolLocator.h"
 #include "pipeline/GzipStage.h"
 #include "pipeline/HashStage.h"
+#include "pipeline/MemorySink.h"
 #include "pipeline/ProgressStage.h"
+#include "pipeline/Sha256.h"
 #include "pipeline/TarWriter.h"
 #include "pipeline/TeeSink.h"
 #include "pipeline/ZstdStage.h"
@@ -138,6 +141,52 @@ void BackupJob::onDumpLine(const QString &line) {
     m_progress.currentItem = m.captured(1);
 }
 
+bool BackupJob::storeGlobals(const Conninfo &target, const QString &password, const PgVersion &server,
+                             const QString &artifact, const QList<BackupStore *> &stores, GlobalsCompanion *out,
+                             Error *error) {
+    GlobalsDump::Request req;
+    req.target = target;
+    req.password = password;
+    req.server = server;
+    req.pgToolDir = m_req.pgToolDir;
+    req.rolePasswords = m_req.profile.globalsRolePasswords;
+    req.cancel = cancelFlag();
+    req.log = [this](const QString &l) { log(l); };
+    const GlobalsDump::Result dumped = GlobalsDump::run(req);
+    if (dumped.error) {
+        *error = dumped.error;
+        return false;
+    }
+    GlobalsCompanion g;
+    g.encrypted = !m_req.encryptTo.empty();
+    g.rolePasswords = req.rolePasswords;
+    g.filename = GlobalsCompanion::nameFor(artifact, g.encrypted);
+    g.plainSha256 = QString::fromLatin1(Sha256::hex(dumped.sql));
+    QByteArray stored = dumped.sql;
+    if (g.encrypted) {
+        // The same recipients as the artifact: whoever can restore the backup can read its roles, nobody else.
+        MemorySink sink;
+        AgeEncryptStage encrypt(m_req.encryptTo, &sink);
+        if (!encrypt.write(dumped.sql) || !encrypt.finish()) {
+            *error = {encrypt.error().code,
+                      QStringLiteral("encrypting the server's roles failed: %1").arg(encrypt.error().message)};
+            return false;
+        }
+        stored = sink.data();
+    }
+    g.size = stored.size();
+    g.sha256 = QString::fromLatin1(Sha256::hex(stored));
+    for (BackupStore *s : stores) {
+        if (!s->putCompanion(g.filename, stored)) {
+            *error = s->error();
+            return false;
+        }
+    }
+    log(QStringLiteral("server's roles: %1 (%2 bytes, sha256 %3)").arg(g.filename).arg(g.size).arg(g.sha256));
+    *out = g;
+    return true;
+}
+
 JobResult BackupJob::finishRecord(BackupRecord &record, const Error &e, const QList<BackupStore *> &stores) {
     record.finished = QDateTime::currentDateTimeUtc();
     record.durationMs = record.started.msecsTo(record.finished);
@@ -147,6 +196,7 @@ JobResult BackupJob::finishRecord(BackupRecord &record, const Error &e, const QL
         record.status = e.code == ExitCode::Cancelled ? BackupRecord::statusCancelled() : BackupRecord::statusFailed();
         record.error = e.message;
         record.locations.clear();
+        record.globals = {}; // discarded with the copies
     }
     QString catalogError;
     if (m_req.catalog && !m_req.catalog->update(record, &catalogError) && !e) {
@@ -212,6 +262,15 @@ JobResult BackupJob::execute() {
     const PgToolLocator::Tool pgDump = PgToolLocator(m_req.pgToolDir).choose(QStringLiteral("pg_dump"), server, &err);
     if (err)
         return failBeforeRecord(err);
+    if (m_req.profile.globals) {
+        // pg_dumpall is chosen like pg_dump: a missing or too old one refuses now, before anything is written.
+        PgToolLocator(m_req.pgToolDir).choose(QStringLiteral("pg_dumpall"), server, &err);
+        if (err)
+            return failBeforeRecord(
+                {err.code, QStringLiteral("the profile keeps the server's roles (--globals): %1 Or turn "
+                                          "them off: profile add … --no-globals.")
+                               .arg(err.message)});
+    }
     log(QStringLiteral("server %1 (PostgreSQL %2), database \"%3\", using %4 (%5)")
             .arg(ci.hostPort(), server.toString(), database, pgDump.path, pgDump.version.toString()));
 
@@ -411,6 +470,14 @@ JobResult BackupJob::execute() {
         return finishRecord(record, dumpError, stores);
     }
 
+    if (m_req.profile.globals) {
+        m_progress.phase = QStringLiteral("dumping roles");
+        reportProgress(m_progress, true);
+        Error globalsError;
+        if (!storeGlobals(target, password, server, artifact, stores, &record.globals, &globalsError))
+            return finishRecord(record, globalsError, stores);
+    }
+
     m_progress.phase = QStringLiteral("writing manifest");
     reportProgress(m_progress, true);
     record.size = stored.bytes();
@@ -439,6 +506,7 @@ JobResult BackupJob::execute() {
     manifest.started = started;
     manifest.finished = finished;
     manifest.durationMs = started.msecsTo(finished);
+    manifest.globals = record.globals.toJson();
     QString signNote;
     const QByteArray json = ManifestSigner::manifestJson(manifest, &signNote);
     log(signNote);

@@ -23,6 +23,12 @@ public:
     virtual ByteSink *sink() = 0; // valid after begin()
     // After the sink finished: store the manifest beside the artifact.
     virtual bool putManifest(const QByteArray &json) = 0;
+    // After the sink finished: stores a small companion file `name` beside the artifact (the server's roles), never
+    // replacing an existing one; discard() removes it again.
+    virtual bool putCompanion(const QString &name, const QByteArray &bytes) {
+        Q_UNUSED(bytes)
+        return fail(ExitCode::Usage, QStringLiteral("storage \"%1\" cannot store %2").arg(storageName(), name));
+    }
     virtual BackupLocation location() const = 0;
     // Removes the artifact and manifest if they were created (another store failed, or the job was cancelled).
     virtual void discard() = 0;

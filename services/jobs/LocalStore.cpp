@@ -49,6 +49,16 @@ bool LocalStore::putManifest(const QByteArray &json) {
     return true;
 }
 
+bool LocalStore::putCompanion(const QString &name, const QByteArray &bytes) {
+    const QString path = QFileInfo(m_path).absoluteDir().filePath(name);
+    AtomicFileSink companion(path); // NAME.partial, fsync, rename: the final name only ever holds the whole file
+    if (!companion.open() || !companion.write(bytes) || !companion.finish())
+        return fail(companion.error().code,
+                    QStringLiteral("storage \"%1\": %2").arg(m_name, companion.error().message));
+    m_companions << path;
+    return true;
+}
+
 BackupLocation LocalStore::location() const {
     return {m_name, QStringLiteral("local"), m_path, m_path + QStringLiteral(".manifest.json")};
 }
@@ -62,6 +72,9 @@ void LocalStore::discard() {
         m_sink->abort(); // removes the .partial
     if (m_manifestWritten)
         QFile::remove(m_path + QStringLiteral(".manifest.json"));
+    for (const QString &c : std::as_const(m_companions))
+        QFile::remove(c);
+    m_companions.clear();
 }
 
 } // namespace lifeboat

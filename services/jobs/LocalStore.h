@@ -17,6 +17,7 @@ public:
     bool begin(const QString &artifact, const QString &type, const QDateTime &startedUtc, qint64 sizeHint) override;
     ByteSink *sink() override { return m_sink.get(); }
     bool putManifest(const QByteArray &json) override;
+    bool putCompanion(const QString &name, const QByteArray &bytes) override;
     BackupLocation location() const override;
     void discard() override;
     qint64 freeBytes() const override;
@@ -29,6 +30,7 @@ private:
     QString m_path;
     std::unique_ptr<AtomicFileSink> m_sink;
     bool m_manifestWritten = false;
+    QStringList m_companions; // paths written by putCompanion
 };
 
 } // namespace lifeboat

@@ -52,6 +52,18 @@ bool S3Store::putManifest(const QByteArray &json) {
     return true;
 }
 
+bool S3Store::putCompanion(const QString &name, const QByteArray &bytes) {
+    const qsizetype slash = m_key.lastIndexOf(QLatin1Char('/'));
+    const QString key = (slash < 0 ? QString() : m_key.left(slash + 1)) + name;
+    // One PutObject is atomic: the key holds the whole file or nothing; createOnly never replaces another object.
+    const Error e = m_session->putObject(
+        key, bytes, {{QStringLiteral("content-type"), QStringLiteral("application/octet-stream")}}, /*createOnly=*/true);
+    if (e)
+        return fail(e.code, QStringLiteral("storage \"%1\": uploading %2 failed: %3").arg(m_name, name, e.message));
+    m_companions << key;
+    return true;
+}
+
 BackupLocation S3Store::location() const {
     return {m_name, QStringLiteral("s3"), m_key, m_key + QStringLiteral(".manifest.json")};
 }
@@ -66,6 +78,9 @@ void S3Store::discard() {
         m_session->deleteObject(m_key);
     if (m_manifestWritten)
         m_session->deleteObject(m_key + QStringLiteral(".manifest.json"));
+    for (const QString &key : std::as_const(m_companions))
+        m_session->deleteObject(key);
+    m_companions.clear();
 }
 
 } // namespace lifeboat

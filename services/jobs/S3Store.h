@@ -19,6 +19,7 @@ public:
     bool begin(const QString &artifact, const QString &type, const QDateTime &startedUtc, qint64 sizeHint) override;
     ByteSink *sink() override { return m_sink.get(); }
     bool putManifest(const QByteArray &json) override;
+    bool putCompanion(const QString &name, const QByteArray &bytes) override;
     BackupLocation location() const override;
     void discard() override;
 
@@ -31,6 +32,7 @@ private:
     QString m_key;
     std::unique_ptr<S3UploadSink> m_sink;
     bool m_manifestWritten = false;
+    QStringList m_companions; // keys written by putCompanion
     bool m_keyWasFree = false; // HEAD answered 404 before the upload began
 };
 

@@ -184,7 +184,7 @@ private slots:
                   "ALTER TABLE backup_locations DROP COLUMN removed_reason", "DROP TABLE IF EXISTS wal_files",
                   "ALTER TABLE schedules DROP COLUMN verify_target", "DROP TABLE IF EXISTS audit_log",
                   "DROP TABLE IF EXISTS base_backups", "ALTER TABLE backups DROP COLUMN bytes_read",
-                  "ALTER TABLE schedules DROP COLUMN compression"})
+                  "ALTER TABLE schedules DROP COLUMN compression", "ALTER TABLE backups DROP COLUMN globals"})
                 q.exec(QString::fromLatin1(undo)); // fails harmlessly for what this build does not have
             db.close();
         }

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+namespace lifeboat {
+
+// Reads what pg_dumpall --globals-only wrote (a backup's roles companion) and plans "create the missing roles
+// first" for a target server: only roles the target lacks are created — their CREATE ROLE, ALTER ROLE (attributes,
+// settings), COMMENT and SECURITY LABEL statements — and the memberships whose two roles both exist afterwards, at
+// least one of them new. Existing roles (the connecting role and the bootstrap superuser among them) are left alone
+// and listed. Tablespaces and parameter grants are not roles: they are counted as left out.
+class GlobalsScript {
+public:
+    struct Role {
+        QString name;
+        QStringList statements; // CREATE ROLE first
+        bool hasPassword = false;
+    };
+    struct Membership {
+        QString role;
+        QString member;
+        QString grantor; // GRANTED BY, empty when none
+        QString statement;
+    };
+    struct Plan {
+        QStringList create;      // roles to create, in the dump's order
+        QStringList existing;    // roles the target already has: left alone
+        QStringList memberships; // "member in role" granted with the new roles
+        QStringList statements;  // what runs, in order, in one transaction
+        int leftOut = 0;         // statements that are not about roles (tablespaces, parameter grants)
+    };
+
+    static GlobalsScript parse(const QByteArray &sql);
+
+    const QList<Role> &roles() const { return m_roles; }
+    const QList<Membership> &memberships() const { return m_memberships; }
+    int otherStatements() const { return m_other.size(); }
+    bool hasPasswords() const;
+
+    Plan plan(const QSet<QString> &existingRoles) const;
+
+    // The statements of the text, split at ';' outside quotes, without comment lines (pure; tested).
+    static QStringList statements(const QString &sql);
+    // An identifier at `pos` (quoted or not), unquoted; advances pos past it. Empty when there is none.
+    static QString readIdentifier(const QString &s, qsizetype &pos);
+    static QString quoteIdentifier(const QString &name);
+
+private:
+    Role *roleNamed(const QString &name);
+
+    QList<Role> m_roles;
+    QList<Membership> m_memberships;
+    QStringList m_settings; // SET … at the top
+    QStringList m_other;
+};
+
+} // namespace lifeboat
