@@ -169,14 +169,17 @@ JobResult RecoverJob::done(const Error &e, QJsonObject details) {
     return {e, 0, details};
 }
 
-bool RecoverJob::extract(const RecoverPlan &plan, const QString &target, const QString &verifyBin, Error *error) {
+bool RecoverJob::extract(const RecoverPlan &plan, const QString &target, const QString &verifyBin, LeaseGuard *leaseOut,
+                         Error *error) {
     auto source = RestoreSource::open(QString::number(plan.base.record.id), m_req.catalog.get(), m_req.storages, error);
     if (!source)
         return false;
     source->setIdentities(m_req.identities);
     source->setCancelFlag(cancelFlag());
     source->setSecretLookup(m_req.secretFor);
-    LeaseGuard lease; // delete/prune leave the backup alone while it is read
+    // Delete/prune leave the backup alone while it is read, and its WAL while replay reads that (the caller keeps the
+    // lease until the end).
+    LeaseGuard &lease = *leaseOut;
     if (const Error e =
             LeaseGuard::acquire(m_req.catalog.get(), plan.base.record.id, QStringLiteral("recover"), &lease)) {
         *error = e;
@@ -436,7 +439,8 @@ JobResult RecoverJob::execute() {
 
     // 2. The base backup, verified, in place.
     Error err;
-    if (!extract(plan, target, verifyBin, &err))
+    LeaseGuard baseLease; // held through replay
+    if (!extract(plan, target, verifyBin, &baseLease, &err))
         return done(err, details);
     // From here DIR holds the base backup. It is left for the log and a look, never passed off as recovered.
     const auto placed = [&](Error e, const QJsonObject &d) {
@@ -630,6 +634,7 @@ JobResult RecoverJob::execute() {
                                                                       .arg(logPath)},
                           details);
         }
+        baseLease.renewIfDue();
         QThread::msleep(100);
     }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/Catalog.h"
+#include "catalog/LeaseGuard.h"
 #include "catalog/Profile.h"
 #include "catalog/StorageConfig.h"
 #include "crypto/AgeIdentity.h"
@@ -74,7 +75,10 @@ protected:
 
 private:
     JobResult done(const Error &e, QJsonObject details);
-    bool extract(const RecoverPlan &plan, const QString &target, const QString &verifyBin, Error *error);
+    // `lease` receives the base backup's lease: held until replay ends, so prune neither deletes the base backup nor
+    // (WalPruner counts it while it is not DELETED) the WAL replay is reading.
+    bool extract(const RecoverPlan &plan, const QString &target, const QString &verifyBin, LeaseGuard *lease,
+                 Error *error);
     bool prefetch(const RecoverPlan &plan, const QString &spool, Error *error);
     QStringList asOwner(const QString &program, const QStringList &args) const;
     // env: the child's environment (default: a pg tool's, ChildEnvironment; as root the minimal one).

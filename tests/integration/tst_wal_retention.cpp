@@ -16,6 +16,7 @@
 #include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QSysInfo>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -388,6 +389,43 @@ private slots:
 
     void recoverStillWorks() {
         QCOMPARE(recoveredRows(QStringLiteral("after-first-prune")), QStringLiteral("%1:%1").arg(m_nextId - 1));
+    }
+
+    void aBaseBackupInUseKeepsItsWal() {
+        // A recover holding the second base backup (its lease, as RecoverJob records it, by this live process): the
+        // prune that drops it is refused for it (exit 2, left as it was, retried next time), and the WAL from its start
+        // stays, since replay may be reading it.
+        const QStringList files = localFiles();
+        const QStringList before = rows();
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("lease"));
+            db.setDatabaseName(m_home + QStringLiteral("/catalog.sqlite"));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("INSERT INTO backup_leases (backup_id, operation, host, pid, started, expires) "
+                                     "VALUES (?, 'recover', ?, ?, ?, ?)"));
+            q.addBindValue(m_bases[1]);
+            q.addBindValue(QSysInfo::machineHostName());
+            q.addBindValue(qint64(::getpid()));
+            q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+            q.addBindValue(QDateTime::currentDateTimeUtc().addSecs(3600).toString(Qt::ISODateWithMs));
+            QVERIFY(q.exec());
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("lease"));
+        const TestEnv::Run r = ctl(pruneArgs(1, false));
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(status(m_bases[1]), QStringLiteral("COMPLETED")); // refused before anything was touched
+        QVERIFY(walEntries(doc(r).array(), QStringLiteral("remove")).isEmpty());
+        QCOMPARE(localFiles(), files);
+        QCOMPARE(rows(), before);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("lease"));
+            db.setDatabaseName(m_home + QStringLiteral("/catalog.sqlite"));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM backup_leases WHERE operation = 'recover'")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("lease"));
     }
 
     void walAfterAGapStaysUntilNoKeptBaseBackupNeedsIt() {
