@@ -20,7 +20,7 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
                 QStringLiteral("ID|FILE --target PROFILE|URI --target-db NAME [--create] [--clean] "
                                "[--data-only|--schema-only] [--tables T,..] [--jobs N] [--dry-run] [--confirm NAME] "
                                "[--no-safety-backup] [--terminate-connections] [--no-acl] [--keep-owner] "
-                               "[--identity FILE] [--passphrase-stdin]"));
+                               "[--create-missing-roles] [--identity FILE] [--passphrase-stdin]"));
     p.option(QStringLiteral("target"), QStringLiteral("Target server: a profile name or a connection URI."),
              QStringLiteral("PROFILE|URI"));
     p.option(QStringLiteral("target-db"), QStringLiteral("Database to restore into."), QStringLiteral("NAME"));
@@ -43,6 +43,9 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
     p.flag(QStringLiteral("terminate-connections"), QStringLiteral("End other sessions on the target database."));
     p.flag(QStringLiteral("no-acl"), QStringLiteral("Do not restore privileges (GRANT/REVOKE)."));
     p.flag(QStringLiteral("keep-owner"), QStringLiteral("Restore object ownership (default: --no-owner)."));
+    p.flag(QStringLiteral("create-missing-roles"),
+           QStringLiteral("First create the roles the target server lacks, from the roles the backup keeps (profile "
+                          "--globals); existing roles are left alone and listed."));
     p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log."));
     p.flag(QStringLiteral("require-signed"),
            QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
@@ -99,6 +102,7 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
     o.terminateConnections = p.isSet(QStringLiteral("terminate-connections"));
     o.noAcl = p.isSet(QStringLiteral("no-acl"));
     o.noOwner = !p.isSet(QStringLiteral("keep-owner"));
+    o.createMissingRoles = p.isSet(QStringLiteral("create-missing-roles"));
     o.requireSigned = p.isSet(QStringLiteral("require-signed"));
     req.password = target->password;
     req.catalog = ctx.catalog();
@@ -162,6 +166,14 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
         const QJsonObject plan = r.details.value(QStringLiteral("plan")).toObject();
         QTextStream &s = ctx.json() ? ctx.err() : ctx.out();
         s << "Dry run — nothing was changed. A real run would:" << Qt::endl;
+        const QJsonObject roles = r.details.value(QStringLiteral("roles")).toObject();
+        const QJsonArray newRoles = roles.value(QStringLiteral("create")).toArray();
+        if (!newRoles.isEmpty()) {
+            s << "  create " << newRoles.size() << " role(s):";
+            for (const QJsonValue &v : newRoles)
+                s << ' ' << v.toString();
+            s << Qt::endl;
+        }
         s << (opts.create ? "  create database " : "  restore into existing database ") << opts.targetDb << Qt::endl;
         const QJsonArray drop = plan.value(QStringLiteral("drop")).toArray();
         if (!drop.isEmpty()) {
@@ -188,6 +200,17 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
         d[QStringLiteral("ok")] = true;
         ctx.printJson(d);
     } else if (!opts.dryRun) {
+        const QJsonObject roles = r.details.value(QStringLiteral("roles")).toObject();
+        if (opts.createMissingRoles) {
+            auto names = [&](const QString &key) {
+                QStringList l;
+                for (const QJsonValue &v : roles.value(key).toArray())
+                    l << v.toString();
+                return l.isEmpty() ? QStringLiteral("none") : l.join(QStringLiteral(", "));
+            };
+            ctx.err() << "Roles created: " << names(QStringLiteral("create")) << Qt::endl;
+            ctx.err() << "Roles already there, left alone: " << names(QStringLiteral("existing")) << Qt::endl;
+        }
         ctx.err() << "Restore into \"" << opts.targetDb
                   << "\" complete: " << restore.value(QStringLiteral("itemsDone")).toInt() << " item(s)." << Qt::endl;
     }

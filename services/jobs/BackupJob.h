@@ -48,8 +48,8 @@ private:
     void onDumpLine(const QString &line);
     // The server's roles (profile --globals): pg_dumpall --globals-only, encrypted like the artifact, stored beside
     // it on every store. A failure fails the backup.
-    bool storeGlobals(const Conninfo &target, const QString &password, const PgVersion &server,
-                      const QString &artifact, const QList<BackupStore *> &stores, GlobalsCompanion *out, Error *error);
+    bool storeGlobals(const Conninfo &target, const QString &password, const PgVersion &server, const QString &artifact,
+                      const QList<BackupStore *> &stores, GlobalsCompanion *out, Error *error);
 
     Request m_req;
     JobProgress m_progress;

@@ -56,8 +56,9 @@ bool S3Store::putCompanion(const QString &name, const QByteArray &bytes) {
     const qsizetype slash = m_key.lastIndexOf(QLatin1Char('/'));
     const QString key = (slash < 0 ? QString() : m_key.left(slash + 1)) + name;
     // One PutObject is atomic: the key holds the whole file or nothing; createOnly never replaces another object.
-    const Error e = m_session->putObject(
-        key, bytes, {{QStringLiteral("content-type"), QStringLiteral("application/octet-stream")}}, /*createOnly=*/true);
+    const Error e =
+        m_session->putObject(key, bytes, {{QStringLiteral("content-type"), QStringLiteral("application/octet-stream")}},
+                             /*createOnly=*/true);
     if (e)
         return fail(e.code, QStringLiteral("storage \"%1\": uploading %2 failed: %3").arg(m_name, name, e.message));
     m_companions << key;

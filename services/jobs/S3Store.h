@@ -32,7 +32,7 @@ private:
     QString m_key;
     std::unique_ptr<S3UploadSink> m_sink;
     bool m_manifestWritten = false;
-    QStringList m_companions; // keys written by putCompanion
+    QStringList m_companions;  // keys written by putCompanion
     bool m_keyWasFree = false; // HEAD answered 404 before the upload began
 };
 

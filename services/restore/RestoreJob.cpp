@@ -10,6 +10,7 @@
 #include "pg/PgPassFile.h"
 #include "pg/PgSession.h"
 #include "restore/ManifestSignatureCheck.h"
+#include "restore/MissingRoles.h"
 #include "restore/RestoreEngine.h"
 #include "restore/RestoredTargetCheck.h"
 
@@ -347,6 +348,34 @@ JobResult RestoreJob::execute() {
         skip(QStringLiteral("confirm"), QStringLiteral("Typed confirmation"));
     }
 
+    // The server's roles, when asked for: read and planned with the checks, created only after all of them pass.
+    MissingRoles roles;
+    if (o.createMissingRoles) {
+        if (reachable && !blocked()) {
+            MissingRoles::Input in;
+            in.source = &engine.source();
+            in.sourceSpec = m_req.source;
+            in.storages = m_req.storages;
+            in.storageSecrets = m_req.storageSecrets;
+            in.identities = m_req.identities;
+            in.workDir = m_req.workDir;
+            in.cancel = cancelFlag();
+            in.desktopWording = o.desktopWording;
+            m_checks << roles.check(in, session);
+            if (roles.ready()) {
+                details[QStringLiteral("roles")] = roles.toJson();
+                // The typed confirmation covers the roles too: its text says what else the run changes.
+                const int n = static_cast<int>(roles.plan().create.size());
+                for (SafetyCheck &c : m_checks) {
+                    if (c.id == QLatin1String("confirm") && n > 0)
+                        c.detail += QStringLiteral(" — and create %1 role(s) on the server").arg(n);
+                }
+            }
+        } else {
+            skip(QStringLiteral("roles"), QStringLiteral("Missing roles"));
+        }
+    }
+
     const QString sb = QStringLiteral("Safety backup of the target");
     std::unique_ptr<Job> safetyJob;
     if (!o.targetProduction) {
@@ -431,6 +460,11 @@ JobResult RestoreJob::execute() {
     }
     if (isCancelled())
         return cancelledResult();
+    if (roles.ready()) {
+        // Before the database: its objects' owners and grantees must exist when pg_restore sets them.
+        if (!roles.apply(session, &err, [this](const QString &l) { log(l); }))
+            return {err, 0, details};
+    }
     if (o.create) {
         if (!session.createDatabase(o.targetDb))
             return {{ExitCode::PgTool,

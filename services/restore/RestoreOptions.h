@@ -24,6 +24,9 @@ struct RestoreOptions {
     QString confirm; // must equal targetDb to restore into an existing database
     bool noSafetyBackup = false;
     bool terminateConnections = false;
+    // Before restoring, create the roles the target server lacks from the backup's roles companion (profile
+    // --globals); existing roles are left alone. A backup without the companion is refused.
+    bool createMissingRoles = false;
     // Set by the job, not the caller: the identity (PgSession::serverIdentity) of the server the checks ran on. A
     // plain script's psql verifies it reached that server before the script's first statement.
     QString expectedServerIdentity;
