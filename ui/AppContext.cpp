@@ -192,7 +192,11 @@ Secrets readSecrets(bool keychain, const QString &profile, const QList<StorageCo
     KeychainCredentialStore store;
     // The manifest signing key, created in the keychain on first use (as lifeboatctl does).
     Error signingError;
-    s.signer = ManifestSigner::loadOrCreate(&store, catalog.get(), signerLabel, nullptr, &signingError);
+    bool created = false;
+    s.signer = ManifestSigner::loadOrCreate(&store, catalog.get(), signerLabel, &created, &signingError);
+    if (s.signer && created)
+        AuditTrail::record(QStringLiteral("secret.set"), QString::fromLatin1(ManifestSigner::kSecretKey),
+                           QStringLiteral("ok"), 0, QStringLiteral("new signing key %1").arg(s.signer->keyId()));
     s.password = store.read(CredentialStore::profilePasswordKey(profile)).value_or(QString());
     for (const StorageConfig &sc : storages) {
         if (sc.isS3() && !sc.accessKeyId.isEmpty())
@@ -285,7 +289,14 @@ void AppContext::storeSecret(const QString &key, const QString &secret, std::fun
         this,
         [key, secret] {
             KeychainCredentialStore store;
+            // One audit row per change, naming the key, never the value; clearing a key that held nothing is not
+            // a change.
+            const bool existed = !secret.isEmpty() || store.read(key).has_value();
             const bool ok = secret.isEmpty() ? store.remove(key) : store.write(key, secret);
+            if (existed)
+                AuditTrail::record(secret.isEmpty() ? QStringLiteral("secret.remove") : QStringLiteral("secret.set"),
+                                   key, ok ? QStringLiteral("ok") : QStringLiteral("failed"), 0,
+                                   ok ? QString() : store.error().message);
             return ok ? QString() : store.error().message;
         },
         [this, key, then](const QString &error) {

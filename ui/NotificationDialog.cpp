@@ -1,5 +1,6 @@
 #include "ui/NotificationDialog.h"
 
+#include "catalog/AuditTrail.h"
 #include "catalog/ConfigStore.h"
 #include "models/Async.h"
 #include "notify/NotificationDispatcher.h"
@@ -351,8 +352,12 @@ void NotificationDialog::accept() {
                                               "again")
                             .arg(oldName);
                 }
-                if (!store.write(key, secret))
+                if (!store.write(key, secret)) {
+                    AuditTrail::record(QStringLiteral("secret.set"), key, QStringLiteral("failed"), 0,
+                                       store.error().message);
                     return QStringLiteral("the credential store did not keep the URL (%1)").arg(store.error().message);
+                }
+                AuditTrail::record(QStringLiteral("secret.set"), key, QStringLiteral("ok"));
             }
             if (!catalog->saveNotifier(n, &err))
                 return err.isEmpty() ? QStringLiteral("the catalog refused the channel") : err;
@@ -361,7 +366,10 @@ void NotificationDialog::accept() {
                     return err;
                 if (moveStored || !url.isEmpty()) {
                     KeychainCredentialStore store;
-                    store.remove(oldKey);
+                    const bool removed = store.remove(oldKey);
+                    AuditTrail::record(QStringLiteral("secret.remove"), oldKey,
+                                       removed ? QStringLiteral("ok") : QStringLiteral("failed"), 0,
+                                       removed ? QString() : store.error().message);
                 }
             }
             return QString();

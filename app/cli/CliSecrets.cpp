@@ -2,6 +2,7 @@
 
 #include "CliContext.h"
 
+#include "catalog/AuditTrail.h"
 #include "core/ChildEnvironment.h"
 
 #include "secrets/EncryptedFileCredentialStore.h"
@@ -68,16 +69,28 @@ bool CliSecrets::store(const QString &key, const QString &secret) {
                         .arg(m_message.isEmpty() ? QStringLiteral("no persistent credential store") : m_message);
         return false;
     }
+    // The audit row names the key, never the value.
     if (!store->write(key, secret)) {
         m_message = store->error().message;
+        AuditTrail::record(QStringLiteral("secret.set"), key, QStringLiteral("failed"), 0, m_message);
         return false;
     }
+    AuditTrail::record(QStringLiteral("secret.set"), key, QStringLiteral("ok"));
     return true;
 }
 
 bool CliSecrets::remove(const QString &key) {
     CredentialStore *store = credentialStore();
-    return store && store->remove(key);
+    if (!store)
+        return false;
+    // Removing an item is routine cleanup (profile remove, notify remove): only a secret that was there is an
+    // audited change. A store that only asks (prompt) keeps nothing to remove and is not read.
+    const bool existed = store->isPersistent() && store->read(key).has_value();
+    const bool ok = store->remove(key);
+    if (existed)
+        AuditTrail::record(QStringLiteral("secret.remove"), key, ok ? QStringLiteral("ok") : QStringLiteral("failed"),
+                           0, ok ? QString() : store->error().message);
+    return ok;
 }
 
 QString CliSecrets::secret(const QString &key, bool fromStdin, const QString &envVar) {

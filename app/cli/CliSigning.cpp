@@ -3,6 +3,7 @@
 #include "CliContext.h"
 #include "CliSecrets.h"
 
+#include "catalog/AuditTrail.h"
 #include "jobs/ManifestSigner.h"
 
 #include <QSysInfo>
@@ -42,6 +43,9 @@ bool CliSigning::installSigner(CliContext &ctx, QString *why, bool *created) {
         *why = e.message;
         return false;
     }
+    if (created && *created)
+        AuditTrail::record(QStringLiteral("secret.set"), QString::fromLatin1(ManifestSigner::kSecretKey),
+                           QStringLiteral("ok"), 0, QStringLiteral("new signing key %1").arg(signer->keyId()));
     ManifestSigner::install(signer);
     if (ctx.config().option(kKeyIdOption) != signer->keyId()) {
         ctx.config().setOption(kKeyIdOption, signer->keyId());

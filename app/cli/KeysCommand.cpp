@@ -5,6 +5,7 @@
 #include "CliSecrets.h"
 #include "CliSigning.h"
 
+#include "catalog/AuditTrail.h"
 #include "crypto/Ed25519.h"
 #include "jobs/ManifestSigner.h"
 
@@ -119,6 +120,8 @@ int rotate(CliContext &ctx, const QStringList &args) {
     auto signer = ManifestSigner::rotate(store, ctx.catalog().get(), CliSigning::installationLabel(ctx), &e);
     if (!signer)
         return ctx.fail(ExitCode::Usage, e ? e.message : secrets.lastMessage());
+    AuditTrail::record(QStringLiteral("secret.set"), QString::fromLatin1(ManifestSigner::kSecretKey),
+                       QStringLiteral("ok"), 0, QStringLiteral("new signing key %1").arg(signer->keyId()));
     ManifestSigner::install(signer);
     ctx.config().setOption(QStringLiteral("signingKeyId"), signer->keyId());
     if (!ctx.saveConfig())
