@@ -1,5 +1,6 @@
 #include "ui/BucketDownloader.h"
 
+#include "catalog/AuditTrail.h"
 #include "catalog/LeaseGuard.h"
 #include "catalog/Manifest.h"
 #include "jobs/BucketArtifacts.h"
@@ -28,6 +29,12 @@ QString fileNameOf(const QString &key) {
     return key.section(QLatin1Char('/'), -1);
 }
 
+// One audit row per object asked for: the bucket and key, where it went or why not, and the backup it is a copy of.
+void audit(const S3Config &config, const BucketDownloader::Item &item, const QString &outcome, const QString &detail) {
+    AuditTrail::record(QStringLiteral("download"), QStringLiteral("%1/%2").arg(config.bucket, item.key), outcome,
+                       item.recordId, detail);
+}
+
 BucketDownloader::Outcome runDownloads(const std::shared_ptr<BucketDownloader::State> &state, const S3Config &config,
                                        const QList<BucketDownloader::Item> &items, const QString &dir,
                                        const std::shared_ptr<Catalog> &catalog) {
@@ -44,6 +51,7 @@ BucketDownloader::Outcome runDownloads(const std::shared_ptr<BucketDownloader::S
         const QString target = QDir(dir).filePath(name);
         if (QFileInfo::exists(target)) {
             out.problems << BucketDownloader::tr("%1: %2 already exists; it was not overwritten").arg(name, target);
+            audit(config, items[i], QStringLiteral("refused"), QStringLiteral("%1 already exists").arg(target));
             continue;
         }
         LeaseGuard lease; // a catalogued backup is not deleted (delete, prune) while it is downloaded
@@ -51,6 +59,7 @@ BucketDownloader::Outcome runDownloads(const std::shared_ptr<BucketDownloader::S
             if (const Error e =
                     LeaseGuard::acquire(catalog.get(), items[i].recordId, QStringLiteral("download"), &lease)) {
                 out.problems << QStringLiteral("%1: %2").arg(name, e.message);
+                audit(config, items[i], QStringLiteral("refused"), e.message);
                 continue;
             }
         }
@@ -60,6 +69,7 @@ BucketDownloader::Outcome runDownloads(const std::shared_ptr<BucketDownloader::S
             bool found = false;
             if (Error e = BucketArtifacts::readManifest(*session, key, &m, &found)) {
                 out.problems << BucketDownloader::tr("%1: cannot read its manifest: %2").arg(name, e.message);
+                audit(config, items[i], QStringLiteral("failed"), e.message);
                 continue;
             }
             if (found)
@@ -70,12 +80,15 @@ BucketDownloader::Outcome runDownloads(const std::shared_ptr<BucketDownloader::S
         if (e && state->cancelled) {
             // A cancelled transfer is not resumed from here: leave nothing behind.
             QFile::remove(target + QStringLiteral(".partial"));
+            audit(config, items[i], QStringLiteral("cancelled"), target);
             break;
         }
         if (e) {
             out.problems << QStringLiteral("%1: %2").arg(name, e.message);
+            audit(config, items[i], QStringLiteral("failed"), e.message);
             continue;
         }
+        audit(config, items[i], QStringLiteral("completed"), target);
         out.files << target;
         if (!expected.isEmpty())
             out.verified << target;

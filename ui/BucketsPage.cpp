@@ -1,5 +1,6 @@
 #include "ui/BucketsPage.h"
 
+#include "catalog/AuditTrail.h"
 #include "core/CredentialStore.h"
 #include "jobs/BucketArtifacts.h"
 #include "models/Async.h"
@@ -543,6 +544,9 @@ void BucketsPage::copyLink() {
         m_bar->showError(tr("No link could be made for %1.").arg(fileNameOf(key)), e.message);
         return;
     }
+    // Who shared which object for how long, as `lifeboatctl s3 presign` records it — never the URL (the credential).
+    AuditTrail::record(QStringLiteral("presign"), m_storageName, QStringLiteral("ok"), m_model->recordId(rows.first()),
+                       QStringLiteral("%1, expires in %2 s").arg(key).arg(m_linkExpiry));
     QApplication::clipboard()->setText(url->toString(QUrl::FullyEncoded));
     const QDateTime until = QDateTime::currentDateTime().addSecs(m_linkExpiry);
     m_bar->showInformation(tr("Link to %1 copied. Anyone with it can download the object until %2.")
