@@ -153,6 +153,7 @@ void RestoreSafetyPage::runChecks() {
     m_checks.clear();
     m_guardProduction.clear();
     m_activeConnections.clear();
+    m_rolesToCreate = 0;
     m_runError.clear();
     refresh();
 
@@ -181,6 +182,11 @@ void RestoreSafetyPage::runChecks() {
                         m_guardProduction = c.detail;
                 for (const QJsonValue &c : r.details.value(QStringLiteral("activeConnections")).toArray())
                     m_activeConnections << c.toString();
+                m_rolesToCreate = int(r.details.value(QStringLiteral("roles"))
+                                          .toObject()
+                                          .value(QStringLiteral("create"))
+                                          .toArray()
+                                          .size());
                 if (m_checks.isEmpty() && !r.ok())
                     m_runError = r.error.message;
                 refresh();
@@ -229,6 +235,8 @@ QList<SafetyCheck> RestoreSafetyPage::shownChecks() const {
                        : m_confirm->text().isEmpty()
                            ? tr("restoring into the existing database “%1” needs its name typed below").arg(o.targetDb)
                            : tr("“%1” does not match the target database “%2”").arg(m_confirm->text(), o.targetDb);
+            if (m_rolesToCreate > 0)
+                c.detail += tr(" — and create %n role(s) on the server", nullptr, m_rolesToCreate);
         } else if (c.id == QLatin1String("safety-backup") && productionExisting() && !m_safetyBackup->isChecked()) {
             const bool overridden = m_override->isChecked() && typed;
             c.outcome = overridden ? Outcome::Warning : Outcome::Refused;

@@ -78,6 +78,7 @@ private:
 
     QList<SafetyCheck> m_checks; // from the dry run
     QStringList m_activeConnections;
+    int m_rolesToCreate = 0;   // "Create missing roles first": what the confirmation also covers
     QString m_runError;        // the dry run could not run at all
     QString m_guardProduction; // the production guard's finding for a target not marked production, else empty
     std::shared_ptr<RestoreJob> m_job;

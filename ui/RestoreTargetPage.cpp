@@ -55,6 +55,9 @@ RestoreTargetPage::RestoreTargetPage(RestoreWizard *wizard)
     form->addRow(tr("Parallel &jobs:"), m_jobs);
     m_noAcl = new QCheckBox(tr("Do not restore privileges (GRANT/REVOKE)"), this);
     form->addRow(QString(), m_noAcl);
+    m_createRoles = new QCheckBox(tr("Create &missing roles first (from the roles kept with the backup)"), this);
+    m_createRoles->setAccessibleName(tr("Create missing roles first"));
+    form->addRow(QString(), m_createRoles);
     v->addLayout(form);
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
@@ -98,6 +101,16 @@ void RestoreTargetPage::initializePage() {
         const int i = m_server->findData(current);
         m_server->setCurrentIndex(i >= 0 ? i : 0);
     }
+    // Only a backup that kept its server's roles can create them; existing roles are left alone either way.
+    const bool globals =
+        in.record.globals.present() || (in.manifest && !in.manifest->globals.isEmpty() && in.record.id == 0);
+    m_createRoles->setEnabled(globals);
+    if (!globals)
+        m_createRoles->setChecked(false);
+    m_createRoles->setToolTip(globals ? tr("Roles the target server lacks are created before the database; existing "
+                                           "roles are left alone and listed.")
+                                      : tr("This backup kept no roles: turn on “Keep the server's roles” for the "
+                                           "profile (lifeboatctl profile add … --globals)."));
     const bool toc = in.hasToc;
     m_clean->setEnabled(toc);
     m_content->setEnabled(toc);
@@ -168,6 +181,7 @@ bool RestoreTargetPage::validatePage() {
     o.tables = m_wizard->selectedTables();
     o.jobs = m_wizard->inspection().hasToc ? m_jobs->value() : 1;
     o.noAcl = m_noAcl->isChecked();
+    o.createMissingRoles = m_createRoles->isEnabled() && m_createRoles->isChecked();
     m_wizard->setOptions(o);
     return true;
 }

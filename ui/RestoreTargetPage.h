@@ -31,6 +31,7 @@ public:
     QComboBox *contentField() const { return m_content; }
     QSpinBox *jobsField() const { return m_jobs; }
     QCheckBox *noAclBox() const { return m_noAcl; }
+    QCheckBox *createRolesBox() const { return m_createRoles; }
     // Selects a profile by name ("" selects the URI entry).
     void setServer(const QString &profile);
 
@@ -47,6 +48,7 @@ private:
     QComboBox *m_content;
     QSpinBox *m_jobs;
     QCheckBox *m_noAcl;
+    QCheckBox *m_createRoles; // enabled only for a backup that keeps its server's roles (profile --globals)
     QLabel *m_note;
     QString m_defaultedFor; // the source the database name was last defaulted for
 };
