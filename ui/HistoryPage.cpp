@@ -17,6 +17,7 @@
 #include "ui/BadgeDelegate.h"
 #include "ui/FileDialog.h"
 #include "ui/MessageBox.h"
+#include "ui/WalRangesPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -157,6 +158,8 @@ HistoryPage::HistoryPage(AppContext *ctx, QWidget *parent)
     layout->addWidget(m_empty);
     m_count = new QLabel(this);
     layout->addWidget(m_count);
+    m_walRanges = new WalRangesPanel(ctx, this);
+    layout->addWidget(m_walRanges);
 
     connect(m_backupNow, &QAction::triggered, this, &HistoryPage::backupNowRequested);
     connect(m_download, &QAction::triggered, this, &HistoryPage::downloadSelected);
@@ -197,6 +200,7 @@ HistoryPage::HistoryPage(AppContext *ctx, QWidget *parent)
     reloadProfiles();
     updateActions();
     m_model->reload();
+    m_walRanges->reload();
 }
 
 void HistoryPage::reloadProfiles() {
@@ -212,6 +216,7 @@ void HistoryPage::reloadProfiles() {
 
 void HistoryPage::reload() {
     m_model->reload();
+    m_walRanges->reload();
 }
 
 void HistoryPage::applyFilters() {
@@ -227,6 +232,7 @@ void HistoryPage::applyFilters() {
     m_proxy->setTypeFilter(f.type);
     m_proxy->setStatusFilter(f.status);
     m_proxy->setProfileFilter(f.profile);
+    m_walRanges->setProfileFilter(f.profile);
     m_proxy->setDateRange(dates ? m_from->date() : QDate(), dates ? m_to->date() : QDate());
     // The catalog narrows the query too, so a rare match does not need every page loaded first.
     m_model->setCatalogFilter(f);

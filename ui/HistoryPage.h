@@ -15,6 +15,7 @@ namespace lifeboat {
 class AppContext;
 class BackupHistoryModel;
 class HistoryFilterProxy;
+class WalRangesPanel;
 struct BackupRecord;
 
 // Every backup in the catalog: a lazily loaded table with a filter bar and the actions on the selected record.
@@ -27,6 +28,7 @@ public:
     BackupHistoryModel *model() const { return m_model; }
     HistoryFilterProxy *proxy() const { return m_proxy; }
     QTableView *view() const { return m_view; }
+    WalRangesPanel *walRanges() const { return m_walRanges; }
     QComboBox *typeFilter() const { return m_type; }
     QComboBox *statusFilter() const { return m_status; }
     QComboBox *profileFilter() const { return m_profile; }
@@ -79,6 +81,7 @@ private:
     QDateEdit *m_to;
     QLineEdit *m_search;
     QLabel *m_count;
+    WalRangesPanel *m_walRanges;
     QLabel *m_empty;
     QAction *m_backupNow;
     QAction *m_download;

@@ -6,8 +6,10 @@
 
 #include "catalog/Catalog.h"
 #include "ui/AppContext.h"
+#include "ui/HistoryPage.h"
 #include "ui/ProfileDialog.h"
 #include "ui/WalCaptureRunner.h"
+#include "ui/WalRangesPanel.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -18,6 +20,7 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace lifeboat;
 
@@ -27,6 +30,7 @@ class TestGuiContinuous : public QObject {
     QTemporaryDir m_tmp;
     QString m_home, m_disk;
     std::unique_ptr<WalTestCluster> m_cluster;
+    QString m_segment; // a segment the receiver stored
 
     TestEnv::Run ctl(const QStringList &args) { return TestEnv::ctl(m_home, args); }
     QString slotActive() const {
@@ -76,7 +80,8 @@ private slots:
 
         // A role without REPLICATION: refused, with the grant and the pg_hba.conf line to add for this role.
         const QString original = d.conninfoField()->text();
-        const QString plain = QStringLiteral("host=127.0.0.1 port=%1 user=plain dbname=postgres").arg(m_cluster->port());
+        const QString plain =
+            QStringLiteral("host=127.0.0.1 port=%1 user=plain dbname=postgres").arg(m_cluster->port());
         QVERIFY(GuiTyping::replaceText(d.conninfoField(), plain));
         QCOMPARE(d.conninfoField()->text(), plain);
         QSignalSpy checked(&d, &ProfileDialog::replicationChecked);
@@ -128,6 +133,7 @@ private slots:
         // A finished segment reaches the profile's storage and the catalog.
         m_cluster->sql(QStringLiteral("CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g"));
         const QString segment = m_cluster->sql(QStringLiteral("SELECT pg_walfile_name(pg_switch_wal())"));
+        m_segment = segment;
         const QString stored = m_disk + QStringLiteral("/wal/src/00000001/%1.zst").arg(segment);
         QTRY_VERIFY2_WITH_TIMEOUT(QFile::exists(stored), qPrintable(runner.status(QStringLiteral("src"))), 60000);
         QVERIFY(runner.status(QStringLiteral("src")).contains(QStringLiteral("capturing since")));
@@ -136,8 +142,8 @@ private slots:
 
         // A receiver killed from outside is started again.
         QVERIFY(runner.isCapturing(QStringLiteral("src")));
-        TestEnv::run(QStringLiteral("pkill"), {QStringLiteral("-KILL"), QStringLiteral("-f"),
-                                               QStringLiteral("wal receive src")});
+        TestEnv::run(QStringLiteral("pkill"),
+                     {QStringLiteral("-KILL"), QStringLiteral("-f"), QStringLiteral("wal receive src")});
         QTRY_VERIFY_WITH_TIMEOUT(runner.status(QStringLiteral("src")).contains(QStringLiteral("restarting")), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(runner.isCapturing(QStringLiteral("src")), 15000);
         QTRY_COMPARE_WITH_TIMEOUT(slotActive(), QStringLiteral("1"), 30000);
@@ -154,6 +160,31 @@ private slots:
         QVERIFY(runner.profiles().isEmpty());
         QVERIFY(!runner.isCapturing(QStringLiteral("src")));
         QTRY_COMPARE_WITH_TIMEOUT(slotActive(), QStringLiteral("0"), 15000);
+    }
+
+    void historyListsTheArchivedWalRange() {
+        QVERIFY(!m_segment.isEmpty());
+        AppContext ctx(m_home);
+        QString err;
+        QVERIFY2(ctx.open(&err), qPrintable(err));
+        HistoryPage page(&ctx);
+        page.resize(1100, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        WalRangesPanel *panel = page.walRanges();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->isVisible(), 10000);
+        QCOMPARE(panel->tree()->topLevelItemCount(), 1);
+        const QTreeWidgetItem *row = panel->tree()->topLevelItem(0);
+        QCOMPARE(row->text(WalRangesPanel::ProfileColumn), QStringLiteral("src"));
+        QCOMPARE(row->text(WalRangesPanel::TimelineColumn), QStringLiteral("1"));
+        QVERIFY2(row->text(WalRangesPanel::RangeColumn).contains(m_segment),
+                 qPrintable(row->text(WalRangesPanel::RangeColumn)));
+        QCOMPARE(row->text(WalRangesPanel::MissingColumn), QStringLiteral("none"));
+        // Another profile filtered in History hides the range.
+        QSignalSpy reloaded(panel, &WalRangesPanel::reloaded);
+        panel->setProfileFilter(QStringLiteral("nobody"));
+        QVERIFY(reloaded.wait(10000));
+        QVERIFY(!panel->isVisible());
     }
 };
 
