@@ -5,15 +5,20 @@
 #include "schedule/CronExpression.h"
 #include "schedule/DueRunner.h"
 #include "ui/AppContext.h"
+#include "ui/MessageBox.h"
+#include "ui/UrlOpener.h"
 #include "wal/WalWindow.h"
 
 #include <QChart>
 #include <QChartView>
 #include <QDateTimeAxis>
+#include <QDir>
+#include <QFileInfo>
 #include <QFrame>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLineSeries>
+#include <QPushButton>
 #include <QScatterSeries>
 #include <QSet>
 #include <QStackedWidget>
@@ -28,8 +33,17 @@ constexpr int kChartDays = 90;
 // A scheduled backup takes a while: its fire time counts as missed only this long after it passed.
 constexpr qint64 kScheduleGraceSecs = 3600;
 
-DashboardPage::Summary gather(const std::shared_ptr<Catalog> &catalog, const QStringList &profiles) {
+// The newest drill report (DueRunner::keepReport: drill-SCHEDULE-backupID-TIME.html) in the reports directory.
+QString newestDrillReport(const QString &dir) {
+    const QFileInfoList reports =
+        QDir(dir).entryInfoList({QStringLiteral("drill-*.html")}, QDir::Files | QDir::Readable, QDir::Time);
+    return reports.isEmpty() ? QString() : reports.first().absoluteFilePath();
+}
+
+DashboardPage::Summary gather(const std::shared_ptr<Catalog> &catalog, const QStringList &profiles,
+                              const QString &reportDir) {
     DashboardPage::Summary s;
+    s.drillReport = newestDrillReport(reportDir);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     CatalogFilter completed;
     completed.status = BackupRecord::statusCompleted();
@@ -133,7 +147,18 @@ DashboardPage::DashboardPage(AppContext *ctx, QWidget *parent)
     m_cards->setSpacing(12);
     addCard(QStringLiteral("storage"), tr("Storage used"), 0, 0);
     addCard(QStringLiteral("failures"), tr("Failures, last 7 days"), 0, 1);
-    addCard(QStringLiteral("verified"), tr("Last verification"), 0, 2);
+    QLabel *verified = addCard(QStringLiteral("verified"), tr("Last verification"), 0, 2);
+    // The drill's report says what was checked and what failed: one click from the card that sums it up.
+    m_drillReport = new QPushButton(tr("Open the drill report"), verified->parentWidget());
+    m_drillReport->setAccessibleName(tr("Open the last drill report"));
+    m_drillReport->setEnabled(false);
+    m_drillReport->setToolTip(tr("No drill has run yet: add a schedule of kind “verify” on the Schedules page."));
+    qobject_cast<QVBoxLayout *>(verified->parentWidget()->layout())->insertWidget(3, m_drillReport);
+    connect(m_drillReport, &QPushButton::clicked, this, [this] {
+        if (!m_drillReportPath.isEmpty() && !UrlOpener::open(QUrl::fromLocalFile(m_drillReportPath)))
+            MessageBox::warning(this, tr("Report not opened"),
+                                tr("No application opened %1. Open it in a web browser.").arg(m_drillReportPath));
+    });
     addCard(QStringLiteral("next"), tr("Next scheduled run"), 0, 3);
     layout->addWidget(m_cardBox);
     // The welcome page's guidance goes once a server and a storage exist; what a sound setup still lacks is named
@@ -225,7 +250,10 @@ void DashboardPage::refresh() {
     for (const Profile &p : m_ctx->config().profiles())
         profiles << p.name;
     runAsync(
-        this, [catalog = m_ctx->catalog(), profiles] { return gather(catalog, profiles); },
+        this,
+        [catalog = m_ctx->catalog(), profiles, reports = DueRunner::reportDirectory(m_ctx->config())] {
+            return gather(catalog, profiles, reports);
+        },
         [this](const Summary &s) {
             m_loading = false;
             apply(s);
@@ -352,6 +380,11 @@ void DashboardPage::apply(const Summary &s) {
                          "scratch server and checked."));
     }
     verified->setPalette(vp);
+    m_drillReportPath = s.drillReport;
+    m_drillReport->setEnabled(!s.drillReport.isEmpty());
+    m_drillReport->setToolTip(s.drillReport.isEmpty()
+                                  ? tr("No drill has run yet: add a schedule of kind “verify” on the Schedules page.")
+                                  : QDir::toNativeSeparators(s.drillReport));
     buildChart(s);
     m_loaded = true;
     emit refreshed();

@@ -9,6 +9,7 @@
 class QChartView;
 class QGridLayout;
 class QLabel;
+class QPushButton;
 class QStackedWidget;
 
 namespace lifeboat {
@@ -61,6 +62,7 @@ public:
         QString verifyOutcome;
         qint64 verifiedId = 0;
         QHash<QString, QList<Point>> series; // per profile, ascending
+        QString drillReport;                 // the newest drill's HTML report under the home; empty: none
     };
 
     explicit DashboardPage(AppContext *ctx, QWidget *parent = nullptr);
@@ -79,6 +81,8 @@ public:
     // What is still missing for a setup that survives the loss of this machine (no S3 storage, no schedule), as
     // links; empty when nothing is.
     QLabel *nextStepsLabel() const { return m_nextSteps; }
+    // On the verification card: opens the last drill's HTML report (UrlOpener); disabled when there is none.
+    QPushButton *drillReportButton() const { return m_drillReport; }
 
 public slots:
     void refresh();
@@ -98,6 +102,8 @@ private:
     QGridLayout *m_cards;
     QWidget *m_cardBox;
     QLabel *m_nextSteps;
+    QPushButton *m_drillReport;
+    QString m_drillReportPath;
     QHash<QString, QLabel *> m_values;
     QHash<QString, QLabel *> m_notes;
     QList<QWidget *> m_profileCards;
