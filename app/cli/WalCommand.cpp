@@ -13,6 +13,7 @@
 #include "wal/WalWindow.h"
 
 #include "pg/PgSession.h"
+#include "pitr/RecoverPlan.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -333,17 +334,39 @@ int WalCommand::status(CliContext &ctx, const QStringList &args) {
         return rc;
     WalFileFilter filter;
     filter.profile = profile->name;
-    const WalWindow::Report report = WalWindow::compute(profile->name, ctx.catalog()->walFiles(filter));
+    const QList<WalFileRecord> walRows = ctx.catalog()->walFiles(filter);
+    const WalWindow::Report report = WalWindow::compute(profile->name, walRows);
+    // The recoverable window as recover sees it: from the oldest base backup left (prune removes older ones and the
+    // WAL before them) to the newest WAL replay can reach.
+    QList<BaseBackupEntry> bases;
+    CatalogFilter bf;
+    bf.profile = profile->name;
+    bf.kind = QStringLiteral("base");
+    bf.status = BackupRecord::statusCompleted();
+    for (const BackupRecord &r : ctx.catalog()->list(bf))
+        if (const auto info = ctx.catalog()->baseBackup(r.id))
+            bases.append({r, *info});
+    QJsonObject window;
+    if (!bases.isEmpty()) {
+        const RecoverPlan plan = RecoverPlan::make(bases, walRows, RecoverTarget{});
+        qint64 oldest = 0;
+        for (const BaseBackupEntry &b : std::as_const(bases))
+            if (b.info.stopTime == plan.windowStart)
+                oldest = b.record.id;
+        window = {{QStringLiteral("start"), isoOrEmpty(plan.windowStart)},
+                  {QStringLiteral("end"), isoOrEmpty(plan.windowEnd)},
+                  {QStringLiteral("oldestBaseBackupId"), oldest},
+                  {QStringLiteral("baseBackups"), bases.size()}};
+    }
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 lag = report.newestStored.isValid() ? report.newestStored.secsTo(now) : -1;
     QJsonArray timelines;
     for (const auto &t : report.timelines)
         timelines.append(timelineJson(t));
-    QJsonObject o{{QStringLiteral("profile"), profile->name},
-                  {QStringLiteral("segmentSize"), report.segmentSize},
-                  {QStringLiteral("timelines"), timelines},
-                  {QStringLiteral("newestStored"), isoOrEmpty(report.newestStored)},
-                  {QStringLiteral("lagSeconds"), lag}};
+    QJsonObject o{
+        {QStringLiteral("profile"), profile->name}, {QStringLiteral("segmentSize"), report.segmentSize},
+        {QStringLiteral("timelines"), timelines},   {QStringLiteral("newestStored"), isoOrEmpty(report.newestStored)},
+        {QStringLiteral("lagSeconds"), lag},        {QStringLiteral("window"), window}};
     if (!p.isSet(QStringLiteral("no-server")))
         o.insert(QStringLiteral("server"), serverJson(ctx, *profile, p, report));
     if (ctx.json()) {
@@ -370,6 +393,13 @@ int WalCommand::status(CliContext &ctx, const QStringList &args) {
             out << "    GAP: " << t.missingCount << " segment(s) missing: " << t.missing.join(QStringLiteral(", "))
                 << (t.missingCount > t.missing.size() ? QStringLiteral(", ...") : QString()) << '\n';
     }
+    if (!window.isEmpty())
+        out << "  recoverable window: " << window.value(QStringLiteral("start")).toString() << " .. "
+            << window.value(QStringLiteral("end")).toString() << " (from base backup #"
+            << window.value(QStringLiteral("oldestBaseBackupId")).toInteger() << ", the oldest of "
+            << window.value(QStringLiteral("baseBackups")).toInt() << ")\n";
+    else if (!report.timelines.isEmpty())
+        out << "  recoverable window: none (no base backup: `lifeboatctl basebackup " << profile->name << "`)\n";
     if (report.newestStored.isValid())
         out << "  newest WAL stored " << isoOrEmpty(report.newestStored) << " (" << lag << " s ago)\n";
     const QJsonObject server = o.value(QStringLiteral("server")).toObject();

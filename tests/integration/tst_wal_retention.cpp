@@ -336,7 +336,12 @@ private slots:
         QVERIFY2(
             text.out.contains(QStringLiteral("older than the oldest kept base backup #%1").arg(m_bases[1]).toUtf8()),
             text.out.constData());
-        // Nothing changed.
+        // Nothing changed; the window still starts at the oldest base backup.
+        const QJsonObject st = doc(ctl({QStringLiteral("--json"), QStringLiteral("wal"), QStringLiteral("status"),
+                                        QStringLiteral("src"), QStringLiteral("--no-server")}))
+                                   .object();
+        QCOMPARE(st.value(QStringLiteral("window")).toObject().value(QStringLiteral("oldestBaseBackupId")).toInteger(),
+                 m_bases[0]);
         QCOMPARE(localFiles(), files);
         QCOMPARE(rows(), before);
         QCOMPARE(status(m_bases[0]), QStringLiteral("COMPLETED"));
@@ -381,6 +386,8 @@ private slots:
         const QJsonObject tl = st.value(QStringLiteral("timelines")).toArray().first().toObject();
         QCOMPARE(tl.value(QStringLiteral("first")).toString(), m_starts[1]);
         QCOMPARE(tl.value(QStringLiteral("missing")).toArray(), QJsonArray{m_hole});
+        QCOMPARE(st.value(QStringLiteral("window")).toObject().value(QStringLiteral("oldestBaseBackupId")).toInteger(),
+                 m_bases[1]);
         // A second prune with the same rules finds nothing more to remove.
         const TestEnv::Run again = ctl(pruneArgs(2, false));
         QCOMPARE(again.exitCode, 0);
@@ -453,6 +460,12 @@ private slots:
         const QJsonObject tl = st.value(QStringLiteral("timelines")).toArray().first().toObject();
         QCOMPARE(tl.value(QStringLiteral("first")).toString(), m_starts[2]);
         QCOMPARE(tl.value(QStringLiteral("missingCount")).toInt(), 0);
+        QCOMPARE(st.value(QStringLiteral("window")).toObject().value(QStringLiteral("oldestBaseBackupId")).toInteger(),
+                 m_bases[2]);
+        const TestEnv::Run text = ctl(
+            {QStringLiteral("wal"), QStringLiteral("status"), QStringLiteral("src"), QStringLiteral("--no-server")});
+        QVERIFY2(text.out.contains(QStringLiteral("(from base backup #%1, the oldest of 1)").arg(m_bases[2]).toUtf8()),
+                 text.out.constData());
         QCOMPARE(recoveredRows(QStringLiteral("after-second-prune")), QStringLiteral("%1:%1").arg(m_nextId - 1));
     }
 };
