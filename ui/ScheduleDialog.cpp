@@ -53,9 +53,11 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
     for (const RedisSourceConfig &r : ctx->config().redisSources())
         addSource(QStringLiteral(":/icons/server.svg"), tr("%1 (Redis)").arg(r.name), r.name, QStringLiteral("redis"));
     const QString profile = adding ? ctx->currentProfile() : existing.profile;
-    // A drill's source is a database profile.
-    const QString kind = adding || existing.sourceKind.isEmpty() || existing.isDrill() ? QStringLiteral("database")
-                                                                                       : existing.sourceKind;
+    // A drill's and a base backup's source is a database profile.
+    const QString kind =
+        adding || existing.sourceKind.isEmpty() || existing.isDrill() || existing.sourceKind == QLatin1String("base")
+            ? QStringLiteral("database")
+            : existing.sourceKind;
     int current = -1;
     for (int i = 0; i < m_profile->count() && current < 0; ++i)
         if (m_profile->itemData(i).toString() == profile && m_profile->itemData(i, KindRole).toString() == kind)
@@ -75,7 +77,8 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
     m_kind->setAccessibleName(tr("What the schedule does"));
     m_kind->addItem(tr("Back up"), QStringLiteral("backup"));
     m_kind->addItem(tr("Verify the newest backup (recovery drill)"), QStringLiteral("verify"));
-    m_kind->setCurrentIndex(existing.isDrill() ? 1 : 0);
+    m_kind->addItem(tr("Base backup (point-in-time recovery)"), QStringLiteral("base"));
+    m_kind->setCurrentIndex(existing.isDrill() ? 1 : existing.sourceKind == QLatin1String("base") ? 2 : 0);
     form->addRow(tr("&Kind:"), m_kind);
     form->addRow(tr("&Source:"), m_profile);
     m_verifyOn = new QComboBox(this);
@@ -178,9 +181,10 @@ ScheduleDialog::ScheduleDialog(AppContext *ctx, const ScheduleRecord &existing, 
 }
 
 void ScheduleDialog::updateCompression() {
-    // Database backups only: a file or Redis source compresses its own way, a drill writes nothing.
+    // Database backups only: a file or Redis source compresses its own way, a drill writes nothing, a base backup is
+    // always zstd.
     m_compression->setEnabled(m_profile->currentData(KindRole).toString() == QLatin1String("database") &&
-                              m_kind->currentData().toString() != QLatin1String("verify"));
+                              m_kind->currentData().toString() == QLatin1String("backup"));
 }
 
 void ScheduleDialog::fillStorages() {
@@ -219,11 +223,16 @@ void ScheduleDialog::updateKind() {
     const QString to = drill ? QStringLiteral("0 3 * * 0") : QStringLiteral("0 1 * * *");
     if (m_cron->text().simplified() == from)
         m_cron->setText(to);
+    // The suggested name follows the kind: NAME-nightly, NAME-drill, NAME-base.
+    const QString suffix = drill                                                       ? QStringLiteral("-drill")
+                           : m_kind->currentData().toString() == QLatin1String("base") ? QStringLiteral("-base")
+                                                                                       : QStringLiteral("-nightly");
     const QString name = m_name->text();
-    if (drill && name.endsWith(QLatin1String("-nightly")))
-        m_name->setText(name.chopped(8) + QStringLiteral("-drill"));
-    else if (!drill && name.endsWith(QLatin1String("-drill")))
-        m_name->setText(name.chopped(6) + QStringLiteral("-nightly"));
+    for (const QString &old : {QStringLiteral("-nightly"), QStringLiteral("-drill"), QStringLiteral("-base")})
+        if (old != suffix && name.endsWith(old)) {
+            m_name->setText(name.chopped(old.size()) + suffix);
+            break;
+        }
 }
 
 void ScheduleDialog::updateCronInfo() {
@@ -264,9 +273,12 @@ ScheduleRecord ScheduleDialog::schedule(QString *error) const {
     s.missedPolicy = m_missed->currentData().toString();
     s.storages.clear();
     const bool drill = m_kind->currentData().toString() == QLatin1String("verify");
+    const bool base = m_kind->currentData().toString() == QLatin1String("base");
     const bool fromDatabase = s.sourceKind == QLatin1String("database");
     s.verifyTarget.clear();
-    s.compression = fromDatabase && !drill ? m_compression->currentData().toString() : QString();
+    s.compression = fromDatabase && !drill && !base ? m_compression->currentData().toString() : QString();
+    if (base && fromDatabase)
+        s.sourceKind = QStringLiteral("base");
     if (drill) {
         s.sourceKind = QStringLiteral("verify");
         s.verifyTarget = m_verifyOn->currentData().toString();
@@ -289,6 +301,8 @@ ScheduleRecord ScheduleDialog::schedule(QString *error) const {
             tr("Unknown time zone “%1”: use an IANA name such as Europe/Berlin, or leave it empty.").arg(s.timeZone);
     else if (drill && !fromDatabase)
         *error = tr("A drill verifies a database backup: choose a database profile as the source.");
+    else if (base && !fromDatabase)
+        *error = tr("A base backup copies a PostgreSQL cluster: choose a database profile as the source.");
     else if (!drill && s.storages.isEmpty())
         *error = tr("Choose at least one storage to write the backups to.");
     else

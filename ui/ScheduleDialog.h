@@ -35,7 +35,8 @@ public:
     QCheckBox *enabledField() const { return m_enabled; }
     QLabel *errorLabel() const { return m_error; }
     QPushButton *editCronButton() const { return m_editCron; }
-    // "backup" or "verify" (a recovery drill of a database profile's newest good backup).
+    // "backup", "verify" (a recovery drill of a database profile's newest good backup) or "base" (a base backup of
+    // a database profile's cluster, for point-in-time recovery).
     QComboBox *kindField() const { return m_kind; }
     // A drill's server: data "" (the profile's own), ScheduleRecord::kVerifySandbox or a profile name.
     QComboBox *verifyOnField() const { return m_verifyOn; }
