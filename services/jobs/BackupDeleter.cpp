@@ -32,6 +32,8 @@ BackupDeleter::Outcome BackupDeleter::removeCopies(const BackupRecord &record) {
                                                           : QStringLiteral("storage not configured here"));
             continue;
         }
+        // The server's roles beside the copy (profile --globals) go with it.
+        const QString companion = record.globals.present() ? record.globals.siblingOf(loc.path) : QString();
         if (loc.kind == QLatin1String("s3")) {
             Error e;
             auto session = StoreFactory::s3Session(*sc, m_secretFor ? m_secretFor(loc.storage) : QString(), &e);
@@ -42,7 +44,7 @@ BackupDeleter::Outcome BackupDeleter::removeCopies(const BackupRecord &record) {
             QString prefix = session->config().keyFor(QString());
             if (!prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/')))
                 prefix += QLatin1Char('/');
-            for (const QString &key : {loc.path, loc.manifestPath}) {
+            for (const QString &key : {loc.path, loc.manifestPath, companion}) {
                 if (key.isEmpty())
                     continue;
                 if (!key.startsWith(prefix)) {
@@ -67,7 +69,7 @@ BackupDeleter::Outcome BackupDeleter::removeCopies(const BackupRecord &record) {
             continue;
         }
         const QString root = QFileInfo(sc->localDir).canonicalFilePath();
-        for (const QString &f : {loc.path, loc.manifestPath}) {
+        for (const QString &f : {loc.path, loc.manifestPath, companion}) {
             if (f.isEmpty())
                 continue;
             if (!QFile::exists(f)) {

@@ -348,6 +348,23 @@ private slots:
         QCOMPARE(memberships(*m_target), memberships(*m_source));
     }
 
+    void deletingABackupRemovesItsRolesFile() {
+        const TestEnv::Run b = ctl({QStringLiteral("--json"), QStringLiteral("backup"), QStringLiteral("src")});
+        QCOMPARE(b.exitCode, 0);
+        const qint64 id = json(b).value(QStringLiteral("id")).toInteger();
+        const QString artifact = localCopy(id);
+        const QString name = json(ctl({QStringLiteral("--json"), QStringLiteral("show"), QString::number(id)}))
+                                 .value(QStringLiteral("globals"))
+                                 .toObject()
+                                 .value(QStringLiteral("file"))
+                                 .toString();
+        const QString companion = QFileInfo(artifact).absoluteDir().filePath(name);
+        QVERIFY(QFile::exists(companion));
+        QCOMPARE(ctl({QStringLiteral("delete"), QString::number(id), QStringLiteral("--force")}).exitCode, 0);
+        QVERIFY(!QFile::exists(artifact));
+        QVERIFY2(!QFile::exists(companion), qPrintable(companion)); // left behind before: roles outliving the backup
+    }
+
     void thePostgresTeamCatalogKeepsTheRolesFileToo() {
         // The same record on a PostgreSQL team catalog (a database on the source cluster): the column round-trips.
         QCOMPARE(sql(*m_source, QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE lbcatalog")), QString());
