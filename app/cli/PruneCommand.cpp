@@ -162,13 +162,24 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
     for (auto it = bySource.cbegin(); it != bySource.cend(); ++it) {
         const auto &[kind, source] = it.key();
         // Base backups are a series of their own per profile, counted by the rules of the profile's database backups
-        // (its settings and its database schedules' overrides): no schedule makes base backups.
+        // (its settings and its database schedules' overrides, whose zone counts the periods), with its base
+        // schedules' overrides on top — as DueRunner::retentionPolicy does after a scheduled base backup.
         const bool base = kind == QLatin1String("base");
         if (base)
             baseProfiles << source;
+        QList<ScheduleRecord> schedules = ctx.catalog()->schedules();
+        if (base) {
+            QList<ScheduleRecord> ordered;
+            for (const QString &k : {QStringLiteral("database"), QStringLiteral("base")})
+                for (const ScheduleRecord &s : std::as_const(schedules))
+                    if (s.profile == source && s.sourceKind == k) {
+                        ordered << s;
+                        ordered.last().sourceKind = kind;
+                    }
+            schedules = ordered;
+        }
         RetentionPolicy policy;
-        if (const Error e = RetentionPruner::policyForSource(ctx.config(), ctx.catalog()->schedules(),
-                                                             base ? QStringLiteral("database") : kind, source, &policy))
+        if (const Error e = RetentionPruner::policyForSource(ctx.config(), schedules, kind, source, &policy))
             return ctx.fail(e);
         if (overrides.daily >= 0)
             policy.daily = overrides.daily;
