@@ -189,7 +189,11 @@ QList<WalCapture::Health> WalCapture::evaluateAll(Catalog *catalog, const QList<
         Server server;
         if (password)
             server = probe(p, password(p.name));
-        out << evaluate(p, rows, settings(home, p.name), server, now);
+        ReceiverSettings s = settings(home, p.name);
+        // No receiver here (another machine's, or the app's not started yet): the profile's own interval.
+        if (!s.recorded && p.partialUploadSeconds > 0)
+            s.partialUploadSeconds = p.partialUploadSeconds;
+        out << evaluate(p, rows, s, server, now);
     }
     return out;
 }

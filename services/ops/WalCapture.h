@@ -31,7 +31,8 @@ class Catalog;
 //  - wal.slot: the replication slot holds more WAL on the server than the receiver's --warn-retained limit; told
 //    again only after it fell under the limit.
 // The interval, limit and slot are what `wal receive` last ran with (WalReceiver::statusPath, beside its spool);
-// without that file (another machine's receiver, `wal push` only), its defaults (60 s, 1024 MiB, lifeboat_PROFILE).
+// without that file (another machine's receiver, `wal push` only), the profile's partial-upload interval (60 s unless
+// set) and the receiver's defaults (1024 MiB, lifeboat_PROFILE).
 class WalCapture {
 public:
     static constexpr const char *kSettingsKey = "walCaptureAlerts";

@@ -3,7 +3,8 @@
 // WAL capture lags or has a gap (wal.lag, wal.gap) — each told on the desktop once however many passes see it, and
 // remembered in the settings run-due shares. The figures come from a real SQLite catalog (a completed backup, WAL
 // rows as `wal push` records them); the profile's server does not answer (nothing listens on its port), so the lag
-// is judged by the archive alone. Time is pinned with the runner's clock.
+// is judged by the archive alone, against twice the profile's partial-upload interval (no receiver ran here). Time is
+// pinned with the runner's clock.
 #include "catalog/Catalog.h"
 #include "ops/StorageLow.h"
 #include "ops/WalCapture.h"
@@ -76,6 +77,8 @@ private slots:
                 p.name = QStringLiteral("walp");
                 p.conninfo = QStringLiteral("host=127.0.0.1 port=%1 user=postgres dbname=postgres").arg(port);
                 p.defaultStorages = {QStringLiteral("disk")};
+                p.continuous = true;
+                p.partialUploadSeconds = 400; // lag limit 800 s (13m)
                 c.upsertProfile(p);
                 StorageLow::setGrowthThreshold(&c, QStringLiteral("disk"), QStringLiteral("3M"));
             },
@@ -92,7 +95,7 @@ private slots:
         r.locations = {
             {QStringLiteral("disk"), QStringLiteral("local"), m_home.filePath(QStringLiteral("store/x")), QString()}};
         QVERIFY2(m_ctx->catalog()->insert(r, &err), qPrintable(err));
-        // WAL stored up to 10 minutes ago, segment 3 missing: a gap, and a lag (the server cannot be asked).
+        // WAL stored up to 10 minutes ago, segment 3 missing: a gap now, a lag once 800 s have passed.
         putSegment(QStringLiteral("000000010000000000000001"), m_now.addSecs(-900));
         putSegment(QStringLiteral("000000010000000000000002"), m_now.addSecs(-800));
         putSegment(QStringLiteral("000000010000000000000004"), m_now.addSecs(-600));
@@ -105,9 +108,14 @@ private slots:
         pass();
         QTRY_COMPARE_WITH_TIMEOUT(told(desktop, QStringLiteral("Storage low on space"), QStringLiteral("grew by")), 1,
                                   10000);
-        QTRY_COMPARE_WITH_TIMEOUT(told(desktop, QStringLiteral("WAL capture"), QStringLiteral("lags")), 1, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(
             told(desktop, QStringLiteral("WAL capture"), QStringLiteral("000000010000000000000003")), 1, 10000);
+        QCOMPARE(told(desktop, QStringLiteral("WAL capture"), QStringLiteral("lags")), 0); // 600 s < 800 s
+        // 900 s since the newest WAL: past twice the profile's interval.
+        m_now = m_now.addSecs(300);
+        pass();
+        QTRY_COMPARE_WITH_TIMEOUT(told(desktop, QStringLiteral("WAL capture"), QStringLiteral("lags 15m (limit 13m)")),
+                                  1, 10000);
         QVERIFY(
             m_ctx->config().option(QLatin1String(StorageLow::kSettingsKey)).contains(QStringLiteral("disk#growth")));
         const QString wal = m_ctx->config().option(QLatin1String(WalCapture::kSettingsKey));
