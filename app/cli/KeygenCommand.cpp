@@ -3,11 +3,13 @@
 #include "ArgParser.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
+#include "DrillIdentities.h"
 
 #include "catalog/ConfigStore.h"
 #include "crypto/AgeIdentity.h"
 #include "pipeline/AtomicFileSink.h"
 
+#include <QFileInfo>
 #include <QJsonObject>
 
 using namespace lifeboat;
@@ -40,6 +42,10 @@ int KeygenCommand::run(CliContext &ctx, const QStringList &args) {
         CliSecrets secrets(ctx);
         if (!secrets.store(CredentialStore::identityKey(name), pair.identity.secretKeyString()))
             return ctx.fail(ExitCode::Usage, secrets.lastMessage());
+        // Listed (public half only) with the installation's keys, where drills find it (DrillIdentities).
+        DrillIdentities::remember(ctx.config(), name, pair.recipient, QStringLiteral("keychain"), QString());
+        if (!ctx.saveConfig())
+            return 3;
         if (!p.isSet(QStringLiteral("out"))) { // kept in the store only: print just the public half
             if (ctx.json())
                 ctx.printJson(
@@ -53,6 +59,13 @@ int KeygenCommand::run(CliContext &ctx, const QStringList &args) {
     if (file) {
         if (!file->write(contents) || !file->finish())
             return ctx.fail(file->error());
+        if (!p.isSet(QStringLiteral("store"))) {
+            const QFileInfo written(p.value(QStringLiteral("out")));
+            DrillIdentities::remember(ctx.config(), written.completeBaseName(), pair.recipient, QStringLiteral("file"),
+                                      written.absoluteFilePath());
+            if (!ctx.saveConfig())
+                return 3;
+        }
         if (ctx.json())
             ctx.printJson(QJsonObject{{QStringLiteral("recipient"), pair.recipient},
                                       {QStringLiteral("file"), p.value(QStringLiteral("out"))}});

@@ -5,6 +5,7 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "DrillIdentities.h"
 #include "PruneCommand.h"
 
 #include "catalog/RedisSourceConfig.h"
@@ -65,7 +66,22 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
     };
     lookups.storageSecret = [&](const QString &storage) { return secrets.storageSecret(storage); };
     Error built;
-    std::unique_ptr<Job> job = runner.buildJob(claim, lookups, &built);
+    std::unique_ptr<Job> job;
+    if (listed.isDrill()) {
+        // A drill of an encrypted backup opens it with a key this installation keeps (DrillIdentities).
+        VerifyJob::Request req;
+        built = runner.buildVerifyRequest(claim, req, lookups);
+        const auto record = built ? std::nullopt : ctx.catalog()->get(req.source.toLongLong());
+        QString missing;
+        if (record)
+            req.identities = DrillIdentities::forRecord(ctx.config(), secrets.persistentStore(), *record, &missing);
+        if (!missing.isEmpty())
+            built = {ExitCode::Usage, QStringLiteral("drill \"%1\": %2").arg(listed.name, missing)};
+        if (!built)
+            job = std::make_unique<VerifyJob>(std::move(req));
+    } else {
+        job = runner.buildJob(claim, lookups, &built);
+    }
     if (!job) {
         result.error = built;
     } else {
