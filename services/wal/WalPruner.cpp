@@ -32,6 +32,13 @@ bool segmentLike(const WalFileRecord &r) {
            r.kind == QLatin1String("backup");
 }
 
+// A segment's place in the WAL whatever the segment size: its log and segment fields as one number (the segment
+// field counts within a log file, so this orders like the LSN). Comparisons with the cutoff use this, never a
+// number derived from a guessed size: a wrong guess reorders segments across log files and frees WAL still needed.
+quint64 orderKey(const QString &segment) {
+    return (segment.mid(8, 8).toULongLong(nullptr, 16) << 32) | segment.mid(16, 8).toULongLong(nullptr, 16);
+}
+
 // Complete segments are stored whole, so their plain size is the cluster's wal_segment_size.
 qint64 segmentSizeOf(const QList<WalFileRecord> &rows) {
     for (const WalFileRecord &r : rows)
@@ -101,7 +108,7 @@ WalPruner::Plan WalPruner::plan(const QString &profile, const QList<Base> &prese
                             .arg(b.id);
             return plan;
         }
-        const quint64 n = WalName::segmentNumber(b.info.startWalFile, plan.segmentSize);
+        const quint64 n = orderKey(b.info.startWalFile);
         if (!oldest || n < cutoff) {
             oldest = &b;
             cutoff = n;
@@ -115,7 +122,7 @@ WalPruner::Plan WalPruner::plan(const QString &profile, const QList<Base> &prese
     for (const WalFileRecord &r : rows) {
         if (!segmentLike(r) || !WalName::isSegmentName(segmentOf(r)))
             continue; // history files stay
-        byTimeline[r.timeline][WalName::segmentNumber(segmentOf(r), plan.segmentSize)].append(r);
+        byTimeline[r.timeline][orderKey(segmentOf(r))].append(r);
     }
     const QString removeReason =
         QStringLiteral("older than the oldest kept base backup #%1 (it starts at %2)").arg(oldest->id).arg(plan.cutoff);
@@ -126,7 +133,7 @@ WalPruner::Plan WalPruner::plan(const QString &profile, const QList<Base> &prese
     for (const auto &[timeline, segments] : byTimeline) {
         Range run;
         Range kept;
-        quint64 previous = 0;
+        QString previous; // the last segment added to `run`
         const auto add = [&](Range &range, const QList<WalFileRecord> &copies) {
             QSet<QString> names;
             for (const WalFileRecord &c : copies) {
@@ -166,13 +173,16 @@ WalPruner::Plan WalPruner::plan(const QString &profile, const QList<Base> &prese
                 add(kept, copies);
                 continue;
             }
-            // A gap splits the runs, so each line names WAL that was there.
-            if (run.files > 0 && number != previous + 1)
+            // A gap splits the runs, so each line names WAL that was there (consecutive by the segment size; a wrong
+            // size only splits a line, it never changes what is removed).
+            const QString segment = segmentOf(copies.first());
+            if (run.files > 0 && WalName::segmentNumber(segment, plan.segmentSize) !=
+                                     WalName::segmentNumber(previous, plan.segmentSize) + 1)
                 flush();
             add(run, copies);
             for (const WalFileRecord &c : copies)
                 plan.rows << c;
-            previous = number;
+            previous = segment;
         }
         flush();
         if (kept.files > 0) {
@@ -188,7 +198,12 @@ WalPruner::Outcome WalPruner::execute(Catalog &catalog, const Plan &plan, const 
     Outcome out;
     std::map<QString, std::unique_ptr<WalStorage>> open;
     QMap<QString, QString> unusable; // storage → why it can't be opened
+    // Oldest first: after a failure on a storage, nothing newer goes from it in this run, so what stays there stays
+    // contiguous (no false gap for recovery, `wal status` or the alerts); the next prune tries again.
+    QSet<QString> stopped;
     for (const WalFileRecord &row : plan.rows) {
+        if (stopped.contains(row.storage))
+            continue;
         WalStorage *storage = nullptr;
         if (auto it = open.find(row.storage); it != open.end()) {
             storage = it->second.get();
@@ -208,6 +223,7 @@ WalPruner::Outcome WalPruner::execute(Catalog &catalog, const Plan &plan, const 
         }
         if (!storage) {
             out.problems << QStringLiteral("%1 (%2): %3").arg(row.path, row.storage, unusable.value(row.storage));
+            stopped.insert(row.storage);
             continue;
         }
         const QString rel = WalName{row.name, row.kind, row.timeline}.relativePath(plan.profile, row.encrypted);
@@ -216,6 +232,7 @@ WalPruner::Outcome WalPruner::execute(Catalog &catalog, const Plan &plan, const 
         const Error statError = storage->stat(rel, &obj, &found);
         if (const Error e = storage->remove(rel)) {
             out.problems << e.message;
+            stopped.insert(row.storage);
             continue;
         }
         if (!statError && !found)
@@ -223,6 +240,7 @@ WalPruner::Outcome WalPruner::execute(Catalog &catalog, const Plan &plan, const 
         QString err;
         if (!catalog.removeWalFile(row, &err)) {
             out.problems << QStringLiteral("%1 was removed, its catalog row was not: %2").arg(row.path, err);
+            stopped.insert(row.storage);
             continue;
         }
         ++out.removed;

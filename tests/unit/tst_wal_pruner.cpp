@@ -104,6 +104,36 @@ private slots:
                               row(1, 5).name + QStringLiteral("@disk"), row(2, 5).name + QStringLiteral("@disk")}));
     }
 
+    void segmentSizeUnknownNeverFreesLaterWal() {
+        // 1 MiB segments (4096 per log file) whose plain size is not recorded (a row adopted after a catalog loss has
+        // plainSize -1): numbering them with a 16 MiB guess (256 per log) put …0000000100000000 (number 256) before
+        // the base backup's start …0000000000000FA0 (number 4000) and removed WAL the kept base backup needed.
+        auto named = [](const QString &log, const QString &seg) {
+            WalFileRecord r;
+            r.profile = QStringLiteral("p");
+            r.timeline = 1;
+            r.name = QStringLiteral("00000001") + log + seg;
+            r.kind = QStringLiteral("segment");
+            r.storage = QStringLiteral("disk");
+            r.size = 1000;
+            r.plainSize = -1;
+            return r;
+        };
+        const QList<WalFileRecord> rows{named(QStringLiteral("00000000"), QStringLiteral("00000F00")),
+                                        named(QStringLiteral("00000000"), QStringLiteral("00000FA0")),
+                                        named(QStringLiteral("00000000"), QStringLiteral("00000FFF")),
+                                        named(QStringLiteral("00000001"), QStringLiteral("00000000")),
+                                        named(QStringLiteral("00000001"), QStringLiteral("00000003"))};
+        WalPruner::Base b;
+        b.id = 3;
+        b.info.timeline = 1;
+        b.info.startWalFile = rows[1].name;
+        b.info.startLsn = QStringLiteral("0/FA000028");
+        b.info.stopLsn = QStringLiteral("0/FA100000");
+        const WalPruner::Plan plan = WalPruner::plan(QStringLiteral("p"), {b}, rows);
+        QCOMPARE(names(plan.rows), QStringList{rows[0].name + QStringLiteral("@disk")});
+    }
+
     void nothingGoesWithoutAKnownBase() {
         const QList<WalFileRecord> rows{row(1, 1), row(1, 2)};
         WalPruner::Plan plan = WalPruner::plan(QStringLiteral("p"), {}, rows);
