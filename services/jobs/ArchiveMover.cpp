@@ -423,6 +423,33 @@ Error ArchiveMover::copyTo(const BackupRecord &record, const StorageConfig &arch
                 return again;
             }
         }
+        if (record.globals.present()) {
+            // The server's roles beside the copy (profile --globals) move with it, checked by their SHA-256: the
+            // originals' removal takes them from the old storage.
+            const QString from = record.globals.siblingOf(loc.path);
+            QByteArray roles;
+            Error re;
+            if (session) {
+                MemorySink m;
+                re = session->getObject(from, &m);
+                roles = m.data();
+            } else {
+                QFile f(from);
+                if (f.open(QIODevice::ReadOnly))
+                    roles = f.readAll();
+                else
+                    re = {ExitCode::Transfer, f.errorString()};
+            }
+            if (!re && QString::fromLatin1(Sha256::hex(roles)) != record.globals.sha256.toLower())
+                re = {ExitCode::Integrity, QStringLiteral("it does not match its recorded SHA-256")};
+            if (re || !store->putCompanion(record.globals.filename, roles)) {
+                const Error pe = re ? re : store->error();
+                store->discard();
+                return {pe.code, QStringLiteral("the roles file %1 beside %2 could not be moved: %3 — the backup stays "
+                                                "where it is")
+                                     .arg(record.globals.filename, where(loc), pe.message)};
+            }
+        }
         if (!store->putManifest(manifest)) {
             const Error pe = store->error();
             store->discard();

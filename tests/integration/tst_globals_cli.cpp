@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QTest>
 
 class TstGlobalsCli : public QObject {
@@ -388,6 +389,57 @@ private slots:
                                    QStringLiteral("--create-missing-roles"), QStringLiteral("--dry-run")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.err.contains("Missing roles: none missing") || r.out.contains("none missing"), r.err.constData());
+    }
+
+    void anArchiveMoveTakesTheRolesFileAlong() {
+        // Two monthly runs in the simulated future, then prune --archive-to: the older one moves to "cold" with its
+        // roles file (the move removes the original's, so one left behind would be lost).
+        const QString cold = m_tmp.filePath(QStringLiteral("cold"));
+        QCOMPARE(ctl({QStringLiteral("storage"), QStringLiteral("add"), QStringLiteral("cold"),
+                      QStringLiteral("--local"), cold})
+                     .exitCode,
+                 0);
+        QCOMPARE(ctl({QStringLiteral("schedule"), QStringLiteral("add"), QStringLiteral("monthly"),
+                      QStringLiteral("--profile"), QStringLiteral("src"), QStringLiteral("--cron"),
+                      QStringLiteral("0 3 1 * *"), QStringLiteral("--tz"), QStringLiteral("UTC")})
+                     .exitCode,
+                 0);
+        const QDate first = QDate::currentDate().addMonths(1);
+        QList<qint64> ids;
+        QDateTime last;
+        for (int m = 0; m < 2; ++m) {
+            last = QDateTime(QDate(first.year(), first.month(), 1).addMonths(m), QTime(3, 0), QTimeZone::utc());
+            const TestEnv::Run r = ctl({QStringLiteral("--json"), QStringLiteral("run-due"), QStringLiteral("--as-of"),
+                                        last.addSecs(120).toString(Qt::ISODate), QStringLiteral("--no-prune")});
+            QCOMPARE(r.exitCode, 0);
+            const QJsonObject e = QJsonDocument::fromJson(r.out).array().first().toObject();
+            QCOMPARE(e.value(QStringLiteral("status")).toString(), QStringLiteral("COMPLETED"));
+            ids << e.value(QStringLiteral("recordId")).toInteger();
+        }
+        const TestEnv::Run p =
+            ctl({QStringLiteral("prune"), QStringLiteral("--profile"), QStringLiteral("src"), QStringLiteral("--as-of"),
+                 last.addDays(2).toString(Qt::ISODate), QStringLiteral("--keep-daily"), QStringLiteral("1"),
+                 QStringLiteral("--keep-weekly"), QStringLiteral("0"), QStringLiteral("--keep-monthly"),
+                 QStringLiteral("12"), QStringLiteral("--archive-to"), QStringLiteral("cold")});
+        QCOMPARE(p.exitCode, 0);
+        const QJsonObject shown =
+            json(ctl({QStringLiteral("--json"), QStringLiteral("show"), QString::number(ids.first())}));
+        const QJsonArray locs = shown.value(QStringLiteral("locations")).toArray();
+        QCOMPARE(locs.size(), 1);
+        QCOMPARE(locs.first().toObject().value(QStringLiteral("storage")).toString(), QStringLiteral("cold"));
+        const QString moved = locs.first().toObject().value(QStringLiteral("path")).toString();
+        const QJsonObject g = shown.value(QStringLiteral("globals")).toObject();
+        const QByteArray roles =
+            readAll(QFileInfo(moved).absoluteDir().filePath(g.value(QStringLiteral("file")).toString()));
+        QVERIFY2(roles.contains("CREATE ROLE app_owner;"), qPrintable(moved));
+        QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(roles, QCryptographicHash::Sha256).toHex()),
+                 g.value(QStringLiteral("sha256")).toString());
+        // Restorable with its roles from the archive storage.
+        const TestEnv::Run r =
+            ctl({QStringLiteral("restore"), QString::number(ids.first()), QStringLiteral("--target"),
+                 QStringLiteral("dst"), QStringLiteral("--target-db"), QStringLiteral("shop_cold"),
+                 QStringLiteral("--create"), QStringLiteral("--create-missing-roles"), QStringLiteral("--dry-run")});
+        QCOMPARE(r.exitCode, 0);
     }
 
     void aFailedRolesDumpFailsTheBackup() {
