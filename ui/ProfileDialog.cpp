@@ -50,6 +50,11 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
     m_password->setAccessibleName(tr("Password"));
     m_production = new QCheckBox(tr("This is a production server (restores into it need extra confirmation)"), this);
     m_production->setChecked(existing.production);
+    m_globals =
+        new QCheckBox(tr("Keep the server's &roles with every backup (for a restore onto a fresh server)"), this);
+    m_globals->setToolTip(tr("pg_dumpall --globals-only beside each backup: roles, memberships and tablespaces, "
+                             "without passwords, encrypted like the backup."));
+    m_globals->setChecked(existing.globals);
     m_storages = new QListWidget(this);
     m_storages->setAccessibleName(tr("Default storages"));
     m_storages->setMaximumHeight(90);
@@ -68,6 +73,7 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
     form->addRow(tr("&Connection:"), m_conninfo);
     form->addRow(tr("&Password:"), m_password);
     form->addRow(QString(), m_production);
+    form->addRow(QString(), m_globals);
     form->addRow(tr("Default &storages:"), m_storages);
     form->addRow(tr("&Exclude tables:"), m_exclude);
     layout->addLayout(form);
@@ -144,6 +150,8 @@ Profile ProfileDialog::profile() const {
     p.name = m_name->text().trimmed();
     p.conninfo = m_conninfo->text().trimmed();
     p.production = m_production->isChecked();
+    p.globals = m_globals->isChecked();
+    p.globalsRolePasswords = p.globals && m_base.globalsRolePasswords; // the opt-in is the CLI's, kept as it was
     p.defaultStorages.clear();
     for (int i = 0; i < m_storages->count(); ++i) {
         if (m_storages->item(i)->checkState() == Qt::Checked)

@@ -33,6 +33,7 @@ public:
     QLabel *errorLabel() const { return m_error; }
     QListWidget *storageList() const { return m_storages; }
     QCheckBox *continuousField() const { return m_continuous; }
+    QCheckBox *globalsField() const { return m_globals; }
     QSpinBox *partialUploadField() const { return m_partialUpload; }
     QPushButton *replicationButton() const { return m_checkReplication; }
     QLabel *replicationResult() const { return m_replication; }
@@ -60,6 +61,7 @@ private:
     QListWidget *m_storages;
     QLineEdit *m_exclude;
     QCheckBox *m_continuous;
+    QCheckBox *m_globals; // Profile::globals: the server's roles with every backup
     QSpinBox *m_partialUpload;
     QPushButton *m_checkReplication;
     QLabel *m_replication;

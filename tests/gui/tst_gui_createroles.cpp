@@ -10,6 +10,7 @@
 #include "jobs/Job.h"
 #include "ui/AppContext.h"
 #include "ui/MainWindow.h"
+#include "ui/ProfileDialog.h"
 #include "ui/RestoreInspectPage.h"
 #include "ui/RestorePage.h"
 #include "ui/RestoreRunPage.h"
@@ -148,6 +149,25 @@ private slots:
         QVERIFY(m_withRoles > 0);
         m_withoutRoles = backup(QStringLiteral("plain"));
         QVERIFY(m_withoutRoles > 0);
+    }
+
+    void theProfileDialogKeepsTheRolesSetting() {
+        const Profile src = *m_ctx->config().profile(QStringLiteral("src"));
+        const Profile plain = *m_ctx->config().profile(QStringLiteral("plain"));
+        ProfileDialog onSrc(m_ctx.get(), src);
+        QVERIFY(onSrc.globalsField()->isChecked());
+        ProfileDialog onPlain(m_ctx.get(), plain);
+        onPlain.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&onPlain));
+        QVERIFY(!onPlain.globalsField()->isChecked());
+        QVERIFY(!onPlain.profile().globals);
+        // Ticked with the keyboard from the production box above it, as an operator tabs through the form.
+        onPlain.activateWindow();
+        onPlain.globalsField()->setFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(QApplication::focusWidget() == onPlain.globalsField());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
+        QVERIFY(onPlain.profile().globals);
+        QVERIFY(!onPlain.profile().globalsRolePasswords);
     }
 
     void notOfferedForABackupWithoutRoles() {
