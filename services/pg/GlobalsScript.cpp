@@ -32,13 +32,17 @@ QStringList GlobalsScript::statements(const QString &sql) {
     return out;
 }
 
-QString GlobalsScript::readIdentifier(const QString &s, qsizetype &pos) {
+QString GlobalsScript::readIdentifier(const QString &s, qsizetype &pos, bool *quoted) {
+    if (quoted)
+        *quoted = false;
     while (pos < s.size() && s.at(pos).isSpace())
         ++pos;
     if (pos >= s.size())
         return {};
     QString name;
     if (s.at(pos) == QLatin1Char('"')) {
+        if (quoted)
+            *quoted = true;
         ++pos;
         while (pos < s.size()) {
             if (s.at(pos) == QLatin1Char('"')) {
@@ -57,8 +61,27 @@ QString GlobalsScript::readIdentifier(const QString &s, qsizetype &pos) {
     while (pos < s.size() &&
            (s.at(pos).isLetterOrNumber() || s.at(pos) == QLatin1Char('_') || s.at(pos) == QLatin1Char('$')))
         name += s.at(pos++);
-    return name;
+    return name.toLower();
 }
+
+namespace {
+// Role specifications that are not a role's name: a statement about one of them would act on the connecting role or
+// on every role, never on a role the backup creates.
+bool roleKeyword(const QString &name, bool quoted) {
+    static const QStringList keywords{QStringLiteral("current_user"), QStringLiteral("session_user"),
+                                      QStringLiteral("current_role"), QStringLiteral("all"),
+                                      QStringLiteral("public"),       QStringLiteral("none")};
+    return !quoted && keywords.contains(name);
+}
+
+// The session settings pg_dumpall puts at the top of its output; any other SET is not run.
+bool dumpSetting(const QString &statement) {
+    static const QRegularExpression known(
+        QStringLiteral("^SET\\s+(default_transaction_read_only|client_encoding|standard_conforming_strings)\\s*(=|TO)"),
+        QRegularExpression::CaseInsensitiveOption);
+    return known.match(statement).hasMatch();
+}
+} // namespace
 
 QString GlobalsScript::quoteIdentifier(const QString &name) {
     static const QRegularExpression plain(QStringLiteral("^[a-z_][a-z0-9_$]*$"));
@@ -90,21 +113,31 @@ GlobalsScript GlobalsScript::parse(const QByteArray &sql) {
         qsizetype pos = 0;
         auto roleStatement = [&](qsizetype at) -> bool {
             pos = at;
-            const QString name = readIdentifier(st, pos);
+            bool quoted = false;
+            const QString name = readIdentifier(st, pos, &quoted);
             if (name.isEmpty())
                 return false;
+            if (roleKeyword(name, quoted)) {
+                g.m_refusals << st.left(60);
+                return true;
+            }
             Role *r = g.roleNamed(name);
             if (!r) {
-                g.m_roles.append({name, {}, false});
+                g.m_roles.append({name, {}, false, false});
                 r = &g.m_roles.last();
             }
+            if (upper.startsWith(QLatin1String("CREATE ROLE ")))
+                r->hasCreate = true;
             r->statements << st;
             if (password.match(st).hasMatch())
                 r->hasPassword = true;
             return true;
         };
         if (upper.startsWith(QLatin1String("SET "))) {
-            g.m_settings << st;
+            if (dumpSetting(st))
+                g.m_settings << st;
+            else
+                g.m_other << st;
             continue;
         }
         if (upper.startsWith(QLatin1String("CREATE ROLE ")) && roleStatement(12))
@@ -120,13 +153,19 @@ GlobalsScript GlobalsScript::parse(const QByteArray &sql) {
         }
         if (upper.startsWith(QLatin1String("GRANT "))) {
             pos = 6;
-            const QString role = readIdentifier(st, pos);
+            bool roleQuoted = false;
+            const QString role = readIdentifier(st, pos, &roleQuoted);
             qsizetype after = pos;
             while (after < st.size() && st.at(after).isSpace())
                 ++after;
             if (!role.isEmpty() && st.mid(after, 3).compare(QLatin1String("TO "), Qt::CaseInsensitive) == 0) {
                 pos = after + 3;
-                const QString member = readIdentifier(st, pos);
+                bool memberQuoted = false;
+                const QString member = readIdentifier(st, pos, &memberQuoted);
+                if (roleKeyword(role, roleQuoted) || roleKeyword(member, memberQuoted)) {
+                    g.m_refusals << st.left(60);
+                    continue;
+                }
                 if (!member.isEmpty()) {
                     Membership m{role, member, {}, st};
                     const qsizetype by = st.indexOf(QLatin1String(" GRANTED BY "), pos, Qt::CaseInsensitive);
@@ -146,11 +185,23 @@ GlobalsScript GlobalsScript::parse(const QByteArray &sql) {
 
 GlobalsScript::Plan GlobalsScript::plan(const QSet<QString> &existingRoles) const {
     Plan p;
+    if (!m_refusals.isEmpty()) {
+        p.refusal = QStringLiteral("the roles file is not what pg_dumpall writes — it has %1 statement(s) about "
+                                   "CURRENT_USER, SESSION_USER, CURRENT_ROLE, ALL or PUBLIC (first: %2…); nothing of "
+                                   "it is run")
+                        .arg(m_refusals.size())
+                        .arg(m_refusals.first());
+        return p;
+    }
     QSet<QString> after = existingRoles;
     QSet<QString> created;
     for (const Role &r : m_roles) {
         if (existingRoles.contains(r.name) || r.name.startsWith(QLatin1String("pg_"))) {
             p.existing << r.name;
+            continue;
+        }
+        if (!r.hasCreate) {
+            p.leftOut += static_cast<int>(r.statements.size()); // only ALTERs of a role this server lacks: not ours
             continue;
         }
         p.create << r.name;
@@ -178,7 +229,7 @@ GlobalsScript::Plan GlobalsScript::plan(const QSet<QString> &existingRoles) cons
         p.statements << st;
         p.memberships << QStringLiteral("%1 in %2").arg(m.member, m.role);
     }
-    p.leftOut = static_cast<int>(m_other.size());
+    p.leftOut += static_cast<int>(m_other.size());
     return p;
 }
 

@@ -19,6 +19,7 @@ public:
         QString name;
         QStringList statements; // CREATE ROLE first
         bool hasPassword = false;
+        bool hasCreate = false; // a CREATE ROLE of its own: only such a role is ever created
     };
     struct Membership {
         QString role;
@@ -32,6 +33,9 @@ public:
         QStringList memberships; // "member in role" granted with the new roles
         QStringList statements;  // what runs, in order, in one transaction
         int leftOut = 0;         // statements that are not about roles (tablespaces, parameter grants)
+        // Not what pg_dumpall writes, so nothing of it may run: a statement about CURRENT_USER/SESSION_USER/
+        // CURRENT_ROLE/ALL/PUBLIC (pg_dumpall names every role). Empty when the plan may be applied.
+        QString refusal;
     };
 
     static GlobalsScript parse(const QByteArray &sql);
@@ -45,8 +49,9 @@ public:
 
     // The statements of the text, split at ';' outside quotes, without comment lines (pure; tested).
     static QStringList statements(const QString &sql);
-    // An identifier at `pos` (quoted or not), unquoted; advances pos past it. Empty when there is none.
-    static QString readIdentifier(const QString &s, qsizetype &pos);
+    // An identifier at `pos` (quoted or not), unquoted — folded to lower case when it was not quoted, as PostgreSQL
+    // does; advances pos past it. Empty when there is none. *quoted says which it was.
+    static QString readIdentifier(const QString &s, qsizetype &pos, bool *quoted = nullptr);
     static QString quoteIdentifier(const QString &name);
 
 private:
@@ -54,8 +59,9 @@ private:
 
     QList<Role> m_roles;
     QList<Membership> m_memberships;
-    QStringList m_settings; // SET … at the top
+    QStringList m_settings; // SET … at the top: only the session settings pg_dumpall writes
     QStringList m_other;
+    QStringList m_refusals;
 };
 
 } // namespace lifeboat

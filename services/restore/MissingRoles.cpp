@@ -125,6 +125,8 @@ SafetyCheck MissingRoles::check(const Input &in, PgSession &session) {
         existing.insert(r.value(0));
     const GlobalsScript script = GlobalsScript::parse(sql);
     m_plan = script.plan(existing);
+    if (!m_plan.refusal.isEmpty())
+        return refused(m_plan.refusal, ExitCode::Integrity);
     if (!m_plan.create.isEmpty()) {
         // Creating roles needs a superuser or CREATEROLE: said now, not halfway through the restore.
         const QString may = session.scalar(QStringLiteral("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE "

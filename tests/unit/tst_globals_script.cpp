@@ -94,6 +94,34 @@ private slots:
         QCOMPARE(p.existing.size(), 5);
     }
 
+    void aCraftedScriptNeverActsOnExistingRoles() {
+        // Statements about the connecting role (CURRENT_USER …) or every role (ALL): the whole file is refused.
+        for (const QByteArray &bad :
+             {QByteArray("CREATE ROLE x;\nALTER ROLE CURRENT_USER WITH PASSWORD 'x' NOLOGIN;\n"),
+              QByteArray("ALTER ROLE ALL SET search_path TO evil;\n"),
+              QByteArray("CREATE ROLE x;\nGRANT x TO session_user;\n")}) {
+            const GlobalsScript::Plan p = GlobalsScript::parse(bad).plan({QStringLiteral("postgres")});
+            QVERIFY2(!p.refusal.isEmpty(), bad.constData());
+            QVERIFY(p.statements.isEmpty());
+        }
+        // An unquoted name is the lower-case role: "Postgres" is the existing postgres, left alone.
+        GlobalsScript::Plan p = GlobalsScript::parse("ALTER ROLE Postgres NOLOGIN;\nCREATE ROLE Fresh;\n")
+                                    .plan({QStringLiteral("postgres")});
+        QVERIFY(p.refusal.isEmpty());
+        QCOMPARE(p.existing, QStringList{QStringLiteral("postgres")});
+        QCOMPARE(p.create, QStringList{QStringLiteral("fresh")});
+        QCOMPARE(p.statements, QStringList{QStringLiteral("CREATE ROLE Fresh;")});
+        // A role the server lacks that the file only ALTERs is not created or altered; a SET pg_dumpall never
+        // writes does not run.
+        p = GlobalsScript::parse("SET client_encoding = 'UTF8';\nSET search_path = evil;\nALTER ROLE ghost "
+                                 "SUPERUSER;\nCREATE ROLE fresh;\n")
+                .plan({});
+        QCOMPARE(p.create, QStringList{QStringLiteral("fresh")});
+        QCOMPARE(p.statements,
+                 (QStringList{QStringLiteral("SET client_encoding = 'UTF8';"), QStringLiteral("CREATE ROLE fresh;")}));
+        QCOMPARE(p.leftOut, 2);
+    }
+
     void dumpArgumentsLeavePasswordsOut() {
         Error e;
         const Conninfo ci = Conninfo::parse(QStringLiteral("host=db port=5433 user=backup dbname=shop"), &e);
