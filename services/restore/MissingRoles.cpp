@@ -37,6 +37,16 @@ bool MissingRoles::readCompanion(const Input &in, QByteArray *sql, QString *why,
                                                              : QStringLiteral("--create-missing-roles"));
         return false;
     }
+    // The manifest beside a file is not signed by the catalog: a name that leaves its directory or a roles file
+    // without a recorded SHA-256 is not read (pg_dumpall's output is always recorded with both).
+    if (QFileInfo(g.filename).fileName() != g.filename || g.filename.startsWith(QLatin1Char('.')) ||
+        g.sha256.isEmpty()) {
+        *code = ExitCode::Integrity;
+        *why = QStringLiteral("the manifest of %1 names its roles file \"%2\" without a plain file name and a "
+                              "recorded SHA-256: not read")
+                   .arg(src.displayName(), g.filename);
+        return false;
+    }
     QTemporaryDir scratch(ScratchName::templatePath(QStringLiteral("restore"), in.workDir));
     if (!scratch.isValid()) {
         *code = ExitCode::Usage;
