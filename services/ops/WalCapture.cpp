@@ -160,6 +160,12 @@ WalCapture::Health WalCapture::evaluate(const Profile &profile, const QList<WalF
                                 .arg(server.currentSegment, last);
             } else if (slot && !slot->active) {
                 h.pending = QStringLiteral("no receiver is connected to slot %1").arg(slot->name);
+            } else if (slot && !settings.recorded && slot->retainedBytes >= 0 &&
+                       slot->retainedBytes <= h.window.segmentSize) {
+                // A receiver on another machine: its confirmations are not here. Connected and at most a segment
+                // behind (pg_receivewal reports flushes per segment) is as current as this machine can tell.
+                pending = false;
+                h.pending = QStringLiteral("a receiver is connected to slot %1 and keeps up").arg(slot->name);
             } else if (slot) {
                 // A running receiver confirms every interval, idle or not: silence means it cannot store.
                 h.pending = QStringLiteral("the receiver on slot %1 is connected but has not stored or confirmed its "
