@@ -32,6 +32,12 @@ struct GlobalsCompanion {
         return slash < 0 ? filename : artifactPath.left(slash + 1) + filename;
     }
 
+    static bool isPlainName(const QString &name) {
+        return !name.contains(QLatin1Char('/')) && !name.contains(QLatin1Char('\\')) &&
+               (name.endsWith(QLatin1String(".globals.sql")) || name.endsWith(QLatin1String(".globals.sql.age"))) &&
+               !name.startsWith(QLatin1Char('.'));
+    }
+
     QJsonObject toJson() const {
         if (!present())
             return {};
@@ -42,6 +48,9 @@ struct GlobalsCompanion {
     static GlobalsCompanion fromJson(const QJsonObject &o) {
         GlobalsCompanion g;
         g.filename = o.value(QStringLiteral("file")).toString();
+        // A catalog row or manifest is data: only a plain name beside the artifact is ever read, moved or deleted.
+        if (!isPlainName(g.filename))
+            g.filename.clear();
         g.size = o.value(QStringLiteral("size")).toInteger();
         g.sha256 = o.value(QStringLiteral("sha256")).toString();
         g.plainSha256 = o.value(QStringLiteral("plainSha256")).toString();

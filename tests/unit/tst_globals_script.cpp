@@ -1,5 +1,6 @@
 // GlobalsScript: the statements of a pg_dumpall --globals-only script, sorted by role, and the plan for a target that
 // has some of the roles already; GlobalsDump's arguments (no password on the command line, none dumped by default).
+#include "catalog/GlobalsCompanion.h"
 #include "jobs/GlobalsDump.h"
 #include "pg/GlobalsScript.h"
 
@@ -34,6 +35,25 @@ class TstGlobalsScript : public QObject {
     }
 
 private slots:
+    void aRecordedRolesFileIsAPlainNameBesideTheArtifact() {
+        // Catalog rows and manifests are data: a name that leaves the artifact's directory is never read or deleted.
+        const auto named = [](const QString &file) {
+            return GlobalsCompanion::fromJson(
+                {{QStringLiteral("file"), file}, {QStringLiteral("sha256"), QString(64, QLatin1Char('a'))}});
+        };
+        QVERIFY(named(QStringLiteral("p_db_2026-01-01_00-00-00Z.dump.zst.globals.sql")).present());
+        QVERIFY(named(QStringLiteral("p_db_2026-01-01_00-00-00Z.dump.zst.globals.sql.age")).present());
+        QVERIFY(!named(QStringLiteral("../other/x.globals.sql")).present());
+        QVERIFY(!named(QStringLiteral("sub/x.globals.sql")).present());
+        QVERIFY(!named(QStringLiteral("..globals.sql")).present());
+        QVERIFY(!named(QStringLiteral("x.dump.zst")).present()); // never the artifact or another file
+        QCOMPARE(GlobalsCompanion::nameFor(QStringLiteral("p.dump.zst.age"), true),
+                 QStringLiteral("p.dump.zst.globals.sql.age"));
+        GlobalsCompanion g = named(QStringLiteral("p.dump.zst.globals.sql"));
+        QCOMPARE(g.siblingOf(QStringLiteral("/srv/b/manual/2026-01-01/p.dump.zst")),
+                 QStringLiteral("/srv/b/manual/2026-01-01/p.dump.zst.globals.sql"));
+    }
+
     void splitsAtSemicolonsOutsideQuotesAndSkipsComments() {
         const QStringList st = GlobalsScript::statements(QString::fromUtf8(script()));
         QVERIFY(st.contains(QStringLiteral("COMMENT ON ROLE reader IS 'reads; -- reports';")));
