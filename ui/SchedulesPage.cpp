@@ -9,6 +9,8 @@
 #include "models/Async.h"
 #include "models/ScheduleListModel.h"
 #include "retention/Promotion.h"
+#include "schedule/CronExpression.h"
+#include "schedule/DrillSuggestion.h"
 #include "ui/AppContext.h"
 #include "ui/MessageBox.h"
 #include "ui/RetentionPanel.h"
@@ -165,8 +167,57 @@ void SchedulesPage::addSchedule() {
             Qt::SingleShotConnection);
         m_model->reload();
         m_retention->reloadProfiles();
+        // A profile's first backup schedule: offer the weekly drill that proves its backups restore (as `schedule
+        // add` hints). Every other schedule in the catalog counts, not just the rows shown.
+        runAsync(
+            this,
+            [catalog = m_ctx->catalog(), name]() -> std::optional<DrillSuggestion> {
+                const auto saved = catalog->schedule(name);
+                if (!saved)
+                    return std::nullopt;
+                return DrillSuggestion::forFirstBackupSchedule(*saved, catalog->schedules());
+            },
+            [this](const std::optional<DrillSuggestion> &drill) {
+                if (drill)
+                    offerDrill(*drill);
+            },
+            catalogPool());
     });
     d->open();
+}
+
+void SchedulesPage::offerDrill(const DrillSuggestion &drill) {
+    const QString when = CronExpression::parse(drill.cron).describe();
+    MessageBox::question(
+        this, tr("Add a weekly drill?"),
+        tr("This is the first backup schedule of %1. A backup nobody restored is a hope: add the drill “%2”, which "
+           "verifies the newest backup of %1 %3 (restored into a temporary database, row counts and foreign keys "
+           "checked, every table read), with its report under Lifeboat's folder?")
+            .arg(drill.profile, drill.name, when),
+        [this, drill, when](bool yes) {
+            if (!yes)
+                return;
+            runAsync(
+                this,
+                [catalog = m_ctx->catalog(), s = drill.schedule()]() mutable {
+                    QString err;
+                    if (!catalog->saveSchedule(s, &err))
+                        return err.isEmpty() ? QStringLiteral("the catalog refused the schedule") : err;
+                    return QString();
+                },
+                [this, drill, when](const QString &err) {
+                    if (!err.isEmpty()) {
+                        showMessage(tr("The drill “%1” was not added: %2").arg(drill.name, err), true);
+                        return;
+                    }
+                    showMessage(tr("Drill “%1” added: it verifies the newest backup of %2 %3.")
+                                    .arg(drill.name, drill.profile, when),
+                                false);
+                    m_model->reload();
+                },
+                catalogPool());
+        },
+        QMessageBox::Yes);
 }
 
 void SchedulesPage::editSchedule() {

@@ -9,6 +9,7 @@ class QTableView;
 namespace lifeboat {
 
 class AppContext;
+struct DrillSuggestion;
 struct ScheduleRecord;
 class Job;
 class RetentionPanel;
@@ -53,6 +54,8 @@ private:
     void showMessage(const QString &text, bool error);
     // When a Run now job ends, the schedule's "Last run" shows it (the runners' last check stays theirs).
     void recordRunWhenDone(Job *job, const QString &schedule);
+    // After a profile's first backup schedule: asks (MessageBox) whether to add the suggested weekly drill.
+    void offerDrill(const DrillSuggestion &drill);
 
     AppContext *m_ctx;
     ScheduleListModel *m_model;
