@@ -15,7 +15,7 @@ namespace {
 struct Secrets {
     QHash<QString, QString> storages;
     QString redis;
-    QString profile; // a drill's target profile password
+    QString profile; // the password of a base backup's profile or a drill's target
 };
 } // namespace
 
@@ -33,13 +33,15 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
         if (const auto sc = ctx->config().storage(name); sc && sc->isS3() && !sc->accessKeyId.isEmpty())
             storages << *sc;
     const bool keychain = ctx->keychainKnown() && ctx->keychain().available();
-    const QString drillTarget = !s.isDrill() || s.verifyTarget == QLatin1String(ScheduleRecord::kVerifySandbox)
-                                    ? QString()
-                                : s.verifyTarget.isEmpty() ? s.profile
-                                                           : s.verifyTarget;
+    // The profile whose password the job needs: a base backup's own, a drill's target (none for a sandbox).
+    const QString passwordProfile = s.sourceKind == QLatin1String("base") ? s.profile
+                                    : !s.isDrill() || s.verifyTarget == QLatin1String(ScheduleRecord::kVerifySandbox)
+                                        ? QString()
+                                    : s.verifyTarget.isEmpty() ? s.profile
+                                                               : s.verifyTarget;
     runAsync(
         context,
-        [keychain, storages, kind = s.sourceKind, source = s.profile, drillTarget] {
+        [keychain, storages, kind = s.sourceKind, source = s.profile, passwordProfile] {
             Secrets out;
             if (!keychain)
                 return out;
@@ -49,8 +51,8 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
                                     store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
             if (kind == QLatin1String("redis"))
                 out.redis = store.read(RedisSourceConfig::passwordKey(source)).value_or(QString());
-            if (!drillTarget.isEmpty())
-                out.profile = store.read(CredentialStore::profilePasswordKey(drillTarget)).value_or(QString());
+            if (!passwordProfile.isEmpty())
+                out.profile = store.read(CredentialStore::profilePasswordKey(passwordProfile)).value_or(QString());
             return out;
         },
         [ctx, claim, owner, done = std::move(done)](const Secrets &secrets) {

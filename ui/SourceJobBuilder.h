@@ -14,7 +14,7 @@ namespace lifeboat {
 class AppContext;
 class Job;
 
-// Builds the backup job of a directory or Redis schedule for the desktop app: the storage and Redis secrets are read
+// Builds the job of a directory, Redis, base backup or drill schedule for the desktop app: the secrets are read
 // from the keychain on a worker (it may block on D-Bus or an unlock prompt), then the job is built on the GUI thread
 // by DueRunner, exactly as lifeboatctl run-due builds it. Used by the tray runner and by the Schedules page's Run now.
 class SourceJobBuilder {

@@ -10,6 +10,7 @@
 #include "schedule/DueRunner.h"
 
 #include "schedule/CronExpression.h"
+#include "schedule/DrillSuggestion.h"
 #include "schedule/RunnerUnits.h"
 #include "schedule/ScheduleDue.h"
 
@@ -79,7 +80,9 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
                 QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
                                "[--missed catch-up|skip] [--tz ZONE] [--compress SPEC] %1 [--disabled] [--replace]\n"
                                "       NAME --verify --profile P [--sandbox | --target PROFILE] [--cron EXPR] "
-                               "[--tz ZONE] [--missed catch-up|skip] [--disabled] [--replace]")
+                               "[--tz ZONE] [--missed catch-up|skip] [--disabled] [--replace]\n"
+                               "       NAME --base --profile P [--cron EXPR] [--storage NAME]... [--tz ZONE] "
+                               "[--missed catch-up|skip] %1 [--disabled] [--replace]")
                     .arg(RetentionFlags::synopsis()));
     p.option(QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P"));
     p.option(QStringLiteral("files"), QStringLiteral("The file source to back up (`lifeboatctl files add`)."),
@@ -106,6 +109,10 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
                           "database, row counts, foreign keys, every table read) instead of backing up; the outcome "
                           "goes on the backup, the report under HOME/reports, verify.failed/verify.passed to the "
                           "notifiers (default cron \"0 3 * * 0\", weekly)."));
+    p.flag(QStringLiteral("base"),
+           QStringLiteral("A base backup schedule for point-in-time recovery: `basebackup` of --profile P's whole "
+                          "cluster (records of kind base; with WAL capture, the start of every recovery); the "
+                          "--keep-* rules count its base backups."));
     p.flag(QStringLiteral("sandbox"), QStringLiteral("--verify: restore into a throwaway local cluster (initdb)."));
     p.option(QStringLiteral("target"),
              QStringLiteral("--verify: create the temporary database on this profile's server (default: P's own)."),
@@ -128,6 +135,13 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
         return ctx.usage(QStringLiteral("schedule add needs exactly one source: --profile P, --files SOURCE or "
                                         "--redis SOURCE"));
     const bool drill = p.isSet(QStringLiteral("verify"));
+    const bool base = p.isSet(QStringLiteral("base"));
+    if (base && drill)
+        return ctx.usage(QStringLiteral("--base and --verify exclude each other: a schedule either takes base backups "
+                                        "or verifies a backup"));
+    if (base && !p.isSet(QStringLiteral("profile")))
+        return ctx.usage(QStringLiteral("a base backup schedule (--base) backs up a database profile's cluster: pass "
+                                        "--profile P"));
     if (!drill && (p.isSet(QStringLiteral("sandbox")) || p.isSet(QStringLiteral("target"))))
         return ctx.usage(QStringLiteral("--sandbox and --target belong to a drill (schedule add NAME --verify "
                                         "--profile P …)"));
@@ -157,7 +171,7 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     if (drill) {
         // checked above
     } else if (p.isSet(QStringLiteral("profile"))) {
-        s.sourceKind = QStringLiteral("database");
+        s.sourceKind = base ? QStringLiteral("base") : QStringLiteral("database");
         s.profile = p.value(QStringLiteral("profile"));
         const auto profile = ctx.config().profile(s.profile);
         if (!profile)
@@ -201,9 +215,9 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
             return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(st));
     if (!drill && s.storages.isEmpty() && defaultStorages.isEmpty())
         return ctx.usage(QStringLiteral("%1 \"%2\" has no default storage — pass --storage NAME")
-                             .arg(s.sourceKind == QLatin1String("database") ? QStringLiteral("profile")
-                                  : s.sourceKind == QLatin1String("files")  ? QStringLiteral("file source")
-                                                                            : QStringLiteral("Redis source"),
+                             .arg(s.sourceKind == QLatin1String("database") || base ? QStringLiteral("profile")
+                                  : s.sourceKind == QLatin1String("files")          ? QStringLiteral("file source")
+                                                                                    : QStringLiteral("Redis source"),
                                   s.profile));
     const QString missed = p.value(QStringLiteral("missed"));
     if (!missed.isEmpty() && missed != QLatin1String("catch-up") && missed != QLatin1String("skip"))
@@ -227,7 +241,9 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
                                         "schedule"));
     if (p.isSet(QStringLiteral("compress"))) {
         if (s.sourceKind != QLatin1String("database") || drill)
-            return ctx.usage(QStringLiteral("--compress belongs to a database backup schedule (--profile P)"));
+            return ctx.usage(
+                QStringLiteral("--compress belongs to a database backup schedule (--profile P)%1")
+                    .arg(base ? QStringLiteral("; base backups are always compressed with zstd") : QString()));
         // Refused now, not at 01:00: the same parse as `backup --compress` (pg_dump 16+ only choices are checked
         // against the installed pg_dump when the schedule runs).
         BackupOptions o;
@@ -242,6 +258,9 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     // Fire times owed start now: a new schedule does not "catch up" on the past.
     s.created = existing ? existing->created : QDateTime::currentDateTimeUtc();
     s.lastCheck = existing && existing->lastCheck.isValid() ? existing->lastCheck : QDateTime::currentDateTimeUtc();
+    // A profile's first backup schedule: suggest the weekly drill that proves its backups restore.
+    const auto drillHint =
+        existing ? std::nullopt : DrillSuggestion::forFirstBackupSchedule(s, ctx.catalog()->schedules());
     QString err;
     if (!ctx.catalog()->saveSchedule(s, &err))
         return ctx.usage(err);
@@ -253,6 +272,8 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
             fires.append(t.toString(Qt::ISODate));
         o[QStringLiteral("nextFires")] = fires;
         o[QStringLiteral("ok")] = true;
+        if (drillHint)
+            o[QStringLiteral("suggestedDrill")] = drillHint->command();
         ctx.printJson(o);
     } else {
         if (drill)
@@ -262,6 +283,9 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
                               ? QStringLiteral("a sandbox cluster")
                               : QStringLiteral("the server of profile ") + s.verifyTarget)
                       << "): " << cron.describe() << Qt::endl;
+        else if (base)
+            ctx.out() << "Schedule \"" << s.name << "\" (base backup of " << s.profile << "): " << cron.describe()
+                      << Qt::endl;
         else
             ctx.out() << "Schedule \"" << s.name << "\" ("
                       << (s.sourceKind == QLatin1String("database") ? QString() : s.sourceKind + QLatin1Char(' '))
@@ -272,6 +296,8 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
         ctx.err() << "Runs only while `lifeboatctl run-due` is called every minute (see `lifeboatctl schedule "
                      "install`) or the Lifeboat app is running."
                   << Qt::endl;
+        if (drillHint)
+            ctx.err() << "Hint: prove these backups restore with a weekly drill: " << drillHint->command() << Qt::endl;
     }
     return 0;
 }

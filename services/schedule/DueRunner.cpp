@@ -8,6 +8,7 @@
 #include "redis/RedisUrl.h"
 #include "schedule/CronExpression.h"
 #include "schedule/ScheduleDue.h"
+#include "wal/WalPruner.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -130,13 +131,13 @@ QString DueRunner::kindLabel(const QString &kind) {
         return QStringLiteral("Redis source");
     if (kind == QLatin1String("verify"))
         return QStringLiteral("drill of profile");
-    return QStringLiteral("profile");
+    return QStringLiteral("profile"); // database and base backups alike
 }
 
 Error DueRunner::checkSource(const ScheduleRecord &s) const {
     bool exists = false;
     QString hint;
-    if (s.sourceKind == QLatin1String("database")) {
+    if (s.sourceKind == QLatin1String("database") || s.sourceKind == QLatin1String("base")) {
         exists = m_config.profile(s.profile).has_value();
         hint = QStringLiteral("lifeboatctl profile list");
     } else if (s.sourceKind == QLatin1String("files")) {
@@ -157,7 +158,7 @@ Error DueRunner::checkSource(const ScheduleRecord &s) const {
                                          .arg(s.name, target, s.profile)};
     } else {
         return {ExitCode::Usage, QStringLiteral("schedule \"%1\" has the source kind \"%2\", which this version "
-                                                "cannot run (database, files or redis)")
+                                                "cannot run (database, base, files, redis or verify)")
                                      .arg(s.name, s.sourceKind)};
     }
     if (!exists)
@@ -225,6 +226,27 @@ Error DueRunner::buildRequest(const Claim &claim, BackupJob::Request &req, const
     req.catalog = m_catalog;
     req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
     req.options = optionsFor(claim);
+    return {};
+}
+
+Error DueRunner::buildBaseRequest(const Claim &claim, BaseBackupJob::Request &req, const SecretLookup &profilePassword,
+                                  const SecretLookup &storageSecret) const {
+    const ScheduleRecord &s = claim.schedule;
+    if (const Error e = checkSource(s))
+        return e;
+    const Profile profile = *m_config.profile(s.profile);
+    if (const Error e =
+            parseRecipients(profile.recipients, QStringLiteral("profile \"%1\"").arg(profile.name), &req.encryptTo))
+        return e;
+    if (const Error e = openStores(m_config, s, storagesFor(s), storageSecret, &req.stores))
+        return e;
+    req.profile = profile;
+    req.password = profilePassword(profile.name);
+    const BackupOptions o = optionsFor(claim);
+    req.type = o.type;
+    req.label = o.label;
+    req.catalog = m_catalog;
+    req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
     return {};
 }
 
@@ -350,6 +372,13 @@ std::unique_ptr<Job> DueRunner::buildJob(const Claim &claim, const Secrets &secr
             return nullptr;
         return std::make_unique<RedisBackupJob>(std::move(req));
     }
+    if (kind == QLatin1String("base")) {
+        BaseBackupJob::Request req;
+        if ((*error = buildBaseRequest(
+                 claim, req, secrets.profilePassword ? secrets.profilePassword : SecretLookup(none), storageSecret)))
+            return nullptr;
+        return std::make_unique<BaseBackupJob>(std::move(req));
+    }
     if ((*error = checkSource(claim.schedule)))
         return nullptr;
     BackupJob::Request req;
@@ -393,7 +422,7 @@ DueRunner::PruneResult DueRunner::prune(const QString &kind, const QString &prof
                                         const SecretLookup &storageSecret) {
     PruneResult out;
     RetentionPolicy policy;
-    if (const Error e = RetentionPruner::policyForSource(m_config, m_catalog->schedules(), kind, profile, &policy)) {
+    if (const Error e = retentionPolicy(m_config, m_catalog->schedules(), kind, profile, &policy)) {
         out.error = e;
         return out;
     }
@@ -413,7 +442,34 @@ DueRunner::PruneResult DueRunner::prune(const QString &kind, const QString &prof
     if (failed > 0)
         out.error = {ExitCode::Transfer,
                      QStringLiteral("%1 expired backup(s) of %2 could not be deleted").arg(failed).arg(profile)};
+    // Then the WAL no remaining base backup needs, as `prune` does (the catalog says which base backups stay: one
+    // whose deletion failed still needs its WAL).
+    if (kind == QLatin1String("base")) {
+        const WalPruner::Result wal =
+            WalPruner::prune(*m_catalog, profile, {}, false, m_config.storages(), storageSecret);
+        out.walRemoved = wal.outcome.removed;
+        for (const QString &n : wal.outcome.problems)
+            out.notes << QStringLiteral("WAL not removed: %1").arg(n);
+        if (wal.outcome.error && !out.error)
+            out.error = wal.outcome.error;
+    }
     return out;
+}
+
+Error DueRunner::retentionPolicy(const ConfigStore &config, const QList<ScheduleRecord> &schedules, const QString &kind,
+                                 const QString &source, RetentionPolicy *policy) {
+    if (kind != QLatin1String("base"))
+        return RetentionPruner::policyForSource(config, schedules, kind, source, policy);
+    // The profile's database schedules first (their zone counts the periods, as `prune` does), then its base
+    // schedules, whose overrides are applied last and so win.
+    QList<ScheduleRecord> ordered;
+    for (const QString &k : {QStringLiteral("database"), QStringLiteral("base")})
+        for (const ScheduleRecord &s : schedules)
+            if (s.profile == source && s.sourceKind == k) {
+                ordered << s;
+                ordered.last().sourceKind = kind;
+            }
+    return RetentionPruner::policyForSource(config, ordered, kind, source, policy);
 }
 
 QTimeZone DueRunner::timeZone(const QString &name) {

@@ -8,8 +8,10 @@
 #include "jobs/BackupJob.h"
 #include "jobs/JobProgress.h"
 #include "notify/Notification.h"
+#include "pitr/BaseBackupJob.h"
 #include "redis/RedisBackupJob.h"
 #include "restore/VerifyJob.h"
+#include "retention/RetentionPolicy.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -29,7 +31,8 @@ namespace lifeboat {
 //   claim()        is it due (ScheduleDue, missed-run policy)? take the schedule's lock, decide again from the
 //                  stored state under the lock (another runner may have just run it), compute DAILY/WEEKLY/MONTHLY;
 //   buildJob()     the job of a claimed schedule by its source kind: BackupJob (database profile),
-//                  FilesBackupJob (file source), RedisBackupJob (Redis source), or for a recovery drill (kind
+//                  FilesBackupJob (file source), RedisBackupJob (Redis source), BaseBackupJob (kind "base": a
+//                  base backup of the profile's cluster, for point-in-time recovery), or for a recovery drill (kind
 //                  "verify") a VerifyJob of the profile's newest good backup;
 //   finish()       record the run (last check, backup id, status; a drill's report kept under the home) and
 //                  release the lock — or release() when the job never started;
@@ -71,8 +74,9 @@ public:
         int kept = 0;
         int expired = 0;
         int deleted = 0;
-        QStringList notes; // "#12: already missing: …", "#13: <deletion error>"
-        Error error;       // Usage: bad retention settings; Transfer: some copy could not be deleted
+        int walRemoved = 0; // kind "base": WAL copies no kept base backup needs, removed after the base backups
+        QStringList notes;  // "#12: already missing: …", "#13: <deletion error>"
+        Error error;        // Usage: bad retention settings; Transfer: some copy could not be deleted
     };
 
     using SecretLookup = std::function<QString(const QString &name)>;
@@ -107,6 +111,10 @@ public:
     // The same for a Redis source (URL, compression, CA file, local RDB path, recipients from redisSources).
     Error buildRedisRequest(const Claim &claim, RedisBackupJob::Request &req, const SecretLookup &redisPassword,
                             const SecretLookup &storageSecret) const;
+    // The same for a base backup schedule (kind "base"): the profile's cluster, its password and recipients, the
+    // schedule's storages or the profile's, the run's type and label.
+    Error buildBaseRequest(const Claim &claim, BaseBackupJob::Request &req, const SecretLookup &profilePassword,
+                           const SecretLookup &storageSecret) const;
     // The VerifyJob request of a drill: the newest good backup of its profile, verified on its target (the profile's
     // server, another profile's or a sandbox cluster); S3 secrets for every storage a copy may be read from.
     Error buildVerifyRequest(const Claim &claim, VerifyJob::Request &req, const Secrets &secrets) const;
@@ -118,9 +126,16 @@ public:
 
     // Applies retention to one source — the records of that kind and name (a database profile and a file source
     // of the same name are separate) — with the overrides of that source's schedules: decides, marks EXPIRED,
-    // deletes the copies (BackupDeleter).
+    // deletes the copies (BackupDeleter). Base backups (kind "base") are counted by retentionPolicy(), then the WAL
+    // no remaining base backup needs goes (WalPruner::prune, as `lifeboatctl prune` does).
     PruneResult prune(const QString &kind, const QString &source, const QDateTime &now,
                       const SecretLookup &storageSecret);
+
+    // The rules for one source's records. A profile's base backups ("base") are counted by the rules of its
+    // database backups (settings, its database schedules' overrides), with its base backup schedules' own --keep-*
+    // overrides on top: a base schedule's flags apply to base backups, and without them both series keep alike.
+    static Error retentionPolicy(const ConfigStore &config, const QList<ScheduleRecord> &schedules, const QString &kind,
+                                 const QString &source, RetentionPolicy *policy);
 
     static Notification notification(const QString &profile, const QString &schedule, qint64 recordId,
                                      const Error &error, const QJsonObject &details);
@@ -131,7 +146,7 @@ public:
     static QString reportDirectory(const ConfigStore &config);
     // The options of a scheduled backup of `claim` (type, label).
     static BackupOptions optionsFor(const Claim &claim);
-    // "database", "file source", "Redis source": for messages.
+    // "profile" (database, base backup), "file source", "Redis source", "drill of profile": for messages.
     static QString kindLabel(const QString &kind);
 
     static QTimeZone timeZone(const QString &name); // empty: the system zone; invalid when unknown
