@@ -102,6 +102,9 @@ int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
         prof.globals = p.isSet(QStringLiteral("globals"));
         prof.globalsRolePasswords = prof.globals && p.isSet(QStringLiteral("globals-role-passwords"));
     }
+    if (prof.globalsRolePasswords && prof.recipients.isEmpty())
+        return ctx.usage(QStringLiteral("--globals-role-passwords keeps the roles' password hashes, so the backups "
+                                        "must be encrypted: give the profile --recipient AGE_PUBLIC_KEY too"));
     if (p.isSet(QStringLiteral("continuous")) || p.isSet(QStringLiteral("no-continuous")))
         prof.continuous = p.isSet(QStringLiteral("continuous"));
     if (p.isSet(QStringLiteral("partial-upload")))

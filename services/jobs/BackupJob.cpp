@@ -149,7 +149,11 @@ bool BackupJob::storeGlobals(const Conninfo &target, const QString &password, co
     req.password = password;
     req.server = server;
     req.pgToolDir = m_req.pgToolDir;
-    req.rolePasswords = m_req.profile.globalsRolePasswords;
+    // Password hashes are kept only inside an encrypted backup: never stored readable, whatever the profile asks.
+    req.rolePasswords = m_req.profile.globalsRolePasswords && !m_req.encryptTo.empty();
+    if (m_req.profile.globalsRolePasswords && m_req.encryptTo.empty())
+        log(QStringLiteral("roles: password hashes left out — this backup is not encrypted (give the profile "
+                           "--recipient to keep them)"));
     req.cancel = cancelFlag();
     req.log = [this](const QString &l) { log(l); };
     const GlobalsDump::Result dumped = GlobalsDump::run(req);

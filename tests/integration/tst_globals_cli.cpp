@@ -8,6 +8,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -347,6 +348,45 @@ private slots:
         QCOMPARE(ownersAndGrants(*m_target, QStringLiteral("shop")),
                  ownersAndGrants(*m_source, QStringLiteral("shop")));
         QCOMPARE(memberships(*m_target), memberships(*m_source));
+    }
+
+    void rolePasswordsOnlyInsideEncryptedBackups() {
+        // Asked for without a recipient: refused, nothing saved (the hashes would be stored readable).
+        const QString src = QStringLiteral("host=127.0.0.1 port=%1 user=postgres dbname=shop").arg(m_source->port());
+        const TestEnv::Run refused =
+            ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("withpw"),
+                 QStringLiteral("--conninfo"), src, QStringLiteral("--storage"), QStringLiteral("disk"),
+                 QStringLiteral("--globals"), QStringLiteral("--globals-role-passwords")});
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY2(refused.err.contains("--recipient"), refused.err.constData());
+        QVERIFY(!ctl({QStringLiteral("profile"), QStringLiteral("list")}).out.contains("withpw"));
+        // With a recipient: the encrypted roles file holds the hashes, readable with the key only.
+        const QString key = m_tmp.filePath(QStringLiteral("pw.key"));
+        QCOMPARE(TestEnv::run(QStringLiteral("age-keygen"), {QStringLiteral("-o"), key}).exitCode, 0);
+        QString recipient;
+        for (const QByteArray &l : readAll(key).split('\n'))
+            if (l.startsWith("# public key: "))
+                recipient = QString::fromLatin1(l.mid(14)).trimmed();
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("withpw"),
+                      QStringLiteral("--conninfo"), src, QStringLiteral("--storage"), QStringLiteral("disk"),
+                      QStringLiteral("--globals"), QStringLiteral("--globals-role-passwords"),
+                      QStringLiteral("--recipient"), recipient})
+                     .exitCode,
+                 0);
+        const TestEnv::Run b = ctl({QStringLiteral("--json"), QStringLiteral("backup"), QStringLiteral("withpw")});
+        QCOMPARE(b.exitCode, 0);
+        const qint64 id = json(b).value(QStringLiteral("id")).toInteger();
+        const QJsonObject g = json(ctl({QStringLiteral("--json"), QStringLiteral("show"), QString::number(id)}))
+                                  .value(QStringLiteral("globals"))
+                                  .toObject();
+        const QString stored =
+            QFileInfo(localCopy(id)).absoluteDir().filePath(g.value(QStringLiteral("file")).toString());
+        QVERIFY2(stored.endsWith(QLatin1String(".age")), qPrintable(stored));
+        QVERIFY(!readAll(stored).contains("SCRAM-SHA-256"));
+        const auto plain =
+            TestEnv::run(QStringLiteral("age"), {QStringLiteral("-d"), QStringLiteral("-i"), key, stored});
+        QCOMPARE(plain.exitCode, 0);
+        QVERIFY(plain.out.contains("SCRAM-SHA-256"));
     }
 
     void deletingABackupRemovesItsRolesFile() {
