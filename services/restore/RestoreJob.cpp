@@ -367,8 +367,23 @@ JobResult RestoreJob::execute() {
                 // The typed confirmation covers the roles too: its text says what else the run changes.
                 const int n = static_cast<int>(roles.plan().create.size());
                 for (SafetyCheck &c : m_checks) {
-                    if (c.id == QLatin1String("confirm") && n > 0)
-                        c.detail += QStringLiteral(" — and create %1 role(s) on the server").arg(n);
+                    if (c.id != QLatin1String("confirm") || n == 0)
+                        continue;
+                    // Roles are server-wide: on a production server creating them needs the typed name even when
+                    // the database itself is new (which alone needs no confirmation).
+                    if (o.targetProduction && o.confirm != o.targetDb && c.outcome == CheckOutcome::Passed) {
+                        c.outcome = o.dryRun ? CheckOutcome::Warning : CheckOutcome::Refused;
+                        c.code = c.outcome == CheckOutcome::Refused ? ExitCode::Refused : ExitCode::Ok;
+                        c.detail =
+                            (o.desktopWording ? QStringLiteral("creating %1 role(s) on the production server needs the "
+                                                               "name \"%2\" typed")
+                                              : QStringLiteral("creating %1 role(s) on the production server needs "
+                                                               "--confirm %2"))
+                                .arg(n)
+                                .arg(o.targetDb);
+                        continue;
+                    }
+                    c.detail += QStringLiteral(" — and create %1 role(s) on the server").arg(n);
                 }
             }
         } else {

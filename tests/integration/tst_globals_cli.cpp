@@ -350,6 +350,44 @@ private slots:
         QCOMPARE(memberships(*m_target), memberships(*m_source));
     }
 
+    void productionServerNeedsTheNameTypedForNewRoles() {
+        // A new database needs no typed confirmation, but roles are server-wide: on a production server creating them
+        // does. Refused before anything changes, then done with --confirm.
+        QVERIFY(m_backupId > 0);
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("dstprod"),
+                      QStringLiteral("--conninfo"),
+                      QStringLiteral("host=127.0.0.1 port=%1 user=postgres dbname=postgres").arg(m_target->port()),
+                      QStringLiteral("--production")})
+                     .exitCode,
+                 0);
+        for (const QString &db : {QStringLiteral("shop"), QStringLiteral("shop2")})
+            sql(*m_target, QStringLiteral("postgres"), QStringLiteral("DROP DATABASE IF EXISTS %1").arg(db));
+        QCOMPARE(sql(*m_target, QStringLiteral("postgres"),
+                     QStringLiteral("DROP ROLE IF EXISTS reader; DROP ROLE IF EXISTS readers; DROP ROLE IF EXISTS "
+                                    "\"Audit Team\"; DROP ROLE IF EXISTS app_owner")),
+                 QString());
+        const QStringList args{
+            QStringLiteral("restore"),  QString::number(m_backupId),    QStringLiteral("--target"),
+            QStringLiteral("dstprod"),  QStringLiteral("--target-db"),  QStringLiteral("fresh"),
+            QStringLiteral("--create"), QStringLiteral("--keep-owner"), QStringLiteral("--create-missing-roles")};
+        const TestEnv::Run refused = ctl(args);
+        QCOMPARE(refused.exitCode, 6);
+        QVERIFY2(refused.err.contains("production server needs --confirm fresh") ||
+                     refused.out.contains("production server needs --confirm fresh"),
+                 (refused.out + refused.err).constData());
+        QCOMPARE(sql(*m_target, QStringLiteral("postgres"),
+                     QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = 'app_owner'")),
+                 QStringLiteral("0"));
+        QCOMPARE(sql(*m_target, QStringLiteral("postgres"),
+                     QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'fresh'")),
+                 QStringLiteral("0"));
+        const TestEnv::Run confirmed = ctl(args + QStringList{QStringLiteral("--confirm"), QStringLiteral("fresh")});
+        QCOMPARE(confirmed.exitCode, 0);
+        QCOMPARE(sql(*m_target, QStringLiteral("postgres"),
+                     QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = 'app_owner'")),
+                 QStringLiteral("1"));
+    }
+
     void rolePasswordsOnlyInsideEncryptedBackups() {
         // Asked for without a recipient: refused, nothing saved (the hashes would be stored readable).
         const QString src = QStringLiteral("host=127.0.0.1 port=%1 user=postgres dbname=shop").arg(m_source->port());
