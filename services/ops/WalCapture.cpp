@@ -25,6 +25,11 @@ QString slotOf(const WalCapture::ReceiverSettings &s, const QString &profile) {
     return s.slot.isEmpty() ? WalReceiver::defaultSlot(profile) : s.slot;
 }
 
+// One lag is one occurrence: keyed by the moment the archive was last current.
+QString lagKey(const WalCapture::Health &h) {
+    return QStringLiteral("lag:%1:%2").arg(h.profile, h.freshAt.toUTC().toString(Qt::ISODate));
+}
+
 // "X/Y" → the segment number holding that position (no boundary quirk, unlike pg_walfile_name).
 std::optional<quint64> segmentOfLsn(const QString &lsn, qint64 segmentSize) {
     const int slash = lsn.indexOf(QLatin1Char('/'));
@@ -209,7 +214,7 @@ QList<WalCapture::Alert> WalCapture::alerts(const Health &h) {
     const QString wal = QStringLiteral("lifeboatctl wal status %1").arg(h.profile);
     if (h.lagging) {
         Alert a;
-        a.key = ongoing(h).value(0);
+        a.key = lagKey(h);
         Notification &n = a.notification;
         n.event = QStringLiteral("wal.lag");
         n.failure = true;
@@ -318,9 +323,14 @@ void WalCapture::applyTo(SourceHealth *source, const Health &h) {
 }
 
 QStringList WalCapture::ongoing(const Health &h) {
-    if (!h.freshAt.isValid())
-        return {};
-    return {QStringLiteral("lag:%1:%2").arg(h.profile, h.freshAt.toUTC().toString(Qt::ISODate))};
+    QStringList keys;
+    if (h.freshAt.isValid())
+        keys << lagKey(h);
+    // The slot is judged only when the server answers: while it does not, a slot already told stays told, or a
+    // flapping connection would tell it again each time the server comes back.
+    if (!h.server.reachable)
+        keys << QStringLiteral("slot:%1:%2").arg(h.profile, slotOf(h.settings, h.profile));
+    return keys;
 }
 
 QList<WalCapture::Alert> WalCapture::untold(const QList<Alert> &current, QStringList *alerted,

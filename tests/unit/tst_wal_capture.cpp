@@ -137,6 +137,34 @@ private slots:
         const auto later = WalCapture::evaluate(profile(), archive(300), {}, WalCapture::Server{}, kNow.addSecs(0));
         QCOMPARE(WalCapture::untold(WalCapture::alerts(later), &alerted, WalCapture::ongoing(later)).size(), 1);
     }
+    void aSlotOverItsLimitIsOneOccurrenceWhileTheServerIsNotAnswering() {
+        // The slot is judged only when the server answers: a flapping connection must not make the same slot
+        // alert new again each time it comes back.
+        WalCapture::ReceiverSettings s;
+        s.warnRetainedBytes = 1 << 20;
+        const auto over = WalCapture::evaluate(
+            profile(), archive(10), s, answering(kSegment3, {{QStringLiteral("lifeboat_p"), true, 2 << 20}}), kNow);
+        QVERIFY(over.slotOverLimit.has_value());
+        const auto slotAlerts = [](const QList<WalCapture::Alert> &alerts) {
+            int n = 0;
+            for (const auto &a : alerts)
+                n += a.notification.event == QLatin1String("wal.slot");
+            return n;
+        };
+        QStringList alerted;
+        QCOMPARE(slotAlerts(WalCapture::untold(WalCapture::alerts(over), &alerted, WalCapture::ongoing(over))), 1);
+        WalCapture::Server down;
+        down.asked = true;
+        down.error = QStringLiteral("connection refused");
+        const auto unanswered = WalCapture::evaluate(profile(), archive(10), s, down, kNow.addSecs(30));
+        WalCapture::untold(WalCapture::alerts(unanswered), &alerted, WalCapture::ongoing(unanswered));
+        QCOMPARE(slotAlerts(WalCapture::untold(WalCapture::alerts(over), &alerted, WalCapture::ongoing(over))), 0);
+        // Under the limit while answering: the occurrence ends, and a new crossing is told again.
+        const auto under = WalCapture::evaluate(
+            profile(), archive(10), s, answering(kSegment3, {{QStringLiteral("lifeboat_p"), true, 1000}}), kNow);
+        WalCapture::untold(WalCapture::alerts(under), &alerted, WalCapture::ongoing(under));
+        QCOMPARE(slotAlerts(WalCapture::untold(WalCapture::alerts(over), &alerted, WalCapture::ongoing(over))), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstWalCapture)
