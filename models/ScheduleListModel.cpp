@@ -89,7 +89,8 @@ QVariant ScheduleListModel::data(const QModelIndex &index, int role) const {
         if (role == Qt::DisplayRole || role == RawRole)
             return s.profile;
         if (role == Qt::ToolTipRole)
-            return tr("%1 source “%2”").arg(s.sourceKind, s.profile);
+            return s.sourceKind == QLatin1String("base") ? tr("base backups of profile “%1”").arg(s.profile)
+                                                         : tr("%1 source “%2”").arg(s.sourceKind, s.profile);
         break;
     case CronColumn:
         if (role == Qt::DisplayRole || role == RawRole)

@@ -315,7 +315,10 @@ void SchedulesPage::runSourceNow(const ScheduleRecord &s, const QString &type) {
     claim.fireTime = QDateTime::currentDateTimeUtc();
     claim.type = type;
     const QString what = DueRunner::kindLabel(s.sourceKind);
-    showMessage(tr("Starting a %1 backup of %2 “%3”…").arg(type.toLower(), what, s.profile), false);
+    showMessage(tr("Starting a %1 %2 of %3 “%4”…")
+                    .arg(type.toLower(), s.sourceKind == QLatin1String("base") ? tr("base backup") : tr("backup"), what,
+                         s.profile),
+                false);
     SourceJobBuilder::build(
         m_ctx, this, claim, DueRunner::newOwner(), [this, s, what](std::unique_ptr<Job> job, const QString &error) {
             Job *started = job ? m_ctx->submitJob(std::move(job), s.profile) : nullptr;

@@ -52,8 +52,10 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
         ctx.err() << "run-due: " << listed.name << ": " << claim.message
                   << " → drill: verify the newest good backup of " << listed.profile << Qt::endl;
     else
-        ctx.err() << "run-due: " << listed.name << ": " << claim.message << " → backup of " << what << " (" << o.type
-                  << ")" << Qt::endl;
+        ctx.err() << "run-due: " << listed.name << ": " << claim.message
+                  << (listed.sourceKind == QLatin1String("base") ? " → base backup of profile " : " → backup of ")
+                  << (listed.sourceKind == QLatin1String("base") ? listed.profile : what) << " (" << o.type << ")"
+                  << Qt::endl;
 
     CliSecrets secrets(ctx);
     JobResult result;

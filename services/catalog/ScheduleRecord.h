@@ -12,7 +12,7 @@ namespace lifeboat {
 struct ScheduleRecord {
     qint64 id = 0;
     QString name;
-    QString sourceKind = QStringLiteral("database"); // database | files | redis | verify (a recovery drill)
+    QString sourceKind = QStringLiteral("database"); // database | files | redis | verify (a recovery drill) | base
     QString profile;
     QString cron;
     QString timeZone;
