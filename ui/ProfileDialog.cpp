@@ -99,7 +99,7 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
     uploadRow->addWidget(m_partialUpload);
     uploadRow->addStretch(1);
     auto *replicationRow = new QHBoxLayout;
-    m_checkReplication = new QPushButton(tr("Check &replication access"), pitr);
+    m_checkReplication = new QPushButton(tr("Check replication &access"), pitr);
     m_checkReplication->setToolTip(tr("Connects as this profile's role, then as a replication client, as base "
                                       "backups and WAL capture do, and says what the server still needs."));
     m_replication = new QLabel(tr("Base backups and WAL capture need a role with REPLICATION and a "
@@ -107,11 +107,12 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
                                pitr);
     m_replication->setWordWrap(true);
     m_replication->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    replicationRow->addWidget(m_checkReplication, 0, Qt::AlignTop);
-    replicationRow->addWidget(m_replication, 1);
+    replicationRow->addWidget(m_checkReplication);
+    replicationRow->addStretch(1);
     pitrLayout->addWidget(m_continuous);
     pitrLayout->addLayout(uploadRow);
     pitrLayout->addLayout(replicationRow);
+    pitrLayout->addWidget(m_replication); // full width: the fix it shows spans several lines
     layout->addWidget(pitr);
     connect(m_continuous, &QCheckBox::toggled, m_partialUpload, &QSpinBox::setEnabled);
     connect(m_checkReplication, &QPushButton::clicked, this, &ProfileDialog::checkReplication);
@@ -233,6 +234,11 @@ void ProfileDialog::checkReplication() {
                                              "PostgreSQL %2 (system %3).")
                                               .arg(r.user, r.serverVersion, r.systemIdentifier)
                                         : tr("✗ %1\n\n%2").arg(r.error.message, onServer));
+            // The answer can be several lines: grow the dialog to show all of it rather than clip it.
+            layout()->activate();
+            const int needed = layout()->hasHeightForWidth() ? layout()->heightForWidth(width()) : sizeHint().height();
+            if (needed > height())
+                resize(width(), needed);
             emit replicationChecked(r.ok);
         });
 }

@@ -100,6 +100,8 @@ private slots:
         QVERIFY2(checked.last().first().toBool(), qPrintable(d.replicationResult()->text()));
         const QString systemId = m_cluster->sql(QStringLiteral("SELECT system_identifier FROM pg_control_system()"));
         QVERIFY2(d.replicationResult()->text().contains(systemId), qPrintable(d.replicationResult()->text()));
+        if (const QString shots = qEnvironmentVariable("LIFEBOAT_SCREENSHOT_DIR"); !shots.isEmpty())
+            QVERIFY(d.grab().save(shots + QStringLiteral("/profile-continuous.png")));
 
         // Marked continuous with a 20 s partial upload, typed as an operator does; saved to the shared settings.
         QVERIFY(GuiTyping::clickInto(d.continuousField())); // a click ticks it
@@ -180,6 +182,8 @@ private slots:
         QVERIFY2(row->text(WalRangesPanel::RangeColumn).contains(m_segment),
                  qPrintable(row->text(WalRangesPanel::RangeColumn)));
         QCOMPARE(row->text(WalRangesPanel::MissingColumn), QStringLiteral("none"));
+        if (const QString shots = qEnvironmentVariable("LIFEBOAT_SCREENSHOT_DIR"); !shots.isEmpty())
+            QVERIFY(page.grab().save(shots + QStringLiteral("/history-wal.png")));
         // Another profile filtered in History hides the range.
         QSignalSpy reloaded(panel, &WalRangesPanel::reloaded);
         panel->setProfileFilter(QStringLiteral("nobody"));
