@@ -4,6 +4,8 @@
 #include "core/CredentialStore.h"
 #include "jobs/Job.h"
 #include "models/Async.h"
+#include "restore/VerifyJob.h"
+#include "schedule/DrillIdentities.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
 
@@ -16,6 +18,10 @@ struct Secrets {
     QHash<QString, QString> storages;
     QString redis;
     QString profile; // the password of a base backup's profile or a drill's target
+    // A drill of an encrypted backup: the keys this installation keeps for it (DrillIdentities), as run-due uses.
+    qint64 drillRecordId = 0;
+    std::vector<AgeIdentity> identities;
+    QString identityProblem;
 };
 } // namespace
 
@@ -41,18 +47,27 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
                                                                : s.verifyTarget;
     runAsync(
         context,
-        [keychain, storages, kind = s.sourceKind, source = s.profile, passwordProfile] {
+        [keychain, storages, kind = s.sourceKind, source = s.profile, passwordProfile, drill = s.isDrill(),
+         catalog = ctx->catalog(), config = ctx->config()] {
             Secrets out;
-            if (!keychain)
-                return out;
-            KeychainCredentialStore store;
-            for (const StorageConfig &sc : storages)
-                out.storages.insert(sc.name,
-                                    store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
-            if (kind == QLatin1String("redis"))
-                out.redis = store.read(RedisSourceConfig::passwordKey(source)).value_or(QString());
-            if (!passwordProfile.isEmpty())
-                out.profile = store.read(CredentialStore::profilePasswordKey(passwordProfile)).value_or(QString());
+            std::unique_ptr<KeychainCredentialStore> store;
+            if (keychain) {
+                store = std::make_unique<KeychainCredentialStore>();
+                for (const StorageConfig &sc : storages)
+                    out.storages.insert(sc.name,
+                                        store->read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
+                if (kind == QLatin1String("redis"))
+                    out.redis = store->read(RedisSourceConfig::passwordKey(source)).value_or(QString());
+                if (!passwordProfile.isEmpty())
+                    out.profile = store->read(CredentialStore::profilePasswordKey(passwordProfile)).value_or(QString());
+            }
+            // Identity files need no keychain; keys kept in it only when it answers.
+            if (drill) {
+                if (const auto record = DueRunner::drillBackup(*catalog, source); record && record->encrypted) {
+                    out.drillRecordId = record->id;
+                    out.identities = DrillIdentities::forRecord(config, store.get(), *record, &out.identityProblem);
+                }
+            }
             return out;
         },
         [ctx, claim, owner, done = std::move(done)](const Secrets &secrets) {
@@ -63,6 +78,21 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
             lookups.redisPassword = [&](const QString &) { return secrets.redis; };
             lookups.profilePassword = [&](const QString &) { return secrets.profile; };
             Error err;
+            if (claim.schedule.isDrill() && secrets.drillRecordId > 0) {
+                VerifyJob::Request req;
+                err = builder.buildVerifyRequest(claim, req, lookups);
+                // The identities are for the backup read on the worker; a newer one since then gets none and says so.
+                if (!err && req.source.toLongLong() == secrets.drillRecordId) {
+                    if (secrets.identities.empty())
+                        err = {ExitCode::Usage,
+                               QStringLiteral("drill \"%1\": %2").arg(claim.schedule.name, secrets.identityProblem)};
+                    else
+                        req.identities = secrets.identities;
+                }
+                if (err)
+                    return done(nullptr, err.message);
+                return done(std::make_unique<VerifyJob>(std::move(req)), QString());
+            }
             std::unique_ptr<Job> job = builder.buildJob(claim, lookups, &err);
             done(std::move(job), job ? QString() : err.message);
         });

@@ -3,11 +3,11 @@
 #include "ArgParser.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
-#include "DrillIdentities.h"
 
 #include "catalog/ConfigStore.h"
 #include "crypto/AgeIdentity.h"
 #include "pipeline/AtomicFileSink.h"
+#include "schedule/DrillIdentities.h"
 
 #include <QFileInfo>
 #include <QJsonObject>

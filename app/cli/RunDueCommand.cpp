@@ -5,7 +5,6 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
-#include "DrillIdentities.h"
 #include "PruneCommand.h"
 
 #include "catalog/RedisSourceConfig.h"
@@ -14,6 +13,7 @@
 #include "ops/MissedBackups.h"
 #include "ops/StorageLow.h"
 #include "ops/WalCapture.h"
+#include "schedule/DrillIdentities.h"
 #include "schedule/DueRunner.h"
 
 #include <QJsonArray>

@@ -1,4 +1,4 @@
-#include "DrillIdentities.h"
+#include "schedule/DrillIdentities.h"
 
 #include "crypto/AgeRecipient.h"
 
@@ -7,7 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-using namespace lifeboat;
+namespace lifeboat {
 
 namespace {
 const QString kOption = QStringLiteral("ageKeys"); // as ui/KeysPanel
@@ -89,3 +89,5 @@ void DrillIdentities::remember(ConfigStore &config, const QString &name, const Q
                             {QStringLiteral("file"), file}});
     config.setOption(kOption, QString::fromUtf8(QJsonDocument(keys).toJson(QJsonDocument::Compact)));
 }
+
+} // namespace lifeboat
