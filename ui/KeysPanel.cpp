@@ -5,6 +5,7 @@
 #include "crypto/AgeIdentity.h"
 #include "models/Async.h"
 #include "pipeline/AtomicFileSink.h"
+#include "schedule/DrillIdentities.h"
 #include "ui/AppContext.h"
 #include "ui/FileDialog.h"
 
@@ -151,17 +152,7 @@ void KeysPanel::report(bool ok, const QString &message) {
 void KeysPanel::remember(const QString &name, const QString &recipient, const QString &where, const QString &file) {
     QString error;
     const bool ok = m_ctx->updateConfig(
-        [&](ConfigStore &c) {
-            QJsonArray keys = knownKeys(c);
-            for (qsizetype i = keys.size() - 1; i >= 0; --i)
-                if (keys.at(i).toObject().value(QStringLiteral("name")).toString() == name)
-                    keys.removeAt(i);
-            keys.append(QJsonObject{{QStringLiteral("name"), name},
-                                    {QStringLiteral("recipient"), recipient},
-                                    {QStringLiteral("where"), where},
-                                    {QStringLiteral("file"), file}});
-            c.setOption(kOption, QString::fromUtf8(QJsonDocument(keys).toJson(QJsonDocument::Compact)));
-        },
+        [&](ConfigStore &c) { DrillIdentities::remember(c, name, recipient, where, file); }, // the list drills read
         &error);
     if (!ok)
         report(false, tr("The key exists but the settings were not saved: %1").arg(error));
