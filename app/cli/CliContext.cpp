@@ -92,6 +92,11 @@ bool CliContext::open() {
     return true;
 }
 
+CliContext::~CliContext() {
+    if (m_catalog)
+        AuditTrail::uninstall();
+}
+
 std::shared_ptr<SqlCatalog> CliContext::catalogFor(const QString &uri, const QString &home) {
     return CatalogFactory::forUri(uri, home);
 }

@@ -17,6 +17,11 @@
 class CliContext {
 public:
     CliContext(QString home, bool json);
+    // Ends the audit trail this context installed while QCoreApplication still exists: its catalog is released
+    // here, not in static destruction after the application is gone (as the desktop app's AppContext does).
+    ~CliContext();
+    CliContext(const CliContext &) = delete;
+    CliContext &operator=(const CliContext &) = delete;
 
     // Opens settings and the catalog; on failure prints the error and returns false. The catalog is the SQLite
     // file in the home unless --catalog URI or the catalogUri setting names another (see openCatalog).
