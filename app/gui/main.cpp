@@ -1,8 +1,8 @@
 #include "core/Home.h"
 #include "ui/AppContext.h"
-#include "ui/ElidedToolTips.h"
+#include "ui/widgets/ElidedToolTips.h"
 #include "ui/MainWindow.h"
-#include "ui/MessageBox.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

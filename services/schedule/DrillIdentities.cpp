@@ -10,7 +10,7 @@
 namespace lifeboat {
 
 namespace {
-const QString kOption = QStringLiteral("ageKeys"); // as ui/KeysPanel
+const QString kOption = QStringLiteral("ageKeys"); // as ui/settings/KeysPanel
 
 QJsonArray knownKeys(const ConfigStore &c) {
     return QJsonDocument::fromJson(c.option(kOption).toUtf8()).array();

@@ -6,7 +6,7 @@
 #include "catalog/AuditTrail.h"
 #include "core/Home.h"
 #include "models/ActivityModel.h"
-#include "ui/ActivityPage.h"
+#include "ui/history/ActivityPage.h"
 #include "ui/AppContext.h"
 #include "ui/MainWindow.h"
 

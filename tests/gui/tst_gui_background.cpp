@@ -2,7 +2,7 @@
 // a change made elsewhere (the tray menu, another window).
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
-#include "ui/BackgroundSettings.h"
+#include "ui/settings/BackgroundSettings.h"
 #include "ui/MainWindow.h"
 
 #include <QCheckBox>

@@ -9,7 +9,7 @@
 #include "catalog/SqlCatalog.h"
 #include "core/Home.h"
 #include "ui/AppContext.h"
-#include "ui/ScheduleDialog.h"
+#include "ui/schedules/ScheduleDialog.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -11,7 +11,7 @@
 #include "core/CredentialStore.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
-#include "ui/TrayScheduleRunner.h"
+#include "ui/tray/TrayScheduleRunner.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -9,9 +9,9 @@
 #include "models/BucketModel.h"
 #include "storage/S3Client.h"
 #include "ui/AppContext.h"
-#include "ui/BucketMessageBar.h"
-#include "ui/BucketsPage.h"
-#include "ui/FileDialog.h"
+#include "ui/buckets/BucketMessageBar.h"
+#include "ui/buckets/BucketsPage.h"
+#include "ui/widgets/FileDialog.h"
 
 #include <QAction>
 #include <QCryptographicHash>

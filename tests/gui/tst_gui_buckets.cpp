@@ -5,12 +5,12 @@
 #include "models/BucketSortProxy.h"
 #include "storage/S3Client.h"
 #include "ui/AppContext.h"
-#include "ui/BucketBreadcrumb.h"
-#include "ui/BucketMessageBar.h"
-#include "ui/BucketsPage.h"
-#include "ui/FileDialog.h"
+#include "ui/buckets/BucketBreadcrumb.h"
+#include "ui/buckets/BucketMessageBar.h"
+#include "ui/buckets/BucketsPage.h"
+#include "ui/widgets/FileDialog.h"
 #include "ui/MainWindow.h"
-#include "ui/MessageBox.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -9,8 +9,8 @@
 #include "models/BucketModel.h"
 #include "storage/S3Client.h"
 #include "ui/AppContext.h"
-#include "ui/BucketMessageBar.h"
-#include "ui/BucketsPage.h"
+#include "ui/buckets/BucketMessageBar.h"
+#include "ui/buckets/BucketsPage.h"
 
 #include <QAction>
 #include <QCryptographicHash>

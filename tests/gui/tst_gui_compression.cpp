@@ -7,8 +7,8 @@
 #include "core/Home.h"
 #include "models/BackupHistoryModel.h"
 #include "ui/AppContext.h"
-#include "ui/BackupNowDialog.h"
-#include "ui/ScheduleDialog.h"
+#include "ui/dashboard/BackupNowDialog.h"
+#include "ui/schedules/ScheduleDialog.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -5,8 +5,8 @@
 #include "core/Home.h"
 #include "ui/AppContext.h"
 #include "ui/MainWindow.h"
-#include "ui/ProfileDialog.h"
-#include "ui/SettingsPage.h"
+#include "ui/settings/ProfileDialog.h"
+#include "ui/settings/SettingsPage.h"
 
 #include <QComboBox>
 #include <QFile>

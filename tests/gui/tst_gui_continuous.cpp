@@ -6,10 +6,10 @@
 
 #include "catalog/Catalog.h"
 #include "ui/AppContext.h"
-#include "ui/HistoryPage.h"
-#include "ui/ProfileDialog.h"
-#include "ui/WalCaptureRunner.h"
-#include "ui/WalRangesPanel.h"
+#include "ui/history/HistoryPage.h"
+#include "ui/settings/ProfileDialog.h"
+#include "ui/tray/WalCaptureRunner.h"
+#include "ui/history/WalRangesPanel.h"
 
 #include <QCheckBox>
 #include <QDir>

@@ -8,8 +8,8 @@
 #include "models/BucketModel.h"
 #include "storage/S3Client.h"
 #include "ui/AppContext.h"
-#include "ui/BucketsPage.h"
-#include "ui/FileDialog.h"
+#include "ui/buckets/BucketsPage.h"
+#include "ui/widgets/FileDialog.h"
 
 #include <QAction>
 #include <QApplication>

@@ -6,10 +6,10 @@
 #include "catalog/AuditTrail.h"
 #include "schedule/DueRunner.h"
 #include "ui/AppContext.h"
-#include "ui/DashboardPage.h"
-#include "ui/MessageBox.h"
-#include "ui/ProfileDialog.h"
-#include "ui/UrlOpener.h"
+#include "ui/dashboard/DashboardPage.h"
+#include "ui/widgets/MessageBox.h"
+#include "ui/settings/ProfileDialog.h"
+#include "ui/widgets/UrlOpener.h"
 
 #include <QDir>
 #include <QFile>

@@ -5,7 +5,7 @@
 #include "catalog/SqlCatalog.h"
 #include "core/Home.h"
 #include "ui/AppContext.h"
-#include "ui/ScheduleDialog.h"
+#include "ui/schedules/ScheduleDialog.h"
 
 #include <QComboBox>
 #include <QLabel>

@@ -5,9 +5,9 @@
 
 #include "models/ScheduleListModel.h"
 #include "ui/AppContext.h"
-#include "ui/MessageBox.h"
-#include "ui/ScheduleDialog.h"
-#include "ui/SchedulesPage.h"
+#include "ui/widgets/MessageBox.h"
+#include "ui/schedules/ScheduleDialog.h"
+#include "ui/schedules/SchedulesPage.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

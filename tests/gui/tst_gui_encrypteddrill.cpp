@@ -7,7 +7,7 @@
 
 #include "catalog/Catalog.h"
 #include "ui/AppContext.h"
-#include "ui/TrayScheduleRunner.h"
+#include "ui/tray/TrayScheduleRunner.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

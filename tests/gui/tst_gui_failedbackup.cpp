@@ -5,8 +5,8 @@
 #include "models/BackupHistoryModel.h"
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
-#include "ui/DashboardPage.h"
-#include "ui/HistoryPage.h"
+#include "ui/dashboard/DashboardPage.h"
+#include "ui/history/HistoryPage.h"
 #include "ui/MainWindow.h"
 
 #include <QJsonArray>

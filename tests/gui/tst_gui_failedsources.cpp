@@ -12,10 +12,10 @@
 #include "models/JobListModel.h"
 #include "models/ScheduleListModel.h"
 #include "ui/AppContext.h"
-#include "ui/DashboardPage.h"
-#include "ui/HistoryPage.h"
+#include "ui/dashboard/DashboardPage.h"
+#include "ui/history/HistoryPage.h"
 #include "ui/MainWindow.h"
-#include "ui/SchedulesPage.h"
+#include "ui/schedules/SchedulesPage.h"
 
 #include <QDir>
 #include <QJsonArray>

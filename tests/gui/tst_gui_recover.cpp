@@ -8,8 +8,8 @@
 #include "TestEnv.h"
 
 #include "ui/AppContext.h"
-#include "ui/RecoverDialog.h"
-#include "ui/RecoveryTimeline.h"
+#include "ui/restore/RecoverDialog.h"
+#include "ui/restore/RecoveryTimeline.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -4,7 +4,7 @@
 // `wal push`/`wal receive` record them.
 #include "catalog/WalFileRecord.h"
 #include "ui/AppContext.h"
-#include "ui/DashboardPage.h"
+#include "ui/dashboard/DashboardPage.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

@@ -14,9 +14,9 @@
 #include "secrets/KeychainCredentialStore.h"
 #include "storage/S3Session.h"
 #include "ui/AppContext.h"
-#include "ui/BucketMessageBar.h"
-#include "ui/BucketsPage.h"
-#include "ui/StorageDialog.h"
+#include "ui/buckets/BucketMessageBar.h"
+#include "ui/buckets/BucketsPage.h"
+#include "ui/settings/StorageDialog.h"
 
 #include <QAction>
 #include <QDateTime>

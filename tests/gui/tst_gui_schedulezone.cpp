@@ -5,9 +5,9 @@
 #include "models/ScheduleListModel.h"
 #include "schedule/CronExpression.h"
 #include "ui/AppContext.h"
-#include "ui/DashboardPage.h"
+#include "ui/dashboard/DashboardPage.h"
 #include "ui/MainWindow.h"
-#include "ui/SchedulesPage.h"
+#include "ui/schedules/SchedulesPage.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

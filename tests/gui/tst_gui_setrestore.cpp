@@ -12,10 +12,10 @@
 #include "pipeline/MemorySink.h"
 #include "storage/S3Session.h"
 #include "ui/AppContext.h"
-#include "ui/FileDialog.h"
-#include "ui/RestoreChoosePage.h"
-#include "ui/RestoreWizard.h"
-#include "ui/SetRestoreDialog.h"
+#include "ui/widgets/FileDialog.h"
+#include "ui/restore/RestoreChoosePage.h"
+#include "ui/restore/RestoreWizard.h"
+#include "ui/restore/SetRestoreDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -12,10 +12,10 @@
 #include "models/BucketModel.h"
 #include "storage/S3Client.h"
 #include "ui/AppContext.h"
-#include "ui/BucketMessageBar.h"
-#include "ui/BucketsPage.h"
-#include "ui/FileDialog.h"
-#include "ui/StorageDialog.h"
+#include "ui/buckets/BucketMessageBar.h"
+#include "ui/buckets/BucketsPage.h"
+#include "ui/widgets/FileDialog.h"
+#include "ui/settings/StorageDialog.h"
 
 #include <QAction>
 #include <QApplication>

@@ -10,7 +10,7 @@
 #include "models/BackupHistoryModel.h"
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
-#include "ui/TrayScheduleRunner.h"
+#include "ui/tray/TrayScheduleRunner.h"
 
 #include <QDir>
 #include <QFile>

@@ -12,10 +12,10 @@
 #include "models/JobListModel.h"
 #include "schedule/CronExpression.h"
 #include "ui/AppContext.h"
-#include "ui/DashboardPage.h"
+#include "ui/dashboard/DashboardPage.h"
 #include "ui/MainWindow.h"
-#include "ui/TrayController.h"
-#include "ui/TrayScheduleRunner.h"
+#include "ui/tray/TrayController.h"
+#include "ui/tray/TrayScheduleRunner.h"
 
 #include <QApplication>
 #include <QDir>

@@ -9,7 +9,7 @@
 #include "ops/StorageLow.h"
 #include "ops/WalCapture.h"
 #include "ui/AppContext.h"
-#include "ui/TrayScheduleRunner.h"
+#include "ui/tray/TrayScheduleRunner.h"
 
 #include <QApplication>
 #include <QSignalSpy>

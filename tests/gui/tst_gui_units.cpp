@@ -2,7 +2,7 @@
 // named in the axis title.
 #include "catalog/BackupRecord.h"
 #include "ui/AppContext.h"
-#include "ui/DashboardPage.h"
+#include "ui/dashboard/DashboardPage.h"
 
 #include <QChart>
 #include <QChartView>

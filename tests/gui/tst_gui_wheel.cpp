@@ -3,7 +3,7 @@
 #include "GuiTyping.h"
 
 #include "ui/AppContext.h"
-#include "ui/BackgroundSettings.h"
+#include "ui/settings/BackgroundSettings.h"
 #include "ui/MainWindow.h"
 
 #include <QApplication>

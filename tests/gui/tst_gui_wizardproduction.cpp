@@ -10,12 +10,12 @@
 #include "jobs/Job.h"
 #include "ui/AppContext.h"
 #include "ui/MainWindow.h"
-#include "ui/RestoreInspectPage.h"
-#include "ui/RestorePage.h"
-#include "ui/RestoreRunPage.h"
-#include "ui/RestoreSafetyPage.h"
-#include "ui/RestoreTargetPage.h"
-#include "ui/RestoreWizard.h"
+#include "ui/restore/RestoreInspectPage.h"
+#include "ui/restore/RestorePage.h"
+#include "ui/restore/RestoreRunPage.h"
+#include "ui/restore/RestoreSafetyPage.h"
+#include "ui/restore/RestoreTargetPage.h"
+#include "ui/restore/RestoreWizard.h"
 
 #include <QAbstractButton>
 #include <QCheckBox>
