@@ -5,18 +5,16 @@
 #include "catalog/CatalogFactory.h"
 #include "core/Home.h"
 #include "core/ScratchSweeper.h"
-#include "crypto/AgeRecipient.h"
-#include "jobs/BackupJob.h"
 #include "jobs/JobRunner.h"
 #include "jobs/ManifestSigner.h"
 #include "jobs/StartupRecovery.h"
 #include "jobs/StartupRecoveryJob.h"
-#include "jobs/StoreFactory.h"
-#include "jobs/UnopenableStore.h"
 #include "models/Async.h"
 #include "models/JobListModel.h"
 #include "models/PinnedCatalog.h"
+#include "ops/DatabaseBackup.h"
 #include "secrets/KeychainCredentialStore.h"
+#include "secrets/MemoryCredentialStore.h"
 
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -178,14 +176,13 @@ bool AppContext::isBackupBusy(const QString &profile) const {
 
 namespace {
 struct Secrets {
-    QString password;
-    QHash<QString, QString> storageSecrets;
+    MemoryCredentialStore store;                  // what the backup reads: the profile's password, S3 secret keys
     std::shared_ptr<const ManifestSigner> signer; // null: the manifest is written unsigned
 };
 
 // Keychain reads block (D-Bus round trips, maybe an unlock prompt): only ever on a worker.
-Secrets readSecrets(bool keychain, const QString &profile, const QList<StorageConfig> &storages,
-                    const std::shared_ptr<Catalog> &catalog, const QString &signerLabel) {
+Secrets readSecrets(bool keychain, const QStringList &keys, const std::shared_ptr<Catalog> &catalog,
+                    const QString &signerLabel) {
     Secrets s;
     if (!keychain)
         return s;
@@ -197,20 +194,14 @@ Secrets readSecrets(bool keychain, const QString &profile, const QList<StorageCo
     if (s.signer && created)
         AuditTrail::record(QStringLiteral("secret.set"), QString::fromLatin1(ManifestSigner::kSecretKey),
                            QStringLiteral("ok"), 0, QStringLiteral("new signing key %1").arg(s.signer->keyId()));
-    s.password = store.read(CredentialStore::profilePasswordKey(profile)).value_or(QString());
-    for (const StorageConfig &sc : storages) {
-        if (sc.isS3() && !sc.accessKeyId.isEmpty())
-            s.storageSecrets.insert(sc.name,
-                                    store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
-    }
+    s.store = MemoryCredentialStore::readFrom(&store, keys);
     return s;
 }
 } // namespace
 
 void AppContext::startBackup(const QString &profileName, const QStringList &storageNames, const BackupOptions &options,
                              const QStringList &recipients, std::function<void(Job *, const QString &)> then) {
-    const auto profile = m_config.profile(profileName);
-    if (!profile)
+    if (!m_config.profile(profileName))
         return then(nullptr, tr("Unknown profile \"%1\".").arg(profileName));
     if (isBackupBusy(profileName))
         return then(nullptr, tr("A backup of \"%1\" is already running. Wait for it to finish or cancel it on the "
@@ -218,31 +209,21 @@ void AppContext::startBackup(const QString &profileName, const QStringList &stor
                                  .arg(profileName));
     if (storageNames.isEmpty())
         return then(nullptr, tr("Choose at least one storage to write the backup to."));
-    QList<StorageConfig> storages;
-    for (const QString &name : storageNames) {
-        const auto sc = m_config.storage(name);
-        if (!sc)
-            return then(nullptr, tr("Unknown storage \"%1\".").arg(name));
-        storages << *sc;
-    }
-    std::vector<AgeRecipient> encryptTo;
-    for (const QString &r : recipients) {
-        QString why;
-        const auto rec = AgeRecipient::parse(r, &why);
-        if (!rec)
-            return then(nullptr, tr("Encryption recipient “%1”: %2").arg(r, why));
-        encryptTo.push_back(*rec);
-    }
+    DatabaseBackup::Request request;
+    request.profile = profileName;
+    request.storages = storageNames;
+    request.options = options;
+    request.recipients = recipients;
     m_preparing.insert(profileName);
     const bool keychain = m_keychainKnown && m_keychain.available();
     runAsync(
         this,
-        [keychain, profileName, storages, catalog = jobCatalog(),
+        [keychain, keys = DatabaseBackup::secretKeys(m_config, request), catalog = jobCatalog(),
          label = QStringLiteral("%1:%2").arg(QSysInfo::machineHostName(), m_home)] {
-            return readSecrets(keychain, profileName, storages, catalog, label);
+            return readSecrets(keychain, keys, catalog, label);
         },
-        [this, profile = *profile, storages, options, encryptTo, then](const Secrets &secrets) {
-            m_preparing.remove(profile.name);
+        [this, request, then](Secrets secrets) {
+            m_preparing.remove(request.profile);
             if (secrets.signer) {
                 ManifestSigner::install(secrets.signer);
                 if (m_config.option(QStringLiteral("signingKeyId")) != secrets.signer->keyId()) {
@@ -250,20 +231,23 @@ void AppContext::startBackup(const QString &profileName, const QStringList &stor
                     updateConfig([id](ConfigStore &c) { c.setOption(QStringLiteral("signingKeyId"), id); }, nullptr);
                 }
             }
-            BackupJob::Request req;
-            req.profile = profile;
-            req.password = secrets.password;
-            req.options = options;
-            req.encryptTo = encryptTo;
+            UseCaseContext uc;
             // The job's catalog calls run on the long-lived catalog thread (see PinnedCatalog).
-            req.catalog = std::make_shared<PinnedCatalog>(m_catalog);
-            req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
-            // A storage that cannot be opened (no credentials…) fails the job at its start, so the attempt is
-            // recorded FAILED with the reason instead of leaving no trace.
-            for (const StorageConfig &sc : storages)
-                req.stores.push_back(UnopenableStore::create(sc, secrets.storageSecrets.value(sc.name)));
-            Job *job = m_runner->submit(std::make_unique<BackupJob>(std::move(req)));
-            m_jobs->track(job, profile.name);
+            uc.catalog = jobCatalog();
+            uc.config = m_config;
+            uc.secrets = &secrets.store;
+            // JobListModel watches every tracked job for stalls, and the outcome is told where jobs end (the tray
+            // and the Jobs page), so the use case does neither.
+            uc.watchStalls = false;
+            PreparedJob prepared = DatabaseBackup::prepare(uc, request);
+            if (!prepared)
+                return then(nullptr, prepared.error.message);
+            Job *job = m_runner->submit(std::move(prepared.job));
+            m_jobs->track(job, request.profile);
+            // Nothing of a Back up now's finished() blocks (no --keep-days, no notify sink), so the GUI thread may
+            // run it.
+            if (prepared.finished)
+                connect(job, &Job::finished, this, [finished = prepared.finished](const JobResult &r) { finished(r); });
             then(job, QString());
         });
 }

@@ -1,15 +1,11 @@
 #include "BackupCommand.h"
 
 #include "ArgParser.h"
-#include "CliAutomation.h"
 #include "CliContext.h"
-#include "CliJobRunner.h"
-#include "CliSecrets.h"
-#include "schedule/DueRunner.h"
+#include "CliUseCase.h"
 
-#include "jobs/BackupJob.h"
-#include "jobs/StallWatch.h"
-#include "jobs/UnopenableStore.h"
+#include "ops/BackupSteps.h"
+#include "ops/DatabaseBackup.h"
 
 #include <QJsonObject>
 #include <QLocale>
@@ -54,13 +50,8 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
     if (auto rc = p.parse(ctx, args, 1, 1))
         return *rc;
 
-    const auto profile = ctx.config().profile(p.positional().first());
-    if (!profile)
-        return ctx.usage(
-            QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(p.positional().first()));
-
-    BackupJob::Request req;
-    req.profile = *profile;
+    DatabaseBackup::Request req;
+    req.profile = p.positional().first();
     BackupOptions &o = req.options;
     if (p.isSet(QStringLiteral("format")))
         o.format = p.value(QStringLiteral("format"));
@@ -85,71 +76,28 @@ int BackupCommand::run(CliContext &ctx, const QStringList &args) {
     if (p.isSet(QStringLiteral("password-stdin")) && p.isSet(QStringLiteral("passphrase-stdin")))
         return ctx.usage(QStringLiteral(
             "--password-stdin and --passphrase-stdin both read stdin; use --secret-env for the password"));
-    const QStringList recipients =
-        p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : profile->recipients;
-    if (p.isSet(QStringLiteral("passphrase-stdin")) && !recipients.isEmpty())
-        return ctx.usage(QStringLiteral("age allows a passphrase only on its own: drop --recipient (or the "
-                                        "profile's recipients) or --passphrase-stdin"));
-    for (const QString &r : recipients) {
-        QString why;
-        const auto rec = AgeRecipient::parse(r, &why);
-        if (!rec)
-            return ctx.usage(QStringLiteral("--recipient: %1").arg(why));
-        req.encryptTo.push_back(*rec);
-    }
-    if (p.isSet(QStringLiteral("passphrase-stdin"))) {
-        const QString pass = CliContext::readSecretFromStdin();
-        if (pass.isEmpty())
-            return ctx.usage(QStringLiteral("--passphrase-stdin: no passphrase on stdin"));
-        req.encryptTo.push_back(AgeRecipient::passphrase(pass.toUtf8()));
-    }
-
-    int keepDays = 0;
+    if (p.isSet(QStringLiteral("recipient")))
+        req.recipients = p.values(QStringLiteral("recipient"));
     if (p.isSet(QStringLiteral("keep-days"))) {
         bool ok = false;
-        keepDays = p.value(QStringLiteral("keep-days")).toInt(&ok);
-        if (!ok || keepDays < 1 || keepDays > 36500)
+        req.keepDays = p.value(QStringLiteral("keep-days")).toInt(&ok);
+        if (!ok || req.keepDays < 1)
             return ctx.usage(QStringLiteral("--keep-days takes a number of days from 1 to 36500"));
-        if (o.type != QLatin1String("MANUAL"))
-            return ctx.usage(QStringLiteral("--keep-days is for manual backups; scheduled types follow the retention "
-                                            "policy"));
     }
+    req.storages = p.values(QStringLiteral("storage"));
 
-    const QStringList storageNames =
-        p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : profile->defaultStorages;
-    if (storageNames.isEmpty())
-        return ctx.usage(QStringLiteral("no storage given and profile \"%1\" has no default — pass --storage NAME")
-                             .arg(profile->name));
-    CliSecrets secrets(ctx);
-    for (const QString &name : storageNames) {
-        const auto sc = ctx.config().storage(name);
-        if (!sc)
-            return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
-        // A storage that cannot be opened (no credentials…) fails the job at its start, so the attempt is recorded
-        // FAILED with the reason, as in the app, instead of leaving no trace.
-        req.stores.push_back(UnopenableStore::create(*sc, secrets.storageSecret(name)));
-    }
-    req.password = secrets.profilePassword(profile->name, p.isSet(QStringLiteral("password-stdin")),
-                                           p.value(QStringLiteral("secret-env")));
-    req.catalog = ctx.catalog();
-    req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
+    req.passphrase = p.isSet(QStringLiteral("passphrase-stdin"));
 
-    auto job = std::make_unique<BackupJob>(std::move(req));
-    const auto stallWatch =
-        CliAutomation::watchStalls(ctx, job.get(), profile->name, QStringLiteral("backup of %1").arg(profile->name));
-    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
-    CliAutomation::notify(ctx, DueRunner::notification(profile->name, {}, r.recordId, r.error, r.details));
+    CliUseCase useCase(ctx);
+    useCase.redirect(BackupSteps::passphraseKey(), req.passphrase, {});
+    useCase.redirect(CredentialStore::profilePasswordKey(req.profile), p.isSet(QStringLiteral("password-stdin")),
+                     p.value(QStringLiteral("secret-env")));
+    PreparedJob prepared = DatabaseBackup::prepare(useCase.context(), req);
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = useCase.run(std::move(prepared), p.isSet(QStringLiteral("verbose")));
     if (!r.ok())
         return ctx.fail(r.error);
-    if (keepDays > 0) {
-        // Retention reads `expires` of a manual backup as its own keep period.
-        if (auto rec = ctx.catalog()->get(r.recordId)) {
-            rec->expires = rec->started.addDays(keepDays);
-            QString err;
-            if (!ctx.catalog()->update(*rec, &err))
-                ctx.err() << "lifeboatctl: warning: could not record --keep-days: " << err << Qt::endl;
-        }
-    }
     if (ctx.json()) {
         QJsonObject d = r.details;
         d[QStringLiteral("ok")] = true;
