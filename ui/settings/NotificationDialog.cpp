@@ -7,12 +7,13 @@
 #include "notify/SmtpNotifier.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
+#include "ui/settings/EditorSave.h"
 #include "ui/widgets/FileDialog.h"
+#include "ui/widgets/FormBuilder.h"
 #include "ui/widgets/MessageBox.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -33,46 +34,37 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
     , m_ctx(ctx)
     , m_originalName(existing.name)
     , m_existing(existing) {
-    setWindowTitle(existing.name.isEmpty() ? tr("Add a notification channel")
-                                           : tr("Edit notification channel “%1”").arg(existing.name));
-    setObjectName(QStringLiteral("notificationDialog"));
-    auto *layout = new QVBoxLayout(this);
-    auto *top = new QFormLayout;
-    m_name = new QLineEdit(existing.name, this);
-    m_name->setAccessibleName(tr("Channel name"));
-    m_name->setPlaceholderText(tr("e.g. ops-chat or oncall-mail"));
+    auto *layout =
+        FormBuilder::column(this, QStringLiteral("notificationDialog"),
+                            existing.name.isEmpty() ? tr("Add a notification channel")
+                                                    : tr("Edit notification channel “%1”").arg(existing.name));
+    FormBuilder top(this, layout);
+    m_name = top.line(tr("&Name:"), existing.name, tr("e.g. ops-chat or oncall-mail"), tr("Channel name"));
     m_kind = new QComboBox(this);
     m_kind->setAccessibleName(tr("Channel kind"));
     m_kind->addItem(tr("Webhook (Slack, Teams, any JSON endpoint)"), QStringLiteral("webhook"));
     m_kind->addItem(tr("E-mail (SMTP)"), QStringLiteral("smtp"));
     m_kind->setCurrentIndex(existing.kind == QLatin1String("smtp") ? 1 : 0);
-    top->addRow(tr("&Name:"), m_name);
-    top->addRow(tr("&Kind:"), m_kind);
-    layout->addLayout(top);
+    top.row(tr("&Kind:"), m_kind);
 
     m_pages = new QStackedWidget(this);
     auto *hook = new QWidget(m_pages);
-    auto *hf = new QFormLayout(hook);
-    hf->setContentsMargins(0, 0, 0, 0);
+    FormBuilder hf(hook, FormBuilder::Margins::Flush);
     // A webhook URL usually is its own secret (the Slack/Teams path): it is never shown again once saved, like the
     // SMTP password; left empty, the channel keeps the URL it has (in the credential store or, for a channel saved
     // before, in the catalog).
-    m_url = new QLineEdit(hook);
-    m_url->setAccessibleName(tr("Webhook URL"));
-    if (existing.kind == QLatin1String("webhook") && !existing.url.isEmpty())
-        m_url->setPlaceholderText(tr("unchanged: %1…")
-                                      .arg(QUrl(existing.url)
-                                               .toString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery |
-                                                         QUrl::RemoveFragment)));
-    else
-        m_url->setPlaceholderText(QStringLiteral("https://hooks.slack.com/services/…"));
+    const QString urlPlaceholder = existing.kind == QLatin1String("webhook") && !existing.url.isEmpty()
+                                       ? tr("unchanged: %1…")
+                                             .arg(QUrl(existing.url)
+                                                      .toString(QUrl::RemoveUserInfo | QUrl::RemovePath |
+                                                                QUrl::RemoveQuery | QUrl::RemoveFragment))
+                                       : QStringLiteral("https://hooks.slack.com/services/…");
+    m_url = hf.line(tr("&URL:"), QString(), urlPlaceholder, tr("Webhook URL"));
     m_url->setMinimumWidth(380);
-    hf->addRow(tr("&URL:"), m_url);
     m_pages->addWidget(hook);
 
     auto *mail = new QWidget(m_pages);
-    auto *mf = new QFormLayout(mail);
-    mf->setContentsMargins(0, 0, 0, 0);
+    FormBuilder mf(mail, FormBuilder::Margins::Flush);
     const QUrl smtpUrl(existing.kind == QLatin1String("smtp") ? existing.url : QString());
     m_host = new QLineEdit(smtpUrl.host(), mail);
     m_host->setAccessibleName(tr("SMTP host"));
@@ -94,28 +86,15 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
     hostRow->addWidget(m_host, 1);
     hostRow->addWidget(new QLabel(tr("Port:"), mail));
     hostRow->addWidget(m_port);
-    auto *hostLabel = new QLabel(tr("&Host:"), mail);
-    hostLabel->setBuddy(m_host);
-    mf->addRow(hostLabel, hostRow);
-    mf->addRow(tr("&TLS:"), m_tls);
-    m_from = new QLineEdit(existing.mailFrom, mail);
-    m_from->setAccessibleName(tr("Sender address"));
-    m_from->setPlaceholderText(tr("lifeboat@example.com"));
-    mf->addRow(tr("&From:"), m_from);
-    m_to = new QLineEdit(existing.mailTo.join(QStringLiteral(", ")), mail);
-    m_to->setAccessibleName(tr("Recipient addresses"));
-    m_to->setPlaceholderText(tr("ops@example.com, oncall@example.com"));
-    mf->addRow(tr("T&o:"), m_to);
-    m_user = new QLineEdit(existing.user, mail);
-    m_user->setAccessibleName(tr("SMTP user"));
-    m_user->setPlaceholderText(tr("empty: no login"));
-    mf->addRow(tr("&User:"), m_user);
-    m_password = new QLineEdit(mail);
-    m_password->setEchoMode(QLineEdit::Password);
-    m_password->setAccessibleName(tr("SMTP password"));
-    m_password->setPlaceholderText(existing.user.isEmpty() ? tr("kept in the keychain")
-                                                           : tr("unchanged (kept in the keychain)"));
-    mf->addRow(tr("&Password:"), m_password);
+    mf.row(tr("&Host:"), hostRow, m_host);
+    mf.row(tr("&TLS:"), m_tls);
+    m_from = mf.line(tr("&From:"), existing.mailFrom, tr("lifeboat@example.com"), tr("Sender address"));
+    m_to = mf.line(tr("T&o:"), existing.mailTo.join(QStringLiteral(", ")), tr("ops@example.com, oncall@example.com"),
+                   tr("Recipient addresses"));
+    m_user = mf.line(tr("&User:"), existing.user, tr("empty: no login"), tr("SMTP user"));
+    m_password = mf.secret(
+        tr("&Password:"), existing.user.isEmpty() ? tr("kept in the keychain") : tr("unchanged (kept in the keychain)"),
+        tr("SMTP password"));
     auto *caRow = new QHBoxLayout;
     m_caFile = new QLineEdit(existing.caFile, mail);
     m_caFile->setAccessibleName(tr("CA certificate file"));
@@ -123,20 +102,18 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
     auto *browse = new QPushButton(tr("Browse…"), mail);
     caRow->addWidget(m_caFile, 1);
     caRow->addWidget(browse);
-    auto *caLabel = new QLabel(tr("&CA file:"), mail);
-    caLabel->setBuddy(m_caFile);
-    mf->addRow(caLabel, caRow);
+    mf.row(tr("&CA file:"), caRow, m_caFile);
     m_pages->addWidget(mail);
     m_pages->setCurrentIndex(m_kind->currentIndex());
     layout->addWidget(m_pages);
 
-    auto *rules = new QFormLayout;
+    FormBuilder rules(this, layout);
     m_on = new QComboBox(this);
     m_on->setAccessibleName(tr("When to notify"));
     m_on->addItem(tr("Only failures and stalled jobs"), QStringLiteral("failure"));
     m_on->addItem(tr("Every backup"), QStringLiteral("always"));
     m_on->setCurrentIndex(existing.on == QLatin1String("always") ? 1 : 0);
-    rules->addRow(tr("&When:"), m_on);
+    rules.row(tr("&When:"), m_on);
     m_profiles = new QListWidget(this);
     m_profiles->setAccessibleName(tr("Sources to notify about"));
     m_profiles->setMaximumHeight(90);
@@ -145,18 +122,14 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(existing.profiles.contains(p.name) ? Qt::Checked : Qt::Unchecked);
     }
-    rules->addRow(tr("&About:"), m_profiles);
-    auto *aboutHint = new QLabel(tr("None ticked: every source."), this);
-    rules->addRow(QString(), aboutHint);
-    layout->addLayout(rules);
+    rules.row(tr("&About:"), m_profiles);
+    rules.row(new QLabel(tr("None ticked: every source."), this));
 
     auto *testRow = new QHBoxLayout;
     m_test = new QPushButton(tr("&Send test"), this);
     m_test->setAccessibleName(tr("Send a test notification"));
-    m_result = new QLabel(this);
-    m_result->setWordWrap(true);
+    m_result = FormBuilder::answerLabel(this);
     m_result->setAccessibleName(tr("Test result"));
-    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     testRow->addWidget(m_test);
     testRow->addWidget(m_result, 1);
     layout->addLayout(testRow);
@@ -165,8 +138,7 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
     m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
     m_error->hide();
     layout->addWidget(m_error);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
-    layout->addWidget(buttons);
+    layout->addWidget(FormBuilder::saveCancel(this));
 
     connect(m_kind, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_tls, &QComboBox::currentIndexChanged, this, [this] {
@@ -183,8 +155,6 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
                                     });
     });
     connect(m_test, &QPushButton::clicked, this, &NotificationDialog::sendTest);
-    connect(buttons, &QDialogButtonBox::accepted, this, &NotificationDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 }
 
 Notification NotificationDialog::testMessage(const QString &notifierName) {
@@ -382,15 +352,11 @@ void NotificationDialog::accept() {
                 return;
             }
             emit saved(n.name);
-            if (n.kind == QLatin1String("smtp") && !n.user.isEmpty() && !password.isEmpty()) {
-                // The channel is saved either way; a password the keychain could not keep is reported, not lost
-                // silently.
-                QPointer<QWidget> owner = parentWidget();
-                m_ctx->storeSecret(NotificationDispatcher::passwordKey(n.name), password, [owner](const QString &e) {
-                    if (!e.isEmpty() && owner)
-                        MessageBox::warning(owner, tr("Password not kept"), e);
-                });
-            }
+            // The channel is saved either way; a password the keychain could not keep is reported, not lost
+            // silently.
+            if (n.kind == QLatin1String("smtp") && !n.user.isEmpty())
+                EditorSave::secret(m_ctx, parentWidget(), NotificationDispatcher::passwordKey(n.name), password,
+                                   tr("Password not kept"));
             QDialog::accept();
         },
         catalogPool());

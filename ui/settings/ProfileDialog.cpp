@@ -6,11 +6,11 @@
 #include "pitr/ReplicationAccess.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/MessageBox.h"
+#include "ui/settings/EditorSave.h"
+#include "ui/widgets/FormBuilder.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -33,28 +33,24 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
     , m_ctx(ctx)
     , m_originalName(existing.name)
     , m_base(existing) {
-    setWindowTitle(existing.name.isEmpty() ? tr("Add a server") : tr("Edit server “%1”").arg(existing.name));
-    setObjectName(QStringLiteral("profileDialog"));
-    auto *layout = new QVBoxLayout(this);
-    auto *form = new QFormLayout;
-    m_name = new QLineEdit(existing.name, this);
-    m_name->setPlaceholderText(tr("e.g. prod-shop"));
-    m_name->setAccessibleName(tr("Profile name"));
-    m_conninfo = new QLineEdit(existing.conninfo, this);
-    m_conninfo->setPlaceholderText(tr("host=db.example.com port=5432 user=backup dbname=shop  or  postgresql://…"));
-    m_conninfo->setAccessibleName(tr("Connection"));
+    auto *layout =
+        FormBuilder::column(this, QStringLiteral("profileDialog"),
+                            existing.name.isEmpty() ? tr("Add a server") : tr("Edit server “%1”").arg(existing.name));
+    FormBuilder form(this, layout);
+    m_name = form.line(tr("&Name:"), existing.name, tr("e.g. prod-shop"), tr("Profile name"));
+    m_conninfo = form.line(tr("&Connection:"), existing.conninfo,
+                           tr("host=db.example.com port=5432 user=backup dbname=shop  or  postgresql://…"));
     m_conninfo->setMinimumWidth(440);
-    m_password = new QLineEdit(this);
-    m_password->setEchoMode(QLineEdit::Password);
-    m_password->setPlaceholderText(tr("optional — kept in the keychain; empty uses ~/.pgpass"));
-    m_password->setAccessibleName(tr("Password"));
+    m_password = form.secret(tr("&Password:"), tr("optional — kept in the keychain; empty uses ~/.pgpass"));
     m_production = new QCheckBox(tr("This is a production server (restores into it need extra confirmation)"), this);
     m_production->setChecked(existing.production);
+    form.row(m_production);
     m_globals =
         new QCheckBox(tr("Keep the server's &roles with every backup (for a restore onto a fresh server)"), this);
     m_globals->setToolTip(tr("pg_dumpall --globals-only beside each backup: roles, memberships and tablespaces, "
                              "without passwords, encrypted like the backup."));
     m_globals->setChecked(existing.globals);
+    form.row(m_globals);
     m_storages = new QListWidget(this);
     m_storages->setAccessibleName(tr("Default storages"));
     m_storages->setMaximumHeight(90);
@@ -66,17 +62,9 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
                                 ? Qt::Checked
                                 : Qt::Unchecked);
     }
-    m_exclude = new QLineEdit(existing.excludeTables.join(QStringLiteral(", ")), this);
-    m_exclude->setPlaceholderText(tr("tables never backed up, e.g. public._prisma_migrations"));
-    m_exclude->setAccessibleName(tr("Always excluded tables"));
-    form->addRow(tr("&Name:"), m_name);
-    form->addRow(tr("&Connection:"), m_conninfo);
-    form->addRow(tr("&Password:"), m_password);
-    form->addRow(QString(), m_production);
-    form->addRow(QString(), m_globals);
-    form->addRow(tr("Default &storages:"), m_storages);
-    form->addRow(tr("&Exclude tables:"), m_exclude);
-    layout->addLayout(form);
+    form.row(tr("Default &storages:"), m_storages);
+    m_exclude = form.line(tr("&Exclude tables:"), existing.excludeTables.join(QStringLiteral(", ")),
+                          tr("tables never backed up, e.g. public._prisma_migrations"), tr("Always excluded tables"));
 
     // Continuous protection: WAL capture while the app runs, plus what the server must allow for it.
     auto *pitr = new QGroupBox(tr("Point-in-time recovery"), this);
@@ -102,11 +90,9 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
     m_checkReplication = new QPushButton(tr("Check replication &access"), pitr);
     m_checkReplication->setToolTip(tr("Connects as this profile's role, then as a replication client, as base "
                                       "backups and WAL capture do, and says what the server still needs."));
-    m_replication = new QLabel(tr("Base backups and WAL capture need a role with REPLICATION and a "
-                                  "“replication” line in the server's pg_hba.conf."),
-                               pitr);
-    m_replication->setWordWrap(true);
-    m_replication->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_replication = FormBuilder::answerLabel(pitr);
+    m_replication->setText(tr("Base backups and WAL capture need a role with REPLICATION and a "
+                              "“replication” line in the server's pg_hba.conf."));
     replicationRow->addWidget(m_checkReplication);
     replicationRow->addStretch(1);
     pitrLayout->addWidget(m_continuous);
@@ -119,27 +105,16 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
 
     auto *testRow = new QHBoxLayout;
     m_test = new QPushButton(tr("&Test connection"), this);
-    m_result = new QLabel(this);
-    m_result->setWordWrap(true);
-    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_result = FormBuilder::answerLabel(this);
     testRow->addWidget(m_test);
     testRow->addWidget(m_result, 1);
     layout->addLayout(testRow);
-    m_error = new QLabel(this);
-    m_error->setWordWrap(true);
-    QPalette p = m_error->palette();
-    p.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
-    m_error->setPalette(p);
+    m_error = FormBuilder::errorLabel(this);
     layout->addWidget(m_error);
-
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
-    connect(buttons, &QDialogButtonBox::accepted, this, &ProfileDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &ProfileDialog::reject);
-    layout->addWidget(buttons);
+    layout->addWidget(FormBuilder::saveCancel(this));
     connect(m_test, &QPushButton::clicked, this, &ProfileDialog::testConnection);
     // A refusal of Save describes the fields as they were: an edit or a successful test makes it stale.
-    for (QLineEdit *e : {m_name, m_conninfo, m_password, m_exclude})
-        connect(e, &QLineEdit::textEdited, m_error, &QLabel::clear);
+    FormBuilder::onEdit({m_name, m_conninfo, m_password, m_exclude}, m_error, [this] { m_error->clear(); });
     connect(this, &ProfileDialog::testFinished, this, [this](bool ok) {
         if (ok)
             m_error->clear();
@@ -266,26 +241,11 @@ void ProfileDialog::accept() {
     Profile clean = p;
     clean.conninfo = info.toKeywordString(); // a password typed into the string never reaches the settings
     const QString password = m_password->text().isEmpty() ? info.password() : m_password->text();
-    QString error;
-    const QString original = m_originalName;
-    if (!m_ctx->updateConfig(
-            [clean, original](ConfigStore &c) {
-                if (!original.isEmpty() && original != clean.name)
-                    c.removeProfile(original);
-                c.upsertProfile(clean);
-            },
-            &error)) {
-        m_error->setText(error);
+    if (!EditorSave::replace(m_ctx, m_originalName, clean, &ConfigStore::removeProfile, &ConfigStore::upsertProfile,
+                             m_error))
         return;
-    }
-    if (!password.isEmpty()) {
-        AppContext *ctx = m_ctx;
-        QWidget *owner = parentWidget();
-        ctx->storeSecret(CredentialStore::profilePasswordKey(clean.name), password, [owner](const QString &e) {
-            if (!e.isEmpty())
-                MessageBox::warning(owner, tr("Password not kept"), e);
-        });
-    }
+    EditorSave::secret(m_ctx, parentWidget(), CredentialStore::profilePasswordKey(clean.name), password,
+                       tr("Password not kept"));
     emit saved(clean.name);
     QDialog::accept();
 }

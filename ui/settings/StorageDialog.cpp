@@ -7,14 +7,14 @@
 #include "models/BucketOperations.h"
 #include "retention/RetentionPolicy.h"
 #include "ui/AppContext.h"
+#include "ui/settings/EditorSave.h"
 #include "ui/widgets/FileDialog.h"
-#include "ui/widgets/MessageBox.h"
+#include "ui/widgets/FormBuilder.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -33,26 +33,21 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     , m_ctx(ctx)
     , m_originalName(existing.name)
     , m_base(existing) {
-    setWindowTitle(existing.name.isEmpty() ? tr("Add a storage") : tr("Edit storage “%1”").arg(existing.name));
-    setObjectName(QStringLiteral("storageDialog"));
-    auto *layout = new QVBoxLayout(this);
-    auto *top = new QFormLayout;
-    m_name = new QLineEdit(existing.name, this);
-    m_name->setPlaceholderText(tr("e.g. nas or offsite"));
-    m_name->setAccessibleName(tr("Storage name"));
+    auto *layout =
+        FormBuilder::column(this, QStringLiteral("storageDialog"),
+                            existing.name.isEmpty() ? tr("Add a storage") : tr("Edit storage “%1”").arg(existing.name));
+    FormBuilder top(this, layout);
+    m_name = top.line(tr("&Name:"), existing.name, tr("e.g. nas or offsite"), tr("Storage name"));
     m_kind = new QComboBox(this);
     m_kind->setAccessibleName(tr("Storage kind"));
     m_kind->addItem(tr("Local or network folder"), QStringLiteral("local"));
     m_kind->addItem(tr("S3-compatible bucket"), QStringLiteral("s3"));
     m_kind->setCurrentIndex(existing.isS3() ? 1 : 0);
-    top->addRow(tr("&Name:"), m_name);
-    top->addRow(tr("&Kind:"), m_kind);
-    layout->addLayout(top);
+    top.row(tr("&Kind:"), m_kind);
 
     m_pages = new QStackedWidget(this);
     auto *local = new QWidget(m_pages);
-    auto *lf = new QFormLayout(local);
-    lf->setContentsMargins(0, 0, 0, 0);
+    FormBuilder lf(local, FormBuilder::Margins::Flush);
     auto *dirRow = new QHBoxLayout;
     m_dir = new QLineEdit(existing.localDir.isEmpty() && existing.name.isEmpty() ? Home::defaultBackupDir(ctx->home())
                                                                                  : existing.localDir,
@@ -62,33 +57,21 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     auto *browse = new QPushButton(tr("&Browse…"), local);
     dirRow->addWidget(m_dir, 1);
     dirRow->addWidget(browse);
-    // A row given a layout gets a label without a buddy, which would show the '&' literally.
-    auto *dirLabel = new QLabel(tr("&Folder:"), local);
-    dirLabel->setBuddy(m_dir);
-    lf->addRow(dirLabel, dirRow);
+    lf.row(tr("&Folder:"), dirRow, m_dir);
     m_pages->addWidget(local);
 
     auto *s3 = new QWidget(m_pages);
-    auto *sf = new QFormLayout(s3);
-    sf->setContentsMargins(0, 0, 0, 0);
-    auto line = [&](const QString &label, const QString &value, const QString &placeholder) {
-        auto *e = new QLineEdit(value, s3);
-        e->setPlaceholderText(placeholder);
-        e->setAccessibleName(QString(label).remove(QLatin1Char('&')).remove(QLatin1Char(':')));
-        sf->addRow(label, e);
-        return e;
-    };
-    m_endpoint = line(tr("&Endpoint:"), existing.endpoint, tr("https://s3.eu-central-1.amazonaws.com or MinIO URL"));
-    m_bucket = line(tr("&Bucket:"), existing.bucket, QString());
-    m_region = line(tr("&Region:"), existing.region, QStringLiteral("us-east-1"));
-    m_prefix = line(tr("&Prefix:"), existing.prefix, tr("optional, e.g. lifeboat/"));
+    FormBuilder sf(s3, FormBuilder::Margins::Flush);
+    m_endpoint = sf.line(tr("&Endpoint:"), existing.endpoint, tr("https://s3.eu-central-1.amazonaws.com or MinIO URL"));
+    m_bucket = sf.line(tr("&Bucket:"), existing.bucket, QString());
+    m_region = sf.line(tr("&Region:"), existing.region, QStringLiteral("us-east-1"));
+    m_prefix = sf.line(tr("&Prefix:"), existing.prefix, tr("optional, e.g. lifeboat/"));
     m_pathStyle = new QCheckBox(tr("Path-style addressing (MinIO, most self-hosted servers)"), s3);
     m_pathStyle->setChecked(existing.pathStyle);
-    sf->addRow(QString(), m_pathStyle);
-    m_accessKey = line(tr("&Access key ID:"), existing.accessKeyId, tr("empty: AWS environment or profile"));
-    m_secret = line(tr("&Secret key:"), QString(), tr("kept in the keychain"));
-    m_secret->setEchoMode(QLineEdit::Password);
-    m_awsProfile = line(tr("AWS &profile:"), existing.awsProfile, tr("optional, from ~/.aws/credentials"));
+    sf.row(m_pathStyle);
+    m_accessKey = sf.line(tr("&Access key ID:"), existing.accessKeyId, tr("empty: AWS environment or profile"));
+    m_secret = sf.secret(tr("&Secret key:"), tr("kept in the keychain"));
+    m_awsProfile = sf.line(tr("AWS &profile:"), existing.awsProfile, tr("optional, from ~/.aws/credentials"));
     // Sent as x-amz-storage-class with every upload of a backup (manifests stay in the bucket's default class).
     m_storageClass = new QComboBox(s3);
     m_storageClass->setAccessibleName(tr("Storage class"));
@@ -102,7 +85,7 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     m_storageClass->setToolTip(tr("GLACIER and DEEP_ARCHIVE cost least to keep, but a backup stored there must be "
                                   "restored in the bucket (minutes to 48 hours) before it can be downloaded or "
                                   "restored. GLACIER_IR is read at once."));
-    sf->addRow(tr("Storage &class:"), m_storageClass);
+    sf.row(tr("Storage &class:"), m_storageClass);
     m_pages->addWidget(s3);
     m_pages->setCurrentIndex(m_kind->currentIndex());
     layout->addWidget(m_pages);
@@ -114,16 +97,11 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     m_ownRules->setToolTip(tr("Unchecked: copies here are kept as long as their source's retention keeps the "
                               "backup. Checked: these rules alone decide the copies here (a rule at 0 keeps nothing "
                               "by itself); pruning then removes only this storage's copy."));
-    auto *rf = new QFormLayout(m_ownRules);
+    FormBuilder rf(m_ownRules, FormBuilder::Margins::Framed);
     // A new rule set starts from the usual 7 daily, 4 weekly, 12 monthly; an existing one shows what it keeps.
     const bool fresh = !existing.hasRetention();
     auto spin = [&](const QString &label, int value, int suggestion) {
-        auto *b = new QSpinBox(m_ownRules);
-        b->setRange(0, RetentionPolicy::kMaxCount);
-        b->setValue(fresh ? suggestion : std::max(0, value));
-        b->setAccessibleName(QString(label).remove(QLatin1Char('&')).remove(QLatin1Char(':')));
-        rf->addRow(label, b);
-        return b;
+        return rf.number(label, 0, RetentionPolicy::kMaxCount, fresh ? suggestion : std::max(0, value));
     };
     m_keepLast = spin(tr("Keep &last:"), existing.keepLast, 0);
     m_keepHourly = spin(tr("&Hourly:"), existing.keepHourly, 0);
@@ -131,15 +109,13 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     m_keepWeekly = spin(tr("&Weekly:"), existing.keepWeekly, 4);
     m_keepMonthly = spin(tr("&Monthly:"), existing.keepMonthly, 12);
     m_keepYearly = spin(tr("&Yearly:"), existing.keepYearly, 0);
-    m_keepWithin = new QLineEdit(
-        existing.keepWithinSeconds > 0 ? RetentionPolicy::formatDuration(existing.keepWithinSeconds) : QString(),
-        m_ownRules);
-    m_keepWithin->setPlaceholderText(tr("e.g. 7d, 36h, 2w; empty: no such rule"));
-    m_keepWithin->setAccessibleName(tr("Keep all within"));
-    rf->addRow(tr("Keep all &within:"), m_keepWithin);
+    m_keepWithin = rf.line(tr("Keep all &within:"),
+                           existing.keepWithinSeconds > 0 ? RetentionPolicy::formatDuration(existing.keepWithinSeconds)
+                                                          : QString(),
+                           tr("e.g. 7d, 36h, 2w; empty: no such rule"));
     layout->addWidget(m_ownRules);
 
-    auto *archiveForm = new QFormLayout;
+    FormBuilder archive(this, layout);
     m_archiveTo = new QComboBox(this);
     m_archiveTo->setAccessibleName(tr("Archive to"));
     m_archiveTo->addItem(tr("Nowhere: copies stay here"), QString());
@@ -152,32 +128,25 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
     m_archiveTo->setToolTip(tr("Copies here that are kept only by monthly or yearly rules move to this storage when "
                                "retention runs: copied, checked against their SHA-256, their manifest beside them, "
                                "and only then removed here."));
-    archiveForm->addRow(tr("&Archive to:"), m_archiveTo);
-    layout->addLayout(archiveForm);
+    archive.row(tr("&Archive to:"), m_archiveTo);
 
-    m_error = new QLabel(this);
-    m_error->setWordWrap(true);
-    QPalette p = m_error->palette();
-    p.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
-    m_error->setPalette(p);
+    m_error = FormBuilder::errorLabel(this);
     layout->addWidget(m_error);
-    m_testResult = new QLabel(this);
-    m_testResult->setWordWrap(true);
-    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_testResult = FormBuilder::answerLabel(this);
     m_testResult->setAccessibleName(tr("Test result"));
     layout->addWidget(m_testResult);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    QDialogButtonBox *buttons = FormBuilder::saveCancel(this);
     m_test = buttons->addButton(tr("&Test"), QDialogButtonBox::ActionRole);
     m_test->setToolTip(tr("Try these settings now: list the bucket with these credentials, or check the folder is "
                           "writable. Nothing is saved."));
     layout->addWidget(buttons);
     connect(m_test, &QPushButton::clicked, this, &StorageDialog::test);
     // A result describes the settings it tried: an edit makes it stale.
-    for (QLineEdit *e : {m_name, m_dir, m_endpoint, m_bucket, m_region, m_prefix, m_accessKey, m_secret, m_awsProfile})
-        connect(e, &QLineEdit::textEdited, this, [this] {
-            ++m_testGeneration;
-            m_testResult->clear();
-        });
+    FormBuilder::onEdit({m_name, m_dir, m_endpoint, m_bucket, m_region, m_prefix, m_accessKey, m_secret, m_awsProfile},
+                        this, [this] {
+                            ++m_testGeneration;
+                            m_testResult->clear();
+                        });
 
     connect(m_kind, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -186,8 +155,6 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
                 m_dir->setText(QDir::toNativeSeparators(d));
         });
     });
-    connect(buttons, &QDialogButtonBox::accepted, this, &StorageDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &StorageDialog::reject);
 }
 
 void StorageDialog::test() {
@@ -283,25 +250,12 @@ void StorageDialog::accept() {
         m_error->setText(tr("A storage cannot archive to itself: choose another storage."));
         return;
     }
-    QString error;
-    const QString original = m_originalName;
-    if (!m_ctx->updateConfig(
-            [s, original](ConfigStore &c) {
-                if (!original.isEmpty() && original != s.name)
-                    c.removeStorage(original);
-                c.upsertStorage(s);
-            },
-            &error)) {
-        m_error->setText(error);
+    if (!EditorSave::replace(m_ctx, m_originalName, s, &ConfigStore::removeStorage, &ConfigStore::upsertStorage,
+                             m_error))
         return;
-    }
-    if (s.isS3() && !m_secret->text().isEmpty()) {
-        QWidget *owner = parentWidget();
-        m_ctx->storeSecret(CredentialStore::storageSecretKey(s.name), m_secret->text(), [owner](const QString &e) {
-            if (!e.isEmpty())
-                MessageBox::warning(owner, tr("Secret not kept"), e);
-        });
-    }
+    if (s.isS3())
+        EditorSave::secret(m_ctx, parentWidget(), CredentialStore::storageSecretKey(s.name), m_secret->text(),
+                           tr("Secret not kept"));
     emit saved(s.name);
     QDialog::accept();
 }
