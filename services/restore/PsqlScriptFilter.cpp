@@ -1,5 +1,7 @@
 #include "restore/PsqlScriptFilter.h"
 
+#include "restore/SqlLexer.h"
+
 #include <QRegularExpression>
 #include <QSet>
 
@@ -9,19 +11,6 @@ namespace {
 constexpr qsizetype kHeadLimit = 64 * 1024;
 constexpr qsizetype kCopyChunk = 1 << 20;
 
-bool isSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-// psql's ident_cont: letters, digits, '_', '$' and every non-ASCII byte.
-bool isIdentChar(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-           u >= 0x80;
-}
-bool isTagStart(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || u >= 0x80;
-}
 QByteArray chomp(QByteArray s) {
     while (!s.isEmpty() && (s.endsWith('\n') || s.endsWith('\r')))
         s.chop(1);
@@ -34,194 +23,6 @@ QString snippet(const QByteArray &line) {
     return s;
 }
 
-// A word, "quoted identifier", '…' string, $tag$…$tag$ body or single character of SQL text, with where it is in
-// that text; comments and whitespace separate tokens and are not tokens.
-struct SqlToken {
-    qsizetype start = 0;
-    qsizetype length = 0;
-    char kind = 'o'; // 'w' word, 'i' quoted identifier, 's' string, 'o' anything else
-};
-
-// Tokens of a statement's text, at most maxTokens of them. escapeStrings: every '…' takes backslash escapes
-// (standard_conforming_strings off), as E'…' always does.
-QList<SqlToken> sqlTokens(const QByteArray &s, bool escapeStrings, qsizetype maxTokens) {
-    QList<SqlToken> out;
-    const qsizetype n = s.size();
-    qsizetype i = 0;
-    while (i < n && out.size() < maxTokens) {
-        const char c = s.at(i);
-        const char next = i + 1 < n ? s.at(i + 1) : '\0';
-        if (isSpace(c)) {
-            ++i;
-        } else if (c == '-' && next == '-') {
-            while (i < n && s.at(i) != '\n')
-                ++i;
-        } else if (c == '/' && next == '*') {
-            int depth = 1;
-            i += 2;
-            while (i < n && depth > 0) {
-                if (s.at(i) == '/' && i + 1 < n && s.at(i + 1) == '*') {
-                    ++depth;
-                    i += 2;
-                } else if (s.at(i) == '*' && i + 1 < n && s.at(i + 1) == '/') {
-                    --depth;
-                    i += 2;
-                } else {
-                    ++i;
-                }
-            }
-        } else if (c == '\'' || c == '"') {
-            const bool escapes =
-                c == '\'' && (escapeStrings ||
-                              (!out.isEmpty() && out.last().kind == 'w' && out.last().start + out.last().length == i &&
-                               out.last().length == 1 && (s.at(i - 1) == 'E' || s.at(i - 1) == 'e')));
-            qsizetype k = i + 1;
-            while (k < n) {
-                if (escapes && s.at(k) == '\\') {
-                    k += 2;
-                    continue;
-                }
-                if (s.at(k) == c) {
-                    if (k + 1 < n && s.at(k + 1) == c) {
-                        k += 2;
-                        continue;
-                    }
-                    break;
-                }
-                ++k;
-            }
-            k = qMin(k + 1, n);
-            out.append({i, k - i, c == '"' ? 'i' : 's'});
-            i = k;
-        } else if (c == '$' && (next == '$' || isTagStart(next))) {
-            qsizetype k = i + 1;
-            while (k < n && isIdentChar(s.at(k)) && s.at(k) != '$')
-                ++k;
-            if (k < n && s.at(k) == '$') {
-                const QByteArray tag = s.mid(i, k + 1 - i);
-                const qsizetype close = s.indexOf(tag, k + 1);
-                const qsizetype end = close < 0 ? n : close + tag.size();
-                out.append({i, end - i, 's'});
-                i = end;
-            } else {
-                out.append({i, 1, 'o'});
-                ++i;
-            }
-        } else if (isIdentChar(c)) {
-            qsizetype k = i;
-            while (k < n && isIdentChar(s.at(k)))
-                ++k;
-            out.append({i, k - i, 'w'});
-            i = k;
-        } else {
-            out.append({i, 1, 'o'});
-            ++i;
-        }
-    }
-    return out;
-}
-
-bool isWord(const QByteArray &s, const SqlToken &t, const char *word) {
-    return t.kind == 'w' && s.mid(t.start, t.length).compare(QByteArrayView(word), Qt::CaseInsensitive) == 0;
-}
-
-// The name a token stands for: a "quoted" identifier as written, a bare one folded to lower case (ASCII letters
-// only, as the server does for multibyte encodings).
-QString identName(const QByteArray &s, const SqlToken &t) {
-    if (t.kind == 'i') {
-        QByteArray inner = s.mid(t.start + 1, t.length - 2);
-        inner.replace("\"\"", "\"");
-        return QString::fromUtf8(inner);
-    }
-    QByteArray bare = s.mid(t.start, t.length);
-    for (char &ch : bare) {
-        if (ch >= 'A' && ch <= 'Z')
-            ch = static_cast<char>(ch - 'A' + 'a');
-    }
-    return QString::fromUtf8(bare);
-}
-
-// What a statement's leading tokens make it: one of the database-level statements pg_dump writes before its
-// \connect (CREATE DATABASE, ALTER DATABASE, COMMENT ON DATABASE), another statement, or not known yet (the
-// statement goes on past the text seen so far). Words are matched as tokens, so a comment between them does not hide
-// the statement and a string holding the words does not make one.
-struct DbStatement {
-    enum Kind { No, Undecided, Create, Other };
-    Kind kind = No;
-    SqlToken name; // the database name's token, when there is one
-};
-
-DbStatement dbStatement(const QByteArray &s, bool escapeStrings, bool complete) {
-    const QList<SqlToken> t = sqlTokens(s, escapeStrings, 4);
-    const DbStatement open{complete ? DbStatement::No : DbStatement::Undecided, {}};
-    if (t.isEmpty())
-        return open;
-    qsizetype at = 1;
-    if (isWord(s, t.at(0), "COMMENT")) {
-        if (t.size() < 2)
-            return open;
-        if (!isWord(s, t.at(1), "ON"))
-            return {};
-        at = 2;
-    } else if (!isWord(s, t.at(0), "CREATE") && !isWord(s, t.at(0), "ALTER")) {
-        return {};
-    }
-    if (t.size() <= at)
-        return open;
-    if (!isWord(s, t.at(at), "DATABASE"))
-        return {};
-    DbStatement r;
-    r.kind = isWord(s, t.at(0), "CREATE") ? DbStatement::Create : DbStatement::Other;
-    if (t.size() > at + 1 && (t.at(at + 1).kind == 'w' || t.at(at + 1).kind == 'i'))
-        r.name = t.at(at + 1);
-    return r;
-}
-
-// psql's argument splitting for \connect: whitespace-separated, "…" (with "") and '…' (with '' or \') quoting.
-QStringList splitArgs(const QByteArray &bytes, bool *ok) {
-    const QString s = QString::fromUtf8(bytes);
-    QStringList out;
-    qsizetype i = 0;
-    *ok = true;
-    while (i < s.size()) {
-        while (i < s.size() && s.at(i).isSpace())
-            ++i;
-        if (i >= s.size())
-            break;
-        QString tok;
-        while (i < s.size() && !s.at(i).isSpace()) {
-            const QChar q = s.at(i);
-            if (q == QLatin1Char('"') || q == QLatin1Char('\'')) {
-                ++i;
-                bool closed = false;
-                while (i < s.size()) {
-                    if (q == QLatin1Char('\'') && s.at(i) == QLatin1Char('\\') && i + 1 < s.size()) {
-                        tok += s.at(i + 1);
-                        i += 2;
-                        continue;
-                    }
-                    if (s.at(i) == q) {
-                        if (i + 1 < s.size() && s.at(i + 1) == q) {
-                            tok += q;
-                            i += 2;
-                            continue;
-                        }
-                        ++i;
-                        closed = true;
-                        break;
-                    }
-                    tok += s.at(i++);
-                }
-                if (!closed)
-                    *ok = false;
-            } else {
-                tok += s.at(i++);
-            }
-        }
-        out << tok;
-    }
-    return out;
-}
 } // namespace
 
 PsqlScriptFilter::PsqlScriptFilter(ByteSink *next, QString targetDatabase)
@@ -320,14 +121,14 @@ bool PsqlScriptFilter::flushHeld() {
 }
 
 bool PsqlScriptFilter::resolveHeld(const Held &h) {
-    const DbStatement st = dbStatement(h.text, !m_stdStrings, true);
-    if (st.kind == DbStatement::No || st.kind == DbStatement::Undecided || st.name.length == 0 ||
+    const SqlLexer::DbStatement st = SqlLexer::dbStatement(h.text, !m_stdStrings, true);
+    if (st.kind == SqlLexer::DbStatement::No || st.kind == SqlLexer::DbStatement::Undecided || st.name.length == 0 ||
         m_connectedTo.isEmpty())
         return forward(h.text);
-    const QString name = identName(h.text, st.name);
+    const QString name = SqlLexer::identName(h.text, st.name);
     if (name != m_connectedTo)
         return forward(h.text);
-    if (st.kind == DbStatement::Create) {
+    if (st.kind == SqlLexer::DbStatement::Create) {
         note(QStringLiteral("line %1: the script's CREATE DATABASE %2 is skipped — it runs in the confirmed target "
                             "\"%3\"")
                  .arg(h.line)
@@ -344,7 +145,7 @@ bool PsqlScriptFilter::resolveHeld(const Held &h) {
 
 bool PsqlScriptFilter::handleConnect(const QByteArray &args) {
     bool ok = false;
-    const QStringList a = splitArgs(args, &ok);
+    const QStringList a = SqlLexer::splitArgs(args, &ok);
     QString name;
     auto isConninfo = [](const QString &s) {
         return s.contains(QLatin1Char('=')) || s.startsWith(QLatin1String("postgresql://")) ||
@@ -394,7 +195,7 @@ bool PsqlScriptFilter::handleConnect(const QByteArray &args) {
 
 bool PsqlScriptFilter::metaCommand(const QByteArray &line, qsizetype at, bool lineStart) {
     qsizetype j = at + 1;
-    while (j < line.size() && !isSpace(line.at(j)) && line.at(j) != '\\')
+    while (j < line.size() && !SqlLexer::isSpace(line.at(j)) && line.at(j) != '\\')
         ++j;
     if (j == at + 1 && j < line.size() && line.at(j) == '\\')
         ++j; // "\\", psql's separator
@@ -525,7 +326,7 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
             m_headOverflow = true;
             return;
         }
-        const char ch = isSpace(c) ? ' ' : c;
+        const char ch = SqlLexer::isSpace(c) ? ' ' : c;
         if (ch == ' ' && m_head.endsWith(' '))
             return;
         m_head.append(ch);
@@ -554,11 +355,11 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
             if (c == '\\') {
                 bool onlySpaceBefore = true;
                 for (qsizetype k = 0; k < i; ++k)
-                    onlySpaceBefore = onlySpaceBefore && isSpace(line.at(k));
+                    onlySpaceBefore = onlySpaceBefore && SqlLexer::isSpace(line.at(k));
                 // A line-level command drops its whole line (psql reads its arguments to the end of the line).
                 return metaCommand(line, i, lineStartsClean && startsHere == 0 && onlySpaceBefore);
             }
-            if (!isSpace(c) && !m_inStatement) {
+            if (!SqlLexer::isSpace(c) && !m_inStatement) {
                 m_inStatement = true;
                 m_head.clear();
                 m_bare.clear();
@@ -567,7 +368,7 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
                 if (startsHere == 1) {
                     bool onlySpaceBefore = true;
                     for (qsizetype k = 0; k < i; ++k)
-                        onlySpaceBefore = onlySpaceBefore && isSpace(line.at(k));
+                        onlySpaceBefore = onlySpaceBefore && SqlLexer::isSpace(line.at(k));
                     firstAtLineStart = lineStartsClean && onlySpaceBefore;
                 }
             }
@@ -575,16 +376,16 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
                 addHead(c, true);
             if (c == '\'') {
                 const bool ePrefix = i > 0 && (line.at(i - 1) == 'E' || line.at(i - 1) == 'e') &&
-                                     (i < 2 || !isIdentChar(line.at(i - 2)));
+                                     (i < 2 || !SqlLexer::isIdentChar(line.at(i - 2)));
                 m_escapeString = ePrefix || !m_stdStrings;
                 m_state = State::SingleQuote;
             } else if (c == '"') {
                 m_state = State::DoubleQuote;
-            } else if (c == '$' && (i == 0 || !isIdentChar(line.at(i - 1)))) {
+            } else if (c == '$' && (i == 0 || !SqlLexer::isIdentChar(line.at(i - 1)))) {
                 qsizetype k = i + 1;
-                if (k < n && isTagStart(line.at(k))) {
+                if (k < n && SqlLexer::isTagStart(line.at(k))) {
                     ++k;
-                    while (k < n && isIdentChar(line.at(k)) && line.at(k) != '$')
+                    while (k < n && SqlLexer::isIdentChar(line.at(k)) && line.at(k) != '$')
                         ++k;
                 }
                 if (k < n && line.at(k) == '$') {
@@ -665,7 +466,7 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
         // one line, and anything else around it is where psql and this filter could part ways.
         bool alone = startsHere == 1 && firstAtLineStart && m_state == State::Normal && !m_inStatement;
         for (qsizetype k = copyEnd + 1; alone && k < n; ++k)
-            alone = isSpace(line.at(k));
+            alone = SqlLexer::isSpace(line.at(k));
         if (!alone)
             return refuse(QStringLiteral("the COPY … FROM STDIN at line %1 (\"%2\") is not alone on its line — "
                                          "pg_dump always writes it so, and Lifeboat cannot tell where psql would "
@@ -681,12 +482,12 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
         if (m_holdUndecided) {
             // The held statement's first words were cut off by the end of a line (ALTER -- why\n DATABASE …): it
             // is held until its words say what it is.
-            const DbStatement st =
-                dbStatement(heldEnded ? heldHead : m_head, !m_stdStrings, heldEnded || m_headOverflow);
-            if (st.kind == DbStatement::Undecided)
+            const SqlLexer::DbStatement st =
+                SqlLexer::dbStatement(heldEnded ? heldHead : m_head, !m_stdStrings, heldEnded || m_headOverflow);
+            if (st.kind == SqlLexer::DbStatement::Undecided)
                 return true;
             m_holdUndecided = false;
-            if (st.kind == DbStatement::No) {
+            if (st.kind == SqlLexer::DbStatement::No) {
                 m_holding = false;
                 const QByteArray text = std::exchange(m_holdBuf, QByteArray());
                 if (!m_held.isEmpty() && !flushHeld())
@@ -700,13 +501,14 @@ bool PsqlScriptFilter::processLine(const QByteArray &line) {
         const Held h{std::exchange(m_holdBuf, QByteArray()), m_holdLine};
         return m_connectedTo.isEmpty() ? (m_held.append(h), true) : resolveHeld(h);
     }
-    const DbStatement first = startsHere == 1 && firstAtLineStart && !copyStarts
-                                  ? dbStatement(firstHead, !m_stdStrings, firstEnded || m_headOverflow)
-                                  : DbStatement{};
-    if (first.kind != DbStatement::No) {
+    const SqlLexer::DbStatement first =
+        startsHere == 1 && firstAtLineStart && !copyStarts
+            ? SqlLexer::dbStatement(firstHead, !m_stdStrings, firstEnded || m_headOverflow)
+            : SqlLexer::DbStatement{};
+    if (first.kind != SqlLexer::DbStatement::No) {
         if (m_inStatement || m_state != State::Normal) {
             m_holding = true;
-            m_holdUndecided = first.kind == DbStatement::Undecided;
+            m_holdUndecided = first.kind == SqlLexer::DbStatement::Undecided;
             m_holdBuf = line;
             m_holdLine = m_lineNo;
             return true;
