@@ -12,20 +12,7 @@
 
 using namespace lifeboat;
 
-int AuditCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("audit"), QStringLiteral("[--since D] [--user U] [--action A] [--limit N]"));
-    p.option(QStringLiteral("since"), QStringLiteral("At or after this time (ISO date or time, UTC)."),
-             QStringLiteral("D"));
-    p.option(QStringLiteral("user"), QStringLiteral("Only actions of this operating-system user."),
-             QStringLiteral("U"));
-    p.option(QStringLiteral("action"),
-             QStringLiteral("Only this action: backup, restore, recover, verify, download, presign, delete, prune, "
-                            "or a change such as profile (profile.add|change|remove), storage, schedule, notifier, "
-                            "settings."),
-             QStringLiteral("A"));
-    p.option(QStringLiteral("limit"), QStringLiteral("At most N rows (default 1000; 0: all)."), QStringLiteral("N"));
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int AuditCommand::run(CliContext &ctx, const ArgParser &p) {
     AuditFilter f;
     if (p.isSet(QStringLiteral("since"))) {
         QString text = p.value(QStringLiteral("since"));
@@ -75,4 +62,23 @@ int AuditCommand::run(CliContext &ctx, const QStringList &args) {
                   << Qt::endl;
     }
     return 0;
+}
+
+QList<CliCommand> AuditCommand::commands() {
+    return {
+        {QStringLiteral("audit"),
+         {},
+         QStringLiteral("[--since D] [--user U] [--action A] [--limit N]"),
+         0,
+         0,
+         &run,
+         {{QStringLiteral("since"), QStringLiteral("At or after this time (ISO date or time, UTC)."),
+           QStringLiteral("D")},
+          {QStringLiteral("user"), QStringLiteral("Only actions of this operating-system user."), QStringLiteral("U")},
+          {QStringLiteral("action"),
+           QStringLiteral("Only this action: backup, restore, recover, verify, download, presign, delete, prune, "
+                          "or a change such as profile (profile.add|change|remove), storage, schedule, notifier, "
+                          "settings."),
+           QStringLiteral("A")},
+          {QStringLiteral("limit"), QStringLiteral("At most N rows (default 1000; 0: all)."), QStringLiteral("N")}}}};
 }

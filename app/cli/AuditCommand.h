@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -9,5 +11,8 @@ class CliContext;
 // storages, schedules, notifiers and settings.
 class AuditCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
+
+private:
+    static int run(CliContext &ctx, const ArgParser &p);
 };

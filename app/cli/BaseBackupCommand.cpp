@@ -13,22 +13,7 @@
 
 using namespace lifeboat;
 
-int BaseBackupCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("basebackup"),
-                QStringLiteral("PROFILE [--storage NAME]... [--recipient AGE_PUBKEY]... [--passphrase-stdin] "
-                               "[--password-stdin | --secret-env VAR] [--type T] [--label TEXT]"));
-    p.option(QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the profile's)."),
-             QStringLiteral("NAME"));
-    FilesCommand::addEncryptionOptions(p);
-    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the database password from stdin."));
-    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the database password from this environment variable."),
-             QStringLiteral("VAR"));
-    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
-             QStringLiteral("T"));
-    p.option(QStringLiteral("label"), QStringLiteral("A label, e.g. before-upgrade."), QStringLiteral("TEXT"));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_basebackup's log."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int BaseBackupCommand::run(CliContext &ctx, const ArgParser &p) {
     const auto profile = ctx.config().profile(p.positional().first());
     if (!profile)
         return ctx.usage(
@@ -59,4 +44,27 @@ int BaseBackupCommand::run(CliContext &ctx, const QStringList &args) {
     const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
     CliAutomation::notify(ctx, DueRunner::notification(profile->name, {}, r.recordId, r.error, r.details));
     return FilesCommand::printBackupResult(ctx, r);
+}
+
+QList<CliCommand> BaseBackupCommand::commands() {
+    return {
+        {QStringLiteral("basebackup"),
+         {},
+         QStringLiteral("PROFILE [--storage NAME]... [--recipient AGE_PUBKEY]... [--passphrase-stdin] "
+                        "[--password-stdin | --secret-env VAR] [--type T] [--label TEXT]"),
+         1,
+         1,
+         &run,
+         CliOptions{{QStringLiteral("storage"),
+                     QStringLiteral("Write to this storage (repeatable; default: the profile's)."),
+                     QStringLiteral("NAME")}} +
+             FilesCommand::encryptionOptions() +
+             CliOptions{
+                 {QStringLiteral("password-stdin"), QStringLiteral("Read the database password from stdin.")},
+                 {QStringLiteral("secret-env"),
+                  QStringLiteral("Read the database password from this environment variable."), QStringLiteral("VAR")},
+                 {QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
+                  QStringLiteral("T")},
+                 {QStringLiteral("label"), QStringLiteral("A label, e.g. before-upgrade."), QStringLiteral("TEXT")},
+                 {QStringLiteral("verbose"), QStringLiteral("Show pg_basebackup's log.")}}}};
 }

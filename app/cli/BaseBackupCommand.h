@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,5 +9,8 @@ class CliContext;
 // lifeboatctl basebackup PROFILE — a physical base backup of the profile's whole cluster (point-in-time recovery).
 class BaseBackupCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
+
+private:
+    static int run(CliContext &ctx, const ArgParser &p);
 };

@@ -39,14 +39,18 @@ QList<Found> scanLocal(const StorageConfig &sc) {
 }
 } // namespace
 
-int CatalogCommand::run(CliContext &ctx, const QStringList &args) {
-    if (args.value(0) != QLatin1String("rebuild"))
-        return ctx.usage(QStringLiteral("usage: lifeboatctl catalog rebuild STORAGE"));
-    ArgParser p(QStringLiteral("catalog rebuild"), QStringLiteral("STORAGE"));
-    p.flag(QStringLiteral("require-signed"),
-           QStringLiteral("Import only manifests signed by this installation or a trusted key (`keys trust`)."));
-    if (auto rc = p.parse(ctx, args.mid(1), 1, 1))
-        return *rc;
+QList<CliCommand> CatalogCommand::commands() {
+    return {{QStringLiteral("catalog"),
+             QStringLiteral("rebuild"),
+             QStringLiteral("STORAGE"),
+             1,
+             1,
+             &run,
+             {{QStringLiteral("require-signed"),
+               QStringLiteral("Import only manifests signed by this installation or a trusted key (`keys trust`).")}}}};
+}
+
+int CatalogCommand::run(CliContext &ctx, const ArgParser &p) {
     const auto sc = ctx.config().storage(p.positional().first());
     if (!sc)
         return ctx.usage(

@@ -63,30 +63,7 @@ QJsonObject toJson(const SourceHealth &h) {
 
 } // namespace
 
-int CheckCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("check"),
-                QStringLiteral("[--profile NAME]... [--warning DURATION] [--critical DURATION] "
-                               "[--prometheus FILE] [--as-of TIME]"));
-    p.option(QStringLiteral("profile"),
-             QStringLiteral("Check only this source (profile, files or Redis source; repeatable). A source named "
-                            "here is checked even without a schedule."),
-             QStringLiteral("NAME"));
-    p.option(QStringLiteral("warning"),
-             QStringLiteral("WARNING when the newest good backup is older than this (e.g. 26h, 2d). Default: the "
-                            "schedule's period plus a grace of one period or 1h, whichever is longer; 26h without "
-                            "a schedule."),
-             QStringLiteral("DURATION"));
-    p.option(QStringLiteral("critical"),
-             QStringLiteral("CRITICAL when older than this. Default: twice the warning age; 50h without a schedule."),
-             QStringLiteral("DURATION"));
-    p.option(QStringLiteral("prometheus"),
-             QStringLiteral("Also write the figures as a node-exporter textfile (atomically replaced), e.g. "
-                            "/var/lib/prometheus/node-exporter/lifeboat.prom."),
-             QStringLiteral("FILE"));
-    p.option(QStringLiteral("as-of"), QStringLiteral("Judge as if it were this time (ISO 8601; for tests)."),
-             QStringLiteral("TIME"));
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int CheckCommand::run(CliContext &ctx, const ArgParser &p) {
 
     HealthCheck::Options options;
     for (const QString &opt : {QStringLiteral("warning"), QStringLiteral("critical")}) {
@@ -169,4 +146,32 @@ int CheckCommand::run(CliContext &ctx, const QStringList &args) {
             ctx.out() << HealthCheck::summaryLine(h, now) << Qt::endl;
     }
     return worst < 0 ? 3 : worst;
+}
+
+QList<CliCommand> CheckCommand::commands() {
+    return {{QStringLiteral("check"),
+             {},
+             QStringLiteral("[--profile NAME]... [--warning DURATION] [--critical DURATION] "
+                            "[--prometheus FILE] [--as-of TIME]"),
+             0,
+             0,
+             &run,
+             {{QStringLiteral("profile"),
+               QStringLiteral("Check only this source (profile, files or Redis source; repeatable). A source named "
+                              "here is checked even without a schedule."),
+               QStringLiteral("NAME")},
+              {QStringLiteral("warning"),
+               QStringLiteral("WARNING when the newest good backup is older than this (e.g. 26h, 2d). Default: the "
+                              "schedule's period plus a grace of one period or 1h, whichever is longer; 26h without "
+                              "a schedule."),
+               QStringLiteral("DURATION")},
+              {QStringLiteral("critical"),
+               QStringLiteral("CRITICAL when older than this. Default: twice the warning age; 50h without a schedule."),
+               QStringLiteral("DURATION")},
+              {QStringLiteral("prometheus"),
+               QStringLiteral("Also write the figures as a node-exporter textfile (atomically replaced), e.g. "
+                              "/var/lib/prometheus/node-exporter/lifeboat.prom."),
+               QStringLiteral("FILE")},
+              {QStringLiteral("as-of"), QStringLiteral("Judge as if it were this time (ISO 8601; for tests)."),
+               QStringLiteral("TIME")}}}};
 }

@@ -5,6 +5,7 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "NamedThings.h"
 #include "RestoreCliSupport.h"
 #include "schedule/DueRunner.h"
 
@@ -21,22 +22,71 @@
 
 using namespace lifeboat;
 
-int FilesCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("add"))
-        return add(ctx, args.mid(1));
-    if (sub == QLatin1String("list"))
-        return list(ctx, args.mid(1));
-    if (sub == QLatin1String("remove"))
-        return remove(ctx, args.mid(1));
-    if (sub == QLatin1String("backup"))
-        return backup(ctx, args.mid(1));
-    if (sub == QLatin1String("restore"))
-        return restore(ctx, args.mid(1), false);
-    if (sub == QLatin1String("verify"))
-        return restore(ctx, args.mid(1), true);
-    return ctx.usage(QStringLiteral("usage: lifeboatctl files add|list|remove|backup|restore|verify … (see "
-                                    "`lifeboatctl files backup --help`)"));
+QList<CliCommand> FilesCommand::commands() {
+    return {
+        {QStringLiteral("files"),
+         QStringLiteral("add"),
+         QStringLiteral("NAME --path DIR [--exclude GLOB]... [--compress gzip|zstd|none] [--storage NAME]... "
+                        "[--recipient AGE]..."),
+         1,
+         1,
+         &add,
+         {{QStringLiteral("path"), QStringLiteral("The directory to back up."), QStringLiteral("DIR")},
+          {QStringLiteral("exclude"), QStringLiteral("Leave out names matching this glob (repeatable)."),
+           QStringLiteral("GLOB")},
+          {QStringLiteral("compress"), QStringLiteral("zstd (default), gzip or none."), QStringLiteral("C")},
+          {QStringLiteral("storage"), QStringLiteral("Default storage (repeatable)."), QStringLiteral("NAME")},
+          {QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
+           QStringLiteral("AGE")}}},
+        {QStringLiteral("files"), QStringLiteral("list"), QString(), 0, 0, &list},
+        {QStringLiteral("files"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+        {QStringLiteral("files"), QStringLiteral("backup"),
+         QStringLiteral("NAME [--path DIR] [--exclude GLOB]... [--compress gzip|zstd|none[:L]] "
+                        "[--storage NAME]... [--recipient AGE]... [--passphrase-stdin] "
+                        "[--type manual|daily|weekly|monthly] [--label TEXT]"),
+         1, 1, &backup,
+         CliOptions{{QStringLiteral("path"),
+                     QStringLiteral("The directory (default: the configured file source NAME's path)."),
+                     QStringLiteral("DIR")},
+                    {QStringLiteral("exclude"),
+                     QStringLiteral("Leave out names matching this glob (repeatable; adds to the source's)."),
+                     QStringLiteral("GLOB")},
+                    {QStringLiteral("compress"), QStringLiteral("zstd (default), gzip or none, optionally :LEVEL."),
+                     QStringLiteral("C")},
+                    {QStringLiteral("storage"),
+                     QStringLiteral("Write to this storage (repeatable; default: the source's)."),
+                     QStringLiteral("NAME")}} +
+             encryptionOptions() +
+             CliOptions{
+                 {QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
+                  QStringLiteral("T")},
+                 {QStringLiteral("label"), QStringLiteral("A label, e.g. before-migration."), QStringLiteral("TEXT")},
+                 {QStringLiteral("verbose"), QStringLiteral("Show the job's log.")}}},
+        {QStringLiteral("files"), QStringLiteral("restore"),
+         QStringLiteral("ID|FILE --to DIR [--overwrite] [--allow-external-links] "
+                        "[--require-signed] [--identity FILE]... [--passphrase-stdin]"),
+         1, 1, [](CliContext &ctx, const ArgParser &p) { return restore(ctx, p, false); },
+         CliOptions{{QStringLiteral("to"), QStringLiteral("Restore into this directory (created when missing)."),
+                     QStringLiteral("DIR")},
+                    {QStringLiteral("overwrite"),
+                     QStringLiteral("Restore into a non-empty directory, replacing files of the same name.")},
+                    {QStringLiteral("allow-external-links"),
+                     QStringLiteral("Also restore symlinks that point outside the directory (absolute or via ..).")}} +
+             verifyOptions()},
+        {QStringLiteral("files"), QStringLiteral("verify"),
+         QStringLiteral("ID|FILE [--require-signed] [--identity FILE]... [--passphrase-stdin]"), 1, 1,
+         [](CliContext &ctx, const ArgParser &p) { return restore(ctx, p, true); }, verifyOptions()},
+    };
+}
+
+// What `files restore` and `files verify` both take.
+CliOptions FilesCommand::verifyOptions() {
+    return CliOptions{{QStringLiteral("require-signed"),
+                       QStringLiteral(
+                           "Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
+                           "not know.")},
+                      {QStringLiteral("verbose"), QStringLiteral("Show the job's log.")}} +
+           RestoreCliSupport::identityOptions();
 }
 
 int FilesCommand::openStores(CliContext &ctx, const QStringList &names,
@@ -54,11 +104,11 @@ int FilesCommand::openStores(CliContext &ctx, const QStringList &names,
     return 0;
 }
 
-void FilesCommand::addEncryptionOptions(ArgParser &p) {
-    p.option(QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
-             QStringLiteral("AGE"));
-    p.flag(QStringLiteral("passphrase-stdin"),
-           QStringLiteral("Encrypt with a passphrase read from stdin (age scrypt)."));
+CliOptions FilesCommand::encryptionOptions() {
+    return {{QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
+             QStringLiteral("AGE")},
+            {QStringLiteral("passphrase-stdin"),
+             QStringLiteral("Encrypt with a passphrase read from stdin (age scrypt).")}};
 }
 
 int FilesCommand::recipients(CliContext &ctx, const ArgParser &p, const QStringList &defaults,
@@ -128,19 +178,7 @@ int FilesCommand::printBackupResult(CliContext &ctx, const JobResult &r) {
     return 0;
 }
 
-int FilesCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("files add"),
-                QStringLiteral("NAME --path DIR [--exclude GLOB]... [--compress gzip|zstd|none] [--storage NAME]... "
-                               "[--recipient AGE]..."));
-    p.option(QStringLiteral("path"), QStringLiteral("The directory to back up."), QStringLiteral("DIR"));
-    p.option(QStringLiteral("exclude"), QStringLiteral("Leave out names matching this glob (repeatable)."),
-             QStringLiteral("GLOB"));
-    p.option(QStringLiteral("compress"), QStringLiteral("zstd (default), gzip or none."), QStringLiteral("C"));
-    p.option(QStringLiteral("storage"), QStringLiteral("Default storage (repeatable)."), QStringLiteral("NAME"));
-    p.option(QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
-             QStringLiteral("AGE"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int FilesCommand::add(CliContext &ctx, const ArgParser &p) {
     FileSourceConfig f;
     f.name = p.positional().first();
     if (!ConfigStore::isValidName(f.name))
@@ -172,57 +210,33 @@ int FilesCommand::add(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int FilesCommand::list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("files list"), QString());
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
-    QJsonArray arr;
-    for (const FileSourceConfig &f : ctx.config().fileSources()) {
-        arr.append(QJsonObject{{QStringLiteral("name"), f.name},
-                               {QStringLiteral("path"), f.path},
-                               {QStringLiteral("excludes"), QJsonArray::fromStringList(f.excludes)},
-                               {QStringLiteral("compression"), f.compression},
-                               {QStringLiteral("storages"), QJsonArray::fromStringList(f.storages)},
-                               {QStringLiteral("encrypted"), !f.recipients.isEmpty()}});
-        if (!ctx.json())
-            ctx.out() << f.name << '\t' << f.path << '\t' << f.compression << '\t' << f.storages.join(QLatin1Char(','))
-                      << Qt::endl;
-    }
-    if (ctx.json())
-        ctx.printJson(arr);
-    return 0;
+int FilesCommand::list(CliContext &ctx, const ArgParser &) {
+    return NamedThings::list(ctx, ctx.config().fileSources(), [](const FileSourceConfig &f) {
+        return NamedThings::Row{
+            {{QStringLiteral("name"), f.name},
+             {QStringLiteral("path"), f.path},
+             {QStringLiteral("excludes"), QJsonArray::fromStringList(f.excludes)},
+             {QStringLiteral("compression"), f.compression},
+             {QStringLiteral("storages"), QJsonArray::fromStringList(f.storages)},
+             {QStringLiteral("encrypted"), !f.recipients.isEmpty()}},
+            QStringList{f.name, f.path, f.compression, f.storages.join(QLatin1Char(','))}.join(QLatin1Char('\t'))};
+    });
 }
 
-int FilesCommand::remove(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("files remove"), QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
-    if (!ctx.config().removeFileSource(p.positional().first()))
-        return ctx.usage(QStringLiteral("no file source \"%1\"").arg(p.positional().first()));
-    return ctx.saveConfig() ? 0 : 3;
+int FilesCommand::remove(CliContext &ctx, const ArgParser &p) {
+    return NamedThings::remove(ctx, p.positional().first(),
+                               {[&ctx](const QString &name) {
+                                    return ctx.config().removeFileSource(name)
+                                               ? QString()
+                                               : QStringLiteral("no file source \"%1\"").arg(name);
+                                },
+                                true,
+                                {},
+                                {},
+                                false});
 }
 
-int FilesCommand::backup(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("files backup"),
-                QStringLiteral("NAME [--path DIR] [--exclude GLOB]... [--compress gzip|zstd|none[:L]] "
-                               "[--storage NAME]... [--recipient AGE]... [--passphrase-stdin] "
-                               "[--type manual|daily|weekly|monthly] [--label TEXT]"));
-    p.option(QStringLiteral("path"), QStringLiteral("The directory (default: the configured file source NAME's path)."),
-             QStringLiteral("DIR"));
-    p.option(QStringLiteral("exclude"),
-             QStringLiteral("Leave out names matching this glob (repeatable; adds to the source's)."),
-             QStringLiteral("GLOB"));
-    p.option(QStringLiteral("compress"), QStringLiteral("zstd (default), gzip or none, optionally :LEVEL."),
-             QStringLiteral("C"));
-    p.option(QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the source's)."),
-             QStringLiteral("NAME"));
-    addEncryptionOptions(p);
-    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
-             QStringLiteral("T"));
-    p.option(QStringLiteral("label"), QStringLiteral("A label, e.g. before-migration."), QStringLiteral("TEXT"));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show the job's log."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int FilesCommand::backup(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     if (!ConfigStore::isValidName(name))
         return ctx.usage(QStringLiteral("invalid source name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
@@ -258,26 +272,7 @@ int FilesCommand::backup(CliContext &ctx, const QStringList &args) {
     return printBackupResult(ctx, r);
 }
 
-int FilesCommand::restore(CliContext &ctx, const QStringList &args, bool verifyOnly) {
-    ArgParser p(verifyOnly ? QStringLiteral("files verify") : QStringLiteral("files restore"),
-                verifyOnly ? QStringLiteral("ID|FILE [--require-signed] [--identity FILE]... [--passphrase-stdin]")
-                           : QStringLiteral("ID|FILE --to DIR [--overwrite] [--allow-external-links] "
-                                            "[--require-signed] [--identity FILE]... [--passphrase-stdin]"));
-    if (!verifyOnly) {
-        p.option(QStringLiteral("to"), QStringLiteral("Restore into this directory (created when missing)."),
-                 QStringLiteral("DIR"));
-        p.flag(QStringLiteral("overwrite"),
-               QStringLiteral("Restore into a non-empty directory, replacing files of the same name."));
-        p.flag(QStringLiteral("allow-external-links"),
-               QStringLiteral("Also restore symlinks that point outside the directory (absolute or via ..)."));
-    }
-    p.flag(QStringLiteral("require-signed"),
-           QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
-                          "not know."));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show the job's log."));
-    RestoreCliSupport::addIdentityOptions(p);
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int FilesCommand::restore(CliContext &ctx, const ArgParser &p, bool verifyOnly) {
     if (!verifyOnly && p.value(QStringLiteral("to")).isEmpty())
         return ctx.usage(QStringLiteral("files restore needs --to DIR"));
     int rc = 0;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include "core/ExitCode.h"
 #include "crypto/AgeRecipient.h"
 #include "jobs/BackupStore.h"
@@ -17,12 +19,12 @@ class CliContext;
 // `redis backup` (stores, recipients, --type, printing the result).
 class FilesCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
 
     // Opens a BackupStore per storage name; returns an exit code (0: ok) after printing any error.
     static int openStores(CliContext &ctx, const QStringList &names,
                           std::vector<std::unique_ptr<lifeboat::BackupStore>> *stores);
-    static void addEncryptionOptions(ArgParser &p);
+    static CliOptions encryptionOptions(); // --recipient, --passphrase-stdin
     // --recipient (else `defaults`) and --passphrase-stdin; returns an exit code (0: ok).
     static int recipients(CliContext &ctx, const ArgParser &p, const QStringList &defaults,
                           std::vector<lifeboat::AgeRecipient> *out);
@@ -33,9 +35,10 @@ public:
     static int printBackupResult(CliContext &ctx, const lifeboat::JobResult &r);
 
 private:
-    static int add(CliContext &ctx, const QStringList &args);
-    static int list(CliContext &ctx, const QStringList &args);
-    static int remove(CliContext &ctx, const QStringList &args);
-    static int backup(CliContext &ctx, const QStringList &args);
-    static int restore(CliContext &ctx, const QStringList &args, bool verifyOnly);
+    static int add(CliContext &ctx, const ArgParser &p);
+    static int list(CliContext &ctx, const ArgParser &p);
+    static int remove(CliContext &ctx, const ArgParser &p);
+    static int backup(CliContext &ctx, const ArgParser &p);
+    static int restore(CliContext &ctx, const ArgParser &p, bool verifyOnly);
+    static CliOptions verifyOptions();
 };

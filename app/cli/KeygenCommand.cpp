@@ -14,16 +14,7 @@
 
 using namespace lifeboat;
 
-int KeygenCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("keygen"), QStringLiteral("[--out FILE] [--store NAME]"));
-    p.option(QStringLiteral("store"),
-             QStringLiteral("Keep the identity in the credential store as NAME (for restore/verify --identity-name)."),
-             QStringLiteral("NAME"));
-    p.option(QStringLiteral("out"),
-             QStringLiteral("Write the identity to FILE (mode 0600; never overwritten) instead of stdout."),
-             QStringLiteral("FILE"));
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int KeygenCommand::run(CliContext &ctx, const ArgParser &p) {
     const AgeKeyPair pair = AgeIdentity::generate();
     const QByteArray contents = pair.identityFileContents();
     // The file is opened before anything is stored, so an existing file refuses the whole command.
@@ -81,4 +72,20 @@ int KeygenCommand::run(CliContext &ctx, const QStringList &args) {
         ctx.out() << QString::fromUtf8(contents);
     }
     return 0;
+}
+
+QList<CliCommand> KeygenCommand::commands() {
+    return {
+        {QStringLiteral("keygen"),
+         {},
+         QStringLiteral("[--out FILE] [--store NAME]"),
+         0,
+         0,
+         &run,
+         {{QStringLiteral("store"),
+           QStringLiteral("Keep the identity in the credential store as NAME (for restore/verify --identity-name)."),
+           QStringLiteral("NAME")},
+          {QStringLiteral("out"),
+           QStringLiteral("Write the identity to FILE (mode 0600; never overwritten) instead of stdout."),
+           QStringLiteral("FILE")}}}};
 }

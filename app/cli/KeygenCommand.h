@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,5 +9,8 @@ class CliContext;
 // lifeboatctl keygen [--out FILE]: a new age identity, in the file format age-keygen writes.
 class KeygenCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
+
+private:
+    static int run(CliContext &ctx, const ArgParser &p);
 };

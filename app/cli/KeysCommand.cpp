@@ -17,10 +17,7 @@
 using namespace lifeboat;
 
 namespace {
-int list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("keys list"), QString());
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int list(CliContext &ctx, const ArgParser &) {
     const QString mine = ManifestSigner::installationKeyId();
     const QList<SigningKeyRecord> keys = ctx.catalog()->signingKeys();
     if (ctx.json()) {
@@ -47,10 +44,7 @@ int list(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int exportKey(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("keys export"), QStringLiteral("[KEYID]"));
-    if (auto rc = p.parse(ctx, args, 0, 1))
-        return *rc;
+int exportKey(CliContext &ctx, const ArgParser &p) {
     QString id = p.positional().value(0);
     if (id.isEmpty()) {
         // This installation's key, created now if this is its first use.
@@ -76,12 +70,7 @@ int exportKey(CliContext &ctx, const QStringList &args) {
     return ctx.usage(QStringLiteral("no signing key %1 in the catalog (see `lifeboatctl keys list`)").arg(id));
 }
 
-int trust(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("keys trust"), QStringLiteral("PUBKEY|FILE --label NAME"));
-    p.option(QStringLiteral("label"), QStringLiteral("Whose key this is, shown in reports (e.g. \"DR site\")."),
-             QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int trust(CliContext &ctx, const ArgParser &p) {
     QString text = p.positional().first();
     if (QFileInfo(text).isFile()) {
         QFile f(text);
@@ -109,10 +98,7 @@ int trust(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int rotate(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("keys rotate"), QString());
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int rotate(CliContext &ctx, const ArgParser &) {
     CliSecrets secrets(ctx);
     CredentialStore *store = secrets.persistentStore();
     Error e;
@@ -143,17 +129,16 @@ int rotate(CliContext &ctx, const QStringList &args) {
 }
 } // namespace
 
-int KeysCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub.isEmpty() || sub == QLatin1String("list") || sub.startsWith(QLatin1String("--")))
-        return list(ctx, sub == QLatin1String("list") ? args.mid(1) : args);
-    if (sub == QLatin1String("export"))
-        return exportKey(ctx, args.mid(1));
-    if (sub == QLatin1String("trust"))
-        return trust(ctx, args.mid(1));
-    if (sub == QLatin1String("rotate"))
-        return rotate(ctx, args.mid(1));
-    return ctx.usage(
-        QStringLiteral("usage: lifeboatctl keys [list] | keys export [KEYID] | keys trust PUBKEY|FILE --label NAME | "
-                       "keys rotate"));
+QList<CliCommand> KeysCommand::commands() {
+    return {{QStringLiteral("keys"), QStringLiteral("list"), QString(), 0, 0, &list},
+            {QStringLiteral("keys"), QStringLiteral("export"), QStringLiteral("[KEYID]"), 0, 1, &exportKey},
+            {QStringLiteral("keys"),
+             QStringLiteral("trust"),
+             QStringLiteral("PUBKEY|FILE --label NAME"),
+             1,
+             1,
+             &trust,
+             {{QStringLiteral("label"), QStringLiteral("Whose key this is, shown in reports (e.g. \"DR site\")."),
+               QStringLiteral("NAME")}}},
+            {QStringLiteral("keys"), QStringLiteral("rotate"), QString(), 0, 0, &rotate}};
 }

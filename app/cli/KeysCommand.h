@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -8,5 +10,5 @@ class CliContext;
 // signing keys the catalog knows (docs/security.md, "Manifest signing").
 class KeysCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
 };

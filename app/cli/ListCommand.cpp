@@ -24,19 +24,7 @@ QDateTime parseTime(const QString &s) {
 }
 } // namespace
 
-int ListCommand::list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("list"),
-                QStringLiteral("[--profile P] [--status S] [--type T] [--since D] [--until D] [--limit N]"));
-    p.option(QStringLiteral("profile"), QStringLiteral("Only this profile."), QStringLiteral("P"));
-    p.option(QStringLiteral("status"), QStringLiteral("IN_PROGRESS, COMPLETED, FAILED, CANCELLED, EXPIRED or DELETED."),
-             QStringLiteral("S"));
-    p.option(QStringLiteral("type"), QStringLiteral("DAILY, WEEKLY, MONTHLY or MANUAL."), QStringLiteral("T"));
-    p.option(QStringLiteral("since"), QStringLiteral("Started at or after (ISO date or time, UTC)."),
-             QStringLiteral("D"));
-    p.option(QStringLiteral("until"), QStringLiteral("Started before (ISO date or time, UTC)."), QStringLiteral("D"));
-    p.option(QStringLiteral("limit"), QStringLiteral("At most N records (newest first)."), QStringLiteral("N"));
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int ListCommand::list(CliContext &ctx, const ArgParser &p) {
     CatalogFilter f;
     f.profile = p.value(QStringLiteral("profile"));
     f.status = p.value(QStringLiteral("status")).toUpper();
@@ -82,10 +70,7 @@ int ListCommand::list(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int ListCommand::show(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("show"), QStringLiteral("ID"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int ListCommand::show(CliContext &ctx, const ArgParser &p) {
     bool ok = false;
     const qint64 id = p.positional().first().toLongLong(&ok);
     const auto r = ok ? ctx.catalog()->get(id) : std::nullopt;
@@ -109,4 +94,22 @@ int ListCommand::show(CliContext &ctx, const QStringList &args) {
         ctx.out() << QStringLiteral("%1: %2 (%3)\n").arg(QStringLiteral("location"), -14).arg(l.path, l.storage);
     ctx.out().flush();
     return 0;
+}
+
+QList<CliCommand> ListCommand::commands() {
+    return {{QStringLiteral("list"),
+             {},
+             QStringLiteral("[--profile P] [--status S] [--type T] [--since D] [--until D] [--limit N]"),
+             0,
+             0,
+             &list,
+             {{QStringLiteral("profile"), QStringLiteral("Only this profile."), QStringLiteral("P")},
+              {QStringLiteral("status"),
+               QStringLiteral("IN_PROGRESS, COMPLETED, FAILED, CANCELLED, EXPIRED or DELETED."), QStringLiteral("S")},
+              {QStringLiteral("type"), QStringLiteral("DAILY, WEEKLY, MONTHLY or MANUAL."), QStringLiteral("T")},
+              {QStringLiteral("since"), QStringLiteral("Started at or after (ISO date or time, UTC)."),
+               QStringLiteral("D")},
+              {QStringLiteral("until"), QStringLiteral("Started before (ISO date or time, UTC)."), QStringLiteral("D")},
+              {QStringLiteral("limit"), QStringLiteral("At most N records (newest first)."), QStringLiteral("N")}}},
+            {QStringLiteral("show"), {}, QStringLiteral("ID"), 1, 1, &show}};
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,6 +9,9 @@ class CliContext;
 // lifeboatctl list [filters] | show ID
 class ListCommand {
 public:
-    static int list(CliContext &ctx, const QStringList &args);
-    static int show(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
+
+private:
+    static int list(CliContext &ctx, const ArgParser &p);
+    static int show(CliContext &ctx, const ArgParser &p);
 };

@@ -4,6 +4,7 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "NamedThings.h"
 
 #include "mirror/MirrorJob.h"
 #include "mirror/MirrorRestoreJob.h"
@@ -14,38 +15,53 @@
 
 using namespace lifeboat;
 
-int MirrorCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("add"))
-        return add(ctx, args.mid(1));
-    if (sub == QLatin1String("list"))
-        return list(ctx, args.mid(1));
-    if (sub == QLatin1String("remove"))
-        return remove(ctx, args.mid(1));
-    if (sub == QLatin1String("run"))
-        return runMirror(ctx, args.mid(1));
-    if (sub == QLatin1String("restore"))
-        return restore(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("usage: lifeboatctl mirror add|list|remove|run|restore … (see `lifeboatctl "
-                                    "mirror add --help`)"));
+QList<CliCommand> MirrorCommand::commands() {
+    return {
+        {QStringLiteral("mirror"),
+         QStringLiteral("add"),
+         QStringLiteral("NAME --source STORAGE [--source-prefix P] [--storage NAME]"),
+         1,
+         1,
+         &add,
+         {{QStringLiteral("source"),
+           QStringLiteral("The S3 storage whose bucket is mirrored (e.g. the uploads "
+                          "bucket)."),
+           QStringLiteral("STORAGE")},
+          {QStringLiteral("source-prefix"),
+           QStringLiteral("Only objects below this folder of the source (default: the whole bucket below the "
+                          "storage's own prefix)."),
+           QStringLiteral("P")},
+          {QStringLiteral("storage"),
+           QStringLiteral("Backup storage receiving the copies (S3 or local; default: the only other storage)."),
+           QStringLiteral("NAME")}}},
+        {QStringLiteral("mirror"), QStringLiteral("list"), QString(), 0, 0, &list},
+        {QStringLiteral("mirror"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+        {QStringLiteral("mirror"),
+         QStringLiteral("run"),
+         QStringLiteral("NAME [--type manual|daily|weekly|monthly] [--label TEXT]"),
+         1,
+         1,
+         &runMirror,
+         {{QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."), QStringLiteral("T")},
+          {QStringLiteral("label"), QStringLiteral("A label for the run."), QStringLiteral("TEXT")},
+          {QStringLiteral("verbose"), QStringLiteral("Show every step.")}}},
+        {QStringLiteral("mirror"),
+         QStringLiteral("restore"),
+         QStringLiteral("ID --to STORAGE [--prefix P] [--overwrite]"),
+         1,
+         1,
+         &restore,
+         {{QStringLiteral("to"), QStringLiteral("S3 storage to restore into."), QStringLiteral("STORAGE")},
+          {QStringLiteral("prefix"),
+           QStringLiteral("Folder below the storage's prefix to restore into (default: the folder the objects were "
+                          "mirrored from)."),
+           QStringLiteral("P")},
+          {QStringLiteral("overwrite"),
+           QStringLiteral("Replace objects that already exist with different content (default: refuse).")},
+          {QStringLiteral("verbose"), QStringLiteral("Show every step.")}}}};
 }
 
-int MirrorCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("mirror add"),
-                QStringLiteral("NAME --source STORAGE [--source-prefix P] [--storage NAME]"));
-    p.option(QStringLiteral("source"),
-             QStringLiteral("The S3 storage whose bucket is mirrored (e.g. the uploads "
-                            "bucket)."),
-             QStringLiteral("STORAGE"));
-    p.option(QStringLiteral("source-prefix"),
-             QStringLiteral("Only objects below this folder of the source (default: the whole bucket below the "
-                            "storage's own prefix)."),
-             QStringLiteral("P"));
-    p.option(QStringLiteral("storage"),
-             QStringLiteral("Backup storage receiving the copies (S3 or local; default: the only other storage)."),
-             QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int MirrorCommand::add(CliContext &ctx, const ArgParser &p) {
     MirrorConfig m;
     m.name = p.positional().first();
     if (!ConfigStore::isValidName(m.name))
@@ -85,56 +101,40 @@ int MirrorCommand::add(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int MirrorCommand::list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("mirror list"), QString());
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
-    QJsonArray arr;
-    for (const MirrorConfig &m : ctx.config().mirrors()) {
+int MirrorCommand::list(CliContext &ctx, const ArgParser &) {
+    return NamedThings::list(ctx, ctx.config().mirrors(), [&ctx](const MirrorConfig &m) {
         const auto last = MirrorJob::lastRun(*ctx.catalog(), m.name);
-        arr.append(QJsonObject{{QStringLiteral("name"), m.name},
-                               {QStringLiteral("source"), m.sourceStorage},
-                               {QStringLiteral("sourcePrefix"), m.sourcePrefix},
-                               {QStringLiteral("storage"), m.storage},
-                               {QStringLiteral("lastRun"), last ? last->id : 0}});
-        if (!ctx.json())
-            ctx.out() << m.name << "  " << m.sourceStorage << ":" << m.sourcePrefix << " -> " << m.storage
-                      << (last ? QStringLiteral("  last run #%1 (%2 objects)").arg(last->id).arg(last->tableCount)
-                               : QStringLiteral("  never run"))
-                      << Qt::endl;
-    }
-    if (ctx.json())
-        ctx.printJson(arr);
-    return 0;
+        return NamedThings::Row{
+            {{QStringLiteral("name"), m.name},
+             {QStringLiteral("source"), m.sourceStorage},
+             {QStringLiteral("sourcePrefix"), m.sourcePrefix},
+             {QStringLiteral("storage"), m.storage},
+             {QStringLiteral("lastRun"), last ? last->id : 0}},
+            m.name + QStringLiteral("  ") + m.sourceStorage + QLatin1Char(':') + m.sourcePrefix +
+                QStringLiteral(" -> ") + m.storage +
+                (last ? QStringLiteral("  last run #%1 (%2 objects)").arg(last->id).arg(last->tableCount)
+                      : QStringLiteral("  never run"))};
+    });
 }
 
-int MirrorCommand::remove(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("mirror remove"), QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
-    const QString name = p.positional().first();
-    for (const SetConfig &s : ctx.config().sets()) {
-        if (s.mirrors.contains(name))
-            return ctx.usage(QStringLiteral("mirror \"%1\" belongs to the set \"%2\"; remove it from the set first")
-                                 .arg(name, s.name));
-    }
-    if (!ctx.config().removeMirror(name))
-        return ctx.usage(QStringLiteral("unknown mirror \"%1\"").arg(name));
-    if (!ctx.saveConfig())
-        return 3;
-    ctx.err() << "Mirror \"" << name << "\" removed (its copies and catalog records stay)." << Qt::endl;
-    return 0;
+int MirrorCommand::remove(CliContext &ctx, const ArgParser &p) {
+    return NamedThings::remove(
+        ctx, p.positional().first(),
+        {[&ctx](const QString &name) {
+             for (const SetConfig &s : ctx.config().sets()) {
+                 if (s.mirrors.contains(name))
+                     return QStringLiteral("mirror \"%1\" belongs to the set \"%2\"; remove it from the set first")
+                         .arg(name, s.name);
+             }
+             return ctx.config().removeMirror(name) ? QString() : QStringLiteral("unknown mirror \"%1\"").arg(name);
+         },
+         true,
+         {},
+         QStringLiteral("Mirror \"%1\" removed (its copies and catalog records stay)."),
+         false});
 }
 
-int MirrorCommand::runMirror(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("mirror run"),
-                QStringLiteral("NAME [--type manual|daily|weekly|monthly] [--label TEXT]"));
-    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
-             QStringLiteral("T"));
-    p.option(QStringLiteral("label"), QStringLiteral("A label for the run."), QStringLiteral("TEXT"));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show every step."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int MirrorCommand::runMirror(CliContext &ctx, const ArgParser &p) {
     const auto m = ctx.config().mirror(p.positional().first());
     if (!m)
         return ctx.usage(
@@ -179,18 +179,7 @@ int MirrorCommand::runMirror(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int MirrorCommand::restore(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("mirror restore"), QStringLiteral("ID --to STORAGE [--prefix P] [--overwrite]"));
-    p.option(QStringLiteral("to"), QStringLiteral("S3 storage to restore into."), QStringLiteral("STORAGE"));
-    p.option(QStringLiteral("prefix"),
-             QStringLiteral("Folder below the storage's prefix to restore into (default: the folder the objects were "
-                            "mirrored from)."),
-             QStringLiteral("P"));
-    p.flag(QStringLiteral("overwrite"),
-           QStringLiteral("Replace objects that already exist with different content (default: refuse)."));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show every step."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int MirrorCommand::restore(CliContext &ctx, const ArgParser &p) {
     bool ok = false;
     const qint64 id = p.positional().first().toLongLong(&ok);
     const auto record = ok ? ctx.catalog()->get(id) : std::nullopt;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -8,12 +10,12 @@ class CliContext;
 // incrementally by size + ETag) and putting a mirror run back into a bucket.
 class MirrorCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
 
 private:
-    static int add(CliContext &ctx, const QStringList &args);
-    static int list(CliContext &ctx, const QStringList &args);
-    static int remove(CliContext &ctx, const QStringList &args);
-    static int runMirror(CliContext &ctx, const QStringList &args);
-    static int restore(CliContext &ctx, const QStringList &args);
+    static int add(CliContext &ctx, const ArgParser &p);
+    static int list(CliContext &ctx, const ArgParser &p);
+    static int remove(CliContext &ctx, const ArgParser &p);
+    static int runMirror(CliContext &ctx, const ArgParser &p);
+    static int restore(CliContext &ctx, const ArgParser &p);
 };

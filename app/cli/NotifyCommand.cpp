@@ -3,6 +3,7 @@
 #include "ArgParser.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
+#include "NamedThings.h"
 
 #include "notify/NotificationDispatcher.h"
 #include "notify/SmtpNotifier.h"
@@ -15,48 +16,44 @@
 
 using namespace lifeboat;
 
-int NotifyCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("add"))
-        return add(ctx, args.mid(1));
-    if (sub == QLatin1String("list"))
-        return list(ctx, args.mid(1));
-    if (sub == QLatin1String("remove"))
-        return remove(ctx, args.mid(1));
-    if (sub == QLatin1String("test"))
-        return test(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("usage: lifeboatctl notify add|list|remove|test ..."));
+QList<CliCommand> NotifyCommand::commands() {
+    return {
+        {QStringLiteral("notify"),
+         QStringLiteral("add"),
+         QStringLiteral("NAME --webhook-stdin | --webhook URL | --smtp URL --from ADDR --to ADDR... "
+                        "[--tls starttls|implicit|none] [--user U --password-stdin] [--ca-file PEM] "
+                        "[--on failure|always] [--profile P]..."),
+         1,
+         1,
+         &add,
+         {{QStringLiteral("webhook-stdin"),
+           QStringLiteral("POST JSON (Slack/Teams \"text\" + fields) to the URL read from stdin; the URL is kept in "
+                          "the credential store as webhook/NAME, the catalog holds only its host.")},
+          {QStringLiteral("webhook"),
+           QStringLiteral("POST to this URL, kept in the catalog: only for a URL that holds no secret (a URL with "
+                          "user info, a path other than / or a query is refused; use --webhook-stdin)."),
+           QStringLiteral("URL")},
+          {QStringLiteral("smtp"), QStringLiteral("Send e-mail through smtp://HOST:587 or smtps://HOST:465."),
+           QStringLiteral("URL")},
+          {QStringLiteral("tls"), QStringLiteral("starttls (default for smtp://), implicit (smtps://) or none."),
+           QStringLiteral("MODE")},
+          {QStringLiteral("from"), QStringLiteral("Sender address."), QStringLiteral("ADDR")},
+          {QStringLiteral("to"), QStringLiteral("Recipient (repeatable)."), QStringLiteral("ADDR")},
+          {QStringLiteral("user"), QStringLiteral("SMTP login."), QStringLiteral("U")},
+          {QStringLiteral("ca-file"), QStringLiteral("Trust this CA bundle (PEM) for the relay's certificate."),
+           QStringLiteral("PEM")},
+          {QStringLiteral("password-stdin"),
+           QStringLiteral("Read the SMTP password from stdin; kept in the credential store as smtp/NAME.")},
+          {QStringLiteral("on"), QStringLiteral("failure (default: failures and stalls) or always."),
+           QStringLiteral("WHEN")},
+          {QStringLiteral("profile"), QStringLiteral("Only about this profile (repeatable; default: all)."),
+           QStringLiteral("P")}}},
+        {QStringLiteral("notify"), QStringLiteral("list"), QString(), 0, 0, &list},
+        {QStringLiteral("notify"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+        {QStringLiteral("notify"), QStringLiteral("test"), QStringLiteral("NAME"), 1, 1, &test}};
 }
 
-int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("notify add"),
-                QStringLiteral("NAME --webhook-stdin | --webhook URL | --smtp URL --from ADDR --to ADDR... "
-                               "[--tls starttls|implicit|none] [--user U --password-stdin] [--ca-file PEM] "
-                               "[--on failure|always] [--profile P]..."));
-    p.flag(QStringLiteral("webhook-stdin"),
-           QStringLiteral("POST JSON (Slack/Teams \"text\" + fields) to the URL read from stdin; the URL is kept in "
-                          "the credential store as webhook/NAME, the catalog holds only its host."));
-    p.option(QStringLiteral("webhook"),
-             QStringLiteral("POST to this URL, kept in the catalog: only for a URL that holds no secret (a URL with "
-                            "user info, a path other than / or a query is refused; use --webhook-stdin)."),
-             QStringLiteral("URL"));
-    p.option(QStringLiteral("smtp"), QStringLiteral("Send e-mail through smtp://HOST:587 or smtps://HOST:465."),
-             QStringLiteral("URL"));
-    p.option(QStringLiteral("tls"), QStringLiteral("starttls (default for smtp://), implicit (smtps://) or none."),
-             QStringLiteral("MODE"));
-    p.option(QStringLiteral("from"), QStringLiteral("Sender address."), QStringLiteral("ADDR"));
-    p.option(QStringLiteral("to"), QStringLiteral("Recipient (repeatable)."), QStringLiteral("ADDR"));
-    p.option(QStringLiteral("user"), QStringLiteral("SMTP login."), QStringLiteral("U"));
-    p.option(QStringLiteral("ca-file"), QStringLiteral("Trust this CA bundle (PEM) for the relay's certificate."),
-             QStringLiteral("PEM"));
-    p.flag(QStringLiteral("password-stdin"),
-           QStringLiteral("Read the SMTP password from stdin; kept in the credential store as smtp/NAME."));
-    p.option(QStringLiteral("on"), QStringLiteral("failure (default: failures and stalls) or always."),
-             QStringLiteral("WHEN"));
-    p.option(QStringLiteral("profile"), QStringLiteral("Only about this profile (repeatable; default: all)."),
-             QStringLiteral("P"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int NotifyCommand::add(CliContext &ctx, const ArgParser &p) {
     NotifierRecord n;
     n.name = p.positional().first();
     if (!ConfigStore::isValidName(n.name))
@@ -143,59 +140,45 @@ int NotifyCommand::add(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int NotifyCommand::list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("notify list"), QString());
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
-    QJsonArray arr;
-    for (const NotifierRecord &n : ctx.catalog()->notifiers()) {
+int NotifyCommand::list(CliContext &ctx, const ArgParser &) {
+    return NamedThings::list(ctx, ctx.catalog()->notifiers(), [](const NotifierRecord &n) {
         // Webhook URLs usually carry their secret in the path: show scheme and host only.
         const QString shown =
             QUrl(n.url).toString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment);
         const bool inStore = NotificationDispatcher::webhookInStore(n);
-        if (ctx.json()) {
-            arr.append(QJsonObject{{QStringLiteral("name"), n.name},
-                                   {QStringLiteral("kind"), n.kind},
-                                   {QStringLiteral("url"), shown},
-                                   {QStringLiteral("urlInCredentialStore"), inStore},
-                                   {QStringLiteral("on"), n.on},
-                                   {QStringLiteral("to"), QJsonArray::fromStringList(n.mailTo)},
-                                   {QStringLiteral("profiles"), QJsonArray::fromStringList(n.profiles)}});
-            continue;
-        }
-        ctx.out() << QStringLiteral("%1  %2  %3  on %4%5")
-                         .arg(n.name.leftJustified(16), n.kind.leftJustified(8),
-                              inStore ? shown + QStringLiteral(" (URL in the credential store)") : shown, n.on,
-                              n.profiles.isEmpty() ? QString()
-                                                   : QStringLiteral("  profiles: ") + n.profiles.join(QLatin1Char(',')))
-                  << Qt::endl;
-    }
-    if (ctx.json())
-        ctx.printJson(arr);
-    return 0;
+        return NamedThings::Row{
+            {{QStringLiteral("name"), n.name},
+             {QStringLiteral("kind"), n.kind},
+             {QStringLiteral("url"), shown},
+             {QStringLiteral("urlInCredentialStore"), inStore},
+             {QStringLiteral("on"), n.on},
+             {QStringLiteral("to"), QJsonArray::fromStringList(n.mailTo)},
+             {QStringLiteral("profiles"), QJsonArray::fromStringList(n.profiles)}},
+            QStringLiteral("%1  %2  %3  on %4%5")
+                .arg(n.name.leftJustified(16), n.kind.leftJustified(8),
+                     inStore ? shown + QStringLiteral(" (URL in the credential store)") : shown, n.on,
+                     n.profiles.isEmpty() ? QString()
+                                          : QStringLiteral("  profiles: ") + n.profiles.join(QLatin1Char(',')))};
+    });
 }
 
-int NotifyCommand::remove(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("notify remove"), QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
-    QString err;
-    if (!ctx.catalog()->removeNotifier(p.positional().first(), &err))
-        return ctx.usage(err);
-    CliSecrets secrets(ctx);
-    secrets.remove(NotificationDispatcher::passwordKey(p.positional().first()));
-    secrets.remove(NotificationDispatcher::webhookKey(p.positional().first()));
-    if (!ctx.json())
-        ctx.err() << "Notifier \"" << p.positional().first() << "\" removed." << Qt::endl;
-    else
-        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}});
-    return 0;
+int NotifyCommand::remove(CliContext &ctx, const ArgParser &p) {
+    return NamedThings::remove(ctx, p.positional().first(),
+                               {[&ctx](const QString &name) {
+                                    QString err;
+                                    ctx.catalog()->removeNotifier(name, &err);
+                                    return err;
+                                },
+                                false,
+                                [&ctx](const QString &name) {
+                                    CliSecrets secrets(ctx);
+                                    secrets.remove(NotificationDispatcher::passwordKey(name));
+                                    secrets.remove(NotificationDispatcher::webhookKey(name));
+                                },
+                                QStringLiteral("Notifier \"%1\" removed.")});
 }
 
-int NotifyCommand::test(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("notify test"), QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int NotifyCommand::test(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     for (const NotifierRecord &n : ctx.catalog()->notifiers()) {
         if (n.name != name)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,11 +9,11 @@ class CliContext;
 // lifeboatctl notify add|list|remove|test
 class NotifyCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
 
 private:
-    static int add(CliContext &ctx, const QStringList &args);
-    static int list(CliContext &ctx, const QStringList &args);
-    static int remove(CliContext &ctx, const QStringList &args);
-    static int test(CliContext &ctx, const QStringList &args);
+    static int add(CliContext &ctx, const ArgParser &p);
+    static int list(CliContext &ctx, const ArgParser &p);
+    static int remove(CliContext &ctx, const ArgParser &p);
+    static int test(CliContext &ctx, const ArgParser &p);
 };

@@ -3,6 +3,7 @@
 #include "ArgParser.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
+#include "NamedThings.h"
 
 #include "pg/Conninfo.h"
 #include "pg/PgSession.h"
@@ -14,54 +15,56 @@
 
 using namespace lifeboat;
 
-int ProfileCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    const QStringList rest = args.mid(1);
-    if (sub == QLatin1String("add"))
-        return add(ctx, rest);
-    if (sub == QLatin1String("list"))
-        return list(ctx, rest);
-    if (sub == QLatin1String("test"))
-        return test(ctx, rest);
-    if (sub == QLatin1String("remove"))
-        return remove(ctx, rest);
-    return ctx.usage(QStringLiteral("usage: lifeboatctl profile add|list|test|remove …"));
+QList<CliCommand> ProfileCommand::commands() {
+    return {{QStringLiteral("profile"),
+             QStringLiteral("add"),
+             QStringLiteral("NAME --conninfo URI [--password-stdin] [--production] "
+                            "[--storage NAME]... [--exclude-table T]... [--recipient AGE]... "
+                            "[--globals [--globals-role-passwords] | --no-globals] "
+                            "[--continuous [--partial-upload SECONDS] | --no-continuous]"),
+             1,
+             1,
+             &add,
+             {{QStringLiteral("conninfo"), QStringLiteral("libpq connection string or URI (no password here)."),
+               QStringLiteral("URI")},
+              {QStringLiteral("password-stdin"),
+               QStringLiteral("Read the password from stdin and keep it in the credential store.")},
+              {QStringLiteral("production"),
+               QStringLiteral("Mark as production: restores into it need extra confirmation and a safety backup.")},
+              {QStringLiteral("storage"), QStringLiteral("Default storage for backups (repeatable)."),
+               QStringLiteral("NAME")},
+              {QStringLiteral("exclude-table"), QStringLiteral("Table always left out of backups (repeatable)."),
+               QStringLiteral("T")},
+              {QStringLiteral("recipient"), QStringLiteral("Default age recipient for backups (repeatable)."),
+               QStringLiteral("AGE")},
+              {QStringLiteral("post-restore"),
+               QStringLiteral("Command run after a successful restore into this profile."), QStringLiteral("CMD")},
+              {QStringLiteral("globals"),
+               QStringLiteral("Each database backup also keeps the server's roles and tablespaces (pg_dumpall "
+                              "--globals-only, without role passwords) beside the artifact.")},
+              {QStringLiteral("globals-role-passwords"),
+               QStringLiteral("With --globals: keep the roles' password hashes too (encrypt the backups).")},
+              {QStringLiteral("no-globals"), QStringLiteral("Stop keeping the server's roles with backups.")},
+              {QStringLiteral("continuous"),
+               QStringLiteral("Continuous protection: the desktop app keeps `wal receive` running for this profile.")},
+              {QStringLiteral("no-continuous"), QStringLiteral("Stop continuous protection in the desktop app.")},
+              {QStringLiteral("partial-upload"),
+               QStringLiteral("With --continuous: upload the WAL segment being filled this often (default 60)."),
+               QStringLiteral("SECONDS")}}},
+            {QStringLiteral("profile"), QStringLiteral("list"), QString(), 0, 0, &list},
+            {QStringLiteral("profile"),
+             QStringLiteral("test"),
+             QStringLiteral("NAME [--password-stdin]"),
+             1,
+             1,
+             &test,
+             {{QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin for this test.")},
+              {QStringLiteral("secret-env"), QStringLiteral("Read the password from this environment variable."),
+               QStringLiteral("VAR")}}},
+            {QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove}};
 }
 
-int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("profile add"),
-                QStringLiteral("NAME --conninfo URI [--password-stdin] [--production] "
-                               "[--storage NAME]... [--exclude-table T]... [--recipient AGE]... "
-                               "[--globals [--globals-role-passwords] | --no-globals] "
-                               "[--continuous [--partial-upload SECONDS] | --no-continuous]"));
-    p.option(QStringLiteral("conninfo"), QStringLiteral("libpq connection string or URI (no password here)."),
-             QStringLiteral("URI"));
-    p.flag(QStringLiteral("password-stdin"),
-           QStringLiteral("Read the password from stdin and keep it in the credential store."));
-    p.flag(QStringLiteral("production"),
-           QStringLiteral("Mark as production: restores into it need extra confirmation and a safety backup."));
-    p.option(QStringLiteral("storage"), QStringLiteral("Default storage for backups (repeatable)."),
-             QStringLiteral("NAME"));
-    p.option(QStringLiteral("exclude-table"), QStringLiteral("Table always left out of backups (repeatable)."),
-             QStringLiteral("T"));
-    p.option(QStringLiteral("recipient"), QStringLiteral("Default age recipient for backups (repeatable)."),
-             QStringLiteral("AGE"));
-    p.option(QStringLiteral("post-restore"),
-             QStringLiteral("Command run after a successful restore into this profile."), QStringLiteral("CMD"));
-    p.flag(QStringLiteral("globals"),
-           QStringLiteral("Each database backup also keeps the server's roles and tablespaces (pg_dumpall "
-                          "--globals-only, without role passwords) beside the artifact."));
-    p.flag(QStringLiteral("globals-role-passwords"),
-           QStringLiteral("With --globals: keep the roles' password hashes too (encrypt the backups)."));
-    p.flag(QStringLiteral("no-globals"), QStringLiteral("Stop keeping the server's roles with backups."));
-    p.flag(QStringLiteral("continuous"),
-           QStringLiteral("Continuous protection: the desktop app keeps `wal receive` running for this profile."));
-    p.flag(QStringLiteral("no-continuous"), QStringLiteral("Stop continuous protection in the desktop app."));
-    p.option(QStringLiteral("partial-upload"),
-             QStringLiteral("With --continuous: upload the WAL segment being filled this often (default 60)."),
-             QStringLiteral("SECONDS"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int ProfileCommand::add(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     if (p.isSet(QStringLiteral("globals")) && p.isSet(QStringLiteral("no-globals")))
         return ctx.usage(QStringLiteral("--globals and --no-globals exclude each other"));
@@ -136,43 +139,27 @@ int ProfileCommand::add(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int ProfileCommand::list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("profile list"), QString());
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
-    QJsonArray arr;
-    for (const Profile &prof : ctx.config().profiles()) {
+int ProfileCommand::list(CliContext &ctx, const ArgParser &) {
+    return NamedThings::list(ctx, ctx.config().profiles(), [](const Profile &prof) {
         Error e;
         const Conninfo ci = Conninfo::parse(prof.conninfo, &e);
-        arr.append(QJsonObject{{QStringLiteral("name"), prof.name},
-                               {QStringLiteral("server"), ci.hostPort()},
-                               {QStringLiteral("database"), ci.dbname()},
-                               {QStringLiteral("production"), prof.production},
-                               {QStringLiteral("storages"), QJsonArray::fromStringList(prof.defaultStorages)},
-                               {QStringLiteral("excludeTables"), QJsonArray::fromStringList(prof.excludeTables)},
-                               {QStringLiteral("globals"), prof.globals},
-                               {QStringLiteral("globalsRolePasswords"), prof.globalsRolePasswords},
-                               {QStringLiteral("continuous"), prof.continuous},
-                               {QStringLiteral("partialUploadSeconds"), prof.partialUploadSeconds}});
-        if (!ctx.json()) {
-            ctx.out() << prof.name << '\t' << ci.hostPort() << '\t' << ci.dbname()
-                      << (prof.production ? QStringLiteral("\tPRODUCTION") : QString())
-                      << (prof.continuous ? QStringLiteral("\tCONTINUOUS") : QString()) << '\n';
-        }
-    }
-    if (ctx.json())
-        ctx.printJson(arr);
-    ctx.out().flush();
-    return 0;
+        return NamedThings::Row{{{QStringLiteral("name"), prof.name},
+                                 {QStringLiteral("server"), ci.hostPort()},
+                                 {QStringLiteral("database"), ci.dbname()},
+                                 {QStringLiteral("production"), prof.production},
+                                 {QStringLiteral("storages"), QJsonArray::fromStringList(prof.defaultStorages)},
+                                 {QStringLiteral("excludeTables"), QJsonArray::fromStringList(prof.excludeTables)},
+                                 {QStringLiteral("globals"), prof.globals},
+                                 {QStringLiteral("globalsRolePasswords"), prof.globalsRolePasswords},
+                                 {QStringLiteral("continuous"), prof.continuous},
+                                 {QStringLiteral("partialUploadSeconds"), prof.partialUploadSeconds}},
+                                prof.name + QLatin1Char('\t') + ci.hostPort() + QLatin1Char('\t') + ci.dbname() +
+                                    (prof.production ? QStringLiteral("\tPRODUCTION") : QString()) +
+                                    (prof.continuous ? QStringLiteral("\tCONTINUOUS") : QString())};
+    });
 }
 
-int ProfileCommand::test(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("profile test"), QStringLiteral("NAME [--password-stdin]"));
-    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin for this test."));
-    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the password from this environment variable."),
-             QStringLiteral("VAR"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int ProfileCommand::test(CliContext &ctx, const ArgParser &p) {
     const auto prof = ctx.config().profile(p.positional().first());
     if (!prof)
         return ctx.usage(
@@ -209,19 +196,12 @@ int ProfileCommand::test(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int ProfileCommand::remove(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("profile remove"), QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
-    const QString name = p.positional().first();
-    if (!ctx.config().removeProfile(name))
-        return ctx.usage(QStringLiteral("unknown profile \"%1\"").arg(name));
-    if (!ctx.saveConfig())
-        return 3;
-    CliSecrets(ctx).remove(CredentialStore::profilePasswordKey(name));
-    if (!ctx.json())
-        ctx.err() << "Profile \"" << name << "\" removed (its backups stay in the catalog)." << Qt::endl;
-    else
-        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}});
-    return 0;
+int ProfileCommand::remove(CliContext &ctx, const ArgParser &p) {
+    return NamedThings::remove(
+        ctx, p.positional().first(),
+        {[&ctx](const QString &name) {
+             return ctx.config().removeProfile(name) ? QString() : QStringLiteral("unknown profile \"%1\"").arg(name);
+         },
+         true, [&ctx](const QString &name) { CliSecrets(ctx).remove(CredentialStore::profilePasswordKey(name)); },
+         QStringLiteral("Profile \"%1\" removed (its backups stay in the catalog).")});
 }

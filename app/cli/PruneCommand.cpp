@@ -87,22 +87,7 @@ int pruneWal(CliContext &ctx, const QStringList &profiles, const QList<qint64> &
 
 } // namespace
 
-int PruneCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(
-        QStringLiteral("prune"),
-        QStringLiteral("[--dry-run] [--profile P] %1 [--archive-to STORAGE] [--failed-verification] [--as-of TIME]")
-            .arg(RetentionFlags::synopsis()));
-    p.flag(QStringLiteral("dry-run"), QStringLiteral("Show what would be kept and deleted, and why; change nothing."));
-    p.option(QStringLiteral("profile"), QStringLiteral("Only this profile (default: every profile)."),
-             QStringLiteral("P"));
-    RetentionFlags::declare(p, RetentionFlags::Use::Prune);
-    RetentionFlags::declareArchiveTo(p, RetentionFlags::Use::Prune);
-    p.flag(QStringLiteral("failed-verification"),
-           QStringLiteral("Also delete backups whose last verification failed (otherwise kept for inspection)."));
-    p.option(QStringLiteral("as-of"), QStringLiteral("Decide as if it were this time (ISO 8601)."),
-             QStringLiteral("TIME"));
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int PruneCommand::run(CliContext &ctx, const ArgParser &p) {
     RetentionFlags keep;
     if (auto rc = RetentionFlags::read(ctx, p, &keep))
         return *rc;
@@ -303,4 +288,26 @@ int PruneCommand::prune(CliContext &ctx, const QString &profile, const Overrides
             rc = walRc;
     }
     return rc;
+}
+
+QList<CliCommand> PruneCommand::commands() {
+    return {
+        {QStringLiteral("prune"),
+         {},
+         QStringLiteral("[--dry-run] [--profile P] %1 [--archive-to STORAGE] [--failed-verification] [--as-of TIME]")
+             .arg(RetentionFlags::synopsis()),
+         0,
+         0,
+         &run,
+         CliOptions{{QStringLiteral("dry-run"),
+                     QStringLiteral("Show what would be kept and deleted, and why; change nothing.")},
+                    {QStringLiteral("profile"), QStringLiteral("Only this profile (default: every profile)."),
+                     QStringLiteral("P")}} +
+             RetentionFlags::options(RetentionFlags::Use::Prune) +
+             RetentionFlags::archiveToOptions(RetentionFlags::Use::Prune) +
+             CliOptions{{QStringLiteral("failed-verification"),
+                         QStringLiteral(
+                             "Also delete backups whose last verification failed (otherwise kept for inspection).")},
+                        {QStringLiteral("as-of"), QStringLiteral("Decide as if it were this time (ISO 8601)."),
+                         QStringLiteral("TIME")}}}};
 }

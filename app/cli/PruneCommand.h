@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CliCommand.h"
 #include "retention/RetentionPolicy.h"
 
 #include <QDateTime>
@@ -14,7 +15,8 @@ class CliContext;
 //                   [--keep-within DURATION] [--archive-to STORAGE] [--failed-verification] [--as-of TIME]
 class PruneCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
+    static int run(CliContext &ctx, const ArgParser &p);
 
     struct Overrides {
         int daily = -1;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,5 +9,8 @@ class CliContext;
 // lifeboatctl recover PROFILE --to TIME|latest … — point-in-time recovery into a new data directory.
 class RecoverCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
+
+private:
+    static int run(CliContext &ctx, const ArgParser &p);
 };

@@ -6,6 +6,7 @@
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
 #include "FilesCommand.h"
+#include "NamedThings.h"
 #include "schedule/DueRunner.h"
 
 #include "jobs/StallWatch.h"
@@ -17,38 +18,58 @@
 
 using namespace lifeboat;
 
-int RedisCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("add"))
-        return add(ctx, args.mid(1));
-    if (sub == QLatin1String("list"))
-        return list(ctx, args.mid(1));
-    if (sub == QLatin1String("remove"))
-        return remove(ctx, args.mid(1));
-    if (sub == QLatin1String("backup"))
-        return backup(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("usage: lifeboatctl redis add|list|remove|backup … (see `lifeboatctl redis "
-                                    "backup --help`)"));
+QList<CliCommand> RedisCommand::commands() {
+    return {
+        {QStringLiteral("redis"),
+         QStringLiteral("add"),
+         QStringLiteral("NAME --url redis[s]://[USER@]HOST:PORT [--password-stdin] [--compress gzip|zstd|none] "
+                        "[--storage NAME]... [--recipient AGE]... [--ca-file PEM] [--rdb-path FILE]"),
+         1,
+         1,
+         &add,
+         {{QStringLiteral("url"), QStringLiteral("The server: redis://[USER@]HOST:PORT[/DB] or rediss:// for TLS."),
+           QStringLiteral("URL")},
+          {QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin into the credential store.")},
+          {QStringLiteral("compress"), QStringLiteral("gzip (default), zstd or none."), QStringLiteral("C")},
+          {QStringLiteral("storage"), QStringLiteral("Default storage (repeatable)."), QStringLiteral("NAME")},
+          {QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
+           QStringLiteral("AGE")},
+          {QStringLiteral("ca-file"), QStringLiteral("rediss://: CA certificate(s) of the server (PEM)."),
+           QStringLiteral("PEM")},
+          {QStringLiteral("rdb-path"),
+           QStringLiteral("Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC."),
+           QStringLiteral("FILE")}}},
+        {QStringLiteral("redis"), QStringLiteral("list"), QString(), 0, 0, &list},
+        {QStringLiteral("redis"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+        {QStringLiteral("redis"), QStringLiteral("backup"),
+         QStringLiteral("NAME [--url redis[s]://[USER@]HOST:PORT] [--password-stdin | --secret-env VAR] "
+                        "[--storage NAME]... [--compress gzip|zstd|none[:L]] [--recipient AGE]... "
+                        "[--passphrase-stdin] [--rdb-path FILE] [--ca-file PEM] [--type T] [--label TEXT]"),
+         1, 1, &backup,
+         CliOptions{
+             {QStringLiteral("url"), QStringLiteral("The server (default: the configured Redis source NAME's URL)."),
+              QStringLiteral("URL")},
+             {QStringLiteral("password-stdin"), QStringLiteral("Read the Redis password from stdin.")},
+             {QStringLiteral("secret-env"), QStringLiteral("Read the Redis password from this environment variable."),
+              QStringLiteral("VAR")},
+             {QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the source's)."),
+              QStringLiteral("NAME")},
+             {QStringLiteral("compress"), QStringLiteral("gzip (default), zstd or none, optionally :LEVEL."),
+              QStringLiteral("C")}} +
+             FilesCommand::encryptionOptions() +
+             CliOptions{
+                 {QStringLiteral("rdb-path"),
+                  QStringLiteral("Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC."),
+                  QStringLiteral("FILE")},
+                 {QStringLiteral("ca-file"), QStringLiteral("rediss://: CA certificate(s) of the server (PEM)."),
+                  QStringLiteral("PEM")},
+                 {QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
+                  QStringLiteral("T")},
+                 {QStringLiteral("label"), QStringLiteral("A label, e.g. before-upgrade."), QStringLiteral("TEXT")},
+                 {QStringLiteral("verbose"), QStringLiteral("Show the job's log.")}}}};
 }
 
-int RedisCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("redis add"),
-                QStringLiteral("NAME --url redis[s]://[USER@]HOST:PORT [--password-stdin] [--compress gzip|zstd|none] "
-                               "[--storage NAME]... [--recipient AGE]... [--ca-file PEM] [--rdb-path FILE]"));
-    p.option(QStringLiteral("url"), QStringLiteral("The server: redis://[USER@]HOST:PORT[/DB] or rediss:// for TLS."),
-             QStringLiteral("URL"));
-    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin into the credential store."));
-    p.option(QStringLiteral("compress"), QStringLiteral("gzip (default), zstd or none."), QStringLiteral("C"));
-    p.option(QStringLiteral("storage"), QStringLiteral("Default storage (repeatable)."), QStringLiteral("NAME"));
-    p.option(QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
-             QStringLiteral("AGE"));
-    p.option(QStringLiteral("ca-file"), QStringLiteral("rediss://: CA certificate(s) of the server (PEM)."),
-             QStringLiteral("PEM"));
-    p.option(QStringLiteral("rdb-path"),
-             QStringLiteral("Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC."),
-             QStringLiteral("FILE"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int RedisCommand::add(CliContext &ctx, const ArgParser &p) {
     RedisSourceConfig r;
     r.name = p.positional().first();
     if (!ConfigStore::isValidName(r.name))
@@ -95,63 +116,33 @@ int RedisCommand::add(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int RedisCommand::list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("redis list"), QString());
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
-    QJsonArray arr;
-    for (const RedisSourceConfig &r : ctx.config().redisSources()) {
-        arr.append(QJsonObject{{QStringLiteral("name"), r.name},
-                               {QStringLiteral("url"), r.url},
-                               {QStringLiteral("compression"), r.compression},
-                               {QStringLiteral("storages"), QJsonArray::fromStringList(r.storages)},
-                               {QStringLiteral("encrypted"), !r.recipients.isEmpty()}});
-        if (!ctx.json())
-            ctx.out() << r.name << '\t' << r.url << '\t' << r.compression << '\t' << r.storages.join(QLatin1Char(','))
-                      << Qt::endl;
-    }
-    if (ctx.json())
-        ctx.printJson(arr);
-    return 0;
+int RedisCommand::list(CliContext &ctx, const ArgParser &) {
+    return NamedThings::list(ctx, ctx.config().redisSources(), [](const RedisSourceConfig &r) {
+        return NamedThings::Row{
+            {{QStringLiteral("name"), r.name},
+             {QStringLiteral("url"), r.url},
+             {QStringLiteral("compression"), r.compression},
+             {QStringLiteral("storages"), QJsonArray::fromStringList(r.storages)},
+             {QStringLiteral("encrypted"), !r.recipients.isEmpty()}},
+            QStringList{r.name, r.url, r.compression, r.storages.join(QLatin1Char(','))}.join(QLatin1Char('\t'))};
+    });
 }
 
-int RedisCommand::remove(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("redis remove"), QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
-    const QString name = p.positional().first();
-    if (!ctx.config().removeRedisSource(name))
-        return ctx.usage(QStringLiteral("no Redis source \"%1\"").arg(name));
-    CliSecrets(ctx).remove(RedisSourceConfig::passwordKey(name));
-    return ctx.saveConfig() ? 0 : 3;
+int RedisCommand::remove(CliContext &ctx, const ArgParser &p) {
+    return NamedThings::remove(ctx, p.positional().first(),
+                               {[&ctx](const QString &name) {
+                                    if (!ctx.config().removeRedisSource(name))
+                                        return QStringLiteral("no Redis source \"%1\"").arg(name);
+                                    CliSecrets(ctx).remove(RedisSourceConfig::passwordKey(name));
+                                    return QString();
+                                },
+                                true,
+                                {},
+                                {},
+                                false});
 }
 
-int RedisCommand::backup(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("redis backup"),
-                QStringLiteral("NAME [--url redis[s]://[USER@]HOST:PORT] [--password-stdin | --secret-env VAR] "
-                               "[--storage NAME]... [--compress gzip|zstd|none[:L]] [--recipient AGE]... "
-                               "[--passphrase-stdin] [--rdb-path FILE] [--ca-file PEM] [--type T] [--label TEXT]"));
-    p.option(QStringLiteral("url"), QStringLiteral("The server (default: the configured Redis source NAME's URL)."),
-             QStringLiteral("URL"));
-    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the Redis password from stdin."));
-    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the Redis password from this environment variable."),
-             QStringLiteral("VAR"));
-    p.option(QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the source's)."),
-             QStringLiteral("NAME"));
-    p.option(QStringLiteral("compress"), QStringLiteral("gzip (default), zstd or none, optionally :LEVEL."),
-             QStringLiteral("C"));
-    FilesCommand::addEncryptionOptions(p);
-    p.option(QStringLiteral("rdb-path"),
-             QStringLiteral("Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC."),
-             QStringLiteral("FILE"));
-    p.option(QStringLiteral("ca-file"), QStringLiteral("rediss://: CA certificate(s) of the server (PEM)."),
-             QStringLiteral("PEM"));
-    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
-             QStringLiteral("T"));
-    p.option(QStringLiteral("label"), QStringLiteral("A label, e.g. before-upgrade."), QStringLiteral("TEXT"));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show the job's log."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int RedisCommand::backup(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     if (!ConfigStore::isValidName(name))
         return ctx.usage(QStringLiteral("invalid source name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));

@@ -12,19 +12,19 @@
 
 using namespace lifeboat;
 
-void RestoreCliSupport::addIdentityOptions(ArgParser &p) {
-    p.option(QStringLiteral("identity"),
-             QStringLiteral("age identity file to decrypt an encrypted backup (repeatable)."), QStringLiteral("FILE"));
-    p.option(QStringLiteral("identity-name"),
+CliOptions RestoreCliSupport::identityOptions() {
+    return {{QStringLiteral("identity"),
+             QStringLiteral("age identity file to decrypt an encrypted backup (repeatable)."), QStringLiteral("FILE")},
+            {QStringLiteral("identity-name"),
              QStringLiteral("age identity kept in the credential store by `keygen --store NAME` (repeatable)."),
-             QStringLiteral("NAME"));
-    p.flag(QStringLiteral("passphrase-stdin"), QStringLiteral("Read the backup's passphrase from stdin."));
+             QStringLiteral("NAME")},
+            {QStringLiteral("passphrase-stdin"), QStringLiteral("Read the backup's passphrase from stdin.")}};
 }
 
-void RestoreCliSupport::addPasswordOptions(ArgParser &p) {
-    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the target server's password from stdin."));
-    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the target server's password from this variable."),
-             QStringLiteral("VAR"));
+CliOptions RestoreCliSupport::passwordOptions() {
+    return {{QStringLiteral("password-stdin"), QStringLiteral("Read the target server's password from stdin.")},
+            {QStringLiteral("secret-env"), QStringLiteral("Read the target server's password from this variable."),
+             QStringLiteral("VAR")}};
 }
 
 std::optional<std::vector<AgeIdentity>> RestoreCliSupport::identities(CliContext &ctx, const ArgParser &p, int *rc) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include "core/ExitCode.h"
 #include "crypto/AgeIdentity.h"
 #include "restore/RestoreJob.h"
@@ -31,8 +33,8 @@ public:
         QStringList storages; // the profile's default storages (safety backups)
     };
 
-    static void addIdentityOptions(ArgParser &p);
-    static void addPasswordOptions(ArgParser &p);
+    static CliOptions identityOptions(); // --identity, --identity-name, --passphrase-stdin
+    static CliOptions passwordOptions(); // the target server's: --password-stdin, --secret-env
     // nullopt after printing the error (the exit code is in *rc).
     static std::optional<std::vector<lifeboat::AgeIdentity>> identities(CliContext &ctx, const ArgParser &p, int *rc);
     static std::optional<Target> target(CliContext &ctx, CliSecrets &secrets, const ArgParser &p, const QString &spec,

@@ -15,45 +15,7 @@
 
 using namespace lifeboat;
 
-int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("restore"),
-                QStringLiteral("ID|FILE --target PROFILE|URI --target-db NAME [--create] [--clean] "
-                               "[--data-only|--schema-only] [--tables T,..] [--jobs N] [--dry-run] [--confirm NAME] "
-                               "[--no-safety-backup] [--terminate-connections] [--no-acl] [--keep-owner] "
-                               "[--create-missing-roles] [--identity FILE] [--passphrase-stdin]"));
-    p.option(QStringLiteral("target"), QStringLiteral("Target server: a profile name or a connection URI."),
-             QStringLiteral("PROFILE|URI"));
-    p.option(QStringLiteral("target-db"), QStringLiteral("Database to restore into."), QStringLiteral("NAME"));
-    p.flag(QStringLiteral("create"), QStringLiteral("Create the target database (it must not exist)."));
-    p.flag(QStringLiteral("clean"), QStringLiteral("Drop the backup's objects before recreating them (--if-exists)."));
-    p.flag(QStringLiteral("data-only"), QStringLiteral("Restore data only."));
-    p.flag(QStringLiteral("schema-only"), QStringLiteral("Restore the schema only."));
-    p.option(QStringLiteral("tables"),
-             QStringLiteral("Only these tables (schema.table), each with its data, indexes, "
-                            "constraints, triggers and sequences."),
-             QStringLiteral("T"));
-    p.option(QStringLiteral("jobs"), QStringLiteral("Parallel restore jobs."), QStringLiteral("N"));
-    p.flag(QStringLiteral("dry-run"), QStringLiteral("Run the checks and print the plan; change nothing."));
-    p.option(QStringLiteral("confirm"),
-             QStringLiteral("The target database's name, typed to confirm a restore into an "
-                            "existing database."),
-             QStringLiteral("NAME"));
-    p.flag(QStringLiteral("no-safety-backup"),
-           QStringLiteral("Skip the safety backup of a production target (needs --confirm)."));
-    p.flag(QStringLiteral("terminate-connections"), QStringLiteral("End other sessions on the target database."));
-    p.flag(QStringLiteral("no-acl"), QStringLiteral("Do not restore privileges (GRANT/REVOKE)."));
-    p.flag(QStringLiteral("keep-owner"), QStringLiteral("Restore object ownership (default: --no-owner)."));
-    p.flag(QStringLiteral("create-missing-roles"),
-           QStringLiteral("First create the roles the target server lacks, from the roles the backup keeps (profile "
-                          "--globals); existing roles are left alone and listed."));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log."));
-    p.flag(QStringLiteral("require-signed"),
-           QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
-                          "not know."));
-    RestoreCliSupport::addIdentityOptions(p);
-    RestoreCliSupport::addPasswordOptions(p);
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int RestoreCommand::run(CliContext &ctx, const ArgParser &p) {
     // A file, Redis or mirror backup is refused before anything else, with the command that restores it (an
     // unknown id or unreadable file is left to the job, which reports it with its checks).
     {
@@ -215,4 +177,49 @@ int RestoreCommand::run(CliContext &ctx, const QStringList &args) {
                   << "\" complete: " << restore.value(QStringLiteral("itemsDone")).toInt() << " item(s)." << Qt::endl;
     }
     return 0;
+}
+
+QList<CliCommand> RestoreCommand::commands() {
+    return {
+        {QStringLiteral("restore"),
+         {},
+         QStringLiteral("ID|FILE --target PROFILE|URI --target-db NAME [--create] [--clean] "
+                        "[--data-only|--schema-only] [--tables T,..] [--jobs N] [--dry-run] [--confirm NAME] "
+                        "[--no-safety-backup] [--terminate-connections] [--no-acl] [--keep-owner] "
+                        "[--create-missing-roles] [--identity FILE] [--passphrase-stdin]"),
+         1,
+         1,
+         &run,
+         CliOptions{
+             {QStringLiteral("target"), QStringLiteral("Target server: a profile name or a connection URI."),
+              QStringLiteral("PROFILE|URI")},
+             {QStringLiteral("target-db"), QStringLiteral("Database to restore into."), QStringLiteral("NAME")},
+             {QStringLiteral("create"), QStringLiteral("Create the target database (it must not exist).")},
+             {QStringLiteral("clean"),
+              QStringLiteral("Drop the backup's objects before recreating them (--if-exists).")},
+             {QStringLiteral("data-only"), QStringLiteral("Restore data only.")},
+             {QStringLiteral("schema-only"), QStringLiteral("Restore the schema only.")},
+             {QStringLiteral("tables"),
+              QStringLiteral("Only these tables (schema.table), each with its data, indexes, "
+                             "constraints, triggers and sequences."),
+              QStringLiteral("T")},
+             {QStringLiteral("jobs"), QStringLiteral("Parallel restore jobs."), QStringLiteral("N")},
+             {QStringLiteral("dry-run"), QStringLiteral("Run the checks and print the plan; change nothing.")},
+             {QStringLiteral("confirm"),
+              QStringLiteral("The target database's name, typed to confirm a restore into an "
+                             "existing database."),
+              QStringLiteral("NAME")},
+             {QStringLiteral("no-safety-backup"),
+              QStringLiteral("Skip the safety backup of a production target (needs --confirm).")},
+             {QStringLiteral("terminate-connections"), QStringLiteral("End other sessions on the target database.")},
+             {QStringLiteral("no-acl"), QStringLiteral("Do not restore privileges (GRANT/REVOKE).")},
+             {QStringLiteral("keep-owner"), QStringLiteral("Restore object ownership (default: --no-owner).")},
+             {QStringLiteral("create-missing-roles"),
+              QStringLiteral("First create the roles the target server lacks, from the roles the backup keeps (profile "
+                             "--globals); existing roles are left alone and listed.")},
+             {QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log.")},
+             {QStringLiteral("require-signed"),
+              QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
+                             "not know.")}} +
+             RestoreCliSupport::identityOptions() + RestoreCliSupport::passwordOptions()}};
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,5 +9,8 @@ class CliContext;
 // lifeboatctl restore ID|FILE --target PROFILE|URI --target-db NAME …
 class RestoreCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
+
+private:
+    static int run(CliContext &ctx, const ArgParser &p);
 };

@@ -15,7 +15,8 @@ QString RetentionFlags::synopsis() {
                           "[--keep-yearly N] [--keep-within DURATION]");
 }
 
-void RetentionFlags::declare(ArgParser &p, Use use) {
+CliOptions RetentionFlags::options(Use use) {
+    CliOptions out;
     const bool prune = use == Use::Prune;
     const QString whose = use == Use::Storage    ? QStringLiteral(" Storage rule: only this storage's copies.")
                           : use == Use::Set      ? QStringLiteral(" Set rule: each capture kept or removed whole.")
@@ -24,29 +25,30 @@ void RetentionFlags::declare(ArgParser &p, Use use) {
     const auto dflt = [&](const char *d) {
         return prune ? QStringLiteral(" (default %1).").arg(QLatin1String(d)) : QStringLiteral(".");
     };
-    p.option(QStringLiteral("keep-last"), QStringLiteral("Keep the N newest backups") + dflt("0") + whose,
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-hourly"),
-             QStringLiteral("Keep the newest backup of each of the N most recent hours that have one") + dflt("0") +
-                 whose,
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-daily"),
-             QStringLiteral("Keep the newest backup of each of the N most recent days that have one") + dflt("7") +
-                 whose,
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-weekly"),
-             QStringLiteral("Keep the newest backup of each of the N most recent ISO weeks") + dflt("4") + whose,
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-monthly"),
-             QStringLiteral("Keep the newest backup of each of the N most recent months") + dflt("12") + whose,
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-yearly"),
-             QStringLiteral("Keep the newest backup of each of the N most recent years") + dflt("0") + whose,
-             QStringLiteral("N"));
-    p.option(QStringLiteral("keep-within"),
-             QStringLiteral("Keep every backup younger than this, e.g. 7d, 36h, 2w") +
-                 (prune ? QStringLiteral(" (default: none).") : QStringLiteral(".")) + whose,
-             QStringLiteral("DURATION"));
+    out.append({QStringLiteral("keep-last"), QStringLiteral("Keep the N newest backups") + dflt("0") + whose,
+                QStringLiteral("N")});
+    out.append(
+        {QStringLiteral("keep-hourly"),
+         QStringLiteral("Keep the newest backup of each of the N most recent hours that have one") + dflt("0") + whose,
+         QStringLiteral("N")});
+    out.append(
+        {QStringLiteral("keep-daily"),
+         QStringLiteral("Keep the newest backup of each of the N most recent days that have one") + dflt("7") + whose,
+         QStringLiteral("N")});
+    out.append({QStringLiteral("keep-weekly"),
+                QStringLiteral("Keep the newest backup of each of the N most recent ISO weeks") + dflt("4") + whose,
+                QStringLiteral("N")});
+    out.append({QStringLiteral("keep-monthly"),
+                QStringLiteral("Keep the newest backup of each of the N most recent months") + dflt("12") + whose,
+                QStringLiteral("N")});
+    out.append({QStringLiteral("keep-yearly"),
+                QStringLiteral("Keep the newest backup of each of the N most recent years") + dflt("0") + whose,
+                QStringLiteral("N")});
+    out.append({QStringLiteral("keep-within"),
+                QStringLiteral("Keep every backup younger than this, e.g. 7d, 36h, 2w") +
+                    (prune ? QStringLiteral(" (default: none).") : QStringLiteral(".")) + whose,
+                QStringLiteral("DURATION")});
+    return out;
 }
 
 std::optional<int> RetentionFlags::read(CliContext &ctx, const ArgParser &p, RetentionFlags *out) {
@@ -71,14 +73,17 @@ std::optional<int> RetentionFlags::read(CliContext &ctx, const ArgParser &p, Ret
     return std::nullopt;
 }
 
-void RetentionFlags::declareArchiveTo(ArgParser &p, Use use) {
-    p.option(QStringLiteral("archive-to"),
-             use == Use::Storage
-                 ? QStringLiteral("Move this storage's copies that are kept only by monthly/yearly rules to STORAGE "
-                                  "(verified copy, then this copy is removed); \"\" clears it.")
-                 : QStringLiteral("Move copies kept only by monthly/yearly rules to STORAGE: verified copy with its "
-                                  "manifest, then the original copy is removed (default: setting retentionArchiveTo)."),
-             QStringLiteral("STORAGE"));
+CliOptions RetentionFlags::archiveToOptions(Use use) {
+    CliOptions out;
+    out.append(
+        {QStringLiteral("archive-to"),
+         use == Use::Storage
+             ? QStringLiteral("Move this storage's copies that are kept only by monthly/yearly rules to STORAGE "
+                              "(verified copy, then this copy is removed); \"\" clears it.")
+             : QStringLiteral("Move copies kept only by monthly/yearly rules to STORAGE: verified copy with its "
+                              "manifest, then the original copy is removed (default: setting retentionArchiveTo)."),
+         QStringLiteral("STORAGE")});
+    return out;
 }
 
 std::optional<int> RetentionFlags::readArchiveTo(CliContext &ctx, const ArgParser &p, RetentionFlags *out,

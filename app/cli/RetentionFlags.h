@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QString>
 
 #include <optional>
@@ -34,12 +36,12 @@ struct RetentionFlags {
 
     // "[--keep-last N] [--keep-hourly N] … [--keep-within DURATION]" for a synopsis
     static QString synopsis();
-    static void declare(ArgParser &p, Use use);
+    static CliOptions options(Use use);
     // Reads the options; on a bad value prints the usage error and returns its exit code.
     static std::optional<int> read(CliContext &ctx, const ArgParser &p, RetentionFlags *out);
     // --archive-to, declared for prune and storage add/set: copies kept only by monthly/yearly rules move to that
     // storage by verified copy. readArchiveTo checks the storage is configured (and is not `self`).
-    static void declareArchiveTo(ArgParser &p, Use use);
+    static CliOptions archiveToOptions(Use use);
     static std::optional<int> readArchiveTo(CliContext &ctx, const ArgParser &p, RetentionFlags *out,
                                             const QString &self = QString());
     // Refuses (usage error, exit 3, with the reason) an archive storage that overlaps `source` (same or nested local

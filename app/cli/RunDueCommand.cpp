@@ -120,15 +120,7 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
 }
 } // namespace
 
-int RunDueCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("run-due"), QStringLiteral("[--as-of TIME] [--schedule NAME] [--no-prune] [--verbose]"));
-    p.option(QStringLiteral("as-of"), QStringLiteral("Act as if it were this time (ISO 8601; for tests and replays)."),
-             QStringLiteral("TIME"));
-    p.option(QStringLiteral("schedule"), QStringLiteral("Only this schedule."), QStringLiteral("NAME"));
-    p.flag(QStringLiteral("no-prune"), QStringLiteral("Do not apply retention after a scheduled backup."));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_dump's log."));
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int RunDueCommand::run(CliContext &ctx, const ArgParser &p) {
     QDateTime now = QDateTime::currentDateTimeUtc();
     if (p.isSet(QStringLiteral("as-of"))) {
         now = CliAutomation::parseTime(p.value(QStringLiteral("as-of")));
@@ -252,4 +244,19 @@ void RunDueCommand::tellWalCapture(CliContext &ctx, const QDateTime &now) {
         ctx.config().setOption(key, alerted.join(QLatin1Char('\n')));
         ctx.saveConfig();
     }
+}
+
+QList<CliCommand> RunDueCommand::commands() {
+    return {
+        {QStringLiteral("run-due"),
+         {},
+         QStringLiteral("[--as-of TIME] [--schedule NAME] [--no-prune] [--verbose]"),
+         0,
+         0,
+         &run,
+         {{QStringLiteral("as-of"), QStringLiteral("Act as if it were this time (ISO 8601; for tests and replays)."),
+           QStringLiteral("TIME")},
+          {QStringLiteral("schedule"), QStringLiteral("Only this schedule."), QStringLiteral("NAME")},
+          {QStringLiteral("no-prune"), QStringLiteral("Do not apply retention after a scheduled backup.")},
+          {QStringLiteral("verbose"), QStringLiteral("Show pg_dump's log.")}}}};
 }

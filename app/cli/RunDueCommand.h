@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QDateTime>
 #include <QStringList>
 
@@ -12,9 +14,10 @@ class CliContext;
 // continuous WAL capture that lags, has a gap or fills the server through its slot (wal.lag/gap/slot).
 class RunDueCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
 
 private:
+    static int run(CliContext &ctx, const ArgParser &p);
     static void tellMissedBackups(CliContext &ctx, const QDateTime &now);
     // storage.low: local storages under their free-space threshold, storages over their 24 h growth threshold.
     static void tellStorageLow(CliContext &ctx, const QDateTime &now);

@@ -34,22 +34,34 @@ std::shared_ptr<S3Session> openBucket(CliContext &ctx, const QString &name, int 
 }
 } // namespace
 
-int S3Command::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("ls"))
-        return ls(ctx, args.mid(1));
-    if (sub == QLatin1String("get"))
-        return get(ctx, args.mid(1));
-    if (sub == QLatin1String("presign"))
-        return presign(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("usage: lifeboatctl s3 ls|get|presign …"));
+QList<CliCommand> S3Command::commands() {
+    return {
+        {QStringLiteral("s3"),
+         QStringLiteral("ls"),
+         QStringLiteral("STORAGE [PREFIX] [--recursive]"),
+         1,
+         2,
+         &ls,
+         {{QStringLiteral("recursive"), QStringLiteral("List every object below the prefix instead of one level.")}}},
+        {QStringLiteral("s3"),
+         QStringLiteral("get"),
+         QStringLiteral("STORAGE KEY --to DIR"),
+         2,
+         2,
+         &get,
+         {{QStringLiteral("to"), QStringLiteral("Directory to write into (the key's last segment is the file name)."),
+           QStringLiteral("DIR")}}},
+        {QStringLiteral("s3"),
+         QStringLiteral("presign"),
+         QStringLiteral("STORAGE KEY [--expires SECONDS]"),
+         2,
+         2,
+         &presign,
+         {{QStringLiteral("expires"), QStringLiteral("Validity in seconds (default 900, at most 604800 = 7 days)."),
+           QStringLiteral("SECONDS")}}}};
 }
 
-int S3Command::ls(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("s3 ls"), QStringLiteral("STORAGE [PREFIX] [--recursive]"));
-    p.flag(QStringLiteral("recursive"), QStringLiteral("List every object below the prefix instead of one level."));
-    if (auto rc = p.parse(ctx, args, 1, 2))
-        return *rc;
+int S3Command::ls(CliContext &ctx, const ArgParser &p) {
     int rc = 0;
     auto session = openBucket(ctx, p.positional().at(0), &rc);
     if (!session)
@@ -87,12 +99,7 @@ int S3Command::ls(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int S3Command::get(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("s3 get"), QStringLiteral("STORAGE KEY --to DIR"));
-    p.option(QStringLiteral("to"), QStringLiteral("Directory to write into (the key's last segment is the file name)."),
-             QStringLiteral("DIR"));
-    if (auto rc = p.parse(ctx, args, 2, 2))
-        return *rc;
+int S3Command::get(CliContext &ctx, const ArgParser &p) {
     if (!p.isSet(QStringLiteral("to")))
         return ctx.usage(QStringLiteral("s3 get needs --to DIR"));
     int rc = 0;
@@ -131,12 +138,7 @@ int S3Command::get(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int S3Command::presign(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("s3 presign"), QStringLiteral("STORAGE KEY [--expires SECONDS]"));
-    p.option(QStringLiteral("expires"), QStringLiteral("Validity in seconds (default 900, at most 604800 = 7 days)."),
-             QStringLiteral("SECONDS"));
-    if (auto rc = p.parse(ctx, args, 2, 2))
-        return *rc;
+int S3Command::presign(CliContext &ctx, const ArgParser &p) {
     int rc = 0;
     auto session = openBucket(ctx, p.positional().at(0), &rc);
     if (!session)

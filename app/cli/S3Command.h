@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,10 +9,10 @@ class CliContext;
 // lifeboatctl s3 ls STORAGE [PREFIX] | s3 get STORAGE KEY --to DIR | s3 presign STORAGE KEY [--expires SECONDS]
 class S3Command {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
 
 private:
-    static int ls(CliContext &ctx, const QStringList &args);
-    static int get(CliContext &ctx, const QStringList &args);
-    static int presign(CliContext &ctx, const QStringList &args);
+    static int ls(CliContext &ctx, const ArgParser &p);
+    static int get(CliContext &ctx, const ArgParser &p);
+    static int presign(CliContext &ctx, const ArgParser &p);
 };

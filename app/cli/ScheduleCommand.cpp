@@ -3,6 +3,7 @@
 #include "ArgParser.h"
 #include "CliAutomation.h"
 #include "CliContext.h"
+#include "NamedThings.h"
 #include "RetentionFlags.h"
 #include "core/ParentDeath.h"
 #include "jobs/PgDumpCommand.h"
@@ -62,66 +63,82 @@ QString shellQuote(const QString &s) {
 }
 } // namespace
 
-int ScheduleCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("add"))
-        return add(ctx, args.mid(1));
-    if (sub == QLatin1String("list"))
-        return list(ctx, args.mid(1));
-    if (sub == QLatin1String("remove"))
-        return remove(ctx, args.mid(1));
-    if (sub == QLatin1String("install"))
-        return install(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("usage: lifeboatctl schedule add|list|remove|install ..."));
+QList<CliCommand> ScheduleCommand::commands() {
+    return {
+        {QStringLiteral("schedule"), QStringLiteral("add"),
+         QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
+                        "[--missed catch-up|skip] [--tz ZONE] [--compress SPEC] %1 [--disabled] [--replace]\n"
+                        "       NAME --verify --profile P [--sandbox | --target PROFILE] [--cron EXPR] "
+                        "[--tz ZONE] [--missed catch-up|skip] [--disabled] [--replace]\n"
+                        "       NAME --base --profile P [--cron EXPR] [--storage NAME]... [--tz ZONE] "
+                        "[--missed catch-up|skip] %1 [--disabled] [--replace]")
+             .arg(RetentionFlags::synopsis()),
+         1, 1, &add,
+         CliOptions{
+             {QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P")},
+             {QStringLiteral("files"), QStringLiteral("The file source to back up (`lifeboatctl files add`)."),
+              QStringLiteral("SOURCE")},
+             {QStringLiteral("redis"), QStringLiteral("The Redis source to back up (`lifeboatctl redis add`)."),
+              QStringLiteral("SOURCE")},
+             {QStringLiteral("cron"),
+              QStringLiteral("5-field cron: minute hour day-of-month month day-of-week (default \"0 1 * * *\")."),
+              QStringLiteral("EXPR")},
+             {QStringLiteral("storage"),
+              QStringLiteral("Write here (repeatable; default: the profile's or source's storages)."),
+              QStringLiteral("NAME")},
+             {QStringLiteral("missed"),
+              QStringLiteral("Missed runs: catch-up (one run at the next chance, default) or skip."),
+              QStringLiteral("POLICY")},
+             {QStringLiteral("tz"), QStringLiteral("Time zone of the cron times (default: the system's)."),
+              QStringLiteral("ZONE")},
+             {QStringLiteral("compress"),
+              QStringLiteral("--profile: the backups' compression, as `backup --compress`: zstd[:L] (default), none, "
+                             "gzip[:L], pg:gzip[:L], pg:zstd[:L], pg:lz4[:L]."),
+              QStringLiteral("SPEC")},
+             {QStringLiteral("verify"),
+              QStringLiteral("A recovery drill: verify the newest good backup of --profile P (restore into a temporary "
+                             "database, row counts, foreign keys, every table read) instead of backing up; the outcome "
+                             "goes on the backup, the report under HOME/reports, verify.failed/verify.passed to the "
+                             "notifiers (default cron \"0 3 * * 0\", weekly).")},
+             {QStringLiteral("base"),
+              QStringLiteral("A base backup schedule for point-in-time recovery: `basebackup` of --profile P's whole "
+                             "cluster (records of kind base; with WAL capture, the start of every recovery); the "
+                             "--keep-* rules count its base backups.")},
+             {QStringLiteral("sandbox"), QStringLiteral("--verify: restore into a throwaway local cluster (initdb).")},
+             {QStringLiteral("target"),
+              QStringLiteral("--verify: create the temporary database on this profile's server (default: P's own)."),
+              QStringLiteral("PROFILE")}} +
+             RetentionFlags::options(RetentionFlags::Use::Schedule) +
+             CliOptions{{QStringLiteral("disabled"), QStringLiteral("Store it without running it.")},
+                        {QStringLiteral("replace"), QStringLiteral("Replace a schedule of the same name.")}}},
+        {QStringLiteral("schedule"), QStringLiteral("list"), QString(), 0, 0, &list},
+        {QStringLiteral("schedule"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+        {QStringLiteral("schedule"),
+         QStringLiteral("install"),
+         QStringLiteral("--systemd|--cron|--launchd|--schtasks [--print] [--out DIR] | --systemd "
+                        "--wal-receive PROFILE [--print]"),
+         0,
+         0,
+         &install,
+         {{QStringLiteral("systemd"), QStringLiteral("A systemd user timer running run-due every minute.")},
+          {QStringLiteral("cron"), QStringLiteral("A crontab line running run-due every minute.")},
+          {QStringLiteral("launchd"),
+           QStringLiteral("macOS: a LaunchAgent (org.lifeboat.run-due.plist) running run-due every minute.")},
+          {QStringLiteral("schtasks"),
+           QStringLiteral("Windows: a Task Scheduler task (XML) running run-due every minute while you are logged "
+                          "on, and the schtasks /Create line that registers it.")},
+          {QStringLiteral("wal-receive"),
+           QStringLiteral("With --systemd: a user service keeping `wal receive PROFILE` running instead of the "
+                          "run-due timer."),
+           QStringLiteral("PROFILE")},
+          {QStringLiteral("print"), QStringLiteral("Only print what would be installed.")},
+          {QStringLiteral("out"),
+           QStringLiteral("--launchd/--schtasks: write the file into DIR (default: ~/Library/LaunchAgents on "
+                          "macOS; the Lifeboat home for the task XML)."),
+           QStringLiteral("DIR")}}}};
 }
 
-int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("schedule add"),
-                QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
-                               "[--missed catch-up|skip] [--tz ZONE] [--compress SPEC] %1 [--disabled] [--replace]\n"
-                               "       NAME --verify --profile P [--sandbox | --target PROFILE] [--cron EXPR] "
-                               "[--tz ZONE] [--missed catch-up|skip] [--disabled] [--replace]\n"
-                               "       NAME --base --profile P [--cron EXPR] [--storage NAME]... [--tz ZONE] "
-                               "[--missed catch-up|skip] %1 [--disabled] [--replace]")
-                    .arg(RetentionFlags::synopsis()));
-    p.option(QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P"));
-    p.option(QStringLiteral("files"), QStringLiteral("The file source to back up (`lifeboatctl files add`)."),
-             QStringLiteral("SOURCE"));
-    p.option(QStringLiteral("redis"), QStringLiteral("The Redis source to back up (`lifeboatctl redis add`)."),
-             QStringLiteral("SOURCE"));
-    p.option(QStringLiteral("cron"),
-             QStringLiteral("5-field cron: minute hour day-of-month month day-of-week (default \"0 1 * * *\")."),
-             QStringLiteral("EXPR"));
-    p.option(QStringLiteral("storage"),
-             QStringLiteral("Write here (repeatable; default: the profile's or source's storages)."),
-             QStringLiteral("NAME"));
-    p.option(QStringLiteral("missed"),
-             QStringLiteral("Missed runs: catch-up (one run at the next chance, default) or skip."),
-             QStringLiteral("POLICY"));
-    p.option(QStringLiteral("tz"), QStringLiteral("Time zone of the cron times (default: the system's)."),
-             QStringLiteral("ZONE"));
-    p.option(QStringLiteral("compress"),
-             QStringLiteral("--profile: the backups' compression, as `backup --compress`: zstd[:L] (default), none, "
-                            "gzip[:L], pg:gzip[:L], pg:zstd[:L], pg:lz4[:L]."),
-             QStringLiteral("SPEC"));
-    p.flag(QStringLiteral("verify"),
-           QStringLiteral("A recovery drill: verify the newest good backup of --profile P (restore into a temporary "
-                          "database, row counts, foreign keys, every table read) instead of backing up; the outcome "
-                          "goes on the backup, the report under HOME/reports, verify.failed/verify.passed to the "
-                          "notifiers (default cron \"0 3 * * 0\", weekly)."));
-    p.flag(QStringLiteral("base"),
-           QStringLiteral("A base backup schedule for point-in-time recovery: `basebackup` of --profile P's whole "
-                          "cluster (records of kind base; with WAL capture, the start of every recovery); the "
-                          "--keep-* rules count its base backups."));
-    p.flag(QStringLiteral("sandbox"), QStringLiteral("--verify: restore into a throwaway local cluster (initdb)."));
-    p.option(QStringLiteral("target"),
-             QStringLiteral("--verify: create the temporary database on this profile's server (default: P's own)."),
-             QStringLiteral("PROFILE"));
-    RetentionFlags::declare(p, RetentionFlags::Use::Schedule);
-    p.flag(QStringLiteral("disabled"), QStringLiteral("Store it without running it."));
-    p.flag(QStringLiteral("replace"), QStringLiteral("Replace a schedule of the same name."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int ScheduleCommand::add(CliContext &ctx, const ArgParser &p) {
     ScheduleRecord s;
     s.name = p.positional().first();
     if (!ConfigStore::isValidName(s.name))
@@ -302,76 +319,42 @@ int ScheduleCommand::add(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int ScheduleCommand::list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("schedule list"), QString());
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int ScheduleCommand::list(CliContext &ctx, const ArgParser &) {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    QJsonArray arr;
-    const auto all = ctx.catalog()->schedules();
-    if (!ctx.json() && all.isEmpty())
-        ctx.err() << "No schedules (add one with `lifeboatctl schedule add`)." << Qt::endl;
-    for (const ScheduleRecord &s : all) {
+    const auto row = [&now](const ScheduleRecord &s) {
         const CronExpression cron = CronExpression::parse(s.cron);
         const QDateTime next = s.enabled ? cron.nextFire(now, DueRunner::timeZone(s.timeZone)) : QDateTime();
-        if (ctx.json()) {
-            arr.append(scheduleJson(s, next));
-            continue;
-        }
-        ctx.out() << QStringLiteral("%1  %2  %3  %4  next: %5  last: %6")
-                         .arg(s.name.leftJustified(16),
-                              (s.sourceKind == QLatin1String("database") ? s.profile
-                                                                         : s.sourceKind + QLatin1Char(':') + s.profile)
-                                  .leftJustified(12),
-                              s.cron.leftJustified(14), s.enabled ? cron.describe() : QStringLiteral("(disabled)"),
-                              s.enabled ? when(next) : QStringLiteral("-"),
-                              s.lastRun.isValid() ? QStringLiteral("%1 %2 #%3")
-                                                        .arg(when(s.lastRun.toLocalTime()), s.lastStatus)
-                                                        .arg(s.lastBackupId)
-                                                  : QStringLiteral("never"))
-                  << Qt::endl;
-    }
-    if (ctx.json())
-        ctx.printJson(arr);
-    return 0;
+        return NamedThings::Row{
+            scheduleJson(s, next),
+            QStringLiteral("%1  %2  %3  %4  next: %5  last: %6")
+                .arg(s.name.leftJustified(16),
+                     (s.sourceKind == QLatin1String("database") ? s.profile
+                                                                : s.sourceKind + QLatin1Char(':') + s.profile)
+                         .leftJustified(12),
+                     s.cron.leftJustified(14), s.enabled ? cron.describe() : QStringLiteral("(disabled)"),
+                     s.enabled ? when(next) : QStringLiteral("-"),
+                     s.lastRun.isValid() ? QStringLiteral("%1 %2 #%3")
+                                               .arg(when(s.lastRun.toLocalTime()), s.lastStatus)
+                                               .arg(s.lastBackupId)
+                                         : QStringLiteral("never"))};
+    };
+    return NamedThings::list(ctx, ctx.catalog()->schedules(), row,
+                             QStringLiteral("No schedules (add one with `lifeboatctl schedule add`)."));
 }
 
-int ScheduleCommand::remove(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("schedule remove"), QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
-    QString err;
-    if (!ctx.catalog()->removeSchedule(p.positional().first(), &err))
-        return ctx.usage(err);
-    if (ctx.json())
-        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}});
-    else
-        ctx.err() << "Schedule \"" << p.positional().first() << "\" removed (its backups stay)." << Qt::endl;
-    return 0;
+int ScheduleCommand::remove(CliContext &ctx, const ArgParser &p) {
+    return NamedThings::remove(ctx, p.positional().first(),
+                               {[&ctx](const QString &name) {
+                                    QString err;
+                                    ctx.catalog()->removeSchedule(name, &err);
+                                    return err;
+                                },
+                                false,
+                                {},
+                                QStringLiteral("Schedule \"%1\" removed (its backups stay).")});
 }
 
-int ScheduleCommand::install(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("schedule install"),
-                QStringLiteral("--systemd|--cron|--launchd|--schtasks [--print] [--out DIR] | --systemd "
-                               "--wal-receive PROFILE [--print]"));
-    p.flag(QStringLiteral("systemd"), QStringLiteral("A systemd user timer running run-due every minute."));
-    p.flag(QStringLiteral("cron"), QStringLiteral("A crontab line running run-due every minute."));
-    p.flag(QStringLiteral("launchd"),
-           QStringLiteral("macOS: a LaunchAgent (org.lifeboat.run-due.plist) running run-due every minute."));
-    p.flag(QStringLiteral("schtasks"),
-           QStringLiteral("Windows: a Task Scheduler task (XML) running run-due every minute while you are logged "
-                          "on, and the schtasks /Create line that registers it."));
-    p.option(QStringLiteral("wal-receive"),
-             QStringLiteral("With --systemd: a user service keeping `wal receive PROFILE` running instead of the "
-                            "run-due timer."),
-             QStringLiteral("PROFILE"));
-    p.flag(QStringLiteral("print"), QStringLiteral("Only print what would be installed."));
-    p.option(QStringLiteral("out"),
-             QStringLiteral("--launchd/--schtasks: write the file into DIR (default: ~/Library/LaunchAgents on "
-                            "macOS; the Lifeboat home for the task XML)."),
-             QStringLiteral("DIR"));
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int ScheduleCommand::install(CliContext &ctx, const ArgParser &p) {
     const bool systemd = p.isSet(QStringLiteral("systemd"));
     const int modes = int(systemd) + int(p.isSet(QStringLiteral("cron"))) + int(p.isSet(QStringLiteral("launchd"))) +
                       int(p.isSet(QStringLiteral("schtasks")));

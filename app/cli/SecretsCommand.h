@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,5 +9,9 @@ class CliContext;
 // lifeboatctl secrets status | secrets use keychain|file|prompt|auto [--passphrase-env VAR]
 class SecretsCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
+
+private:
+    static int status(CliContext &ctx, const ArgParser &p);
+    static int use(CliContext &ctx, const ArgParser &p);
 };

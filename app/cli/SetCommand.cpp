@@ -5,6 +5,7 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "NamedThings.h"
 #include "RestoreCliSupport.h"
 #include "RetentionFlags.h"
 #include "SetRunDue.h"
@@ -52,51 +53,97 @@ void printMembers(CliContext &ctx, const QJsonArray &members) {
 }
 } // namespace
 
-int SetCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("add"))
-        return add(ctx, args.mid(1));
-    if (sub == QLatin1String("list"))
-        return list(ctx, args.mid(1));
-    if (sub == QLatin1String("set"))
-        return set(ctx, args.mid(1));
-    if (sub == QLatin1String("remove"))
-        return remove(ctx, args.mid(1));
-    if (sub == QLatin1String("backup"))
-        return backup(ctx, args.mid(1));
-    if (sub == QLatin1String("restore"))
-        return restore(ctx, args.mid(1));
-    if (sub == QLatin1String("prune"))
-        return prune(ctx, args.mid(1));
-    if (sub == QLatin1String("run-due"))
-        return SetRunDue::run(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral(
-        "usage: lifeboatctl set add|set|list|remove|backup|restore|prune|run-due … (see `lifeboatctl set "
-        "add --help`)"));
+QList<CliCommand> SetCommand::commands() {
+    return {
+        {QStringLiteral("set"), QStringLiteral("add"),
+         QStringLiteral("NAME --profile P [--files SOURCE]... [--mirror NAME]... [--redis SOURCE]... "
+                        "[--storage NAME]... [--cron EXPR] [--tz ZONE] %1")
+             .arg(RetentionFlags::synopsis()),
+         1, 1, &add,
+         CliOptions{
+             {QStringLiteral("profile"), QStringLiteral("The database profile (backed up first)."),
+              QStringLiteral("P")},
+             {QStringLiteral("files"), QStringLiteral("A directory source of the application (repeatable)."),
+              QStringLiteral("SOURCE")},
+             {QStringLiteral("mirror"), QStringLiteral("A bucket mirror of the application (repeatable)."),
+              QStringLiteral("NAME")},
+             {QStringLiteral("redis"), QStringLiteral("A Redis source of the application (repeatable)."),
+              QStringLiteral("SOURCE")},
+             {QStringLiteral("storage"),
+              QStringLiteral("Where the database and directory artifacts go (repeatable; default: the profile's)."),
+              QStringLiteral("NAME")},
+             {QStringLiteral("cron"), QStringLiteral("When to capture the set (5-field cron expression)."),
+              QStringLiteral("EXPR")},
+             {QStringLiteral("tz"), QStringLiteral("Time zone of --cron (default: the system's)."),
+              QStringLiteral("ZONE")}} +
+             RetentionFlags::options(RetentionFlags::Use::Set)},
+        {QStringLiteral("set"), QStringLiteral("set"),
+         QStringLiteral("NAME [--clear-retention] %1").arg(RetentionFlags::synopsis()), 1, 1, &set,
+         RetentionFlags::options(RetentionFlags::Use::Set) +
+             CliOptions{
+                 {QStringLiteral("clear-retention"),
+                  QStringLiteral(
+                      "Drop the set's own rules (applied before any --keep-* given with it): its captures follow "
+                      "the retention settings again.")}}},
+        {QStringLiteral("set"),
+         QStringLiteral("list"),
+         QStringLiteral("[--captures N]"),
+         0,
+         0,
+         &list,
+         {{QStringLiteral("captures"), QStringLiteral("Show the N newest captures of each set (default 5)."),
+           QStringLiteral("N")}}},
+        {QStringLiteral("set"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+        {QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("NAME [--type manual|daily|weekly|monthly]"),
+         1, 1, &backup,
+         CliOptions{{QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
+                     QStringLiteral("T")}} +
+             RestoreCliSupport::passwordOptions() +
+             CliOptions{{QStringLiteral("verbose"), QStringLiteral("Show every member's log.")}}},
+        {QStringLiteral("set"), QStringLiteral("restore"),
+         QStringLiteral("SETID --target PROFILE|URI --target-db NAME [--create] [--clean] [--confirm NAME] "
+                        "[--dry-run] [--mirror-to STORAGE] [--mirror-prefix P] [--files-to SOURCE=DIR]... "
+                        "[--overwrite]"),
+         1, 1, &restore,
+         CliOptions{
+             {QStringLiteral("target"), QStringLiteral("Target server of the database member: a profile or a URI."),
+              QStringLiteral("PROFILE|URI")},
+             {QStringLiteral("target-db"), QStringLiteral("Database to restore into."), QStringLiteral("NAME")},
+             {QStringLiteral("create"), QStringLiteral("Create the target database (it must not exist).")},
+             {QStringLiteral("clean"),
+              QStringLiteral("Drop the backup's objects before recreating them (--if-exists).")},
+             {QStringLiteral("confirm"),
+              QStringLiteral("Type the target database's name to restore into an existing database."),
+              QStringLiteral("NAME")},
+             {QStringLiteral("dry-run"), QStringLiteral("Run every member's checks; change nothing.")},
+             {QStringLiteral("no-safety-backup"), QStringLiteral("Skip the safety backup of a production target.")},
+             {QStringLiteral("terminate-connections"), QStringLiteral("End other sessions on the target database.")},
+             {QStringLiteral("mirror-to"),
+              QStringLiteral("S3 storage the mirrors restore into (default: each mirror's source storage)."),
+              QStringLiteral("STORAGE")},
+             {QStringLiteral("mirror-prefix"),
+              QStringLiteral("Folder to restore mirrored objects into (default: where they came from; with several "
+                             "mirrors, PREFIX/<mirror>)."),
+              QStringLiteral("P")},
+             {QStringLiteral("files-to"),
+              QStringLiteral("Directory for a file source (repeatable; default: the source's own directory)."),
+              QStringLiteral("SOURCE=DIR")},
+             {QStringLiteral("overwrite"),
+              QStringLiteral("Mirrors and directories: replace existing different content instead of refusing.")}} +
+             RestoreCliSupport::identityOptions() + RestoreCliSupport::passwordOptions() +
+             CliOptions{{QStringLiteral("verbose"), QStringLiteral("Show every member's log.")}}},
+        {QStringLiteral("set"),
+         QStringLiteral("prune"),
+         QStringLiteral("[NAME] [--dry-run]"),
+         0,
+         1,
+         &prune,
+         {{QStringLiteral("dry-run"), QStringLiteral("Show what would be kept and expired, with reasons.")}}},
+        SetRunDue::command(),
+    };
 }
 
-int SetCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("set add"),
-                QStringLiteral("NAME --profile P [--files SOURCE]... [--mirror NAME]... [--redis SOURCE]... "
-                               "[--storage NAME]... [--cron EXPR] [--tz ZONE] %1")
-                    .arg(RetentionFlags::synopsis()));
-    p.option(QStringLiteral("profile"), QStringLiteral("The database profile (backed up first)."), QStringLiteral("P"));
-    p.option(QStringLiteral("files"), QStringLiteral("A directory source of the application (repeatable)."),
-             QStringLiteral("SOURCE"));
-    p.option(QStringLiteral("mirror"), QStringLiteral("A bucket mirror of the application (repeatable)."),
-             QStringLiteral("NAME"));
-    p.option(QStringLiteral("redis"), QStringLiteral("A Redis source of the application (repeatable)."),
-             QStringLiteral("SOURCE"));
-    p.option(QStringLiteral("storage"),
-             QStringLiteral("Where the database and directory artifacts go (repeatable; default: the profile's)."),
-             QStringLiteral("NAME"));
-    p.option(QStringLiteral("cron"), QStringLiteral("When to capture the set (5-field cron expression)."),
-             QStringLiteral("EXPR"));
-    p.option(QStringLiteral("tz"), QStringLiteral("Time zone of --cron (default: the system's)."),
-             QStringLiteral("ZONE"));
-    RetentionFlags::declare(p, RetentionFlags::Use::Set);
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int SetCommand::add(CliContext &ctx, const ArgParser &p) {
     SetConfig s;
     s.name = p.positional().first();
     if (!ConfigStore::isValidName(s.name))
@@ -157,15 +204,7 @@ int SetCommand::add(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int SetCommand::set(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("set set"),
-                QStringLiteral("NAME [--clear-retention] %1").arg(RetentionFlags::synopsis()));
-    RetentionFlags::declare(p, RetentionFlags::Use::Set);
-    p.flag(QStringLiteral("clear-retention"),
-           QStringLiteral("Drop the set's own rules (applied before any --keep-* given with it): its captures follow "
-                          "the retention settings again."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int SetCommand::set(CliContext &ctx, const ArgParser &p) {
     auto existing = ctx.config().set(p.positional().first());
     if (!existing)
         return ctx.usage(QStringLiteral("unknown set \"%1\" (see `lifeboatctl set list`)").arg(p.positional().first()));
@@ -201,15 +240,9 @@ int SetCommand::set(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int SetCommand::list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("set list"), QStringLiteral("[--captures N]"));
-    p.option(QStringLiteral("captures"), QStringLiteral("Show the N newest captures of each set (default 5)."),
-             QStringLiteral("N"));
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int SetCommand::list(CliContext &ctx, const ArgParser &p) {
     const int shown = p.isSet(QStringLiteral("captures")) ? p.value(QStringLiteral("captures")).toInt() : 5;
-    QJsonArray arr;
-    for (const SetConfig &s : ctx.config().sets()) {
+    return NamedThings::list(ctx, ctx.config().sets(), [&ctx, shown](const SetConfig &s) {
         QJsonArray captures;
         const QStringList ids = ctx.catalog()->setIds(SetBackupJob::idPrefix(s.name));
         for (const QString &id : ids.mid(0, std::max(0, shown))) {
@@ -228,54 +261,43 @@ int SetCommand::list(CliContext &ctx, const QStringList &args) {
                                         {QStringLiteral("status"), status},
                                         {QStringLiteral("records"), memberIds}});
         }
-        arr.append(QJsonObject{{QStringLiteral("name"), s.name},
-                               {QStringLiteral("profile"), s.profile},
-                               {QStringLiteral("files"), QJsonArray::fromStringList(s.files)},
-                               {QStringLiteral("mirrors"), QJsonArray::fromStringList(s.mirrors)},
-                               {QStringLiteral("redis"), QJsonArray::fromStringList(s.redis)},
-                               {QStringLiteral("cron"), s.cron},
-                               {QStringLiteral("captures"), captures}});
-        if (!ctx.json()) {
-            ctx.out() << s.name << "  database " << s.profile;
-            if (!s.files.isEmpty())
-                ctx.out() << ", files " << s.files.join(QLatin1Char(','));
-            if (!s.mirrors.isEmpty())
-                ctx.out() << ", mirrors " << s.mirrors.join(QLatin1Char(','));
-            if (!s.redis.isEmpty())
-                ctx.out() << ", redis " << s.redis.join(QLatin1Char(','));
-            if (!s.cron.isEmpty())
-                ctx.out() << "  cron \"" << s.cron << "\"";
-            ctx.out() << Qt::endl;
-            for (const QJsonValue &c : captures)
-                ctx.out() << "  " << c[QStringLiteral("setId")].toString() << "  "
-                          << c[QStringLiteral("status")].toString() << Qt::endl;
-        }
-    }
-    if (ctx.json())
-        ctx.printJson(arr);
-    return 0;
+        QString text = s.name + QStringLiteral("  database ") + s.profile;
+        if (!s.files.isEmpty())
+            text += QStringLiteral(", files ") + s.files.join(QLatin1Char(','));
+        if (!s.mirrors.isEmpty())
+            text += QStringLiteral(", mirrors ") + s.mirrors.join(QLatin1Char(','));
+        if (!s.redis.isEmpty())
+            text += QStringLiteral(", redis ") + s.redis.join(QLatin1Char(','));
+        if (!s.cron.isEmpty())
+            text += QStringLiteral("  cron \"") + s.cron + QLatin1Char('"');
+        for (const QJsonValue &c : std::as_const(captures))
+            text += QStringLiteral("\n  ") + c[QStringLiteral("setId")].toString() + QStringLiteral("  ") +
+                    c[QStringLiteral("status")].toString();
+        return NamedThings::Row{{{QStringLiteral("name"), s.name},
+                                 {QStringLiteral("profile"), s.profile},
+                                 {QStringLiteral("files"), QJsonArray::fromStringList(s.files)},
+                                 {QStringLiteral("mirrors"), QJsonArray::fromStringList(s.mirrors)},
+                                 {QStringLiteral("redis"), QJsonArray::fromStringList(s.redis)},
+                                 {QStringLiteral("cron"), s.cron},
+                                 {QStringLiteral("captures"), captures}},
+                                text};
+    });
 }
 
-int SetCommand::remove(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("set remove"), QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
-    if (!ctx.config().removeSet(p.positional().first()))
-        return ctx.usage(QStringLiteral("unknown set \"%1\"").arg(p.positional().first()));
-    if (!ctx.saveConfig())
-        return 3;
-    ctx.err() << "Set \"" << p.positional().first() << "\" removed (its captures stay in the catalog)." << Qt::endl;
-    return 0;
+int SetCommand::remove(CliContext &ctx, const ArgParser &p) {
+    return NamedThings::remove(ctx, p.positional().first(),
+                               {[&ctx](const QString &name) {
+                                    return ctx.config().removeSet(name)
+                                               ? QString()
+                                               : QStringLiteral("unknown set \"%1\"").arg(name);
+                                },
+                                true,
+                                {},
+                                QStringLiteral("Set \"%1\" removed (its captures stay in the catalog)."),
+                                false});
 }
 
-int SetCommand::backup(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("set backup"), QStringLiteral("NAME [--type manual|daily|weekly|monthly]"));
-    p.option(QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
-             QStringLiteral("T"));
-    RestoreCliSupport::addPasswordOptions(p);
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show every member's log."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int SetCommand::backup(CliContext &ctx, const ArgParser &p) {
     const auto set = ctx.config().set(p.positional().first());
     if (!set)
         return ctx.usage(QStringLiteral("unknown set \"%1\" (see `lifeboatctl set list`)").arg(p.positional().first()));
@@ -349,39 +371,7 @@ JobResult SetCommand::capture(CliContext &ctx, const SetConfig &set, const QStri
     return r;
 }
 
-int SetCommand::restore(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("set restore"),
-                QStringLiteral("SETID --target PROFILE|URI --target-db NAME [--create] [--clean] [--confirm NAME] "
-                               "[--dry-run] [--mirror-to STORAGE] [--mirror-prefix P] [--files-to SOURCE=DIR]... "
-                               "[--overwrite]"));
-    p.option(QStringLiteral("target"), QStringLiteral("Target server of the database member: a profile or a URI."),
-             QStringLiteral("PROFILE|URI"));
-    p.option(QStringLiteral("target-db"), QStringLiteral("Database to restore into."), QStringLiteral("NAME"));
-    p.flag(QStringLiteral("create"), QStringLiteral("Create the target database (it must not exist)."));
-    p.flag(QStringLiteral("clean"), QStringLiteral("Drop the backup's objects before recreating them (--if-exists)."));
-    p.option(QStringLiteral("confirm"),
-             QStringLiteral("Type the target database's name to restore into an existing database."),
-             QStringLiteral("NAME"));
-    p.flag(QStringLiteral("dry-run"), QStringLiteral("Run every member's checks; change nothing."));
-    p.flag(QStringLiteral("no-safety-backup"), QStringLiteral("Skip the safety backup of a production target."));
-    p.flag(QStringLiteral("terminate-connections"), QStringLiteral("End other sessions on the target database."));
-    p.option(QStringLiteral("mirror-to"),
-             QStringLiteral("S3 storage the mirrors restore into (default: each mirror's source storage)."),
-             QStringLiteral("STORAGE"));
-    p.option(QStringLiteral("mirror-prefix"),
-             QStringLiteral("Folder to restore mirrored objects into (default: where they came from; with several "
-                            "mirrors, PREFIX/<mirror>)."),
-             QStringLiteral("P"));
-    p.option(QStringLiteral("files-to"),
-             QStringLiteral("Directory for a file source (repeatable; default: the source's own directory)."),
-             QStringLiteral("SOURCE=DIR"));
-    p.flag(QStringLiteral("overwrite"),
-           QStringLiteral("Mirrors and directories: replace existing different content instead of refusing."));
-    RestoreCliSupport::addIdentityOptions(p);
-    RestoreCliSupport::addPasswordOptions(p);
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show every member's log."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int SetCommand::restore(CliContext &ctx, const ArgParser &p) {
     if (!p.isSet(QStringLiteral("target")) || p.value(QStringLiteral("target-db")).isEmpty())
         return ctx.usage(QStringLiteral("set restore needs --target PROFILE|URI and --target-db NAME"));
     int rc = 0;
@@ -459,11 +449,7 @@ int SetCommand::restore(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int SetCommand::prune(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("set prune"), QStringLiteral("[NAME] [--dry-run]"));
-    p.flag(QStringLiteral("dry-run"), QStringLiteral("Show what would be kept and expired, with reasons."));
-    if (auto rc = p.parse(ctx, args, 0, 1))
-        return *rc;
+int SetCommand::prune(CliContext &ctx, const ArgParser &p) {
     QList<SetConfig> sets;
     if (p.positional().isEmpty()) {
         sets = ctx.config().sets();

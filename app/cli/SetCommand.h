@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include "catalog/SetConfig.h"
 #include "jobs/JobProgress.h"
 
@@ -12,7 +14,7 @@ class CliContext;
 // its directories, bucket mirrors and Redis sources) captured under one set id, restored and retained as a whole.
 class SetCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
     // Captures the set now (SetBackupJob) and notifies; the result details carry setId/status/members. An error
     // without a setId in the details means nothing ran (configuration refused).
     static lifeboat::JobResult capture(CliContext &ctx, const lifeboat::SetConfig &set, const QString &type,
@@ -20,11 +22,11 @@ public:
                                        const QDateTime &startedUtc);
 
 private:
-    static int add(CliContext &ctx, const QStringList &args);
-    static int set(CliContext &ctx, const QStringList &args); // the set's own retention rules
-    static int list(CliContext &ctx, const QStringList &args);
-    static int remove(CliContext &ctx, const QStringList &args);
-    static int backup(CliContext &ctx, const QStringList &args);
-    static int restore(CliContext &ctx, const QStringList &args);
-    static int prune(CliContext &ctx, const QStringList &args);
+    static int add(CliContext &ctx, const ArgParser &p);
+    static int set(CliContext &ctx, const ArgParser &p); // the set's own retention rules
+    static int list(CliContext &ctx, const ArgParser &p);
+    static int remove(CliContext &ctx, const ArgParser &p);
+    static int backup(CliContext &ctx, const ArgParser &p);
+    static int restore(CliContext &ctx, const ArgParser &p);
+    static int prune(CliContext &ctx, const ArgParser &p);
 };

@@ -20,15 +20,7 @@
 
 using namespace lifeboat;
 
-int SetRunDue::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("set run-due"), QStringLiteral("[--as-of TIME] [--set NAME] [--no-prune]"));
-    p.option(QStringLiteral("as-of"), QStringLiteral("Decide as if it were this time (ISO 8601)."),
-             QStringLiteral("TIME"));
-    p.option(QStringLiteral("set"), QStringLiteral("Only this set."), QStringLiteral("NAME"));
-    p.flag(QStringLiteral("no-prune"), QStringLiteral("Do not apply set retention after a capture."));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show every member's log."));
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
+int SetRunDue::run(CliContext &ctx, const ArgParser &p) {
     QDateTime now = QDateTime::currentDateTimeUtc();
     if (p.isSet(QStringLiteral("as-of"))) {
         now = CliAutomation::parseTime(p.value(QStringLiteral("as-of")));
@@ -106,4 +98,18 @@ int SetRunDue::run(CliContext &ctx, const QStringList &args) {
     if (ctx.json())
         ctx.printJson(out);
     return rc;
+}
+
+CliCommand SetRunDue::command() {
+    return {QStringLiteral("set"),
+            QStringLiteral("run-due"),
+            QStringLiteral("[--as-of TIME] [--set NAME] [--no-prune]"),
+            0,
+            0,
+            &SetRunDue::run,
+            {{QStringLiteral("as-of"), QStringLiteral("Decide as if it were this time (ISO 8601)."),
+              QStringLiteral("TIME")},
+             {QStringLiteral("set"), QStringLiteral("Only this set."), QStringLiteral("NAME")},
+             {QStringLiteral("no-prune"), QStringLiteral("Do not apply set retention after a capture.")},
+             {QStringLiteral("verbose"), QStringLiteral("Show every member's log.")}}};
 }

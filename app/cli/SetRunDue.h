@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -9,5 +11,8 @@ class CliContext;
 // from when it was added; missed fire times collapse into one run (catch-up). Call it every minute beside run-due.
 class SetRunDue {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static CliCommand command();
+
+private:
+    static int run(CliContext &ctx, const ArgParser &p);
 };

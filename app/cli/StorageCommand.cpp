@@ -3,6 +3,7 @@
 #include "ArgParser.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
+#include "NamedThings.h"
 #include "RetentionFlags.h"
 
 #include "jobs/RetentionPruner.h"
@@ -18,48 +19,51 @@
 
 using namespace lifeboat;
 
-int StorageCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("add"))
-        return add(ctx, args.mid(1));
-    if (sub == QLatin1String("set"))
-        return set(ctx, args.mid(1));
-    if (sub == QLatin1String("list"))
-        return list(ctx, args.mid(1));
-    if (sub == QLatin1String("remove"))
-        return remove(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("usage: lifeboatctl storage add|set|list|remove …"));
+QList<CliCommand> StorageCommand::commands() {
+    return {
+        {QStringLiteral("storage"), QStringLiteral("add"),
+         QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
+                        "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F] "
+                        "[--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] %1")
+             .arg(RetentionFlags::synopsis()),
+         1, 1, &add,
+         CliOptions{{QStringLiteral("local"), QStringLiteral("A local directory."), QStringLiteral("DIR")},
+                    {QStringLiteral("s3"), QStringLiteral("An S3-compatible bucket.")},
+                    {QStringLiteral("endpoint"),
+                     QStringLiteral("S3 endpoint URL (https://s3.eu-west-1.amazonaws.com, http://minio:9000)."),
+                     QStringLiteral("URL")},
+                    {QStringLiteral("bucket"), QStringLiteral("Bucket name."), QStringLiteral("B")},
+                    {QStringLiteral("region"), QStringLiteral("Region (default us-east-1)."), QStringLiteral("R")},
+                    {QStringLiteral("prefix"), QStringLiteral("Key prefix for this storage."), QStringLiteral("P")},
+                    {QStringLiteral("path-style"),
+                     QStringLiteral("Path-style addressing (MinIO and most self-hosted servers).")},
+                    {QStringLiteral("access-key-id"), QStringLiteral("Access key id."), QStringLiteral("ID")},
+                    {QStringLiteral("secret-stdin"),
+                     QStringLiteral("Read the secret access key from stdin into the credential store.")},
+                    {QStringLiteral("aws-profile"),
+                     QStringLiteral("Use this profile from ~/.aws/credentials and ~/.aws/config."),
+                     QStringLiteral("NAME")},
+                    {QStringLiteral("ca-file"), QStringLiteral("Extra CA certificate (PEM) for a private endpoint."),
+                     QStringLiteral("F")}} +
+             storageClassOptions() + alertOptions() + RetentionFlags::options(RetentionFlags::Use::Storage) +
+             RetentionFlags::archiveToOptions(RetentionFlags::Use::Storage)},
+        {QStringLiteral("storage"), QStringLiteral("set"),
+         QStringLiteral("NAME [--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] "
+                        "[--clear-retention] %1 "
+                        "[--archive-to STORAGE]")
+             .arg(RetentionFlags::synopsis()),
+         1, 1, &set,
+         storageClassOptions() + alertOptions() + RetentionFlags::options(RetentionFlags::Use::Storage) +
+             RetentionFlags::archiveToOptions(RetentionFlags::Use::Storage) +
+             CliOptions{{QStringLiteral("clear-retention"),
+                         QStringLiteral(
+                             "Drop this storage's own rules (applied before any --keep-* given with it): its copies "
+                             "follow their source's retention again.")}}},
+        {QStringLiteral("storage"), QStringLiteral("list"), QString(), 0, 0, &list},
+        {QStringLiteral("storage"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove}};
 }
 
-int StorageCommand::add(CliContext &ctx, const QStringList &args) {
-    ArgParser p(
-        QStringLiteral("storage add"),
-        QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
-                       "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F] "
-                       "[--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] %1")
-            .arg(RetentionFlags::synopsis()));
-    p.option(QStringLiteral("local"), QStringLiteral("A local directory."), QStringLiteral("DIR"));
-    p.flag(QStringLiteral("s3"), QStringLiteral("An S3-compatible bucket."));
-    p.option(QStringLiteral("endpoint"),
-             QStringLiteral("S3 endpoint URL (https://s3.eu-west-1.amazonaws.com, http://minio:9000)."),
-             QStringLiteral("URL"));
-    p.option(QStringLiteral("bucket"), QStringLiteral("Bucket name."), QStringLiteral("B"));
-    p.option(QStringLiteral("region"), QStringLiteral("Region (default us-east-1)."), QStringLiteral("R"));
-    p.option(QStringLiteral("prefix"), QStringLiteral("Key prefix for this storage."), QStringLiteral("P"));
-    p.flag(QStringLiteral("path-style"), QStringLiteral("Path-style addressing (MinIO and most self-hosted servers)."));
-    p.option(QStringLiteral("access-key-id"), QStringLiteral("Access key id."), QStringLiteral("ID"));
-    p.flag(QStringLiteral("secret-stdin"),
-           QStringLiteral("Read the secret access key from stdin into the credential store."));
-    p.option(QStringLiteral("aws-profile"),
-             QStringLiteral("Use this profile from ~/.aws/credentials and ~/.aws/config."), QStringLiteral("NAME"));
-    p.option(QStringLiteral("ca-file"), QStringLiteral("Extra CA certificate (PEM) for a private endpoint."),
-             QStringLiteral("F"));
-    declareStorageClass(p);
-    declareAlert(p);
-    RetentionFlags::declare(p, RetentionFlags::Use::Storage);
-    RetentionFlags::declareArchiveTo(p, RetentionFlags::Use::Storage);
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int StorageCommand::add(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     if (!ConfigStore::isValidName(name))
         return ctx.usage(QStringLiteral("invalid storage name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
@@ -145,18 +149,21 @@ int StorageCommand::add(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-void StorageCommand::declareAlert(ArgParser &p) {
-    p.option(QStringLiteral("alert-free-below"),
-             QStringLiteral("Local storages: tell the notifiers (storage.low, once per crossing, noticed by run-due "
-                            "and the app) when the file system's free space falls under this: a percentage (default "
-                            "5%), a size (500M, 20G, 1T) or off."),
-             QStringLiteral("SIZE|N%|off"));
-    p.option(QStringLiteral("alert-growth-above"),
-             QStringLiteral("Tell the notifiers (storage.low, once per crossing, noticed by run-due and the app) when "
-                            "the bytes Lifeboat stored on this storage in the last 24 hours (backups, base backups, "
-                            "WAL; from the catalog) exceed this size (500M, 20G, 1T); off: never (the default). For "
-                            "S3 storages, whose free space cannot be measured."),
-             QStringLiteral("SIZE|off"));
+CliOptions StorageCommand::alertOptions() {
+    CliOptions out;
+    out.append({QStringLiteral("alert-free-below"),
+                QStringLiteral("Local storages: tell the notifiers (storage.low, once per crossing, noticed by run-due "
+                               "and the app) when the file system's free space falls under this: a percentage (default "
+                               "5%), a size (500M, 20G, 1T) or off."),
+                QStringLiteral("SIZE|N%|off")});
+    out.append(
+        {QStringLiteral("alert-growth-above"),
+         QStringLiteral("Tell the notifiers (storage.low, once per crossing, noticed by run-due and the app) when "
+                        "the bytes Lifeboat stored on this storage in the last 24 hours (backups, base backups, "
+                        "WAL; from the catalog) exceed this size (500M, 20G, 1T); off: never (the default). For "
+                        "S3 storages, whose free space cannot be measured."),
+         QStringLiteral("SIZE|off")});
+    return out;
 }
 
 std::optional<int> StorageCommand::readAlert(CliContext &ctx, const ArgParser &p, StorageConfig *s) {
@@ -172,11 +179,14 @@ std::optional<int> StorageCommand::readAlert(CliContext &ctx, const ArgParser &p
     return std::nullopt;
 }
 
-void StorageCommand::declareStorageClass(ArgParser &p) {
-    p.option(QStringLiteral("storage-class"),
-             QStringLiteral("S3 storage class for uploads (x-amz-storage-class): STANDARD, STANDARD_IA, ONEZONE_IA, "
-                            "INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE, … (storage set: empty clears)."),
-             QStringLiteral("CLASS"));
+CliOptions StorageCommand::storageClassOptions() {
+    CliOptions out;
+    out.append(
+        {QStringLiteral("storage-class"),
+         QStringLiteral("S3 storage class for uploads (x-amz-storage-class): STANDARD, STANDARD_IA, ONEZONE_IA, "
+                        "INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE, … (storage set: empty clears)."),
+         QStringLiteral("CLASS")});
+    return out;
 }
 
 std::optional<int> StorageCommand::readStorageClass(CliContext &ctx, const ArgParser &p, StorageConfig *s) {
@@ -192,22 +202,7 @@ std::optional<int> StorageCommand::readStorageClass(CliContext &ctx, const ArgPa
     return std::nullopt;
 }
 
-int StorageCommand::set(CliContext &ctx, const QStringList &args) {
-    ArgParser p(
-        QStringLiteral("storage set"),
-        QStringLiteral("NAME [--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] "
-                       "[--clear-retention] %1 "
-                       "[--archive-to STORAGE]")
-            .arg(RetentionFlags::synopsis()));
-    declareStorageClass(p);
-    declareAlert(p);
-    RetentionFlags::declare(p, RetentionFlags::Use::Storage);
-    RetentionFlags::declareArchiveTo(p, RetentionFlags::Use::Storage);
-    p.flag(QStringLiteral("clear-retention"),
-           QStringLiteral("Drop this storage's own rules (applied before any --keep-* given with it): its copies "
-                          "follow their source's retention again."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int StorageCommand::set(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     auto existing = ctx.config().storage(name);
     if (!existing)
@@ -275,13 +270,9 @@ int StorageCommand::set(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int StorageCommand::list(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("storage list"), QString());
-    if (auto rc = p.parse(ctx, args, 0, 0))
-        return *rc;
-    QJsonArray arr;
+int StorageCommand::list(CliContext &ctx, const ArgParser &) {
     const QHash<QString, QString> growth = StorageLow::growthThresholds(ctx.config());
-    for (const StorageConfig &s : ctx.config().storages()) {
+    return NamedThings::list(ctx, ctx.config().storages(), [&growth](const StorageConfig &s) {
         const QString where =
             s.isLocal() ? s.localDir
                         : QStringLiteral("s3://%1/%2 (%3)")
@@ -289,43 +280,33 @@ int StorageCommand::list(CliContext &ctx, const QStringList &args) {
         // A storage's own rules are shown as a policy over the defaults they replace entirely.
         const QString rules =
             s.hasRetention() ? RetentionPruner::storagePolicy(s, RetentionPolicy()).describe() : QString();
-        arr.append(QJsonObject{{QStringLiteral("name"), s.name},
-                               {QStringLiteral("kind"), s.kind},
-                               {QStringLiteral("location"), where},
-                               {QStringLiteral("storageClass"), s.storageClass},
-                               {QStringLiteral("retention"), rules},
-                               {QStringLiteral("archiveTo"), s.archiveTo},
-                               {QStringLiteral("alertGrowthAbove"), growth.value(s.name)}});
-        if (!ctx.json())
-            ctx.out() << s.name << '\t' << s.kind << '\t' << where
-                      << (s.storageClass.isEmpty() ? QString() : QStringLiteral("\tclass %1").arg(s.storageClass))
-                      << (s.archiveTo.isEmpty() ? QString() : QStringLiteral("\tarchives to %1").arg(s.archiveTo))
-                      << (rules.isEmpty() ? QString() : QStringLiteral("\tkeeps %1").arg(rules))
-                      << (growth.value(s.name).isEmpty()
-                              ? QString()
-                              : QStringLiteral("\talert growth above %1/24h").arg(growth.value(s.name)))
-                      << '\n';
-    }
-    if (ctx.json())
-        ctx.printJson(arr);
-    ctx.out().flush();
-    return 0;
+        return NamedThings::Row{
+            {{QStringLiteral("name"), s.name},
+             {QStringLiteral("kind"), s.kind},
+             {QStringLiteral("location"), where},
+             {QStringLiteral("storageClass"), s.storageClass},
+             {QStringLiteral("retention"), rules},
+             {QStringLiteral("archiveTo"), s.archiveTo},
+             {QStringLiteral("alertGrowthAbove"), growth.value(s.name)}},
+            s.name + QLatin1Char('\t') + s.kind + QLatin1Char('\t') + where +
+                (s.storageClass.isEmpty() ? QString() : QStringLiteral("\tclass %1").arg(s.storageClass)) +
+                (s.archiveTo.isEmpty() ? QString() : QStringLiteral("\tarchives to %1").arg(s.archiveTo)) +
+                (rules.isEmpty() ? QString() : QStringLiteral("\tkeeps %1").arg(rules)) +
+                (growth.value(s.name).isEmpty()
+                     ? QString()
+                     : QStringLiteral("\talert growth above %1/24h").arg(growth.value(s.name)))};
+    });
 }
 
-int StorageCommand::remove(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("storage remove"), QStringLiteral("NAME"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
-    const QString name = p.positional().first();
-    if (!ctx.config().removeStorage(name))
-        return ctx.usage(QStringLiteral("unknown storage \"%1\"").arg(name));
-    StorageLow::setGrowthThreshold(&ctx.config(), name, QString());
-    if (!ctx.saveConfig())
-        return 3;
-    CliSecrets(ctx).remove(CredentialStore::storageSecretKey(name));
-    if (ctx.json())
-        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}});
-    else
-        ctx.err() << "Storage \"" << name << "\" removed (files already stored there are untouched)." << Qt::endl;
-    return 0;
+int StorageCommand::remove(CliContext &ctx, const ArgParser &p) {
+    return NamedThings::remove(
+        ctx, p.positional().first(),
+        {[&ctx](const QString &name) {
+             if (!ctx.config().removeStorage(name))
+                 return QStringLiteral("unknown storage \"%1\"").arg(name);
+             StorageLow::setGrowthThreshold(&ctx.config(), name, QString());
+             return QString();
+         },
+         true, [&ctx](const QString &name) { CliSecrets(ctx).remove(CredentialStore::storageSecretKey(name)); },
+         QStringLiteral("Storage \"%1\" removed (files already stored there are untouched).")});
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include "catalog/StorageConfig.h"
 
 #include <QStringList>
@@ -12,17 +14,17 @@ class CliContext;
 // lifeboatctl storage add|set|list|remove
 class StorageCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
 
 private:
-    static int add(CliContext &ctx, const QStringList &args);
-    static int set(CliContext &ctx, const QStringList &args);
-    static int list(CliContext &ctx, const QStringList &args);
-    static int remove(CliContext &ctx, const QStringList &args);
+    static int add(CliContext &ctx, const ArgParser &p);
+    static int set(CliContext &ctx, const ArgParser &p);
+    static int list(CliContext &ctx, const ArgParser &p);
+    static int remove(CliContext &ctx, const ArgParser &p);
 
-    static void declareStorageClass(ArgParser &p);
+    static CliOptions storageClassOptions();
     // --alert-free-below SIZE|N%|off (local storages; storage.low, ops/StorageLow).
-    static void declareAlert(ArgParser &p);
+    static CliOptions alertOptions();
     static std::optional<int> readAlert(CliContext &ctx, const ArgParser &p, lifeboat::StorageConfig *s);
     static std::optional<int> readStorageClass(CliContext &ctx, const ArgParser &p, lifeboat::StorageConfig *s);
 };

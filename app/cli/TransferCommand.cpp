@@ -25,14 +25,7 @@ std::optional<BackupRecord> recordArg(CliContext &ctx, const QString &text) {
 }
 } // namespace
 
-int TransferCommand::download(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("download"), QStringLiteral("ID --to DIR"));
-    p.option(QStringLiteral("to"), QStringLiteral("Directory to copy the artifact into."), QStringLiteral("DIR"));
-    p.flag(QStringLiteral("require-signed"),
-           QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
-                          "not know."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int TransferCommand::download(CliContext &ctx, const ArgParser &p) {
     if (!p.isSet(QStringLiteral("to")))
         return ctx.usage(QStringLiteral("download needs --to DIR"));
     const auto record = recordArg(ctx, p.positional().first());
@@ -81,11 +74,7 @@ int TransferCommand::download(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int TransferCommand::remove(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("delete"), QStringLiteral("ID [--force]"));
-    p.flag(QStringLiteral("force"), QStringLiteral("Also delete a backup younger than 24 hours."));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int TransferCommand::remove(CliContext &ctx, const ArgParser &p) {
     auto record = recordArg(ctx, p.positional().first());
     if (!record)
         return ctx.usage(QStringLiteral("no backup with id \"%1\"").arg(p.positional().first()));
@@ -111,4 +100,24 @@ int TransferCommand::remove(CliContext &ctx, const QStringList &args) {
     else
         ctx.err() << "Backup #" << record->id << " deleted." << Qt::endl;
     return 0;
+}
+
+QList<CliCommand> TransferCommand::commands() {
+    return {{QStringLiteral("download"),
+             {},
+             QStringLiteral("ID --to DIR"),
+             1,
+             1,
+             &download,
+             {{QStringLiteral("to"), QStringLiteral("Directory to copy the artifact into."), QStringLiteral("DIR")},
+              {QStringLiteral("require-signed"),
+               QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
+                              "not know.")}}},
+            {QStringLiteral("delete"),
+             {},
+             QStringLiteral("ID [--force]"),
+             1,
+             1,
+             &remove,
+             {{QStringLiteral("force"), QStringLiteral("Also delete a backup younger than 24 hours.")}}}};
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,6 +9,9 @@ class CliContext;
 // lifeboatctl download ID --to DIR | delete ID [--force]
 class TransferCommand {
 public:
-    static int download(CliContext &ctx, const QStringList &args);
-    static int remove(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
+
+private:
+    static int download(CliContext &ctx, const ArgParser &p);
+    static int remove(CliContext &ctx, const ArgParser &p);
 };

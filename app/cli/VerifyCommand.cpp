@@ -16,26 +16,7 @@
 
 using namespace lifeboat;
 
-int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
-    ArgParser p(
-        QStringLiteral("verify"),
-        QStringLiteral("ID|FILE [--report PATH.json|PATH.html] [--target PROFILE|URI | --sandbox] [--identity FILE] "
-                       "[--passphrase-stdin]"));
-    p.option(QStringLiteral("report"), QStringLiteral("Write the report here: .json or .html (self-contained)."),
-             QStringLiteral("PATH"));
-    p.option(QStringLiteral("target"),
-             QStringLiteral("Server for the temporary database: a profile or URI (default: the backup's profile)."),
-             QStringLiteral("PROFILE|URI"));
-    p.flag(QStringLiteral("sandbox"),
-           QStringLiteral("Verify on a throwaway local cluster (initdb) instead of a server."));
-    p.flag(QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log."));
-    p.flag(QStringLiteral("require-signed"),
-           QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
-                          "not know."));
-    RestoreCliSupport::addIdentityOptions(p);
-    RestoreCliSupport::addPasswordOptions(p);
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int VerifyCommand::run(CliContext &ctx, const ArgParser &p) {
     const QString report = p.value(QStringLiteral("report"));
     if (!report.isEmpty() && !report.endsWith(QLatin1String(".json")) && !report.endsWith(QLatin1String(".html")))
         return ctx.usage(QStringLiteral("--report takes a path ending in .json or .html"));
@@ -117,4 +98,28 @@ int VerifyCommand::run(CliContext &ctx, const QStringList &args) {
         ctx.err() << "Verification passed." << Qt::endl;
     }
     return 0;
+}
+
+QList<CliCommand> VerifyCommand::commands() {
+    return {
+        {QStringLiteral("verify"),
+         {},
+         QStringLiteral("ID|FILE [--report PATH.json|PATH.html] [--target PROFILE|URI | --sandbox] [--identity FILE] "
+                        "[--passphrase-stdin]"),
+         1,
+         1,
+         &run,
+         CliOptions{
+             {QStringLiteral("report"), QStringLiteral("Write the report here: .json or .html (self-contained)."),
+              QStringLiteral("PATH")},
+             {QStringLiteral("target"),
+              QStringLiteral("Server for the temporary database: a profile or URI (default: the backup's profile)."),
+              QStringLiteral("PROFILE|URI")},
+             {QStringLiteral("sandbox"),
+              QStringLiteral("Verify on a throwaway local cluster (initdb) instead of a server.")},
+             {QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log.")},
+             {QStringLiteral("require-signed"),
+              QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
+                             "not know.")}} +
+             RestoreCliSupport::identityOptions() + RestoreCliSupport::passwordOptions()}};
 }

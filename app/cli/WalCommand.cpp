@@ -32,9 +32,9 @@ using namespace lifeboat;
 
 namespace {
 
-void addStorageOption(ArgParser &p) {
-    p.option(QStringLiteral("storage"),
-             QStringLiteral("Archive storage (repeatable; default: the profile's storages)."), QStringLiteral("NAME"));
+CliOptions storageOption() {
+    return {{QStringLiteral("storage"),
+             QStringLiteral("Archive storage (repeatable; default: the profile's storages)."), QStringLiteral("NAME")}};
 }
 
 // The profile's archive storages (or --storage), opened; 0 or the exit code after printing the error.
@@ -79,33 +79,80 @@ std::optional<Profile> profileOrFail(CliContext &ctx, const QString &name, int *
 
 } // namespace
 
-int WalCommand::run(CliContext &ctx, const QStringList &args) {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("push"))
-        return push(ctx, args.mid(1));
-    if (sub == QLatin1String("fetch"))
-        return fetch(ctx, args.mid(1));
-    if (sub == QLatin1String("status"))
-        return status(ctx, args.mid(1));
-    if (sub == QLatin1String("receive"))
-        return receive(ctx, args.mid(1));
-    return ctx.usage(
-        QStringLiteral("usage: lifeboatctl wal push|fetch|status|receive … (see `lifeboatctl wal push --help`)"));
+QList<CliCommand> WalCommand::commands() {
+    return {
+        {QStringLiteral("wal"), QStringLiteral("push"),
+         QStringLiteral("PROFILE PATH [--storage NAME]... [--recipient AGE]...\n\n"
+                        "Archive one WAL file into every archive storage of PROFILE: for PostgreSQL's\n"
+                        "archive_command = 'lifeboatctl wal push PROFILE %p'. Idempotent: the same file with\n"
+                        "the same bytes exits 0; different bytes under a stored name are refused (exit 4)\n"
+                        "and nothing is replaced. Any failure exits non-zero, so PostgreSQL retries."),
+         2, 2, &push,
+         storageOption() +
+             CliOptions{
+                 {QStringLiteral("recipient"),
+                  QStringLiteral("Encrypt to this age recipient (repeatable; default: the profile's recipients)."),
+                  QStringLiteral("AGE")}}},
+        {QStringLiteral("wal"), QStringLiteral("fetch"),
+         QStringLiteral("PROFILE NAME DEST [--storage NAME]... [--identity FILE]... [--partial]\n\n"
+                        "Write the archived WAL file NAME to DEST (atomically, replacing DEST): for\n"
+                        "restore_command = 'lifeboatctl wal fetch PROFILE %f %p'. The stored bytes are checked\n"
+                        "against the catalog's SHA-256; without a catalog row the storages are searched.\n"
+                        "Exit 1 without a message when NAME is not archived (PostgreSQL asks for files that\n"
+                        "do not exist), 4 when every copy is damaged."),
+         3, 3, &fetch,
+         storageOption() + RestoreCliSupport::identityOptions() +
+             CliOptions{{QStringLiteral("partial"),
+                         QStringLiteral(
+                             "When the complete segment is not archived, write its newest partial upload to DEST (the "
+                             "end of the WAL, for recovery to the latest point).")},
+                        {QStringLiteral("fatal-errors"),
+                         QStringLiteral(
+                             "Exit 255 instead of 2, 3 or 4 on a failure other than \"not archived\", so PostgreSQL "
+                             "aborts recovery rather than ending it early at a damaged segment.")}}},
+        {QStringLiteral("wal"),
+         QStringLiteral("status"),
+         QStringLiteral("PROFILE [--no-server] [--password-stdin | --secret-env VAR]\n\n"
+                        "What the archive holds for PROFILE (from the catalog): per timeline the stored range,\n"
+                        "missing segments by name, the partial segment being filled, the newest WAL stored and\n"
+                        "the capture lag; and, when the server answers, its current WAL position, archiver\n"
+                        "and replication slots (with the WAL each retains)."),
+         1,
+         1,
+         &status,
+         {{QStringLiteral("no-server"), QStringLiteral("Do not ask the profile's server.")},
+          {QStringLiteral("password-stdin"), QStringLiteral("Read the server's password from stdin.")},
+          {QStringLiteral("secret-env"), QStringLiteral("Read the server's password from this environment variable."),
+           QStringLiteral("VAR")}}},
+        {QStringLiteral("wal"), QStringLiteral("receive"),
+         QStringLiteral("PROFILE [--storage NAME]... [--slot NAME] [--partial-upload SECONDS]\n\n"
+                        "Stream PROFILE's WAL with pg_receivewal through a replication slot (created if\n"
+                        "missing) into a spool directory under the home, store each finished segment and\n"
+                        "history file in every archive storage (as wal push does) and upload the segment being\n"
+                        "filled every --partial-upload seconds. Restarts pg_receivewal with backoff when the\n"
+                        "server goes away; SIGTERM/SIGINT stop it cleanly (what was received is stored)."),
+         1, 1, &receive,
+         storageOption() +
+             CliOptions{
+                 {QStringLiteral("recipient"),
+                  QStringLiteral("Encrypt to this age recipient (repeatable; default: the profile's recipients)."),
+                  QStringLiteral("AGE")},
+                 {QStringLiteral("slot"), QStringLiteral("Replication slot (default: lifeboat_PROFILE)."),
+                  QStringLiteral("NAME")},
+                 {QStringLiteral("partial-upload"),
+                  QStringLiteral("Upload the segment being filled this often (default: the profile's, 60 unless set "
+                                 "with profile add --partial-upload; 0: only at stop)."),
+                  QStringLiteral("SECONDS")},
+                 {QStringLiteral("warn-retained"),
+                  QStringLiteral("Warn when the slot holds more WAL than this on the server (default 1024)."),
+                  QStringLiteral("MIB")},
+                 {QStringLiteral("password-stdin"), QStringLiteral("Read the server's password from stdin.")},
+                 {QStringLiteral("secret-env"),
+                  QStringLiteral("Read the server's password from this environment variable."),
+                  QStringLiteral("VAR")}}}};
 }
 
-int WalCommand::push(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("wal push"),
-                QStringLiteral("PROFILE PATH [--storage NAME]... [--recipient AGE]...\n\n"
-                               "Archive one WAL file into every archive storage of PROFILE: for PostgreSQL's\n"
-                               "archive_command = 'lifeboatctl wal push PROFILE %p'. Idempotent: the same file with\n"
-                               "the same bytes exits 0; different bytes under a stored name are refused (exit 4)\n"
-                               "and nothing is replaced. Any failure exits non-zero, so PostgreSQL retries."));
-    addStorageOption(p);
-    p.option(QStringLiteral("recipient"),
-             QStringLiteral("Encrypt to this age recipient (repeatable; default: the profile's recipients)."),
-             QStringLiteral("AGE"));
-    if (auto rc = p.parse(ctx, args, 2, 2))
-        return *rc;
+int WalCommand::push(CliContext &ctx, const ArgParser &p) {
     int rc = 0;
     const auto profile = profileOrFail(ctx, p.positional().at(0), &rc);
     if (!profile)
@@ -140,26 +187,9 @@ int WalCommand::push(CliContext &ctx, const QStringList &args) {
     return 0;
 }
 
-int WalCommand::fetch(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("wal fetch"),
-                QStringLiteral("PROFILE NAME DEST [--storage NAME]... [--identity FILE]... [--partial]\n\n"
-                               "Write the archived WAL file NAME to DEST (atomically, replacing DEST): for\n"
-                               "restore_command = 'lifeboatctl wal fetch PROFILE %f %p'. The stored bytes are checked\n"
-                               "against the catalog's SHA-256; without a catalog row the storages are searched.\n"
-                               "Exit 1 without a message when NAME is not archived (PostgreSQL asks for files that\n"
-                               "do not exist), 4 when every copy is damaged."));
-    addStorageOption(p);
-    RestoreCliSupport::addIdentityOptions(p);
-    p.flag(QStringLiteral("partial"),
-           QStringLiteral("When the complete segment is not archived, write its newest partial upload to DEST (the "
-                          "end of the WAL, for recovery to the latest point)."));
-    p.flag(QStringLiteral("fatal-errors"),
-           QStringLiteral("Exit 255 instead of 2, 3 or 4 on a failure other than \"not archived\", so PostgreSQL "
-                          "aborts recovery rather than ending it early at a damaged segment."));
-    // Read before parsing: PostgreSQL takes any exit but 255 as "not archived" and would end recovery early.
-    const bool fatal = args.contains(QStringLiteral("--fatal-errors"));
-    if (auto rc = p.parse(ctx, args, 3, 3))
-        return fatal ? 255 : *rc;
+int WalCommand::fetch(CliContext &ctx, const ArgParser &p) {
+    // A failed parse already exited 255 with --fatal-errors (CommandTable::fatalFetch).
+    const bool fatal = p.isSet(QStringLiteral("fatal-errors"));
     int rc = 0;
     auto failed = [&](const Error &e) {
         const int code = ctx.fail(e);
@@ -315,19 +345,7 @@ QJsonObject serverJson(CliContext &ctx, const Profile &profile, const ArgParser 
 
 } // namespace
 
-int WalCommand::status(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("wal status"),
-                QStringLiteral("PROFILE [--no-server] [--password-stdin | --secret-env VAR]\n\n"
-                               "What the archive holds for PROFILE (from the catalog): per timeline the stored range,\n"
-                               "missing segments by name, the partial segment being filled, the newest WAL stored and\n"
-                               "the capture lag; and, when the server answers, its current WAL position, archiver\n"
-                               "and replication slots (with the WAL each retains)."));
-    p.flag(QStringLiteral("no-server"), QStringLiteral("Do not ask the profile's server."));
-    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the server's password from stdin."));
-    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the server's password from this environment variable."),
-             QStringLiteral("VAR"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int WalCommand::status(CliContext &ctx, const ArgParser &p) {
     int rc = 0;
     const auto profile = profileOrFail(ctx, p.positional().at(0), &rc);
     if (!profile)
@@ -437,32 +455,7 @@ extern "C" void stopReceiving(int) {
 }
 } // namespace
 
-int WalCommand::receive(CliContext &ctx, const QStringList &args) {
-    ArgParser p(QStringLiteral("wal receive"),
-                QStringLiteral("PROFILE [--storage NAME]... [--slot NAME] [--partial-upload SECONDS]\n\n"
-                               "Stream PROFILE's WAL with pg_receivewal through a replication slot (created if\n"
-                               "missing) into a spool directory under the home, store each finished segment and\n"
-                               "history file in every archive storage (as wal push does) and upload the segment being\n"
-                               "filled every --partial-upload seconds. Restarts pg_receivewal with backoff when the\n"
-                               "server goes away; SIGTERM/SIGINT stop it cleanly (what was received is stored)."));
-    addStorageOption(p);
-    p.option(QStringLiteral("recipient"),
-             QStringLiteral("Encrypt to this age recipient (repeatable; default: the profile's recipients)."),
-             QStringLiteral("AGE"));
-    p.option(QStringLiteral("slot"), QStringLiteral("Replication slot (default: lifeboat_PROFILE)."),
-             QStringLiteral("NAME"));
-    p.option(QStringLiteral("partial-upload"),
-             QStringLiteral("Upload the segment being filled this often (default: the profile's, 60 unless set "
-                            "with profile add --partial-upload; 0: only at stop)."),
-             QStringLiteral("SECONDS"));
-    p.option(QStringLiteral("warn-retained"),
-             QStringLiteral("Warn when the slot holds more WAL than this on the server (default 1024)."),
-             QStringLiteral("MIB"));
-    p.flag(QStringLiteral("password-stdin"), QStringLiteral("Read the server's password from stdin."));
-    p.option(QStringLiteral("secret-env"), QStringLiteral("Read the server's password from this environment variable."),
-             QStringLiteral("VAR"));
-    if (auto rc = p.parse(ctx, args, 1, 1))
-        return *rc;
+int WalCommand::receive(CliContext &ctx, const ArgParser &p) {
     int rc = 0;
     const auto profile = profileOrFail(ctx, p.positional().at(0), &rc);
     if (!profile)

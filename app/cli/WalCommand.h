@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CliCommand.h"
+
 #include <QStringList>
 
 class CliContext;
@@ -7,11 +9,11 @@ class CliContext;
 // lifeboatctl wal push|fetch|status|receive: continuous WAL archiving into a profile's archive storages (issue 17).
 class WalCommand {
 public:
-    static int run(CliContext &ctx, const QStringList &args);
+    static QList<CliCommand> commands();
 
 private:
-    static int push(CliContext &ctx, const QStringList &args);
-    static int fetch(CliContext &ctx, const QStringList &args);
-    static int status(CliContext &ctx, const QStringList &args);
-    static int receive(CliContext &ctx, const QStringList &args);
+    static int push(CliContext &ctx, const ArgParser &p);
+    static int fetch(CliContext &ctx, const ArgParser &p);
+    static int status(CliContext &ctx, const ArgParser &p);
+    static int receive(CliContext &ctx, const ArgParser &p);
 };

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""docs/cli.md must document every command `lifeboatctl --help` lists and every option each command's own
-`--help` prints. For a command, the reference must show `lifeboatctl COMMAND [SUBCOMMAND]` (in a synopsis); each
-of its options must appear in a section (## heading) that shows that synopsis. Reports exactly what is missing.
+"""docs/cli.md must document every command of lifeboatctl's command table and every option of each. The table comes
+from `lifeboatctl help --json` (every command, synopsis and option); `lifeboatctl --help` and each command's own
+`--help` must agree with it. For a command, the reference must show `lifeboatctl COMMAND [SUBCOMMAND]` (in a
+synopsis); each of its options must appear in a section (## heading) that shows that synopsis. Reports exactly what
+is missing.
 usage: cli_reference.py LIFEBOATCTL DOCS/CLI.MD"""
+import json
 import os
 import re
 import subprocess
@@ -21,19 +24,29 @@ def help_of(*words):
     return r.stdout
 
 
+r = subprocess.run([ctl, "help", "--json"], capture_output=True, text=True, env=env)
+if r.returncode != 0:
+    sys.exit(f"`lifeboatctl help --json` exited {r.returncode}: {r.stderr.strip()}")
+table = json.loads(r.stdout)
+commands = [(c["group"], c["sub"] or None) for c in table]
+table_options = {(c["group"], c["sub"] or None): {"--" + o["name"] for o in c["options"]} for c in table}
+if len(commands) < 10:
+    sys.exit(f"found only {len(commands)} commands in `lifeboatctl help --json`; the parser needs updating")
+
 top = help_of()
 m = re.search(r"\nCommands:\n(.*?)\n\n", top, re.S)
 if not m:
     sys.exit("`lifeboatctl --help` has no 'Commands:' section")
-commands = []
+listed = []
 for line in m.group(1).splitlines():
     # "  profile add|list|test|remove     database server profiles" (continuation lines are indented further)
     cm = re.match(r"^  ([a-z0-9-]+)(?: ([a-z][a-z|-]*))?(?= |$)", line)
     if cm:
         subs = cm.group(2).split("|") if cm.group(2) else [None]
-        commands += [(cm.group(1), s) for s in subs]
-if len(commands) < 10:
-    sys.exit(f"found only {len(commands)} commands in `lifeboatctl --help`; the parser needs updating")
+        listed += [(cm.group(1), s) for s in subs]
+if sorted(listed, key=str) != sorted(commands, key=str):
+    sys.exit(f"`lifeboatctl --help` lists {sorted(set(listed) - set(commands), key=str)} beyond the command table "
+             f"and leaves out {sorted(set(commands) - set(listed), key=str)}")
 
 doc = open(doc_path, encoding="utf-8").read()
 # Split the reference into sections at "## " headings (the part before the first heading is the preamble).
@@ -51,6 +64,9 @@ for cmd, sub in commands:
     name = " ".join(words)
     text = help_of(*words)
     options = sorted(set(re.findall(r"^  (?:-[a-zA-Z], )?(--[a-z0-9][a-z0-9-]*)", text, re.M)) - {"--help"})
+    if set(options) != table_options[(cmd, sub)]:
+        missing.append(f"`lifeboatctl {name} --help` shows {options}, the command table "
+                       f"{sorted(table_options[(cmd, sub)])}")
     synopsis = re.compile(r"lifeboatctl\s+" + r"\s+".join(map(re.escape, words)) + r"(?![a-z0-9-])")
     homes = [s for s in sections if synopsis.search(s)]
     if not homes:
