@@ -4,7 +4,7 @@
 #include "core/CredentialStore.h"
 #include "jobs/Job.h"
 #include "models/Async.h"
-#include "restore/VerifyJob.h"
+#include "ops/Verify.h"
 #include "schedule/DrillIdentities.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
@@ -79,19 +79,17 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
             lookups.profilePassword = [&](const QString &) { return secrets.profile; };
             Error err;
             if (claim.schedule.isDrill() && secrets.drillRecordId > 0) {
-                VerifyJob::Request req;
-                err = builder.buildVerifyRequest(claim, req, lookups);
                 // The identities are for the backup read on the worker; a newer one since then gets none and says so.
-                if (!err && req.source.toLongLong() == secrets.drillRecordId) {
+                PreparedJob drill = Verify::drill(builder, claim, lookups, [&](qint64 recordId, QString *missing) {
+                    if (recordId != secrets.drillRecordId)
+                        return std::vector<AgeIdentity>();
                     if (secrets.identities.empty())
-                        err = {ExitCode::Usage,
-                               QStringLiteral("drill \"%1\": %2").arg(claim.schedule.name, secrets.identityProblem)};
-                    else
-                        req.identities = secrets.identities;
-                }
-                if (err)
-                    return done(nullptr, err.message);
-                return done(std::make_unique<VerifyJob>(std::move(req)), QString());
+                        *missing = secrets.identityProblem;
+                    return secrets.identities;
+                });
+                if (!drill)
+                    return done(nullptr, drill.error.message);
+                return done(std::move(drill.job), QString());
             }
             std::unique_ptr<Job> job = builder.buildJob(claim, lookups, &err);
             done(std::move(job), job ? QString() : err.message);

@@ -4,8 +4,7 @@
 #include "CliContext.h"
 #include "CliSecrets.h"
 
-#include "pg/Conninfo.h"
-#include "restore/SafetyBackup.h"
+#include "ops/Restore.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -77,46 +76,59 @@ std::optional<std::vector<AgeIdentity>> RestoreCliSupport::identities(CliContext
 
 std::optional<RestoreCliSupport::Target> RestoreCliSupport::target(CliContext &ctx, CliSecrets &secrets,
                                                                    const ArgParser &p, const QString &spec, int *rc) {
-    Target t;
-    const bool stdinPw = p.isSet(QStringLiteral("password-stdin"));
-    const QString envVar = p.value(QStringLiteral("secret-env"));
-    if (const auto profile = ctx.config().profile(spec)) {
-        t.conninfo = profile->conninfo;
-        t.profile = profile->name;
-        t.production = profile->production;
-        t.postRestoreCommand = profile->postRestoreCommand;
-        t.storages = profile->defaultStorages;
-        t.password = secrets.profilePassword(profile->name, stdinPw, envVar);
-        return t;
-    }
-    if (!spec.contains(QLatin1Char('=')) && !spec.contains(QLatin1String("://"))) {
-        *rc = ctx.usage(QStringLiteral("\"%1\" is neither a profile (see `lifeboatctl profile list`) nor a connection "
-                                       "URI / conninfo")
-                            .arg(spec));
-        return std::nullopt;
-    }
     Error err;
-    const Conninfo ci = Conninfo::parse(spec, &err);
-    if (!ci.isValid()) {
+    const auto resolved = Restore::resolveTarget(ctx.config(), spec, false, &err);
+    if (!resolved) {
         *rc = ctx.fail(err);
         return std::nullopt;
     }
-    if (!ci.password().isEmpty()) {
-        // A command line is visible to every user of the machine (ps, /proc): refused before anything runs, as a
-        // password in any other option would be.
-        *rc = ctx.usage(QStringLiteral("--target: a password inside the connection string is refused (a command "
-                                       "line is visible to other users) — remove it and give it with "
-                                       "--password-stdin or --secret-env VAR, keep it in ~/.pgpass, or add a "
-                                       "profile (`lifeboatctl profile add NAME --conninfo URI --password-stdin`) and "
-                                       "pass --target NAME"));
-        return std::nullopt;
-    }
-    t.conninfo = ci.toKeywordString();
-    if (stdinPw)
-        t.password = CliContext::readSecretFromStdin();
-    else if (!envVar.isEmpty())
-        t.password = qEnvironmentVariable(envVar.toUtf8().constData());
+    Target t;
+    t.conninfo = resolved->conninfo;
+    t.profile = resolved->profile;
+    t.production = resolved->production;
+    t.postRestoreCommand = resolved->postRestoreCommand;
+    if (const auto profile = ctx.config().profile(t.profile))
+        t.storages = profile->defaultStorages;
+    if (const auto given = givenPassword(secrets, p))
+        t.password = *given;
+    else if (!t.profile.isEmpty())
+        t.password = secrets.profilePassword(t.profile, false, {});
     return t;
+}
+
+std::optional<QString> RestoreCliSupport::givenPassword(CliSecrets &secrets, const ArgParser &p) {
+    const bool stdinPw = p.isSet(QStringLiteral("password-stdin"));
+    const QString envVar = p.value(QStringLiteral("secret-env"));
+    if (!stdinPw && envVar.isEmpty())
+        return std::nullopt;
+    return secrets.secret(QString(), stdinPw, envVar);
+}
+
+MemoryCredentialStore RestoreCliSupport::readSecrets(CliSecrets &secrets, const QStringList &asked,
+                                                     const QStringList &storedOnly) {
+    MemoryCredentialStore out;
+    for (const QString &key : asked) {
+        const QString value = secrets.secret(key, false, {});
+        if (!value.isEmpty())
+            out.write(key, value);
+    }
+    if (storedOnly.isEmpty())
+        return out;
+    // Never asked for on a terminal: only a stored secret (else libpq's own sources).
+    if (CredentialStore *store = secrets.persistentStore())
+        for (const QString &key : storedOnly)
+            if (const auto value = store->read(key))
+                out.write(key, *value);
+    return out;
+}
+
+UseCaseContext RestoreCliSupport::useCaseContext(CliContext &ctx, CredentialStore *secrets) {
+    UseCaseContext uc;
+    uc.catalog = ctx.catalog();
+    uc.config = ctx.config();
+    uc.secrets = secrets;
+    uc.warn = [&ctx](const QString &message) { ctx.err() << "lifeboatctl: warning: " << message << Qt::endl; };
+    return uc;
 }
 
 void RestoreCliSupport::printChecks(CliContext &ctx, const QJsonArray &checks) {
@@ -129,26 +141,4 @@ void RestoreCliSupport::printChecks(CliContext &ctx, const QJsonArray &checks) {
                   << c.value(QStringLiteral("title")).toString() << ": " << c.value(QStringLiteral("detail")).toString()
                   << Qt::endl;
     }
-}
-
-QList<lifeboat::RestoreJob::Request::ProductionServer>
-RestoreCliSupport::productionServers(CliContext &ctx, CliSecrets &secrets, const QString &targetProfile,
-                                     const QHash<QString, QString> &storageSecrets, const QString &pgToolDir) {
-    using namespace lifeboat;
-    QList<RestoreJob::Request::ProductionServer> out;
-    const QList<StorageConfig> storages = ctx.config().storages();
-    for (const Profile &prod : ctx.config().profiles()) {
-        if (!prod.production || prod.name == targetProfile)
-            continue;
-        RestoreJob::Request::ProductionServer ps;
-        ps.profile = prod.name;
-        ps.conninfo = prod.conninfo;
-        // Never asked for on a terminal: only a stored password (else libpq's own sources).
-        if (CredentialStore *store = secrets.persistentStore())
-            ps.password = store->read(CredentialStore::profilePasswordKey(prod.name)).value_or(QString());
-        ps.safetyBackup = SafetyBackup::factory(prod, ps.password, storages, storageSecrets, ctx.catalog(), pgToolDir);
-        ps.safetyBackupOf = SafetyBackup::factoryOf(prod, storages, storageSecrets, ctx.catalog(), pgToolDir);
-        out << ps;
-    }
-    return out;
 }

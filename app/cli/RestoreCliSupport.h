@@ -4,8 +4,9 @@
 
 #include "core/ExitCode.h"
 #include "crypto/AgeIdentity.h"
-#include "restore/RestoreJob.h"
+#include "ops/UseCaseContext.h"
 #include "restore/SafetyCheck.h"
+#include "secrets/MemoryCredentialStore.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -40,10 +41,12 @@ public:
     static std::optional<Target> target(CliContext &ctx, CliSecrets &secrets, const ArgParser &p, const QString &spec,
                                         int *rc);
     static void printChecks(CliContext &ctx, const QJsonArray &checks);
-    // Every production profile other than the target's own, for RestoreJob's production guard: a target that
-    // reaches one of their servers — however it is spelled — gets production treatment (restore, set restore).
-    // Passwords come only from the persistent credential store, never a prompt.
-    static QList<lifeboat::RestoreJob::Request::ProductionServer>
-    productionServers(CliContext &ctx, CliSecrets &secrets, const QString &targetProfile,
-                      const QHash<QString, QString> &storageSecrets, const QString &pgToolDir);
+    // The target's password as given for this run (--password-stdin, --secret-env VAR); nullopt without either.
+    static std::optional<QString> givenPassword(CliSecrets &secrets, const ArgParser &p);
+    // The secrets a use case reads, read now as lifeboatctl reads them: `asked` through CliSecrets (the credential
+    // store, else a prompt on a terminal), `storedOnly` from a store that keeps secrets and never a prompt.
+    static lifeboat::MemoryCredentialStore readSecrets(CliSecrets &secrets, const QStringList &asked,
+                                                       const QStringList &storedOnly);
+    // A use case's context for this lifeboatctl run: its catalog and settings, `secrets`, warnings on stderr.
+    static lifeboat::UseCaseContext useCaseContext(CliContext &ctx, lifeboat::CredentialStore *secrets);
 };

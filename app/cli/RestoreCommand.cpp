@@ -6,9 +6,9 @@
 #include "CliSecrets.h"
 #include "RestoreCliSupport.h"
 
-#include "restore/RestoreJob.h"
+#include "ops/Restore.h"
 #include "restore/RestoreSource.h"
-#include "restore/SafetyBackup.h"
+#include "secrets/MemoryCredentialStore.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -34,18 +34,10 @@ int RestoreCommand::run(CliContext &ctx, const ArgParser &p) {
     auto identities = RestoreCliSupport::identities(ctx, p, &rc);
     if (!identities)
         return rc;
-    CliSecrets secrets(ctx);
-    const auto target = RestoreCliSupport::target(ctx, secrets, p, p.value(QStringLiteral("target")), &rc);
-    if (!target)
-        return rc;
-
-    RestoreJob::Request req;
-    req.source = p.positional().first();
-    RestoreOptions &o = req.options;
-    o.targetConninfo = target->conninfo;
-    o.targetProfile = target->profile;
-    o.targetProduction = target->production;
-    o.postRestoreCommand = target->postRestoreCommand;
+    Restore::Request request;
+    request.source = p.positional().first();
+    request.target = p.value(QStringLiteral("target"));
+    RestoreOptions &o = request.options;
     o.targetDb = p.value(QStringLiteral("target-db"));
     o.create = p.isSet(QStringLiteral("create"));
     o.clean = p.isSet(QStringLiteral("clean"));
@@ -66,29 +58,24 @@ int RestoreCommand::run(CliContext &ctx, const ArgParser &p) {
     o.noOwner = !p.isSet(QStringLiteral("keep-owner"));
     o.createMissingRoles = p.isSet(QStringLiteral("create-missing-roles"));
     o.requireSigned = p.isSet(QStringLiteral("require-signed"));
-    req.password = target->password;
-    req.catalog = ctx.catalog();
-    req.storages = ctx.config().storages();
-    req.storageSecrets = CliSecrets(ctx).storageSecrets(req.storages); // resolved before the job runs
-    req.identities = std::move(*identities);
-    req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
-
-    // The production safety backup goes to the target profile's default storages, like any manual backup.
-    if (target->production) {
-        const auto profile = ctx.config().profile(target->profile);
-        req.safetyBackup = SafetyBackup::factory(*profile, target->password, req.storages, req.storageSecrets,
-                                                 ctx.catalog(), req.pgToolDir);
-    }
-
-    // A target that reaches a production profile's server — however it is spelled — gets production treatment:
-    // the job compares server identities (system identifier and port) and takes that profile's safety backup.
-    req.productionServers =
-        RestoreCliSupport::productionServers(ctx, secrets, target->profile, req.storageSecrets, req.pgToolDir);
     o.checkRowCounts = true;
+    request.identities = std::move(*identities);
 
-    const RestoreOptions opts = o; // req is moved into the job
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<RestoreJob>(std::move(req)));
+    // The target is checked before any secret is read; then the secrets in the order lifeboatctl always read them.
+    Error targetError;
+    if (!Restore::resolveTarget(ctx.config(), request.target, false, &targetError))
+        return ctx.fail(targetError);
+    CliSecrets secrets(ctx);
+    request.targetPassword = RestoreCliSupport::givenPassword(secrets, p);
+    MemoryCredentialStore known = RestoreCliSupport::readSecrets(secrets, Restore::secretKeys(ctx.config(), request),
+                                                                 Restore::storedSecretKeys(ctx.config(), request));
+    const RestoreOptions opts = o; // the request is moved into the job
+    PreparedJob prepared = Restore::prepare(std::move(request), RestoreCliSupport::useCaseContext(ctx, &known));
+    if (!prepared)
+        return ctx.fail(prepared.error);
+
+    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(prepared.job));
+    prepared.finished(r);
     RestoreCliSupport::printChecks(ctx, r.details.value(QStringLiteral("checks")).toArray());
     const QJsonObject restore = r.details.value(QStringLiteral("restore")).toObject();
     // The summary first, then each message.

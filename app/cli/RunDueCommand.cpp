@@ -12,6 +12,7 @@
 #include "jobs/StallWatch.h"
 #include "ops/MissedBackups.h"
 #include "ops/StorageLow.h"
+#include "ops/Verify.h"
 #include "ops/WalCapture.h"
 #include "schedule/DrillIdentities.h"
 #include "schedule/DueRunner.h"
@@ -71,16 +72,13 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
     std::unique_ptr<Job> job;
     if (listed.isDrill()) {
         // A drill of an encrypted backup opens it with a key this installation keeps (DrillIdentities).
-        VerifyJob::Request req;
-        built = runner.buildVerifyRequest(claim, req, lookups);
-        const auto record = built ? std::nullopt : ctx.catalog()->get(req.source.toLongLong());
-        QString missing;
-        if (record)
-            req.identities = DrillIdentities::forRecord(ctx.config(), secrets.persistentStore(), *record, &missing);
-        if (!missing.isEmpty())
-            built = {ExitCode::Usage, QStringLiteral("drill \"%1\": %2").arg(listed.name, missing)};
-        if (!built)
-            job = std::make_unique<VerifyJob>(std::move(req));
+        PreparedJob drill = Verify::drill(runner, claim, lookups, [&](qint64 recordId, QString *missing) {
+            const auto record = ctx.catalog()->get(recordId);
+            return record ? DrillIdentities::forRecord(ctx.config(), secrets.persistentStore(), *record, missing)
+                          : std::vector<AgeIdentity>();
+        });
+        built = drill.error;
+        job = std::move(drill.job);
     } else {
         job = runner.buildJob(claim, lookups, &built);
     }

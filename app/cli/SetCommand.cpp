@@ -13,6 +13,7 @@
 
 #include "jobs/BackupDeleter.h"
 #include "notify/Notification.h"
+#include "ops/ProductionServers.h"
 #include "restore/SafetyBackup.h"
 #include "schedule/CronExpression.h"
 #include "sets/SetPlanner.h"
@@ -418,8 +419,8 @@ int SetCommand::restore(CliContext &ctx, const ArgParser &p) {
     }
     // A target that reaches a production profile's server however it is spelled gets the same treatment, by the
     // same guard as `restore` (RestoreJob compares server identities; it fails closed).
-    t.productionServers = RestoreCliSupport::productionServers(ctx, secrets, target->profile, sec.storages,
-                                                               ctx.config().option(QStringLiteral("pgToolDir")));
+    t.productionServers = ProductionServers::forTarget(ctx.config(), target->profile, secrets.persistentStore(),
+                                                       sec.storages, ctx.catalog());
     Error e;
     auto req = SetPlanner::restore(ctx.config(), ctx.catalog(), p.positional().first(), t, sec, &e);
     if (!req)

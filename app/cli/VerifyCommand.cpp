@@ -6,8 +6,10 @@
 #include "CliSecrets.h"
 #include "RestoreCliSupport.h"
 
-#include "restore/RestoreSource.h"
-#include "restore/VerifyJob.h"
+#include "ops/Restore.h"
+#include "ops/Verify.h"
+#include "restore/VerifyReport.h"
+#include "secrets/MemoryCredentialStore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -29,40 +31,33 @@ int VerifyCommand::run(CliContext &ctx, const ArgParser &p) {
     const bool sandbox = p.isSet(QStringLiteral("sandbox"));
     if (sandbox && p.isSet(QStringLiteral("target")))
         return ctx.usage(QStringLiteral("--sandbox and --target exclude each other"));
-    QString targetSpec = p.value(QStringLiteral("target"));
-    if (targetSpec.isEmpty() && !sandbox) {
+    Verify::Request request;
+    request.source = p.positional().first();
+    request.target = p.value(QStringLiteral("target"));
+    request.sandbox = sandbox;
+    request.requireSigned = p.isSet(QStringLiteral("require-signed"));
+    request.identities = std::move(*identities);
+    MemoryCredentialStore none;
+    if (request.target.isEmpty() && !sandbox) {
         Error err;
-        const auto src = RestoreSource::open(p.positional().first(), ctx.catalog().get(), {}, &err);
-        if (!src)
+        request.target = Verify::defaultTarget(request.source, RestoreCliSupport::useCaseContext(ctx, &none), &err);
+        if (request.target.isEmpty())
             return ctx.fail(err);
-        if (const Error e = src->requireDatabase(QStringLiteral("verify")))
-            return ctx.fail(e);
-        targetSpec = src->record().profile;
-        if (targetSpec.isEmpty() || !ctx.config().profile(targetSpec))
-            return ctx.usage(QStringLiteral("no profile known for %1 — pass --target PROFILE|URI for the server "
-                                            "that hosts the temporary database")
-                                 .arg(p.positional().first()));
     }
+    // The server is checked before any secret is read; then the secrets in the order lifeboatctl always read them.
+    Error targetError;
+    if (!sandbox && !Restore::resolveTarget(ctx.config(), request.target, false, &targetError))
+        return ctx.fail(targetError);
     CliSecrets secrets(ctx);
-    std::optional<RestoreCliSupport::Target> target = RestoreCliSupport::Target{};
     if (!sandbox)
-        target = RestoreCliSupport::target(ctx, secrets, p, targetSpec, &rc);
-    if (!target)
-        return rc;
-
-    VerifyJob::Request req;
-    req.source = p.positional().first();
-    req.serverConninfo = target->conninfo;
-    req.password = target->password;
-    req.catalog = ctx.catalog();
-    req.storages = ctx.config().storages();
-    req.storageSecrets = CliSecrets(ctx).storageSecrets(req.storages); // resolved before the job runs
-    req.identities = std::move(*identities);
-    req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
-    req.sandbox = sandbox;
-    req.requireSigned = p.isSet(QStringLiteral("require-signed"));
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<VerifyJob>(std::move(req)));
+        request.targetPassword = RestoreCliSupport::givenPassword(secrets, p);
+    MemoryCredentialStore known =
+        RestoreCliSupport::readSecrets(secrets, Verify::secretKeys(ctx.config(), request), {});
+    PreparedJob prepared = Verify::prepare(std::move(request), RestoreCliSupport::useCaseContext(ctx, &known));
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(prepared.job));
+    prepared.finished(r);
 
     const QJsonObject rep = r.details;
     if (!rep.isEmpty()) {

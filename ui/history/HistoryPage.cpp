@@ -9,15 +9,16 @@
 #include "models/HistoryFilterProxy.h"
 #include "models/JobListModel.h"
 #include "models/PinnedCatalog.h"
-#include "restore/VerifyJob.h"
+#include "ops/Verify.h"
 #include "secrets/KeychainCredentialStore.h"
+#include "secrets/MemoryCredentialStore.h"
 #include "storage/S3Client.h"
 #include "storage/S3Session.h"
 #include "ui/AppContext.h"
+#include "ui/history/WalRangesPanel.h"
 #include "ui/widgets/BadgeDelegate.h"
 #include "ui/widgets/FileDialog.h"
 #include "ui/widgets/MessageBox.h"
-#include "ui/history/WalRangesPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -434,43 +435,41 @@ void HistoryPage::verifySelected() {
     const auto profile = m_ctx->config().profile(record.profile);
     const bool sandbox = !profile || profile->production;
     const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
-    const QList<StorageConfig> storages = m_ctx->config().storages();
-    struct Secrets {
-        QString password;
-        QHash<QString, QString> storage;
-    };
+    Verify::Request request;
+    request.source = QString::number(record.id);
+    request.target = record.profile;
+    request.sandbox = sandbox;
+    const QStringList keys = Verify::secretKeys(m_ctx->config(), request);
     emit statusMessage(tr("Verifying backup #%1…").arg(record.id));
+    // Keychain reads block: the secrets the use case reads are read on a worker first.
     runAsync(
         this,
-        [keychain, name = record.profile, storages, sandbox] {
-            Secrets s;
+        [keychain, keys] {
             if (!keychain)
-                return s;
+                return std::make_shared<MemoryCredentialStore>();
             KeychainCredentialStore store;
-            if (!sandbox)
-                s.password = store.read(CredentialStore::profilePasswordKey(name)).value_or(QString());
-            for (const StorageConfig &sc : storages)
-                if (sc.isS3() && !sc.accessKeyId.isEmpty())
-                    s.storage.insert(sc.name,
-                                     store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
-            return s;
+            return std::make_shared<MemoryCredentialStore>(MemoryCredentialStore::readFrom(&store, keys));
         },
-        [this, record, profile, sandbox, storages](const Secrets &s) {
-            VerifyJob::Request req;
-            req.source = QString::number(record.id);
-            req.serverConninfo = profile && !sandbox ? profile->conninfo : QString();
-            req.password = s.password;
-            req.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());
-            req.storages = storages;
-            req.storageSecrets = s.storage;
-            req.pgToolDir = m_ctx->config().option(QStringLiteral("pgToolDir"));
-            req.sandbox = sandbox;
-            Job *job = m_ctx->runner()->submit(std::make_unique<VerifyJob>(std::move(req)));
+        [this, record, request](const std::shared_ptr<MemoryCredentialStore> &secrets) {
+            UseCaseContext uc;
+            uc.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());
+            uc.config = m_ctx->config();
+            uc.secrets = secrets.get();
+            PreparedJob prepared = Verify::prepare(request, uc);
+            if (!prepared) {
+                emit statusMessage(
+                    tr("Verification of backup #%1 failed: %2").arg(record.id).arg(prepared.error.message));
+                return;
+            }
+            Job *job = m_ctx->runner()->submit(std::move(prepared.job));
             m_ctx->jobs()->track(job, record.profile);
-            connect(job, &Job::finished, this, [this, id = record.id](const JobResult &r) {
-                emit statusMessage(r.ok() ? tr("Backup #%1 verified: every check passed.").arg(id)
-                                          : tr("Verification of backup #%1 failed: %2").arg(id).arg(r.error.message));
-            });
+            connect(job, &Job::finished, this,
+                    [this, id = record.id, finished = std::move(prepared.finished)](const JobResult &r) {
+                        finished(r);
+                        emit statusMessage(
+                            r.ok() ? tr("Backup #%1 verified: every check passed.").arg(id)
+                                   : tr("Verification of backup #%1 failed: %2").arg(id).arg(r.error.message));
+                    });
         });
 }
 

@@ -80,7 +80,13 @@ void RestoreRunPage::start() {
             return;
         }
         AppContext *ctx = m_wizard->context();
-        Job *job = ctx->runner()->submit(m_wizard->makeJob(o, secrets));
+        Error error;
+        std::unique_ptr<RestoreJob> restore = m_wizard->makeJob(o, secrets, &error);
+        if (!restore) {
+            onFinished({error, 0, {}});
+            return;
+        }
+        Job *job = ctx->runner()->submit(std::move(restore));
         ctx->jobs()->track(job, o.targetProfile);
         m_job = job;
         connect(job, &Job::progress, this, &RestoreRunPage::onProgress);

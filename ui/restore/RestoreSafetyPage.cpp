@@ -167,7 +167,16 @@ void RestoreSafetyPage::runChecks() {
     m_wizard->withSecrets([this, gen, o](const RestoreWizard::Secrets &secrets) {
         if (gen != m_generation)
             return;
-        m_job = std::shared_ptr<RestoreJob>(m_wizard->makeJob(o, secrets).release());
+        Error error;
+        m_job = std::shared_ptr<RestoreJob>(m_wizard->makeJob(o, secrets, &error).release());
+        if (!m_job) {
+            m_checking = false;
+            m_checks.clear();
+            m_runError = error.message;
+            refresh();
+            emit checksFinished();
+            return;
+        }
         // A dry run changes nothing; it runs off the GUI thread and is not a tracked job.
         runAsync(
             this, [job = m_job] { return job->run(); },

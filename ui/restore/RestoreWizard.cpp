@@ -3,17 +3,16 @@
 #include "models/Async.h"
 #include "models/PinnedCatalog.h"
 #include "restore/RestoreJob.h"
-#include "restore/SafetyBackup.h"
 #include "secrets/KeychainCredentialStore.h"
+#include "secrets/MemoryCredentialStore.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/MessageBox.h"
-#include "ui/restore/ProductionServers.h"
 #include "ui/restore/RestoreChoosePage.h"
 #include "ui/restore/RestoreInspectPage.h"
 #include "ui/restore/RestoreReportPage.h"
 #include "ui/restore/RestoreRunPage.h"
 #include "ui/restore/RestoreSafetyPage.h"
 #include "ui/restore/RestoreTargetPage.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QApplication>
 
@@ -94,6 +93,19 @@ void RestoreWizard::setRunOutcome(bool ok, const QString &error, const QJsonObje
     m_runDetails = details;
 }
 
+Restore::Request RestoreWizard::useCaseRequest(const RestoreOptions &o, const Secrets &secrets) const {
+    Restore::Request request;
+    request.source = m_source;
+    // A profile by name; a typed connection string as the target page parsed it, with its own password.
+    request.target = o.targetProfile.isEmpty() ? o.targetConninfo : o.targetProfile;
+    if (o.targetProfile.isEmpty())
+        request.targetPassword = secrets.targetPassword;
+    request.options = o;
+    request.options.desktopWording = true; // the checks speak of the wizard's fields, not of lifeboatctl's options
+    request.identities = m_identities;
+    return request;
+}
+
 void RestoreWizard::withSecrets(std::function<void(const Secrets &)> then) {
     const QString profile = m_options.targetProfile;
     auto deliver = [this, then](Secrets s) {
@@ -104,21 +116,27 @@ void RestoreWizard::withSecrets(std::function<void(const Secrets &)> then) {
     if (m_secretsFor == profile)
         return deliver(m_secrets);
     const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
-    const QList<StorageConfig> storages = m_ctx->config().storages();
+    // Every secret the restore use case reads: the target's password, the S3 secrets, the production profiles'
+    // passwords (the guard's).
+    RestoreOptions o = m_options;
+    const Restore::Request request = useCaseRequest(o, {});
+    const ConfigStore config = m_ctx->config();
+    const QStringList keys = Restore::secretKeys(config, request) + Restore::storedSecretKeys(config, request);
     // Keychain reads block (D-Bus round trips, maybe an unlock prompt): only ever on a worker.
     runAsync(
         this,
-        [keychain, profile, storages] {
+        [keychain, profile, keys, config] {
             Secrets s;
             if (!keychain)
                 return s;
-            KeychainCredentialStore store;
+            KeychainCredentialStore keychainStore;
+            s.store = std::make_shared<MemoryCredentialStore>(MemoryCredentialStore::readFrom(&keychainStore, keys));
             if (!profile.isEmpty())
-                s.targetPassword = store.read(CredentialStore::profilePasswordKey(profile)).value_or(QString());
-            for (const StorageConfig &sc : storages) {
+                s.targetPassword = s.store->read(CredentialStore::profilePasswordKey(profile)).value_or(QString());
+            for (const StorageConfig &sc : config.storages()) {
                 if (sc.isS3() && !sc.accessKeyId.isEmpty())
-                    s.storageSecrets.insert(sc.name,
-                                            store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
+                    s.storageSecrets.insert(
+                        sc.name, s.store->read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
             }
             return s;
         },
@@ -129,31 +147,20 @@ void RestoreWizard::withSecrets(std::function<void(const Secrets &)> then) {
         });
 }
 
-std::unique_ptr<RestoreJob> RestoreWizard::makeJob(const RestoreOptions &o, const Secrets &secrets) const {
-    RestoreJob::Request req;
-    req.source = m_source;
-    req.options = o;
-    req.options.desktopWording = true; // the checks speak of the wizard's fields, not of lifeboatctl's options
-    req.password = secrets.targetPassword;
+std::unique_ptr<RestoreJob> RestoreWizard::makeJob(const RestoreOptions &o, const Secrets &secrets,
+                                                   Error *error) const {
+    UseCaseContext uc;
     // The job's catalog calls run on the long-lived catalog thread (see PinnedCatalog).
-    req.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());
-    req.storages = m_ctx->config().storages();
-    req.storageSecrets = secrets.storageSecrets;
-    req.identities = m_identities;
-    req.pgToolDir = m_ctx->config().option(QStringLiteral("pgToolDir"));
-    if (o.targetProduction) {
-        // The same safety backup `lifeboatctl restore` takes: the profile's storages, recipients and label.
-        if (const auto profile = m_ctx->config().profile(o.targetProfile))
-            req.safetyBackup = SafetyBackup::factory(*profile, secrets.targetPassword, req.storages,
-                                                     secrets.storageSecrets, req.catalog, req.pgToolDir);
+    uc.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());
+    uc.config = m_ctx->config();
+    uc.secrets = secrets.store.get(); // read ahead on a worker (withSecrets); null without a keychain
+    PreparedJob prepared = Restore::prepare(useCaseRequest(o, secrets), uc);
+    if (!prepared) {
+        *error = prepared.error;
+        return nullptr;
     }
-    // A typed connection string (or another profile) that reaches a production profile's server gets that
-    // profile's production treatment; the job compares server identities. Its password is read from the keychain
-    // on the job's thread (a blocking read never runs here).
-    const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
-    req.productionServers =
-        ProductionServers::forTarget(m_ctx->config(), o.targetProfile, keychain, secrets.storageSecrets, req.catalog);
-    return std::make_unique<RestoreJob>(std::move(req));
+    // Restore::prepare builds a RestoreJob; the pages read its safety checks.
+    return std::unique_ptr<RestoreJob>(static_cast<RestoreJob *>(prepared.job.release()));
 }
 
 } // namespace lifeboat

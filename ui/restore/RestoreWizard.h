@@ -1,6 +1,7 @@
 #pragma once
 
 #include "crypto/AgeIdentity.h"
+#include "ops/Restore.h"
 #include "restore/RestoreInspector.h"
 #include "restore/RestoreOptions.h"
 
@@ -10,6 +11,7 @@
 #include <QWizard>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace lifeboat {
@@ -21,6 +23,7 @@ class RestoreTargetPage;
 class RestoreSafetyPage;
 class RestoreRunPage;
 class RestoreReportPage;
+class MemoryCredentialStore;
 class RestoreJob;
 
 // The restore wizard: choose a backup → inspect it → pick the target → pass the safety checks → run → report.
@@ -37,6 +40,8 @@ public:
     struct Secrets {
         QString targetPassword;                 // of the target profile (empty: libpq's own sources)
         QHash<QString, QString> storageSecrets; // S3 secret keys by storage name
+        // Every secret the restore use case reads, read from the keychain on a worker; null without a keychain.
+        std::shared_ptr<MemoryCredentialStore> store;
     };
 
     explicit RestoreWizard(AppContext *ctx, QWidget *parent = nullptr);
@@ -65,8 +70,9 @@ public:
 
     // Reads the target profile's password and the S3 secrets on a worker (once per target) and calls `then`.
     void withSecrets(std::function<void(const Secrets &)> then);
-    // A RestoreJob for these options, with the production safety backup wired as the CLI does.
-    std::unique_ptr<RestoreJob> makeJob(const RestoreOptions &o, const Secrets &secrets) const;
+    // The RestoreJob the restore use case (ops/Restore) builds for these options, as for `lifeboatctl restore`;
+    // null with *error set when it cannot be built (the target profile is gone).
+    std::unique_ptr<RestoreJob> makeJob(const RestoreOptions &o, const Secrets &secrets, Error *error) const;
 
     // The outcome of the run page, for the report.
     QJsonObject runDetails() const { return m_runDetails; }
@@ -92,6 +98,9 @@ protected:
     bool focusNextPrevChild(bool next) override;
 
 private:
+    // The use case's request for these options: the target as the user chose it, the wizard's keys.
+    Restore::Request useCaseRequest(const RestoreOptions &o, const Secrets &secrets) const;
+
     AppContext *m_ctx;
     QString m_source;
     std::vector<AgeIdentity> m_identities;

@@ -3,6 +3,7 @@
 #include "jobs/JobRunner.h"
 #include "models/Async.h"
 #include "models/Format.h"
+#include "ops/ProductionServers.h"
 #include "restore/SafetyBackup.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "sets/SetBackupJob.h"
@@ -10,7 +11,6 @@
 #include "sets/SetRestoreJob.h"
 #include "ui/AppContext.h"
 #include "ui/widgets/FileDialog.h"
-#include "ui/restore/ProductionServers.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -477,8 +477,9 @@ void SetRestoreDialog::start(bool dryRun) {
                                                        catalog, config.option(QStringLiteral("pgToolDir")));
             // A target that reaches a production profile's server (another profile naming it) gets that profile's
             // production treatment: the job compares server identities, as `lifeboatctl set restore` does.
-            t.productionServers = ProductionServers::forTarget(config, profile ? profile->name : QString(), keychain,
-                                                               sec.storages, catalog);
+            KeychainCredentialStore stored;
+            t.productionServers = ProductionServers::forTarget(config, profile ? profile->name : QString(),
+                                                               keychain ? &stored : nullptr, sec.storages, catalog);
             p.request = SetPlanner::restore(config, catalog, setId, t, sec, &p.error);
             return p;
         },
