@@ -5,7 +5,10 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "CliUseCase.h"
 #include "FilesCommand.h"
+#include "ops/BackupSteps.h"
+#include "ops/BaseBackup.h"
 #include "schedule/DueRunner.h"
 
 #include "jobs/StallWatch.h"
@@ -14,35 +17,26 @@
 using namespace lifeboat;
 
 int BaseBackupCommand::run(CliContext &ctx, const ArgParser &p) {
-    const auto profile = ctx.config().profile(p.positional().first());
-    if (!profile)
-        return ctx.usage(
-            QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(p.positional().first()));
     if (p.isSet(QStringLiteral("password-stdin")) && p.isSet(QStringLiteral("passphrase-stdin")))
         return ctx.usage(QStringLiteral(
             "--password-stdin and --passphrase-stdin both read stdin; use --secret-env for the password"));
-
-    BaseBackupJob::Request req;
-    req.profile = *profile;
+    BaseBackup::Request req;
+    req.profile = p.positional().first();
     if (int rc = FilesCommand::parseType(ctx, p, &req.type))
         return rc;
     req.label = p.value(QStringLiteral("label"));
-    if (int rc = FilesCommand::recipients(ctx, p, profile->recipients, &req.encryptTo))
-        return rc;
-    const QStringList storages =
-        p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : profile->defaultStorages;
-    if (int rc = FilesCommand::openStores(ctx, storages, &req.stores))
-        return rc;
-    CliSecrets secrets(ctx);
-    req.password = secrets.profilePassword(profile->name, p.isSet(QStringLiteral("password-stdin")),
-                                           p.value(QStringLiteral("secret-env")));
-    req.catalog = ctx.catalog();
-    req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
-    auto job = std::make_unique<BaseBackupJob>(std::move(req));
-    const auto stallWatch = CliAutomation::watchStalls(ctx, job.get(), profile->name,
-                                                       QStringLiteral("base backup of %1").arg(profile->name));
-    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
-    CliAutomation::notify(ctx, DueRunner::notification(profile->name, {}, r.recordId, r.error, r.details));
+    if (p.isSet(QStringLiteral("recipient")))
+        req.recipients = p.values(QStringLiteral("recipient"));
+    req.passphrase = p.isSet(QStringLiteral("passphrase-stdin"));
+    req.storages = p.values(QStringLiteral("storage"));
+    CliUseCase useCase(ctx);
+    useCase.redirect(BackupSteps::passphraseKey(), req.passphrase, {});
+    useCase.redirect(CredentialStore::profilePasswordKey(req.profile), p.isSet(QStringLiteral("password-stdin")),
+                     p.value(QStringLiteral("secret-env")));
+    PreparedJob prepared = BaseBackup::prepare(useCase.context(), req);
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = useCase.run(std::move(prepared), p.isSet(QStringLiteral("verbose")));
     return FilesCommand::printBackupResult(ctx, r);
 }
 

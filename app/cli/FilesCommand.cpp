@@ -5,8 +5,11 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "CliUseCase.h"
 #include "NamedThings.h"
 #include "RestoreCliSupport.h"
+#include "ops/BackupSteps.h"
+#include "ops/FilesBackup.h"
 #include "schedule/DueRunner.h"
 
 #include "files/FilesBackupJob.h"
@@ -237,38 +240,26 @@ int FilesCommand::remove(CliContext &ctx, const ArgParser &p) {
 }
 
 int FilesCommand::backup(CliContext &ctx, const ArgParser &p) {
-    const QString name = p.positional().first();
-    if (!ConfigStore::isValidName(name))
-        return ctx.usage(QStringLiteral("invalid source name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
-    const FileSourceConfig src = ctx.config().fileSource(name).value_or(FileSourceConfig{});
-    if (src.name.isEmpty() && !p.isSet(QStringLiteral("path")))
-        return ctx.usage(QStringLiteral("no file source \"%1\" — pass --path DIR, or add it with `lifeboatctl files "
-                                        "add %1 --path DIR`")
-                             .arg(name));
-
-    FilesBackupJob::Request req;
-    req.sourceName = name;
-    req.path = p.isSet(QStringLiteral("path")) ? p.value(QStringLiteral("path")) : src.path;
-    FilesBackupOptions &o = req.options;
-    o.excludes = src.excludes + p.values(QStringLiteral("exclude"));
-    o.compression = src.name.isEmpty() ? QStringLiteral("zstd") : src.compression;
-    o.label = p.value(QStringLiteral("label"));
-    if (int rc = parseCompression(ctx, p.value(QStringLiteral("compress")), &o.compression, &o.level))
+    FilesBackup::Request req;
+    req.source = p.positional().first();
+    if (p.isSet(QStringLiteral("path")))
+        req.path = p.value(QStringLiteral("path"));
+    req.excludes = p.values(QStringLiteral("exclude"));
+    req.label = p.value(QStringLiteral("label"));
+    if (int rc = parseCompression(ctx, p.value(QStringLiteral("compress")), &req.compression, &req.level))
         return rc;
-    if (int rc = parseType(ctx, p, &o.type))
+    if (int rc = parseType(ctx, p, &req.type))
         return rc;
-    if (int rc = recipients(ctx, p, src.recipients, &req.encryptTo))
-        return rc;
-    const QStringList storages =
-        p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : src.storages;
-    if (int rc = openStores(ctx, storages, &req.stores))
-        return rc;
-    req.catalog = ctx.catalog();
-    auto job = std::make_unique<FilesBackupJob>(std::move(req));
-    const auto stallWatch =
-        CliAutomation::watchStalls(ctx, job.get(), name, QStringLiteral("file backup of %1").arg(name));
-    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
-    CliAutomation::notify(ctx, DueRunner::notification(name, {}, r.recordId, r.error, r.details));
+    if (p.isSet(QStringLiteral("recipient")))
+        req.recipients = p.values(QStringLiteral("recipient"));
+    req.passphrase = p.isSet(QStringLiteral("passphrase-stdin"));
+    req.storages = p.values(QStringLiteral("storage"));
+    CliUseCase useCase(ctx);
+    useCase.redirect(BackupSteps::passphraseKey(), req.passphrase, {});
+    PreparedJob prepared = FilesBackup::prepare(useCase.context(), req);
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = useCase.run(std::move(prepared), p.isSet(QStringLiteral("verbose")));
     return printBackupResult(ctx, r);
 }
 

@@ -5,8 +5,11 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "CliUseCase.h"
 #include "FilesCommand.h"
 #include "NamedThings.h"
+#include "ops/BackupSteps.h"
+#include "ops/RedisBackup.h"
 #include "schedule/DueRunner.h"
 
 #include "jobs/StallWatch.h"
@@ -143,55 +146,35 @@ int RedisCommand::remove(CliContext &ctx, const ArgParser &p) {
 }
 
 int RedisCommand::backup(CliContext &ctx, const ArgParser &p) {
-    const QString name = p.positional().first();
-    if (!ConfigStore::isValidName(name))
-        return ctx.usage(QStringLiteral("invalid source name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
-    const RedisSourceConfig src = ctx.config().redisSource(name).value_or(RedisSourceConfig{});
-    if (src.name.isEmpty() && !p.isSet(QStringLiteral("url")))
-        return ctx.usage(QStringLiteral("no Redis source \"%1\" — pass --url, or add it with `lifeboatctl redis add "
-                                        "%1 --url …`")
-                             .arg(name));
     if (p.isSet(QStringLiteral("password-stdin")) && p.isSet(QStringLiteral("passphrase-stdin")))
         return ctx.usage(QStringLiteral("--password-stdin and --passphrase-stdin both read stdin; use --secret-env "
                                         "for the password"));
-    QString why;
-    RedisUrl url = RedisUrl::parse(p.isSet(QStringLiteral("url")) ? p.value(QStringLiteral("url")) : src.url, &why);
-    if (!url.isValid())
-        return ctx.usage(QStringLiteral("--url: %1").arg(why));
-
-    RedisBackupJob::Request req;
-    req.sourceName = name;
-    RedisBackupOptions &o = req.options;
-    o.compression = src.name.isEmpty() ? QStringLiteral("gzip") : src.compression;
-    if (int rc = FilesCommand::parseCompression(ctx, p.value(QStringLiteral("compress")), &o.compression, &o.level))
+    RedisBackup::Request req;
+    req.source = p.positional().first();
+    if (p.isSet(QStringLiteral("url")))
+        req.url = p.value(QStringLiteral("url"));
+    if (int rc = FilesCommand::parseCompression(ctx, p.value(QStringLiteral("compress")), &req.compression, &req.level))
         return rc;
-    if (int rc = FilesCommand::parseType(ctx, p, &o.type))
+    if (int rc = FilesCommand::parseType(ctx, p, &req.type))
         return rc;
-    o.label = p.value(QStringLiteral("label"));
-    o.localRdbPath = p.isSet(QStringLiteral("rdb-path")) ? p.value(QStringLiteral("rdb-path")) : src.rdbPath;
-    o.caFile = p.isSet(QStringLiteral("ca-file")) ? p.value(QStringLiteral("ca-file")) : src.caFile;
-    if (int rc = FilesCommand::recipients(ctx, p, src.recipients, &req.encryptTo))
-        return rc;
+    req.label = p.value(QStringLiteral("label"));
+    if (p.isSet(QStringLiteral("rdb-path")))
+        req.rdbPath = p.value(QStringLiteral("rdb-path"));
+    if (p.isSet(QStringLiteral("ca-file")))
+        req.caFile = p.value(QStringLiteral("ca-file"));
+    if (p.isSet(QStringLiteral("recipient")))
+        req.recipients = p.values(QStringLiteral("recipient"));
+    req.passphrase = p.isSet(QStringLiteral("passphrase-stdin"));
+    req.storages = p.values(QStringLiteral("storage"));
     // The password: in the URL (discouraged), stdin, a named environment variable, or the credential store.
-    if (url.password().isEmpty()) {
-        const bool explicitSource = p.isSet(QStringLiteral("password-stdin")) || p.isSet(QStringLiteral("secret-env"));
-        if (explicitSource || !src.name.isEmpty()) {
-            CliSecrets secrets(ctx);
-            url.setPassword(secrets.secret(RedisSourceConfig::passwordKey(name),
-                                           p.isSet(QStringLiteral("password-stdin")),
-                                           p.value(QStringLiteral("secret-env"))));
-        }
-    }
-    const QStringList storages =
-        p.isSet(QStringLiteral("storage")) ? p.values(QStringLiteral("storage")) : src.storages;
-    if (int rc = FilesCommand::openStores(ctx, storages, &req.stores))
-        return rc;
-    req.url = url;
-    req.catalog = ctx.catalog();
-    auto job = std::make_unique<RedisBackupJob>(std::move(req));
-    const auto stallWatch =
-        CliAutomation::watchStalls(ctx, job.get(), name, QStringLiteral("Redis backup of %1").arg(name));
-    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(job));
-    CliAutomation::notify(ctx, DueRunner::notification(name, {}, r.recordId, r.error, r.details));
+    req.passwordGiven = p.isSet(QStringLiteral("password-stdin")) || p.isSet(QStringLiteral("secret-env"));
+    CliUseCase useCase(ctx);
+    useCase.redirect(BackupSteps::passphraseKey(), req.passphrase, {});
+    useCase.redirect(RedisSourceConfig::passwordKey(req.source), p.isSet(QStringLiteral("password-stdin")),
+                     p.value(QStringLiteral("secret-env")));
+    PreparedJob prepared = RedisBackup::prepare(useCase.context(), req);
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = useCase.run(std::move(prepared), p.isSet(QStringLiteral("verbose")));
     return FilesCommand::printBackupResult(ctx, r);
 }

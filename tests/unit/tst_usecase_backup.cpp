@@ -4,14 +4,19 @@
 // a front end must read first (secretKeys) are exactly the ones prepare() reads.
 #include "catalog/BackupRecord.h"
 #include "catalog/ConfigStore.h"
+#include "catalog/RedisSourceConfig.h"
 #include "catalog/SqlCatalog.h"
 #include "jobs/Job.h"
+#include "ops/BaseBackup.h"
 #include "ops/DatabaseBackup.h"
+#include "ops/FilesBackup.h"
+#include "ops/RedisBackup.h"
 #include "secrets/MemoryCredentialStore.h"
 
 #include "TestEnv.h"
 
 #include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -59,6 +64,11 @@ class TestUseCaseBackup : public QObject {
         s3.bucket = QStringLiteral("b");
         s3.accessKeyId = QStringLiteral("AKID");
         config.upsertStorage(s3);
+        RedisSourceConfig cache;
+        cache.name = QStringLiteral("cache");
+        cache.url = QStringLiteral("redis://127.0.0.1:9");
+        cache.storages = {QStringLiteral("cloud")};
+        config.upsertRedisSource(cache);
         config.setOption(QStringLiteral("pgToolDir"),
                          TestEnv::fixtureValue(QStringLiteral("pg"), QStringLiteral("PG_BIN")));
         UseCaseContext ctx;
@@ -131,6 +141,72 @@ private slots:
         QVERIFY(QDir(m_disk).isEmpty());
     }
 
+    // The other kinds resolve the same way: what is not there is an error before anything is read or recorded.
+    void otherKindsRefuseWhatIsNotThere() {
+        ReadLog secrets;
+        const UseCaseContext ctx = context(&secrets);
+        BaseBackup::Request base;
+        base.profile = QStringLiteral("nope");
+        PreparedJob p = BaseBackup::prepare(ctx, base);
+        QVERIFY(!p);
+        QVERIFY2(p.error.message.contains(QStringLiteral("unknown profile \"nope\"")), qPrintable(p.error.message));
+        FilesBackup::Request files;
+        files.source = QStringLiteral("docs");
+        p = FilesBackup::prepare(ctx, files);
+        QVERIFY(!p);
+        QVERIFY2(p.error.message.contains(QStringLiteral("no file source \"docs\"")), qPrintable(p.error.message));
+        files.path = m_tmp.path();
+        files.storages = {QStringLiteral("nosuch")};
+        p = FilesBackup::prepare(ctx, files);
+        QVERIFY(!p);
+        QVERIFY2(p.error.message.contains(QStringLiteral("unknown storage \"nosuch\"")), qPrintable(p.error.message));
+        RedisBackup::Request redis;
+        redis.source = QStringLiteral("other");
+        p = RedisBackup::prepare(ctx, redis);
+        QVERIFY(!p);
+        QVERIFY2(p.error.message.contains(QStringLiteral("no Redis source \"other\"")), qPrintable(p.error.message));
+        QVERIFY2(secrets.asked.isEmpty(), qPrintable(secrets.asked.join(QLatin1Char(','))));
+        QCOMPARE(records(), 0);
+    }
+
+    // A configured Redis source's password is read from the store under its key, with its storages' secrets.
+    void redisSecretsComeFromTheStore() {
+        ReadLog secrets;
+        RedisBackup::Request redis;
+        redis.source = QStringLiteral("cache");
+        const UseCaseContext ctx = context(&secrets);
+        const QStringList keys = RedisBackup::secretKeys(ctx.config, redis);
+        QCOMPARE(keys, (QStringList{RedisSourceConfig::passwordKey(QStringLiteral("cache")),
+                                    CredentialStore::storageSecretKey(QStringLiteral("cloud"))}));
+        PreparedJob p = RedisBackup::prepare(ctx, redis);
+        QVERIFY2(p, qPrintable(p.error.message));
+        QCOMPARE(QSet<QString>(secrets.asked.begin(), secrets.asked.end()), QSet<QString>(keys.begin(), keys.end()));
+    }
+
+    // A file backup prepared here runs and is recorded like one from the command line.
+    void aFilesBackupRuns() {
+        const QString dir = m_tmp.filePath(QStringLiteral("tree"));
+        QVERIFY(QDir().mkpath(dir));
+        QFile f(dir + QStringLiteral("/a.txt"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("hello");
+        f.close();
+        MemoryCredentialStore secrets;
+        FilesBackup::Request files;
+        files.source = QStringLiteral("tree");
+        files.path = dir;
+        files.storages = {QStringLiteral("disk")};
+        PreparedJob p = FilesBackup::prepare(context(&secrets), files);
+        QVERIFY2(p, qPrintable(p.error.message));
+        const JobResult r = p.job->run();
+        QVERIFY2(r.ok(), qPrintable(r.error.message));
+        p.finished(r);
+        const auto rec = m_catalog->get(r.recordId);
+        QVERIFY(rec);
+        QCOMPARE(rec->kind, QStringLiteral("files"));
+        QCOMPARE(rec->status, BackupRecord::statusCompleted());
+    }
+
     void secretKeysAreWhatPrepareReads() {
         DatabaseBackup::Request req;
         req.profile = QStringLiteral("shop");
@@ -140,10 +216,11 @@ private slots:
         QCOMPARE(keys, (QStringList{CredentialStore::profilePasswordKey(QStringLiteral("shop")),
                                     CredentialStore::storageSecretKey(QStringLiteral("cloud"))}));
         ReadLog secrets;
+        const int before = records();
         PreparedJob p = DatabaseBackup::prepare(context(&secrets), req);
         QVERIFY2(p, qPrintable(p.error.message));
         QCOMPARE(QSet<QString>(secrets.asked.begin(), secrets.asked.end()), QSet<QString>(keys.begin(), keys.end()));
-        QCOMPARE(records(), 0); // prepared, never run
+        QCOMPARE(records(), before); // prepared, never run
     }
 
     void thePasswordIsTheStores() {
