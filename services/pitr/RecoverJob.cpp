@@ -1,5 +1,8 @@
 #include "pitr/RecoverJob.h"
 
+#include "pitr/RecoveryLog.h"
+#include "pitr/RecoverySettings.h"
+
 #include "catalog/LeaseGuard.h"
 #include "core/ChildEnvironment.h"
 #include "core/ScratchName.h"
@@ -15,7 +18,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
@@ -50,26 +52,6 @@ bool absentOrEmpty(const QString &dir) {
         return true;
     return fi.isDir() &&
            QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System).isEmpty();
-}
-
-// "2026-12-06 06:55:01.123456+00" (PostgreSQL's log time) → UTC.
-QDateTime parsePgTime(QString t) {
-    t = t.trimmed();
-    static const QRegularExpression zone(QStringLiteral(R"(([+-]\d{2})$)"));
-    const auto m = zone.match(t);
-    if (m.hasMatch())
-        t = t.left(m.capturedStart(1)) + m.captured(1) + QStringLiteral(":00");
-    t.replace(QLatin1Char(' '), QLatin1Char('T'));
-    // Qt reads milliseconds only: cut microseconds to three digits.
-    static const QRegularExpression micro(QStringLiteral(R"((\.\d{3})\d+)"));
-    t.replace(micro, QStringLiteral("\\1"));
-    return QDateTime::fromString(t, Qt::ISODateWithMs).toUTC();
-}
-
-QString confQuote(const QString &v) {
-    QString q = v;
-    q.replace(QLatin1Char('\''), QStringLiteral("''"));
-    return QLatin1Char('\'') + q + QLatin1Char('\'');
 }
 
 qint64 postmasterPid(const QString &dataDir) {
@@ -451,19 +433,7 @@ JobResult RecoverJob::execute() {
     };
 
     // 3. Recovery settings.
-    const auto writeIfMissing = [&](const QString &name, const QByteArray &text) {
-        QFile f(target + QLatin1Char('/') + name);
-        if (f.exists())
-            return true;
-        log(QStringLiteral("the backup has no %1 (the source keeps it outside its data directory): writing a minimal "
-                           "one")
-                .arg(name));
-        return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
-    };
-    if (!writeIfMissing(QStringLiteral("postgresql.conf"), "# written by lifeboatctl recover\n") ||
-        !writeIfMissing(QStringLiteral("pg_hba.conf"), "local all all peer\nhost all all 127.0.0.1/32 "
-                                                       "scram-sha-256\nhost all all ::1/128 scram-sha-256\n") ||
-        !writeIfMissing(QStringLiteral("pg_ident.conf"), QByteArray()))
+    if (!RecoverySettings::writeMissingConfig(target, [this](const QString &note) { log(note); }))
         return placed({ExitCode::Usage, QStringLiteral("cannot write the configuration into %1").arg(target)}, details);
     QTemporaryDir spool(QFileInfo(target).absolutePath() + QStringLiteral("/.lifeboat-recover-wal-XXXXXX"));
     QString restoreCommand = walFetchCommand();
@@ -478,40 +448,14 @@ JobResult RecoverJob::execute() {
         chownTree(spool.path(), pw->pw_uid, pw->pw_gid);
         restoreCommand = QStringLiteral("cp %1/\"%f\" \"%p\"").arg(shellQuote(spool.path()));
     }
-    QStringList settings{
-        QStringLiteral("# lifeboatctl recover %1: profile %2, base backup #%3, to %4")
-            .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate), m_req.profile.name)
-            .arg(plan.base.record.id)
-            .arg(m_req.target.describe()),
-        QStringLiteral("port = %1").arg(m_req.port),
-        QStringLiteral("listen_addresses = 'localhost'"),
-        QStringLiteral("unix_socket_directories = %1").arg(confQuote(socketDir)),
-        // The copy must never archive into the source's archive or stream from the source.
-        QStringLiteral("archive_mode = 'off'"),
-        QStringLiteral("primary_conninfo = ''"),
-        QStringLiteral("primary_slot_name = ''"),
-        QStringLiteral("restore_command = %1").arg(confQuote(restoreCommand)),
-        QStringLiteral("recovery_target_action = 'promote'"),
-        QStringLiteral("recovery_target_timeline = 'latest'"),
-        QStringLiteral("hot_standby = 'on'"),
-        // Read by Lifeboat below; a workstation's settings, whatever the server used.
-        QStringLiteral("lc_messages = 'C'"),
-        QStringLiteral("logging_collector = 'off'"),
-        QStringLiteral("log_destination = 'stderr'"),
-        QStringLiteral("shared_buffers = '128MB'"),
-        QStringLiteral("ssl = 'off'"),
-    };
-    settings += m_req.target.settings();
-    QFile autoConf(target + QStringLiteral("/postgresql.auto.conf"));
-    if (!autoConf.open(QIODevice::Append | QIODevice::WriteOnly) ||
-        autoConf.write(QByteArray("\n") + settings.join(QLatin1Char('\n')).toUtf8() + "\n") < 0)
-        return placed({ExitCode::Usage, QStringLiteral("cannot write %1").arg(autoConf.fileName())}, details);
-    autoConf.close();
-    QFile signal(target + QStringLiteral("/recovery.signal"));
-    QFile::remove(target + QStringLiteral("/standby.signal"));
-    if (!signal.open(QIODevice::WriteOnly))
-        return placed({ExitCode::Usage, QStringLiteral("cannot write %1").arg(signal.fileName())}, details);
-    signal.close();
+    const QStringList settings =
+        RecoverySettings::lines(QStringLiteral("# lifeboatctl recover %1: profile %2, base backup #%3, to %4")
+                                    .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate), m_req.profile.name)
+                                    .arg(plan.base.record.id)
+                                    .arg(m_req.target.describe()),
+                                m_req.port, socketDir, restoreCommand, m_req.target.settings());
+    if (Error e = RecoverySettings::write(target, settings))
+        return placed(e, details);
     QDir().mkpath(target + QStringLiteral("/log"));
     const QString logPath = target + QStringLiteral("/log/lifeboat-recover.log");
     QFile(logPath).open(QIODevice::WriteOnly);
@@ -544,84 +488,32 @@ JobResult RecoverJob::execute() {
         return !stopError;
     };
 
-    static const QRegularExpression restoredRe(QStringLiteral(R"re(restored log file "([^"]+)" from archive)re"));
-    static const QRegularExpression stoppingRe(
-        QStringLiteral(R"(recovery stopping (before|after) (.*?)(?:, time (.+))?$)"));
-    static const QRegularExpression lastTxnRe(QStringLiteral(R"(last completed transaction was at log time (.+)$)"));
-    static const QRegularExpression timelineRe(QStringLiteral(R"(selected new timeline ID: (\d+))"));
-    static const QRegularExpression redoDoneRe(QStringLiteral(R"(redo done at ([0-9A-F]+/[0-9A-F]+))"));
-    QFile logFile(logPath);
-    qint64 offset = 0;
-    QByteArray pending;
-    QStringList fatal;
-    QStringList fetchErrors;
-    QStringList restored;
-    QString stopping;
-    QDateTime stoppingTime;
-    QDateTime lastTxn;
-    QString redoDone;
-    int newTimeline = 0;
-    bool promoted = false;
+    RecoveryLog serverLog(logPath);
     QElapsedTimer clock;
     clock.start();
     QElapsedTimer noPid;
     bool sawPid = false;
-    while (!promoted) {
-        if (logFile.open(QIODevice::ReadOnly)) {
-            logFile.seek(offset);
-            pending += logFile.readAll();
-            offset = logFile.pos();
-            logFile.close();
-        }
-        qsizetype nl;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-            const QString line = QString::fromUtf8(pending.left(nl));
-            pending.remove(0, nl + 1);
-            if (const auto m = restoredRe.match(line); m.hasMatch()) {
-                restored << m.captured(1);
+    while (true) {
+        serverLog.poll(
+            [&](const QString &segment) {
                 // The segment's start LSN: replay has passed it once the server asks for the segment.
-                const qint64 from =
-                    qint64(RecoverPlan::segmentNumber(m.captured(1), plan.segmentSize)) * plan.segmentSize;
+                const qint64 from = qint64(RecoverPlan::segmentNumber(segment, plan.segmentSize)) * plan.segmentSize;
                 progress.phase = QStringLiteral("replaying WAL: segment %1, past LSN %2")
-                                     .arg(m.captured(1), BaseBackupInfo::formatLsn(from));
+                                     .arg(segment, BaseBackupInfo::formatLsn(from));
                 reportProgress(progress, true);
                 log(QStringLiteral("replaying WAL segment %1 (LSN %2 on)")
-                        .arg(m.captured(1), BaseBackupInfo::formatLsn(from)));
-            } else if (const auto s = stoppingRe.match(line); s.hasMatch()) {
-                stopping = s.captured(1) + QLatin1Char(' ') + s.captured(2);
-                stoppingTime = parsePgTime(s.captured(3));
-                log(line.trimmed());
-            } else if (const auto l = lastTxnRe.match(line); l.hasMatch()) {
-                lastTxn = parsePgTime(l.captured(1));
-            } else if (const auto t = timelineRe.match(line); t.hasMatch()) {
-                newTimeline = t.captured(1).toInt();
-            } else if (const auto r = redoDoneRe.match(line); r.hasMatch()) {
-                redoDone = r.captured(1);
-                log(QStringLiteral("redo done at %1").arg(redoDone));
-            } else if (line.contains(QLatin1String("FATAL:")) || line.contains(QLatin1String("PANIC:"))) {
-                fatal << line.trimmed();
-            } else if (line.startsWith(QLatin1String("lifeboatctl:"))) {
-                // restore_command's own stderr (wal fetch): why a fetch failed, for the message below.
-                fetchErrors << line.trimmed();
-                if (fetchErrors.size() > 3)
-                    fetchErrors.removeFirst();
-            } else if (line.contains(QLatin1String("database system is ready to accept connections"))) {
-                promoted = true;
-            }
-        }
-        if (promoted)
+                        .arg(segment, BaseBackupInfo::formatLsn(from)));
+            },
+            [this](const QString &line) { log(line); });
+        if (serverLog.promoted())
             break;
         const qint64 pid = postmasterPid(target);
         if (pid > 0)
             sawPid = true;
         if ((sawPid && !alive(pid)) || (!sawPid && noPid.isValid() && noPid.elapsed() > 30000)) {
-            QString why = fatal.isEmpty() ? QStringLiteral("see its log") : fatal.join(QStringLiteral("; "));
-            if (!fetchErrors.isEmpty())
-                why += QStringLiteral(" — restore_command said: ") + fetchErrors.join(QStringLiteral("; "));
-            return placed(
-                {ExitCode::PgTool,
-                 QStringLiteral("the server stopped before recovery finished: %1 (log: %2)").arg(why, logPath)},
-                details);
+            return placed({ExitCode::PgTool, QStringLiteral("the server stopped before recovery finished: %1 (log: %2)")
+                                                 .arg(serverLog.whyStopped(), logPath)},
+                          details);
         }
         if (!sawPid && !noPid.isValid())
             noPid.start();
@@ -639,50 +531,14 @@ JobResult RecoverJob::execute() {
     }
 
     // 5. The outcome against the target.
-    details[QStringLiteral("segmentsReplayed")] = QJsonArray::fromStringList(restored);
-    if (lastTxn.isValid())
-        details[QStringLiteral("lastTransaction")] = lastTxn.toString(Qt::ISODateWithMs);
-    if (!stopping.isEmpty())
-        details[QStringLiteral("stoppedAt")] = stopping;
-    if (!redoDone.isEmpty())
-        details[QStringLiteral("redoDone")] = redoDone;
-    if (newTimeline > 0)
-        details[QStringLiteral("timeline")] = newTimeline;
-    Error outcome;
+    serverLog.describe(&details);
     QString verdict;
-    if (m_req.target.kind == RecoverTarget::Kind::Time) {
-        if (lastTxn.isValid() && lastTxn > m_req.target.time)
-            outcome = {ExitCode::Integrity,
-                       QStringLiteral("the last replayed transaction (%1) is after the target "
-                                      "(%2)")
-                           .arg(lastTxn.toString(Qt::ISODateWithMs), m_req.target.time.toString(Qt::ISODateWithMs))};
-        else if (lastTxn.isValid())
-            verdict = QStringLiteral("last replayed transaction %1, %2 s before the target %3")
-                          .arg(lastTxn.toString(Qt::ISODateWithMs))
-                          .arg(double(lastTxn.msecsTo(m_req.target.time)) / 1000.0, 0, 'f', 3)
-                          .arg(m_req.target.time.toString(Qt::ISODateWithMs));
-        else
-            verdict = QStringLiteral("no transaction replayed after the base backup (target %1)")
-                          .arg(m_req.target.time.toString(Qt::ISODateWithMs));
-    } else if (const bool toEnd =
-                   m_req.target.kind == RecoverTarget::Kind::Latest ||
-                   ((m_req.target.kind == RecoverTarget::Kind::Xid || m_req.target.kind == RecoverTarget::Kind::Name) &&
-                    stopping.isEmpty());
-               toEnd && !plan.replayShortfall(redoDone, restored).isEmpty()) {
-        // restore_command said "not archived" for a file the plan counted on: the server promoted early.
-        outcome = {ExitCode::Integrity,
-                   QStringLiteral("recovery ended early: %1 — a WAL file the archive holds was not delivered (see "
-                                  "restore_command's lines in %2). %3 holds a server promoted at that earlier point "
-                                  "(stopped); remove it and run recover again once the archive is reachable")
-                       .arg(plan.replayShortfall(redoDone, restored), logPath, target)};
-    } else {
-        verdict = lastTxn.isValid() ? QStringLiteral("last replayed transaction %1 (target: %2)")
-                                          .arg(lastTxn.toString(Qt::ISODateWithMs), m_req.target.describe())
-                                    : QStringLiteral("no transaction replayed after the base backup");
-    }
+    const Error outcome = serverLog.judge(m_req.target, plan, target, &verdict);
     if (!verdict.isEmpty())
         log(QStringLiteral("recovered and promoted%1: %2")
-                .arg(newTimeline > 0 ? QStringLiteral(" to timeline %1").arg(newTimeline) : QString(), verdict));
+                .arg(serverLog.newTimeline() > 0 ? QStringLiteral(" to timeline %1").arg(serverLog.newTimeline())
+                                                 : QString(),
+                     verdict));
     details[QStringLiteral("verdict")] = verdict;
     bool running = true;
     if (!m_req.start || outcome) {
