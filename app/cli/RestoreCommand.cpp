@@ -44,6 +44,7 @@ int RestoreCommand::run(CliContext &ctx, const ArgParser &p) {
     o.dataOnly = p.isSet(QStringLiteral("data-only"));
     o.schemaOnly = p.isSet(QStringLiteral("schema-only"));
     o.tables = p.values(QStringLiteral("tables"));
+    o.jobs = RestoreOptions::kAutoJobs; // the job chooses (RestoreEngine::autoJobs) unless --jobs says
     if (p.isSet(QStringLiteral("jobs"))) {
         bool ok = false;
         o.jobs = p.value(QStringLiteral("jobs")).toInt(&ok);
@@ -190,7 +191,10 @@ QList<CliCommand> RestoreCommand::commands() {
               QStringLiteral("Only these tables (schema.table), each with its data, indexes, "
                              "constraints, triggers and sequences."),
               QStringLiteral("T")},
-             {QStringLiteral("jobs"), QStringLiteral("Parallel restore jobs."), QStringLiteral("N")},
+             {QStringLiteral("jobs"),
+              QStringLiteral("Parallel pg_restore jobs (default: 2 for a whole unencrypted custom or directory "
+                             "archive with two or more tables, when the scratch disk has room; 1 streams)."),
+              QStringLiteral("N")},
              {QStringLiteral("dry-run"), QStringLiteral("Run the checks and print the plan; change nothing.")},
              {QStringLiteral("confirm"),
               QStringLiteral("The target database's name, typed to confirm a restore into an "

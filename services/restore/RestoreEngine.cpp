@@ -10,6 +10,7 @@
 #include "pipeline/ProgressStage.h"
 #include "restore/ProcessStdinSink.h"
 #include "restore/PsqlScriptFilter.h"
+#include "restore/RestoreJobsChoice.h"
 #include "restore/TarExtractor.h"
 
 #include "core/ScratchName.h"
@@ -21,6 +22,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QStorageInfo>
 
 namespace lifeboat {
 
@@ -196,7 +198,9 @@ bool RestoreEngine::ensureSeekable(Error *error) {
         return true;
     if (!ensureScratch(error))
         return false;
-    log(QStringLiteral("decrypting %1 into a private temporary file").arg(m_source.displayName()));
+    log(QStringLiteral("%1 %2 into a private temporary file")
+            .arg(m_source.encrypted() ? QStringLiteral("decrypting") : QStringLiteral("decompressing"),
+                 m_source.displayName()));
     m_path = m_source.materialize(m_scratch->path(), error);
     return !m_path.isEmpty();
 }
@@ -487,6 +491,25 @@ QSet<int> RestoreEngine::selection(const RestoreOptions &o, QString *error) cons
     for (const TocEntry &e : m_plan.entries())
         all.insert(e.dumpId);
     return all;
+}
+
+int RestoreEngine::autoJobs(const RestoreOptions &o, QString *why) const {
+    RestoreJobsChoice::Input in;
+    in.customOrDirectory = m_input == Input::Custom || m_input == Input::DirectoryTar;
+    in.inputDescription = inputDescription();
+    in.encrypted = m_source.encrypted();
+    in.tablesChosen = !o.tables.isEmpty();
+    in.schemaOnly = o.schemaOnly;
+    for (const TocEntry &t : m_plan.entries())
+        in.tablesWithData += t.type == QLatin1String("TABLE DATA") ? 1 : 0;
+    in.needsDecompressedCopy = m_path.isEmpty() && m_source.localPlainPath().isEmpty();
+    in.decompressedBytes = m_source.isRecord() ? m_source.record().bytesRead : -1;
+    if (in.decompressedBytes < 0 && m_source.manifest())
+        in.decompressedBytes = m_source.manifest()->bytesRead;
+    in.scratchDir = m_scratch ? m_scratch->path() : (m_workDir.isEmpty() ? QDir::tempPath() : m_workDir);
+    const QStorageInfo fs(in.scratchDir);
+    in.scratchFreeBytes = fs.isValid() ? fs.bytesAvailable() : -1;
+    return RestoreJobsChoice::choose(in, why);
 }
 
 RestoreEngine::Outcome RestoreEngine::restore(const Conninfo &target, const QString &password, const RestoreOptions &o,

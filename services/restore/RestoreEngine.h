@@ -62,6 +62,12 @@ public:
     // Reads the TOC (pg_restore --list) into the plan; with definitions also the schema script. fullRead reads
     // every data block (pg_restore -f /dev/null) so a truncated archive without a known checksum is caught.
     SafetyCheck checkReadable(bool needSeekable, bool needDefinitions, bool fullRead);
+    // The pg_restore jobs for a restore that left the choice to Lifeboat (RestoreOptions::kAutoJobs), after
+    // checkReadable: RestoreJobsChoice decides from this archive, the options and the scratch disk's room.
+    int autoJobs(const RestoreOptions &o, QString *why) const;
+    // Decompresses (or decrypts) the archive once into the scratch directory for a parallel restore — before the
+    // target is touched. A failure leaves no partial file.
+    bool prepareSeekable(Error *error) { return ensureSeekable(error); }
 
     Input input() const { return m_input; }
     bool hasToc() const {

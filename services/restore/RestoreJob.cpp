@@ -254,6 +254,31 @@ JobResult RestoreJob::execute() {
     if (!blocked()) {
         const bool verified = m_checks.first().outcome == CheckOutcome::Passed;
         m_checks << engine.checkReadable(o.jobs > 1 || !o.tables.isEmpty(), !o.tables.isEmpty() || o.dryRun, !verified);
+        if (!blocked() && engine.hasToc() && o.jobs == RestoreOptions::kAutoJobs) {
+            // Lifeboat's choice (`lifeboatctl restore` without --jobs): a parallel pg_restore where the archive
+            // allows it, its decompressed copy written now — with the checks, before the target is touched.
+            QString why;
+            int jobs = engine.autoJobs(o, &why);
+            Error e;
+            if (jobs > 1 && !o.dryRun && !engine.prepareSeekable(&e)) {
+                if (e.code == ExitCode::Cancelled || e.code == ExitCode::Integrity) {
+                    m_checks << make(QStringLiteral("readable"), QStringLiteral("Archive readable"),
+                                     CheckOutcome::Refused,
+                                     QStringLiteral("the archive could not be decompressed for a parallel restore: %1")
+                                         .arg(e.message),
+                                     e.code);
+                } else {
+                    // No room after all, or the scratch disk failed: the streamed restore needs no copy.
+                    why = QStringLiteral("one pg_restore job: the decompressed copy could not be written (%1)")
+                              .arg(e.message);
+                    jobs = 1;
+                }
+            }
+            m_req.options.jobs = jobs;
+            details[QStringLiteral("jobs")] = jobs;
+            details[QStringLiteral("jobsChoice")] = why;
+            log(QStringLiteral("restore with %1").arg(why));
+        }
         QString selErr;
         if (!blocked() && engine.hasToc() && !o.tables.isEmpty() && engine.selection(o, &selErr).isEmpty())
             m_checks << make(QStringLiteral("options"), QStringLiteral("Options fit the backup"), CheckOutcome::Refused,

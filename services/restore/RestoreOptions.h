@@ -17,6 +17,9 @@ struct RestoreOptions {
     bool dataOnly = false;
     bool schemaOnly = false;
     QStringList tables; // only these tables, each with its data, indexes, constraints, triggers, sequences
+    // pg_restore --jobs; kAutoJobs lets the job choose (RestoreEngine::autoJobs): `lifeboatctl restore` without
+    // --jobs. Callers that set nothing keep one streamed job.
+    static constexpr int kAutoJobs = 0;
     int jobs = 1;
     bool noOwner = true;
     bool noAcl = false;

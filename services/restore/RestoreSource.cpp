@@ -377,6 +377,10 @@ QString RestoreSource::materialize(const QString &dir, Error *error) {
     if (QFileInfo::exists(target)) // the verified copy itself, under a name that says nothing of its compression
         target = QDir(dir).filePath(QStringLiteral("plain-") + QFileInfo(target).fileName());
     AtomicFileSink file(target);
+    // Plaintext from its first byte on readable by the owner only; a scratch file, deleted when the restore ends,
+    // need not survive a power cut (an fsync of a decompressed GB costs seconds).
+    file.setCreatePermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.setDurable(false);
     if (!file.open()) {
         *error = file.error();
         return {};

@@ -84,7 +84,7 @@ public:
     bool streamPlain(ByteSink *sink, Error *error);
     // An unencrypted local copy that tools can open and seek directly, or empty.
     QString localPlainPath() const;
-    // Writes the plaintext to a 0600 file in dir and returns its path.
+    // Writes the plaintext to a 0600 file in dir (a private scratch directory: not fsynced) and returns its path.
     QString materialize(const QString &dir, Error *error);
 
 private:

@@ -1,0 +1,46 @@
+#include "restore/RestoreJobsChoice.h"
+
+#include <QLocale>
+
+namespace lifeboat {
+
+int RestoreJobsChoice::choose(const Input &in, QString *why) {
+    auto streamed = [why](const QString &reason) {
+        *why = QStringLiteral("one pg_restore job: ") + reason;
+        return 1;
+    };
+    if (!in.customOrDirectory)
+        return streamed(
+            QStringLiteral("%1 (pg_restore --jobs needs a custom or directory archive)").arg(in.inputDescription));
+    if (in.encrypted)
+        return streamed(QStringLiteral("the archive is encrypted, and its plaintext is not written to disk unless "
+                                       "--jobs asks for it"));
+    if (in.tablesChosen || in.schemaOnly)
+        return streamed(in.schemaOnly ? QStringLiteral("--schema-only") : QStringLiteral("--tables"));
+    if (in.tablesWithData < 2)
+        return streamed(QStringLiteral("%1 table(s) with data, nothing to run side by side").arg(in.tablesWithData));
+    const int jobs = qMin(kParallelJobs, in.tablesWithData);
+    if (!in.needsDecompressedCopy) {
+        *why = QStringLiteral("pg_restore --jobs %1 (%2 tables with data)").arg(jobs).arg(in.tablesWithData);
+        return jobs;
+    }
+    if (in.decompressedBytes < 0)
+        return streamed(QStringLiteral("the decompressed size is not recorded (a backup from before Lifeboat "
+                                       "recorded it), so the room for a decompressed copy cannot be checked"));
+    // Room for the copy plus a margin, so the restore never fills the disk it shares with others.
+    const qint64 need = in.decompressedBytes + in.decompressedBytes / 20 + (qint64(256) << 20);
+    const QLocale c = QLocale::c();
+    if (in.scratchFreeBytes < need)
+        return streamed(QStringLiteral("%1 free in %2, a decompressed copy needs %3")
+                            .arg(in.scratchFreeBytes < 0 ? QStringLiteral("unknown space")
+                                                         : c.formattedDataSize(in.scratchFreeBytes),
+                                 in.scratchDir, c.formattedDataSize(need)));
+    *why = QStringLiteral("pg_restore --jobs %1 (%2 tables with data; the archive is decompressed once into the "
+                          "private scratch directory, %3)")
+               .arg(jobs)
+               .arg(in.tablesWithData)
+               .arg(c.formattedDataSize(in.decompressedBytes));
+    return jobs;
+}
+
+} // namespace lifeboat
