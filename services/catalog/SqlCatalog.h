@@ -23,6 +23,7 @@ public:
 
     bool open(QString *error) override;
     int schemaVersion() override;
+    // Backups and their copies: SqlCatalogRecords.cpp
     bool insert(BackupRecord &record, QString *error) override;
     bool update(const BackupRecord &record, QString *error) override;
     bool setScheduledFor(qint64 id, const QDateTime &fireTime, QString *error) override;
