@@ -69,11 +69,12 @@ bool ArtifactBackup::begin(BackupRecord &record, qint64 sizeHint, Error *error) 
     for (BackupStore *s : std::as_const(m_begun))
         sinks.push_back(s->sink());
     m_tee = std::make_unique<TeeSink>(sinks);
-    m_stored = std::make_unique<HashStage>(m_tee.get());
+    const auto threading = m_setup.hashOnThreads ? HashStage::Threading::OwnThread : HashStage::Threading::Inline;
+    m_stored = std::make_unique<HashStage>(m_tee.get(), threading);
     m_head = m_stored.get();
     if (encrypted()) {
         m_encrypt = std::make_unique<AgeEncryptStage>(m_setup.encryptTo, m_stored.get());
-        m_plain = std::make_unique<HashStage>(m_encrypt.get());
+        m_plain = std::make_unique<HashStage>(m_encrypt.get(), threading);
         m_head = m_plain.get();
     }
     const int level = m_setup.level;

@@ -32,6 +32,9 @@ public:
         std::vector<AgeRecipient> encryptTo; // empty: plain
         QString compression;                 // gzip | zstd | none
         int level = -1;                      // -1: codec default
+        // SHA-256 on threads of their own (HashStage::Threading::OwnThread), off the thread that feeds head():
+        // for streams the reading thread can't keep up with alone (base backups).
+        bool hashOnThreads = false;
     };
 
     explicit ArtifactBackup(Setup setup);

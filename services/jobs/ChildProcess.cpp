@@ -2,6 +2,11 @@
 
 #include "core/ParentDeath.h"
 
+#if defined(Q_OS_LINUX)
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
 namespace lifeboat {
 
 ChildProcess::ChildProcess(QString program, QStringList args, QProcessEnvironment env)
@@ -47,6 +52,19 @@ bool ChildProcess::run(ByteSink *sink) {
     p.setArguments(m_args);
     p.setReadChannel(QProcess::StandardOutput);
     dieWithParent(p); // started and waited for on this thread, as dieWithParent requires
+#if defined(Q_OS_LINUX)
+    if (m_pipeBytes > 0) {
+        // Set in the child once its stdout is the pipe (a pipe's size is shared by both ends); only
+        // async-signal-safe calls here. A refusal (above pipe-max-size) leaves the default.
+        const auto parentDeath = p.childProcessModifier();
+        const int bytes = m_pipeBytes;
+        p.setChildProcessModifier([parentDeath, bytes] {
+            if (parentDeath)
+                parentDeath();
+            ::fcntl(STDOUT_FILENO, F_SETPIPE_SZ, bytes);
+        });
+    }
+#endif
     p.start(QIODevice::ReadWrite);
     if (!p.waitForStarted(30000)) {
         m_errorText = QStringLiteral("cannot start %1: %2").arg(m_program, p.errorString());
@@ -57,6 +75,12 @@ bool ChildProcess::run(ByteSink *sink) {
         p.write(m_stdin);
     p.closeWriteChannel();
 
+    // One buffer for every read: no allocation per chunk.
+    QByteArray chunk(1 << 20, Qt::Uninitialized);
+    const auto readChunk = [&] {
+        const qint64 n = p.read(chunk.data(), chunk.size());
+        return QByteArrayView(chunk.constData(), n > 0 ? n : 0);
+    };
     bool sinkFailed = false;
     while (true) {
         if (m_cancel && m_cancel->load()) {
@@ -68,8 +92,8 @@ bool ChildProcess::run(ByteSink *sink) {
         const bool ready = p.waitForReadyRead(100);
         drainStderr(p, false);
         if (ready || p.bytesAvailable() > 0) {
-            const QByteArray chunk = p.read(1 << 20);
-            if (!chunk.isEmpty() && sink && !sinkFailed && !sink->write(chunk)) {
+            const QByteArrayView data = readChunk();
+            if (!data.isEmpty() && sink && !sinkFailed && !sink->write(data)) {
                 // The destination failed (disk full, upload refused): stop the child rather than let it run on.
                 sinkFailed = true;
                 m_errorText = sink->error().message;
@@ -84,8 +108,8 @@ bool ChildProcess::run(ByteSink *sink) {
     }
     // Anything left after exit.
     while (p.bytesAvailable() > 0) {
-        const QByteArray chunk = p.read(1 << 20);
-        if (sink && !sink->write(chunk)) {
+        const QByteArrayView data = readChunk();
+        if (sink && !sink->write(data)) {
             m_errorText = sink->error().message;
             return false;
         }

@@ -25,6 +25,9 @@ public:
     void setCancelFlag(const std::atomic_bool *flag) { m_cancel = flag; }
     void setStdinData(QByteArray data) { m_stdin = std::move(data); }
     void setGraceMs(int ms) { m_graceMs = ms; }
+    // Linux: the stdout pipe's capacity (F_SETPIPE_SZ, at most /proc/sys/fs/pipe-max-size, 1 MiB by default) instead
+    // of 64 KiB, for children that write fast: each side then blocks and wakes far less often. 0: the default.
+    void setStdoutPipeBytes(int bytes) { m_pipeBytes = bytes; }
 
     // Runs to completion. stdout goes to `sink` (may be null: discarded). Returns false when the child could not
     // start, was cancelled, crashed or exited non-zero; the sink is never finished here (the caller decides).
@@ -50,6 +53,7 @@ private:
     QByteArray m_stderrBuf;
     QStringList m_tail;
     int m_graceMs = 5000;
+    int m_pipeBytes = 0;
     int m_exitCode = -1;
     bool m_cancelled = false;
     bool m_crashed = false;

@@ -173,6 +173,7 @@ JobResult BaseBackupJob::execute() {
     setup.encryptTo = m_req.encryptTo;
     setup.compression = QStringLiteral("zstd");
     setup.level = PgDumpCommand::kDefaultZstdLevel;
+    setup.hashOnThreads = true;
     ArtifactBackup out(std::move(setup));
 
     BackupRecord record;
@@ -201,12 +202,14 @@ JobResult BaseBackupJob::execute() {
     const QProcessEnvironment env = ChildEnvironment::forPgTool({password}, passFile.path());
     // -D - writes one tar to stdout: only tar format, one tablespace (checked above) and WAL fetched at the end
     // (-X fetch: the WAL from start to end point travels inside the tar, so the backup restores on its own).
+    // --manifest-checksums=CRC32C is PostgreSQL's default, named so that a changed default can't slow base backups:
+    // SHA-256 per file costs the server about 0.5 s of CPU per GiB, and the artifact is SHA-256-hashed whole anyway.
     const QStringList args{QStringLiteral("--dbname=") + target.toKeywordString(),
                            QStringLiteral("--pgdata=-"),
                            QStringLiteral("--format=tar"),
                            QStringLiteral("--wal-method=fetch"),
                            QStringLiteral("--checkpoint=fast"),
-                           QStringLiteral("--manifest-checksums=SHA256"),
+                           QStringLiteral("--manifest-checksums=CRC32C"),
                            QStringLiteral("--label=lifeboat ") + record.filename,
                            QStringLiteral("--no-password"),
                            QStringLiteral("--verbose")};
@@ -220,6 +223,7 @@ JobResult BaseBackupJob::execute() {
     });
     ChildProcess child(tool.path, args, env);
     child.setCancelFlag(cancelFlag());
+    child.setStdoutPipeBytes(1 << 20);
     child.setStderrHandler([this](const QString &line) { log(line); });
     if (!child.run(&counted)) {
         Error e;
