@@ -6,7 +6,9 @@
 #include "CliSecrets.h"
 #include "RestoreCliSupport.h"
 
-#include "pitr/RecoverJob.h"
+#include "catalog/SqlCatalog.h"
+#include "ops/Recover.h"
+#include "secrets/MemoryCredentialStore.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -15,13 +17,12 @@
 using namespace lifeboat;
 
 int RecoverCommand::run(CliContext &ctx, const ArgParser &p) {
-    const auto profile = ctx.config().profile(p.positional().first());
-    if (!profile)
-        return ctx.usage(
-            QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(p.positional().first()));
+    Error unknown;
+    if (!Recover::profile(ctx.config(), p.positional().first(), &unknown))
+        return ctx.fail(unknown);
 
-    RecoverJob::Request req;
-    req.profile = *profile;
+    Recover::Request req;
+    req.profile = p.positional().first();
     int given = 0;
     QString why;
     for (const auto &[option, kind] : {std::pair{QStringLiteral("to"), RecoverTarget::Kind::Time},
@@ -68,19 +69,19 @@ int RecoverCommand::run(CliContext &ctx, const ArgParser &p) {
     if (p.isSet(QStringLiteral("passphrase-stdin")))
         return ctx.usage(QStringLiteral("recover cannot take a passphrase: the archived WAL is fetched by `wal fetch`, "
                                         "which gets the same --identity / --identity-name, not stdin"));
-    req.catalog = ctx.catalog();
-    req.storages = ctx.config().storages();
-    const QHash<QString, QString> secrets = CliSecrets(ctx).storageSecrets(req.storages);
-    req.secretFor = [secrets](const QString &storage) { return secrets.value(storage); };
-    req.pgToolDir = ctx.config().option(QStringLiteral("pgToolDir"));
+    CliSecrets secrets(ctx);
+    MemoryCredentialStore known = RestoreCliSupport::readSecrets(secrets, Recover::secretKeys(ctx.config()), {});
     req.ctlPath = QCoreApplication::applicationFilePath();
     req.home = QFileInfo(ctx.home()).absoluteFilePath();
     req.catalogUri = ctx.catalogUri();
     if (req.catalogUri != SqlCatalog::displayLocation(req.catalogUri))
         return ctx.usage(QStringLiteral("--catalog holds a password, which would end up in the recovered server's "
                                         "restore_command — keep it in ~/.pgpass instead"));
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<RecoverJob>(std::move(req)));
+    PreparedJob prepared = Recover::prepare(std::move(req), RestoreCliSupport::useCaseContext(ctx, &known));
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(prepared.job));
+    prepared.finished(r);
     if (ctx.json())
         ctx.printJson(r.details);
     if (!r.ok())

@@ -4,13 +4,14 @@
 #include "models/Async.h"
 #include "models/Format.h"
 #include "models/PinnedCatalog.h"
-#include "pitr/RecoverJob.h"
+#include "ops/Recover.h"
 #include "secrets/KeychainCredentialStore.h"
+#include "secrets/MemoryCredentialStore.h"
 #include "ui/AppContext.h"
+#include "ui/restore/RecoveryTimeline.h"
 #include "ui/tray/CtlLocator.h"
 #include "ui/widgets/FileDialog.h"
 #include "ui/widgets/MessageBox.h"
-#include "ui/restore/RecoveryTimeline.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -175,13 +176,34 @@ void RecoverDialog::inputsChanged() {
     m_time->setEnabled(m_atTime->isChecked());
     m_timeline->setTarget(targetTime());
     // A check holds for the inputs it ran with: any change asks for a new one.
-    m_recover->setEnabled(!m_running && !m_checking && checkPassed());
-    m_check->setEnabled(!m_running && !m_checking && m_profile->count() > 0);
+    m_recover->setEnabled(!isRunning() && !m_checking && checkPassed());
+    m_check->setEnabled(!isRunning() && !m_checking && m_profile->count() > 0);
+}
+
+Recover::Request RecoverDialog::request(const QString &profile) const {
+    Recover::Request req;
+    req.profile = profile;
+    req.target.kind = m_latest->isChecked() ? RecoverTarget::Kind::Latest : RecoverTarget::Kind::Time;
+    req.target.time = targetTime();
+    req.dataDir = m_dataDir->text().trimmed();
+    req.port = m_port->value();
+    req.ctlPath = CtlLocator::path();
+    req.home = m_ctx->home();
+    return req;
+}
+
+UseCaseContext RecoverDialog::useCaseContext(CredentialStore *secrets) const {
+    UseCaseContext uc;
+    // The job's catalog calls run on the long-lived catalog thread (see PinnedCatalog).
+    uc.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());
+    uc.config = m_ctx->config();
+    uc.secrets = secrets;
+    return uc;
 }
 
 void RecoverDialog::runCheck() {
     const auto profile = m_ctx->config().profile(m_profile->currentData().toString());
-    if (!profile || m_running)
+    if (!profile || isRunning())
         return;
     const int gen = ++m_generation;
     m_checking = true;
@@ -189,30 +211,21 @@ void RecoverDialog::runCheck() {
     m_checkedInputs = inputsKey();
     m_plan->setText(tr("Checking…"));
     inputsChanged();
-    RecoverJob::Request req;
-    req.profile = *profile;
-    req.target.kind = m_latest->isChecked() ? RecoverTarget::Kind::Latest : RecoverTarget::Kind::Time;
-    req.target.time = targetTime();
-    req.dataDir = m_dataDir->text().trimmed();
-    req.port = m_port->value();
+    Recover::Request req = request(profile->name);
     req.dryRun = true;
-    req.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());
-    req.storages = m_ctx->config().storages();
-    req.pgToolDir = m_ctx->config().option(QStringLiteral("pgToolDir"));
-    req.ctlPath = CtlLocator::path();
-    req.home = m_ctx->home();
     struct Checked {
         JobResult result;
         QList<QDateTime> bases;
     };
     runAsync(
         this,
-        // On the global pool, not the catalog thread: the job's PinnedCatalog sends its calls there and waits.
-        [req, catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog())]() mutable {
+        // On the global pool, not the catalog thread: the job's PinnedCatalog sends its calls there and waits. The
+        // job is made here too, so it lives on the thread that runs it; the check reads no copy and needs no secret.
+        [req, uc = useCaseContext(nullptr), catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog())]() mutable {
             Checked c;
-            const QString name = req.profile.name;
-            RecoverJob job(std::move(req));
-            c.result = job.run();
+            const QString name = req.profile;
+            PreparedJob prepared = Recover::prepare(std::move(req), uc);
+            c.result = prepared ? prepared.job->run() : JobResult{prepared.error, 0, {}};
             // Every base backup of the profile, for the timeline's marks.
             CatalogFilter f;
             f.profile = name;
@@ -266,34 +279,38 @@ void RecoverDialog::showCheck(const JobResult &r, const QList<QDateTime> &bases)
 
 void RecoverDialog::runRecovery() {
     const auto profile = m_ctx->config().profile(m_profile->currentData().toString());
-    if (!profile || !checkPassed() || m_running)
+    if (!profile || !checkPassed() || isRunning())
         return;
-    RecoverJob::Request req;
-    req.profile = *profile;
-    req.target.kind = m_latest->isChecked() ? RecoverTarget::Kind::Latest : RecoverTarget::Kind::Time;
-    req.target.time = targetTime();
-    req.dataDir = m_dataDir->text().trimmed();
-    req.port = m_port->value();
+    Recover::Request req = request(profile->name);
     req.start = m_keepRunning->isChecked();
-    req.catalog = std::make_shared<PinnedCatalog>(m_ctx->catalog());
-    req.storages = m_ctx->config().storages();
-    // The base backup's copy may be in S3: its secret is read from the keychain on the job's thread.
-    const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
-    req.secretFor = [keychain](const QString &storage) {
-        if (!keychain)
-            return QString();
-        KeychainCredentialStore store;
-        return store.read(CredentialStore::storageSecretKey(storage)).value_or(QString());
-    };
-    req.pgToolDir = m_ctx->config().option(QStringLiteral("pgToolDir"));
-    req.ctlPath = CtlLocator::path();
-    req.home = m_ctx->home();
     m_log->clear();
     m_log->show();
     m_outcome->clear();
     m_progress->show();
     m_phase->setText(tr("Recovering…"));
-    m_running = m_ctx->submitJob(std::make_unique<RecoverJob>(std::move(req)), profile->name);
+    m_preparing = true;
+    inputsChanged();
+    // The base backup's copy may be in S3: its secret is read from the keychain on a worker first.
+    const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
+    runAsync(
+        this,
+        [keychain, keys = Recover::secretKeys(m_ctx->config())] {
+            if (!keychain)
+                return std::make_shared<MemoryCredentialStore>();
+            KeychainCredentialStore store;
+            return std::make_shared<MemoryCredentialStore>(MemoryCredentialStore::readFrom(&store, keys));
+        },
+        [this, req, name = profile->name](const std::shared_ptr<MemoryCredentialStore> &secrets) mutable {
+            m_preparing = false;
+            PreparedJob prepared = Recover::prepare(std::move(req), useCaseContext(secrets.get()));
+            if (!prepared)
+                return onFinished({prepared.error, 0, {}});
+            m_running = m_ctx->submitJob(std::move(prepared.job), name);
+            watchRun();
+        });
+}
+
+void RecoverDialog::watchRun() {
     connect(m_running, &Job::logLine, this, [this](const QString &line) { m_log->appendPlainText(line); });
     connect(m_running, &Job::progress, this, [this](const JobProgress &p) {
         if (!p.phase.isEmpty())

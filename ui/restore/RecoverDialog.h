@@ -1,6 +1,8 @@
 #pragma once
 
 #include "jobs/JobProgress.h"
+#include "ops/Recover.h"
+#include "ops/UseCaseContext.h"
 
 #include <QDateTime>
 #include <QDialog>
@@ -19,6 +21,7 @@ class QSpinBox;
 namespace lifeboat {
 
 class AppContext;
+class CredentialStore;
 class Job;
 class RecoveryTimeline;
 
@@ -49,7 +52,8 @@ public:
     QPlainTextEdit *logView() const { return m_log; }
     RecoveryTimeline *timeline() const { return m_timeline; }
     bool isChecking() const { return m_checking; }
-    bool isRunning() const { return m_running != nullptr; }
+    // A recovery is under way: its secrets being read, or its job running.
+    bool isRunning() const { return m_preparing || m_running != nullptr; }
     bool checkPassed() const { return m_checkedInputs == inputsKey() && m_checkOk; }
     JobResult lastResult() const { return m_result; }
 
@@ -68,6 +72,10 @@ private:
     void inputsChanged();
     void showCheck(const JobResult &r, const QList<QDateTime> &bases);
     void onFinished(const JobResult &r);
+    // The use case's request for the dialog's inputs, and its context (no secret for the check).
+    Recover::Request request(const QString &profile) const;
+    UseCaseContext useCaseContext(CredentialStore *secrets) const;
+    void watchRun();
 
     AppContext *m_ctx;
     QComboBox *m_profile;
@@ -89,6 +97,7 @@ private:
     bool m_checkOk = false;
     QString m_checkedInputs;
     int m_generation = 0;
+    bool m_preparing = false; // the run's secrets are being read
     Job *m_running = nullptr;
     JobResult m_result;
 };
