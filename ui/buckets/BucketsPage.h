@@ -94,6 +94,7 @@ private:
     QModelIndexList selectedSource() const; // column 0, source model
     void showContextMenu(const QPoint &pos);
 
+    // The object actions: BucketsPageActions.cpp
     void downloadSelected();
     void copyLink();
     void deleteSelected();
