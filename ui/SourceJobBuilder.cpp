@@ -1,12 +1,13 @@
 #include "ui/SourceJobBuilder.h"
 
-#include "catalog/RedisSourceConfig.h"
 #include "core/CredentialStore.h"
 #include "jobs/Job.h"
 #include "models/Async.h"
+#include "ops/ScheduledBackup.h"
 #include "ops/Verify.h"
 #include "schedule/DrillIdentities.h"
 #include "secrets/KeychainCredentialStore.h"
+#include "secrets/MemoryCredentialStore.h"
 #include "ui/AppContext.h"
 
 #include <QHash>
@@ -15,9 +16,10 @@ namespace lifeboat {
 
 namespace {
 struct Secrets {
+    MemoryCredentialStore backup; // a backup's: the keys ScheduledBackup::secretKeys names
+    // A drill's: the S3 storages a copy may be read from, its target's password.
     QHash<QString, QString> storages;
-    QString redis;
-    QString profile; // the password of a base backup's profile or a drill's target
+    QString profile;
     // A drill of an encrypted backup: the keys this installation keeps for it (DrillIdentities), as run-due uses.
     qint64 drillRecordId = 0;
     std::vector<AgeIdentity> identities;
@@ -31,33 +33,28 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
     QList<StorageConfig> storages;
     const DueRunner planner(ctx->jobCatalog(), ctx->config(), owner);
     // A drill reads the copies of a backup from wherever they are: every S3 storage may be needed.
-    QStringList names = planner.storagesFor(s);
     if (s.isDrill())
         for (const StorageConfig &sc : ctx->config().storages())
-            names << sc.name;
-    for (const QString &name : names)
-        if (const auto sc = ctx->config().storage(name); sc && sc->isS3() && !sc->accessKeyId.isEmpty())
-            storages << *sc;
+            if (sc.isS3() && !sc.accessKeyId.isEmpty())
+                storages << sc;
     const bool keychain = ctx->keychainKnown() && ctx->keychain().available();
-    // The profile whose password the job needs: a base backup's own, a drill's target (none for a sandbox).
-    const QString passwordProfile = s.sourceKind == QLatin1String("base") ? s.profile
-                                    : !s.isDrill() || s.verifyTarget == QLatin1String(ScheduleRecord::kVerifySandbox)
+    // The profile whose password a drill needs: its target's (none for a sandbox).
+    const QString passwordProfile = !s.isDrill() || s.verifyTarget == QLatin1String(ScheduleRecord::kVerifySandbox)
                                         ? QString()
                                     : s.verifyTarget.isEmpty() ? s.profile
                                                                : s.verifyTarget;
     runAsync(
         context,
-        [keychain, storages, kind = s.sourceKind, source = s.profile, passwordProfile, drill = s.isDrill(),
-         catalog = ctx->catalog(), config = ctx->config()] {
+        [keychain, storages, keys = ScheduledBackup::secretKeys(ctx->config(), planner, claim), source = s.profile,
+         passwordProfile, drill = s.isDrill(), catalog = ctx->catalog(), config = ctx->config()] {
             Secrets out;
             std::unique_ptr<KeychainCredentialStore> store;
             if (keychain) {
                 store = std::make_unique<KeychainCredentialStore>();
+                out.backup = MemoryCredentialStore::readFrom(store.get(), keys);
                 for (const StorageConfig &sc : storages)
                     out.storages.insert(sc.name,
                                         store->read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
-                if (kind == QLatin1String("redis"))
-                    out.redis = store->read(RedisSourceConfig::passwordKey(source)).value_or(QString());
                 if (!passwordProfile.isEmpty())
                     out.profile = store->read(CredentialStore::profilePasswordKey(passwordProfile)).value_or(QString());
             }
@@ -75,10 +72,8 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
             DueRunner builder(ctx->jobCatalog(), ctx->config(), owner);
             DueRunner::Secrets lookups;
             lookups.storageSecret = [&](const QString &name) { return secrets.storages.value(name); };
-            lookups.redisPassword = [&](const QString &) { return secrets.redis; };
             lookups.profilePassword = [&](const QString &) { return secrets.profile; };
-            Error err;
-            if (claim.schedule.isDrill() && secrets.drillRecordId > 0) {
+            if (claim.schedule.isDrill()) {
                 // The identities are for the backup read on the worker; a newer one since then gets none and says so.
                 PreparedJob drill = Verify::drill(builder, claim, lookups, [&](qint64 recordId, QString *missing) {
                     if (recordId != secrets.drillRecordId)
@@ -91,8 +86,16 @@ void SourceJobBuilder::build(AppContext *ctx, QObject *context, const DueRunner:
                     return done(nullptr, drill.error.message);
                 return done(std::move(drill.job), QString());
             }
-            std::unique_ptr<Job> job = builder.buildJob(claim, lookups, &err);
-            done(std::move(job), job ? QString() : err.message);
+            UseCaseContext uc;
+            uc.catalog = ctx->jobCatalog();
+            uc.config = ctx->config();
+            MemoryCredentialStore store = secrets.backup;
+            uc.secrets = &store;
+            // JobListModel watches the job for stalls and the tray runner tells its outcome.
+            uc.watchStalls = false;
+            PreparedJob backup = ScheduledBackup::prepare(uc, builder, claim);
+            const QString error = backup ? QString() : backup.error.message;
+            done(std::move(backup.job), error);
         });
 }
 

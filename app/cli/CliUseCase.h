@@ -21,6 +21,8 @@ public:
         m_store.redirect(key, fromStdin, envVar);
     }
     const lifeboat::UseCaseContext &context() const { return m_context; }
+    // The secrets behind context().secrets, for what is not a use case yet.
+    CliSecrets &secrets() { return m_secrets; }
     // Runs the job (progress on stderr, Ctrl-C cancels) and then prepared.finished(result).
     lifeboat::JobResult run(lifeboat::PreparedJob prepared, bool verbose);
 

@@ -5,12 +5,13 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "CliUseCase.h"
 #include "PruneCommand.h"
 
-#include "catalog/RedisSourceConfig.h"
 #include "jobs/Job.h"
 #include "jobs/StallWatch.h"
 #include "ops/MissedBackups.h"
+#include "ops/ScheduledBackup.h"
 #include "ops/StorageLow.h"
 #include "ops/Verify.h"
 #include "ops/WalCapture.h"
@@ -58,18 +59,17 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
                   << (listed.sourceKind == QLatin1String("base") ? listed.profile : what) << " (" << o.type << ")"
                   << Qt::endl;
 
-    CliSecrets secrets(ctx);
+    CliUseCase useCase(ctx);
+    CliSecrets &secrets = useCase.secrets();
     JobResult result;
     DueRunner::Secrets lookups;
     lookups.profilePassword = [&](const QString &profile) {
         return secrets.profilePassword(profile, false, QString());
     };
-    lookups.redisPassword = [&](const QString &source) {
-        return secrets.secret(RedisSourceConfig::passwordKey(source), false, QString());
-    };
     lookups.storageSecret = [&](const QString &storage) { return secrets.storageSecret(storage); };
     Error built;
     std::unique_ptr<Job> job;
+    std::function<void(const JobResult &)> finished; // a backup's: tell the outcome
     if (listed.isDrill()) {
         // A drill of an encrypted backup opens it with a key this installation keeps (DrillIdentities).
         PreparedJob drill = Verify::drill(runner, claim, lookups, [&](qint64 recordId, QString *missing) {
@@ -80,7 +80,10 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
         built = drill.error;
         job = std::move(drill.job);
     } else {
-        job = runner.buildJob(claim, lookups, &built);
+        PreparedJob backup = ScheduledBackup::prepare(useCase.context(), runner, claim);
+        built = backup.error;
+        job = std::move(backup.job);
+        finished = std::move(backup.finished);
     }
     if (!job) {
         result.error = built;
@@ -90,10 +93,12 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
         static qint64 lastBackupSecond = 0;
         while (QDateTime::currentSecsSinceEpoch() <= lastBackupSecond)
             QThread::msleep(20);
-        const auto watch = CliAutomation::watchStalls(
-            ctx, job.get(), listed.profile,
-            listed.isDrill() ? QStringLiteral("drill %1 of %2").arg(listed.name, listed.profile)
-                             : QStringLiteral("scheduled backup %1 of %2").arg(listed.name, what));
+        // A backup is watched for stalls by its use case; a drill here.
+        const auto watch =
+            listed.isDrill()
+                ? CliAutomation::watchStalls(ctx, job.get(), listed.profile,
+                                             QStringLiteral("drill %1 of %2").arg(listed.name, listed.profile))
+                : nullptr;
         result = CliJobRunner(ctx, verbose).run(std::move(job));
         lastBackupSecond = QDateTime::currentSecsSinceEpoch();
     }
@@ -112,8 +117,7 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
         CliAutomation::notify(ctx, DueRunner::drillNotification(claim.schedule, result, run.report));
         return o;
     }
-    CliAutomation::notify(
-        ctx, DueRunner::notification(listed.profile, listed.name, result.recordId, result.error, result.details));
+    finished(result);
     return o;
 }
 } // namespace

@@ -1,11 +1,8 @@
 #include "schedule/DueRunner.h"
 
-#include "crypto/AgeRecipient.h"
 #include "jobs/BackupDeleter.h"
 #include "jobs/RetentionPruner.h"
 #include "jobs/StallWatch.h"
-#include "jobs/UnopenableStore.h"
-#include "redis/RedisUrl.h"
 #include "schedule/CronExpression.h"
 #include "schedule/ScheduleDue.h"
 #include "wal/WalPruner.h"
@@ -167,139 +164,12 @@ Error DueRunner::checkSource(const ScheduleRecord &s) const {
     return {};
 }
 
-namespace {
-Error parseRecipients(const QStringList &texts, const QString &owner, std::vector<AgeRecipient> *out) {
-    for (const QString &r : texts) {
-        QString why;
-        const auto rec = AgeRecipient::parse(r, &why);
-        if (!rec)
-            return {ExitCode::Usage, QStringLiteral("%1 recipient: %2").arg(owner, why)};
-        out->push_back(*rec);
-    }
-    return {};
-}
-
-// Every store of a schedule, or the first reason one cannot be made.
-Error openStores(const ConfigStore &config, const ScheduleRecord &s, const QStringList &storages,
-                 const DueRunner::SecretLookup &storageSecret, std::vector<std::unique_ptr<BackupStore>> *out) {
-    if (storages.isEmpty())
-        return {ExitCode::Usage, QStringLiteral("schedule \"%1\": no storage (give the schedule --storage or the "
-                                                "%2 a default)")
-                                     .arg(s.name, DueRunner::kindLabel(s.sourceKind))};
-    for (const QString &name : storages) {
-        const auto sc = config.storage(name);
-        if (!sc)
-            return {ExitCode::Usage, QStringLiteral("schedule \"%1\": unknown storage \"%2\"").arg(s.name, name)};
-        // Unopenable (no credentials…): the job fails at its start and records the attempt FAILED with the reason.
-        out->push_back(UnopenableStore::create(*sc, storageSecret(name)));
-    }
-    return {};
-}
-} // namespace
-
 BackupOptions DueRunner::optionsFor(const Claim &claim) {
     BackupOptions o;
     o.type = claim.type;
     o.label = QStringLiteral("schedule %1").arg(claim.schedule.name);
     o.compression = claim.schedule.compression; // run-due and the tray runner alike
     return o;
-}
-
-Error DueRunner::buildRequest(const Claim &claim, BackupJob::Request &req, const SecretLookup &profilePassword,
-                              const SecretLookup &storageSecret) const {
-    const ScheduleRecord &s = claim.schedule;
-    const auto profile = m_config.profile(s.profile);
-    if (!profile)
-        return {ExitCode::Usage,
-                QStringLiteral("schedule \"%1\": profile \"%2\" no longer exists").arg(s.name, s.profile)};
-    req.profile = *profile;
-    for (const QString &r : profile->recipients) {
-        QString why;
-        const auto rec = AgeRecipient::parse(r, &why);
-        if (!rec)
-            return {ExitCode::Usage, QStringLiteral("profile \"%1\" recipient: %2").arg(profile->name, why)};
-        req.encryptTo.push_back(*rec);
-    }
-    if (const Error e = openStores(m_config, s, storagesFor(s), storageSecret, &req.stores))
-        return e;
-    req.password = profilePassword(profile->name);
-    req.catalog = m_catalog;
-    req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
-    req.options = optionsFor(claim);
-    return {};
-}
-
-Error DueRunner::buildBaseRequest(const Claim &claim, BaseBackupJob::Request &req, const SecretLookup &profilePassword,
-                                  const SecretLookup &storageSecret) const {
-    const ScheduleRecord &s = claim.schedule;
-    if (const Error e = checkSource(s))
-        return e;
-    const Profile profile = *m_config.profile(s.profile);
-    if (const Error e =
-            parseRecipients(profile.recipients, QStringLiteral("profile \"%1\"").arg(profile.name), &req.encryptTo))
-        return e;
-    if (const Error e = openStores(m_config, s, storagesFor(s), storageSecret, &req.stores))
-        return e;
-    req.profile = profile;
-    req.password = profilePassword(profile.name);
-    const BackupOptions o = optionsFor(claim);
-    req.type = o.type;
-    req.label = o.label;
-    req.catalog = m_catalog;
-    req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
-    return {};
-}
-
-Error DueRunner::buildFilesRequest(const Claim &claim, FilesBackupJob::Request &req,
-                                   const SecretLookup &storageSecret) const {
-    const ScheduleRecord &s = claim.schedule;
-    if (const Error e = checkSource(s))
-        return e;
-    const FileSourceConfig src = *m_config.fileSource(s.profile);
-    if (const Error e =
-            parseRecipients(src.recipients, QStringLiteral("file source \"%1\"").arg(src.name), &req.encryptTo))
-        return e;
-    if (const Error e = openStores(m_config, s, storagesFor(s), storageSecret, &req.stores))
-        return e;
-    req.sourceName = src.name;
-    req.path = src.path;
-    const BackupOptions o = optionsFor(claim);
-    req.options.type = o.type;
-    req.options.label = o.label;
-    req.options.excludes = src.excludes;
-    req.options.compression = src.compression;
-    req.catalog = m_catalog;
-    return {};
-}
-
-Error DueRunner::buildRedisRequest(const Claim &claim, RedisBackupJob::Request &req, const SecretLookup &redisPassword,
-                                   const SecretLookup &storageSecret) const {
-    const ScheduleRecord &s = claim.schedule;
-    if (const Error e = checkSource(s))
-        return e;
-    const RedisSourceConfig src = *m_config.redisSource(s.profile);
-    QString why;
-    RedisUrl url = RedisUrl::parse(src.url, &why);
-    if (!url.isValid())
-        return {ExitCode::Usage, QStringLiteral("Redis source \"%1\": %2").arg(src.name, why)};
-    if (const Error e =
-            parseRecipients(src.recipients, QStringLiteral("Redis source \"%1\"").arg(src.name), &req.encryptTo))
-        return e;
-    if (const Error e = openStores(m_config, s, storagesFor(s), storageSecret, &req.stores))
-        return e;
-    // The URL is stored without its password; the password lives in the credential store (redis add).
-    if (url.password().isEmpty())
-        url.setPassword(redisPassword(src.name));
-    req.sourceName = src.name;
-    req.url = url;
-    const BackupOptions o = optionsFor(claim);
-    req.options.type = o.type;
-    req.options.label = o.label;
-    req.options.compression = src.compression;
-    req.options.caFile = src.caFile;
-    req.options.localRdbPath = src.rdbPath;
-    req.catalog = m_catalog;
-    return {};
 }
 
 std::optional<BackupRecord> DueRunner::drillBackup(Catalog &catalog, const QString &profile) {
@@ -347,45 +217,6 @@ Error DueRunner::buildVerifyRequest(const Claim &claim, VerifyJob::Request &req,
     }
     req.pgToolDir = m_config.option(QStringLiteral("pgToolDir"));
     return {};
-}
-
-std::unique_ptr<Job> DueRunner::buildJob(const Claim &claim, const Secrets &secrets, Error *error) const {
-    const QString &kind = claim.schedule.sourceKind;
-    if (claim.schedule.isDrill()) {
-        VerifyJob::Request req;
-        if ((*error = buildVerifyRequest(claim, req, secrets)))
-            return nullptr;
-        return std::make_unique<VerifyJob>(std::move(req));
-    }
-    auto none = [](const QString &) { return QString(); };
-    const SecretLookup storageSecret = secrets.storageSecret ? secrets.storageSecret : SecretLookup(none);
-    if (kind == QLatin1String("files")) {
-        FilesBackupJob::Request req;
-        if ((*error = buildFilesRequest(claim, req, storageSecret)))
-            return nullptr;
-        return std::make_unique<FilesBackupJob>(std::move(req));
-    }
-    if (kind == QLatin1String("redis")) {
-        RedisBackupJob::Request req;
-        if ((*error = buildRedisRequest(claim, req, secrets.redisPassword ? secrets.redisPassword : SecretLookup(none),
-                                        storageSecret)))
-            return nullptr;
-        return std::make_unique<RedisBackupJob>(std::move(req));
-    }
-    if (kind == QLatin1String("base")) {
-        BaseBackupJob::Request req;
-        if ((*error = buildBaseRequest(
-                 claim, req, secrets.profilePassword ? secrets.profilePassword : SecretLookup(none), storageSecret)))
-            return nullptr;
-        return std::make_unique<BaseBackupJob>(std::move(req));
-    }
-    if ((*error = checkSource(claim.schedule)))
-        return nullptr;
-    BackupJob::Request req;
-    if ((*error = buildRequest(claim, req, secrets.profilePassword ? secrets.profilePassword : SecretLookup(none),
-                               storageSecret)))
-        return nullptr;
-    return std::make_unique<BackupJob>(std::move(req));
 }
 
 DueRunner::Run DueRunner::finish(const Claim &claim, const JobResult &result, const QDateTime &now) {

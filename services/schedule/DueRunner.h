@@ -30,10 +30,9 @@ namespace lifeboat {
 // decide and record identically and never double-run:
 //   claim()        is it due (ScheduleDue, missed-run policy)? take the schedule's lock, decide again from the
 //                  stored state under the lock (another runner may have just run it), compute DAILY/WEEKLY/MONTHLY;
-//   buildJob()     the job of a claimed schedule by its source kind: BackupJob (database profile),
-//                  FilesBackupJob (file source), RedisBackupJob (Redis source), BaseBackupJob (kind "base": a
-//                  base backup of the profile's cluster, for point-in-time recovery), or for a recovery drill (kind
-//                  "verify") a VerifyJob of the profile's newest good backup;
+//   (the job)      built by the use cases in services/ops from the claim: ops/ScheduledBackup hands a database,
+//                  base, file or Redis schedule to the backup use case of its kind; a recovery drill (kind
+//                  "verify") is ops/Verify's, from buildVerifyRequest();
 //   finish()       record the run (last check, backup id, status; a drill's report kept under the home) and
 //                  release the lock — or release() when the job never started;
 //   prune()        retention for the schedule's source (its kind and name) after a scheduled backup;
@@ -83,7 +82,6 @@ public:
     // Where a job's secrets come from; each lookup is called only for what the schedule's source needs.
     struct Secrets {
         SecretLookup profilePassword; // database profile name → password (empty: libpq's own sources)
-        SecretLookup redisPassword;   // Redis source name → password (credential store key redis/NAME/password)
         SecretLookup storageSecret;   // storage name → S3 secret key (empty: the AWS chain)
     };
 
@@ -102,25 +100,9 @@ public:
     // Does the schedule's source still exist in the configuration? A Usage error naming it when not (or when the
     // kind is unknown).
     Error checkSource(const ScheduleRecord &schedule) const;
-    // Fills a BackupJob request for a claimed schedule: profile, recipients, stores, password, options (type and
-    // the label "schedule NAME"). Secrets come from the lookups (profile name → password, storage name → S3 secret).
-    Error buildRequest(const Claim &claim, BackupJob::Request &req, const SecretLookup &profilePassword,
-                       const SecretLookup &storageSecret) const;
-    // The same for a file source (path, excludes, compression, recipients from fileSources).
-    Error buildFilesRequest(const Claim &claim, FilesBackupJob::Request &req, const SecretLookup &storageSecret) const;
-    // The same for a Redis source (URL, compression, CA file, local RDB path, recipients from redisSources).
-    Error buildRedisRequest(const Claim &claim, RedisBackupJob::Request &req, const SecretLookup &redisPassword,
-                            const SecretLookup &storageSecret) const;
-    // The same for a base backup schedule (kind "base"): the profile's cluster, its password and recipients, the
-    // schedule's storages or the profile's, the run's type and label.
-    Error buildBaseRequest(const Claim &claim, BaseBackupJob::Request &req, const SecretLookup &profilePassword,
-                           const SecretLookup &storageSecret) const;
     // The VerifyJob request of a drill: the newest good backup of its profile, verified on its target (the profile's
     // server, another profile's or a sandbox cluster); S3 secrets for every storage a copy may be read from.
     Error buildVerifyRequest(const Claim &claim, VerifyJob::Request &req, const Secrets &secrets) const;
-    // The job of a claimed schedule by its source kind; null and *error set when it cannot be built. Creates a
-    // QObject: call it on the thread that will own the job (the GUI thread for the desktop app).
-    std::unique_ptr<Job> buildJob(const Claim &claim, const Secrets &secrets, Error *error) const;
     Run finish(const Claim &claim, const JobResult &result, const QDateTime &now);
     void release(const Claim &claim);
 

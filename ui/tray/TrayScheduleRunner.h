@@ -24,10 +24,11 @@ class AppContext;
 // in the tray). Every interval (45 s; and at start, so runs missed while the machine slept or the app was closed
 // are caught up once, as run-due does) it claims due schedules through DueRunner on the catalog thread — the same
 // lock as run-due, so a GUI and a headless runner never both run one — starts each as a tracked backup job
-// (database profiles through AppContext::startBackup; file and Redis sources as DueRunner::buildJob's job through
-// AppContext::submitJob; visible on the Jobs page), and when the job ends records the run, releases the lock,
-// applies retention and notifies (channels on a worker; the desktop through desktopNotification()). It does not
-// depend on a tray icon existing: on a desktop without a system tray it runs the same.
+// (database profiles through AppContext::startBackup; base, file and Redis sources and drills as SourceJobBuilder
+// builds them with the ops use cases, through AppContext::submitJob; visible on the Jobs page), and when the job ends
+// records the run, releases the lock, applies retention and notifies (channels on a worker; the desktop through
+// desktopNotification()). It does not depend on a tray icon existing: on a desktop without a system tray it runs the
+// same.
 class TrayScheduleRunner : public QObject {
     Q_OBJECT
 public:
