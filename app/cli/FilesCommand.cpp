@@ -13,7 +13,7 @@
 #include "schedule/DueRunner.h"
 
 #include "files/FilesBackupJob.h"
-#include "files/FilesRestoreJob.h"
+#include "ops/FilesRestore.h"
 #include "jobs/StallWatch.h"
 #include "jobs/UnopenableStore.h"
 
@@ -271,22 +271,21 @@ int FilesCommand::restore(CliContext &ctx, const ArgParser &p, bool verifyOnly) 
     if (!identities)
         return rc;
 
-    FilesRestoreJob::Request req;
-    req.source = p.positional().first();
-    req.catalog = ctx.catalog();
-    req.storages = ctx.config().storages();
-    const QHash<QString, QString> secrets = CliSecrets(ctx).storageSecrets(req.storages); // before the job runs
-    req.secretFor = [secrets](const QString &storage) { return secrets.value(storage); };
-    req.identities = std::move(*identities);
-    req.verifyOnly = verifyOnly;
-    req.requireSigned = p.isSet(QStringLiteral("require-signed"));
+    FilesRestore::Request request;
+    request.source = p.positional().first();
+    request.identities = std::move(*identities);
+    request.verifyOnly = verifyOnly;
+    request.requireSigned = p.isSet(QStringLiteral("require-signed"));
     if (!verifyOnly) {
-        req.targetDir = QFileInfo(p.value(QStringLiteral("to"))).absoluteFilePath();
-        req.overwrite = p.isSet(QStringLiteral("overwrite"));
-        req.allowExternalSymlinks = p.isSet(QStringLiteral("allow-external-links"));
+        request.targetDir = QFileInfo(p.value(QStringLiteral("to"))).absoluteFilePath();
+        request.overwrite = p.isSet(QStringLiteral("overwrite"));
+        request.allowExternalSymlinks = p.isSet(QStringLiteral("allow-external-links"));
     }
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<FilesRestoreJob>(std::move(req)));
+    CliUseCase useCase(ctx);
+    PreparedJob prepared = FilesRestore::prepare(std::move(request), useCase.context());
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = useCase.run(std::move(prepared), p.isSet(QStringLiteral("verbose")));
     if (!r.ok())
         return ctx.fail(r.error);
     if (ctx.json()) {

@@ -4,10 +4,11 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "CliUseCase.h"
 #include "NamedThings.h"
 
 #include "mirror/MirrorJob.h"
-#include "mirror/MirrorRestoreJob.h"
+#include "ops/Mirror.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -135,34 +136,15 @@ int MirrorCommand::remove(CliContext &ctx, const ArgParser &p) {
 }
 
 int MirrorCommand::runMirror(CliContext &ctx, const ArgParser &p) {
-    const auto m = ctx.config().mirror(p.positional().first());
-    if (!m)
-        return ctx.usage(
-            QStringLiteral("unknown mirror \"%1\" (see `lifeboatctl mirror list`)").arg(p.positional().first()));
-    MirrorJob::Request req;
-    req.mirror = *m;
-    const auto source = ctx.config().storage(m->sourceStorage);
-    const auto dest = ctx.config().storage(m->storage);
-    if (!source || !dest)
-        return ctx.usage(QStringLiteral("mirror \"%1\" names a storage that no longer exists (%2)")
-                             .arg(m->name, !source ? m->sourceStorage : m->storage));
-    CliSecrets secrets(ctx);
-    req.source = *source;
-    req.sourceSecret = secrets.storageSecret(source->name);
-    req.destination = *dest;
-    req.destinationSecret = dest->isS3() ? secrets.storageSecret(dest->name) : QString();
-    req.catalog = ctx.catalog();
-    const QString type = p.value(QStringLiteral("type")).toUpper();
-    if (!type.isEmpty()) {
-        if (!QStringList{QStringLiteral("MANUAL"), QStringLiteral("DAILY"), QStringLiteral("WEEKLY"),
-                         QStringLiteral("MONTHLY")}
-                 .contains(type))
-            return ctx.usage(QStringLiteral("--type takes manual, daily, weekly or monthly"));
-        req.options.type = type;
-    }
-    req.options.label = p.value(QStringLiteral("label"));
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<MirrorJob>(std::move(req)));
+    Mirror::RunRequest request;
+    request.mirror = p.positional().first();
+    request.type = p.value(QStringLiteral("type"));
+    request.label = p.value(QStringLiteral("label"));
+    CliUseCase useCase(ctx);
+    PreparedJob prepared = Mirror::run(request, useCase.context());
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = useCase.run(std::move(prepared), p.isSet(QStringLiteral("verbose")));
     if (!r.ok())
         return ctx.fail(r.error);
     if (ctx.json()) {
@@ -180,37 +162,18 @@ int MirrorCommand::runMirror(CliContext &ctx, const ArgParser &p) {
 }
 
 int MirrorCommand::restore(CliContext &ctx, const ArgParser &p) {
-    bool ok = false;
-    const qint64 id = p.positional().first().toLongLong(&ok);
-    const auto record = ok ? ctx.catalog()->get(id) : std::nullopt;
-    if (!record || record->kind != QLatin1String("mirror"))
-        return ctx.usage(QStringLiteral("\"%1\" is not a mirror run in the catalog (see `lifeboatctl list --kind "
-                                        "mirror`)")
-                             .arg(p.positional().first()));
-    if (!p.isSet(QStringLiteral("to")))
-        return ctx.usage(QStringLiteral("mirror restore needs --to STORAGE"));
-    const auto target = ctx.config().storage(p.value(QStringLiteral("to")));
-    if (!target || !target->isS3())
-        return ctx.usage(QStringLiteral("--to: \"%1\" is not an S3 storage").arg(p.value(QStringLiteral("to"))));
-    if (record->locations.isEmpty())
-        return ctx.usage(QStringLiteral("mirror run #%1 has no object list (status %2)").arg(id).arg(record->status));
-    const auto mirrorStorage = ctx.config().storage(record->locations.first().storage);
-    if (!mirrorStorage)
-        return ctx.usage(QStringLiteral("mirror run #%1 is kept in the storage \"%2\", which is not configured here")
-                             .arg(id)
-                             .arg(record->locations.first().storage));
-    CliSecrets secrets(ctx);
-    MirrorRestoreJob::Request req;
-    req.record = *record;
-    req.mirrorStorage = *mirrorStorage;
-    req.mirrorSecret = mirrorStorage->isS3() ? secrets.storageSecret(mirrorStorage->name) : QString();
-    req.target = *target;
-    req.targetSecret = secrets.storageSecret(target->name);
+    Mirror::RestoreRequest request;
+    request.run = p.positional().first();
+    if (p.isSet(QStringLiteral("to")))
+        request.to = p.value(QStringLiteral("to"));
     if (p.isSet(QStringLiteral("prefix")))
-        req.prefix = p.value(QStringLiteral("prefix"));
-    req.overwrite = p.isSet(QStringLiteral("overwrite"));
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<MirrorRestoreJob>(std::move(req)));
+        request.prefix = p.value(QStringLiteral("prefix"));
+    request.overwrite = p.isSet(QStringLiteral("overwrite"));
+    CliUseCase useCase(ctx);
+    PreparedJob prepared = Mirror::restore(request, useCase.context());
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = useCase.run(std::move(prepared), p.isSet(QStringLiteral("verbose")));
     if (!r.ok())
         return ctx.fail(r.error);
     if (ctx.json()) {
