@@ -3,8 +3,11 @@
 # `pg_basebackup -Ft -D DIR` (uncompressed tar files) of the same throwaway cluster (>= 1 GB: random bytea, poorly
 # compressible, plus a compressible table), alternating runs so machine noise hits both alike. Targets: local disk,
 # and local + the S3 fixture. Prints wall times, ratios (issue 17's target: <= 1.0x bare), sizes and the load average
-# as a Markdown table for docs/performance.md.
+# as a Markdown table for docs/performance.md. A third row times the S3 test server alone: curl PUTs the artifact
+# Lifeboat just stored (the same ~1 GB, SigV4, UNSIGNED-PAYLOAD, one request) into the same bucket, so the local + S3
+# row can be read against what s3rver on this machine can ingest at all.
 set -euo pipefail
+shopt -s inherit_errexit # a failed run inside $(…) stops the bench instead of timing a failure
 fixdir=${LIFEBOAT_FIXTURE_DIR:?}
 ctl=${LIFEBOAT_CTL:?}
 size_mb=${LIFEBOAT_BENCH_DB_MB:-1100}
@@ -18,6 +21,9 @@ as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@";
 port=$(( 20000 + RANDOM % 30000 ))
 cleanup() { as_owner "$pgbin/pg_ctl" -D "$work/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
+# A copy of its own: a rebuild of the shared build tree during the bench must not swap the binary between runs.
+cp "$ctl" "$work/lifeboatctl"
+ctl=$work/lifeboatctl
 as_owner "$pgbin/initdb" -D "$work/data" -U postgres -A trust >/dev/null
 as_owner "$pgbin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
     -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
@@ -56,20 +62,35 @@ lb() {
     "$ctl" --home "$home" basebackup bench "$@" >/dev/null
     echo "$(now) - $t0" | bc
 }
+put() {
+    local t0; t0=$(now)
+    curl -sS --fail -o /dev/null -T "$1" --aws-sigv4 "aws:amz:${S3_REGION:-us-east-1}:s3" \
+        --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+        "$S3_ENDPOINT/$S3_BUCKET/bbbench-$$/curl-put-$2"
+    echo "$(now) - $t0" | bc
+}
 for r in $(seq 1 "$rounds"); do
     b=$(bare); l=$(lb --storage local); ls3=$(lb --storage local --storage s3)
-    echo "round $r: bare ${b}s, lifeboat local ${l}s, lifeboat local+s3 ${ls3}s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    p=$(put "$(find "$work/store" -name '*.tar.zst' | head -1)" "$r")
+    echo "round $r: bare ${b}s, lifeboat local ${l}s, lifeboat local+s3 ${ls3}s, curl PUT to s3rver ${p}s" \
+        "(load $(cut -d' ' -f1-3 /proc/loadavg))"
     total[bare]=$(echo "${total[bare]:-0} + $b" | bc)
     total[local]=$(echo "${total[local]:-0} + $l" | bc)
     total[s3]=$(echo "${total[s3]:-0} + $ls3" | bc)
+    total[put]=$(echo "${total[put]:-0} + $p" | bc)
 done
 baresize=$(du -sb "$work/bare" | cut -f1)
 lbsize=$(find "$work/store" -name '*.tar.zst' -printf '%s\n' | head -1)
 echo
 echo "| target | bare pg_basebackup -Ft (s) | lifeboatctl basebackup (s) | ratio | stored size vs bare |"
 echo "| --- | --- | --- | --- | --- |"
-for t in local s3; do
+for t in local s3 put; do
     ratio=$(echo "scale=2; ${total[$t]} / ${total[bare]}" | bc)
-    echo "| $( [ $t = local ] && echo local disk || echo local + S3 ) | $(echo "scale=1; ${total[bare]} / $rounds" | bc) | $(echo "scale=1; ${total[$t]} / $rounds" | bc) | ${ratio}x | $(echo "scale=2; $lbsize / $baresize" | bc)x |"
+    case $t in
+        local) name="local disk" ;;
+        s3) name="local + S3 (s3rver on loopback)" ;;
+        put) name="S3 test server alone: curl PUT of the stored artifact" ;;
+    esac
+    echo "| $name | $(echo "scale=1; ${total[bare]} / $rounds" | bc) | $(echo "scale=1; ${total[$t]} / $rounds" | bc) | ${ratio}x | $(echo "scale=2; $lbsize / $baresize" | bc)x |"
 done
 echo "cluster $((size / 1024 / 1024)) MiB, $rounds rounds, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
