@@ -502,6 +502,13 @@ int RestoreEngine::autoJobs(const RestoreOptions &o, QString *why) const {
     in.schemaOnly = o.schemaOnly;
     for (const TocEntry &t : m_plan.entries())
         in.tablesWithData += t.type == QLatin1String("TABLE DATA") ? 1 : 0;
+    if (m_source.manifest() && !m_source.manifest()->tables.isEmpty()) {
+        in.rowsTotal = in.rowsLargest = 0;
+        for (const Manifest::Table &t : m_source.manifest()->tables) {
+            in.rowsTotal += t.rows;
+            in.rowsLargest = qMax(in.rowsLargest, t.rows);
+        }
+    }
     in.needsDecompressedCopy = m_path.isEmpty() && m_source.localPlainPath().isEmpty();
     in.decompressedBytes = m_source.isRecord() ? m_source.record().bytesRead : -1;
     if (in.decompressedBytes < 0 && m_source.manifest())

@@ -19,6 +19,9 @@ int RestoreJobsChoice::choose(const Input &in, QString *why) {
         return streamed(in.schemaOnly ? QStringLiteral("--schema-only") : QStringLiteral("--tables"));
     if (in.tablesWithData < 2)
         return streamed(QStringLiteral("%1 table(s) with data, nothing to run side by side").arg(in.tablesWithData));
+    if (in.rowsTotal > 0 && in.rowsLargest * 100 > in.rowsTotal * kLargestTablePercent)
+        return streamed(QStringLiteral("one table holds %1 % of the rows, nothing to run side by side")
+                            .arg(in.rowsLargest * 100 / in.rowsTotal));
     const int jobs = qMin(kParallelJobs, in.tablesWithData);
     if (!in.needsDecompressedCopy) {
         *why = QStringLiteral("pg_restore --jobs %1 (%2 tables with data)").arg(jobs).arg(in.tablesWithData);

@@ -12,11 +12,13 @@ namespace lifeboat {
 // gives, or would write what should not be written:
 //  * an encrypted archive: its plaintext is not put on disk unless --jobs asks for it;
 //  * --tables or --schema-only: little or no data to spread;
-//  * fewer than two tables with data: one COPY cannot be split;
+//  * fewer than two tables with data, or one table holding most of the rows (the manifest's row counts): one COPY
+//    cannot be split, and the copy's cost would come on top of it (measured: docs/performance.md);
 //  * a decompressed copy whose size is not recorded, or does not fit in the scratch file system with room to spare.
 class RestoreJobsChoice {
 public:
-    static constexpr int kParallelJobs = 2; // measured on 2 cores shared with the server (docs/performance.md)
+    static constexpr int kParallelJobs = 2;         // measured on 2 cores shared with the server (docs/performance.md)
+    static constexpr int kLargestTablePercent = 75; // above this share of the rows, one table dominates: stream
 
     struct Input {
         bool customOrDirectory = false; // a pg_dump custom archive, or Lifeboat's directory backup (unpacked)
@@ -25,6 +27,8 @@ public:
         bool tablesChosen = false;
         bool schemaOnly = false;
         int tablesWithData = 0;             // TABLE DATA entries of the archive
+        qint64 rowsTotal = -1;              // the manifest's row counts (-1: no manifest): all tables ...
+        qint64 rowsLargest = -1;            // ... and the largest one
         bool needsDecompressedCopy = false; // no seekable file yet (a .dump.zst)
         qint64 decompressedBytes = -1;      // the archive's size before Lifeboat compressed it; -1: not recorded
         qint64 scratchFreeBytes = -1;       // free in the scratch file system; -1: unknown

@@ -14,6 +14,8 @@ class TestRestoreJobsChoice : public QObject {
         in.customOrDirectory = true;
         in.inputDescription = QStringLiteral("pg_dump custom archive");
         in.tablesWithData = 6;
+        in.rowsTotal = 1000;
+        in.rowsLargest = 500;
         in.needsDecompressedCopy = true;
         in.decompressedBytes = qint64(1) << 30;
         in.scratchFreeBytes = qint64(20) << 30;
@@ -37,6 +39,14 @@ private slots:
         QCOMPARE(RestoreJobsChoice::choose(in, &why), 2);
         QVERIFY2(!why.contains(QLatin1String("decompressed")), qPrintable(why));
     }
+    void rowCountsUnknownOrSpread() {
+        RestoreJobsChoice::Input in = dumpZst();
+        in.rowsLargest = 750; // exactly the limit: still spread enough
+        QString why;
+        QCOMPARE(RestoreJobsChoice::choose(in, &why), 2);
+        in.rowsTotal = in.rowsLargest = -1; // no manifest: the table count decides
+        QCOMPARE(RestoreJobsChoice::choose(in, &why), 2);
+    }
     void neverMoreJobsThanTables() {
         RestoreJobsChoice::Input in = dumpZst();
         in.tablesWithData = 2;
@@ -54,6 +64,7 @@ private slots:
         QTest::newRow("size not recorded") << 5 << QStringLiteral("not recorded");
         QTest::newRow("no room") << 6 << QStringLiteral("a decompressed copy needs");
         QTest::newRow("room unknown") << 7 << QStringLiteral("unknown space");
+        QTest::newRow("one table dominates") << 8 << QStringLiteral("one table holds 90 % of the rows");
     }
     void streamedOtherwise() {
         QFETCH(int, what);
@@ -84,6 +95,9 @@ private slots:
             break;
         case 7:
             in.scratchFreeBytes = -1;
+            break;
+        case 8:
+            in.rowsLargest = 900;
             break;
         }
         QString why;
