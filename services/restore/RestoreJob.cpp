@@ -6,11 +6,11 @@
 #include "core/ChildEnvironment.h"
 
 #include "jobs/CancelForwarder.h"
-#include "jobs/ChildProcess.h"
-#include "pg/PgPassFile.h"
 #include "pg/PgSession.h"
 #include "restore/ManifestSignatureCheck.h"
 #include "restore/MissingRoles.h"
+#include "restore/PostRestoreCommand.h"
+#include "restore/ProductionGuard.h"
 #include "restore/RestoreEngine.h"
 #include "restore/RestoredTargetCheck.h"
 
@@ -28,32 +28,6 @@ SafetyCheck make(const QString &id, const QString &title, CheckOutcome o, const 
     return {id, title, o, detail, o == CheckOutcome::Refused ? code : ExitCode::Ok};
 }
 
-// Splits a child's stdout into logged lines.
-class LineLogSink : public ByteSink {
-public:
-    explicit LineLogSink(std::function<void(const QString &)> fn)
-        : m_fn(std::move(fn)) {}
-    bool write(QByteArrayView d) override {
-        m_buf.append(d.data(), d.size());
-        qsizetype nl;
-        while ((nl = m_buf.indexOf('\n')) >= 0) {
-            m_fn(QString::fromUtf8(m_buf.left(nl)));
-            m_buf.remove(0, nl + 1);
-        }
-        return true;
-    }
-    bool finish() override {
-        if (!m_buf.isEmpty())
-            m_fn(QString::fromUtf8(m_buf));
-        m_buf.clear();
-        return true;
-    }
-    void abort() override {}
-
-private:
-    std::function<void(const QString &)> m_fn;
-    QByteArray m_buf;
-};
 } // namespace
 
 RestoreJob::RestoreJob(Request request, QObject *parent)
@@ -125,47 +99,11 @@ QJsonObject RestoreJob::planJson(RestoreEngine &engine) const {
 }
 
 bool RestoreJob::runPostRestore(QJsonObject *details, Error *error) {
-    const QString cmd = m_req.options.postRestoreCommand;
-    if (cmd.isEmpty())
+    if (m_req.options.postRestoreCommand.isEmpty())
         return true;
-    log(QStringLiteral("post-restore: running `%1`").arg(cmd));
-    // The server the checks and the restore reached, every connection parameter explicit.
-    const Conninfo ci = m_target;
-    PgPassFile passFile;
-    if (!m_req.password.isEmpty())
-        passFile.create(m_req.password, m_target.withDatabase(m_req.options.targetDb));
-    QProcessEnvironment env = RestoreEngine::childEnv(m_req.password, passFile.path());
-    // The command connects like the restore did: libpq variables, never a password in its environment.
-    if (!ci.host().isEmpty())
-        env.insert(QStringLiteral("PGHOST"), ci.host());
-    if (!ci.port().isEmpty())
-        env.insert(QStringLiteral("PGPORT"), ci.port());
-    if (!ci.user().isEmpty())
-        env.insert(QStringLiteral("PGUSER"), ci.user());
-    env.insert(QStringLiteral("PGDATABASE"), m_req.options.targetDb);
-    env.insert(QStringLiteral("LIFEBOAT_TARGET_DB"), m_req.options.targetDb);
-    QStringList output;
-    auto onLine = [&](const QString &l) {
-        log(QStringLiteral("post-restore: ") + l);
-        output << l;
-    };
-    LineLogSink sink(onLine);
-    ChildProcess child(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), cmd}, env);
-    child.setCancelFlag(cancelFlag());
-    child.setStderrHandler(onLine);
-    const bool ok = child.run(&sink);
-    sink.finish();
-    (*details)[QStringLiteral("postRestore")] =
-        QJsonObject{{QStringLiteral("command"), cmd},
-                    {QStringLiteral("exitCode"), child.exitCode()},
-                    {QStringLiteral("output"), QJsonArray::fromStringList(output)}};
-    if (!ok) {
-        *error = {ExitCode::PgTool, QStringLiteral("the restore succeeded, but the post-restore command `%1` failed "
-                                                   "(%2)")
-                                        .arg(cmd, child.errorText())};
-        return false;
-    }
-    return true;
+    return PostRestoreCommand::run(
+        m_req.options.postRestoreCommand, m_target, m_req.password, m_req.options.targetDb, cancelFlag(),
+        [this](const QString &line) { log(line); }, details, error);
 }
 
 JobResult RestoreJob::execute() {
@@ -241,7 +179,9 @@ JobResult RestoreJob::execute() {
             m_checks << make(
                 QStringLiteral("target"), targetTitle, CheckOutcome::Passed,
                 QStringLiteral("%1, PostgreSQL %2").arg(ci.hostPort(), session.serverVersion().toString()));
-            productionGuard();
+            if (const auto c = ProductionGuard::check(m_req.productionServers, m_target, m_req.password, &m_req.options,
+                                                      &m_req.safetyBackup))
+                m_checks << *c;
         } else
             m_checks << make(QStringLiteral("target"), targetTitle, CheckOutcome::Refused, session.error().message);
     }
@@ -590,76 +530,6 @@ JobResult RestoreJob::execute() {
     if (!runPostRestore(&details, &err))
         return {err, 0, details};
     return {{}, 0, details};
-}
-
-void RestoreJob::productionGuard() {
-    RestoreOptions &o = m_req.options;
-    if (o.targetProduction || m_req.productionServers.isEmpty())
-        return;
-    const QString title = QStringLiteral("Production guard");
-    // Fail closed: a production server the target cannot be proved not to be is treated as the target's server. Its
-    // safety backup is of the target itself (what the restore overwrites), kept like that profile's backups.
-    auto treatAsProduction = [&](const Request::ProductionServer &ps, const QString &why) {
-        o.targetProduction = true;
-        o.targetProfile = ps.profile;
-        m_req.safetyBackup =
-            ps.safetyBackupOf ? ps.safetyBackupOf(m_target.toKeywordString(), m_req.password) : ps.safetyBackup;
-        m_checks << make(QStringLiteral("production"), title, CheckOutcome::Warning,
-                         QStringLiteral("could not prove this is not production server \"%1\": %2 — treated as "
-                                        "production: a typed confirmation and a safety backup of the target are "
-                                        "required")
-                             .arg(ps.profile, why));
-    };
-    const QString identity = o.expectedServerIdentity;
-    if (identity.isEmpty()) {
-        treatAsProduction(m_req.productionServers.first(),
-                          QStringLiteral("the target does not say which server it is (pg_control_system() gave "
-                                         "nothing: no privilege, or a managed service)"));
-        return;
-    }
-    QList<const Request::ProductionServer *> unreachable;
-    for (const Request::ProductionServer &ps : std::as_const(m_req.productionServers)) {
-        Error e;
-        const Conninfo pci = Conninfo::parse(ps.conninfo, &e);
-        PgSession probe;
-        const QString password = ps.password.isEmpty() && ps.passwordLookup ? ps.passwordLookup() : ps.password;
-        if (!password.isEmpty())
-            ChildEnvironment::registerSecret(password);
-        QString other;
-        if (pci.isValid() && probe.connect(pci, password, 5))
-            other = probe.serverIdentity();
-        if (other.isEmpty()) {
-            unreachable << &ps;
-            continue;
-        }
-        if (other != identity)
-            continue;
-        // The same server as a production profile, however the target was spelled: production rules apply, with
-        // that profile's safety backup.
-        o.targetProduction = true;
-        o.targetProfile = ps.profile;
-        m_req.safetyBackup = ps.safetyBackup;
-        m_checks << make(QStringLiteral("production"), title, CheckOutcome::Warning,
-                         QStringLiteral("the target is the server of production profile \"%1\" (system identifier "
-                                        "and port %2): a typed confirmation and a safety backup are required")
-                             .arg(ps.profile, identity));
-        return;
-    }
-    if (!unreachable.isEmpty()) {
-        QStringList names;
-        for (const Request::ProductionServer *ps : std::as_const(unreachable))
-            names << QStringLiteral("\"%1\"").arg(ps->profile);
-        treatAsProduction(*unreachable.first(),
-                          QStringLiteral("production profile(s) %1 could not be reached, or did not say which server "
-                                         "they are, to compare (a password not stored in the keychain is not asked "
-                                         "for)")
-                              .arg(names.join(QStringLiteral(", "))));
-        return;
-    }
-    m_checks << make(QStringLiteral("production"), title, CheckOutcome::Passed,
-                     QStringLiteral("not the server of any production profile (%1 compared by system identifier and "
-                                    "port)")
-                         .arg(m_req.productionServers.size()));
 }
 
 QString RestoreJob::dropCreatedDatabase(PgSession &session, const QString &db, QJsonObject *details) {

@@ -77,11 +77,7 @@ protected:
 private:
     JobResult refuse(const QJsonObject &details);
     QJsonObject planJson(RestoreEngine &engine) const;
-    bool runPostRestore(QJsonObject *details, Error *error);
-    // Compares the target's server identity with every production profile's (Request::productionServers). Fails
-    // closed: a target whose identity is unknown, or a production profile that could not be probed, makes the target
-    // production (typed confirmation and safety backup), since it cannot be proved not to be that server.
-    void productionGuard();
+    bool runPostRestore(QJsonObject *details, Error *error); // PostRestoreCommand, when the profile has one
     // Drops the database this run created after a failed or cancelled restore; returns the note for the error.
     QString dropCreatedDatabase(PgSession &session, const QString &db, QJsonObject *details);
 
