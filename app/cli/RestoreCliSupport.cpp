@@ -74,28 +74,6 @@ std::optional<std::vector<AgeIdentity>> RestoreCliSupport::identities(CliContext
     return out;
 }
 
-std::optional<RestoreCliSupport::Target> RestoreCliSupport::target(CliContext &ctx, CliSecrets &secrets,
-                                                                   const ArgParser &p, const QString &spec, int *rc) {
-    Error err;
-    const auto resolved = Restore::resolveTarget(ctx.config(), spec, false, &err);
-    if (!resolved) {
-        *rc = ctx.fail(err);
-        return std::nullopt;
-    }
-    Target t;
-    t.conninfo = resolved->conninfo;
-    t.profile = resolved->profile;
-    t.production = resolved->production;
-    t.postRestoreCommand = resolved->postRestoreCommand;
-    if (const auto profile = ctx.config().profile(t.profile))
-        t.storages = profile->defaultStorages;
-    if (const auto given = givenPassword(secrets, p))
-        t.password = *given;
-    else if (!t.profile.isEmpty())
-        t.password = secrets.profilePassword(t.profile, false, {});
-    return t;
-}
-
 std::optional<QString> RestoreCliSupport::givenPassword(CliSecrets &secrets, const ArgParser &p) {
     const bool stdinPw = p.isSet(QStringLiteral("password-stdin"));
     const QString envVar = p.value(QStringLiteral("secret-env"));

@@ -21,25 +21,15 @@ class ArgParser;
 class CliContext;
 class CliSecrets;
 
-// What `restore` and `verify` share: age identities from --identity/--passphrase-stdin, the target server from a
-// profile name or a URI, and printing the safety checklist.
+// What the restore-side commands (restore, verify, recover, set restore) share: age identities from --identity/
+// --passphrase-stdin, the target server's password as given for the run, reading a use case's secrets the way
+// lifeboatctl reads them, and printing the safety checklist.
 class RestoreCliSupport {
 public:
-    struct Target {
-        QString conninfo; // without password
-        QString password;
-        QString profile; // empty for a URI
-        bool production = false;
-        QString postRestoreCommand;
-        QStringList storages; // the profile's default storages (safety backups)
-    };
-
     static CliOptions identityOptions(); // --identity, --identity-name, --passphrase-stdin
     static CliOptions passwordOptions(); // the target server's: --password-stdin, --secret-env
     // nullopt after printing the error (the exit code is in *rc).
     static std::optional<std::vector<lifeboat::AgeIdentity>> identities(CliContext &ctx, const ArgParser &p, int *rc);
-    static std::optional<Target> target(CliContext &ctx, CliSecrets &secrets, const ArgParser &p, const QString &spec,
-                                        int *rc);
     static void printChecks(CliContext &ctx, const QJsonArray &checks);
     // The target's password as given for this run (--password-stdin, --secret-env VAR); nullopt without either.
     static std::optional<QString> givenPassword(CliSecrets &secrets, const ArgParser &p);

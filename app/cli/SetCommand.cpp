@@ -13,9 +13,11 @@
 
 #include "jobs/BackupDeleter.h"
 #include "notify/Notification.h"
-#include "ops/ProductionServers.h"
+#include "ops/Restore.h"
+#include "ops/SetRestore.h"
 #include "restore/SafetyBackup.h"
 #include "schedule/CronExpression.h"
+#include "secrets/MemoryCredentialStore.h"
 #include "sets/SetPlanner.h"
 #include "sets/SetPruner.h"
 
@@ -379,17 +381,11 @@ int SetCommand::restore(CliContext &ctx, const ArgParser &p) {
     auto identities = RestoreCliSupport::identities(ctx, p, &rc);
     if (!identities)
         return rc;
-    CliSecrets secrets(ctx);
-    const auto target = RestoreCliSupport::target(ctx, secrets, p, p.value(QStringLiteral("target")), &rc);
-    if (!target)
-        return rc;
-
-    SetPlanner::RestoreTargets t;
+    SetRestore::Request request;
+    request.setId = p.positional().first();
+    request.target = p.value(QStringLiteral("target"));
+    SetPlanner::RestoreTargets &t = request.targets;
     RestoreOptions &o = t.database;
-    o.targetConninfo = target->conninfo;
-    o.targetProfile = target->profile;
-    o.targetProduction = target->production;
-    o.postRestoreCommand = target->postRestoreCommand;
     o.targetDb = p.value(QStringLiteral("target-db"));
     o.create = p.isSet(QStringLiteral("create"));
     o.clean = p.isSet(QStringLiteral("clean"));
@@ -397,7 +393,6 @@ int SetCommand::restore(CliContext &ctx, const ArgParser &p) {
     o.confirm = p.value(QStringLiteral("confirm"));
     o.noSafetyBackup = p.isSet(QStringLiteral("no-safety-backup"));
     o.terminateConnections = p.isSet(QStringLiteral("terminate-connections"));
-    t.databasePassword = target->password;
     t.identities = std::move(*identities);
     t.mirrorStorage = p.value(QStringLiteral("mirror-to"));
     if (p.isSet(QStringLiteral("mirror-prefix")))
@@ -409,25 +404,20 @@ int SetCommand::restore(CliContext &ctx, const ArgParser &p) {
             return ctx.usage(QStringLiteral("--files-to takes SOURCE=DIR, not \"%1\"").arg(spec));
         t.filesTo.insert(spec.left(eq), QDir::cleanPath(spec.mid(eq + 1)));
     }
-    SetPlanner::Secrets sec;
-    sec.storages = secrets.storageSecrets(ctx.config().storages());
-    // A production target gets its safety backup exactly as with `restore`.
-    if (target->production) {
-        if (const auto profile = ctx.config().profile(target->profile))
-            t.safetyBackup = SafetyBackup::factory(*profile, target->password, ctx.config().storages(), sec.storages,
-                                                   ctx.catalog(), ctx.config().option(QStringLiteral("pgToolDir")));
-    }
-    // A target that reaches a production profile's server however it is spelled gets the same treatment, by the
-    // same guard as `restore` (RestoreJob compares server identities; it fails closed).
-    t.productionServers = ProductionServers::forTarget(ctx.config(), target->profile, secrets.persistentStore(),
-                                                       sec.storages, ctx.catalog());
-    Error e;
-    auto req = SetPlanner::restore(ctx.config(), ctx.catalog(), p.positional().first(), t, sec, &e);
-    if (!req)
-        return ctx.fail(e);
-    const bool dryRun = req->dryRun;
-    const JobResult r =
-        CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::make_unique<SetRestoreJob>(std::move(*req)));
+    // The target is checked before any secret is read; then the secrets in the order `restore` reads them.
+    Error targetError;
+    if (!Restore::resolveTarget(ctx.config(), request.target, false, &targetError))
+        return ctx.fail(targetError);
+    CliSecrets secrets(ctx);
+    request.targetPassword = RestoreCliSupport::givenPassword(secrets, p);
+    MemoryCredentialStore known = RestoreCliSupport::readSecrets(secrets, SetRestore::secretKeys(ctx.config(), request),
+                                                                 SetRestore::storedSecretKeys(ctx.config(), request));
+    const bool dryRun = o.dryRun;
+    PreparedJob prepared = SetRestore::prepare(std::move(request), RestoreCliSupport::useCaseContext(ctx, &known));
+    if (!prepared)
+        return ctx.fail(prepared.error);
+    const JobResult r = CliJobRunner(ctx, p.isSet(QStringLiteral("verbose"))).run(std::move(prepared.job));
+    prepared.finished(r);
     const QJsonArray members = r.details.value(QStringLiteral("members")).toArray();
     if (ctx.json()) {
         QJsonObject d = r.details;

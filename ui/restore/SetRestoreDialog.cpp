@@ -3,9 +3,10 @@
 #include "jobs/JobRunner.h"
 #include "models/Async.h"
 #include "models/Format.h"
-#include "ops/ProductionServers.h"
+#include "ops/SetRestore.h"
 #include "restore/SafetyBackup.h"
 #include "secrets/KeychainCredentialStore.h"
+#include "secrets/MemoryCredentialStore.h"
 #include "sets/SetBackupJob.h"
 #include "sets/SetPlanner.h"
 #include "sets/SetRestoreJob.h"
@@ -35,12 +36,6 @@ namespace lifeboat {
 
 namespace {
 constexpr int kCaptureLimit = 200; // newest first; the CLI reaches older ones
-
-// What the worker hands back: the set restore, planned exactly as `lifeboatctl set restore` plans it.
-struct Planned {
-    std::optional<SetRestoreJob::Request> request;
-    Error error;
-};
 
 QString kindLabel(const QString &kind) {
     if (kind == QLatin1String("database"))
@@ -398,15 +393,12 @@ void SetRestoreDialog::start(bool dryRun) {
     m_status->setText(dryRun ? tr("Checking every member…") : tr("Restoring the set…"));
     updateButtons();
 
-    SetPlanner::RestoreTargets t;
+    SetRestore::Request request;
+    request.setId = c->setId;
+    if (const auto profile = m_ctx->config().profile(m_profile->currentData().toString()))
+        request.target = profile->name;
+    SetPlanner::RestoreTargets &t = request.targets;
     RestoreOptions &o = t.database;
-    std::optional<Profile> profile = m_ctx->config().profile(m_profile->currentData().toString());
-    if (profile) {
-        o.targetConninfo = profile->conninfo;
-        o.targetProfile = profile->name;
-        o.targetProduction = profile->production;
-        o.postRestoreCommand = profile->postRestoreCommand;
-    }
     o.targetDb = m_db->text().trimmed();
     o.create = m_create->isChecked();
     o.clean = m_clean->isChecked();
@@ -423,15 +415,16 @@ void SetRestoreDialog::start(bool dryRun) {
     const bool keychain = m_ctx->keychainKnown() && m_ctx->keychain().available();
     const ConfigStore config = m_ctx->config();
     const QString setId = c->setId;
+    const QStringList keys = SetRestore::secretKeys(config, request) + SetRestore::storedSecretKeys(config, request);
     std::shared_ptr<Catalog> catalog = m_ctx->jobCatalog();
     const QString identityPath = m_keysGroup->isVisibleTo(this) ? m_identityPath : QString();
     const QString identityName = m_keysGroup->isVisibleTo(this) ? m_identityName->text().trimmed() : QString();
     // Keychain reads block and SetPlanner reads the catalog: both on a worker.
     runAsync(
         this,
-        [t, keychain, config, setId, catalog, profile, identityPath, identityName]() mutable {
-            Planned p;
-            SetPlanner::Secrets sec;
+        [request, keychain, config, keys, catalog, identityPath, identityName]() mutable {
+            SetRestore::Plan p;
+            SetPlanner::RestoreTargets &t = request.targets;
             if (!identityPath.isEmpty()) {
                 QFile f(identityPath);
                 QString why;
@@ -460,35 +453,26 @@ void SetRestoreDialog::start(bool dryRun) {
                 }
                 t.identities.push_back(*id);
             }
+            // Every secret the use case reads, from the keychain here (reads block), then the plan (it reads the
+            // catalog) - both on this worker; the job is made on the GUI thread.
+            MemoryCredentialStore secrets;
             if (keychain) {
                 KeychainCredentialStore store;
-                if (profile)
-                    t.databasePassword =
-                        store.read(CredentialStore::profilePasswordKey(profile->name)).value_or(QString());
-                for (const StorageConfig &sc : config.storages()) {
-                    if (sc.isS3() && !sc.accessKeyId.isEmpty())
-                        sec.storages.insert(sc.name,
-                                            store.read(CredentialStore::storageSecretKey(sc.name)).value_or(QString()));
-                }
+                secrets = MemoryCredentialStore::readFrom(&store, keys);
             }
-            // A production target gets the same safety backup as with `lifeboatctl set restore`.
-            if (profile && profile->production)
-                t.safetyBackup = SafetyBackup::factory(*profile, t.databasePassword, config.storages(), sec.storages,
-                                                       catalog, config.option(QStringLiteral("pgToolDir")));
-            // A target that reaches a production profile's server (another profile naming it) gets that profile's
-            // production treatment: the job compares server identities, as `lifeboatctl set restore` does.
-            KeychainCredentialStore stored;
-            t.productionServers = ProductionServers::forTarget(config, profile ? profile->name : QString(),
-                                                               keychain ? &stored : nullptr, sec.storages, catalog);
-            p.request = SetPlanner::restore(config, catalog, setId, t, sec, &p.error);
-            return p;
+            UseCaseContext uc;
+            uc.catalog = catalog;
+            uc.config = config;
+            uc.secrets = &secrets;
+            return SetRestore::plan(std::move(request), uc);
         },
-        [this, dryRun, print, setId](const Planned &p) {
-            if (!p.request) {
-                onFinished(dryRun, print, {p.error, 0, {}});
+        [this, dryRun, print, setId](SetRestore::Plan p) {
+            PreparedJob prepared = SetRestore::job(std::move(p));
+            if (!prepared) {
+                onFinished(dryRun, print, {prepared.error, 0, {}});
                 return;
             }
-            auto job = std::make_unique<SetRestoreJob>(*p.request);
+            std::unique_ptr<Job> job = std::move(prepared.job);
             // The check is a preview: it runs on the JobRunner but stays off the Jobs page; the restore is tracked.
             Job *j = dryRun ? m_ctx->runner()->submit(std::move(job)) : m_ctx->submitJob(std::move(job), setId);
             m_job = j;
