@@ -11,6 +11,7 @@
 #include "jobs/Job.h"
 #include "jobs/StallWatch.h"
 #include "ops/MissedBackups.h"
+#include "ops/Notify.h"
 #include "ops/ScheduledBackup.h"
 #include "ops/StorageLow.h"
 #include "ops/Verify.h"
@@ -94,11 +95,10 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
         while (QDateTime::currentSecsSinceEpoch() <= lastBackupSecond)
             QThread::msleep(20);
         // A backup is watched for stalls by its use case; a drill here.
-        const auto watch =
-            listed.isDrill()
-                ? CliAutomation::watchStalls(ctx, job.get(), listed.profile,
-                                             QStringLiteral("drill %1 of %2").arg(listed.name, listed.profile))
-                : nullptr;
+        const auto watch = listed.isDrill()
+                               ? Notify::watchStalls(useCase.context(), job.get(), listed.profile,
+                                                     QStringLiteral("drill %1 of %2").arg(listed.name, listed.profile))
+                               : nullptr;
         result = CliJobRunner(ctx, verbose).run(std::move(job));
         lastBackupSecond = QDateTime::currentSecsSinceEpoch();
     }
@@ -114,7 +114,7 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
         o.report = run.report;
         if (!run.report.isEmpty())
             ctx.err() << "run-due: " << listed.name << ": report " << run.report << Qt::endl;
-        CliAutomation::notify(ctx, DueRunner::drillNotification(claim.schedule, result, run.report));
+        useCase.context().notify(DueRunner::drillNotification(claim.schedule, result, run.report));
         return o;
     }
     finished(result);
@@ -200,9 +200,10 @@ void RunDueCommand::tellMissedBackups(CliContext &ctx, const QDateTime &now) {
     const QStringList before = alerted;
     const QList<MissedBackups::Miss> fresh =
         MissedBackups::untold(MissedBackups::detect(ctx.catalog().get(), ctx.catalog()->schedules(), now), &alerted);
+    CliUseCase useCase(ctx);
     for (const MissedBackups::Miss &m : fresh) {
         ctx.err() << "run-due: backup.missed: " << m.notification.subject << Qt::endl;
-        CliAutomation::notify(ctx, m.notification);
+        useCase.context().notify(m.notification);
     }
     if (alerted != before) {
         ctx.config().setOption(key, alerted.join(QLatin1Char('\n')));
@@ -214,10 +215,11 @@ void RunDueCommand::tellStorageLow(CliContext &ctx, const QDateTime &now) {
     const QString key = QLatin1String(StorageLow::kSettingsKey);
     QStringList alerted = ctx.config().option(key).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     const QStringList before = alerted;
+    CliUseCase useCase(ctx);
     for (const StorageLow::Low &l :
          StorageLow::untold(StorageLow::detectAll(ctx.config(), ctx.catalog().get(), now), &alerted)) {
         ctx.err() << "run-due: storage.low: " << l.notification.subject << Qt::endl;
-        CliAutomation::notify(ctx, l.notification);
+        useCase.context().notify(l.notification);
     }
     if (alerted != before) {
         ctx.config().setOption(key, alerted.join(QLatin1Char('\n')));
@@ -229,7 +231,8 @@ void RunDueCommand::tellWalCapture(CliContext &ctx, const QDateTime &now) {
     const QString key = QLatin1String(WalCapture::kSettingsKey);
     QStringList alerted = ctx.config().option(key).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     const QStringList before = alerted;
-    CliSecrets secrets(ctx);
+    CliUseCase useCase(ctx);
+    CliSecrets &secrets = useCase.secrets();
     QList<WalCapture::Alert> current;
     QStringList ongoing;
     for (const WalCapture::Health &h :
@@ -240,7 +243,7 @@ void RunDueCommand::tellWalCapture(CliContext &ctx, const QDateTime &now) {
     }
     for (const WalCapture::Alert &a : WalCapture::untold(current, &alerted, ongoing)) {
         ctx.err() << "run-due: " << a.notification.event << ": " << a.notification.subject << Qt::endl;
-        CliAutomation::notify(ctx, a.notification);
+        useCase.context().notify(a.notification);
     }
     if (alerted != before) {
         ctx.config().setOption(key, alerted.join(QLatin1Char('\n')));

@@ -5,6 +5,7 @@
 #include "CliContext.h"
 #include "CliJobRunner.h"
 #include "CliSecrets.h"
+#include "CliUseCase.h"
 #include "NamedThings.h"
 #include "RestoreCliSupport.h"
 #include "RetentionFlags.h"
@@ -370,7 +371,7 @@ JobResult SetCommand::capture(CliContext &ctx, const SetConfig &set, const QStri
     n.fields = r.details;
     n.fields[QStringLiteral("exitCode")] = toInt(r.error.code);
     n.fields[QStringLiteral("schedule")] = schedule;
-    CliAutomation::notify(ctx, n);
+    CliUseCase(ctx).context().notify(n);
     return r;
 }
 

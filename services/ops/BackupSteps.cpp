@@ -3,6 +3,7 @@
 #include "jobs/Job.h"
 #include "jobs/StallWatch.h"
 #include "jobs/UnopenableStore.h"
+#include "ops/Notify.h"
 #include "schedule/DueRunner.h"
 
 namespace lifeboat {
@@ -66,25 +67,7 @@ QString BackupSteps::what(const QString &schedule, const QString &source, const 
 std::function<void(const JobResult &)> BackupSteps::watch(const UseCaseContext &ctx, Job *job, const QString &source,
                                                           const QString &schedule, const QString &what,
                                                           std::function<void(const JobResult &)> then) {
-    std::shared_ptr<StallWatch> watch;
-    if (ctx.watchStalls) {
-        watch =
-            std::make_shared<StallWatch>(job, DueRunner::stallLimitMs(ctx.config), DueRunner::stallCancel(ctx.config));
-        QObject::connect(watch.get(), &StallWatch::stallDetected, watch.get(),
-                         [stalled = ctx.stalled, notify = ctx.notify, source, what](const QString &m) {
-                             if (stalled)
-                                 stalled(m);
-                             if (!notify)
-                                 return;
-                             Notification n;
-                             n.event = QStringLiteral("job.stalled");
-                             n.failure = true;
-                             n.profile = source;
-                             n.subject = QStringLiteral("[Lifeboat] STALLED: %1").arg(what);
-                             n.text = m;
-                             notify(n);
-                         });
-    }
+    std::shared_ptr<StallWatch> watch = Notify::watchStalls(ctx, job, source, what);
     // The watch lives as long as this function: the front end keeps it until the job is done.
     return [watch, notify = ctx.notify, source, schedule, then = std::move(then)](const JobResult &r) {
         if (notify)
