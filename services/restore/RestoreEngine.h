@@ -101,6 +101,8 @@ private:
     bool ensureScratch(Error *error);
     bool ensureSeekable(Error *error);
     bool runToc(const QStringList &args, QByteArray *out, Error *error, bool earlyExitOk);
+    // The last line of a tool's stderr that reads as an error (else its last line), for a refusal or failure.
+    static QString lastError(const QStringList &tail);
     void log(const QString &line) {
         if (m_log)
             m_log(line);
