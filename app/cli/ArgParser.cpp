@@ -1,5 +1,6 @@
 #include "ArgParser.h"
 
+#include "CliAutomation.h"
 #include "CliContext.h"
 
 ArgParser::ArgParser(QString command, QString synopsis)
@@ -44,5 +45,16 @@ std::optional<int> ArgParser::parse(CliContext &ctx, const QStringList &args, in
     if (n < minPos || (maxPos >= 0 && n > maxPos)) {
         return ctx.usage(QStringLiteral("usage: lifeboatctl %1 %2").arg(m_command, m_synopsis));
     }
+    return std::nullopt;
+}
+
+std::optional<int> ArgParser::asOf(CliContext &ctx, QDateTime *now) const {
+    *now = QDateTime::currentDateTimeUtc();
+    if (!isSet(QStringLiteral("as-of")))
+        return std::nullopt;
+    *now = CliAutomation::parseTime(value(QStringLiteral("as-of")));
+    if (!now->isValid())
+        return ctx.usage(QStringLiteral("--as-of: \"%1\" is not an ISO 8601 time (e.g. 2026-03-29T01:00:00Z)")
+                             .arg(value(QStringLiteral("as-of"))));
     return std::nullopt;
 }

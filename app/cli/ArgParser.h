@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 
@@ -25,6 +26,8 @@ public:
     QStringList values(const QString &name) const; // repeatable and comma-separated values, flattened
     QStringList positional() const { return m_parser.positionalArguments(); }
     QString helpText() const;
+    // --as-of TIME (ISO 8601) into *now, else the current time; the usage error's exit code for a bad time.
+    std::optional<int> asOf(CliContext &ctx, QDateTime *now) const;
 
 private:
     QString m_command;

@@ -12,7 +12,7 @@
 
 using namespace lifeboat;
 
-int AuditCommand::run(CliContext &ctx, const ArgParser &p) {
+static int run(CliContext &ctx, const ArgParser &p) {
     AuditFilter f;
     if (p.isSet(QStringLiteral("since"))) {
         QString text = p.value(QStringLiteral("since"));
@@ -65,20 +65,16 @@ int AuditCommand::run(CliContext &ctx, const ArgParser &p) {
 }
 
 QList<CliCommand> AuditCommand::commands() {
-    return {
-        {QStringLiteral("audit"),
-         {},
-         QStringLiteral("[--since D] [--user U] [--action A] [--limit N]"),
-         0,
-         0,
-         &run,
-         {{QStringLiteral("since"), QStringLiteral("At or after this time (ISO date or time, UTC)."),
-           QStringLiteral("D")},
-          {QStringLiteral("user"), QStringLiteral("Only actions of this operating-system user."), QStringLiteral("U")},
-          {QStringLiteral("action"),
-           QStringLiteral("Only this action: backup, restore, recover, verify, download, presign, delete, prune, "
-                          "or a change such as profile (profile.add|change|remove), storage, schedule, notifier, "
-                          "settings."),
-           QStringLiteral("A")},
-          {QStringLiteral("limit"), QStringLiteral("At most N rows (default 1000; 0: all)."), QStringLiteral("N")}}}};
+    return {{QStringLiteral("audit"),
+             {},
+             QStringLiteral("[--since D] [--user U] [--action A] [--limit N]"),
+             0,
+             0,
+             &run,
+             cliOptions(R"(
+--since D  At or after this time (ISO date or time, UTC).
+--user U  Only actions of this operating-system user.
+--action A  Only this action: backup, restore, recover, verify, download, presign, delete, prune, or a change such
+    as profile (profile.add|change|remove), storage, schedule, notifier, settings.
+--limit N  At most N rows (default 1000; 0: all).)")}};
 }

@@ -12,7 +12,4 @@ class CliContext;
 class AuditCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int run(CliContext &ctx, const ArgParser &p);
 };

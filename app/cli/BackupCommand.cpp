@@ -12,7 +12,7 @@
 
 using namespace lifeboat;
 
-int BackupCommand::run(CliContext &ctx, const ArgParser &p) {
+static int run(CliContext &ctx, const ArgParser &p) {
 
     DatabaseBackup::Request req;
     req.profile = p.positional().first();
@@ -76,42 +76,31 @@ int BackupCommand::run(CliContext &ctx, const ArgParser &p) {
 }
 
 QList<CliCommand> BackupCommand::commands() {
-    return {
-        {QStringLiteral("backup"),
-         {},
-         QStringLiteral("PROFILE [--storage NAME]... [--format custom|plain|directory] [--jobs N] "
-                        "[--compress zstd[:L]|none|gzip[:L]|pg:gzip[:L]|pg:zstd[:L]|pg:lz4[:L]] [--tables T,..] "
-                        "[--exclude-tables T,..] "
-                        "[--schema-only] [--recipient AGE_PUBKEY]... [--passphrase-stdin] "
-                        "[--type manual|daily|weekly|monthly] [--label TEXT] [--keep-days N]"),
-         1,
-         1,
-         &run,
-         {{QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the profile's)."),
-           QStringLiteral("NAME")},
-          {QStringLiteral("format"), QStringLiteral("custom (default), plain or directory."), QStringLiteral("F")},
-          {QStringLiteral("jobs"), QStringLiteral("Parallel dump jobs (directory format)."), QStringLiteral("N")},
-          {QStringLiteral("compress"),
-           QStringLiteral("zstd[:L] (default; Lifeboat compresses, .zst), none, gzip[:L] "
-                          "(plain: Lifeboat's .sql.gz; else pg_dump's), or pg_dump's own "
-                          "pg:gzip[:L], pg:zstd[:L], pg:lz4[:L] (zstd/lz4: pg_dump 16+)."),
-           QStringLiteral("C")},
-          {QStringLiteral("tables"), QStringLiteral("Only these tables (schema.table, comma-separated)."),
-           QStringLiteral("T")},
-          {QStringLiteral("exclude-tables"), QStringLiteral("Leave these tables out."), QStringLiteral("T")},
-          {QStringLiteral("schema-only"), QStringLiteral("Dump the schema, no data.")},
-          {QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
-           QStringLiteral("AGE")},
-          {QStringLiteral("passphrase-stdin"),
-           QStringLiteral("Encrypt with a passphrase read from stdin (age scrypt).")},
-          {QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."), QStringLiteral("T")},
-          {QStringLiteral("label"), QStringLiteral("A label, e.g. pre-migration."), QStringLiteral("TEXT")},
-          {QStringLiteral("keep-days"),
-           QStringLiteral("Manual backups: retention deletes it N days after it started (default: kept until "
-                          "deleted)."),
-           QStringLiteral("N")},
-          {QStringLiteral("password-stdin"), QStringLiteral("Read the database password from stdin.")},
-          {QStringLiteral("secret-env"), QStringLiteral("Read the database password from this environment variable."),
-           QStringLiteral("VAR")},
-          {QStringLiteral("verbose"), QStringLiteral("Show pg_dump's log.")}}}};
+    return {{QStringLiteral("backup"),
+             {},
+             QStringLiteral("PROFILE [--storage NAME]... [--format custom|plain|directory] [--jobs N] "
+                            "[--compress zstd[:L]|none|gzip[:L]|pg:gzip[:L]|pg:zstd[:L]|pg:lz4[:L]] [--tables T,..] "
+                            "[--exclude-tables T,..] "
+                            "[--schema-only] [--recipient AGE_PUBKEY]... [--passphrase-stdin] "
+                            "[--type manual|daily|weekly|monthly] [--label TEXT] [--keep-days N]"),
+             1,
+             1,
+             &run,
+             cliOptions(R"(
+--storage NAME  Write to this storage (repeatable; default: the profile's).
+--format F  custom (default), plain or directory.
+--jobs N  Parallel dump jobs (directory format).
+--compress C  zstd[:L] (default; Lifeboat compresses, .zst), none, gzip[:L] (plain: Lifeboat's .sql.gz; else
+    pg_dump's), or pg_dump's own pg:gzip[:L], pg:zstd[:L], pg:lz4[:L] (zstd/lz4: pg_dump 16+).
+--tables T  Only these tables (schema.table, comma-separated).
+--exclude-tables T  Leave these tables out.
+--schema-only  Dump the schema, no data.
+--recipient AGE  Encrypt to this age recipient (repeatable).
+--passphrase-stdin  Encrypt with a passphrase read from stdin (age scrypt).
+--type T  manual (default), daily, weekly or monthly.
+--label TEXT  A label, e.g. pre-migration.
+--keep-days N  Manual backups: retention deletes it N days after it started (default: kept until deleted).
+--password-stdin  Read the database password from stdin.
+--secret-env VAR  Read the database password from this environment variable.
+--verbose  Show pg_dump's log.)")}};
 }

@@ -10,7 +10,4 @@ class CliContext;
 class BackupCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int run(CliContext &ctx, const ArgParser &p);
 };

@@ -16,7 +16,7 @@
 
 using namespace lifeboat;
 
-int BaseBackupCommand::run(CliContext &ctx, const ArgParser &p) {
+static int run(CliContext &ctx, const ArgParser &p) {
     if (p.isSet(QStringLiteral("password-stdin")) && p.isSet(QStringLiteral("passphrase-stdin")))
         return ctx.usage(QStringLiteral(
             "--password-stdin and --passphrase-stdin both read stdin; use --secret-env for the password"));
@@ -41,24 +41,19 @@ int BaseBackupCommand::run(CliContext &ctx, const ArgParser &p) {
 }
 
 QList<CliCommand> BaseBackupCommand::commands() {
-    return {
-        {QStringLiteral("basebackup"),
-         {},
-         QStringLiteral("PROFILE [--storage NAME]... [--recipient AGE_PUBKEY]... [--passphrase-stdin] "
-                        "[--password-stdin | --secret-env VAR] [--type T] [--label TEXT]"),
-         1,
-         1,
-         &run,
-         CliOptions{{QStringLiteral("storage"),
-                     QStringLiteral("Write to this storage (repeatable; default: the profile's)."),
-                     QStringLiteral("NAME")}} +
-             FilesCommand::encryptionOptions() +
-             CliOptions{
-                 {QStringLiteral("password-stdin"), QStringLiteral("Read the database password from stdin.")},
-                 {QStringLiteral("secret-env"),
-                  QStringLiteral("Read the database password from this environment variable."), QStringLiteral("VAR")},
-                 {QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
-                  QStringLiteral("T")},
-                 {QStringLiteral("label"), QStringLiteral("A label, e.g. before-upgrade."), QStringLiteral("TEXT")},
-                 {QStringLiteral("verbose"), QStringLiteral("Show pg_basebackup's log.")}}}};
+    return {{QStringLiteral("basebackup"),
+             {},
+             QStringLiteral("PROFILE [--storage NAME]... [--recipient AGE_PUBKEY]... [--passphrase-stdin] "
+                            "[--password-stdin | --secret-env VAR] [--type T] [--label TEXT]"),
+             1,
+             1,
+             &run,
+             cliOptions(R"(
+--storage NAME  Write to this storage (repeatable; default: the profile's).)") +
+                 FilesCommand::encryptionOptions() + cliOptions(R"(
+--password-stdin  Read the database password from stdin.
+--secret-env VAR  Read the database password from this environment variable.
+--type T  manual (default), daily, weekly or monthly.
+--label TEXT  A label, e.g. before-upgrade.
+--verbose  Show pg_basebackup's log.)")}};
 }

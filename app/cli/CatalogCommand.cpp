@@ -39,18 +39,7 @@ QList<Found> scanLocal(const StorageConfig &sc) {
 }
 } // namespace
 
-QList<CliCommand> CatalogCommand::commands() {
-    return {{QStringLiteral("catalog"),
-             QStringLiteral("rebuild"),
-             QStringLiteral("STORAGE"),
-             1,
-             1,
-             &run,
-             {{QStringLiteral("require-signed"),
-               QStringLiteral("Import only manifests signed by this installation or a trusted key (`keys trust`).")}}}};
-}
-
-int CatalogCommand::run(CliContext &ctx, const ArgParser &p) {
+static int run(CliContext &ctx, const ArgParser &p) {
     const auto sc = ctx.config().storage(p.positional().first());
     if (!sc)
         return ctx.usage(
@@ -161,4 +150,9 @@ int CatalogCommand::run(CliContext &ctx, const ArgParser &p) {
     if (refusedSignatures > 0)
         return 4;
     return broken > 0 && added == 0 && skipped == 0 ? 4 : 0;
+}
+
+QList<CliCommand> CatalogCommand::commands() {
+    return {{QStringLiteral("catalog"), QStringLiteral("rebuild"), QStringLiteral("STORAGE"), 1, 1, &run, cliOptions(R"(
+--require-signed  Import only manifests signed by this installation or a trusted key (`keys trust`).)")}};
 }

@@ -11,7 +11,4 @@ class CliContext;
 class CatalogCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int run(CliContext &ctx, const ArgParser &p);
 };

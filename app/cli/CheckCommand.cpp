@@ -63,7 +63,7 @@ QJsonObject toJson(const SourceHealth &h) {
 
 } // namespace
 
-int CheckCommand::run(CliContext &ctx, const ArgParser &p) {
+static int run(CliContext &ctx, const ArgParser &p) {
 
     HealthCheck::Options options;
     for (const QString &opt : {QStringLiteral("warning"), QStringLiteral("critical")}) {
@@ -76,13 +76,9 @@ int CheckCommand::run(CliContext &ctx, const ArgParser &p) {
     }
     if (options.warningSeconds > 0 && options.criticalSeconds > 0 && options.criticalSeconds < options.warningSeconds)
         return ctx.usage(QStringLiteral("--critical must not be shorter than --warning"));
-    QDateTime now = QDateTime::currentDateTimeUtc();
-    if (p.isSet(QStringLiteral("as-of"))) {
-        now = CliAutomation::parseTime(p.value(QStringLiteral("as-of")));
-        if (!now.isValid())
-            return ctx.usage(QStringLiteral("--as-of: \"%1\" is not an ISO 8601 time (e.g. 2026-03-29T01:00:00Z)")
-                                 .arg(p.value(QStringLiteral("as-of"))));
-    }
+    QDateTime now;
+    if (auto rc = p.asOf(ctx, &now))
+        return *rc;
 
     QList<HealthCheck::Source> sources = sourcesOf(ctx);
     const QStringList named = p.values(QStringLiteral("profile"));
@@ -156,22 +152,13 @@ QList<CliCommand> CheckCommand::commands() {
              0,
              0,
              &run,
-             {{QStringLiteral("profile"),
-               QStringLiteral("Check only this source (profile, files or Redis source; repeatable). A source named "
-                              "here is checked even without a schedule."),
-               QStringLiteral("NAME")},
-              {QStringLiteral("warning"),
-               QStringLiteral("WARNING when the newest good backup is older than this (e.g. 26h, 2d). Default: the "
-                              "schedule's period plus a grace of one period or 1h, whichever is longer; 26h without "
-                              "a schedule."),
-               QStringLiteral("DURATION")},
-              {QStringLiteral("critical"),
-               QStringLiteral("CRITICAL when older than this. Default: twice the warning age; 50h without a schedule."),
-               QStringLiteral("DURATION")},
-              {QStringLiteral("prometheus"),
-               QStringLiteral("Also write the figures as a node-exporter textfile (atomically replaced), e.g. "
-                              "/var/lib/prometheus/node-exporter/lifeboat.prom."),
-               QStringLiteral("FILE")},
-              {QStringLiteral("as-of"), QStringLiteral("Judge as if it were this time (ISO 8601; for tests)."),
-               QStringLiteral("TIME")}}}};
+             cliOptions(R"(
+--profile NAME  Check only this source (profile, files or Redis source; repeatable). A source named here is checked
+    even without a schedule.
+--warning DURATION  WARNING when the newest good backup is older than this (e.g. 26h, 2d). Default: the schedule's
+    period plus a grace of one period or 1h, whichever is longer; 26h without a schedule.
+--critical DURATION  CRITICAL when older than this. Default: twice the warning age; 50h without a schedule.
+--prometheus FILE  Also write the figures as a node-exporter textfile (atomically replaced), e.g.
+    /var/lib/prometheus/node-exporter/lifeboat.prom.
+--as-of TIME  Judge as if it were this time (ISO 8601; for tests).)")}};
 }

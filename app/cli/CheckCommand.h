@@ -10,7 +10,4 @@ class CliContext;
 class CheckCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int run(CliContext &ctx, const ArgParser &p);
 };

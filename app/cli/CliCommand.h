@@ -14,6 +14,10 @@ struct CliOption {
 };
 using CliOptions = QList<CliOption>;
 
+// Options written as a table, one an entry: "--NAME [VALUE]  help" (two spaces before the help); a line that
+// starts with spaces continues the help above it (joined with one space). Reads as `--help` shows them.
+CliOptions cliOptions(const char *table);
+
 // One lifeboatctl command as the command table declares it (CommandTable): what `--help`, argument checking and
 // the machine-readable dump (`lifeboatctl help --json`, which the docs test reads) are made from. The handler
 // gets the parsed arguments: it reads them, calls the use case and prints.

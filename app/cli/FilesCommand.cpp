@@ -27,20 +27,15 @@ using namespace lifeboat;
 
 QList<CliCommand> FilesCommand::commands() {
     return {
-        {QStringLiteral("files"),
-         QStringLiteral("add"),
+        {QStringLiteral("files"), QStringLiteral("add"),
          QStringLiteral("NAME --path DIR [--exclude GLOB]... [--compress gzip|zstd|none] [--storage NAME]... "
                         "[--recipient AGE]..."),
-         1,
-         1,
-         &add,
-         {{QStringLiteral("path"), QStringLiteral("The directory to back up."), QStringLiteral("DIR")},
-          {QStringLiteral("exclude"), QStringLiteral("Leave out names matching this glob (repeatable)."),
-           QStringLiteral("GLOB")},
-          {QStringLiteral("compress"), QStringLiteral("zstd (default), gzip or none."), QStringLiteral("C")},
-          {QStringLiteral("storage"), QStringLiteral("Default storage (repeatable)."), QStringLiteral("NAME")},
-          {QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
-           QStringLiteral("AGE")}}},
+         1, 1, &add, cliOptions(R"(
+--path DIR  The directory to back up.
+--exclude GLOB  Leave out names matching this glob (repeatable).
+--compress C  zstd (default), gzip or none.
+--storage NAME  Default storage (repeatable).
+--recipient AGE  Encrypt to this age recipient (repeatable).)")},
         {QStringLiteral("files"), QStringLiteral("list"), QString(), 0, 0, &list},
         {QStringLiteral("files"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
         {QStringLiteral("files"), QStringLiteral("backup"),
@@ -48,33 +43,23 @@ QList<CliCommand> FilesCommand::commands() {
                         "[--storage NAME]... [--recipient AGE]... [--passphrase-stdin] "
                         "[--type manual|daily|weekly|monthly] [--label TEXT]"),
          1, 1, &backup,
-         CliOptions{{QStringLiteral("path"),
-                     QStringLiteral("The directory (default: the configured file source NAME's path)."),
-                     QStringLiteral("DIR")},
-                    {QStringLiteral("exclude"),
-                     QStringLiteral("Leave out names matching this glob (repeatable; adds to the source's)."),
-                     QStringLiteral("GLOB")},
-                    {QStringLiteral("compress"), QStringLiteral("zstd (default), gzip or none, optionally :LEVEL."),
-                     QStringLiteral("C")},
-                    {QStringLiteral("storage"),
-                     QStringLiteral("Write to this storage (repeatable; default: the source's)."),
-                     QStringLiteral("NAME")}} +
-             encryptionOptions() +
-             CliOptions{
-                 {QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
-                  QStringLiteral("T")},
-                 {QStringLiteral("label"), QStringLiteral("A label, e.g. before-migration."), QStringLiteral("TEXT")},
-                 {QStringLiteral("verbose"), QStringLiteral("Show the job's log.")}}},
+         cliOptions(R"(
+--path DIR  The directory (default: the configured file source NAME's path).
+--exclude GLOB  Leave out names matching this glob (repeatable; adds to the source's).
+--compress C  zstd (default), gzip or none, optionally :LEVEL.
+--storage NAME  Write to this storage (repeatable; default: the source's).)") +
+             encryptionOptions() + cliOptions(R"(
+--type T  manual (default), daily, weekly or monthly.
+--label TEXT  A label, e.g. before-migration.
+--verbose  Show the job's log.)")},
         {QStringLiteral("files"), QStringLiteral("restore"),
          QStringLiteral("ID|FILE --to DIR [--overwrite] [--allow-external-links] "
                         "[--require-signed] [--identity FILE]... [--passphrase-stdin]"),
          1, 1, [](CliContext &ctx, const ArgParser &p) { return restore(ctx, p, false); },
-         CliOptions{{QStringLiteral("to"), QStringLiteral("Restore into this directory (created when missing)."),
-                     QStringLiteral("DIR")},
-                    {QStringLiteral("overwrite"),
-                     QStringLiteral("Restore into a non-empty directory, replacing files of the same name.")},
-                    {QStringLiteral("allow-external-links"),
-                     QStringLiteral("Also restore symlinks that point outside the directory (absolute or via ..).")}} +
+         cliOptions(R"(
+--to DIR  Restore into this directory (created when missing).
+--overwrite  Restore into a non-empty directory, replacing files of the same name.
+--allow-external-links  Also restore symlinks that point outside the directory (absolute or via ..).)") +
              verifyOptions()},
         {QStringLiteral("files"), QStringLiteral("verify"),
          QStringLiteral("ID|FILE [--require-signed] [--identity FILE]... [--passphrase-stdin]"), 1, 1,
@@ -84,11 +69,9 @@ QList<CliCommand> FilesCommand::commands() {
 
 // What `files restore` and `files verify` both take.
 CliOptions FilesCommand::verifyOptions() {
-    return CliOptions{{QStringLiteral("require-signed"),
-                       QStringLiteral(
-                           "Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
-                           "not know.")},
-                      {QStringLiteral("verbose"), QStringLiteral("Show the job's log.")}} +
+    return cliOptions(R"(
+--require-signed  Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does not know.
+--verbose  Show the job's log.)") +
            RestoreCliSupport::identityOptions();
 }
 

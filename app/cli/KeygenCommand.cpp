@@ -14,7 +14,7 @@
 
 using namespace lifeboat;
 
-int KeygenCommand::run(CliContext &ctx, const ArgParser &p) {
+static int run(CliContext &ctx, const ArgParser &p) {
     const AgeKeyPair pair = AgeIdentity::generate();
     const QByteArray contents = pair.identityFileContents();
     // The file is opened before anything is stored, so an existing file refuses the whole command.
@@ -75,17 +75,7 @@ int KeygenCommand::run(CliContext &ctx, const ArgParser &p) {
 }
 
 QList<CliCommand> KeygenCommand::commands() {
-    return {
-        {QStringLiteral("keygen"),
-         {},
-         QStringLiteral("[--out FILE] [--store NAME]"),
-         0,
-         0,
-         &run,
-         {{QStringLiteral("store"),
-           QStringLiteral("Keep the identity in the credential store as NAME (for restore/verify --identity-name)."),
-           QStringLiteral("NAME")},
-          {QStringLiteral("out"),
-           QStringLiteral("Write the identity to FILE (mode 0600; never overwritten) instead of stdout."),
-           QStringLiteral("FILE")}}}};
+    return {{QStringLiteral("keygen"), {}, QStringLiteral("[--out FILE] [--store NAME]"), 0, 0, &run, cliOptions(R"(
+--store NAME  Keep the identity in the credential store as NAME (for restore/verify --identity-name).
+--out FILE  Write the identity to FILE (mode 0600; never overwritten) instead of stdout.)")}};
 }

@@ -132,13 +132,8 @@ int rotate(CliContext &ctx, const ArgParser &) {
 QList<CliCommand> KeysCommand::commands() {
     return {{QStringLiteral("keys"), QStringLiteral("list"), QString(), 0, 0, &list},
             {QStringLiteral("keys"), QStringLiteral("export"), QStringLiteral("[KEYID]"), 0, 1, &exportKey},
-            {QStringLiteral("keys"),
-             QStringLiteral("trust"),
-             QStringLiteral("PUBKEY|FILE --label NAME"),
-             1,
-             1,
-             &trust,
-             {{QStringLiteral("label"), QStringLiteral("Whose key this is, shown in reports (e.g. \"DR site\")."),
-               QStringLiteral("NAME")}}},
+            {QStringLiteral("keys"), QStringLiteral("trust"), QStringLiteral("PUBKEY|FILE --label NAME"), 1, 1, &trust,
+             cliOptions(R"(
+--label NAME  Whose key this is, shown in reports (e.g. "DR site").)")},
             {QStringLiteral("keys"), QStringLiteral("rotate"), QString(), 0, 0, &rotate}};
 }

@@ -24,7 +24,7 @@ QDateTime parseTime(const QString &s) {
 }
 } // namespace
 
-int ListCommand::list(CliContext &ctx, const ArgParser &p) {
+static int list(CliContext &ctx, const ArgParser &p) {
     CatalogFilter f;
     f.profile = p.value(QStringLiteral("profile"));
     f.status = p.value(QStringLiteral("status")).toUpper();
@@ -70,7 +70,7 @@ int ListCommand::list(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int ListCommand::show(CliContext &ctx, const ArgParser &p) {
+static int show(CliContext &ctx, const ArgParser &p) {
     bool ok = false;
     const qint64 id = p.positional().first().toLongLong(&ok);
     const auto r = ok ? ctx.catalog()->get(id) : std::nullopt;
@@ -103,13 +103,12 @@ QList<CliCommand> ListCommand::commands() {
              0,
              0,
              &list,
-             {{QStringLiteral("profile"), QStringLiteral("Only this profile."), QStringLiteral("P")},
-              {QStringLiteral("status"),
-               QStringLiteral("IN_PROGRESS, COMPLETED, FAILED, CANCELLED, EXPIRED or DELETED."), QStringLiteral("S")},
-              {QStringLiteral("type"), QStringLiteral("DAILY, WEEKLY, MONTHLY or MANUAL."), QStringLiteral("T")},
-              {QStringLiteral("since"), QStringLiteral("Started at or after (ISO date or time, UTC)."),
-               QStringLiteral("D")},
-              {QStringLiteral("until"), QStringLiteral("Started before (ISO date or time, UTC)."), QStringLiteral("D")},
-              {QStringLiteral("limit"), QStringLiteral("At most N records (newest first)."), QStringLiteral("N")}}},
+             cliOptions(R"(
+--profile P  Only this profile.
+--status S  IN_PROGRESS, COMPLETED, FAILED, CANCELLED, EXPIRED or DELETED.
+--type T  DAILY, WEEKLY, MONTHLY or MANUAL.
+--since D  Started at or after (ISO date or time, UTC).
+--until D  Started before (ISO date or time, UTC).
+--limit N  At most N records (newest first).)")},
             {QStringLiteral("show"), {}, QStringLiteral("ID"), 1, 1, &show}};
 }

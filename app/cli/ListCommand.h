@@ -10,8 +10,4 @@ class CliContext;
 class ListCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int list(CliContext &ctx, const ArgParser &p);
-    static int show(CliContext &ctx, const ArgParser &p);
 };

@@ -16,53 +16,7 @@
 
 using namespace lifeboat;
 
-QList<CliCommand> MirrorCommand::commands() {
-    return {
-        {QStringLiteral("mirror"),
-         QStringLiteral("add"),
-         QStringLiteral("NAME --source STORAGE [--source-prefix P] [--storage NAME]"),
-         1,
-         1,
-         &add,
-         {{QStringLiteral("source"),
-           QStringLiteral("The S3 storage whose bucket is mirrored (e.g. the uploads "
-                          "bucket)."),
-           QStringLiteral("STORAGE")},
-          {QStringLiteral("source-prefix"),
-           QStringLiteral("Only objects below this folder of the source (default: the whole bucket below the "
-                          "storage's own prefix)."),
-           QStringLiteral("P")},
-          {QStringLiteral("storage"),
-           QStringLiteral("Backup storage receiving the copies (S3 or local; default: the only other storage)."),
-           QStringLiteral("NAME")}}},
-        {QStringLiteral("mirror"), QStringLiteral("list"), QString(), 0, 0, &list},
-        {QStringLiteral("mirror"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
-        {QStringLiteral("mirror"),
-         QStringLiteral("run"),
-         QStringLiteral("NAME [--type manual|daily|weekly|monthly] [--label TEXT]"),
-         1,
-         1,
-         &runMirror,
-         {{QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."), QStringLiteral("T")},
-          {QStringLiteral("label"), QStringLiteral("A label for the run."), QStringLiteral("TEXT")},
-          {QStringLiteral("verbose"), QStringLiteral("Show every step.")}}},
-        {QStringLiteral("mirror"),
-         QStringLiteral("restore"),
-         QStringLiteral("ID --to STORAGE [--prefix P] [--overwrite]"),
-         1,
-         1,
-         &restore,
-         {{QStringLiteral("to"), QStringLiteral("S3 storage to restore into."), QStringLiteral("STORAGE")},
-          {QStringLiteral("prefix"),
-           QStringLiteral("Folder below the storage's prefix to restore into (default: the folder the objects were "
-                          "mirrored from)."),
-           QStringLiteral("P")},
-          {QStringLiteral("overwrite"),
-           QStringLiteral("Replace objects that already exist with different content (default: refuse).")},
-          {QStringLiteral("verbose"), QStringLiteral("Show every step.")}}}};
-}
-
-int MirrorCommand::add(CliContext &ctx, const ArgParser &p) {
+static int add(CliContext &ctx, const ArgParser &p) {
     MirrorConfig m;
     m.name = p.positional().first();
     if (!ConfigStore::isValidName(m.name))
@@ -102,7 +56,7 @@ int MirrorCommand::add(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int MirrorCommand::list(CliContext &ctx, const ArgParser &) {
+static int list(CliContext &ctx, const ArgParser &) {
     return NamedThings::list(ctx, ctx.config().mirrors(), [&ctx](const MirrorConfig &m) {
         const auto last = MirrorJob::lastRun(*ctx.catalog(), m.name);
         return NamedThings::Row{
@@ -118,7 +72,7 @@ int MirrorCommand::list(CliContext &ctx, const ArgParser &) {
     });
 }
 
-int MirrorCommand::remove(CliContext &ctx, const ArgParser &p) {
+static int remove(CliContext &ctx, const ArgParser &p) {
     return NamedThings::remove(
         ctx, p.positional().first(),
         {[&ctx](const QString &name) {
@@ -135,7 +89,7 @@ int MirrorCommand::remove(CliContext &ctx, const ArgParser &p) {
          false});
 }
 
-int MirrorCommand::runMirror(CliContext &ctx, const ArgParser &p) {
+static int runMirror(CliContext &ctx, const ArgParser &p) {
     Mirror::RunRequest request;
     request.mirror = p.positional().first();
     request.type = p.value(QStringLiteral("type"));
@@ -161,7 +115,7 @@ int MirrorCommand::runMirror(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int MirrorCommand::restore(CliContext &ctx, const ArgParser &p) {
+static int restore(CliContext &ctx, const ArgParser &p) {
     Mirror::RestoreRequest request;
     request.run = p.positional().first();
     if (p.isSet(QStringLiteral("to")))
@@ -187,4 +141,27 @@ int MirrorCommand::restore(CliContext &ctx, const ArgParser &p) {
                   << r.details.value(QStringLiteral("identical")).toInt() << " already identical)" << Qt::endl;
     }
     return 0;
+}
+
+QList<CliCommand> MirrorCommand::commands() {
+    return {{QStringLiteral("mirror"), QStringLiteral("add"),
+             QStringLiteral("NAME --source STORAGE [--source-prefix P] [--storage NAME]"), 1, 1, &add, cliOptions(R"(
+--source STORAGE  The S3 storage whose bucket is mirrored (e.g. the uploads bucket).
+--source-prefix P  Only objects below this folder of the source (default: the whole bucket below the storage's own
+    prefix).
+--storage NAME  Backup storage receiving the copies (S3 or local; default: the only other storage).)")},
+            {QStringLiteral("mirror"), QStringLiteral("list"), QString(), 0, 0, &list},
+            {QStringLiteral("mirror"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+            {QStringLiteral("mirror"), QStringLiteral("run"),
+             QStringLiteral("NAME [--type manual|daily|weekly|monthly] [--label TEXT]"), 1, 1, &runMirror,
+             cliOptions(R"(
+--type T  manual (default), daily, weekly or monthly.
+--label TEXT  A label for the run.
+--verbose  Show every step.)")},
+            {QStringLiteral("mirror"), QStringLiteral("restore"),
+             QStringLiteral("ID --to STORAGE [--prefix P] [--overwrite]"), 1, 1, &restore, cliOptions(R"(
+--to STORAGE  S3 storage to restore into.
+--prefix P  Folder below the storage's prefix to restore into (default: the folder the objects were mirrored from).
+--overwrite  Replace objects that already exist with different content (default: refuse).
+--verbose  Show every step.)")}};
 }

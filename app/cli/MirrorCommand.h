@@ -11,11 +11,4 @@ class CliContext;
 class MirrorCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int add(CliContext &ctx, const ArgParser &p);
-    static int list(CliContext &ctx, const ArgParser &p);
-    static int remove(CliContext &ctx, const ArgParser &p);
-    static int runMirror(CliContext &ctx, const ArgParser &p);
-    static int restore(CliContext &ctx, const ArgParser &p);
 };

@@ -16,44 +16,7 @@
 
 using namespace lifeboat;
 
-QList<CliCommand> NotifyCommand::commands() {
-    return {
-        {QStringLiteral("notify"),
-         QStringLiteral("add"),
-         QStringLiteral("NAME --webhook-stdin | --webhook URL | --smtp URL --from ADDR --to ADDR... "
-                        "[--tls starttls|implicit|none] [--user U --password-stdin] [--ca-file PEM] "
-                        "[--on failure|always] [--profile P]..."),
-         1,
-         1,
-         &add,
-         {{QStringLiteral("webhook-stdin"),
-           QStringLiteral("POST JSON (Slack/Teams \"text\" + fields) to the URL read from stdin; the URL is kept in "
-                          "the credential store as webhook/NAME, the catalog holds only its host.")},
-          {QStringLiteral("webhook"),
-           QStringLiteral("POST to this URL, kept in the catalog: only for a URL that holds no secret (a URL with "
-                          "user info, a path other than / or a query is refused; use --webhook-stdin)."),
-           QStringLiteral("URL")},
-          {QStringLiteral("smtp"), QStringLiteral("Send e-mail through smtp://HOST:587 or smtps://HOST:465."),
-           QStringLiteral("URL")},
-          {QStringLiteral("tls"), QStringLiteral("starttls (default for smtp://), implicit (smtps://) or none."),
-           QStringLiteral("MODE")},
-          {QStringLiteral("from"), QStringLiteral("Sender address."), QStringLiteral("ADDR")},
-          {QStringLiteral("to"), QStringLiteral("Recipient (repeatable)."), QStringLiteral("ADDR")},
-          {QStringLiteral("user"), QStringLiteral("SMTP login."), QStringLiteral("U")},
-          {QStringLiteral("ca-file"), QStringLiteral("Trust this CA bundle (PEM) for the relay's certificate."),
-           QStringLiteral("PEM")},
-          {QStringLiteral("password-stdin"),
-           QStringLiteral("Read the SMTP password from stdin; kept in the credential store as smtp/NAME.")},
-          {QStringLiteral("on"), QStringLiteral("failure (default: failures and stalls) or always."),
-           QStringLiteral("WHEN")},
-          {QStringLiteral("profile"), QStringLiteral("Only about this profile (repeatable; default: all)."),
-           QStringLiteral("P")}}},
-        {QStringLiteral("notify"), QStringLiteral("list"), QString(), 0, 0, &list},
-        {QStringLiteral("notify"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
-        {QStringLiteral("notify"), QStringLiteral("test"), QStringLiteral("NAME"), 1, 1, &test}};
-}
-
-int NotifyCommand::add(CliContext &ctx, const ArgParser &p) {
+static int add(CliContext &ctx, const ArgParser &p) {
     NotifierRecord n;
     n.name = p.positional().first();
     if (!ConfigStore::isValidName(n.name))
@@ -140,7 +103,7 @@ int NotifyCommand::add(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int NotifyCommand::list(CliContext &ctx, const ArgParser &) {
+static int list(CliContext &ctx, const ArgParser &) {
     return NamedThings::list(ctx, ctx.catalog()->notifiers(), [](const NotifierRecord &n) {
         // Webhook URLs usually carry their secret in the path: show scheme and host only.
         const QString shown =
@@ -162,7 +125,7 @@ int NotifyCommand::list(CliContext &ctx, const ArgParser &) {
     });
 }
 
-int NotifyCommand::remove(CliContext &ctx, const ArgParser &p) {
+static int remove(CliContext &ctx, const ArgParser &p) {
     return NamedThings::remove(ctx, p.positional().first(),
                                {[&ctx](const QString &name) {
                                     QString err;
@@ -178,7 +141,7 @@ int NotifyCommand::remove(CliContext &ctx, const ArgParser &p) {
                                 QStringLiteral("Notifier \"%1\" removed.")});
 }
 
-int NotifyCommand::test(CliContext &ctx, const ArgParser &p) {
+static int test(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     for (const NotifierRecord &n : ctx.catalog()->notifiers()) {
         if (n.name != name)
@@ -202,4 +165,28 @@ int NotifyCommand::test(CliContext &ctx, const ArgParser &p) {
         return 0;
     }
     return ctx.usage(QStringLiteral("no notifier named \"%1\" (see `lifeboatctl notify list`)").arg(name));
+}
+
+QList<CliCommand> NotifyCommand::commands() {
+    return {{QStringLiteral("notify"), QStringLiteral("add"),
+             QStringLiteral("NAME --webhook-stdin | --webhook URL | --smtp URL --from ADDR --to ADDR... "
+                            "[--tls starttls|implicit|none] [--user U --password-stdin] [--ca-file PEM] "
+                            "[--on failure|always] [--profile P]..."),
+             1, 1, &add, cliOptions(R"(
+--webhook-stdin  POST JSON (Slack/Teams "text" + fields) to the URL read from stdin; the URL is kept in the
+    credential store as webhook/NAME, the catalog holds only its host.
+--webhook URL  POST to this URL, kept in the catalog: only for a URL that holds no secret (a URL with user info, a
+    path other than / or a query is refused; use --webhook-stdin).
+--smtp URL  Send e-mail through smtp://HOST:587 or smtps://HOST:465.
+--tls MODE  starttls (default for smtp://), implicit (smtps://) or none.
+--from ADDR  Sender address.
+--to ADDR  Recipient (repeatable).
+--user U  SMTP login.
+--ca-file PEM  Trust this CA bundle (PEM) for the relay's certificate.
+--password-stdin  Read the SMTP password from stdin; kept in the credential store as smtp/NAME.
+--on WHEN  failure (default: failures and stalls) or always.
+--profile P  Only about this profile (repeatable; default: all).)")},
+            {QStringLiteral("notify"), QStringLiteral("list"), QString(), 0, 0, &list},
+            {QStringLiteral("notify"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+            {QStringLiteral("notify"), QStringLiteral("test"), QStringLiteral("NAME"), 1, 1, &test}};
 }

@@ -15,56 +15,7 @@
 
 using namespace lifeboat;
 
-QList<CliCommand> ProfileCommand::commands() {
-    return {{QStringLiteral("profile"),
-             QStringLiteral("add"),
-             QStringLiteral("NAME --conninfo URI [--password-stdin] [--production] "
-                            "[--storage NAME]... [--exclude-table T]... [--recipient AGE]... "
-                            "[--globals [--globals-role-passwords] | --no-globals] "
-                            "[--continuous [--partial-upload SECONDS] | --no-continuous]"),
-             1,
-             1,
-             &add,
-             {{QStringLiteral("conninfo"), QStringLiteral("libpq connection string or URI (no password here)."),
-               QStringLiteral("URI")},
-              {QStringLiteral("password-stdin"),
-               QStringLiteral("Read the password from stdin and keep it in the credential store.")},
-              {QStringLiteral("production"),
-               QStringLiteral("Mark as production: restores into it need extra confirmation and a safety backup.")},
-              {QStringLiteral("storage"), QStringLiteral("Default storage for backups (repeatable)."),
-               QStringLiteral("NAME")},
-              {QStringLiteral("exclude-table"), QStringLiteral("Table always left out of backups (repeatable)."),
-               QStringLiteral("T")},
-              {QStringLiteral("recipient"), QStringLiteral("Default age recipient for backups (repeatable)."),
-               QStringLiteral("AGE")},
-              {QStringLiteral("post-restore"),
-               QStringLiteral("Command run after a successful restore into this profile."), QStringLiteral("CMD")},
-              {QStringLiteral("globals"),
-               QStringLiteral("Each database backup also keeps the server's roles and tablespaces (pg_dumpall "
-                              "--globals-only, without role passwords) beside the artifact.")},
-              {QStringLiteral("globals-role-passwords"),
-               QStringLiteral("With --globals: keep the roles' password hashes too (encrypt the backups).")},
-              {QStringLiteral("no-globals"), QStringLiteral("Stop keeping the server's roles with backups.")},
-              {QStringLiteral("continuous"),
-               QStringLiteral("Continuous protection: the desktop app keeps `wal receive` running for this profile.")},
-              {QStringLiteral("no-continuous"), QStringLiteral("Stop continuous protection in the desktop app.")},
-              {QStringLiteral("partial-upload"),
-               QStringLiteral("With --continuous: upload the WAL segment being filled this often (default 60)."),
-               QStringLiteral("SECONDS")}}},
-            {QStringLiteral("profile"), QStringLiteral("list"), QString(), 0, 0, &list},
-            {QStringLiteral("profile"),
-             QStringLiteral("test"),
-             QStringLiteral("NAME [--password-stdin]"),
-             1,
-             1,
-             &test,
-             {{QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin for this test.")},
-              {QStringLiteral("secret-env"), QStringLiteral("Read the password from this environment variable."),
-               QStringLiteral("VAR")}}},
-            {QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove}};
-}
-
-int ProfileCommand::add(CliContext &ctx, const ArgParser &p) {
+static int add(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     if (p.isSet(QStringLiteral("globals")) && p.isSet(QStringLiteral("no-globals")))
         return ctx.usage(QStringLiteral("--globals and --no-globals exclude each other"));
@@ -139,7 +90,7 @@ int ProfileCommand::add(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int ProfileCommand::list(CliContext &ctx, const ArgParser &) {
+static int list(CliContext &ctx, const ArgParser &) {
     return NamedThings::list(ctx, ctx.config().profiles(), [](const Profile &prof) {
         Error e;
         const Conninfo ci = Conninfo::parse(prof.conninfo, &e);
@@ -159,7 +110,7 @@ int ProfileCommand::list(CliContext &ctx, const ArgParser &) {
     });
 }
 
-int ProfileCommand::test(CliContext &ctx, const ArgParser &p) {
+static int test(CliContext &ctx, const ArgParser &p) {
     const auto prof = ctx.config().profile(p.positional().first());
     if (!prof)
         return ctx.usage(
@@ -196,7 +147,7 @@ int ProfileCommand::test(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int ProfileCommand::remove(CliContext &ctx, const ArgParser &p) {
+static int remove(CliContext &ctx, const ArgParser &p) {
     return NamedThings::remove(
         ctx, p.positional().first(),
         {[&ctx](const QString &name) {
@@ -204,4 +155,33 @@ int ProfileCommand::remove(CliContext &ctx, const ArgParser &p) {
          },
          true, [&ctx](const QString &name) { CliSecrets(ctx).remove(CredentialStore::profilePasswordKey(name)); },
          QStringLiteral("Profile \"%1\" removed (its backups stay in the catalog).")});
+}
+
+QList<CliCommand> ProfileCommand::commands() {
+    return {{QStringLiteral("profile"), QStringLiteral("add"),
+             QStringLiteral("NAME --conninfo URI [--password-stdin] [--production] "
+                            "[--storage NAME]... [--exclude-table T]... [--recipient AGE]... "
+                            "[--globals [--globals-role-passwords] | --no-globals] "
+                            "[--continuous [--partial-upload SECONDS] | --no-continuous]"),
+             1, 1, &add, cliOptions(R"(
+--conninfo URI  libpq connection string or URI (no password here).
+--password-stdin  Read the password from stdin and keep it in the credential store.
+--production  Mark as production: restores into it need extra confirmation and a safety backup.
+--storage NAME  Default storage for backups (repeatable).
+--exclude-table T  Table always left out of backups (repeatable).
+--recipient AGE  Default age recipient for backups (repeatable).
+--post-restore CMD  Command run after a successful restore into this profile.
+--globals  Each database backup also keeps the server's roles and tablespaces (pg_dumpall --globals-only, without
+    role passwords) beside the artifact.
+--globals-role-passwords  With --globals: keep the roles' password hashes too (encrypt the backups).
+--no-globals  Stop keeping the server's roles with backups.
+--continuous  Continuous protection: the desktop app keeps `wal receive` running for this profile.
+--no-continuous  Stop continuous protection in the desktop app.
+--partial-upload SECONDS  With --continuous: upload the WAL segment being filled this often (default 60).)")},
+            {QStringLiteral("profile"), QStringLiteral("list"), QString(), 0, 0, &list},
+            {QStringLiteral("profile"), QStringLiteral("test"), QStringLiteral("NAME [--password-stdin]"), 1, 1, &test,
+             cliOptions(R"(
+--password-stdin  Read the password from stdin for this test.
+--secret-env VAR  Read the password from this environment variable.)")},
+            {QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove}};
 }

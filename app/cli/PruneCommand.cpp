@@ -105,13 +105,9 @@ int PruneCommand::run(CliContext &ctx, const ArgParser &p) {
     o.withinSeconds = keep.withinSeconds;
     o.failedVerification = p.isSet(QStringLiteral("failed-verification"));
     o.archiveTo = keep.archiveTo;
-    QDateTime now = QDateTime::currentDateTimeUtc();
-    if (p.isSet(QStringLiteral("as-of"))) {
-        now = CliAutomation::parseTime(p.value(QStringLiteral("as-of")));
-        if (!now.isValid())
-            return ctx.usage(QStringLiteral("--as-of: \"%1\" is not an ISO 8601 time (e.g. 2026-03-29T01:00:00Z)")
-                                 .arg(p.value(QStringLiteral("as-of"))));
-    }
+    QDateTime now;
+    if (auto rc = p.asOf(ctx, &now))
+        return *rc;
     const QString profile = p.value(QStringLiteral("profile"));
     CatalogFilter known;
     known.profile = profile;
@@ -299,15 +295,11 @@ QList<CliCommand> PruneCommand::commands() {
          0,
          0,
          &run,
-         CliOptions{{QStringLiteral("dry-run"),
-                     QStringLiteral("Show what would be kept and deleted, and why; change nothing.")},
-                    {QStringLiteral("profile"), QStringLiteral("Only this profile (default: every profile)."),
-                     QStringLiteral("P")}} +
+         cliOptions(R"(
+--dry-run  Show what would be kept and deleted, and why; change nothing.
+--profile P  Only this profile (default: every profile).)") +
              RetentionFlags::options(RetentionFlags::Use::Prune) +
-             RetentionFlags::archiveToOptions(RetentionFlags::Use::Prune) +
-             CliOptions{{QStringLiteral("failed-verification"),
-                         QStringLiteral(
-                             "Also delete backups whose last verification failed (otherwise kept for inspection).")},
-                        {QStringLiteral("as-of"), QStringLiteral("Decide as if it were this time (ISO 8601)."),
-                         QStringLiteral("TIME")}}}};
+             RetentionFlags::archiveToOptions(RetentionFlags::Use::Prune) + cliOptions(R"(
+--failed-verification  Also delete backups whose last verification failed (otherwise kept for inspection).
+--as-of TIME  Decide as if it were this time (ISO 8601).)")}};
 }

@@ -16,7 +16,7 @@
 
 using namespace lifeboat;
 
-int RecoverCommand::run(CliContext &ctx, const ArgParser &p) {
+static int run(CliContext &ctx, const ArgParser &p) {
     Error unknown;
     if (!Recover::profile(ctx.config(), p.positional().first(), &unknown))
         return ctx.fail(unknown);
@@ -109,47 +109,31 @@ int RecoverCommand::run(CliContext &ctx, const ArgParser &p) {
 }
 
 QList<CliCommand> RecoverCommand::commands() {
-    return {
-        {QStringLiteral("recover"),
-         {},
-         QStringLiteral("PROFILE --to TIME|latest [--to-lsn LSN | --to-xid XID | --to-name NAME] --data-dir "
-                        "DIR --port N [--start] [--dry-run] [--identity FILE]... [--identity-name NAME]... "
-                        "[--timeout SECONDS] [--require-signed]\n\n"
-                        "Point-in-time recovery: the newest base backup that ends before the target is\n"
-                        "verified, extracted into DIR (absent or empty) and started with PostgreSQL of its\n"
-                        "major version, replaying the archived WAL (`wal fetch`) to the target; it promotes\n"
-                        "there. Exit 6, nothing written, when the target is outside the recoverable window or\n"
-                        "behind a missing segment, DIR is not empty, or the port is in use."),
-         1,
-         1,
-         &run,
-         CliOptions{
-             {QStringLiteral("to"),
-              QStringLiteral("Recover to this time (ISO 8601, e.g. 2026-12-06T10:15:00Z) or \"latest\" (the end of "
-                             "the archived WAL)."),
-              QStringLiteral("TIME")},
-             {QStringLiteral("to-lsn"), QStringLiteral("Recover to this WAL position instead (e.g. 0/3000060)."),
-              QStringLiteral("LSN")},
-             {QStringLiteral("to-xid"), QStringLiteral("Recover to just after this transaction commits."),
-              QStringLiteral("XID")},
-             {QStringLiteral("to-name"), QStringLiteral("Recover to this restore point (pg_create_restore_point)."),
-              QStringLiteral("NAME")},
-             {QStringLiteral("data-dir"), QStringLiteral("The new data directory (absent or empty)."),
-              QStringLiteral("DIR")},
-             {QStringLiteral("port"), QStringLiteral("The port the recovered server listens on (localhost)."),
-              QStringLiteral("N")},
-             {QStringLiteral("start"), QStringLiteral("Leave the recovered server running (default: stopped cleanly "
-                                                      "after the check).")},
-             {QStringLiteral("dry-run"),
-              QStringLiteral("Print the plan (base backup, segments, expected end point) and "
-                             "write nothing.")}} +
-             RestoreCliSupport::identityOptions() +
-             CliOptions{{QStringLiteral("timeout"),
-                         QStringLiteral("Give up when recovery takes longer (default 3600)."),
-                         QStringLiteral("SECONDS")},
-                        {QStringLiteral("require-signed"),
-                         QStringLiteral(
-                             "Refuse a base backup whose manifest is unsigned or signed by an unknown key (an invalid "
-                             "signature is always refused).")},
-                        {QStringLiteral("verbose"), QStringLiteral("Show the job's log.")}}}};
+    return {{QStringLiteral("recover"),
+             {},
+             QStringLiteral("PROFILE --to TIME|latest [--to-lsn LSN | --to-xid XID | --to-name NAME] --data-dir "
+                            "DIR --port N [--start] [--dry-run] [--identity FILE]... [--identity-name NAME]... "
+                            "[--timeout SECONDS] [--require-signed]\n\n"
+                            "Point-in-time recovery: the newest base backup that ends before the target is\n"
+                            "verified, extracted into DIR (absent or empty) and started with PostgreSQL of its\n"
+                            "major version, replaying the archived WAL (`wal fetch`) to the target; it promotes\n"
+                            "there. Exit 6, nothing written, when the target is outside the recoverable window or\n"
+                            "behind a missing segment, DIR is not empty, or the port is in use."),
+             1,
+             1,
+             &run,
+             cliOptions(R"(
+--to TIME  Recover to this time (ISO 8601, e.g. 2026-12-06T10:15:00Z) or "latest" (the end of the archived WAL).
+--to-lsn LSN  Recover to this WAL position instead (e.g. 0/3000060).
+--to-xid XID  Recover to just after this transaction commits.
+--to-name NAME  Recover to this restore point (pg_create_restore_point).
+--data-dir DIR  The new data directory (absent or empty).
+--port N  The port the recovered server listens on (localhost).
+--start  Leave the recovered server running (default: stopped cleanly after the check).
+--dry-run  Print the plan (base backup, segments, expected end point) and write nothing.)") +
+                 RestoreCliSupport::identityOptions() + cliOptions(R"(
+--timeout SECONDS  Give up when recovery takes longer (default 3600).
+--require-signed  Refuse a base backup whose manifest is unsigned or signed by an unknown key (an invalid signature
+    is always refused).
+--verbose  Show the job's log.)")}};
 }

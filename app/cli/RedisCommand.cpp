@@ -21,58 +21,7 @@
 
 using namespace lifeboat;
 
-QList<CliCommand> RedisCommand::commands() {
-    return {
-        {QStringLiteral("redis"),
-         QStringLiteral("add"),
-         QStringLiteral("NAME --url redis[s]://[USER@]HOST:PORT [--password-stdin] [--compress gzip|zstd|none] "
-                        "[--storage NAME]... [--recipient AGE]... [--ca-file PEM] [--rdb-path FILE]"),
-         1,
-         1,
-         &add,
-         {{QStringLiteral("url"), QStringLiteral("The server: redis://[USER@]HOST:PORT[/DB] or rediss:// for TLS."),
-           QStringLiteral("URL")},
-          {QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin into the credential store.")},
-          {QStringLiteral("compress"), QStringLiteral("gzip (default), zstd or none."), QStringLiteral("C")},
-          {QStringLiteral("storage"), QStringLiteral("Default storage (repeatable)."), QStringLiteral("NAME")},
-          {QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
-           QStringLiteral("AGE")},
-          {QStringLiteral("ca-file"), QStringLiteral("rediss://: CA certificate(s) of the server (PEM)."),
-           QStringLiteral("PEM")},
-          {QStringLiteral("rdb-path"),
-           QStringLiteral("Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC."),
-           QStringLiteral("FILE")}}},
-        {QStringLiteral("redis"), QStringLiteral("list"), QString(), 0, 0, &list},
-        {QStringLiteral("redis"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
-        {QStringLiteral("redis"), QStringLiteral("backup"),
-         QStringLiteral("NAME [--url redis[s]://[USER@]HOST:PORT] [--password-stdin | --secret-env VAR] "
-                        "[--storage NAME]... [--compress gzip|zstd|none[:L]] [--recipient AGE]... "
-                        "[--passphrase-stdin] [--rdb-path FILE] [--ca-file PEM] [--type T] [--label TEXT]"),
-         1, 1, &backup,
-         CliOptions{
-             {QStringLiteral("url"), QStringLiteral("The server (default: the configured Redis source NAME's URL)."),
-              QStringLiteral("URL")},
-             {QStringLiteral("password-stdin"), QStringLiteral("Read the Redis password from stdin.")},
-             {QStringLiteral("secret-env"), QStringLiteral("Read the Redis password from this environment variable."),
-              QStringLiteral("VAR")},
-             {QStringLiteral("storage"), QStringLiteral("Write to this storage (repeatable; default: the source's)."),
-              QStringLiteral("NAME")},
-             {QStringLiteral("compress"), QStringLiteral("gzip (default), zstd or none, optionally :LEVEL."),
-              QStringLiteral("C")}} +
-             FilesCommand::encryptionOptions() +
-             CliOptions{
-                 {QStringLiteral("rdb-path"),
-                  QStringLiteral("Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC."),
-                  QStringLiteral("FILE")},
-                 {QStringLiteral("ca-file"), QStringLiteral("rediss://: CA certificate(s) of the server (PEM)."),
-                  QStringLiteral("PEM")},
-                 {QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
-                  QStringLiteral("T")},
-                 {QStringLiteral("label"), QStringLiteral("A label, e.g. before-upgrade."), QStringLiteral("TEXT")},
-                 {QStringLiteral("verbose"), QStringLiteral("Show the job's log.")}}}};
-}
-
-int RedisCommand::add(CliContext &ctx, const ArgParser &p) {
+static int add(CliContext &ctx, const ArgParser &p) {
     RedisSourceConfig r;
     r.name = p.positional().first();
     if (!ConfigStore::isValidName(r.name))
@@ -119,7 +68,7 @@ int RedisCommand::add(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int RedisCommand::list(CliContext &ctx, const ArgParser &) {
+static int list(CliContext &ctx, const ArgParser &) {
     return NamedThings::list(ctx, ctx.config().redisSources(), [](const RedisSourceConfig &r) {
         return NamedThings::Row{
             {{QStringLiteral("name"), r.name},
@@ -131,7 +80,7 @@ int RedisCommand::list(CliContext &ctx, const ArgParser &) {
     });
 }
 
-int RedisCommand::remove(CliContext &ctx, const ArgParser &p) {
+static int remove(CliContext &ctx, const ArgParser &p) {
     return NamedThings::remove(ctx, p.positional().first(),
                                {[&ctx](const QString &name) {
                                     if (!ctx.config().removeRedisSource(name))
@@ -145,7 +94,7 @@ int RedisCommand::remove(CliContext &ctx, const ArgParser &p) {
                                 false});
 }
 
-int RedisCommand::backup(CliContext &ctx, const ArgParser &p) {
+static int backup(CliContext &ctx, const ArgParser &p) {
     if (p.isSet(QStringLiteral("password-stdin")) && p.isSet(QStringLiteral("passphrase-stdin")))
         return ctx.usage(QStringLiteral("--password-stdin and --passphrase-stdin both read stdin; use --secret-env "
                                         "for the password"));
@@ -177,4 +126,37 @@ int RedisCommand::backup(CliContext &ctx, const ArgParser &p) {
         return ctx.fail(prepared.error);
     const JobResult r = useCase.run(std::move(prepared), p.isSet(QStringLiteral("verbose")));
     return FilesCommand::printBackupResult(ctx, r);
+}
+
+QList<CliCommand> RedisCommand::commands() {
+    return {{QStringLiteral("redis"), QStringLiteral("add"),
+             QStringLiteral("NAME --url redis[s]://[USER@]HOST:PORT [--password-stdin] [--compress gzip|zstd|none] "
+                            "[--storage NAME]... [--recipient AGE]... [--ca-file PEM] [--rdb-path FILE]"),
+             1, 1, &add, cliOptions(R"(
+--url URL  The server: redis://[USER@]HOST:PORT[/DB] or rediss:// for TLS.
+--password-stdin  Read the password from stdin into the credential store.
+--compress C  gzip (default), zstd or none.
+--storage NAME  Default storage (repeatable).
+--recipient AGE  Encrypt to this age recipient (repeatable).
+--ca-file PEM  rediss://: CA certificate(s) of the server (PEM).
+--rdb-path FILE  Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC.)")},
+            {QStringLiteral("redis"), QStringLiteral("list"), QString(), 0, 0, &list},
+            {QStringLiteral("redis"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+            {QStringLiteral("redis"), QStringLiteral("backup"),
+             QStringLiteral("NAME [--url redis[s]://[USER@]HOST:PORT] [--password-stdin | --secret-env VAR] "
+                            "[--storage NAME]... [--compress gzip|zstd|none[:L]] [--recipient AGE]... "
+                            "[--passphrase-stdin] [--rdb-path FILE] [--ca-file PEM] [--type T] [--label TEXT]"),
+             1, 1, &backup,
+             cliOptions(R"(
+--url URL  The server (default: the configured Redis source NAME's URL).
+--password-stdin  Read the Redis password from stdin.
+--secret-env VAR  Read the Redis password from this environment variable.
+--storage NAME  Write to this storage (repeatable; default: the source's).
+--compress C  gzip (default), zstd or none, optionally :LEVEL.)") +
+                 FilesCommand::encryptionOptions() + cliOptions(R"(
+--rdb-path FILE  Same host only: read this dump.rdb after BGSAVE instead of fetching it with SYNC.
+--ca-file PEM  rediss://: CA certificate(s) of the server (PEM).
+--type T  manual (default), daily, weekly or monthly.
+--label TEXT  A label, e.g. before-upgrade.
+--verbose  Show the job's log.)")}};
 }

@@ -10,10 +10,4 @@ class CliContext;
 class RedisCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int add(CliContext &ctx, const ArgParser &p);
-    static int list(CliContext &ctx, const ArgParser &p);
-    static int remove(CliContext &ctx, const ArgParser &p);
-    static int backup(CliContext &ctx, const ArgParser &p);
 };

@@ -15,7 +15,7 @@
 
 using namespace lifeboat;
 
-int RestoreCommand::run(CliContext &ctx, const ArgParser &p) {
+static int run(CliContext &ctx, const ArgParser &p) {
     // A file, Redis or mirror backup is refused before anything else, with the command that restores it (an
     // unknown id or unreadable file is left to the job, which reports it with its checks).
     {
@@ -168,49 +168,34 @@ int RestoreCommand::run(CliContext &ctx, const ArgParser &p) {
 }
 
 QList<CliCommand> RestoreCommand::commands() {
-    return {
-        {QStringLiteral("restore"),
-         {},
-         QStringLiteral("ID|FILE --target PROFILE|URI --target-db NAME [--create] [--clean] "
-                        "[--data-only|--schema-only] [--tables T,..] [--jobs N] [--dry-run] [--confirm NAME] "
-                        "[--no-safety-backup] [--terminate-connections] [--no-acl] [--keep-owner] "
-                        "[--create-missing-roles] [--identity FILE] [--passphrase-stdin]"),
-         1,
-         1,
-         &run,
-         CliOptions{
-             {QStringLiteral("target"), QStringLiteral("Target server: a profile name or a connection URI."),
-              QStringLiteral("PROFILE|URI")},
-             {QStringLiteral("target-db"), QStringLiteral("Database to restore into."), QStringLiteral("NAME")},
-             {QStringLiteral("create"), QStringLiteral("Create the target database (it must not exist).")},
-             {QStringLiteral("clean"),
-              QStringLiteral("Drop the backup's objects before recreating them (--if-exists).")},
-             {QStringLiteral("data-only"), QStringLiteral("Restore data only.")},
-             {QStringLiteral("schema-only"), QStringLiteral("Restore the schema only.")},
-             {QStringLiteral("tables"),
-              QStringLiteral("Only these tables (schema.table), each with its data, indexes, "
-                             "constraints, triggers and sequences."),
-              QStringLiteral("T")},
-             {QStringLiteral("jobs"),
-              QStringLiteral("Parallel pg_restore jobs (default: 2 for a whole unencrypted custom or directory "
-                             "archive with two or more tables, when the scratch disk has room; 1 streams)."),
-              QStringLiteral("N")},
-             {QStringLiteral("dry-run"), QStringLiteral("Run the checks and print the plan; change nothing.")},
-             {QStringLiteral("confirm"),
-              QStringLiteral("The target database's name, typed to confirm a restore into an "
-                             "existing database."),
-              QStringLiteral("NAME")},
-             {QStringLiteral("no-safety-backup"),
-              QStringLiteral("Skip the safety backup of a production target (needs --confirm).")},
-             {QStringLiteral("terminate-connections"), QStringLiteral("End other sessions on the target database.")},
-             {QStringLiteral("no-acl"), QStringLiteral("Do not restore privileges (GRANT/REVOKE).")},
-             {QStringLiteral("keep-owner"), QStringLiteral("Restore object ownership (default: --no-owner).")},
-             {QStringLiteral("create-missing-roles"),
-              QStringLiteral("First create the roles the target server lacks, from the roles the backup keeps (profile "
-                             "--globals); existing roles are left alone and listed.")},
-             {QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log.")},
-             {QStringLiteral("require-signed"),
-              QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
-                             "not know.")}} +
-             RestoreCliSupport::identityOptions() + RestoreCliSupport::passwordOptions()}};
+    return {{QStringLiteral("restore"),
+             {},
+             QStringLiteral("ID|FILE --target PROFILE|URI --target-db NAME [--create] [--clean] "
+                            "[--data-only|--schema-only] [--tables T,..] [--jobs N] [--dry-run] [--confirm NAME] "
+                            "[--no-safety-backup] [--terminate-connections] [--no-acl] [--keep-owner] "
+                            "[--create-missing-roles] [--identity FILE] [--passphrase-stdin]"),
+             1,
+             1,
+             &run,
+             cliOptions(R"(
+--target PROFILE|URI  Target server: a profile name or a connection URI.
+--target-db NAME  Database to restore into.
+--create  Create the target database (it must not exist).
+--clean  Drop the backup's objects before recreating them (--if-exists).
+--data-only  Restore data only.
+--schema-only  Restore the schema only.
+--tables T  Only these tables (schema.table), each with its data, indexes, constraints, triggers and sequences.
+--jobs N  Parallel pg_restore jobs (default: 2 for a whole unencrypted custom or directory archive with two or more
+    tables, when the scratch disk has room; 1 streams).
+--dry-run  Run the checks and print the plan; change nothing.
+--confirm NAME  The target database's name, typed to confirm a restore into an existing database.
+--no-safety-backup  Skip the safety backup of a production target (needs --confirm).
+--terminate-connections  End other sessions on the target database.
+--no-acl  Do not restore privileges (GRANT/REVOKE).
+--keep-owner  Restore object ownership (default: --no-owner).
+--create-missing-roles  First create the roles the target server lacks, from the roles the backup keeps (profile
+    --globals); existing roles are left alone and listed.
+--verbose  Show pg_restore's log.
+--require-signed  Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does not know.)") +
+                 RestoreCliSupport::identityOptions() + RestoreCliSupport::passwordOptions()}};
 }

@@ -16,38 +16,25 @@ QString RetentionFlags::synopsis() {
 }
 
 CliOptions RetentionFlags::options(Use use) {
-    CliOptions out;
-    const bool prune = use == Use::Prune;
+    CliOptions out = cliOptions(R"(
+--keep-last N  Keep the N newest backups
+--keep-hourly N  Keep the newest backup of each of the N most recent hours that have one
+--keep-daily N  Keep the newest backup of each of the N most recent days that have one
+--keep-weekly N  Keep the newest backup of each of the N most recent ISO weeks
+--keep-monthly N  Keep the newest backup of each of the N most recent months
+--keep-yearly N  Keep the newest backup of each of the N most recent years
+--keep-within DURATION  Keep every backup younger than this, e.g. 7d, 36h, 2w)");
+    // prune names the defaults it applies in their place; elsewhere the help says whose rule it is.
+    const char *defaults[] = {" 0", " 0", " 7", " 4", " 12", " 0", ": none"};
     const QString whose = use == Use::Storage    ? QStringLiteral(" Storage rule: only this storage's copies.")
                           : use == Use::Set      ? QStringLiteral(" Set rule: each capture kept or removed whole.")
                           : use == Use::Schedule ? QStringLiteral(" Override for this profile or source.")
                                                  : QString();
-    const auto dflt = [&](const char *d) {
-        return prune ? QStringLiteral(" (default %1).").arg(QLatin1String(d)) : QStringLiteral(".");
-    };
-    out.append({QStringLiteral("keep-last"), QStringLiteral("Keep the N newest backups") + dflt("0") + whose,
-                QStringLiteral("N")});
-    out.append(
-        {QStringLiteral("keep-hourly"),
-         QStringLiteral("Keep the newest backup of each of the N most recent hours that have one") + dflt("0") + whose,
-         QStringLiteral("N")});
-    out.append(
-        {QStringLiteral("keep-daily"),
-         QStringLiteral("Keep the newest backup of each of the N most recent days that have one") + dflt("7") + whose,
-         QStringLiteral("N")});
-    out.append({QStringLiteral("keep-weekly"),
-                QStringLiteral("Keep the newest backup of each of the N most recent ISO weeks") + dflt("4") + whose,
-                QStringLiteral("N")});
-    out.append({QStringLiteral("keep-monthly"),
-                QStringLiteral("Keep the newest backup of each of the N most recent months") + dflt("12") + whose,
-                QStringLiteral("N")});
-    out.append({QStringLiteral("keep-yearly"),
-                QStringLiteral("Keep the newest backup of each of the N most recent years") + dflt("0") + whose,
-                QStringLiteral("N")});
-    out.append({QStringLiteral("keep-within"),
-                QStringLiteral("Keep every backup younger than this, e.g. 7d, 36h, 2w") +
-                    (prune ? QStringLiteral(" (default: none).") : QStringLiteral(".")) + whose,
-                QStringLiteral("DURATION")});
+    for (qsizetype i = 0; i < out.size(); ++i) {
+        out[i].help += (use == Use::Prune ? QStringLiteral(" (default%1).").arg(QLatin1String(defaults[i]))
+                                          : QStringLiteral(".")) +
+                       whose;
+    }
     return out;
 }
 

@@ -123,13 +123,9 @@ Outcome runOne(CliContext &ctx, DueRunner &runner, const ScheduleRecord &listed,
 } // namespace
 
 int RunDueCommand::run(CliContext &ctx, const ArgParser &p) {
-    QDateTime now = QDateTime::currentDateTimeUtc();
-    if (p.isSet(QStringLiteral("as-of"))) {
-        now = CliAutomation::parseTime(p.value(QStringLiteral("as-of")));
-        if (!now.isValid())
-            return ctx.usage(QStringLiteral("--as-of: \"%1\" is not an ISO 8601 time (e.g. 2026-03-29T01:00:00Z)")
-                                 .arg(p.value(QStringLiteral("as-of"))));
-    }
+    QDateTime now;
+    if (auto rc = p.asOf(ctx, &now))
+        return *rc;
     const QString only = p.value(QStringLiteral("schedule"));
     DueRunner runner(ctx.catalog(), ctx.config());
     QJsonArray report;
@@ -252,16 +248,15 @@ void RunDueCommand::tellWalCapture(CliContext &ctx, const QDateTime &now) {
 }
 
 QList<CliCommand> RunDueCommand::commands() {
-    return {
-        {QStringLiteral("run-due"),
-         {},
-         QStringLiteral("[--as-of TIME] [--schedule NAME] [--no-prune] [--verbose]"),
-         0,
-         0,
-         &run,
-         {{QStringLiteral("as-of"), QStringLiteral("Act as if it were this time (ISO 8601; for tests and replays)."),
-           QStringLiteral("TIME")},
-          {QStringLiteral("schedule"), QStringLiteral("Only this schedule."), QStringLiteral("NAME")},
-          {QStringLiteral("no-prune"), QStringLiteral("Do not apply retention after a scheduled backup.")},
-          {QStringLiteral("verbose"), QStringLiteral("Show pg_dump's log.")}}}};
+    return {{QStringLiteral("run-due"),
+             {},
+             QStringLiteral("[--as-of TIME] [--schedule NAME] [--no-prune] [--verbose]"),
+             0,
+             0,
+             &run,
+             cliOptions(R"(
+--as-of TIME  Act as if it were this time (ISO 8601; for tests and replays).
+--schedule NAME  Only this schedule.
+--no-prune  Do not apply retention after a scheduled backup.
+--verbose  Show pg_dump's log.)")}};
 }

@@ -34,34 +34,7 @@ std::shared_ptr<S3Session> openBucket(CliContext &ctx, const QString &name, int 
 }
 } // namespace
 
-QList<CliCommand> S3Command::commands() {
-    return {
-        {QStringLiteral("s3"),
-         QStringLiteral("ls"),
-         QStringLiteral("STORAGE [PREFIX] [--recursive]"),
-         1,
-         2,
-         &ls,
-         {{QStringLiteral("recursive"), QStringLiteral("List every object below the prefix instead of one level.")}}},
-        {QStringLiteral("s3"),
-         QStringLiteral("get"),
-         QStringLiteral("STORAGE KEY --to DIR"),
-         2,
-         2,
-         &get,
-         {{QStringLiteral("to"), QStringLiteral("Directory to write into (the key's last segment is the file name)."),
-           QStringLiteral("DIR")}}},
-        {QStringLiteral("s3"),
-         QStringLiteral("presign"),
-         QStringLiteral("STORAGE KEY [--expires SECONDS]"),
-         2,
-         2,
-         &presign,
-         {{QStringLiteral("expires"), QStringLiteral("Validity in seconds (default 900, at most 604800 = 7 days)."),
-           QStringLiteral("SECONDS")}}}};
-}
-
-int S3Command::ls(CliContext &ctx, const ArgParser &p) {
+static int ls(CliContext &ctx, const ArgParser &p) {
     int rc = 0;
     auto session = openBucket(ctx, p.positional().at(0), &rc);
     if (!session)
@@ -99,7 +72,7 @@ int S3Command::ls(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int S3Command::get(CliContext &ctx, const ArgParser &p) {
+static int get(CliContext &ctx, const ArgParser &p) {
     if (!p.isSet(QStringLiteral("to")))
         return ctx.usage(QStringLiteral("s3 get needs --to DIR"));
     int rc = 0;
@@ -138,7 +111,7 @@ int S3Command::get(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int S3Command::presign(CliContext &ctx, const ArgParser &p) {
+static int presign(CliContext &ctx, const ArgParser &p) {
     int rc = 0;
     auto session = openBucket(ctx, p.positional().at(0), &rc);
     if (!session)
@@ -162,4 +135,16 @@ int S3Command::presign(CliContext &ctx, const ArgParser &p) {
     else
         ctx.out() << url->toString(QUrl::FullyEncoded) << Qt::endl;
     return 0;
+}
+
+QList<CliCommand> S3Command::commands() {
+    return {
+        {QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("STORAGE [PREFIX] [--recursive]"), 1, 2, &ls,
+         cliOptions(R"(
+--recursive  List every object below the prefix instead of one level.)")},
+        {QStringLiteral("s3"), QStringLiteral("get"), QStringLiteral("STORAGE KEY --to DIR"), 2, 2, &get, cliOptions(R"(
+--to DIR  Directory to write into (the key's last segment is the file name).)")},
+        {QStringLiteral("s3"), QStringLiteral("presign"), QStringLiteral("STORAGE KEY [--expires SECONDS]"), 2, 2,
+         &presign, cliOptions(R"(
+--expires SECONDS  Validity in seconds (default 900, at most 604800 = 7 days).)")}};
 }

@@ -10,9 +10,4 @@ class CliContext;
 class S3Command {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int ls(CliContext &ctx, const ArgParser &p);
-    static int get(CliContext &ctx, const ArgParser &p);
-    static int presign(CliContext &ctx, const ArgParser &p);
 };

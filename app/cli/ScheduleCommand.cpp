@@ -63,82 +63,7 @@ QString shellQuote(const QString &s) {
 }
 } // namespace
 
-QList<CliCommand> ScheduleCommand::commands() {
-    return {
-        {QStringLiteral("schedule"), QStringLiteral("add"),
-         QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
-                        "[--missed catch-up|skip] [--tz ZONE] [--compress SPEC] %1 [--disabled] [--replace]\n"
-                        "       NAME --verify --profile P [--sandbox | --target PROFILE] [--cron EXPR] "
-                        "[--tz ZONE] [--missed catch-up|skip] [--disabled] [--replace]\n"
-                        "       NAME --base --profile P [--cron EXPR] [--storage NAME]... [--tz ZONE] "
-                        "[--missed catch-up|skip] %1 [--disabled] [--replace]")
-             .arg(RetentionFlags::synopsis()),
-         1, 1, &add,
-         CliOptions{
-             {QStringLiteral("profile"), QStringLiteral("The database profile to back up."), QStringLiteral("P")},
-             {QStringLiteral("files"), QStringLiteral("The file source to back up (`lifeboatctl files add`)."),
-              QStringLiteral("SOURCE")},
-             {QStringLiteral("redis"), QStringLiteral("The Redis source to back up (`lifeboatctl redis add`)."),
-              QStringLiteral("SOURCE")},
-             {QStringLiteral("cron"),
-              QStringLiteral("5-field cron: minute hour day-of-month month day-of-week (default \"0 1 * * *\")."),
-              QStringLiteral("EXPR")},
-             {QStringLiteral("storage"),
-              QStringLiteral("Write here (repeatable; default: the profile's or source's storages)."),
-              QStringLiteral("NAME")},
-             {QStringLiteral("missed"),
-              QStringLiteral("Missed runs: catch-up (one run at the next chance, default) or skip."),
-              QStringLiteral("POLICY")},
-             {QStringLiteral("tz"), QStringLiteral("Time zone of the cron times (default: the system's)."),
-              QStringLiteral("ZONE")},
-             {QStringLiteral("compress"),
-              QStringLiteral("--profile: the backups' compression, as `backup --compress`: zstd[:L] (default), none, "
-                             "gzip[:L], pg:gzip[:L], pg:zstd[:L], pg:lz4[:L]."),
-              QStringLiteral("SPEC")},
-             {QStringLiteral("verify"),
-              QStringLiteral("A recovery drill: verify the newest good backup of --profile P (restore into a temporary "
-                             "database, row counts, foreign keys, every table read) instead of backing up; the outcome "
-                             "goes on the backup, the report under HOME/reports, verify.failed/verify.passed to the "
-                             "notifiers (default cron \"0 3 * * 0\", weekly).")},
-             {QStringLiteral("base"),
-              QStringLiteral("A base backup schedule for point-in-time recovery: `basebackup` of --profile P's whole "
-                             "cluster (records of kind base; with WAL capture, the start of every recovery); the "
-                             "--keep-* rules count its base backups.")},
-             {QStringLiteral("sandbox"), QStringLiteral("--verify: restore into a throwaway local cluster (initdb).")},
-             {QStringLiteral("target"),
-              QStringLiteral("--verify: create the temporary database on this profile's server (default: P's own)."),
-              QStringLiteral("PROFILE")}} +
-             RetentionFlags::options(RetentionFlags::Use::Schedule) +
-             CliOptions{{QStringLiteral("disabled"), QStringLiteral("Store it without running it.")},
-                        {QStringLiteral("replace"), QStringLiteral("Replace a schedule of the same name.")}}},
-        {QStringLiteral("schedule"), QStringLiteral("list"), QString(), 0, 0, &list},
-        {QStringLiteral("schedule"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
-        {QStringLiteral("schedule"),
-         QStringLiteral("install"),
-         QStringLiteral("--systemd|--cron|--launchd|--schtasks [--print] [--out DIR] | --systemd "
-                        "--wal-receive PROFILE [--print]"),
-         0,
-         0,
-         &install,
-         {{QStringLiteral("systemd"), QStringLiteral("A systemd user timer running run-due every minute.")},
-          {QStringLiteral("cron"), QStringLiteral("A crontab line running run-due every minute.")},
-          {QStringLiteral("launchd"),
-           QStringLiteral("macOS: a LaunchAgent (org.lifeboat.run-due.plist) running run-due every minute.")},
-          {QStringLiteral("schtasks"),
-           QStringLiteral("Windows: a Task Scheduler task (XML) running run-due every minute while you are logged "
-                          "on, and the schtasks /Create line that registers it.")},
-          {QStringLiteral("wal-receive"),
-           QStringLiteral("With --systemd: a user service keeping `wal receive PROFILE` running instead of the "
-                          "run-due timer."),
-           QStringLiteral("PROFILE")},
-          {QStringLiteral("print"), QStringLiteral("Only print what would be installed.")},
-          {QStringLiteral("out"),
-           QStringLiteral("--launchd/--schtasks: write the file into DIR (default: ~/Library/LaunchAgents on "
-                          "macOS; the Lifeboat home for the task XML)."),
-           QStringLiteral("DIR")}}}};
-}
-
-int ScheduleCommand::add(CliContext &ctx, const ArgParser &p) {
+static int add(CliContext &ctx, const ArgParser &p) {
     ScheduleRecord s;
     s.name = p.positional().first();
     if (!ConfigStore::isValidName(s.name))
@@ -319,7 +244,7 @@ int ScheduleCommand::add(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int ScheduleCommand::list(CliContext &ctx, const ArgParser &) {
+static int list(CliContext &ctx, const ArgParser &) {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const auto row = [&now](const ScheduleRecord &s) {
         const CronExpression cron = CronExpression::parse(s.cron);
@@ -342,7 +267,7 @@ int ScheduleCommand::list(CliContext &ctx, const ArgParser &) {
                              QStringLiteral("No schedules (add one with `lifeboatctl schedule add`)."));
 }
 
-int ScheduleCommand::remove(CliContext &ctx, const ArgParser &p) {
+static int remove(CliContext &ctx, const ArgParser &p) {
     return NamedThings::remove(ctx, p.positional().first(),
                                {[&ctx](const QString &name) {
                                     QString err;
@@ -354,7 +279,7 @@ int ScheduleCommand::remove(CliContext &ctx, const ArgParser &p) {
                                 QStringLiteral("Schedule \"%1\" removed (its backups stay).")});
 }
 
-int ScheduleCommand::install(CliContext &ctx, const ArgParser &p) {
+static int install(CliContext &ctx, const ArgParser &p) {
     const bool systemd = p.isSet(QStringLiteral("systemd"));
     const int modes = int(systemd) + int(p.isSet(QStringLiteral("cron"))) + int(p.isSet(QStringLiteral("launchd"))) +
                       int(p.isSet(QStringLiteral("schtasks")));
@@ -389,7 +314,7 @@ int ScheduleCommand::install(CliContext &ctx, const ArgParser &p) {
         return 0;
     }
     if (p.isSet(QStringLiteral("launchd")) || p.isSet(QStringLiteral("schtasks")))
-        return installOtherOs(ctx, p.isSet(QStringLiteral("launchd")), cmd, logFile, p.isSet(QStringLiteral("print")),
+        return ScheduleCommand::installOtherOs(ctx, p.isSet(QStringLiteral("launchd")), cmd, logFile, p.isSet(QStringLiteral("print")),
                               p.value(QStringLiteral("out")));
     if (!systemd) {
         QStringList quoted;
@@ -503,4 +428,52 @@ int ScheduleCommand::installOtherOs(CliContext &ctx, bool launchd, const QString
         ctx.printJson(QJsonObject{
             {QStringLiteral("ok"), true}, {QStringLiteral("file"), nativePath}, {QStringLiteral("register"), next}});
     return 0;
+}
+
+QList<CliCommand> ScheduleCommand::commands() {
+    return {{QStringLiteral("schedule"), QStringLiteral("add"),
+             QStringLiteral("NAME --profile P|--files SOURCE|--redis SOURCE [--cron EXPR] [--storage NAME]... "
+                            "[--missed catch-up|skip] [--tz ZONE] [--compress SPEC] %1 [--disabled] [--replace]\n"
+                            "       NAME --verify --profile P [--sandbox | --target PROFILE] [--cron EXPR] "
+                            "[--tz ZONE] [--missed catch-up|skip] [--disabled] [--replace]\n"
+                            "       NAME --base --profile P [--cron EXPR] [--storage NAME]... [--tz ZONE] "
+                            "[--missed catch-up|skip] %1 [--disabled] [--replace]")
+                 .arg(RetentionFlags::synopsis()),
+             1, 1, &add,
+             cliOptions(R"(
+--profile P  The database profile to back up.
+--files SOURCE  The file source to back up (`lifeboatctl files add`).
+--redis SOURCE  The Redis source to back up (`lifeboatctl redis add`).
+--cron EXPR  5-field cron: minute hour day-of-month month day-of-week (default "0 1 * * *").
+--storage NAME  Write here (repeatable; default: the profile's or source's storages).
+--missed POLICY  Missed runs: catch-up (one run at the next chance, default) or skip.
+--tz ZONE  Time zone of the cron times (default: the system's).
+--compress SPEC  --profile: the backups' compression, as `backup --compress`: zstd[:L] (default), none, gzip[:L],
+    pg:gzip[:L], pg:zstd[:L], pg:lz4[:L].
+--verify  A recovery drill: verify the newest good backup of --profile P (restore into a temporary database, row
+    counts, foreign keys, every table read) instead of backing up; the outcome goes on the backup, the report under
+    HOME/reports, verify.failed/verify.passed to the notifiers (default cron "0 3 * * 0", weekly).
+--base  A base backup schedule for point-in-time recovery: `basebackup` of --profile P's whole cluster (records of
+    kind base; with WAL capture, the start of every recovery); the --keep-* rules count its base backups.
+--sandbox  --verify: restore into a throwaway local cluster (initdb).
+--target PROFILE  --verify: create the temporary database on this profile's server (default: P's own).)") +
+                 RetentionFlags::options(RetentionFlags::Use::Schedule) + cliOptions(R"(
+--disabled  Store it without running it.
+--replace  Replace a schedule of the same name.)")},
+            {QStringLiteral("schedule"), QStringLiteral("list"), QString(), 0, 0, &list},
+            {QStringLiteral("schedule"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+            {QStringLiteral("schedule"), QStringLiteral("install"),
+             QStringLiteral("--systemd|--cron|--launchd|--schtasks [--print] [--out DIR] | --systemd "
+                            "--wal-receive PROFILE [--print]"),
+             0, 0, &install, cliOptions(R"(
+--systemd  A systemd user timer running run-due every minute.
+--cron  A crontab line running run-due every minute.
+--launchd  macOS: a LaunchAgent (org.lifeboat.run-due.plist) running run-due every minute.
+--schtasks  Windows: a Task Scheduler task (XML) running run-due every minute while you are logged on, and the
+    schtasks /Create line that registers it.
+--wal-receive PROFILE  With --systemd: a user service keeping `wal receive PROFILE` running instead of the run-due
+    timer.
+--print  Only print what would be installed.
+--out DIR  --launchd/--schtasks: write the file into DIR (default: ~/Library/LaunchAgents on macOS; the Lifeboat
+    home for the task XML).)")}};
 }

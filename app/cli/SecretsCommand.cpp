@@ -10,23 +10,7 @@
 
 using namespace lifeboat;
 
-QList<CliCommand> SecretsCommand::commands() {
-    return {
-        {QStringLiteral("secrets"), QStringLiteral("status"), QString(), 0, 0, &status},
-        {QStringLiteral("secrets"),
-         QStringLiteral("use"),
-         QStringLiteral("keychain|file|prompt|auto [--passphrase-env VAR]"),
-         1,
-         1,
-         &use,
-         {{QStringLiteral("passphrase-env"),
-           QStringLiteral("For the file store: the environment variable holding its passphrase (default "
-                          "LIFEBOAT_SECRETS_PASSPHRASE)."),
-           QStringLiteral("VAR")}}},
-    };
-}
-
-int SecretsCommand::status(CliContext &ctx, const ArgParser &p) {
+static int status(CliContext &ctx, const ArgParser &p) {
     Q_UNUSED(p)
     const KeychainStatus keychain = KeychainProbe::detect();
     const QString backend = ctx.config().option(QStringLiteral("secretsBackend"), QStringLiteral("auto"));
@@ -49,7 +33,7 @@ int SecretsCommand::status(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int SecretsCommand::use(CliContext &ctx, const ArgParser &p) {
+static int use(CliContext &ctx, const ArgParser &p) {
     const QString backend = p.positional().first();
     if (backend != QLatin1String("keychain") && backend != QLatin1String("file") &&
         backend != QLatin1String("prompt") && backend != QLatin1String("auto"))
@@ -68,4 +52,14 @@ int SecretsCommand::use(CliContext &ctx, const ArgParser &p) {
     else
         ctx.err() << "Secrets backend: " << backend << Qt::endl;
     return 0;
+}
+
+QList<CliCommand> SecretsCommand::commands() {
+    return {
+        {QStringLiteral("secrets"), QStringLiteral("status"), QString(), 0, 0, &status},
+        {QStringLiteral("secrets"), QStringLiteral("use"),
+         QStringLiteral("keychain|file|prompt|auto [--passphrase-env VAR]"), 1, 1, &use, cliOptions(R"(
+--passphrase-env VAR  For the file store: the environment variable holding its passphrase (default
+    LIFEBOAT_SECRETS_PASSPHRASE).)")},
+    };
 }

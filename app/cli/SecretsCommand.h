@@ -10,8 +10,4 @@ class CliContext;
 class SecretsCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int status(CliContext &ctx, const ArgParser &p);
-    static int use(CliContext &ctx, const ArgParser &p);
 };

@@ -57,97 +57,7 @@ void printMembers(CliContext &ctx, const QJsonArray &members) {
 }
 } // namespace
 
-QList<CliCommand> SetCommand::commands() {
-    return {
-        {QStringLiteral("set"), QStringLiteral("add"),
-         QStringLiteral("NAME --profile P [--files SOURCE]... [--mirror NAME]... [--redis SOURCE]... "
-                        "[--storage NAME]... [--cron EXPR] [--tz ZONE] %1")
-             .arg(RetentionFlags::synopsis()),
-         1, 1, &add,
-         CliOptions{
-             {QStringLiteral("profile"), QStringLiteral("The database profile (backed up first)."),
-              QStringLiteral("P")},
-             {QStringLiteral("files"), QStringLiteral("A directory source of the application (repeatable)."),
-              QStringLiteral("SOURCE")},
-             {QStringLiteral("mirror"), QStringLiteral("A bucket mirror of the application (repeatable)."),
-              QStringLiteral("NAME")},
-             {QStringLiteral("redis"), QStringLiteral("A Redis source of the application (repeatable)."),
-              QStringLiteral("SOURCE")},
-             {QStringLiteral("storage"),
-              QStringLiteral("Where the database and directory artifacts go (repeatable; default: the profile's)."),
-              QStringLiteral("NAME")},
-             {QStringLiteral("cron"), QStringLiteral("When to capture the set (5-field cron expression)."),
-              QStringLiteral("EXPR")},
-             {QStringLiteral("tz"), QStringLiteral("Time zone of --cron (default: the system's)."),
-              QStringLiteral("ZONE")}} +
-             RetentionFlags::options(RetentionFlags::Use::Set)},
-        {QStringLiteral("set"), QStringLiteral("set"),
-         QStringLiteral("NAME [--clear-retention] %1").arg(RetentionFlags::synopsis()), 1, 1, &set,
-         RetentionFlags::options(RetentionFlags::Use::Set) +
-             CliOptions{
-                 {QStringLiteral("clear-retention"),
-                  QStringLiteral(
-                      "Drop the set's own rules (applied before any --keep-* given with it): its captures follow "
-                      "the retention settings again.")}}},
-        {QStringLiteral("set"),
-         QStringLiteral("list"),
-         QStringLiteral("[--captures N]"),
-         0,
-         0,
-         &list,
-         {{QStringLiteral("captures"), QStringLiteral("Show the N newest captures of each set (default 5)."),
-           QStringLiteral("N")}}},
-        {QStringLiteral("set"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
-        {QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("NAME [--type manual|daily|weekly|monthly]"),
-         1, 1, &backup,
-         CliOptions{{QStringLiteral("type"), QStringLiteral("manual (default), daily, weekly or monthly."),
-                     QStringLiteral("T")}} +
-             RestoreCliSupport::passwordOptions() +
-             CliOptions{{QStringLiteral("verbose"), QStringLiteral("Show every member's log.")}}},
-        {QStringLiteral("set"), QStringLiteral("restore"),
-         QStringLiteral("SETID --target PROFILE|URI --target-db NAME [--create] [--clean] [--confirm NAME] "
-                        "[--dry-run] [--mirror-to STORAGE] [--mirror-prefix P] [--files-to SOURCE=DIR]... "
-                        "[--overwrite]"),
-         1, 1, &restore,
-         CliOptions{
-             {QStringLiteral("target"), QStringLiteral("Target server of the database member: a profile or a URI."),
-              QStringLiteral("PROFILE|URI")},
-             {QStringLiteral("target-db"), QStringLiteral("Database to restore into."), QStringLiteral("NAME")},
-             {QStringLiteral("create"), QStringLiteral("Create the target database (it must not exist).")},
-             {QStringLiteral("clean"),
-              QStringLiteral("Drop the backup's objects before recreating them (--if-exists).")},
-             {QStringLiteral("confirm"),
-              QStringLiteral("Type the target database's name to restore into an existing database."),
-              QStringLiteral("NAME")},
-             {QStringLiteral("dry-run"), QStringLiteral("Run every member's checks; change nothing.")},
-             {QStringLiteral("no-safety-backup"), QStringLiteral("Skip the safety backup of a production target.")},
-             {QStringLiteral("terminate-connections"), QStringLiteral("End other sessions on the target database.")},
-             {QStringLiteral("mirror-to"),
-              QStringLiteral("S3 storage the mirrors restore into (default: each mirror's source storage)."),
-              QStringLiteral("STORAGE")},
-             {QStringLiteral("mirror-prefix"),
-              QStringLiteral("Folder to restore mirrored objects into (default: where they came from; with several "
-                             "mirrors, PREFIX/<mirror>)."),
-              QStringLiteral("P")},
-             {QStringLiteral("files-to"),
-              QStringLiteral("Directory for a file source (repeatable; default: the source's own directory)."),
-              QStringLiteral("SOURCE=DIR")},
-             {QStringLiteral("overwrite"),
-              QStringLiteral("Mirrors and directories: replace existing different content instead of refusing.")}} +
-             RestoreCliSupport::identityOptions() + RestoreCliSupport::passwordOptions() +
-             CliOptions{{QStringLiteral("verbose"), QStringLiteral("Show every member's log.")}}},
-        {QStringLiteral("set"),
-         QStringLiteral("prune"),
-         QStringLiteral("[NAME] [--dry-run]"),
-         0,
-         1,
-         &prune,
-         {{QStringLiteral("dry-run"), QStringLiteral("Show what would be kept and expired, with reasons.")}}},
-        SetRunDue::command(),
-    };
-}
-
-int SetCommand::add(CliContext &ctx, const ArgParser &p) {
+static int add(CliContext &ctx, const ArgParser &p) {
     SetConfig s;
     s.name = p.positional().first();
     if (!ConfigStore::isValidName(s.name))
@@ -208,7 +118,7 @@ int SetCommand::add(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int SetCommand::set(CliContext &ctx, const ArgParser &p) {
+static int set(CliContext &ctx, const ArgParser &p) {
     auto existing = ctx.config().set(p.positional().first());
     if (!existing)
         return ctx.usage(QStringLiteral("unknown set \"%1\" (see `lifeboatctl set list`)").arg(p.positional().first()));
@@ -244,7 +154,7 @@ int SetCommand::set(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int SetCommand::list(CliContext &ctx, const ArgParser &p) {
+static int list(CliContext &ctx, const ArgParser &p) {
     const int shown = p.isSet(QStringLiteral("captures")) ? p.value(QStringLiteral("captures")).toInt() : 5;
     return NamedThings::list(ctx, ctx.config().sets(), [&ctx, shown](const SetConfig &s) {
         QJsonArray captures;
@@ -288,7 +198,7 @@ int SetCommand::list(CliContext &ctx, const ArgParser &p) {
     });
 }
 
-int SetCommand::remove(CliContext &ctx, const ArgParser &p) {
+static int remove(CliContext &ctx, const ArgParser &p) {
     return NamedThings::remove(ctx, p.positional().first(),
                                {[&ctx](const QString &name) {
                                     return ctx.config().removeSet(name)
@@ -301,7 +211,7 @@ int SetCommand::remove(CliContext &ctx, const ArgParser &p) {
                                 false});
 }
 
-int SetCommand::backup(CliContext &ctx, const ArgParser &p) {
+static int backup(CliContext &ctx, const ArgParser &p) {
     const auto set = ctx.config().set(p.positional().first());
     if (!set)
         return ctx.usage(QStringLiteral("unknown set \"%1\" (see `lifeboatctl set list`)").arg(p.positional().first()));
@@ -314,7 +224,7 @@ int SetCommand::backup(CliContext &ctx, const ArgParser &p) {
     CliSecrets secrets(ctx);
     const QString password = secrets.profilePassword(set->profile, p.isSet(QStringLiteral("password-stdin")),
                                                      p.value(QStringLiteral("secret-env")));
-    const JobResult r = capture(ctx, *set, type, password, p.isSet(QStringLiteral("verbose")), QString(),
+    const JobResult r = SetCommand::capture(ctx, *set, type, password, p.isSet(QStringLiteral("verbose")), QString(),
                                 QDateTime::currentDateTimeUtc());
     const QString setId = r.details.value(QStringLiteral("setId")).toString();
     if (r.error && setId.isEmpty())
@@ -375,7 +285,7 @@ JobResult SetCommand::capture(CliContext &ctx, const SetConfig &set, const QStri
     return r;
 }
 
-int SetCommand::restore(CliContext &ctx, const ArgParser &p) {
+static int restore(CliContext &ctx, const ArgParser &p) {
     if (!p.isSet(QStringLiteral("target")) || p.value(QStringLiteral("target-db")).isEmpty())
         return ctx.usage(QStringLiteral("set restore needs --target PROFILE|URI and --target-db NAME"));
     int rc = 0;
@@ -441,7 +351,7 @@ int SetCommand::restore(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int SetCommand::prune(CliContext &ctx, const ArgParser &p) {
+static int prune(CliContext &ctx, const ArgParser &p) {
     QList<SetConfig> sets;
     if (p.positional().isEmpty()) {
         sets = ctx.config().sets();
@@ -485,4 +395,62 @@ int SetCommand::prune(CliContext &ctx, const ArgParser &p) {
     if (failed > 0)
         return ctx.fail(ExitCode::Transfer, QStringLiteral("%1 record(s) could not be deleted").arg(failed));
     return 0;
+}
+
+QList<CliCommand> SetCommand::commands() {
+    return {
+        {QStringLiteral("set"), QStringLiteral("add"),
+         QStringLiteral("NAME --profile P [--files SOURCE]... [--mirror NAME]... [--redis SOURCE]... "
+                        "[--storage NAME]... [--cron EXPR] [--tz ZONE] %1")
+             .arg(RetentionFlags::synopsis()),
+         1, 1, &add,
+         cliOptions(R"(
+--profile P  The database profile (backed up first).
+--files SOURCE  A directory source of the application (repeatable).
+--mirror NAME  A bucket mirror of the application (repeatable).
+--redis SOURCE  A Redis source of the application (repeatable).
+--storage NAME  Where the database and directory artifacts go (repeatable; default: the profile's).
+--cron EXPR  When to capture the set (5-field cron expression).
+--tz ZONE  Time zone of --cron (default: the system's).)") +
+             RetentionFlags::options(RetentionFlags::Use::Set)},
+        {QStringLiteral("set"), QStringLiteral("set"),
+         QStringLiteral("NAME [--clear-retention] %1").arg(RetentionFlags::synopsis()), 1, 1, &set,
+         RetentionFlags::options(RetentionFlags::Use::Set) + cliOptions(R"(
+--clear-retention  Drop the set's own rules (applied before any --keep-* given with it): its captures follow the
+    retention settings again.)")},
+        {QStringLiteral("set"), QStringLiteral("list"), QStringLiteral("[--captures N]"), 0, 0, &list, cliOptions(R"(
+--captures N  Show the N newest captures of each set (default 5).)")},
+        {QStringLiteral("set"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove},
+        {QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("NAME [--type manual|daily|weekly|monthly]"),
+         1, 1, &backup,
+         cliOptions(R"(
+--type T  manual (default), daily, weekly or monthly.)") +
+             RestoreCliSupport::passwordOptions() + cliOptions(R"(
+--verbose  Show every member's log.)")},
+        {QStringLiteral("set"), QStringLiteral("restore"),
+         QStringLiteral("SETID --target PROFILE|URI --target-db NAME [--create] [--clean] [--confirm NAME] "
+                        "[--dry-run] [--mirror-to STORAGE] [--mirror-prefix P] [--files-to SOURCE=DIR]... "
+                        "[--overwrite]"),
+         1, 1, &restore,
+         cliOptions(R"(
+--target PROFILE|URI  Target server of the database member: a profile or a URI.
+--target-db NAME  Database to restore into.
+--create  Create the target database (it must not exist).
+--clean  Drop the backup's objects before recreating them (--if-exists).
+--confirm NAME  Type the target database's name to restore into an existing database.
+--dry-run  Run every member's checks; change nothing.
+--no-safety-backup  Skip the safety backup of a production target.
+--terminate-connections  End other sessions on the target database.
+--mirror-to STORAGE  S3 storage the mirrors restore into (default: each mirror's source storage).
+--mirror-prefix P  Folder to restore mirrored objects into (default: where they came from; with several mirrors,
+    PREFIX/<mirror>).
+--files-to SOURCE=DIR  Directory for a file source (repeatable; default: the source's own directory).
+--overwrite  Mirrors and directories: replace existing different content instead of refusing.)") +
+             RestoreCliSupport::identityOptions() + RestoreCliSupport::passwordOptions() + cliOptions(R"(
+--verbose  Show every member's log.)")},
+        {QStringLiteral("set"), QStringLiteral("prune"), QStringLiteral("[NAME] [--dry-run]"), 0, 1, &prune,
+         cliOptions(R"(
+--dry-run  Show what would be kept and expired, with reasons.)")},
+        SetRunDue::command(),
+    };
 }

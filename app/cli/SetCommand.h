@@ -20,13 +20,4 @@ public:
     static lifeboat::JobResult capture(CliContext &ctx, const lifeboat::SetConfig &set, const QString &type,
                                        const QString &password, bool verbose, const QString &schedule,
                                        const QDateTime &startedUtc);
-
-private:
-    static int add(CliContext &ctx, const ArgParser &p);
-    static int set(CliContext &ctx, const ArgParser &p); // the set's own retention rules
-    static int list(CliContext &ctx, const ArgParser &p);
-    static int remove(CliContext &ctx, const ArgParser &p);
-    static int backup(CliContext &ctx, const ArgParser &p);
-    static int restore(CliContext &ctx, const ArgParser &p);
-    static int prune(CliContext &ctx, const ArgParser &p);
 };

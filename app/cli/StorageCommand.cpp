@@ -19,51 +19,7 @@
 
 using namespace lifeboat;
 
-QList<CliCommand> StorageCommand::commands() {
-    return {
-        {QStringLiteral("storage"), QStringLiteral("add"),
-         QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
-                        "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F] "
-                        "[--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] %1")
-             .arg(RetentionFlags::synopsis()),
-         1, 1, &add,
-         CliOptions{{QStringLiteral("local"), QStringLiteral("A local directory."), QStringLiteral("DIR")},
-                    {QStringLiteral("s3"), QStringLiteral("An S3-compatible bucket.")},
-                    {QStringLiteral("endpoint"),
-                     QStringLiteral("S3 endpoint URL (https://s3.eu-west-1.amazonaws.com, http://minio:9000)."),
-                     QStringLiteral("URL")},
-                    {QStringLiteral("bucket"), QStringLiteral("Bucket name."), QStringLiteral("B")},
-                    {QStringLiteral("region"), QStringLiteral("Region (default us-east-1)."), QStringLiteral("R")},
-                    {QStringLiteral("prefix"), QStringLiteral("Key prefix for this storage."), QStringLiteral("P")},
-                    {QStringLiteral("path-style"),
-                     QStringLiteral("Path-style addressing (MinIO and most self-hosted servers).")},
-                    {QStringLiteral("access-key-id"), QStringLiteral("Access key id."), QStringLiteral("ID")},
-                    {QStringLiteral("secret-stdin"),
-                     QStringLiteral("Read the secret access key from stdin into the credential store.")},
-                    {QStringLiteral("aws-profile"),
-                     QStringLiteral("Use this profile from ~/.aws/credentials and ~/.aws/config."),
-                     QStringLiteral("NAME")},
-                    {QStringLiteral("ca-file"), QStringLiteral("Extra CA certificate (PEM) for a private endpoint."),
-                     QStringLiteral("F")}} +
-             storageClassOptions() + alertOptions() + RetentionFlags::options(RetentionFlags::Use::Storage) +
-             RetentionFlags::archiveToOptions(RetentionFlags::Use::Storage)},
-        {QStringLiteral("storage"), QStringLiteral("set"),
-         QStringLiteral("NAME [--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] "
-                        "[--clear-retention] %1 "
-                        "[--archive-to STORAGE]")
-             .arg(RetentionFlags::synopsis()),
-         1, 1, &set,
-         storageClassOptions() + alertOptions() + RetentionFlags::options(RetentionFlags::Use::Storage) +
-             RetentionFlags::archiveToOptions(RetentionFlags::Use::Storage) +
-             CliOptions{{QStringLiteral("clear-retention"),
-                         QStringLiteral(
-                             "Drop this storage's own rules (applied before any --keep-* given with it): its copies "
-                             "follow their source's retention again.")}}},
-        {QStringLiteral("storage"), QStringLiteral("list"), QString(), 0, 0, &list},
-        {QStringLiteral("storage"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove}};
-}
-
-int StorageCommand::add(CliContext &ctx, const ArgParser &p) {
+static int add(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     if (!ConfigStore::isValidName(name))
         return ctx.usage(QStringLiteral("invalid storage name \"%1\" (letters, digits, . _ -; up to 63)").arg(name));
@@ -113,7 +69,7 @@ int StorageCommand::add(CliContext &ctx, const ArgParser &p) {
         s.caFile = p.value(QStringLiteral("ca-file"));
         if (s.bucket.isEmpty())
             return ctx.usage(QStringLiteral("an S3 storage needs --bucket"));
-        if (auto rc = readStorageClass(ctx, p, &s))
+        if (auto rc = StorageCommand::readStorageClass(ctx, p, &s))
             return *rc;
         const QUrl url(s.endpoint);
         if (!s.endpoint.isEmpty() &&
@@ -135,7 +91,7 @@ int StorageCommand::add(CliContext &ctx, const ArgParser &p) {
                                 QStringLiteral("storage \"%1\" not saved: %2").arg(name, secrets.lastMessage()));
         }
     }
-    if (auto rc = readAlert(ctx, p, &s))
+    if (auto rc = StorageCommand::readAlert(ctx, p, &s))
         return *rc;
     ctx.config().upsertStorage(s);
     if (p.isSet(QStringLiteral("alert-growth-above")))
@@ -150,20 +106,14 @@ int StorageCommand::add(CliContext &ctx, const ArgParser &p) {
 }
 
 CliOptions StorageCommand::alertOptions() {
-    CliOptions out;
-    out.append({QStringLiteral("alert-free-below"),
-                QStringLiteral("Local storages: tell the notifiers (storage.low, once per crossing, noticed by run-due "
-                               "and the app) when the file system's free space falls under this: a percentage (default "
-                               "5%), a size (500M, 20G, 1T) or off."),
-                QStringLiteral("SIZE|N%|off")});
-    out.append(
-        {QStringLiteral("alert-growth-above"),
-         QStringLiteral("Tell the notifiers (storage.low, once per crossing, noticed by run-due and the app) when "
-                        "the bytes Lifeboat stored on this storage in the last 24 hours (backups, base backups, "
-                        "WAL; from the catalog) exceed this size (500M, 20G, 1T); off: never (the default). For "
-                        "S3 storages, whose free space cannot be measured."),
-         QStringLiteral("SIZE|off")});
-    return out;
+    return cliOptions(R"(
+--alert-free-below SIZE|N%|off  Local storages: tell the notifiers (storage.low, once per crossing, noticed by
+    run-due and the app) when the file system's free space falls under this: a percentage (default 5%), a size
+    (500M, 20G, 1T) or off.
+--alert-growth-above SIZE|off  Tell the notifiers (storage.low, once per crossing, noticed by run-due and the app)
+    when the bytes Lifeboat stored on this storage in the last 24 hours (backups, base backups, WAL; from the
+    catalog) exceed this size (500M, 20G, 1T); off: never (the default). For S3 storages, whose free space cannot be
+    measured.)");
 }
 
 std::optional<int> StorageCommand::readAlert(CliContext &ctx, const ArgParser &p, StorageConfig *s) {
@@ -180,13 +130,9 @@ std::optional<int> StorageCommand::readAlert(CliContext &ctx, const ArgParser &p
 }
 
 CliOptions StorageCommand::storageClassOptions() {
-    CliOptions out;
-    out.append(
-        {QStringLiteral("storage-class"),
-         QStringLiteral("S3 storage class for uploads (x-amz-storage-class): STANDARD, STANDARD_IA, ONEZONE_IA, "
-                        "INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE, … (storage set: empty clears)."),
-         QStringLiteral("CLASS")});
-    return out;
+    return cliOptions(R"(
+--storage-class CLASS  S3 storage class for uploads (x-amz-storage-class): STANDARD, STANDARD_IA, ONEZONE_IA,
+    INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE, … (storage set: empty clears).)");
 }
 
 std::optional<int> StorageCommand::readStorageClass(CliContext &ctx, const ArgParser &p, StorageConfig *s) {
@@ -202,7 +148,7 @@ std::optional<int> StorageCommand::readStorageClass(CliContext &ctx, const ArgPa
     return std::nullopt;
 }
 
-int StorageCommand::set(CliContext &ctx, const ArgParser &p) {
+static int set(CliContext &ctx, const ArgParser &p) {
     const QString name = p.positional().first();
     auto existing = ctx.config().storage(name);
     if (!existing)
@@ -218,7 +164,7 @@ int StorageCommand::set(CliContext &ctx, const ArgParser &p) {
         !p.isSet(QStringLiteral("alert-growth-above")))
         return ctx.usage(QStringLiteral("storage set needs --keep-* rules, --clear-retention, --archive-to, "
                                         "--storage-class, --alert-free-below or --alert-growth-above"));
-    if (auto rc = readAlert(ctx, p, &s))
+    if (auto rc = StorageCommand::readAlert(ctx, p, &s))
         return *rc;
     if (const QString why = StorageLow::checkGrowthSpec(p.value(QStringLiteral("alert-growth-above")));
         p.isSet(QStringLiteral("alert-growth-above")) && !why.isEmpty())
@@ -229,7 +175,7 @@ int StorageCommand::set(CliContext &ctx, const ArgParser &p) {
         if (!s.isS3())
             return ctx.usage(
                 QStringLiteral("--storage-class is for S3 storages; \"%1\" is a local directory").arg(name));
-        if (auto rc = readStorageClass(ctx, p, &s))
+        if (auto rc = StorageCommand::readStorageClass(ctx, p, &s))
             return *rc;
     }
     if (p.isSet(QStringLiteral("clear-retention"))) {
@@ -270,7 +216,7 @@ int StorageCommand::set(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int StorageCommand::list(CliContext &ctx, const ArgParser &) {
+static int list(CliContext &ctx, const ArgParser &) {
     const QHash<QString, QString> growth = StorageLow::growthThresholds(ctx.config());
     return NamedThings::list(ctx, ctx.config().storages(), [&growth](const StorageConfig &s) {
         const QString where =
@@ -298,7 +244,7 @@ int StorageCommand::list(CliContext &ctx, const ArgParser &) {
     });
 }
 
-int StorageCommand::remove(CliContext &ctx, const ArgParser &p) {
+static int remove(CliContext &ctx, const ArgParser &p) {
     return NamedThings::remove(
         ctx, p.positional().first(),
         {[&ctx](const QString &name) {
@@ -309,4 +255,40 @@ int StorageCommand::remove(CliContext &ctx, const ArgParser &p) {
          },
          true, [&ctx](const QString &name) { CliSecrets(ctx).remove(CredentialStore::storageSecretKey(name)); },
          QStringLiteral("Storage \"%1\" removed (files already stored there are untouched).")});
+}
+
+QList<CliCommand> StorageCommand::commands() {
+    return {
+        {QStringLiteral("storage"), QStringLiteral("add"),
+         QStringLiteral("NAME --local DIR | NAME --s3 --endpoint URL --bucket B [--region R] [--prefix P] "
+                        "[--path-style] [--access-key-id ID --secret-stdin | --aws-profile NAME] [--ca-file F] "
+                        "[--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] %1")
+             .arg(RetentionFlags::synopsis()),
+         1, 1, &add,
+         cliOptions(R"(
+--local DIR  A local directory.
+--s3  An S3-compatible bucket.
+--endpoint URL  S3 endpoint URL (https://s3.eu-west-1.amazonaws.com, http://minio:9000).
+--bucket B  Bucket name.
+--region R  Region (default us-east-1).
+--prefix P  Key prefix for this storage.
+--path-style  Path-style addressing (MinIO and most self-hosted servers).
+--access-key-id ID  Access key id.
+--secret-stdin  Read the secret access key from stdin into the credential store.
+--aws-profile NAME  Use this profile from ~/.aws/credentials and ~/.aws/config.
+--ca-file F  Extra CA certificate (PEM) for a private endpoint.)") +
+             storageClassOptions() + alertOptions() + RetentionFlags::options(RetentionFlags::Use::Storage) +
+             RetentionFlags::archiveToOptions(RetentionFlags::Use::Storage)},
+        {QStringLiteral("storage"), QStringLiteral("set"),
+         QStringLiteral("NAME [--storage-class CLASS] [--alert-free-below SIZE|N%|off] [--alert-growth-above SIZE|off] "
+                        "[--clear-retention] %1 "
+                        "[--archive-to STORAGE]")
+             .arg(RetentionFlags::synopsis()),
+         1, 1, &set,
+         storageClassOptions() + alertOptions() + RetentionFlags::options(RetentionFlags::Use::Storage) +
+             RetentionFlags::archiveToOptions(RetentionFlags::Use::Storage) + cliOptions(R"(
+--clear-retention  Drop this storage's own rules (applied before any --keep-* given with it): its copies follow
+    their source's retention again.)")},
+        {QStringLiteral("storage"), QStringLiteral("list"), QString(), 0, 0, &list},
+        {QStringLiteral("storage"), QStringLiteral("remove"), QStringLiteral("NAME"), 1, 1, &remove}};
 }

@@ -16,12 +16,7 @@ class StorageCommand {
 public:
     static QList<CliCommand> commands();
 
-private:
-    static int add(CliContext &ctx, const ArgParser &p);
-    static int set(CliContext &ctx, const ArgParser &p);
-    static int list(CliContext &ctx, const ArgParser &p);
-    static int remove(CliContext &ctx, const ArgParser &p);
-
+    // What storage add and set share: the options and reading them.
     static CliOptions storageClassOptions();
     // --alert-free-below SIZE|N%|off (local storages; storage.low, ops/StorageLow).
     static CliOptions alertOptions();

@@ -25,7 +25,7 @@ std::optional<BackupRecord> recordArg(CliContext &ctx, const QString &text) {
 }
 } // namespace
 
-int TransferCommand::download(CliContext &ctx, const ArgParser &p) {
+static int download(CliContext &ctx, const ArgParser &p) {
     if (!p.isSet(QStringLiteral("to")))
         return ctx.usage(QStringLiteral("download needs --to DIR"));
     const auto record = recordArg(ctx, p.positional().first());
@@ -74,7 +74,7 @@ int TransferCommand::download(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int TransferCommand::remove(CliContext &ctx, const ArgParser &p) {
+static int remove(CliContext &ctx, const ArgParser &p) {
     auto record = recordArg(ctx, p.positional().first());
     if (!record)
         return ctx.usage(QStringLiteral("no backup with id \"%1\"").arg(p.positional().first()));
@@ -103,21 +103,9 @@ int TransferCommand::remove(CliContext &ctx, const ArgParser &p) {
 }
 
 QList<CliCommand> TransferCommand::commands() {
-    return {{QStringLiteral("download"),
-             {},
-             QStringLiteral("ID --to DIR"),
-             1,
-             1,
-             &download,
-             {{QStringLiteral("to"), QStringLiteral("Directory to copy the artifact into."), QStringLiteral("DIR")},
-              {QStringLiteral("require-signed"),
-               QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
-                              "not know.")}}},
-            {QStringLiteral("delete"),
-             {},
-             QStringLiteral("ID [--force]"),
-             1,
-             1,
-             &remove,
-             {{QStringLiteral("force"), QStringLiteral("Also delete a backup younger than 24 hours.")}}}};
+    return {{QStringLiteral("download"), {}, QStringLiteral("ID --to DIR"), 1, 1, &download, cliOptions(R"(
+--to DIR  Directory to copy the artifact into.
+--require-signed  Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does not know.)")},
+            {QStringLiteral("delete"), {}, QStringLiteral("ID [--force]"), 1, 1, &remove, cliOptions(R"(
+--force  Also delete a backup younger than 24 hours.)")}};
 }

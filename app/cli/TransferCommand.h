@@ -10,8 +10,4 @@ class CliContext;
 class TransferCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int download(CliContext &ctx, const ArgParser &p);
-    static int remove(CliContext &ctx, const ArgParser &p);
 };

@@ -18,7 +18,7 @@
 
 using namespace lifeboat;
 
-int VerifyCommand::run(CliContext &ctx, const ArgParser &p) {
+static int run(CliContext &ctx, const ArgParser &p) {
     const QString report = p.value(QStringLiteral("report"));
     if (!report.isEmpty() && !report.endsWith(QLatin1String(".json")) && !report.endsWith(QLatin1String(".html")))
         return ctx.usage(QStringLiteral("--report takes a path ending in .json or .html"));
@@ -104,17 +104,11 @@ QList<CliCommand> VerifyCommand::commands() {
          1,
          1,
          &run,
-         CliOptions{
-             {QStringLiteral("report"), QStringLiteral("Write the report here: .json or .html (self-contained)."),
-              QStringLiteral("PATH")},
-             {QStringLiteral("target"),
-              QStringLiteral("Server for the temporary database: a profile or URI (default: the backup's profile)."),
-              QStringLiteral("PROFILE|URI")},
-             {QStringLiteral("sandbox"),
-              QStringLiteral("Verify on a throwaway local cluster (initdb) instead of a server.")},
-             {QStringLiteral("verbose"), QStringLiteral("Show pg_restore's log.")},
-             {QStringLiteral("require-signed"),
-              QStringLiteral("Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does "
-                             "not know.")}} +
+         cliOptions(R"(
+--report PATH  Write the report here: .json or .html (self-contained).
+--target PROFILE|URI  Server for the temporary database: a profile or URI (default: the backup's profile).
+--sandbox  Verify on a throwaway local cluster (initdb) instead of a server.
+--verbose  Show pg_restore's log.
+--require-signed  Refuse (exit 4) a backup whose manifest is unsigned or signed by a key the catalog does not know.)") +
              RestoreCliSupport::identityOptions() + RestoreCliSupport::passwordOptions()}};
 }

@@ -77,99 +77,31 @@ std::optional<Profile> profileOrFail(CliContext &ctx, const QString &name, int *
     return profile;
 }
 
-} // namespace
-
-QList<CliCommand> WalCommand::commands() {
-    return {
-        {QStringLiteral("wal"), QStringLiteral("push"),
-         QStringLiteral("PROFILE PATH [--storage NAME]... [--recipient AGE]...\n\n"
-                        "Archive one WAL file into every archive storage of PROFILE: for PostgreSQL's\n"
-                        "archive_command = 'lifeboatctl wal push PROFILE %p'. Idempotent: the same file with\n"
-                        "the same bytes exits 0; different bytes under a stored name are refused (exit 4)\n"
-                        "and nothing is replaced. Any failure exits non-zero, so PostgreSQL retries."),
-         2, 2, &push,
-         storageOption() +
-             CliOptions{
-                 {QStringLiteral("recipient"),
-                  QStringLiteral("Encrypt to this age recipient (repeatable; default: the profile's recipients)."),
-                  QStringLiteral("AGE")}}},
-        {QStringLiteral("wal"), QStringLiteral("fetch"),
-         QStringLiteral("PROFILE NAME DEST [--storage NAME]... [--identity FILE]... [--partial]\n\n"
-                        "Write the archived WAL file NAME to DEST (atomically, replacing DEST): for\n"
-                        "restore_command = 'lifeboatctl wal fetch PROFILE %f %p'. The stored bytes are checked\n"
-                        "against the catalog's SHA-256; without a catalog row the storages are searched.\n"
-                        "Exit 1 without a message when NAME is not archived (PostgreSQL asks for files that\n"
-                        "do not exist), 4 when every copy is damaged."),
-         3, 3, &fetch,
-         storageOption() + RestoreCliSupport::identityOptions() +
-             CliOptions{{QStringLiteral("partial"),
-                         QStringLiteral(
-                             "When the complete segment is not archived, write its newest partial upload to DEST (the "
-                             "end of the WAL, for recovery to the latest point).")},
-                        {QStringLiteral("fatal-errors"),
-                         QStringLiteral(
-                             "Exit 255 instead of 2, 3 or 4 on a failure other than \"not archived\", so PostgreSQL "
-                             "aborts recovery rather than ending it early at a damaged segment.")}}},
-        {QStringLiteral("wal"),
-         QStringLiteral("status"),
-         QStringLiteral("PROFILE [--no-server] [--password-stdin | --secret-env VAR]\n\n"
-                        "What the archive holds for PROFILE (from the catalog): per timeline the stored range,\n"
-                        "missing segments by name, the partial segment being filled, the newest WAL stored and\n"
-                        "the capture lag; and, when the server answers, its current WAL position, archiver\n"
-                        "and replication slots (with the WAL each retains)."),
-         1,
-         1,
-         &status,
-         {{QStringLiteral("no-server"), QStringLiteral("Do not ask the profile's server.")},
-          {QStringLiteral("password-stdin"), QStringLiteral("Read the server's password from stdin.")},
-          {QStringLiteral("secret-env"), QStringLiteral("Read the server's password from this environment variable."),
-           QStringLiteral("VAR")}}},
-        {QStringLiteral("wal"), QStringLiteral("receive"),
-         QStringLiteral("PROFILE [--storage NAME]... [--slot NAME] [--partial-upload SECONDS]\n\n"
-                        "Stream PROFILE's WAL with pg_receivewal through a replication slot (created if\n"
-                        "missing) into a spool directory under the home, store each finished segment and\n"
-                        "history file in every archive storage (as wal push does) and upload the segment being\n"
-                        "filled every --partial-upload seconds. Restarts pg_receivewal with backoff when the\n"
-                        "server goes away; SIGTERM/SIGINT stop it cleanly (what was received is stored)."),
-         1, 1, &receive,
-         storageOption() +
-             CliOptions{
-                 {QStringLiteral("recipient"),
-                  QStringLiteral("Encrypt to this age recipient (repeatable; default: the profile's recipients)."),
-                  QStringLiteral("AGE")},
-                 {QStringLiteral("slot"), QStringLiteral("Replication slot (default: lifeboat_PROFILE)."),
-                  QStringLiteral("NAME")},
-                 {QStringLiteral("partial-upload"),
-                  QStringLiteral("Upload the segment being filled this often (default: the profile's, 60 unless set "
-                                 "with profile add --partial-upload; 0: only at stop)."),
-                  QStringLiteral("SECONDS")},
-                 {QStringLiteral("warn-retained"),
-                  QStringLiteral("Warn when the slot holds more WAL than this on the server (default 1024)."),
-                  QStringLiteral("MIB")},
-                 {QStringLiteral("password-stdin"), QStringLiteral("Read the server's password from stdin.")},
-                 {QStringLiteral("secret-env"),
-                  QStringLiteral("Read the server's password from this environment variable."),
-                  QStringLiteral("VAR")}}}};
-}
-
-int WalCommand::push(CliContext &ctx, const ArgParser &p) {
-    int rc = 0;
-    const auto profile = profileOrFail(ctx, p.positional().at(0), &rc);
-    if (!profile)
-        return rc;
-    WalArchiver::Setup setup;
-    setup.profile = profile->name;
-    setup.catalog = ctx.catalog();
+// What wal push and wal receive archive with: the profile, its recipients (or --recipient) and its storages (or
+// --storage), opened; 0 or the exit code after printing the error.
+int archiverSetup(CliContext &ctx, const ArgParser &p, const Profile &profile, WalArchiver::Setup *setup) {
+    setup->profile = profile.name;
+    setup->catalog = ctx.catalog();
     const QStringList keys =
-        p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : profile->recipients;
+        p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : profile.recipients;
     for (const QString &k : keys) {
         QString why;
         const auto recipient = AgeRecipient::parse(k, &why);
         if (!recipient)
             return ctx.usage(QStringLiteral("recipient %1: %2").arg(k, why));
-        setup.recipients.push_back(*recipient);
+        setup->recipients.push_back(*recipient);
     }
-    if ((rc = openStorages(ctx, p, *profile, &setup.storages)))
+    return openStorages(ctx, p, profile, &setup->storages);
+}
+} // namespace
+
+static int push(CliContext &ctx, const ArgParser &p) {
+    int rc = 0;
+    const auto profile = profileOrFail(ctx, p.positional().at(0), &rc);
+    if (!profile)
+        return rc;
+    WalArchiver::Setup setup;
+    if ((rc = archiverSetup(ctx, p, *profile, &setup)))
         return rc;
     WalArchiver archiver(std::move(setup));
     const WalArchiver::Outcome o = archiver.pushFile(p.positional().at(1));
@@ -187,7 +119,7 @@ int WalCommand::push(CliContext &ctx, const ArgParser &p) {
     return 0;
 }
 
-int WalCommand::fetch(CliContext &ctx, const ArgParser &p) {
+static int fetch(CliContext &ctx, const ArgParser &p) {
     // A failed parse already exited 255 with --fatal-errors (CommandTable::fatalFetch).
     const bool fatal = p.isSet(QStringLiteral("fatal-errors"));
     int rc = 0;
@@ -345,7 +277,7 @@ QJsonObject serverJson(CliContext &ctx, const Profile &profile, const ArgParser 
 
 } // namespace
 
-int WalCommand::status(CliContext &ctx, const ArgParser &p) {
+static int status(CliContext &ctx, const ArgParser &p) {
     int rc = 0;
     const auto profile = profileOrFail(ctx, p.positional().at(0), &rc);
     if (!profile)
@@ -455,7 +387,7 @@ extern "C" void stopReceiving(int) {
 }
 } // namespace
 
-int WalCommand::receive(CliContext &ctx, const ArgParser &p) {
+static int receive(CliContext &ctx, const ArgParser &p) {
     int rc = 0;
     const auto profile = profileOrFail(ctx, p.positional().at(0), &rc);
     if (!profile)
@@ -481,18 +413,7 @@ int WalCommand::receive(CliContext &ctx, const ArgParser &p) {
         return ctx.fail(err);
 
     WalArchiver::Setup setup;
-    setup.profile = profile->name;
-    setup.catalog = ctx.catalog();
-    const QStringList keys =
-        p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : profile->recipients;
-    for (const QString &k : keys) {
-        QString why;
-        const auto recipient = AgeRecipient::parse(k, &why);
-        if (!recipient)
-            return ctx.usage(QStringLiteral("recipient %1: %2").arg(k, why));
-        setup.recipients.push_back(*recipient);
-    }
-    if ((rc = openStorages(ctx, p, *profile, &setup.storages)))
+    if ((rc = archiverSetup(ctx, p, *profile, &setup)))
         return rc;
 
     // One receiver per profile: two would race for the slot and the spool.
@@ -535,4 +456,52 @@ int WalCommand::receive(CliContext &ctx, const ArgParser &p) {
     if (ctx.json())
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("profile"), profile->name}});
     return 0;
+}
+
+QList<CliCommand> WalCommand::commands() {
+    return {{QStringLiteral("wal"), QStringLiteral("push"),
+             QStringLiteral("PROFILE PATH [--storage NAME]... [--recipient AGE]...\n\n"
+                            "Archive one WAL file into every archive storage of PROFILE: for PostgreSQL's\n"
+                            "archive_command = 'lifeboatctl wal push PROFILE %p'. Idempotent: the same file with\n"
+                            "the same bytes exits 0; different bytes under a stored name are refused (exit 4)\n"
+                            "and nothing is replaced. Any failure exits non-zero, so PostgreSQL retries."),
+             2, 2, &push, storageOption() + cliOptions(R"(
+--recipient AGE  Encrypt to this age recipient (repeatable; default: the profile's recipients).)")},
+            {QStringLiteral("wal"), QStringLiteral("fetch"),
+             QStringLiteral("PROFILE NAME DEST [--storage NAME]... [--identity FILE]... [--partial]\n\n"
+                            "Write the archived WAL file NAME to DEST (atomically, replacing DEST): for\n"
+                            "restore_command = 'lifeboatctl wal fetch PROFILE %f %p'. The stored bytes are checked\n"
+                            "against the catalog's SHA-256; without a catalog row the storages are searched.\n"
+                            "Exit 1 without a message when NAME is not archived (PostgreSQL asks for files that\n"
+                            "do not exist), 4 when every copy is damaged."),
+             3, 3, &fetch, storageOption() + RestoreCliSupport::identityOptions() + cliOptions(R"(
+--partial  When the complete segment is not archived, write its newest partial upload to DEST (the end of the WAL,
+    for recovery to the latest point).
+--fatal-errors  Exit 255 instead of 2, 3 or 4 on a failure other than "not archived", so PostgreSQL aborts recovery
+    rather than ending it early at a damaged segment.)")},
+            {QStringLiteral("wal"), QStringLiteral("status"),
+             QStringLiteral("PROFILE [--no-server] [--password-stdin | --secret-env VAR]\n\n"
+                            "What the archive holds for PROFILE (from the catalog): per timeline the stored range,\n"
+                            "missing segments by name, the partial segment being filled, the newest WAL stored and\n"
+                            "the capture lag; and, when the server answers, its current WAL position, archiver\n"
+                            "and replication slots (with the WAL each retains)."),
+             1, 1, &status, cliOptions(R"(
+--no-server  Do not ask the profile's server.
+--password-stdin  Read the server's password from stdin.
+--secret-env VAR  Read the server's password from this environment variable.)")},
+            {QStringLiteral("wal"), QStringLiteral("receive"),
+             QStringLiteral("PROFILE [--storage NAME]... [--slot NAME] [--partial-upload SECONDS]\n\n"
+                            "Stream PROFILE's WAL with pg_receivewal through a replication slot (created if\n"
+                            "missing) into a spool directory under the home, store each finished segment and\n"
+                            "history file in every archive storage (as wal push does) and upload the segment being\n"
+                            "filled every --partial-upload seconds. Restarts pg_receivewal with backoff when the\n"
+                            "server goes away; SIGTERM/SIGINT stop it cleanly (what was received is stored)."),
+             1, 1, &receive, storageOption() + cliOptions(R"(
+--recipient AGE  Encrypt to this age recipient (repeatable; default: the profile's recipients).
+--slot NAME  Replication slot (default: lifeboat_PROFILE).
+--partial-upload SECONDS  Upload the segment being filled this often (default: the profile's, 60 unless set with
+    profile add --partial-upload; 0: only at stop).
+--warn-retained MIB  Warn when the slot holds more WAL than this on the server (default 1024).
+--password-stdin  Read the server's password from stdin.
+--secret-env VAR  Read the server's password from this environment variable.)")}};
 }

@@ -10,10 +10,4 @@ class CliContext;
 class WalCommand {
 public:
     static QList<CliCommand> commands();
-
-private:
-    static int push(CliContext &ctx, const ArgParser &p);
-    static int fetch(CliContext &ctx, const ArgParser &p);
-    static int status(CliContext &ctx, const ArgParser &p);
-    static int receive(CliContext &ctx, const ArgParser &p);
 };

@@ -21,24 +21,24 @@ int main(int argc, char **argv) {
     QString home;
     QString catalogUri;
     bool json = false;
-    for (int i = 0; i < args.size();) {
-        const QString a = args.at(i);
-        if (a == QLatin1String("--json")) {
-            json = true;
-            args.removeAt(i);
-        } else if (a == QLatin1String("--home") && i + 1 < args.size()) {
-            home = args.at(i + 1);
+    // --home DIR, --home=DIR (likewise --catalog): true when args[i] was the option, now taken out of args.
+    const auto take = [&args](qsizetype i, const QString &name, QString *value) {
+        if (args.at(i) == name && i + 1 < args.size()) {
+            *value = args.at(i + 1);
             args.remove(i, 2);
-        } else if (a.startsWith(QLatin1String("--home="))) {
-            home = a.mid(7);
-            args.removeAt(i);
-        } else if (a == QLatin1String("--catalog") && i + 1 < args.size()) {
-            catalogUri = args.at(i + 1);
-            args.remove(i, 2);
-        } else if (a.startsWith(QLatin1String("--catalog="))) {
-            catalogUri = a.mid(10);
+        } else if (args.at(i).startsWith(name + QLatin1Char('='))) {
+            *value = args.at(i).mid(name.size() + 1);
             args.removeAt(i);
         } else {
+            return false;
+        }
+        return true;
+    };
+    for (qsizetype i = 0; i < args.size();) {
+        if (args.at(i) == QLatin1String("--json")) {
+            json = true;
+            args.removeAt(i);
+        } else if (!take(i, QStringLiteral("--home"), &home) && !take(i, QStringLiteral("--catalog"), &catalogUri)) {
             ++i;
         }
     }
