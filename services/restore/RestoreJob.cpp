@@ -191,29 +191,17 @@ JobResult RestoreJob::execute() {
         m_checks << engine.chooseTool(session.serverVersion());
     else
         skip(QStringLiteral("client"), QStringLiteral("Client tools fit archive and server"));
+    bool seekableCopy = false; // Lifeboat chose a parallel restore that needs a decompressed copy
     if (!blocked()) {
         const bool verified = m_checks.first().outcome == CheckOutcome::Passed;
         m_checks << engine.checkReadable(o.jobs > 1 || !o.tables.isEmpty(), !o.tables.isEmpty() || o.dryRun, !verified);
         if (!blocked() && engine.hasToc() && o.jobs == RestoreOptions::kAutoJobs) {
             // Lifeboat's choice (`lifeboatctl restore` without --jobs): a parallel pg_restore where the archive
-            // allows it, its decompressed copy written now — with the checks, before the target is touched.
+            // allows it. Its decompressed copy is written once every check has passed (a refusal must not first
+            // decompress a large archive), and still before the target is touched.
             QString why;
-            int jobs = engine.autoJobs(o, &why);
-            Error e;
-            if (jobs > 1 && !o.dryRun && !engine.prepareSeekable(&e)) {
-                if (e.code == ExitCode::Cancelled || e.code == ExitCode::Integrity) {
-                    m_checks << make(QStringLiteral("readable"), QStringLiteral("Archive readable"),
-                                     CheckOutcome::Refused,
-                                     QStringLiteral("the archive could not be decompressed for a parallel restore: %1")
-                                         .arg(e.message),
-                                     e.code);
-                } else {
-                    // No room after all, or the scratch disk failed: the streamed restore needs no copy.
-                    why = QStringLiteral("one pg_restore job: the decompressed copy could not be written (%1)")
-                              .arg(e.message);
-                    jobs = 1;
-                }
-            }
+            const int jobs = engine.autoJobs(o, &why);
+            seekableCopy = jobs > 1 && !o.dryRun;
             m_req.options.jobs = jobs;
             details[QStringLiteral("jobs")] = jobs;
             details[QStringLiteral("jobsChoice")] = why;
@@ -408,6 +396,27 @@ JobResult RestoreJob::execute() {
     }
     if (isCancelled())
         return cancelledResult();
+    if (seekableCopy) {
+        Error e;
+        if (!engine.prepareSeekable(&e)) {
+            if (e.code == ExitCode::Cancelled)
+                return cancelledResult();
+            if (e.code == ExitCode::Integrity)
+                return {{ExitCode::Integrity,
+                         QStringLiteral("the archive could not be decompressed for a parallel restore, so nothing was "
+                                        "restored: %1")
+                             .arg(e.message)},
+                        0,
+                        details};
+            // No room after all, or the scratch disk failed: the streamed restore needs no copy.
+            const QString why =
+                QStringLiteral("one pg_restore job: the decompressed copy could not be written (%1)").arg(e.message);
+            m_req.options.jobs = 1;
+            details[QStringLiteral("jobs")] = 1;
+            details[QStringLiteral("jobsChoice")] = why;
+            log(QStringLiteral("restore with %1").arg(why));
+        }
+    }
 
     // Past here things change, in this order: safety backup, create, end connections, restore, post-restore.
     if (safetyJob) {

@@ -131,4 +131,14 @@ read -r jobs _ choice < <(json_jobs "$work/dry.json")
 [ "$jobs" = 2 ] || fail "dry run: jobs $jobs ($choice)"
 no_scratch dry-run
 echo "ok: a dry run reports jobs 2"
+
+# 7. A restore a check refuses (the target database exists, nothing typed to confirm) stops before the copy: a
+# refusal must not first decompress the whole archive.
+rc=0
+lb --json restore "$id" --target rj --target-db lb_rjobs_src --verbose >"$work/refused.json" 2>"$work/refused.log" || rc=$?
+[ "$rc" -ne 0 ] || fail "refused: restore over the existing source database without confirmation succeeded"
+! grep -q "decompressing" "$work/refused.log" || fail "refused: the archive was decompressed before the refusal"
+[ "$(digest lb_rjobs_src)" = "$want" ] || fail "refused: the source database changed"
+no_scratch refused
+echo "ok: a refused restore writes no decompressed copy"
 echo "PASS"
