@@ -5,6 +5,7 @@
 #include "catalog/CatalogFactory.h"
 #include "core/Home.h"
 #include "core/ScratchSweeper.h"
+#include "crypto/AgeRecipient.h"
 #include "jobs/JobRunner.h"
 #include "jobs/ManifestSigner.h"
 #include "jobs/StartupRecovery.h"
@@ -209,6 +210,16 @@ void AppContext::startBackup(const QString &profileName, const QStringList &stor
                                  .arg(profileName));
     if (storageNames.isEmpty())
         return then(nullptr, tr("Choose at least one storage to write the backup to."));
+    // Checked here too, before the keychain is read (it may ask to be unlocked), in the app's own words; the use
+    // case checks the same again with the command line's.
+    for (const QString &name : storageNames)
+        if (!m_config.storage(name))
+            return then(nullptr, tr("Unknown storage \"%1\".").arg(name));
+    for (const QString &r : recipients) {
+        QString why;
+        if (!AgeRecipient::parse(r, &why))
+            return then(nullptr, tr("Encryption recipient “%1”: %2").arg(r, why));
+    }
     DatabaseBackup::Request request;
     request.profile = profileName;
     request.storages = storageNames;
