@@ -14,8 +14,6 @@
 
 #include "files/FilesBackupJob.h"
 #include "ops/FilesRestore.h"
-#include "jobs/StallWatch.h"
-#include "jobs/UnopenableStore.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -75,48 +73,11 @@ CliOptions FilesCommand::verifyOptions() {
            RestoreCliSupport::identityOptions();
 }
 
-int FilesCommand::openStores(CliContext &ctx, const QStringList &names,
-                             std::vector<std::unique_ptr<BackupStore>> *stores) {
-    if (names.isEmpty())
-        return ctx.usage(QStringLiteral("no storage given — pass --storage NAME (see `lifeboatctl storage list`)"));
-    CliSecrets secrets(ctx);
-    for (const QString &name : names) {
-        const auto sc = ctx.config().storage(name);
-        if (!sc)
-            return ctx.usage(QStringLiteral("unknown storage \"%1\" (see `lifeboatctl storage list`)").arg(name));
-        // Unopenable (no credentials…): the job fails at its start and records the attempt FAILED with the reason.
-        stores->push_back(UnopenableStore::create(*sc, secrets.storageSecret(name)));
-    }
-    return 0;
-}
-
 CliOptions FilesCommand::encryptionOptions() {
     return {{QStringLiteral("recipient"), QStringLiteral("Encrypt to this age recipient (repeatable)."),
              QStringLiteral("AGE")},
             {QStringLiteral("passphrase-stdin"),
              QStringLiteral("Encrypt with a passphrase read from stdin (age scrypt).")}};
-}
-
-int FilesCommand::recipients(CliContext &ctx, const ArgParser &p, const QStringList &defaults,
-                             std::vector<AgeRecipient> *out) {
-    const QStringList keys = p.isSet(QStringLiteral("recipient")) ? p.values(QStringLiteral("recipient")) : defaults;
-    if (p.isSet(QStringLiteral("passphrase-stdin")) && !keys.isEmpty())
-        return ctx.usage(QStringLiteral("age allows a passphrase only on its own: drop --recipient (or the source's "
-                                        "recipients) or --passphrase-stdin"));
-    for (const QString &k : keys) {
-        QString why;
-        const auto rec = AgeRecipient::parse(k, &why);
-        if (!rec)
-            return ctx.usage(QStringLiteral("--recipient: %1").arg(why));
-        out->push_back(*rec);
-    }
-    if (p.isSet(QStringLiteral("passphrase-stdin"))) {
-        const QString pass = CliContext::readSecretFromStdin();
-        if (pass.isEmpty())
-            return ctx.usage(QStringLiteral("--passphrase-stdin: no passphrase on stdin"));
-        out->push_back(AgeRecipient::passphrase(pass.toUtf8()));
-    }
-    return 0;
 }
 
 int FilesCommand::parseType(CliContext &ctx, const ArgParser &p, QString *type) {

@@ -16,18 +16,12 @@ class ArgParser;
 class CliContext;
 
 // lifeboatctl files add|list|remove|backup|restore|verify — directory sources. The static helpers are shared with
-// `redis backup` (stores, recipients, --type, printing the result).
+// `redis backup` (encryption options, --type, --compress, printing the result).
 class FilesCommand {
 public:
     static QList<CliCommand> commands();
 
-    // Opens a BackupStore per storage name; returns an exit code (0: ok) after printing any error.
-    static int openStores(CliContext &ctx, const QStringList &names,
-                          std::vector<std::unique_ptr<lifeboat::BackupStore>> *stores);
     static CliOptions encryptionOptions(); // --recipient, --passphrase-stdin
-    // --recipient (else `defaults`) and --passphrase-stdin; returns an exit code (0: ok).
-    static int recipients(CliContext &ctx, const ArgParser &p, const QStringList &defaults,
-                          std::vector<lifeboat::AgeRecipient> *out);
     // --type (manual|daily|weekly|monthly) upper-cased into *type; returns an exit code (0: ok).
     static int parseType(CliContext &ctx, const ArgParser &p, QString *type);
     // --compress gzip|zstd|none[:LEVEL]; returns an exit code (0: ok).
