@@ -77,4 +77,23 @@ std::function<void(const JobResult &)> BackupSteps::watch(const UseCaseContext &
     };
 }
 
+std::optional<Profile> BackupSteps::profile(const ConfigStore &config, const QString &name, const QString &schedule,
+                                            Error *error) {
+    auto profile = config.profile(name);
+    if (!profile)
+        *error = {ExitCode::Usage,
+                  schedule.isEmpty()
+                      ? QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(name)
+                      : QStringLiteral("schedule \"%1\": profile \"%2\" no longer exists").arg(schedule, name)};
+    return profile;
+}
+
+QStringList BackupSteps::profileKeys(const ConfigStore &config, const QString &name, const QStringList &requested) {
+    const auto profile = config.profile(name);
+    if (!profile)
+        return {};
+    return QStringList{CredentialStore::profilePasswordKey(profile->name)} +
+           storageKeys(config, profileStorages(*profile, requested));
+}
+
 } // namespace lifeboat

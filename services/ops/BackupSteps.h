@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace lifeboat {
@@ -39,6 +40,15 @@ public:
                         const QString &noStorage, std::vector<std::unique_ptr<BackupStore>> *out);
     // The credential store keys stores() reads for `names`: the S3 storages that name an access key id.
     static QStringList storageKeys(const ConfigStore &config, const QStringList &names);
+    // A database profile's backup (DatabaseBackup, BaseBackup): the profile by name, or the error for one that is
+    // not configured (worded for the command line, or naming the schedule); its storages (the request's, else the
+    // profile's defaults); and the keys such a backup reads - the profile's password and its storages' S3 secrets.
+    static std::optional<Profile> profile(const ConfigStore &config, const QString &name, const QString &schedule,
+                                          Error *error);
+    static QStringList profileStorages(const Profile &profile, const QStringList &requested) {
+        return requested.isEmpty() ? profile.defaultStorages : requested;
+    }
+    static QStringList profileKeys(const ConfigStore &config, const QString &name, const QStringList &requested);
     // The job's stall watch (when ctx.watchStalls) and what finished() does: the outcome notification
     // (DueRunner::notification: backup.completed / backup.failed, naming `schedule` when set) through ctx.notify,
     // then `then` (e.g. --keep-days). `source` is the profile or source name, `what` the stall's subject.

@@ -5,29 +5,15 @@
 
 namespace lifeboat {
 
-namespace {
-QStringList storagesOf(const Profile &profile, const DatabaseBackup::Request &request) {
-    return request.storages.isEmpty() ? profile.defaultStorages : request.storages;
-}
-} // namespace
-
 QStringList DatabaseBackup::secretKeys(const ConfigStore &config, const Request &request) {
-    const auto profile = config.profile(request.profile);
-    if (!profile)
-        return {};
-    return QStringList{CredentialStore::profilePasswordKey(profile->name)} +
-           BackupSteps::storageKeys(config, storagesOf(*profile, request));
+    return BackupSteps::profileKeys(config, request.profile, request.storages);
 }
 
 PreparedJob DatabaseBackup::prepare(const UseCaseContext &ctx, const Request &request) {
-    const auto profile = ctx.config.profile(request.profile);
+    Error unknown;
+    const auto profile = BackupSteps::profile(ctx.config, request.profile, request.schedule, &unknown);
     if (!profile)
-        return PreparedJob::failed(
-            ExitCode::Usage,
-            request.schedule.isEmpty()
-                ? QStringLiteral("unknown profile \"%1\" (see `lifeboatctl profile list`)").arg(request.profile)
-                : QStringLiteral("schedule \"%1\": profile \"%2\" no longer exists")
-                      .arg(request.schedule, request.profile));
+        return PreparedJob::failed(unknown.code, unknown.message);
     BackupJob::Request req;
     req.profile = *profile;
     req.options = request.options;
@@ -49,8 +35,8 @@ PreparedJob DatabaseBackup::prepare(const UseCaseContext &ctx, const Request &re
                   .arg(profile->name)
             : QStringLiteral("schedule \"%1\": no storage (give the schedule --storage or the profile a default)")
                   .arg(request.schedule);
-    if (const Error e =
-            BackupSteps::stores(ctx, storagesOf(*profile, request), request.schedule, noStorage, &req.stores))
+    if (const Error e = BackupSteps::stores(ctx, BackupSteps::profileStorages(*profile, request.storages),
+                                            request.schedule, noStorage, &req.stores))
         return PreparedJob::failed(e.code, e.message);
     req.password = ctx.secret(CredentialStore::profilePasswordKey(profile->name));
     req.catalog = ctx.catalog;

@@ -43,10 +43,10 @@ std::optional<Restore::Target> Restore::resolveTarget(const ConfigStore &config,
     return t;
 }
 
-QStringList Restore::secretKeys(const ConfigStore &config, const Request &request) {
+QStringList Restore::targetKeys(const ConfigStore &config, const QString &target, bool passwordGiven) {
     QStringList keys;
-    if (!request.targetPassword)
-        if (const auto profile = config.profile(request.target))
+    if (!passwordGiven)
+        if (const auto profile = config.profile(target))
             keys << CredentialStore::profilePasswordKey(profile->name);
     for (const StorageConfig &sc : config.storages())
         if (sc.isS3() && !sc.accessKeyId.isEmpty())
@@ -54,9 +54,17 @@ QStringList Restore::secretKeys(const ConfigStore &config, const Request &reques
     return keys;
 }
 
-QStringList Restore::storedSecretKeys(const ConfigStore &config, const Request &request) {
-    const auto profile = config.profile(request.target);
+QStringList Restore::productionKeys(const ConfigStore &config, const QString &target) {
+    const auto profile = config.profile(target);
     return ProductionServers::secretKeys(config, profile ? profile->name : QString());
+}
+
+QStringList Restore::secretKeys(const ConfigStore &config, const Request &request) {
+    return targetKeys(config, request.target, request.targetPassword.has_value());
+}
+
+QStringList Restore::storedSecretKeys(const ConfigStore &config, const Request &request) {
+    return productionKeys(config, request.target);
 }
 
 QHash<QString, QString> Restore::storageSecrets(const UseCaseContext &ctx) {

@@ -48,6 +48,11 @@ public:
     // The secrets prepare() reads that the user may be asked for: the target profile's password (unless the
     // request carries one) and the S3 storages' secret keys.
     static QStringList secretKeys(const ConfigStore &config, const Request &request);
+    // What every restore-side use case (Restore, SetRestore, Verify) reads: the target profile's password unless
+    // one was given for the run (`target` a profile name, else nothing), and every S3 storage's secret (a copy may
+    // be read from any of them); and, from a store that keeps secrets only, the other production profiles' ones.
+    static QStringList targetKeys(const ConfigStore &config, const QString &target, bool passwordGiven);
+    static QStringList productionKeys(const ConfigStore &config, const QString &target);
     // The secrets prepare() reads that must only come from a store that keeps them (the other production
     // profiles' passwords, ProductionServers).
     static QStringList storedSecretKeys(const ConfigStore &config, const Request &request);

@@ -7,19 +7,11 @@
 namespace lifeboat {
 
 QStringList SetRestore::secretKeys(const ConfigStore &config, const Request &request) {
-    QStringList keys;
-    if (!request.targetPassword)
-        if (const auto profile = config.profile(request.target))
-            keys << CredentialStore::profilePasswordKey(profile->name);
-    for (const StorageConfig &sc : config.storages())
-        if (sc.isS3() && !sc.accessKeyId.isEmpty())
-            keys << CredentialStore::storageSecretKey(sc.name);
-    return keys;
+    return Restore::targetKeys(config, request.target, request.targetPassword.has_value());
 }
 
 QStringList SetRestore::storedSecretKeys(const ConfigStore &config, const Request &request) {
-    const auto profile = config.profile(request.target);
-    return ProductionServers::secretKeys(config, profile ? profile->name : QString());
+    return Restore::productionKeys(config, request.target);
 }
 
 SetRestore::Plan SetRestore::plan(Request request, const UseCaseContext &ctx) {

@@ -24,14 +24,8 @@ QString Verify::defaultTarget(const QString &source, const UseCaseContext &ctx, 
 }
 
 QStringList Verify::secretKeys(const ConfigStore &config, const Request &request) {
-    QStringList keys;
-    if (!request.sandbox && !request.targetPassword)
-        if (const auto profile = config.profile(request.target))
-            keys << CredentialStore::profilePasswordKey(profile->name);
-    for (const StorageConfig &sc : config.storages())
-        if (sc.isS3() && !sc.accessKeyId.isEmpty())
-            keys << CredentialStore::storageSecretKey(sc.name);
-    return keys;
+    // A sandbox needs no target password.
+    return Restore::targetKeys(config, request.target, request.sandbox || request.targetPassword.has_value());
 }
 
 std::optional<VerifyJob::Request> Verify::jobRequest(Request request, const UseCaseContext &ctx, Error *error) {
