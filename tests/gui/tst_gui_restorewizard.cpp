@@ -1,5 +1,4 @@
-#include "GuiTyping.h"
-#include "TestEnv.h"
+#include "RestoreWizardFixture.h"
 
 #include "jobs/JobRunner.h"
 #include "models/BackupHistoryModel.h"
@@ -8,10 +7,7 @@
 #include "pg/Conninfo.h"
 #include "pg/PgSession.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/FileDialog.h"
-#include "ui/history/HistoryPage.h"
 #include "ui/MainWindow.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/restore/RestoreChoosePage.h"
 #include "ui/restore/RestoreInspectPage.h"
 #include "ui/restore/RestorePage.h"
@@ -20,13 +16,12 @@
 #include "ui/restore/RestoreSafetyPage.h"
 #include "ui/restore/RestoreTargetPage.h"
 #include "ui/restore/RestoreWizard.h"
+#include "ui/widgets/FileDialog.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QAbstractButton>
-#include <QApplication>
 #include <QCheckBox>
-#include <QClipboard>
 #include <QComboBox>
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -34,10 +29,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QPlainTextEdit>
-#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
@@ -52,105 +44,15 @@ using namespace lifeboat;
 // by the app → chosen → inspected → restored into a NEW database → the report passes and psql sees the data. The
 // refusal paths (a wrong typed name; production without a safety backup) keep “Restore” disabled and leave the
 // target unchanged; Cancel on the run page leaves the wizard and the server in a safe, stated state. Screenshots of
-// every step (set LIFEBOAT_SCREENSHOT_DIR=…/docs/screenshots to refresh the documentation's copies).
-static constexpr const char *kDatabases[] = {"wiz_src",     "wiz_restored", "wiz_existing", "wiz_prod", "wiz_cancelled",
-                                             "wiz_partial", "wiz_big",      "wiz_big_copy", "wiz_enc",  "wiz_s3"};
+// every step (set LIFEBOAT_SCREENSHOT_DIR=…/docs/screenshots to refresh the documentation's copies). A newer
+// archive, an encrypted backup, a backup in S3 and History's actions are in tst_gui_restorewizard_sources.
+static constexpr const char *kDatabases[] = {"wiz_src",       "wiz_restored", "wiz_existing", "wiz_prod",
+                                             "wiz_cancelled", "wiz_partial",  "wiz_big",      "wiz_big_copy"};
 
-class TestRestoreWizard : public QObject {
+class TestRestoreWizard : public QObject, private RestoreWizardFixture {
     Q_OBJECT
 private:
-    QTemporaryDir m_home;
-    QTemporaryDir m_tmp;
-    std::unique_ptr<AppContext> m_ctx;
-    std::unique_ptr<MainWindow> m_window;
-    qint64 m_backupId = 0;
     qint64 m_bigId = 0;
-    qint64 m_encId = 0;
-    QString m_shots;
-
-    RestorePage *restorePage() const { return qobject_cast<RestorePage *>(m_window->pageWidget(MainWindow::Restore)); }
-    RestoreWizard *wizard() const { return restorePage()->wizard(); }
-    QAbstractButton *nextButton() const {
-        RestoreWizard *w = wizard();
-        QAbstractButton *commit = w->button(QWizard::CommitButton);
-        return commit->isVisible() ? commit : w->button(QWizard::NextButton);
-    }
-    void shot(const QString &name) {
-        QTest::qWait(200); // let the page lay out
-        const QString file = m_shots + QStringLiteral("/restore-") + name + QStringLiteral(".png");
-        QVERIFY(m_window->grab().save(file));
-        qInfo("wrote %s", qPrintable(file));
-    }
-    static QString psql(const QString &db, const QString &sql) { return TestEnv::psql(db, sql).trimmed(); }
-    static bool dbExists(const QString &db) {
-        return psql(QStringLiteral("postgres"),
-                    QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = '%1'").arg(db)) ==
-               QLatin1String("1");
-    }
-
-    qint64 backup(const QString &profile) {
-        Job *job = nullptr;
-        QString why;
-        m_ctx->startBackup(profile, {QStringLiteral("disk")}, BackupOptions{}, {}, [&](Job *j, const QString &e) {
-            job = j;
-            why = e;
-        });
-        if (!QTest::qWaitFor([&] { return job || !why.isEmpty(); }, 20000) || !job) {
-            qWarning("backup of %s not started: %s", qPrintable(profile), qPrintable(why));
-            return 0;
-        }
-        QSignalSpy done(job, &Job::finished);
-        if (!done.wait(300000))
-            return 0;
-        const JobResult r = done.first().first().value<JobResult>();
-        if (!r.ok())
-            qWarning("backup of %s failed: %s", qPrintable(profile), qPrintable(r.error.message));
-        return r.recordId;
-    }
-
-    // Opens the wizard on a backup (as History's Restore… does), inspects it and fills the target page.
-    bool toTarget(const QString &profile, const QString &db, bool create, qint64 id = 0) {
-        m_ctx->requestRestore(QString::number(id ? id : m_backupId));
-        if (!QTest::qWaitFor([this] { return wizard()->currentId() == RestoreWizard::InspectId; }, 20000))
-            return false;
-        if (!QTest::qWaitFor([this] { return wizard()->inspectPage()->isComplete(); }, 60000))
-            return false;
-        wizard()->next();
-        if (wizard()->currentId() != RestoreWizard::TargetId)
-            return false;
-        RestoreTargetPage *t = wizard()->targetPage();
-        t->setServer(profile);
-        if (!typeInto(t->databaseField(), db))
-            return false;
-        t->createBox()->setChecked(create);
-        return t->isComplete();
-    }
-    // Types into a field of the wizard as an operator does (GuiTyping: click into it, then every key to whatever has
-    // the focus) and checks that every key arrived there and nowhere else: the field holds exactly the text, the
-    // window still shows the Restore page and the toolbar's profile is unchanged.
-    bool typeInto(QLineEdit *field, const QString &text, bool replace = true) {
-        const QString profile = m_ctx->currentProfile();
-        const QString expected = replace ? text : field->text() + text; // appending: the click puts the cursor last
-        const bool typed =
-            replace ? GuiTyping::replaceText(field, text) : GuiTyping::clickInto(field) && GuiTyping::type(text);
-        if (!typed || field->text() != expected || m_ctx->currentProfile() != profile ||
-            m_window->currentPage() != MainWindow::Restore) {
-            qWarning("typed \"%s\" into %s: it holds \"%s\"; the focus is on %s; profile \"%s\" (was \"%s\"), page %s",
-                     qPrintable(text), qPrintable(field->accessibleName()), qPrintable(field->text()),
-                     qPrintable(GuiTyping::focusDescription()), qPrintable(m_ctx->currentProfile()),
-                     qPrintable(profile), qPrintable(MainWindow::pageName(m_window->currentPage())));
-            return false;
-        }
-        return true;
-    }
-    bool toSafety(const QString &profile, const QString &db, bool create, qint64 id = 0) {
-        if (!toTarget(profile, db, create, id))
-            return false;
-        wizard()->next();
-        if (wizard()->currentId() != RestoreWizard::SafetyId)
-            return false;
-        return QTest::qWaitFor([this] { return !wizard()->safetyPage()->isChecking(); }, 60000);
-    }
 
 private slots:
     void initTestCase() {
@@ -165,15 +67,7 @@ private slots:
         TestEnv::psql(QStringLiteral("wiz_big"),
                       QStringLiteral("CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS "
                                      "payload FROM generate_series(1, 1200000) g"));
-        TestEnv::psql(
-            QStringLiteral("wiz_src"),
-            QStringLiteral("CREATE TABLE customers (id int PRIMARY KEY, name text);"
-                           "INSERT INTO customers SELECT g, 'customer ' || g FROM generate_series(1, 500) g;"
-                           "CREATE TABLE orders (id int PRIMARY KEY, customer int REFERENCES customers, total numeric);"
-                           "CREATE INDEX orders_customer ON orders (customer);"
-                           "INSERT INTO orders SELECT g, g % 500 + 1, g * 1.5 FROM generate_series(1, 3000) g;"
-                           "CREATE TABLE \"Audit Log\" (id serial, note text);"
-                           "INSERT INTO \"Audit Log\" (note) SELECT md5(g::text) FROM generate_series(1, 200) g;"));
+        fillShopDatabase(QStringLiteral("wiz_src"));
         // Existing targets: a plain one and a production one, each with a marker the refusals must not touch.
         for (const char *db : {"wiz_existing", "wiz_prod"}) {
             TestEnv::psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(QLatin1String(db)));
@@ -604,194 +498,6 @@ private slots:
         QVERIFY(!wizard()->reportPage()->report().passed());
         wizard()->button(QWizard::FinishButton)->click();
         QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
-    }
-
-    void newerArchiveNamesTheClientToInstall() {
-        // The real backup with its header's archive version raised to 1.16 (written by pg_dump 17).
-        const auto rec = m_ctx->catalog()->get(m_backupId);
-        QVERIFY(rec && !rec->locations.isEmpty());
-        // The default artifact is a zstd frame around the archive (issue 16): the stock zstd CLI opens it.
-        QVERIFY(rec->locations.first().path.endsWith(QLatin1String(".dump.zst")));
-        QProcess unzstd;
-        unzstd.start(QStringLiteral("zstd"),
-                     {QStringLiteral("-q"), QStringLiteral("-d"), QStringLiteral("-c"), rec->locations.first().path});
-        QVERIFY(unzstd.waitForFinished(30000));
-        QByteArray bytes = unzstd.readAllStandardOutput();
-        QVERIFY(bytes.startsWith("PGDMP"));
-        bytes[6] = 16;
-        const QString newer = m_tmp.filePath(QStringLiteral("newer.dump"));
-        QFile out(newer);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(bytes);
-        out.close();
-
-        m_ctx->requestRestore(newer); // a file path: the Choose page takes it as a file
-        QTRY_COMPARE_WITH_TIMEOUT(wizard()->currentId(), int(RestoreWizard::InspectId), 10000);
-        QCOMPARE(wizard()->source(), newer);
-        RestoreInspectPage *in = wizard()->inspectPage();
-        QTRY_VERIFY_WITH_TIMEOUT(!in->isBusy(), 60000);
-        QVERIFY(!in->isComplete());
-        QVERIFY(!wizard()->button(QWizard::NextButton)->isEnabled());
-        QVERIFY2(in->versionLabel()->text().contains(QStringLiteral("install PostgreSQL 17 client tools")),
-                 qPrintable(in->versionLabel()->text()));
-        QVERIFY(in->statusLabel()->text().contains(QStringLiteral("cannot be restored")));
-        wizard()->reject();
-        QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
-    }
-
-    void encryptedBackupOpensWithIdentityFile() {
-        const AgeKeyPair keys = AgeIdentity::generate();
-        const QString keyFile = m_tmp.filePath(QStringLiteral("restore.key"));
-        QFile kf(keyFile);
-        QVERIFY(kf.open(QIODevice::WriteOnly));
-        kf.write(keys.identityFileContents());
-        kf.close();
-        Job *job = nullptr;
-        m_ctx->startBackup(QStringLiteral("shop"), {QStringLiteral("disk")}, BackupOptions{}, {keys.recipient},
-                           [&](Job *j, const QString &) { job = j; });
-        QTRY_VERIFY_WITH_TIMEOUT(job, 20000);
-        QSignalSpy done(job, &Job::finished);
-        QVERIFY(done.wait(120000));
-        const JobResult r = done.first().first().value<JobResult>();
-        QVERIFY2(r.ok(), qPrintable(r.error.message));
-        m_encId = r.recordId;
-
-        m_ctx->requestRestore(QString::number(r.recordId));
-        QTRY_COMPARE_WITH_TIMEOUT(wizard()->currentId(), int(RestoreWizard::InspectId), 20000);
-        RestoreInspectPage *in = wizard()->inspectPage();
-        QTRY_VERIFY_WITH_TIMEOUT(!in->isBusy(), 60000);
-        QVERIFY(!in->isComplete()); // no key yet
-        QVERIFY2(in->statusLabel()->text().contains(QStringLiteral("Cannot read")),
-                 qPrintable(in->statusLabel()->text()));
-        shot(QStringLiteral("2-inspect-locked"));
-        FileDialog::setNextFileName(keyFile);
-        QTest::mouseClick(in->identityFileButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(in->isComplete(), 60000);
-        QCOMPARE(in->detail(QStringLiteral("encrypted")), QStringLiteral("yes (age)"));
-        wizard()->next();
-        QVERIFY(typeInto(wizard()->targetPage()->databaseField(), QStringLiteral("wiz_enc")));
-        wizard()->next();
-        QTRY_VERIFY_WITH_TIMEOUT(!wizard()->safetyPage()->isChecking(), 60000);
-        QVERIFY2(wizard()->safetyPage()->isComplete(), qPrintable(wizard()->safetyPage()->blocker()));
-        QTest::mouseClick(nextButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(wizard()->runPage()->isFinished(), 120000);
-        QVERIFY2(wizard()->runOk(), qPrintable(wizard()->runError()));
-        QCOMPARE(psql(QStringLiteral("wiz_enc"), QStringLiteral("SELECT count(*) FROM orders")),
-                 QStringLiteral("3000"));
-        QTest::mouseClick(nextButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(wizard()->reportPage()->isReady(), 60000);
-        QVERIFY(wizard()->reportPage()->report().passed());
-        wizard()->button(QWizard::FinishButton)->click();
-        QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
-    }
-
-    void s3CopyLinkAndRestore() {
-        // A backup whose only copy is in the bucket: History copies a presigned link to it, and the wizard restores
-        // it (downloaded once, its SHA-256 checked on the way).
-        const auto env = TestEnv::fixture(QStringLiteral("s3"));
-        QVERIFY2(!env.isEmpty(), "the s3 fixture is not running (run through ctest)");
-        qputenv("AWS_ACCESS_KEY_ID", env.value(QStringLiteral("S3_ACCESS_KEY")).toUtf8());
-        qputenv("AWS_SECRET_ACCESS_KEY", env.value(QStringLiteral("S3_SECRET_KEY")).toUtf8());
-        QString err;
-        QVERIFY(m_ctx->updateConfig(
-            [&](ConfigStore &c) {
-                StorageConfig s3;
-                s3.name = QStringLiteral("offsite");
-                s3.kind = QStringLiteral("s3");
-                s3.endpoint = env.value(QStringLiteral("S3_ENDPOINT"));
-                s3.bucket = env.value(QStringLiteral("S3_BUCKET"));
-                s3.region = env.value(QStringLiteral("S3_REGION"));
-                s3.prefix = QStringLiteral("wizard-%1/").arg(QDateTime::currentMSecsSinceEpoch());
-                s3.pathStyle = true;
-                c.upsertStorage(s3);
-            },
-            &err));
-        Job *job = nullptr;
-        QString why;
-        m_ctx->startBackup(QStringLiteral("shop"), {QStringLiteral("offsite")}, BackupOptions{}, {},
-                           [&](Job *j, const QString &e) {
-                               job = j;
-                               why = e;
-                           });
-        QTRY_VERIFY_WITH_TIMEOUT(job || !why.isEmpty(), 20000);
-        QVERIFY2(job, qPrintable(why));
-        QSignalSpy done(job, &Job::finished);
-        QVERIFY(done.wait(120000));
-        const JobResult r = done.first().first().value<JobResult>();
-        QVERIFY2(r.ok(), qPrintable(r.error.message));
-        const qint64 id = r.recordId;
-
-        m_window->showPage(MainWindow::History);
-        HistoryPage *h = m_window->historyPage();
-        h->reload();
-        QTRY_VERIFY_WITH_TIMEOUT(h->selectRecord(id), 10000);
-        QVERIFY(h->linkAction()->isEnabled());
-        QApplication::clipboard()->clear();
-        h->linkAction()->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(QApplication::clipboard()->text().contains(QStringLiteral("X-Amz-Signature=")), 20000);
-        const QUrl url(QApplication::clipboard()->text());
-        QVERIFY(url.toString().startsWith(env.value(QStringLiteral("S3_ENDPOINT"))));
-        // The link really downloads the backup (a plain HTTP GET, no credentials).
-        QNetworkAccessManager nam;
-        QNetworkReply *reply = nam.get(QNetworkRequest(url));
-        QSignalSpy got(reply, &QNetworkReply::finished);
-        QVERIFY(got.wait(20000));
-        QCOMPARE(reply->error(), QNetworkReply::NoError);
-        const QByteArray body = reply->readAll();
-        reply->deleteLater();
-        QVERIFY(body.startsWith(QByteArray("\x28\xb5\x2f\xfd", 4))); // the stored form: Lifeboat's zstd frame
-        QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex()),
-                 m_ctx->catalog()->get(id)->sha256);
-
-        QVERIFY(toSafety(QStringLiteral("shop"), QStringLiteral("wiz_s3"), true, id));
-        QVERIFY2(wizard()->safetyPage()->isComplete(), qPrintable(wizard()->safetyPage()->blocker()));
-        QTest::mouseClick(nextButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(wizard()->runPage()->isFinished(), 120000);
-        QVERIFY2(wizard()->runOk(), qPrintable(wizard()->runError() + wizard()->runPage()->logView()->toPlainText()));
-        QCOMPARE(psql(QStringLiteral("wiz_s3"), QStringLiteral("SELECT count(*) FROM orders")), QStringLiteral("3000"));
-        QTest::mouseClick(nextButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(wizard()->reportPage()->isReady(), 60000);
-        QVERIFY(wizard()->reportPage()->report().passed());
-        wizard()->button(QWizard::FinishButton)->click();
-        QTRY_COMPARE(wizard()->currentId(), int(RestoreWizard::ChooseId));
-    }
-
-    void historyActionsVerifyAndRestore() {
-        m_window->showPage(MainWindow::History);
-        HistoryPage *h = m_window->historyPage();
-        h->reload();
-        QTRY_VERIFY_WITH_TIMEOUT(h->selectRecord(m_backupId), 10000);
-        QVERIFY(h->verifyAction()->isEnabled());
-        QVERIFY(h->restoreAction()->isEnabled());
-        QVERIFY(!h->linkAction()->isEnabled()); // a local copy only
-        const int before = m_ctx->jobs()->rowCount();
-        h->verifyAction()->trigger();
-        QTRY_COMPARE_WITH_TIMEOUT(m_ctx->jobs()->rowCount(), before + 1, 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_ctx->jobs()->state(before) > JobListModel::State::Running, 180000);
-        QVERIFY2(m_ctx->jobs()->state(before) == JobListModel::State::Succeeded,
-                 qPrintable(m_ctx->jobs()->log(before)));
-        const auto rec = m_ctx->catalog()->get(m_backupId);
-        QVERIFY(rec);
-        QCOMPARE(rec->verifyOutcome, QStringLiteral("PASSED"));
-        QVERIFY(rec->verifiedAt.isValid());
-
-        // An encrypted backup needs its key: the one-click action says how instead of starting a job bound to fail.
-        QTRY_VERIFY_WITH_TIMEOUT(h->selectRecord(m_encId), 10000);
-        const int jobs = m_ctx->jobs()->rowCount();
-        h->verifyAction()->trigger();
-        QVERIFY(MessageBox::lastText().contains(QStringLiteral("encrypted")));
-        QCOMPARE(m_ctx->jobs()->rowCount(), jobs);
-
-        QSignalSpy requested(m_ctx.get(), &AppContext::restoreRequested);
-        QTRY_VERIFY_WITH_TIMEOUT(h->selectRecord(m_backupId), 10000);
-        h->restoreAction()->trigger();
-        QCOMPARE(requested.count(), 1);
-        QCOMPARE(requested.first().first().toString(), QString::number(m_backupId));
-        QTRY_COMPARE(m_window->currentPage(), MainWindow::Restore);
-        QTRY_COMPARE_WITH_TIMEOUT(wizard()->currentId(), int(RestoreWizard::InspectId), 20000);
-        QCOMPARE(wizard()->source(), QString::number(m_backupId));
-        QTRY_VERIFY_WITH_TIMEOUT(wizard()->inspectPage()->isComplete(), 60000);
-        wizard()->reject();
     }
 
     void cleanupTestCase() {
