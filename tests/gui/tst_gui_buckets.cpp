@@ -1,3 +1,4 @@
+#include "BucketTestData.h"
 #include "TestEnv.h"
 
 #include "catalog/Manifest.h"
@@ -5,11 +6,11 @@
 #include "models/BucketSortProxy.h"
 #include "storage/S3Client.h"
 #include "ui/AppContext.h"
+#include "ui/MainWindow.h"
 #include "ui/buckets/BucketBreadcrumb.h"
 #include "ui/buckets/BucketMessageBar.h"
 #include "ui/buckets/BucketsPage.h"
 #include "ui/widgets/FileDialog.h"
-#include "ui/MainWindow.h"
 #include "ui/widgets/MessageBox.h"
 
 #include <QAbstractItemModelTester>
@@ -36,6 +37,7 @@
 #include <QToolButton>
 
 using namespace lifeboat;
+using namespace buckettest;
 
 // The Buckets page against the s3 fixture (s3rver), with a real catalog in a temporary home. Objects are put with
 // the asynchronous S3Client (the test runs a QApplication, where blocking S3Session calls are refused by design).
@@ -47,39 +49,6 @@ private:
     S3Config m_s3;
     std::unique_ptr<S3Client> m_client;
     QString m_root; // the storage's prefix, ending in '/'
-
-    static QByteArray sha(const QByteArray &b) {
-        return QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex();
-    }
-
-    static QByteArray manifestFor(const QString &artifact, const QByteArray &bytes, const QByteArray &sha256) {
-        Manifest m;
-        m.toolVersion = QStringLiteral("0.1.0");
-        m.profile = QStringLiteral("shop");
-        m.host = QStringLiteral("db.internal:5432");
-        m.database = QStringLiteral("shop");
-        m.type = QStringLiteral("DAILY");
-        m.serverVersion = QStringLiteral("15.8");
-        m.pgDumpVersion = QStringLiteral("15.8");
-        m.format = QStringLiteral("custom");
-        m.compression = QStringLiteral("gzip:6");
-        m.artifact = artifact;
-        m.size = bytes.size();
-        m.sha256 = QString::fromLatin1(sha256);
-        m.plainSha256 = m.sha256;
-        m.started = QDateTime(QDate(2026, 11, 20), QTime(2, 0), Qt::UTC);
-        m.finished = m.started.addSecs(42);
-        m.durationMs = 42000;
-        m.tables = {{QStringLiteral("public"), QStringLiteral("customers"), 500}};
-        return m.toJson();
-    }
-
-    static QByteArray randomBytes(int n) {
-        QByteArray b((n + 3) / 4 * 4, Qt::Uninitialized);
-        QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(b.data()), b.size() / 4);
-        b.truncate(n);
-        return b;
-    }
 
     // Puts every object (relative to the storage's prefix), many in flight at once.
     bool put(const QList<QPair<QString, QByteArray>> &objects) {

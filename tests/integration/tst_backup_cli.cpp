@@ -1,6 +1,7 @@
 // lifeboatctl backup end to end against a real PostgreSQL cluster (the pg fixture): artifacts, manifests and
 // catalog agree; every bad input of issue 2 gets its exit code and loses nothing; cancel and kill leave no
 // partial file and an honest record; the password never reaches a child's argv or environment.
+#include "ProcTree.h"
 #include "TestEnv.h"
 
 #include "catalog/ConfigStore.h"
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 using namespace lifeboat;
+using namespace proctree;
 
 namespace {
 QByteArray fileSha(const QString &path) {
@@ -41,47 +43,6 @@ QStringList filesBelow(const QString &dir) {
     while (it.hasNext())
         out << it.next();
     return out;
-}
-
-// Direct and indirect children of pid, from /proc.
-QList<qint64> descendants(qint64 pid) {
-    QHash<qint64, qint64> parent;
-    for (const QString &e : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        bool ok = false;
-        const qint64 p = e.toLongLong(&ok);
-        if (!ok)
-            continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(p));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray s = stat.readAll();
-        const int close = s.lastIndexOf(')');
-        const QList<QByteArray> rest = s.mid(close + 2).split(' ');
-        if (rest.size() > 1)
-            parent.insert(p, rest.at(1).toLongLong());
-    }
-    QList<qint64> out;
-    QList<qint64> frontier{pid};
-    while (!frontier.isEmpty()) {
-        const qint64 cur = frontier.takeFirst();
-        for (auto it = parent.begin(); it != parent.end(); ++it) {
-            if (it.value() == cur) {
-                out << it.key();
-                frontier << it.key();
-            }
-        }
-    }
-    return out;
-}
-
-QString procComm(qint64 pid) {
-    QFile f(QStringLiteral("/proc/%1/comm").arg(pid));
-    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
-}
-
-QByteArray procFile(qint64 pid, const char *name) {
-    QFile f(QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1String(name)));
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 } // namespace
 
