@@ -2,7 +2,8 @@
 // frame that pg_restore or psql receives several times larger, through RestoreJob with the real pg fixture.
 #include "TestEnv.h"
 
-#include "restore/RestoreJob.h"
+#include "jobs/Job.h"
+#include "ops/Restore.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -68,15 +69,20 @@ private slots:
         QVERIFY2(QFileInfo::exists(file), qPrintable(file));
         const qint64 stored = QFileInfo(file).size();
 
-        RestoreJob::Request req;
+        // Through the use case, as both front ends start a restore.
+        Restore::Request req;
         req.source = file;
-        req.options.targetConninfo = TestEnv::pgConninfo(QStringLiteral("postgres"));
+        req.target = TestEnv::pgConninfo(QStringLiteral("postgres"));
         req.options.targetDb = m_db + QLatin1Char('_') + format;
         req.options.create = true;
         req.options.checkRowCounts = true;
-        req.pgToolDir = QFileInfo(TestEnv::pgBin(QStringLiteral("pg_restore"))).absolutePath();
-        req.workDir = m_tmp.path();
-        RestoreJob job(std::move(req));
+        UseCaseContext ctx;
+        ctx.config = ConfigStore(m_tmp.filePath(QStringLiteral("settings.json")));
+        ctx.config.setOption(QStringLiteral("pgToolDir"),
+                             QFileInfo(TestEnv::pgBin(QStringLiteral("pg_restore"))).absolutePath());
+        PreparedJob prepared = Restore::prepare(std::move(req), ctx);
+        QVERIFY2(prepared, qPrintable(prepared.error.message));
+        Job &job = *prepared.job;
         QList<JobProgress> seen;
         connect(
             &job, &Job::progress, this, [&](const JobProgress &p) { seen << p; }, Qt::DirectConnection);
