@@ -7,13 +7,11 @@
 #include "notify/SmtpNotifier.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
-#include "ui/settings/EditorSave.h"
 #include "ui/widgets/FileDialog.h"
 #include "ui/widgets/FormBuilder.h"
 #include "ui/widgets/MessageBox.h"
 
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -30,14 +28,12 @@
 namespace lifeboat {
 
 NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &existing, QWidget *parent)
-    : QDialog(parent)
-    , m_ctx(ctx)
-    , m_originalName(existing.name)
+    : EditorDialog(ctx, existing.name, QStringLiteral("notificationDialog"),
+                   existing.name.isEmpty() ? tr("Add a notification channel")
+                                           : tr("Edit notification channel “%1”").arg(existing.name),
+                   parent)
     , m_existing(existing) {
-    auto *layout =
-        FormBuilder::column(this, QStringLiteral("notificationDialog"),
-                            existing.name.isEmpty() ? tr("Add a notification channel")
-                                                    : tr("Edit notification channel “%1”").arg(existing.name));
+    QVBoxLayout *layout = column();
     FormBuilder top(this, layout);
     m_name = top.line(tr("&Name:"), existing.name, tr("e.g. ops-chat or oncall-mail"), tr("Channel name"));
     m_kind = new QComboBox(this);
@@ -125,20 +121,15 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
     rules.row(tr("&About:"), m_profiles);
     rules.row(new QLabel(tr("None ticked: every source."), this));
 
-    auto *testRow = new QHBoxLayout;
-    m_test = new QPushButton(tr("&Send test"), this);
+    addTestRow(tr("&Send test"));
     m_test->setAccessibleName(tr("Send a test notification"));
-    m_result = FormBuilder::answerLabel(this);
-    m_result->setAccessibleName(tr("Test result"));
-    testRow->addWidget(m_test);
-    testRow->addWidget(m_result, 1);
-    layout->addLayout(testRow);
+    m_testResult->setAccessibleName(tr("Test result"));
     m_error = new QLabel(this);
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
     m_error->hide();
     layout->addWidget(m_error);
-    layout->addWidget(FormBuilder::saveCancel(this));
+    addSaveCancel();
 
     connect(m_kind, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_tls, &QComboBox::currentIndexChanged, this, [this] {
@@ -238,15 +229,15 @@ void NotificationDialog::sendTest() {
     QString why;
     const NotifierRecord n = notifier(&why);
     if (!why.isEmpty()) {
-        m_result->setStyleSheet(QStringLiteral("color: #c62828;"));
-        m_result->setText(tr("✗ %1").arg(why));
+        m_testResult->setStyleSheet(QStringLiteral("color: #c62828;"));
+        m_testResult->setText(tr("✗ %1").arg(why));
         emit testFinished(false, why);
         return;
     }
     m_testing = true;
     m_test->setEnabled(false);
-    m_result->setStyleSheet(QString());
-    m_result->setText(tr("Sending…"));
+    m_testResult->setStyleSheet(QString());
+    m_testResult->setText(tr("Sending…"));
     const bool hook = n.kind == QLatin1String("webhook");
     const QString typedUrl = hook ? webhookUrl() : QString();
     NotifierRecord target = n;
@@ -275,9 +266,9 @@ void NotificationDialog::sendTest() {
         [this](const QString &err) {
             m_testing = false;
             m_test->setEnabled(true);
-            m_result->setStyleSheet(err.isEmpty() ? QStringLiteral("color: #2e7d32;")
-                                                  : QStringLiteral("color: #c62828;"));
-            m_result->setText(err.isEmpty() ? tr("✓ Test notification sent.") : tr("✗ %1").arg(err));
+            m_testResult->setStyleSheet(err.isEmpty() ? QStringLiteral("color: #2e7d32;")
+                                                      : QStringLiteral("color: #c62828;"));
+            m_testResult->setText(err.isEmpty() ? tr("✓ Test notification sent.") : tr("✗ %1").arg(err));
             emit testFinished(err.isEmpty(), err);
         });
 }
@@ -355,8 +346,7 @@ void NotificationDialog::accept() {
             // The channel is saved either way; a password the keychain could not keep is reported, not lost
             // silently.
             if (n.kind == QLatin1String("smtp") && !n.user.isEmpty())
-                EditorSave::secret(m_ctx, parentWidget(), NotificationDispatcher::passwordKey(n.name), password,
-                                   tr("Password not kept"));
+                keepSecret(NotificationDispatcher::passwordKey(n.name), password, tr("Password not kept"));
             QDialog::accept();
         },
         catalogPool());

@@ -3,20 +3,15 @@
 #include "catalog/ScheduleRecord.h"
 #include "core/ExitCode.h"
 #include "notify/Notification.h"
-
-#include <QDialog>
+#include "ui/settings/EditorDialog.h"
 
 class QComboBox;
-class QLabel;
 class QLineEdit;
 class QListWidget;
-class QPushButton;
 class QSpinBox;
 class QStackedWidget;
 
 namespace lifeboat {
-
-class AppContext;
 
 // Adds or edits a notification channel: a webhook (JSON POST, Slack/Teams "text") or e-mail over SMTP (host,
 // port, STARTTLS / implicit TLS / none, login), when to speak (failures only or always) and about which sources.
@@ -24,12 +19,11 @@ class AppContext;
 // webhook URL (key webhook/NAME, the catalog keeps only "scheme://host/#credential-store", like lifeboatctl's
 // --webhook-stdin), and without a usable store the dialog refuses to save it. "Send
 // test" really sends, on a worker, and shows the outcome under the button.
-class NotificationDialog : public QDialog {
+class NotificationDialog : public EditorDialog {
     Q_OBJECT
 public:
     NotificationDialog(AppContext *ctx, const NotifierRecord &existing, QWidget *parent = nullptr);
 
-    QLineEdit *nameField() const { return m_name; }
     QComboBox *kindField() const { return m_kind; }
     QLineEdit *urlField() const { return m_url; }
     QLineEdit *hostField() const { return m_host; }
@@ -41,9 +35,6 @@ public:
     QLineEdit *passwordField() const { return m_password; }
     QLineEdit *caFileField() const { return m_caFile; }
     QComboBox *onField() const { return m_on; }
-    QPushButton *testButton() const { return m_test; }
-    QLabel *testResult() const { return m_result; }
-    QLabel *errorLabel() const { return m_error; }
     bool isTesting() const { return m_testing; }
 
     // The channel the fields describe; *error says what is missing.
@@ -56,7 +47,6 @@ public slots:
     void sendTest();
 
 signals:
-    void saved(const QString &name);
     void testFinished(bool ok, const QString &message);
 
 private:
@@ -66,10 +56,7 @@ private:
     QString webhookUrl() const;
     QString noCredentialStoreMessage() const;
 
-    AppContext *m_ctx;
-    QString m_originalName;
     NotifierRecord m_existing;
-    QLineEdit *m_name;
     QComboBox *m_kind;
     QStackedWidget *m_pages;
     QLineEdit *m_url;
@@ -83,9 +70,6 @@ private:
     QLineEdit *m_caFile;
     QComboBox *m_on;
     QListWidget *m_profiles;
-    QPushButton *m_test;
-    QLabel *m_result;
-    QLabel *m_error;
     bool m_testing = false;
     bool m_saving = false;
 };

@@ -6,11 +6,9 @@
 #include "pitr/ReplicationAccess.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
-#include "ui/settings/EditorSave.h"
 #include "ui/widgets/FormBuilder.h"
 
 #include <QCheckBox>
-#include <QDialogButtonBox>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -29,13 +27,10 @@ struct TestOutcome {
 } // namespace
 
 ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *parent)
-    : QDialog(parent)
-    , m_ctx(ctx)
-    , m_originalName(existing.name)
+    : EditorDialog(ctx, existing.name, QStringLiteral("profileDialog"),
+                   existing.name.isEmpty() ? tr("Add a server") : tr("Edit server “%1”").arg(existing.name), parent)
     , m_base(existing) {
-    auto *layout =
-        FormBuilder::column(this, QStringLiteral("profileDialog"),
-                            existing.name.isEmpty() ? tr("Add a server") : tr("Edit server “%1”").arg(existing.name));
+    QVBoxLayout *layout = column();
     FormBuilder form(this, layout);
     m_name = form.line(tr("&Name:"), existing.name, tr("e.g. prod-shop"), tr("Profile name"));
     m_conninfo = form.line(tr("&Connection:"), existing.conninfo,
@@ -103,15 +98,9 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
     connect(m_continuous, &QCheckBox::toggled, m_partialUpload, &QSpinBox::setEnabled);
     connect(m_checkReplication, &QPushButton::clicked, this, &ProfileDialog::checkReplication);
 
-    auto *testRow = new QHBoxLayout;
-    m_test = new QPushButton(tr("&Test connection"), this);
-    m_result = FormBuilder::answerLabel(this);
-    testRow->addWidget(m_test);
-    testRow->addWidget(m_result, 1);
-    layout->addLayout(testRow);
-    m_error = FormBuilder::errorLabel(this);
-    layout->addWidget(m_error);
-    layout->addWidget(FormBuilder::saveCancel(this));
+    addTestRow(tr("&Test connection"));
+    addErrorLine();
+    addSaveCancel();
     connect(m_test, &QPushButton::clicked, this, &ProfileDialog::testConnection);
     // A refusal of Save describes the fields as they were: an edit or a successful test makes it stale.
     FormBuilder::onEdit({m_name, m_conninfo, m_password, m_exclude}, m_error, [this] { m_error->clear(); });
@@ -145,12 +134,12 @@ void ProfileDialog::testConnection() {
     Error err;
     const Conninfo info = Conninfo::parse(m_conninfo->text().trimmed(), &err);
     if (!info.isValid()) {
-        m_result->setText(tr("✗ %1").arg(err.message));
+        m_testResult->setText(tr("✗ %1").arg(err.message));
         emit testFinished(false);
         return;
     }
     m_test->setEnabled(false);
-    m_result->setText(tr("Connecting to %1…").arg(info.hostPort()));
+    m_testResult->setText(tr("Connecting to %1…").arg(info.hostPort()));
     const QString password = m_password->text().isEmpty() ? info.password() : m_password->text();
     runAsync(
         this,
@@ -168,7 +157,7 @@ void ProfileDialog::testConnection() {
         },
         [this](const TestOutcome &o) {
             m_test->setEnabled(true);
-            m_result->setText(o.ok ? tr("✓ Connected: %1").arg(o.text) : tr("✗ %1").arg(o.text));
+            m_testResult->setText(o.ok ? tr("✓ Connected: %1").arg(o.text) : tr("✗ %1").arg(o.text));
             emit testFinished(o.ok);
         });
 }
@@ -220,34 +209,23 @@ void ProfileDialog::checkReplication() {
 
 void ProfileDialog::accept() {
     const Profile p = profile();
-    if (!ConfigStore::isValidName(p.name)) {
-        m_error->setText(tr("The name must start with a letter or digit and use only letters, digits, '.', '_' "
-                            "and '-' (at most 63)."));
-        m_name->setFocus();
-        return;
-    }
-    if (p.name != m_originalName && m_ctx->config().profile(p.name)) {
-        m_error->setText(tr("A profile named “%1” already exists.").arg(p.name));
-        return;
-    }
+    if (!ConfigStore::isValidName(p.name))
+        return refuse(invalidNameMessage(), m_name);
+    if (p.name != m_originalName && m_ctx->config().profile(p.name))
+        return refuse(tr("A profile named “%1” already exists.").arg(p.name));
     Error err;
     const Conninfo info = Conninfo::parse(p.conninfo, &err);
-    if (p.conninfo.isEmpty() || !info.isValid()) {
-        m_error->setText(p.conninfo.isEmpty() ? tr("Enter how to connect (key=value or a postgresql:// URI).")
-                                              : err.message);
-        m_conninfo->setFocus();
-        return;
-    }
+    if (p.conninfo.isEmpty() || !info.isValid())
+        return refuse(p.conninfo.isEmpty() ? tr("Enter how to connect (key=value or a postgresql:// URI).")
+                                           : err.message,
+                      m_conninfo);
     Profile clean = p;
     clean.conninfo = info.toKeywordString(); // a password typed into the string never reaches the settings
     const QString password = m_password->text().isEmpty() ? info.password() : m_password->text();
-    if (!EditorSave::replace(m_ctx, m_originalName, clean, &ConfigStore::removeProfile, &ConfigStore::upsertProfile,
-                             m_error))
+    if (!replaceInSettings(clean, &ConfigStore::removeProfile, &ConfigStore::upsertProfile))
         return;
-    EditorSave::secret(m_ctx, parentWidget(), CredentialStore::profilePasswordKey(clean.name), password,
-                       tr("Password not kept"));
-    emit saved(clean.name);
-    QDialog::accept();
+    keepSecret(CredentialStore::profilePasswordKey(clean.name), password, tr("Password not kept"));
+    finish(clean.name);
 }
 
 } // namespace lifeboat

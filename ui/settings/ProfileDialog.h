@@ -1,36 +1,26 @@
 #pragma once
 
 #include "catalog/Profile.h"
-
-#include <QDialog>
+#include "ui/settings/EditorDialog.h"
 
 class QCheckBox;
-class QLabel;
-class QLineEdit;
 class QListWidget;
-class QPushButton;
 class QSpinBox;
 
 namespace lifeboat {
-
-class AppContext;
 
 // Adds or edits a server profile. Test connection connects with libpq on a worker and shows the server version.
 // A password typed here goes to the keychain (on a worker), never into the settings file. "Continuous protection"
 // marks the profile for WAL capture by the app's tray runner (WalCaptureRunner); "Check replication access" probes
 // what that needs on the server (ReplicationAccess) and shows the grant and pg_hba.conf line to add.
-class ProfileDialog : public QDialog {
+class ProfileDialog : public EditorDialog {
     Q_OBJECT
 public:
     // existing: empty name = a new profile.
     ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *parent = nullptr);
 
-    QLineEdit *nameField() const { return m_name; }
     QLineEdit *conninfoField() const { return m_conninfo; }
     QLineEdit *passwordField() const { return m_password; }
-    QPushButton *testButton() const { return m_test; }
-    QLabel *testResult() const { return m_result; }
-    QLabel *errorLabel() const { return m_error; }
     QListWidget *storageList() const { return m_storages; }
     QCheckBox *continuousField() const { return m_continuous; }
     QCheckBox *globalsField() const { return m_globals; }
@@ -48,13 +38,9 @@ public slots:
 signals:
     void testFinished(bool ok);
     void replicationChecked(bool ok);
-    void saved(const QString &name);
 
 private:
-    AppContext *m_ctx;
-    QString m_originalName;
     Profile m_base;
-    QLineEdit *m_name;
     QLineEdit *m_conninfo;
     QLineEdit *m_password;
     QCheckBox *m_production;
@@ -65,9 +51,6 @@ private:
     QSpinBox *m_partialUpload;
     QPushButton *m_checkReplication;
     QLabel *m_replication;
-    QPushButton *m_test;
-    QLabel *m_result;
-    QLabel *m_error;
 };
 
 } // namespace lifeboat

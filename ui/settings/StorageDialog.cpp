@@ -7,7 +7,6 @@
 #include "models/BucketOperations.h"
 #include "retention/RetentionPolicy.h"
 #include "ui/AppContext.h"
-#include "ui/settings/EditorSave.h"
 #include "ui/widgets/FileDialog.h"
 #include "ui/widgets/FormBuilder.h"
 
@@ -29,13 +28,10 @@
 namespace lifeboat {
 
 StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWidget *parent)
-    : QDialog(parent)
-    , m_ctx(ctx)
-    , m_originalName(existing.name)
+    : EditorDialog(ctx, existing.name, QStringLiteral("storageDialog"),
+                   existing.name.isEmpty() ? tr("Add a storage") : tr("Edit storage “%1”").arg(existing.name), parent)
     , m_base(existing) {
-    auto *layout =
-        FormBuilder::column(this, QStringLiteral("storageDialog"),
-                            existing.name.isEmpty() ? tr("Add a storage") : tr("Edit storage “%1”").arg(existing.name));
+    QVBoxLayout *layout = column();
     FormBuilder top(this, layout);
     m_name = top.line(tr("&Name:"), existing.name, tr("e.g. nas or offsite"), tr("Storage name"));
     m_kind = new QComboBox(this);
@@ -130,16 +126,14 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
                                "and only then removed here."));
     archive.row(tr("&Archive to:"), m_archiveTo);
 
-    m_error = FormBuilder::errorLabel(this);
-    layout->addWidget(m_error);
+    addErrorLine();
+    // Here the test's answer sits under the form and its button beside Save: it tries the whole form.
     m_testResult = FormBuilder::answerLabel(this);
     m_testResult->setAccessibleName(tr("Test result"));
     layout->addWidget(m_testResult);
-    QDialogButtonBox *buttons = FormBuilder::saveCancel(this);
-    m_test = buttons->addButton(tr("&Test"), QDialogButtonBox::ActionRole);
+    m_test = addSaveCancel()->addButton(tr("&Test"), QDialogButtonBox::ActionRole);
     m_test->setToolTip(tr("Try these settings now: list the bucket with these credentials, or check the folder is "
                           "writable. Nothing is saved."));
-    layout->addWidget(buttons);
     connect(m_test, &QPushButton::clicked, this, &StorageDialog::test);
     // A result describes the settings it tried: an edit makes it stale.
     FormBuilder::onEdit({m_name, m_dir, m_endpoint, m_bucket, m_region, m_prefix, m_accessKey, m_secret, m_awsProfile},
@@ -222,42 +216,26 @@ StorageConfig StorageDialog::storage() const {
 
 void StorageDialog::accept() {
     const StorageConfig s = storage();
-    if (!ConfigStore::isValidName(s.name)) {
-        m_error->setText(tr("The name must start with a letter or digit and use only letters, digits, '.', '_' "
-                            "and '-' (at most 63)."));
-        return;
-    }
-    if (s.name != m_originalName && m_ctx->config().storage(s.name)) {
-        m_error->setText(tr("A storage named “%1” already exists.").arg(s.name));
-        return;
-    }
-    if (s.isLocal() && (s.localDir.isEmpty() || QDir::isRelativePath(s.localDir))) {
-        m_error->setText(tr("Choose an absolute folder path for the backups."));
-        return;
-    }
-    if (s.isS3() && s.bucket.isEmpty()) {
-        m_error->setText(tr("Enter the bucket name."));
-        return;
-    }
+    if (!ConfigStore::isValidName(s.name))
+        return refuse(invalidNameMessage());
+    if (s.name != m_originalName && m_ctx->config().storage(s.name))
+        return refuse(tr("A storage named “%1” already exists.").arg(s.name));
+    if (s.isLocal() && (s.localDir.isEmpty() || QDir::isRelativePath(s.localDir)))
+        return refuse(tr("Choose an absolute folder path for the backups."));
+    if (s.isS3() && s.bucket.isEmpty())
+        return refuse(tr("Enter the bucket name."));
     qint64 within = 0;
     if (m_ownRules->isChecked() && !m_keepWithin->text().trimmed().isEmpty() &&
-        !RetentionPolicy::parseDuration(m_keepWithin->text().trimmed(), &within)) {
-        m_error->setText(tr("“Keep all within” must be a duration such as 7d, 36h, 2w or 1d12h, not “%1”.")
-                             .arg(m_keepWithin->text().trimmed()));
-        return;
-    }
-    if (s.archiveTo == s.name) {
-        m_error->setText(tr("A storage cannot archive to itself: choose another storage."));
-        return;
-    }
-    if (!EditorSave::replace(m_ctx, m_originalName, s, &ConfigStore::removeStorage, &ConfigStore::upsertStorage,
-                             m_error))
+        !RetentionPolicy::parseDuration(m_keepWithin->text().trimmed(), &within))
+        return refuse(tr("“Keep all within” must be a duration such as 7d, 36h, 2w or 1d12h, not “%1”.")
+                          .arg(m_keepWithin->text().trimmed()));
+    if (s.archiveTo == s.name)
+        return refuse(tr("A storage cannot archive to itself: choose another storage."));
+    if (!replaceInSettings(s, &ConfigStore::removeStorage, &ConfigStore::upsertStorage))
         return;
     if (s.isS3())
-        EditorSave::secret(m_ctx, parentWidget(), CredentialStore::storageSecretKey(s.name), m_secret->text(),
-                           tr("Secret not kept"));
-    emit saved(s.name);
-    QDialog::accept();
+        keepSecret(CredentialStore::storageSecretKey(s.name), m_secret->text(), tr("Secret not kept"));
+    finish(s.name);
 }
 
 } // namespace lifeboat

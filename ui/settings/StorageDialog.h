@@ -1,37 +1,29 @@
 #pragma once
 
 #include "catalog/StorageConfig.h"
-
-#include <QDialog>
+#include "ui/settings/EditorDialog.h"
 
 class QCheckBox;
 class QComboBox;
 class QGroupBox;
 class QSpinBox;
-class QLabel;
 class QLineEdit;
-class QPushButton;
 class QStackedWidget;
 
 namespace lifeboat {
 
-class AppContext;
-
 // Adds or edits a storage: a local directory or an S3-compatible bucket. The S3 secret key goes to the keychain,
 // never into the settings file. Also the storage's S3 storage class for uploads, its own retention rules (which
 // replace the source's for its copies; a rule left at 0 keeps nothing by that rule) and its archive storage.
-class StorageDialog : public QDialog {
+class StorageDialog : public EditorDialog {
     Q_OBJECT
 public:
     StorageDialog(AppContext *ctx, const StorageConfig &existing, QWidget *parent = nullptr);
 
-    QLineEdit *nameField() const { return m_name; }
     QComboBox *kindField() const { return m_kind; }
     QLineEdit *dirField() const { return m_dir; }
     QLineEdit *bucketField() const { return m_bucket; }
     QLineEdit *secretField() const { return m_secret; }
-    QPushButton *testButton() const { return m_test; }
-    QLabel *testResult() const { return m_testResult; }
     QComboBox *storageClassField() const { return m_storageClass; }
     QGroupBox *ownRulesBox() const { return m_ownRules; }
     QSpinBox *keepLastField() const { return m_keepLast; }
@@ -42,7 +34,6 @@ public:
     QSpinBox *keepYearlyField() const { return m_keepYearly; }
     QLineEdit *keepWithinField() const { return m_keepWithin; }
     QComboBox *archiveToField() const { return m_archiveTo; }
-    QLabel *errorLabel() const { return m_error; }
 
     StorageConfig storage() const;
 
@@ -50,7 +41,6 @@ public slots:
     void accept() override;
 
 signals:
-    void saved(const QString &name);
     void tested(bool ok); // a Test finished; testResult() says what it found
 
 private:
@@ -58,10 +48,7 @@ private:
     void test();
 
 private:
-    AppContext *m_ctx;
-    QString m_originalName;
     StorageConfig m_base;
-    QLineEdit *m_name;
     QComboBox *m_kind;
     QStackedWidget *m_pages;
     QLineEdit *m_dir;
@@ -83,9 +70,6 @@ private:
     QSpinBox *m_keepYearly;
     QLineEdit *m_keepWithin;
     QComboBox *m_archiveTo;
-    QLabel *m_error;
-    QPushButton *m_test;
-    QLabel *m_testResult;
     quint64 m_testGeneration = 0; // a result of settings changed since is dropped
 };
 
