@@ -17,6 +17,12 @@ EditorDialog::EditorDialog(AppContext *ctx, const QString &originalName, const Q
     , m_originalName(originalName)
     , m_column(FormBuilder::column(this, objectName, title)) {}
 
+FormBuilder EditorDialog::nameRow(const QString &name, const QString &placeholder, const QString &accessibleName) {
+    FormBuilder form(this, m_column);
+    m_name = form.line(tr("&Name:"), name, placeholder, accessibleName);
+    return form;
+}
+
 void EditorDialog::addTestRow(const QString &buttonText) {
     auto *row = new QHBoxLayout;
     m_test = new QPushButton(buttonText, this);

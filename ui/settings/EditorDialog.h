@@ -13,6 +13,7 @@ class QVBoxLayout;
 namespace lifeboat {
 
 class AppContext;
+class FormBuilder;
 
 // What the settings editors (server profile, storage, notification channel) have in common, kept in one place so
 // that they keep looking and answering alike: a title and an object name (tests find editors by it) over one column,
@@ -37,6 +38,9 @@ protected:
 
     // The dialog's column of rows and panels.
     QVBoxLayout *column() const { return m_column; }
+    // The first form of the column, opened with the name row (every editor's first field); the rows after it go to
+    // the builder returned.
+    FormBuilder nameRow(const QString &name, const QString &placeholder, const QString &accessibleName);
     // The test button with its result beside it, as a row of the column.
     void addTestRow(const QString &buttonText);
     // The red line under the form that says why Save was refused.

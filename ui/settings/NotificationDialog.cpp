@@ -34,8 +34,7 @@ NotificationDialog::NotificationDialog(AppContext *ctx, const NotifierRecord &ex
                    parent)
     , m_existing(existing) {
     QVBoxLayout *layout = column();
-    FormBuilder top(this, layout);
-    m_name = top.line(tr("&Name:"), existing.name, tr("e.g. ops-chat or oncall-mail"), tr("Channel name"));
+    FormBuilder top = nameRow(existing.name, tr("e.g. ops-chat or oncall-mail"), tr("Channel name"));
     m_kind = new QComboBox(this);
     m_kind->setAccessibleName(tr("Channel kind"));
     m_kind->addItem(tr("Webhook (Slack, Teams, any JSON endpoint)"), QStringLiteral("webhook"));

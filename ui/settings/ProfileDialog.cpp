@@ -31,8 +31,7 @@ ProfileDialog::ProfileDialog(AppContext *ctx, const Profile &existing, QWidget *
                    existing.name.isEmpty() ? tr("Add a server") : tr("Edit server “%1”").arg(existing.name), parent)
     , m_base(existing) {
     QVBoxLayout *layout = column();
-    FormBuilder form(this, layout);
-    m_name = form.line(tr("&Name:"), existing.name, tr("e.g. prod-shop"), tr("Profile name"));
+    FormBuilder form = nameRow(existing.name, tr("e.g. prod-shop"), tr("Profile name"));
     m_conninfo = form.line(tr("&Connection:"), existing.conninfo,
                            tr("host=db.example.com port=5432 user=backup dbname=shop  or  postgresql://…"));
     m_conninfo->setMinimumWidth(440);

@@ -32,8 +32,7 @@ StorageDialog::StorageDialog(AppContext *ctx, const StorageConfig &existing, QWi
                    existing.name.isEmpty() ? tr("Add a storage") : tr("Edit storage “%1”").arg(existing.name), parent)
     , m_base(existing) {
     QVBoxLayout *layout = column();
-    FormBuilder top(this, layout);
-    m_name = top.line(tr("&Name:"), existing.name, tr("e.g. nas or offsite"), tr("Storage name"));
+    FormBuilder top = nameRow(existing.name, tr("e.g. nas or offsite"), tr("Storage name"));
     m_kind = new QComboBox(this);
     m_kind->setAccessibleName(tr("Storage kind"));
     m_kind->addItem(tr("Local or network folder"), QStringLiteral("local"));
