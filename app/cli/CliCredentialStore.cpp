@@ -18,12 +18,13 @@ QString CliCredentialStore::backendName() const {
 
 std::optional<QString> CliCredentialStore::read(const QString &key) {
     clearError();
-    if (const auto it = m_read.constFind(key); it != m_read.constEnd())
-        return *it;
+    const auto cached = m_read.constFind(key);
     const Source source = m_redirects.value(key);
     // CliSecrets warns about a store that failed (not one that simply lacks the key) and registers the value.
-    const QString value = m_secrets.secret(key, source.fromStdin, source.envVar);
+    const QString value =
+        cached != m_read.constEnd() ? *cached : m_secrets.secret(key, source.fromStdin, source.envVar);
     m_read.insert(key, value);
+    // A key asked again answers as the first time did: the same value, or none.
     if (value.isEmpty()) {
         setError(ExitCode::Usage, QStringLiteral("no secret \"%1\"").arg(key), Failure::NotFound);
         return std::nullopt;
