@@ -314,8 +314,8 @@ static int install(CliContext &ctx, const ArgParser &p) {
         return 0;
     }
     if (p.isSet(QStringLiteral("launchd")) || p.isSet(QStringLiteral("schtasks")))
-        return ScheduleCommand::installOtherOs(ctx, p.isSet(QStringLiteral("launchd")), cmd, logFile, p.isSet(QStringLiteral("print")),
-                              p.value(QStringLiteral("out")));
+        return ScheduleCommand::installOtherOs(ctx, p.isSet(QStringLiteral("launchd")), cmd, logFile,
+                                               p.isSet(QStringLiteral("print")), p.value(QStringLiteral("out")));
     if (!systemd) {
         QStringList quoted;
         for (const QString &a : cmd)

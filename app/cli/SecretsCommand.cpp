@@ -26,8 +26,7 @@ static int status(CliContext &ctx, const ArgParser &p) {
     } else {
         ctx.out() << "backend:   " << backend << '\n'
                   << "in effect: " << inEffect << '\n'
-                  << "keychain:  " << (keychain.available() ? QStringLiteral("available") : keychain.message)
-                  << '\n';
+                  << "keychain:  " << (keychain.available() ? QStringLiteral("available") : keychain.message) << '\n';
         ctx.out().flush();
     }
     return 0;

@@ -225,7 +225,7 @@ static int backup(CliContext &ctx, const ArgParser &p) {
     const QString password = secrets.profilePassword(set->profile, p.isSet(QStringLiteral("password-stdin")),
                                                      p.value(QStringLiteral("secret-env")));
     const JobResult r = SetCommand::capture(ctx, *set, type, password, p.isSet(QStringLiteral("verbose")), QString(),
-                                QDateTime::currentDateTimeUtc());
+                                            QDateTime::currentDateTimeUtc());
     const QString setId = r.details.value(QStringLiteral("setId")).toString();
     if (r.error && setId.isEmpty())
         return ctx.fail(r.error); // refused before anything ran

@@ -1,7 +1,7 @@
 #include "core/Home.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/ElidedToolTips.h"
 #include "ui/MainWindow.h"
+#include "ui/widgets/ElidedToolTips.h"
 #include "ui/widgets/MessageBox.h"
 
 #include <QApplication>

@@ -22,7 +22,7 @@ namespace lifeboat {
 // same for both.
 struct UseCaseContext {
     std::shared_ptr<Catalog> catalog; // the job's catalog (the desktop app passes a PinnedCatalog)
-    ConfigStore config{QString()}; // a copy of the settings in effect
+    ConfigStore config{QString()};    // a copy of the settings in effect
     // Every secret a use case reads (profile passwords, S3 secret keys, Redis passwords, identities) comes through
     // this one interface. Null: none is known, libpq's own sources and the AWS chain apply.
     CredentialStore *secrets = nullptr;

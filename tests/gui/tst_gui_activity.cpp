@@ -6,9 +6,9 @@
 #include "catalog/AuditTrail.h"
 #include "core/Home.h"
 #include "models/ActivityModel.h"
-#include "ui/history/ActivityPage.h"
 #include "ui/AppContext.h"
 #include "ui/MainWindow.h"
+#include "ui/history/ActivityPage.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

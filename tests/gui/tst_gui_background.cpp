@@ -2,8 +2,8 @@
 // a change made elsewhere (the tray menu, another window).
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
-#include "ui/settings/BackgroundSettings.h"
 #include "ui/MainWindow.h"
+#include "ui/settings/BackgroundSettings.h"
 
 #include <QCheckBox>
 #include <QSpinBox>

@@ -6,13 +6,13 @@
 #include "models/HistoryFilterProxy.h"
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
+#include "ui/MainWindow.h"
 #include "ui/dashboard/BackupNowDialog.h"
 #include "ui/dashboard/DashboardPage.h"
 #include "ui/history/HistoryPage.h"
 #include "ui/jobs/JobsPage.h"
-#include "ui/MainWindow.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/settings/ProfileDialog.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -7,9 +7,9 @@
 #include "catalog/Catalog.h"
 #include "ui/AppContext.h"
 #include "ui/history/HistoryPage.h"
+#include "ui/history/WalRangesPanel.h"
 #include "ui/settings/ProfileDialog.h"
 #include "ui/tray/WalCaptureRunner.h"
-#include "ui/history/WalRangesPanel.h"
 
 #include <QCheckBox>
 #include <QDir>

@@ -10,13 +10,13 @@
 #include "jobs/Job.h"
 #include "ui/AppContext.h"
 #include "ui/MainWindow.h"
-#include "ui/settings/ProfileDialog.h"
 #include "ui/restore/RestoreInspectPage.h"
 #include "ui/restore/RestorePage.h"
 #include "ui/restore/RestoreRunPage.h"
 #include "ui/restore/RestoreSafetyPage.h"
 #include "ui/restore/RestoreTargetPage.h"
 #include "ui/restore/RestoreWizard.h"
+#include "ui/settings/ProfileDialog.h"
 
 #include <QAbstractButton>
 #include <QApplication>

@@ -7,8 +7,8 @@
 #include "schedule/DueRunner.h"
 #include "ui/AppContext.h"
 #include "ui/dashboard/DashboardPage.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/settings/ProfileDialog.h"
+#include "ui/widgets/MessageBox.h"
 #include "ui/widgets/UrlOpener.h"
 
 #include <QDir>

@@ -5,9 +5,9 @@
 
 #include "models/ScheduleListModel.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/schedules/ScheduleDialog.h"
 #include "ui/schedules/SchedulesPage.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -5,9 +5,9 @@
 #include "models/BackupHistoryModel.h"
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
+#include "ui/MainWindow.h"
 #include "ui/dashboard/DashboardPage.h"
 #include "ui/history/HistoryPage.h"
-#include "ui/MainWindow.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -12,9 +12,9 @@
 #include "models/JobListModel.h"
 #include "models/ScheduleListModel.h"
 #include "ui/AppContext.h"
+#include "ui/MainWindow.h"
 #include "ui/dashboard/DashboardPage.h"
 #include "ui/history/HistoryPage.h"
-#include "ui/MainWindow.h"
 #include "ui/schedules/SchedulesPage.h"
 
 #include <QDir>

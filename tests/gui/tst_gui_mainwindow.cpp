@@ -6,15 +6,15 @@
 #include "models/Format.h"
 #include "models/HistoryFilterProxy.h"
 #include "ui/AppContext.h"
+#include "ui/MainWindow.h"
 #include "ui/dashboard/DashboardPage.h"
-#include "ui/widgets/FileDialog.h"
 #include "ui/dashboard/FirstRunPage.h"
 #include "ui/history/HistoryPage.h"
-#include "ui/MainWindow.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/settings/ProfileDialog.h"
 #include "ui/settings/SettingsPage.h"
 #include "ui/settings/StorageDialog.h"
+#include "ui/widgets/FileDialog.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QAction>
 #include <QApplication>

@@ -2,9 +2,9 @@
 // ("DAILY,WEE…", "ünïcödé sche…") had no tooltip with their whole text.
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/ElidedToolTips.h"
-#include "ui/jobs/JobsPage.h"
 #include "ui/MainWindow.h"
+#include "ui/jobs/JobsPage.h"
+#include "ui/widgets/ElidedToolTips.h"
 
 #include <QApplication>
 #include <QHeaderView>

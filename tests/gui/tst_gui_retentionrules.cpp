@@ -4,8 +4,8 @@
 #include "catalog/SqlCatalog.h"
 #include "core/Home.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/schedules/RetentionPanel.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QComboBox>
 #include <QLabel>

@@ -5,8 +5,8 @@
 #include "models/ScheduleListModel.h"
 #include "schedule/CronExpression.h"
 #include "ui/AppContext.h"
-#include "ui/dashboard/DashboardPage.h"
 #include "ui/MainWindow.h"
+#include "ui/dashboard/DashboardPage.h"
 #include "ui/schedules/SchedulesPage.h"
 
 #include <QSignalSpy>

@@ -12,10 +12,10 @@
 #include "pipeline/MemorySink.h"
 #include "storage/S3Session.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/FileDialog.h"
 #include "ui/restore/RestoreChoosePage.h"
 #include "ui/restore/RestoreWizard.h"
 #include "ui/restore/SetRestoreDialog.h"
+#include "ui/widgets/FileDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>

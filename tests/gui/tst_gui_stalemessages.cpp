@@ -6,8 +6,8 @@
 
 #include "catalog/ScheduleRecord.h"
 #include "ui/AppContext.h"
-#include "ui/settings/ProfileDialog.h"
 #include "ui/schedules/ScheduleDialog.h"
+#include "ui/settings/ProfileDialog.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>

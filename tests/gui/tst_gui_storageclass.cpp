@@ -14,8 +14,8 @@
 #include "ui/AppContext.h"
 #include "ui/buckets/BucketMessageBar.h"
 #include "ui/buckets/BucketsPage.h"
-#include "ui/widgets/FileDialog.h"
 #include "ui/settings/StorageDialog.h"
+#include "ui/widgets/FileDialog.h"
 
 #include <QAction>
 #include <QApplication>

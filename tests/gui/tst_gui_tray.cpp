@@ -12,8 +12,8 @@
 #include "models/JobListModel.h"
 #include "schedule/CronExpression.h"
 #include "ui/AppContext.h"
-#include "ui/dashboard/DashboardPage.h"
 #include "ui/MainWindow.h"
+#include "ui/dashboard/DashboardPage.h"
 #include "ui/tray/TrayController.h"
 #include "ui/tray/TrayScheduleRunner.h"
 

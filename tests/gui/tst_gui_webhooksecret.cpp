@@ -8,9 +8,9 @@
 #include "notify/NotificationDispatcher.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/settings/NotificationDialog.h"
 #include "ui/settings/NotificationSettings.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QApplication>
 #include <QComboBox>

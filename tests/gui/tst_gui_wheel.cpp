@@ -3,8 +3,8 @@
 #include "GuiTyping.h"
 
 #include "ui/AppContext.h"
-#include "ui/settings/BackgroundSettings.h"
 #include "ui/MainWindow.h"
+#include "ui/settings/BackgroundSettings.h"
 
 #include <QApplication>
 #include <QListWidget>

@@ -2,8 +2,8 @@
 
 #include "models/JobListModel.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/BadgeDelegate.h"
 #include "ui/jobs/ProgressDelegate.h"
+#include "ui/widgets/BadgeDelegate.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>

@@ -4,10 +4,10 @@
 #include "models/Async.h"
 #include "models/Format.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/FileDialog.h"
 #include "ui/restore/RecoverDialog.h"
 #include "ui/restore/RestoreWizard.h"
 #include "ui/restore/SetRestoreDialog.h"
+#include "ui/widgets/FileDialog.h"
 
 #include <QButtonGroup>
 #include <QDir>

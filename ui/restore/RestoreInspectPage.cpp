@@ -5,8 +5,8 @@
 #include "models/RestorePlanModel.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/FileDialog.h"
 #include "ui/restore/RestoreWizard.h"
+#include "ui/widgets/FileDialog.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,8 +1,8 @@
 #include "ui/restore/RestorePage.h"
 
-#include "ui/widgets/MessageBox.h"
 #include "ui/restore/RestoreRunPage.h"
 #include "ui/restore/RestoreWizard.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QVBoxLayout>
 

@@ -3,9 +3,9 @@
 #include "models/Async.h"
 #include "models/Format.h"
 #include "restore/RestoredTargetCheck.h"
+#include "ui/restore/RestoreWizard.h"
 #include "ui/widgets/FileDialog.h"
 #include "ui/widgets/MessageBox.h"
-#include "ui/restore/RestoreWizard.h"
 
 #include <QDir>
 #include <QHBoxLayout>

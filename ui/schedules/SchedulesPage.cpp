@@ -12,9 +12,9 @@
 #include "schedule/CronExpression.h"
 #include "schedule/DrillSuggestion.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/schedules/RetentionPanel.h"
 #include "ui/schedules/ScheduleDialog.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QComboBox>
 #include <QGroupBox>

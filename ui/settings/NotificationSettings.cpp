@@ -4,8 +4,8 @@
 #include "notify/NotificationDispatcher.h"
 #include "secrets/KeychainCredentialStore.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/settings/NotificationDialog.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -5,12 +5,12 @@
 #include "catalog/SqlCatalog.h"
 #include "core/Home.h"
 #include "ui/AppContext.h"
-#include "ui/widgets/FileDialog.h"
 #include "ui/settings/KeysPanel.h"
-#include "ui/widgets/MessageBox.h"
 #include "ui/settings/NotificationSettings.h"
 #include "ui/settings/ProfileDialog.h"
 #include "ui/settings/StorageDialog.h"
+#include "ui/widgets/FileDialog.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QDir>
 #include <QFormLayout>
