@@ -11,7 +11,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
-#include <QThread>
 #include <QVBoxLayout>
 
 namespace lifeboat {
@@ -49,9 +48,14 @@ RestoreTargetPage::RestoreTargetPage(RestoreWizard *wizard)
     m_content->addItem(tr("Schema only"), QStringLiteral("schema"));
     form->addRow(tr("&Content:"), m_content);
     m_jobs = new QSpinBox(this);
-    m_jobs->setRange(1, 64);
-    m_jobs->setValue(qBound(1, QThread::idealThreadCount(), 4));
+    // 0 = Automatic: the restore job chooses, as `lifeboatctl restore` without --jobs does (RestoreJobsChoice:
+    // two jobs where several tables' data can load side by side, one streamed job otherwise).
+    m_jobs->setRange(RestoreOptions::kAutoJobs, 64);
+    m_jobs->setSpecialValueText(tr("Automatic"));
+    m_jobs->setValue(RestoreOptions::kAutoJobs);
     m_jobs->setAccessibleName(tr("Parallel jobs"));
+    m_jobs->setToolTip(tr("Automatic: two pg_restore jobs when several tables' data can load side by side, "
+                          "otherwise one streamed job. A number forces that many jobs."));
     form->addRow(tr("Parallel &jobs:"), m_jobs);
     m_noAcl = new QCheckBox(tr("Do not restore privileges (GRANT/REVOKE)"), this);
     form->addRow(QString(), m_noAcl);
