@@ -14,15 +14,27 @@ namespace lifeboat {
 
 Q_LOGGING_CATEGORY(lcS3Upload, "lifeboat.s3.upload", QtInfoMsg)
 
-// State shared with the completion callbacks that run on the session's network thread.
+// State shared with the hashing thread and with the completion callbacks on the session's network thread.
 struct S3UploadSink::Shared {
     std::mutex mutex;
     std::condition_variable cv;
-    int inFlight = 0;
+    int inFlight = 0; // parts queued for hashing or uploading
+    bool aborted = false;
     Error error;
     QMap<int, QString> etags;
+    QMap<int, QByteArray> partMd5s; // binary MD5 of each part, by part number
     std::atomic<qint64> uploaded{0};
     QList<QPointer<S3Call>> calls; // network thread only
+    // The whole object's hashes, fed part by part in order on the hashing thread; read by finish() once no part is
+    // in flight (the mutex-guarded count orders the two threads).
+    Sha256 sha;
+    QCryptographicHash md5{QCryptographicHash::Md5};
+
+    void partDone() {
+        std::lock_guard lock(mutex);
+        --inFlight;
+        cv.notify_all();
+    }
 };
 
 S3UploadSink::S3UploadSink(S3Session *session, QString key)
@@ -36,6 +48,7 @@ S3UploadSink::S3UploadSink(S3Session *session, QString key, Options options)
     , m_shared(std::make_shared<Shared>()) {
     if (m_options.maxInFlight < 1)
         m_options.maxInFlight = 1;
+    m_hasher.setMaxThreadCount(1); // one thread: parts are hashed in the order they were cut
 }
 
 S3UploadSink::~S3UploadSink() {
@@ -128,39 +141,62 @@ bool S3UploadSink::dispatchPart() {
     if (!waitForSlots(m_options.maxInFlight - 1)) // back-pressure: block the producer here
         return false;
 
+    // The part's hashes (SigV4 payload SHA-256, MD5 for the ETag check) and the whole object's run on the hashing
+    // thread, so the producer's thread only cuts parts: at 0.7 GB/s for MD5 they cost seconds per GB of CPU
+    // (docs/performance.md, issue 17). In flight counts a part from here, so memory stays bounded as before.
     const QByteArray part = std::move(m_buffer);
     m_buffer = QByteArray();
-    m_sha.add(part);
-    m_md5.addData(part);
-    m_partMd5s.append(QCryptographicHash::hash(part, QCryptographicHash::Md5));
-    const QByteArray partSha = Sha256::hex(part);
     const int number = ++m_partNumber;
-    const qint64 size = part.size();
     {
         std::lock_guard lock(m_shared->mutex);
         ++m_shared->inFlight;
     }
     const QString key = m_key, uploadId = m_uploadId;
-    auto shared = m_shared;
-    m_session->startAsync(
-        [=](S3Client *c) {
-            S3Call *call = c->uploadPart(key, uploadId, number, part, partSha);
-            shared->calls.append(call);
-            return call;
-        },
-        [shared, number, size](S3Call *call) {
-            shared->calls.removeAll(call);
+    m_hasher.start([shared = m_shared, session = m_session, key, uploadId, number, part] {
+        bool stop;
+        {
             std::lock_guard lock(shared->mutex);
-            if (call->error()) {
-                if (!shared->error)
-                    shared->error = call->error();
-            } else {
-                shared->etags.insert(number, call->etag());
-                shared->uploaded += size;
-            }
-            --shared->inFlight;
-            shared->cv.notify_all();
-        });
+            stop = shared->aborted || bool(shared->error);
+        }
+        if (stop) // the upload failed or was aborted: this part is not sent
+            return shared->partDone();
+        shared->sha.add(part);
+        shared->md5.addData(part);
+        const QByteArray partMd5 = QCryptographicHash::hash(part, QCryptographicHash::Md5);
+        const QByteArray partSha = Sha256::hex(part);
+        {
+            std::lock_guard lock(shared->mutex);
+            shared->partMd5s.insert(number, partMd5);
+        }
+        const qint64 size = part.size();
+        session->startAsync(
+            [=](S3Client *c) {
+                S3Call *call = c->uploadPart(key, uploadId, number, part, partSha);
+                shared->calls.append(call);
+                bool aborted;
+                {
+                    std::lock_guard lock(shared->mutex);
+                    aborted = shared->aborted;
+                }
+                if (aborted) // abort()'s cancel ran before this call existed; queued, so done() is connected first
+                    QMetaObject::invokeMethod(call, &S3Call::cancel, Qt::QueuedConnection);
+                return call;
+            },
+            [shared, number, size](S3Call *call) {
+                shared->calls.removeAll(call);
+                {
+                    std::lock_guard lock(shared->mutex);
+                    if (call->error()) {
+                        if (!shared->error)
+                            shared->error = call->error();
+                    } else {
+                        shared->etags.insert(number, call->etag());
+                        shared->uploaded += size;
+                    }
+                }
+                shared->partDone();
+            });
+    });
 
     // Without a size hint, double the part size every 1,000 parts so even a huge stream fits in 10,000 parts.
     if (m_partNumber % 1000 == 0 && (m_options.expectedSize < 0 || m_written > m_options.expectedSize))
@@ -192,10 +228,11 @@ bool S3UploadSink::finish() {
             return false;
         if (!waitForSlots(0))
             return false;
-        m_sha256Hex = m_sha.finalHex();
+        m_sha256Hex = m_shared->sha.finalHex();
         QList<S3Part> parts;
         {
             std::lock_guard lock(m_shared->mutex);
+            m_partMd5s = m_shared->partMd5s.values();
             for (auto it = m_shared->etags.cbegin(); it != m_shared->etags.cend(); ++it)
                 parts.append({it.key(), it.value()});
         }
@@ -228,7 +265,8 @@ bool S3UploadSink::finish() {
                                             .arg(info.size)
                                             .arg(m_written));
     }
-    const QString wholeMd5 = m_md5Hex = QString::fromLatin1(m_md5.result().toHex());
+    const QString wholeMd5 = m_md5Hex =
+        QString::fromLatin1((m_multipart ? m_shared->md5.result() : m_md5.result()).toHex());
     const QString etag = info.etag.toLower();
     const bool encryptedEtag = info.serverSideEncryption.startsWith(QLatin1String("aws:kms")) ||
                                info.serverSideEncryption == QLatin1String("SSE-C");
@@ -257,6 +295,10 @@ void S3UploadSink::abort() {
         return;
     m_done = true;
     m_buffer = QByteArray();
+    {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->aborted = true; // parts still queued for hashing are dropped, not uploaded
+    }
     auto shared = m_shared;
     m_session->post([shared] {
         const QList<QPointer<S3Call>> calls = shared->calls; // cancel() finishes calls, which edits the list

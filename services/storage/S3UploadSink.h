@@ -9,6 +9,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QThreadPool>
 
 #include <atomic>
 #include <memory>
@@ -85,10 +86,10 @@ private:
     Options m_options;
     qint64 m_partSize;
     QByteArray m_buffer;
-    Sha256 m_sha;
+    Sha256 m_sha; // a single PUT's; a multipart upload's hashes are in Shared (hashing thread)
     QByteArray m_sha256Hex;
-    QCryptographicHash m_md5{QCryptographicHash::Md5}; // of the whole body
-    QList<QByteArray> m_partMd5s;                      // binary MD5 of each part, in order
+    QCryptographicHash m_md5{QCryptographicHash::Md5}; // of a single PUT's body
+    QList<QByteArray> m_partMd5s;                      // binary MD5 of each part, in order, after finish()
     QString m_md5Hex;
     QString m_uploadId;
     int m_partNumber = 0;
@@ -97,6 +98,7 @@ private:
     bool m_multipart = false;
     S3ObjectInfo m_info;
     std::shared_ptr<Shared> m_shared;
+    QThreadPool m_hasher; // last: destroyed (waiting for its task) before the members a task could still reach
 };
 
 } // namespace lifeboat
