@@ -1,7 +1,6 @@
 #include "CheckCommand.h"
 
 #include "ArgParser.h"
-#include "CliAutomation.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
 

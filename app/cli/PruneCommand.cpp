@@ -1,7 +1,6 @@
 #include "PruneCommand.h"
 
 #include "ArgParser.h"
-#include "CliAutomation.h"
 #include "CliContext.h"
 #include "CliSecrets.h"
 #include "RetentionFlags.h"

@@ -4,8 +4,6 @@
 #include "CliContext.h"
 #include "CliSecrets.h"
 
-#include "ops/Restore.h"
-
 #include <QFile>
 #include <QJsonObject>
 
