@@ -1,5 +1,6 @@
 #include "jobs/StartupRecovery.h"
 
+#include "catalog/GlobalsCompanion.h"
 #include "core/ProcessIdentity.h"
 #include "core/ScratchSweeper.h"
 #include "jobs/StoreFactory.h"
@@ -186,7 +187,15 @@ QStringList StartupRecovery::cleanLocal(const BackupRecord &record, const Backup
         const QString dir = QFileInfo(QFileInfo(file).absolutePath()).canonicalFilePath();
         return !root.isEmpty() && !dir.isEmpty() && (dir == root || dir.startsWith(root + QLatin1Char('/')));
     };
-    for (const QString &finalPath : {loc.path, loc.manifestPath}) {
+    QStringList finals = {loc.path, loc.manifestPath};
+    if (!loc.path.isEmpty()) {
+        // The roles companion (profile --globals) is written beside the artifact after it; a run killed while
+        // writing it leaves NAME.globals.sql[.age].partial.
+        const QFileInfo artifact(loc.path);
+        for (const bool encrypted : {false, true})
+            finals << artifact.dir().filePath(GlobalsCompanion::nameFor(artifact.fileName(), encrypted));
+    }
+    for (const QString &finalPath : std::as_const(finals)) {
         if (finalPath.isEmpty())
             continue;
         const QString partial = finalPath + QStringLiteral(".partial");

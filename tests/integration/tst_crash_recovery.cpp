@@ -9,6 +9,7 @@
 // on the machine.
 #include "TestEnv.h"
 
+#include "catalog/GlobalsCompanion.h"
 #include "core/ProcessIdentity.h"
 #include "storage/S3Session.h"
 
@@ -270,10 +271,22 @@ private slots:
                  "the backup never wrote a partial file");
         const QStringList pgpass = scratchEntries().filter(QStringLiteral("lifeboat-pgpass"));
         QVERIFY2(!pgpass.isEmpty(), "the backup runs with a temporary password file");
+        const QString artifactPartial = filesBelow(m_store, QStringLiteral(".partial")).first();
         killHard(proc);
         QVERIFY(
             !filesBelow(m_store, QStringLiteral(".partial")).isEmpty()); // SIGKILL can't clean up: the next run must
         QVERIFY(!scratchEntries().isEmpty());
+        // A kill while the roles companion (profile --globals) was being written leaves its .partial beside the
+        // artifact's; that moment is too short to hit with a real kill, so the file is made here.
+        QString companion = artifactPartial;
+        companion.chop(int(qstrlen(".partial")));
+        companion = QFileInfo(companion).dir().filePath(
+            GlobalsCompanion::nameFor(QFileInfo(companion).fileName(), false) + QStringLiteral(".partial"));
+        {
+            QFile f(companion);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("CREATE ROLE half");
+        }
 
         // The next backup (any command would do) cleans up first, and says so with --verbose.
         const auto next = ctl({QStringLiteral("backup"), QStringLiteral("mid"), QStringLiteral("--storage"),
