@@ -228,6 +228,9 @@ bool S3UploadSink::finish() {
             return false;
         if (!waitForSlots(0))
             return false;
+        // Its last task may still be returning from startAsync(): join it, so nothing of this sink touches the
+        // session once finish() has returned.
+        m_hasher.waitForDone();
         m_sha256Hex = m_shared->sha.finalHex();
         QList<S3Part> parts;
         {
@@ -310,6 +313,7 @@ void S3UploadSink::abort() {
         std::unique_lock lock(m_shared->mutex);
         m_shared->cv.wait(lock, [&] { return m_shared->inFlight == 0; });
     }
+    m_hasher.waitForDone(); // as in finish()
     if (!m_uploadId.isEmpty()) {
         const QString key = m_key, uploadId = m_uploadId;
         m_uploadId.clear();
