@@ -5,7 +5,8 @@
 # and local + the S3 fixture. Prints wall times, ratios (issue 17's target: <= 1.0x bare), sizes and the load average
 # as a Markdown table for docs/performance.md. A third row times the S3 test server alone: curl PUTs the artifact
 # Lifeboat just stored (the same ~1 GB, SigV4, UNSIGNED-PAYLOAD, one request) into the same bucket, so the local + S3
-# row can be read against what s3rver on this machine can ingest at all.
+# row can be read against what s3rver on this machine can ingest at all. A fourth sends it as a multipart upload
+# (12 MiB parts, four at a time: how a backup of unknown size must stream), what s3rver takes from any streaming client.
 set -euo pipefail
 shopt -s inherit_errexit # a failed run inside $(…) stops the bench instead of timing a failure
 fixdir=${LIFEBOAT_FIXTURE_DIR:?}
@@ -19,7 +20,12 @@ chmod 755 "$work"
 as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 [ "$(id -u)" = 0 ] && chown postgres: "$work"
 port=$(( 20000 + RANDOM % 30000 ))
-cleanup() { as_owner "$pgbin/pg_ctl" -D "$work/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$work"; }
+# The bench's objects (several GB over the rounds) leave the fixture's bucket with it (layout: tests/support/s3_fixture.sh).
+cleanup() {
+    as_owner "$pgbin/pg_ctl" -D "$work/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$work"
+    if [ -n "${S3_DATA_DIR:-}" ] && [ -n "${S3_BUCKET:-}" ]; then rm -rf "$S3_DATA_DIR/$S3_BUCKET/bbbench-$$"; fi
+}
 trap cleanup EXIT
 # A copy of its own: a rebuild of the shared build tree during the bench must not swap the binary between runs.
 cp "$ctl" "$work/lifeboatctl"
@@ -69,11 +75,38 @@ put() {
         "$S3_ENDPOINT/$S3_BUCKET/bbbench-$$/curl-put-$2"
     echo "$(now) - $t0" | bc
 }
+# The same artifact as a multipart upload, the only way to stream an object whose size is not known in advance (as
+# Lifeboat must): 12 MiB parts, four at a time, as S3Store sends them. The parts are cut before the clock starts.
+putmp() {
+    local parts="$work/parts" url="$S3_ENDPOINT/$S3_BUCKET/bbbench-$$/curl-multipart-$2" id t0
+    rm -rf "$parts"; mkdir "$parts"
+    split -b 12M -d -a 4 "$1" "$parts/p"
+    local c=(curl -sS --fail --aws-sigv4 "aws:amz:${S3_REGION:-us-east-1}:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY"
+        -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+    t0=$(now)
+    id=$("${c[@]}" -X POST "$url?uploads=" | sed -n 's:.*<UploadId>\(.*\)</UploadId>.*:\1:p')
+    # shellcheck disable=SC2016 # expanded by the inner shell, one per part: $1 = part number, $2 = file
+    (cd "$parts" && ls p* | awk '{print NR, $0}' | URL=$url ID=$id REGION=${S3_REGION:-us-east-1} \
+        xargs -P4 -n2 sh -c 'etag=$(curl -sS --fail --aws-sigv4 "aws:amz:$REGION:s3" \
+            --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -T "$2" \
+            -D - -o /dev/null "$URL?partNumber=$1&uploadId=$ID" | tr -d "\r" | sed -n "s/^[Ee][Tt]ag: //p")
+            [ -n "$etag" ] && echo "$1 $etag" >"etag.$1"' _) || true
+    [ "$(ls "$parts"/etag.* | wc -l)" = "$(ls "$parts"/p* | wc -l)" ] || { echo "multipart: a part failed" >&2; exit 1; }
+    local xml="<CompleteMultipartUpload>" n t
+    for n in $(seq 1 "$(ls "$parts"/p* | wc -l)"); do
+        read -r n t <"$parts/etag.$n"; xml+="<Part><PartNumber>$n</PartNumber><ETag>$t</ETag></Part>"
+    done
+    "${c[@]}" -X POST --data-binary "$xml</CompleteMultipartUpload>" -o /dev/null "$url?uploadId=$id"
+    echo "$(now) - $t0" | bc
+    rm -rf "$parts"
+}
 for r in $(seq 1 "$rounds"); do
     b=$(bare); l=$(lb --storage local); ls3=$(lb --storage local --storage s3)
     p=$(put "$(find "$work/store" -name '*.tar.zst' | head -1)" "$r")
-    echo "round $r: bare ${b}s, lifeboat local ${l}s, lifeboat local+s3 ${ls3}s, curl PUT to s3rver ${p}s" \
-        "(load $(cut -d' ' -f1-3 /proc/loadavg))"
+    pm=$(putmp "$(find "$work/store" -name '*.tar.zst' | head -1)" "$r")
+    echo "round $r: bare ${b}s, lifeboat local ${l}s, lifeboat local+s3 ${ls3}s, curl PUT to s3rver ${p}s," \
+        "curl multipart upload to s3rver ${pm}s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    total[putmp]=$(echo "${total[putmp]:-0} + $pm" | bc)
     total[bare]=$(echo "${total[bare]:-0} + $b" | bc)
     total[local]=$(echo "${total[local]:-0} + $l" | bc)
     total[s3]=$(echo "${total[s3]:-0} + $ls3" | bc)
@@ -84,12 +117,13 @@ lbsize=$(find "$work/store" -name '*.tar.zst' -printf '%s\n' | head -1)
 echo
 echo "| target | bare pg_basebackup -Ft (s) | lifeboatctl basebackup (s) | ratio | stored size vs bare |"
 echo "| --- | --- | --- | --- | --- |"
-for t in local s3 put; do
+for t in local s3 put putmp; do
     ratio=$(echo "scale=2; ${total[$t]} / ${total[bare]}" | bc)
     case $t in
         local) name="local disk" ;;
         s3) name="local + S3 (s3rver on loopback)" ;;
         put) name="S3 test server alone: curl PUT of the stored artifact" ;;
+        putmp) name="S3 test server alone: curl multipart upload of it (12 MiB parts, 4 at a time)" ;;
     esac
     echo "| $name | $(echo "scale=1; ${total[bare]} / $rounds" | bc) | $(echo "scale=1; ${total[$t]} / $rounds" | bc) | ${ratio}x | $(echo "scale=2; $lbsize / $baresize" | bc)x |"
 done
