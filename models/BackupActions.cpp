@@ -47,8 +47,11 @@ BackupActions::Outcome BackupActions::download(const std::shared_ptr<Catalog> &c
     ArtifactReader reader(storages);
     reader.setSecretLookup(secretLookup(keychain));
     reader.setOnProgress([&lease] { lease.renewIfDue(); });
-    if (!reader.downloadTo(record, dir, &o.path))
+    ArtifactReader::CopyUsed used;
+    if (!reader.downloadTo(record, dir, &o.path, false, &used))
         o.error = reader.error();
+    else
+        o.beside = reader.downloadCompanions(record, used, o.path, &o.gaps);
     return o;
 }
 

@@ -24,6 +24,8 @@ public:
         QString path;        // download: the verified copy
         QByteArray bytes;    // manifest: the JSON
         QStringList missing; // delete: copies that were already gone (not an error)
+        QStringList beside;  // download: the manifest and roles file written beside the copy
+        QStringList gaps;    // download: what of those could not be copied, in words (the copy itself is verified)
     };
 
     // Backups younger than this are refused unless forced (lifeboatctl delete --force).

@@ -13,6 +13,7 @@
 #include "jobs/StoreFactory.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonObject>
 
 using namespace lifeboat;
@@ -57,12 +58,17 @@ static int download(CliContext &ctx, const ArgParser &p) {
                            reader.error().message);
         return ctx.fail(reader.error());
     }
+    // The manifest and roles file beside it, so `restore FILE` (and --create-missing-roles) work from the copy.
+    QStringList gaps;
+    const QStringList beside = reader.downloadCompanions(*record, used, path, &gaps);
     AuditTrail::record(QStringLiteral("download"), record->profile, QStringLiteral("completed"), record->id, path);
     if (ctx.json()) {
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), true},
                                   {QStringLiteral("path"), path},
                                   {QStringLiteral("sha256"), record->sha256},
                                   {QStringLiteral("copy"), used.toJson()},
+                                  {QStringLiteral("beside"), QJsonArray::fromStringList(beside)},
+                                  {QStringLiteral("notCopied"), QJsonArray::fromStringList(gaps)},
                                   {QStringLiteral("manifestSignature"), signature.toJson()}});
     } else {
         ctx.err() << "Manifest: " << signature.describe() << Qt::endl;
@@ -70,6 +76,10 @@ static int download(CliContext &ctx, const ArgParser &p) {
             ctx.err() << "lifeboatctl: copy passed over: " << s << Qt::endl;
         ctx.err() << "Downloaded and verified (SHA-256 " << record->sha256 << ") from " << used.describe() << ": "
                   << path << Qt::endl;
+        for (const QString &b : beside)
+            ctx.err() << "Beside it: " << b << Qt::endl;
+        for (const QString &g : gaps)
+            ctx.err() << "lifeboatctl: warning: not copied beside it: " << g << Qt::endl;
     }
     return 0;
 }

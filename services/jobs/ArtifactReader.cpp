@@ -224,4 +224,54 @@ bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, 
                                         .arg(skipped.join(QStringLiteral("; "))));
 }
 
+QStringList ArtifactReader::downloadCompanions(const BackupRecord &record, const CopyUsed &used,
+                                               const QString &artifactPath, QStringList *problems) {
+    QStringList written;
+    const QString manifestTarget = artifactPath + QStringLiteral(".manifest.json");
+    BackupLocation from;
+    for (const BackupLocation &l : record.locations)
+        if (l.storage == used.storage && l.path == used.location)
+            from = l;
+    Error e;
+    if (from.manifestPath.isEmpty()) {
+        *problems << QStringLiteral("the manifest: the copy read has none recorded");
+    } else if (QFileInfo::exists(manifestTarget)) {
+        *problems << QStringLiteral("the manifest: %1 already exists; not overwritten").arg(manifestTarget);
+    } else if (from.kind == QLatin1String("local")) {
+        if (copyFileVerified(from.manifestPath, manifestTarget, QString(), true, m_cancel, &e))
+            written << manifestTarget;
+        else
+            *problems << QStringLiteral("the manifest %1: %2").arg(from.manifestPath, e.message);
+    } else {
+        QString problem;
+        auto session = sessionFor(from, &problem);
+        if (session)
+            e = S3Download::toFile(*session, from.manifestPath, manifestTarget);
+        if (!session || e)
+            *problems << QStringLiteral("the manifest %1: %2").arg(from.manifestPath, session ? e.message : problem);
+        else
+            written << manifestTarget;
+    }
+
+    const GlobalsCompanion &g = record.globals;
+    if (!g.present())
+        return written;
+    // The roles file lies beside every copy of the artifact: read like a backup of its own (hashed on the way in,
+    // the next copy when one is missing or damaged).
+    BackupRecord companion;
+    companion.id = record.id;
+    companion.status = record.status;
+    companion.filename = g.filename;
+    companion.sha256 = g.sha256;
+    companion.size = g.size;
+    for (const BackupLocation &l : record.locations)
+        companion.locations.append({l.storage, l.kind, g.siblingOf(l.path), QString()});
+    QString path;
+    if (downloadTo(companion, QFileInfo(artifactPath).absolutePath(), &path))
+        written << path;
+    else
+        *problems << QStringLiteral("the roles file %1: %2").arg(g.filename, m_error.message);
+    return written;
+}
+
 } // namespace lifeboat

@@ -48,6 +48,12 @@ public:
     // used in *used. scratch: a private copy for one restore, not fsynced (AtomicFileSink::setDurable).
     bool downloadTo(const BackupRecord &record, const QString &dir, QString *finalPath = nullptr, bool scratch = false,
                     CopyUsed *used = nullptr);
+    // What a downloaded artifact needs beside it to be restored as a file (`restore FILE`): its manifest, read from
+    // the copy `used` just came from (a file restore reads FILE.manifest.json), and the server's roles (profile
+    // --globals), hashed in the catalog and read like the artifact. Neither overwrites a file. Returns the paths
+    // written; *problems says in words what could not be copied (the artifact itself stays: it is verified).
+    QStringList downloadCompanions(const BackupRecord &record, const CopyUsed &used, const QString &artifactPath,
+                                   QStringList *problems);
     // The record's copies in the order a fetch tries them: local first, then S3, then anything else.
     static QList<BackupLocation> preferredOrder(const QList<BackupLocation> &locations);
     // Copies one file to target (through target.partial) hashing it; compares with expectedSha256 when not empty.

@@ -180,6 +180,34 @@ private slots:
         QCOMPARE(manifest.value(QStringLiteral("globals")).toObject().value(QStringLiteral("file")).toString(), name);
     }
 
+    // `download` copies what a restore of the file reads beside it: the manifest and the roles file (verified).
+    void downloadKeepsTheRolesBesideTheCopy() {
+        QVERIFY(m_backupId > 0);
+        const QString dir = m_tmp.filePath(QStringLiteral("downloaded"));
+        const TestEnv::Run r = ctl({QStringLiteral("--json"), QStringLiteral("download"), QString::number(m_backupId),
+                                    QStringLiteral("--to"), dir});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject out = json(r);
+        const QString file = out.value(QStringLiteral("path")).toString();
+        const QString name = json(ctl({QStringLiteral("--json"), QStringLiteral("show"), QString::number(m_backupId)}))
+                                 .value(QStringLiteral("globals"))
+                                 .toObject()
+                                 .value(QStringLiteral("file"))
+                                 .toString();
+        QCOMPARE(out.value(QStringLiteral("beside")).toArray().toVariantList(),
+                 (QVariantList{file + QStringLiteral(".manifest.json"), QDir(dir).filePath(name)}));
+        QVERIFY(out.value(QStringLiteral("notCopied")).toArray().isEmpty());
+        QCOMPARE(readAll(QDir(dir).filePath(name)),
+                 readAll(QFileInfo(localCopy(m_backupId)).absoluteDir().filePath(name)));
+        // A restore of the downloaded file finds its roles (without them: "holds no roles", refused).
+        const TestEnv::Run dry = ctl(
+            {QStringLiteral("restore"), file, QStringLiteral("--target"), QStringLiteral("dst"),
+             QStringLiteral("--target-db"), QStringLiteral("shop_from_file"), QStringLiteral("--create"),
+             QStringLiteral("--keep-owner"), QStringLiteral("--create-missing-roles"), QStringLiteral("--dry-run")});
+        QVERIFY2(dry.exitCode == 0, dry.err.constData());
+        QVERIFY2(dry.out.contains("create 4 role(s)"), dry.out.constData());
+    }
+
     void restoreOntoAFreshServerCreatesTheMissingRolesFirst() {
         QVERIFY(m_backupId > 0);
         QVERIFY(roles(*m_source) != roles(*m_target)); // the target starts without them

@@ -318,6 +318,11 @@ void HistoryPage::downloadSelected() {
                     }
                     emit statusMessage(
                         tr("Backup #%1 downloaded and verified (SHA-256): %2").arg(record.id).arg(o.path));
+                    if (!o.gaps.isEmpty())
+                        MessageBox::warning(this, tr("Downloaded without everything beside it"),
+                                            tr("%1 is verified, but not everything a restore of the file reads "
+                                               "beside it was copied:\n\n%2")
+                                                .arg(o.path, o.gaps.join(QLatin1Char('\n'))));
                 });
         });
 }
