@@ -3,6 +3,7 @@
 #include "jobs/StoreFactory.h"
 #include "pipeline/AtomicFileSink.h"
 #include "pipeline/HashStage.h"
+#include "pipeline/MemorySink.h"
 #include "pipeline/TeeSink.h"
 #include "storage/S3Download.h"
 #include "storage/S3Session.h"
@@ -224,9 +225,14 @@ bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, 
                                         .arg(skipped.join(QStringLiteral("; "))));
 }
 
+namespace {
+constexpr qint64 kMaxManifestBytes = 16 * 1024 * 1024; // the limit `catalog rebuild` and the signature check apply
+} // namespace
+
 QStringList ArtifactReader::downloadCompanions(const BackupRecord &record, const CopyUsed &used,
-                                               const QString &artifactPath, QStringList *problems) {
+                                               const QString &artifactPathGiven, QStringList *problems) {
     QStringList written;
+    const QString artifactPath = QFileInfo(artifactPathGiven).absoluteFilePath();
     const QString manifestTarget = artifactPath + QStringLiteral(".manifest.json");
     BackupLocation from;
     for (const BackupLocation &l : record.locations)
@@ -243,12 +249,25 @@ QStringList ArtifactReader::downloadCompanions(const BackupRecord &record, const
         else
             *problems << QStringLiteral("the manifest %1: %2").arg(from.manifestPath, e.message);
     } else {
+        // Read whole into memory (a manifest is small; no resumable .partial of someone else's is picked up), then
+        // written through a fresh NAME.partial like every other file.
         QString problem;
         auto session = sessionFor(from, &problem);
-        if (session)
-            e = S3Download::toFile(*session, from.manifestPath, manifestTarget);
-        if (!session || e)
-            *problems << QStringLiteral("the manifest %1: %2").arg(from.manifestPath, session ? e.message : problem);
+        S3ObjectInfo info;
+        MemorySink bytes;
+        if (!session)
+            e = {ExitCode::Transfer, problem};
+        else if (!(e = session->headObject(from.manifestPath, &info)) && info.size > kMaxManifestBytes)
+            e = {ExitCode::Integrity, QStringLiteral("%1 bytes, too large to be a manifest").arg(info.size)};
+        else if (!e)
+            e = session->getObject(from.manifestPath, &bytes);
+        if (!e) {
+            AtomicFileSink file(manifestTarget);
+            if (!file.open() || !file.write(bytes.data()) || !file.finish())
+                e = file.error();
+        }
+        if (e)
+            *problems << QStringLiteral("the manifest %1: %2").arg(from.manifestPath, e.message);
         else
             written << manifestTarget;
     }

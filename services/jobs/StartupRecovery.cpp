@@ -191,9 +191,10 @@ QStringList StartupRecovery::cleanLocal(const BackupRecord &record, const Backup
     if (!loc.path.isEmpty()) {
         // The roles companion (profile --globals) is written beside the artifact after it; a run killed while
         // writing it leaves NAME.globals.sql[.age].partial.
+        // Encrypted exactly when the artifact is; the other name could be a live run's of the same second.
         const QFileInfo artifact(loc.path);
-        for (const bool encrypted : {false, true})
-            finals << artifact.dir().filePath(GlobalsCompanion::nameFor(artifact.fileName(), encrypted));
+        finals << artifact.dir().filePath(
+            GlobalsCompanion::nameFor(artifact.fileName(), artifact.fileName().endsWith(QLatin1String(".age"))));
     }
     for (const QString &finalPath : std::as_const(finals)) {
         if (finalPath.isEmpty())

@@ -144,11 +144,38 @@ private slots:
                      .toInt(),
                  0);
 
-        // The rebuilt catalog downloads from the bucket, verified.
+        // The rebuilt catalog downloads from the bucket, verified, with the manifest beside it.
+        const QString name =
+            QFileInfo(after.first().toObject().value(QStringLiteral("filename")).toString()).fileName();
         QTemporaryDir dl;
         const auto ok =
             ctl(fresh, {QStringLiteral("download"), QStringLiteral("1"), QStringLiteral("--to"), dl.path()});
         QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        const QString manifest = QDir(dl.path()).filePath(name + QStringLiteral(".manifest.json"));
+        QVERIFY2(ok.err.contains("Beside it: " + manifest.toUtf8()), ok.err.constData());
+        QFile m(manifest);
+        QVERIFY(m.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(m.readAll()).object().value(QStringLiteral("sha256")),
+                 after.first().toObject().value(QStringLiteral("sha256")));
+        // A stale .partial of the manifest's name is neither resumed nor replaced: the manifest is not copied (a
+        // warning says why) and the verified artifact stays.
+        QTemporaryDir dl3;
+        const QString stalePath = QDir(dl3.path()).filePath(name + QStringLiteral(".manifest.json.partial"));
+        {
+            QFile stale(stalePath);
+            QVERIFY(stale.open(QIODevice::WriteOnly));
+            stale.write("{\"not\": \"this\"");
+        }
+        const auto gap =
+            ctl(fresh, {QStringLiteral("download"), QStringLiteral("1"), QStringLiteral("--to"), dl3.path()});
+        QVERIFY2(gap.exitCode == 0, gap.err.constData());
+        QVERIFY2(gap.err.contains("not copied beside it: the manifest") && gap.err.contains("already exists"),
+                 gap.err.constData());
+        QVERIFY(QFile::exists(QDir(dl3.path()).filePath(name)));
+        QVERIFY(!QFile::exists(QDir(dl3.path()).filePath(name + QStringLiteral(".manifest.json"))));
+        QFile stale(stalePath);
+        QVERIFY(stale.open(QIODevice::ReadOnly));
+        QCOMPARE(stale.readAll(), QByteArray("{\"not\": \"this\""));
 
         // An object altered on the server's disk: the download is refused (exit 4) and leaves nothing.
         const QString key = after.first()
