@@ -304,6 +304,7 @@ static int restore(CliContext &ctx, const ArgParser &p) {
     o.confirm = p.value(QStringLiteral("confirm"));
     o.noSafetyBackup = p.isSet(QStringLiteral("no-safety-backup"));
     o.terminateConnections = p.isSet(QStringLiteral("terminate-connections"));
+    o.createMissingRoles = p.isSet(QStringLiteral("create-missing-roles"));
     t.identities = std::move(*identities);
     t.mirrorStorage = p.value(QStringLiteral("mirror-to"));
     if (p.isSet(QStringLiteral("mirror-prefix")))
@@ -429,8 +430,8 @@ QList<CliCommand> SetCommand::commands() {
 --verbose  Show every member's log.)")},
         {QStringLiteral("set"), QStringLiteral("restore"),
          QStringLiteral("SETID --target PROFILE|URI --target-db NAME [--create] [--clean] [--confirm NAME] "
-                        "[--dry-run] [--mirror-to STORAGE] [--mirror-prefix P] [--files-to SOURCE=DIR]... "
-                        "[--overwrite]"),
+                        "[--create-missing-roles] [--dry-run] [--mirror-to STORAGE] [--mirror-prefix P] "
+                        "[--files-to SOURCE=DIR]... [--overwrite]"),
          1, 1, &restore,
          cliOptions(R"(
 --target PROFILE|URI  Target server of the database member: a profile or a URI.
@@ -441,6 +442,8 @@ QList<CliCommand> SetCommand::commands() {
 --dry-run  Run every member's checks; change nothing.
 --no-safety-backup  Skip the safety backup of a production target.
 --terminate-connections  End other sessions on the target database.
+--create-missing-roles  Before the database member, create the roles the target server lacks from the roles its
+    backup kept (profile --globals), as `restore --create-missing-roles` does.
 --mirror-to STORAGE  S3 storage the mirrors restore into (default: each mirror's source storage).
 --mirror-prefix P  Folder to restore mirrored objects into (default: where they came from; with several mirrors,
     PREFIX/<mirror>).

@@ -243,6 +243,9 @@ private slots:
         auto d = openDialog(m_setId);
         d->databaseField()->setText(target);
         QVERIFY(d->createBox()->isChecked());
+        // This set's database backup kept no roles (its profile has no --globals): nothing to create them from.
+        QVERIFY(!d->rolesBox()->isEnabled());
+        QVERIFY(!d->rolesBox()->isChecked());
         d->mirrorPrefixField()->setText(QStringLiteral("restored"));
         QVERIFY(!d->restoreButton()->isEnabled());
         QVERIFY(check(d.get()));

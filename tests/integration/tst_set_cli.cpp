@@ -272,6 +272,52 @@ private slots:
         QCOMPARE(get(QStringLiteral("app/refused2/logo.png")), QByteArray("someone else's logo"));
     }
 
+    // --create-missing-roles reaches the database member: refused for a set whose database backup kept no roles,
+    // checked for one whose profile keeps them (they all exist on this server: nothing to create).
+    void missingRolesComeWithTheDatabaseMember() {
+        const QString fresh = m_db + QStringLiteral("_roles");
+        m_dropDbs << fresh;
+        const auto restoreArgs = [&](const QString &setId) {
+            return QStringList{QStringLiteral("set"),
+                               QStringLiteral("restore"),
+                               setId,
+                               QStringLiteral("--target"),
+                               QStringLiteral("shopdb"),
+                               QStringLiteral("--target-db"),
+                               fresh,
+                               QStringLiteral("--create"),
+                               QStringLiteral("--mirror-prefix"),
+                               QStringLiteral("roles"),
+                               QStringLiteral("--create-missing-roles"),
+                               QStringLiteral("--dry-run")};
+        };
+        const QString plain = json({QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("shop")})
+                                  .value(QStringLiteral("setId"))
+                                  .toString();
+        const QJsonObject refused = json(restoreArgs(plain), 6);
+        QVERIFY2(refused.value(QStringLiteral("error")).toString().contains(QStringLiteral("holds no roles")),
+                 qPrintable(refused.value(QStringLiteral("error")).toString()));
+
+        const QString conn =
+            QStringLiteral("host=%1 port=%2 user=postgres dbname=%3")
+                .arg(m_pg.value(QStringLiteral("PG_HOST")), m_pg.value(QStringLiteral("PG_PORT")), m_db);
+        QCOMPARE(ctl({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("shoproles"),
+                      QStringLiteral("--conninfo"), conn, QStringLiteral("--globals")})
+                     .exitCode,
+                 0);
+        QCOMPARE(
+            ctl({QStringLiteral("set"), QStringLiteral("add"), QStringLiteral("withroles"), QStringLiteral("--profile"),
+                 QStringLiteral("shoproles"), QStringLiteral("--storage"), QStringLiteral("disk")})
+                .exitCode,
+            0);
+        const QString kept = json({QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("withroles")})
+                                 .value(QStringLiteral("setId"))
+                                 .toString();
+        const QJsonObject checked = json(restoreArgs(kept));
+        QCOMPARE(checked.value(QStringLiteral("status")).toString(), QStringLiteral("CHECKED"));
+        QVERIFY(!dbExists(fresh));
+    }
+
     void productionTargetGetsItsSafetyBackup() {
         const QString setId = json({QStringLiteral("set"), QStringLiteral("backup"), QStringLiteral("shop")})
                                   .value(QStringLiteral("setId"))

@@ -89,8 +89,11 @@ SetRestoreDialog::SetRestoreDialog(AppContext *ctx, QWidget *parent)
     m_create = new QCheckBox(tr("C&reate it (it must not exist yet)"), m_dbGroup);
     m_create->setChecked(true);
     m_clean = new QCheckBox(tr("C&lean: drop the backup's objects before recreating them"), m_dbGroup);
+    m_roles = new QCheckBox(tr("Create &missing roles first (from the roles kept with the backup)"), m_dbGroup);
+    m_roles->setAccessibleName(tr("Create missing roles first"));
     dbForm->addRow(QString(), m_create);
     dbForm->addRow(QString(), m_clean);
+    dbForm->addRow(QString(), m_roles);
     m_confirm = new QLineEdit(m_dbGroup);
     m_confirm->setAccessibleName(tr("Type the target database name to confirm"));
     dbForm->addRow(tr("&Confirm:"), m_confirm);
@@ -187,7 +190,7 @@ SetRestoreDialog::SetRestoreDialog(AppContext *ctx, QWidget *parent)
         connect(c, &QComboBox::currentIndexChanged, this, [this] { inputsChanged(); });
     for (QLineEdit *e : {m_db, m_confirm, m_mirrorPrefix})
         connect(e, &QLineEdit::textChanged, this, [this] { inputsChanged(); });
-    for (QCheckBox *b : {m_create, m_clean, m_overwrite})
+    for (QCheckBox *b : {m_create, m_clean, m_roles, m_overwrite})
         connect(b, &QCheckBox::toggled, this, [this] { inputsChanged(); });
     resize(760, 820);
     updateButtons();
@@ -271,7 +274,7 @@ void SetRestoreDialog::showCapture() {
         m_filesForm->removeRow(0);
     m_filesTo.clear();
     const Capture *c = current();
-    bool hasDb = false, hasFiles = false, hasMirror = false, encrypted = false;
+    bool hasDb = false, dbRoles = false, hasFiles = false, hasMirror = false, encrypted = false;
     if (!c) {
         m_setNote->setText(m_loaded ? tr("No backup set has been captured yet. Define one under Settings or with "
                                          "`lifeboatctl set add`, then back it up.")
@@ -287,6 +290,7 @@ void SetRestoreDialog::showCapture() {
             encrypted = encrypted || r.encrypted;
             if (r.kind == QLatin1String("database")) {
                 hasDb = true;
+                dbRoles = r.globals.present();
                 if (const int i = m_profile->findData(r.profile); i >= 0)
                     m_profile->setCurrentIndex(i);
                 if (m_db->text().isEmpty())
@@ -326,6 +330,13 @@ void SetRestoreDialog::showCapture() {
                                      .arg(c->problem));
     }
     m_dbGroup->setVisible(hasDb);
+    m_roles->setEnabled(dbRoles);
+    if (!dbRoles)
+        m_roles->setChecked(false);
+    m_roles->setToolTip(dbRoles ? tr("Roles the target server lacks are created before the database; existing roles "
+                                     "are left alone.")
+                                : tr("This set's database backup kept no roles: turn on “Keep the server's roles” "
+                                     "for the profile (lifeboatctl profile add … --globals)."));
     m_filesGroup->setVisible(hasFiles);
     m_mirrorGroup->setVisible(hasMirror);
     m_overwrite->setVisible(hasFiles || hasMirror);
@@ -342,6 +353,7 @@ QString SetRestoreDialog::fingerprint() const {
                       m_db->text().trimmed(),
                       m_create->isChecked() ? QStringLiteral("create") : QString(),
                       m_clean->isChecked() ? QStringLiteral("clean") : QString(),
+                      m_roles->isChecked() ? QStringLiteral("roles") : QString(),
                       m_confirm->text(),
                       m_mirrorStorage->currentData().toString(),
                       m_mirrorPrefix->text().trimmed(),
@@ -402,6 +414,7 @@ void SetRestoreDialog::start(bool dryRun) {
     o.targetDb = m_db->text().trimmed();
     o.create = m_create->isChecked();
     o.clean = m_clean->isChecked();
+    o.createMissingRoles = m_roles->isEnabled() && m_roles->isChecked();
     o.confirm = m_create->isChecked() ? QString() : m_confirm->text();
     o.dryRun = dryRun;
     t.mirrorStorage = m_mirrorStorage->currentData().toString();

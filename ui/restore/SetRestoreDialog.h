@@ -52,6 +52,7 @@ public:
     QLineEdit *databaseField() const { return m_db; }
     QCheckBox *createBox() const { return m_create; }
     QCheckBox *cleanBox() const { return m_clean; }
+    QCheckBox *rolesBox() const { return m_roles; }
     QLineEdit *confirmField() const { return m_confirm; }
     QLineEdit *filesField(const QString &source) const;
     QPushButton *filesBrowseButton(const QString &source) const;
@@ -102,6 +103,7 @@ private:
     QLineEdit *m_db;
     QCheckBox *m_create;
     QCheckBox *m_clean;
+    QCheckBox *m_roles;
     QLineEdit *m_confirm;
     QGroupBox *m_filesGroup;
     QFormLayout *m_filesForm;
