@@ -250,6 +250,7 @@ int RestoreEngine::autoJobs(const RestoreOptions &o, QString *why) const {
     in.encrypted = m_source.encrypted();
     in.tablesChosen = !o.tables.isEmpty();
     in.schemaOnly = o.schemaOnly;
+    in.desktopWording = o.desktopWording;
     for (const TocEntry &t : m_plan.entries())
         in.tablesWithData += t.type == QLatin1String("TABLE DATA") ? 1 : 0;
     if (m_source.manifest() && !m_source.manifest()->tables.isEmpty()) {

@@ -12,11 +12,16 @@ int RestoreJobsChoice::choose(const Input &in, QString *why) {
     if (!in.customOrDirectory)
         return streamed(
             QStringLiteral("%1 (pg_restore --jobs needs a custom or directory archive)").arg(in.inputDescription));
+    // The wizard's log speaks of its fields (Parallel jobs, Content, the chosen tables), lifeboatctl's of options.
+    const bool desk = in.desktopWording;
     if (in.encrypted)
-        return streamed(QStringLiteral("the archive is encrypted, and its plaintext is not written to disk unless "
-                                       "--jobs asks for it"));
+        return streamed(desk ? QStringLiteral("the archive is encrypted, and its plaintext is not written to disk "
+                                              "unless Parallel jobs is set to a number")
+                             : QStringLiteral("the archive is encrypted, and its plaintext is not written to disk "
+                                              "unless --jobs asks for it"));
     if (in.tablesChosen || in.schemaOnly)
-        return streamed(in.schemaOnly ? QStringLiteral("--schema-only") : QStringLiteral("--tables"));
+        return streamed(in.schemaOnly ? (desk ? QStringLiteral("schema only") : QStringLiteral("--schema-only"))
+                                      : (desk ? QStringLiteral("chosen tables only") : QStringLiteral("--tables")));
     if (in.tablesWithData < 2)
         return streamed(QStringLiteral("%1 table(s) with data, nothing to run side by side").arg(in.tablesWithData));
     if (in.rowsTotal > 0 && in.rowsLargest * 100 > in.rowsTotal * kLargestTablePercent)

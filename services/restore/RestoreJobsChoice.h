@@ -33,6 +33,7 @@ public:
         qint64 decompressedBytes = -1;      // the archive's size before Lifeboat compressed it; -1: not recorded
         qint64 scratchFreeBytes = -1;       // free in the scratch file system; -1: unknown
         QString scratchDir;
+        bool desktopWording = false; // the reason names the wizard's fields instead of lifeboatctl's options
     };
     // The jobs (1: streamed) and, in *why, the reason in words for the log and --json ("jobsChoice").
     static int choose(const Input &in, QString *why);

@@ -65,12 +65,17 @@ private slots:
         QTest::newRow("no room") << 6 << QStringLiteral("a decompressed copy needs");
         QTest::newRow("room unknown") << 7 << QStringLiteral("unknown space");
         QTest::newRow("one table dominates") << 8 << QStringLiteral("one table holds 90 % of the rows");
+        // The wizard's run log names its fields, not lifeboatctl's options (what + 10: desktop wording).
+        QTest::newRow("encrypted, wizard") << 11 << QStringLiteral("unless Parallel jobs is set to a number");
+        QTest::newRow("tables, wizard") << 12 << QStringLiteral("chosen tables only");
+        QTest::newRow("schema only, wizard") << 13 << QStringLiteral("schema only");
     }
     void streamedOtherwise() {
         QFETCH(int, what);
         QFETCH(QString, reason);
         RestoreJobsChoice::Input in = dumpZst();
-        switch (what) {
+        in.desktopWording = what > 10;
+        switch (what % 10) {
         case 0:
             in.customOrDirectory = false;
             in.inputDescription = QStringLiteral("plain SQL script");
@@ -103,6 +108,7 @@ private slots:
         QString why;
         QCOMPARE(RestoreJobsChoice::choose(in, &why), 1);
         QVERIFY2(why.startsWith(QLatin1String("one pg_restore job: ")) && why.contains(reason), qPrintable(why));
+        QVERIFY2(!in.desktopWording || !why.contains(QLatin1String("--")), qPrintable(why));
     }
 };
 

@@ -54,8 +54,9 @@ RestoreTargetPage::RestoreTargetPage(RestoreWizard *wizard)
     m_jobs->setSpecialValueText(tr("Automatic"));
     m_jobs->setValue(RestoreOptions::kAutoJobs);
     m_jobs->setAccessibleName(tr("Parallel jobs"));
-    m_jobs->setToolTip(tr("Automatic: two pg_restore jobs when several tables' data can load side by side, "
-                          "otherwise one streamed job. A number forces that many jobs."));
+    m_jobs->setToolTip(tr("Automatic: two pg_restore jobs when several tables' data can load side by side; one "
+                          "streamed job for an encrypted archive, chosen tables, schema only, a database whose "
+                          "rows are mostly in one table, or too little scratch space. A number forces that many."));
     form->addRow(tr("Parallel &jobs:"), m_jobs);
     m_noAcl = new QCheckBox(tr("Do not restore privileges (GRANT/REVOKE)"), this);
     form->addRow(QString(), m_noAcl);
