@@ -225,6 +225,19 @@ bool ArtifactReader::downloadTo(const BackupRecord &record, const QString &dir, 
                                         .arg(skipped.join(QStringLiteral("; "))));
 }
 
+BackupRecord ArtifactReader::rolesCompanion(const BackupRecord &record) {
+    const GlobalsCompanion &g = record.globals;
+    BackupRecord companion;
+    companion.id = record.id;
+    companion.status = record.status;
+    companion.filename = g.filename;
+    companion.sha256 = g.sha256;
+    companion.size = g.size;
+    for (const BackupLocation &l : record.locations)
+        companion.locations.append({l.storage, l.kind, g.siblingOf(l.path), QString()});
+    return companion;
+}
+
 namespace {
 constexpr qint64 kMaxManifestBytes = 16 * 1024 * 1024; // the limit `catalog rebuild` and the signature check apply
 } // namespace
@@ -275,18 +288,9 @@ QStringList ArtifactReader::downloadCompanions(const BackupRecord &record, const
     const GlobalsCompanion &g = record.globals;
     if (!g.present())
         return written;
-    // The roles file lies beside every copy of the artifact: read like a backup of its own (hashed on the way in,
-    // the next copy when one is missing or damaged).
-    BackupRecord companion;
-    companion.id = record.id;
-    companion.status = record.status;
-    companion.filename = g.filename;
-    companion.sha256 = g.sha256;
-    companion.size = g.size;
-    for (const BackupLocation &l : record.locations)
-        companion.locations.append({l.storage, l.kind, g.siblingOf(l.path), QString()});
+    // Read like a backup of its own: hashed on the way in, the next copy when one is missing or damaged.
     QString path;
-    if (downloadTo(companion, QFileInfo(artifactPath).absolutePath(), &path))
+    if (downloadTo(rolesCompanion(record), QFileInfo(artifactPath).absolutePath(), &path))
         written << path;
     else
         *problems << QStringLiteral("the roles file %1: %2").arg(g.filename, m_error.message);

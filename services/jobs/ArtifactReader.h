@@ -54,6 +54,9 @@ public:
     // written; *problems says in words what could not be copied (the artifact itself stays: it is verified).
     QStringList downloadCompanions(const BackupRecord &record, const CopyUsed &used, const QString &artifactPath,
                                    QStringList *problems);
+    // The roles file (profile --globals) of a backup as a record of its own, for downloadTo: it lies beside every
+    // copy of the artifact, under its name, with its recorded SHA-256.
+    static BackupRecord rolesCompanion(const BackupRecord &record);
     // The record's copies in the order a fetch tries them: local first, then S3, then anything else.
     static QList<BackupLocation> preferredOrder(const QList<BackupLocation> &locations);
     // Copies one file to target (through target.partial) hashing it; compares with expectedSha256 when not empty.

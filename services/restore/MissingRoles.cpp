@@ -58,14 +58,7 @@ bool MissingRoles::readCompanion(const Input &in, QByteArray *sql, QString *why,
     if (src.isRecord()) {
         // The companion lies beside every copy of the artifact: a record of it, read like a backup (one copy,
         // hashed on the way into scratch, the next copy when one is missing or damaged).
-        BackupRecord companion;
-        companion.id = src.record().id;
-        companion.status = src.record().status;
-        companion.filename = g.filename;
-        companion.sha256 = g.sha256;
-        companion.size = g.size;
-        for (const BackupLocation &l : src.record().locations)
-            companion.locations.append({l.storage, l.kind, g.siblingOf(l.path), QString()});
+        const BackupRecord companion = ArtifactReader::rolesCompanion(src.record());
         ArtifactReader reader(in.storages, in.cancel);
         reader.setSecretLookup([secrets = in.storageSecrets](const QString &s) { return secrets.value(s); });
         ArtifactReader::CopyUsed used;
