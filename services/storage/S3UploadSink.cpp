@@ -1,9 +1,11 @@
 #include "storage/S3UploadSink.h"
 
+#include "pipeline/Sha256.h"
 #include "storage/S3Call.h"
 #include "storage/S3Client.h"
 #include "storage/S3Session.h"
 
+#include <QCryptographicHash>
 #include <QLoggingCategory>
 #include <QPointer>
 
@@ -214,9 +216,9 @@ bool S3UploadSink::finish() {
         // Smaller than one part: a single PUT carries the data and its SHA-256 metadata at once.
         const QByteArray data = std::move(m_buffer);
         m_buffer = QByteArray();
-        m_sha.add(data);
-        m_md5.addData(data);
-        m_sha256Hex = m_sha.finalHex();
+        m_shared->sha.add(data); // no part was cut, so the hashing thread never ran
+        m_shared->md5.addData(data);
+        m_sha256Hex = m_shared->sha.finalHex();
         const QMap<QString, QString> metadata = finalMetadata();
         const QByteArray sha = m_sha256Hex;
         const bool createOnly = m_options.createOnly;
@@ -268,8 +270,7 @@ bool S3UploadSink::finish() {
                                             .arg(info.size)
                                             .arg(m_written));
     }
-    const QString wholeMd5 = m_md5Hex =
-        QString::fromLatin1((m_multipart ? m_shared->md5.result() : m_md5.result()).toHex());
+    const QString wholeMd5 = m_md5Hex = QString::fromLatin1(m_shared->md5.result().toHex());
     const QString etag = info.etag.toLower();
     const bool encryptedEtag = info.serverSideEncryption.startsWith(QLatin1String("aws:kms")) ||
                                info.serverSideEncryption == QLatin1String("SSE-C");

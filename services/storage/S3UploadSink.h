@@ -1,11 +1,9 @@
 #pragma once
 
 #include "pipeline/ByteSink.h"
-#include "pipeline/Sha256.h"
 #include "storage/S3Types.h"
 
 #include <QByteArray>
-#include <QCryptographicHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -86,10 +84,8 @@ private:
     Options m_options;
     qint64 m_partSize;
     QByteArray m_buffer;
-    Sha256 m_sha; // a single PUT's; a multipart upload's hashes are in Shared (hashing thread)
     QByteArray m_sha256Hex;
-    QCryptographicHash m_md5{QCryptographicHash::Md5}; // of a single PUT's body
-    QList<QByteArray> m_partMd5s;                      // binary MD5 of each part, in order, after finish()
+    QList<QByteArray> m_partMd5s; // binary MD5 of each part, in order, after finish()
     QString m_md5Hex;
     QString m_uploadId;
     int m_partNumber = 0;
