@@ -60,8 +60,7 @@ RestoreTargetPage::RestoreTargetPage(RestoreWizard *wizard)
     form->addRow(tr("Parallel &jobs:"), m_jobs);
     m_noAcl = new QCheckBox(tr("Do not restore privileges (GRANT/REVOKE)"), this);
     form->addRow(QString(), m_noAcl);
-    m_createRoles = new QCheckBox(tr("Create &missing roles first (from the roles kept with the backup)"), this);
-    m_createRoles->setAccessibleName(tr("Create missing roles first"));
+    m_createRoles = new MissingRolesBox(this);
     form->addRow(QString(), m_createRoles);
     v->addLayout(form);
     m_note = new QLabel(this);
@@ -109,13 +108,7 @@ void RestoreTargetPage::initializePage() {
     // Only a backup that kept its server's roles can create them; existing roles are left alone either way.
     const bool globals =
         in.record.globals.present() || (in.manifest && !in.manifest->globals.isEmpty() && in.record.id == 0);
-    m_createRoles->setEnabled(globals);
-    if (!globals)
-        m_createRoles->setChecked(false);
-    m_createRoles->setToolTip(globals ? tr("Roles the target server lacks are created before the database; existing "
-                                           "roles are left alone and listed.")
-                                      : tr("This backup kept no roles: turn on “Keep the server's roles” for the "
-                                           "profile (lifeboatctl profile add … --globals)."));
+    m_createRoles->setAvailable(globals, tr("This backup"));
     const bool toc = in.hasToc;
     m_clean->setEnabled(toc);
     m_content->setEnabled(toc);
@@ -186,7 +179,7 @@ bool RestoreTargetPage::validatePage() {
     o.tables = m_wizard->selectedTables();
     o.jobs = m_wizard->inspection().hasToc ? m_jobs->value() : 1;
     o.noAcl = m_noAcl->isChecked();
-    o.createMissingRoles = m_createRoles->isEnabled() && m_createRoles->isChecked();
+    o.createMissingRoles = m_createRoles->wanted();
     m_wizard->setOptions(o);
     return true;
 }

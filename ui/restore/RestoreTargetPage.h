@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/restore/MissingRolesBox.h"
+
 #include <QWizardPage>
 
 class QCheckBox;
@@ -48,7 +50,7 @@ private:
     QComboBox *m_content;
     QSpinBox *m_jobs;
     QCheckBox *m_noAcl;
-    QCheckBox *m_createRoles; // enabled only for a backup that keeps its server's roles (profile --globals)
+    MissingRolesBox *m_createRoles; // enabled only for a backup that keeps its server's roles (profile --globals)
     QLabel *m_note;
     QString m_defaultedFor; // the source the database name was last defaulted for
 };

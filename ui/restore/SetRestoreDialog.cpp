@@ -89,8 +89,7 @@ SetRestoreDialog::SetRestoreDialog(AppContext *ctx, QWidget *parent)
     m_create = new QCheckBox(tr("C&reate it (it must not exist yet)"), m_dbGroup);
     m_create->setChecked(true);
     m_clean = new QCheckBox(tr("C&lean: drop the backup's objects before recreating them"), m_dbGroup);
-    m_roles = new QCheckBox(tr("Create &missing roles first (from the roles kept with the backup)"), m_dbGroup);
-    m_roles->setAccessibleName(tr("Create missing roles first"));
+    m_roles = new MissingRolesBox(m_dbGroup);
     dbForm->addRow(QString(), m_create);
     dbForm->addRow(QString(), m_clean);
     dbForm->addRow(QString(), m_roles);
@@ -190,7 +189,7 @@ SetRestoreDialog::SetRestoreDialog(AppContext *ctx, QWidget *parent)
         connect(c, &QComboBox::currentIndexChanged, this, [this] { inputsChanged(); });
     for (QLineEdit *e : {m_db, m_confirm, m_mirrorPrefix})
         connect(e, &QLineEdit::textChanged, this, [this] { inputsChanged(); });
-    for (QCheckBox *b : {m_create, m_clean, m_roles, m_overwrite})
+    for (QCheckBox *b : std::initializer_list<QCheckBox *>{m_create, m_clean, m_roles, m_overwrite})
         connect(b, &QCheckBox::toggled, this, [this] { inputsChanged(); });
     resize(760, 820);
     updateButtons();
@@ -330,13 +329,7 @@ void SetRestoreDialog::showCapture() {
                                      .arg(c->problem));
     }
     m_dbGroup->setVisible(hasDb);
-    m_roles->setEnabled(dbRoles);
-    if (!dbRoles)
-        m_roles->setChecked(false);
-    m_roles->setToolTip(dbRoles ? tr("Roles the target server lacks are created before the database; existing roles "
-                                     "are left alone.")
-                                : tr("This set's database backup kept no roles: turn on “Keep the server's roles” "
-                                     "for the profile (lifeboatctl profile add … --globals)."));
+    m_roles->setAvailable(dbRoles, tr("This set's database backup"));
     m_filesGroup->setVisible(hasFiles);
     m_mirrorGroup->setVisible(hasMirror);
     m_overwrite->setVisible(hasFiles || hasMirror);
@@ -414,7 +407,7 @@ void SetRestoreDialog::start(bool dryRun) {
     o.targetDb = m_db->text().trimmed();
     o.create = m_create->isChecked();
     o.clean = m_clean->isChecked();
-    o.createMissingRoles = m_roles->isEnabled() && m_roles->isChecked();
+    o.createMissingRoles = m_roles->wanted();
     o.confirm = m_create->isChecked() ? QString() : m_confirm->text();
     o.dryRun = dryRun;
     t.mirrorStorage = m_mirrorStorage->currentData().toString();

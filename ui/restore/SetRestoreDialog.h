@@ -2,6 +2,7 @@
 
 #include "catalog/BackupRecord.h"
 #include "jobs/JobProgress.h"
+#include "ui/restore/MissingRolesBox.h"
 
 #include <QDialog>
 #include <QList>
@@ -103,7 +104,7 @@ private:
     QLineEdit *m_db;
     QCheckBox *m_create;
     QCheckBox *m_clean;
-    QCheckBox *m_roles;
+    MissingRolesBox *m_roles;
     QLineEdit *m_confirm;
     QGroupBox *m_filesGroup;
     QFormLayout *m_filesForm;
