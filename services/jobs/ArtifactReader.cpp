@@ -1,9 +1,9 @@
 #include "jobs/ArtifactReader.h"
 
+#include "jobs/BucketArtifacts.h"
 #include "jobs/StoreFactory.h"
 #include "pipeline/AtomicFileSink.h"
 #include "pipeline/HashStage.h"
-#include "pipeline/MemorySink.h"
 #include "pipeline/TeeSink.h"
 #include "storage/S3Download.h"
 #include "storage/S3Session.h"
@@ -238,10 +238,6 @@ BackupRecord ArtifactReader::rolesCompanion(const BackupRecord &record) {
     return companion;
 }
 
-namespace {
-constexpr qint64 kMaxManifestBytes = 16 * 1024 * 1024; // the limit `catalog rebuild` and the signature check apply
-} // namespace
-
 QStringList ArtifactReader::downloadCompanions(const BackupRecord &record, const CopyUsed &used,
                                                const QString &artifactPathGiven, QStringList *problems) {
     QStringList written;
@@ -262,21 +258,20 @@ QStringList ArtifactReader::downloadCompanions(const BackupRecord &record, const
         else
             *problems << QStringLiteral("the manifest %1: %2").arg(from.manifestPath, e.message);
     } else {
-        // Read whole into memory (a manifest is small; no resumable .partial of someone else's is picked up), then
-        // written through a fresh NAME.partial like every other file.
+        // Read whole into memory, size-capped and parsed (BucketArtifacts::readManifest, as catalog rebuild reads it),
+        // then written through a fresh NAME.partial: no resumable .partial of someone else's is picked up.
         QString problem;
         auto session = sessionFor(from, &problem);
-        S3ObjectInfo info;
-        MemorySink bytes;
+        Manifest parsed;
+        bool found = false;
+        QByteArray bytes;
         if (!session)
             e = {ExitCode::Transfer, problem};
-        else if (!(e = session->headObject(from.manifestPath, &info)) && info.size > kMaxManifestBytes)
-            e = {ExitCode::Integrity, QStringLiteral("%1 bytes, too large to be a manifest").arg(info.size)};
-        else if (!e)
-            e = session->getObject(from.manifestPath, &bytes);
+        else if (!(e = BucketArtifacts::readManifest(*session, from.path, &parsed, &found, &bytes)) && !found)
+            e = {ExitCode::Transfer, QStringLiteral("not in the bucket")};
         if (!e) {
             AtomicFileSink file(manifestTarget);
-            if (!file.open() || !file.write(bytes.data()) || !file.finish())
+            if (!file.open() || !file.write(bytes) || !file.finish())
                 e = file.error();
         }
         if (e)
